@@ -1,0 +1,9 @@
+/** Unit and engine tests. The engine tests load the built package from dist/, as n8n does. */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/engine/**/*.test.ts'],
+	transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.check.json' }] },
+	setupFiles: ['<rootDir>/test/setup.js'],
+	testTimeout: 60000,
+};

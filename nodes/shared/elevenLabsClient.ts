@@ -1,0 +1,72 @@
+import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+import { NodeOperationError } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
+
+import { CredentialSetupError, elevenLabsBaseUrl } from './regions';
+
+/** Anything that can read our credential: execute, load-options, hook and webhook contexts. */
+export interface CredentialContext {
+	getNode(): INode;
+	getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string, itemIndex?: number): Promise<T>;
+}
+
+export interface ElevenLabsConnection {
+	client: ElevenLabsClient;
+	baseUrl: string;
+	/** The secrets of this credential, for redacting messages. */
+	secrets: string[];
+	webhookSecret: string;
+}
+
+export interface ElevenLabsClientOptions {
+	/**
+	 * A client for requests that place calls or start batches: the SDK retries every method,
+	 * POST included, on 408/429/5xx, and a retried dial can ring a person twice.
+	 */
+	placesCalls?: boolean;
+	timeoutSeconds?: number;
+	itemIndex?: number;
+}
+
+export const ELEVENLABS_CREDENTIAL = 'elevenLabsAgentsApi';
+const DEFAULT_TIMEOUT_SECONDS = 30;
+const READ_RETRIES = 2;
+
+export function credentialSetupError(node: INode, error: CredentialSetupError, itemIndex?: number) {
+	return new NodeOperationError(node, error.message, { description: error.hint, itemIndex });
+}
+
+/**
+ * The one place that builds the ElevenLabs SDK client from the credential. The SDK is loaded
+ * here, on first use, so that n8n's start-up does not pay for it.
+ */
+export async function elevenLabsClient(
+	ctx: CredentialContext,
+	options: ElevenLabsClientOptions = {},
+): Promise<ElevenLabsConnection> {
+	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL, options.itemIndex);
+	const apiKey = String(credentials.apiKey ?? '').trim();
+	if (!apiKey) {
+		throw new NodeOperationError(ctx.getNode(), 'The ElevenLabs credential has no API key', {
+			description: 'Open the "ElevenLabs Agents API" credential and paste an API key from Settings → API Keys.',
+			itemIndex: options.itemIndex,
+		});
+	}
+	let baseUrl: string;
+	try {
+		baseUrl = elevenLabsBaseUrl(credentials.region, credentials.baseUrl);
+	} catch (error) {
+		if (error instanceof CredentialSetupError) throw credentialSetupError(ctx.getNode(), error, options.itemIndex);
+		throw error;
+	}
+	const { ElevenLabsClient } = await import('@elevenlabs/elevenlabs-js');
+	const client = new ElevenLabsClient({
+		apiKey,
+		baseUrl,
+		timeoutInSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+		maxRetries: options.placesCalls ? 0 : READ_RETRIES,
+		logging: { level: 'error', silent: true },
+	});
+	const webhookSecret = String(credentials.webhookSecret ?? '').trim();
+	return { client, baseUrl, secrets: [apiKey, webhookSecret], webhookSecret };
+}

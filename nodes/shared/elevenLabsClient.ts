@@ -2,7 +2,8 @@ import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
-import { CredentialSetupError, elevenLabsBaseUrl } from './regions';
+import { elevenLabsBaseUrl } from './regions';
+import type { SetupProblem } from './regions';
 
 /** Anything that can read our credential: execute, load-options, hook and webhook contexts. */
 export interface CredentialContext {
@@ -32,8 +33,8 @@ export const ELEVENLABS_CREDENTIAL = 'elevenLabsAgentsApi';
 const DEFAULT_TIMEOUT_SECONDS = 30;
 const READ_RETRIES = 2;
 
-export function credentialSetupError(node: INode, error: CredentialSetupError, itemIndex?: number) {
-	return new NodeOperationError(node, error.message, { description: error.hint, itemIndex });
+export function credentialSetupError(node: INode, problem: SetupProblem, itemIndex?: number) {
+	return new NodeOperationError(node, problem.message, { description: problem.hint, itemIndex });
 }
 
 /**
@@ -52,13 +53,9 @@ export async function elevenLabsClient(
 			itemIndex: options.itemIndex,
 		});
 	}
-	let baseUrl: string;
-	try {
-		baseUrl = elevenLabsBaseUrl(credentials.region, credentials.baseUrl);
-	} catch (error) {
-		if (error instanceof CredentialSetupError) throw credentialSetupError(ctx.getNode(), error, options.itemIndex);
-		throw error;
-	}
+	const base = elevenLabsBaseUrl(credentials.region, credentials.baseUrl);
+	if (!base.ok) throw credentialSetupError(ctx.getNode(), base, options.itemIndex);
+	const baseUrl = base.value;
 	const { ElevenLabsClient } = await import('@elevenlabs/elevenlabs-js');
 	const client = new ElevenLabsClient({
 		apiKey,

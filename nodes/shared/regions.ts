@@ -14,21 +14,21 @@ export type ElevenLabsRegion = keyof typeof ELEVENLABS_REGION_URLS | 'custom';
 
 export const TWILIO_API_URL = 'https://api.twilio.com';
 
-export class CredentialSetupError extends Error {
-	constructor(
-		message: string,
-		readonly hint: string,
-	) {
-		super(message);
-		this.name = 'CredentialSetupError';
-	}
+/** A credential field that cannot be used, with what to change. */
+export interface SetupProblem {
+	message: string;
+	hint: string;
 }
 
-/** A base URL with scheme and host, no trailing slash; throws with a hint on anything else. */
-export function normaliseBaseUrl(raw: unknown, field: string): string {
+export type Checked<T> = { ok: true; value: T } | ({ ok: false } & SetupProblem);
+
+const problem = (message: string, hint: string): { ok: false } & SetupProblem => ({ ok: false, message, hint });
+
+/** A base URL with scheme and host, no trailing slash, or what is wrong with it. */
+export function normaliseBaseUrl(raw: unknown, field: string): Checked<string> {
 	const text = typeof raw === 'string' ? raw.trim() : '';
 	if (!text) {
-		throw new CredentialSetupError(
+		return problem(
 			`The credential's ${field} is empty`,
 			`Enter a URL such as https://api.elevenlabs.io, or pick a region instead of "Custom".`,
 		);
@@ -37,37 +37,37 @@ export function normaliseBaseUrl(raw: unknown, field: string): string {
 	try {
 		url = new URL(text);
 	} catch {
-		throw new CredentialSetupError(
+		return problem(
 			`The credential's ${field} "${text}" is not a valid URL`,
 			'Enter the full address including http:// or https://, for example http://localhost:8790.',
 		);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new CredentialSetupError(
+		return problem(
 			`The credential's ${field} must start with http:// or https://`,
 			`"${url.protocol}" is not supported.`,
 		);
 	}
 	if (url.search || url.hash || url.username || url.password) {
-		throw new CredentialSetupError(
+		return problem(
 			`The credential's ${field} must not contain a query, fragment or user name`,
 			'Enter only scheme, host, port and (optionally) a path prefix.',
 		);
 	}
-	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+	return { ok: true, value: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }
 
 /** The ElevenLabs host for a credential's region (or its custom base URL). */
-export function elevenLabsBaseUrl(region: unknown, baseUrl: unknown): string {
+export function elevenLabsBaseUrl(region: unknown, baseUrl: unknown): Checked<string> {
 	if (region === 'custom') return normaliseBaseUrl(baseUrl, 'Base URL');
-	const known = ELEVENLABS_REGION_URLS[(region ?? 'global') as keyof typeof ELEVENLABS_REGION_URLS];
-	if (!known) {
-		throw new CredentialSetupError(
+	const key = String(region ?? 'global');
+	if (!Object.hasOwn(ELEVENLABS_REGION_URLS, key)) {
+		return problem(
 			`Unknown ElevenLabs region "${String(region)}"`,
 			`Choose one of: ${Object.keys(ELEVENLABS_REGION_URLS).join(', ')}, or "custom" with a base URL.`,
 		);
 	}
-	return known;
+	return { ok: true, value: ELEVENLABS_REGION_URLS[key as keyof typeof ELEVENLABS_REGION_URLS] };
 }
 
 /**

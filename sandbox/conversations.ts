@@ -111,13 +111,31 @@ const FAILURE_REASONS: Partial<Record<CallResult, string>> = {
 	failed: 'failed',
 };
 
-export function newId(prefix: string, bytes = 12): string {
-	return `${prefix}${randomBytes(bytes).toString('hex')}`;
+/** Time and timers: the sandbox's simulated Clock fits, and so does real time. */
+export interface Scheduler {
+	now(): number;
+	after(ms: number, run: () => void): { cancel(): void };
+}
+
+export const realTime: Scheduler = {
+	now: () => Date.now(),
+	after(ms, run) {
+		const timer = setTimeout(run, Math.max(0, ms));
+		timer.unref();
+		return { cancel: () => clearTimeout(timer) };
+	},
+};
+
+const ALNUM = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/** ElevenLabs' id shape: prefix + 28 lower-case alphanumerics. */
+function conversationId(): string {
+	return `conv_${[...randomBytes(28)].map((b) => ALNUM[b % ALNUM.length]).join('')}`;
 }
 
 export class ConversationStore {
 	private readonly conversations = new Map<string, ConversationRecord>();
-	private readonly timers = new Map<string, NodeJS.Timeout>();
+	private readonly timers = new Map<string, { cancel(): void }>();
 	/** The next step of each conversation, so that settleAll() can run it early. */
 	private readonly pending = new Map<string, () => void>();
 	private readonly listeners = new Set<ConversationListener>();
@@ -125,16 +143,20 @@ export class ConversationStore {
 
 	constructor(
 		timing: Partial<ConversationTiming> = {},
-		private readonly now: () => number = Date.now,
+		private readonly clock: Scheduler = realTime,
 	) {
 		this.timing = { ...DEFAULT_TIMING, ...timing };
+	}
+
+	private now(): number {
+		return this.clock.now();
 	}
 
 	/** Starts a conversation in `initiated` and schedules the rest of its life. */
 	create(input: NewConversation): ConversationRecord {
 		const at = this.now();
 		const record: ConversationRecord = {
-			conversationId: newId('conv_'),
+			conversationId: conversationId(),
 			agentId: input.agentId,
 			userId: input.userId,
 			status: 'initiated',
@@ -193,7 +215,7 @@ export class ConversationStore {
 	settleAll(): void {
 		for (let guard = 0; guard < 10 && this.timers.size; guard++) {
 			for (const [id, timer] of [...this.timers]) {
-				clearTimeout(timer);
+				timer.cancel();
 				this.timers.delete(id);
 				const step = this.pending.get(id);
 				this.pending.delete(id);
@@ -204,7 +226,7 @@ export class ConversationStore {
 
 	/** Stops every timer (server shutdown). */
 	close(): void {
-		for (const timer of this.timers.values()) clearTimeout(timer);
+		for (const timer of this.timers.values()) timer.cancel();
 		this.timers.clear();
 		this.pending.clear();
 		this.listeners.clear();
@@ -213,18 +235,16 @@ export class ConversationStore {
 	private schedule(record: ConversationRecord, ms: number, step: () => void) {
 		this.clearTimer(record.conversationId);
 		this.pending.set(record.conversationId, step);
-		const timer = setTimeout(() => {
+		const timer = this.clock.after(ms, () => {
 			this.timers.delete(record.conversationId);
 			this.pending.delete(record.conversationId);
 			step();
-		}, Math.max(0, ms));
-		timer.unref();
+		});
 		this.timers.set(record.conversationId, timer);
 	}
 
 	private clearTimer(id: string) {
-		const timer = this.timers.get(id);
-		if (timer) clearTimeout(timer);
+		this.timers.get(id)?.cancel();
 		this.timers.delete(id);
 		this.pending.delete(id);
 	}

@@ -31,7 +31,7 @@ describe('sandbox conversation store', () => {
 
 	it('lists by agent, user id, start time and status, newest first', () => {
 		let now = 1_700_000_000_000;
-		store = new ConversationStore({}, () => now);
+		store = new ConversationStore({}, { now: () => now, after: () => ({ cancel() {} }) });
 		const first = store.create({ agentId: 'a', source: 'twilio', userId: 'u1', outcome: { callResult: 'answered' } });
 		now += 60_000;
 		const second = store.create({ agentId: 'a', source: 'twilio', userId: 'u2', outcome: { callResult: 'answered' } });

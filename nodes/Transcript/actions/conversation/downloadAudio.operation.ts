@@ -1,0 +1,98 @@
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+
+import type { ElevenLabsConnection } from '../../../shared/elevenLabsClient';
+import { elevenLabsClient } from '../../../shared/elevenLabsClient';
+import { elevenLabsApiError, elevenLabsFailure } from '../../../shared/errors';
+import { mapItems } from '../../../shared/items';
+import { assertAgent, expectedAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
+import { conversationIdField, onlyForAgentOption } from './fields';
+
+const properties: INodeProperties[] = [
+	conversationIdField,
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		hint: 'The name of the output binary field to put the audio in',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				placeholder: 'interview.mp3',
+				description: 'Name of the audio file; the conversation ID with .mp3 when empty',
+			},
+			onlyForAgentOption,
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['conversation'], operation: ['downloadAudio'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const connection = await elevenLabsClient(this);
+	return await mapItems(this, async (item, i) => {
+		const conversationId = readConversationId(this, item, i);
+		const property = String(this.getNodeParameter('binaryPropertyName', i, 'data')).trim() || 'data';
+		const options = this.getNodeParameter('options', i, {}) as { fileName?: string; agentId?: unknown };
+		const agentId = expectedAgent(options.agentId);
+		if (agentId) {
+			const conversation = await fetchConversation(this, connection, conversationId, i);
+			assertAgent(this, conversation, agentId, i);
+			if (!conversation.hasAudio) throw noAudioError(this, conversationId, conversation.status, i);
+		}
+		const audio = await downloadAudio(this, connection, conversationId, i);
+		const fileName = options.fileName?.trim() || `${conversationId}.mp3`;
+		const binary = await this.helpers.prepareBinaryData(audio, fileName, 'audio/mpeg');
+		return { json: { ...item.json }, binary: { ...item.binary, [property]: binary } };
+	});
+}
+
+/** The recording as a Node stream, so n8n's filesystem binary mode never holds it in memory. */
+async function downloadAudio(
+	ctx: IExecuteFunctions,
+	connection: ElevenLabsConnection,
+	conversationId: string,
+	itemIndex: number,
+): Promise<Readable> {
+	try {
+		const stream = await connection.client.conversationalAi.conversations.audio.get(conversationId);
+		return Readable.fromWeb(stream as unknown as WebReadableStream<Uint8Array>);
+	} catch (error) {
+		if (elevenLabsFailure(error, connection.secrets).status !== 404) {
+			throw elevenLabsApiError(ctx.getNode(), error, connection.secrets, {
+				action: `download the audio of conversation ${conversationId}`,
+				itemIndex,
+			});
+		}
+		// A 404 means either no such conversation or no recording: ask which, to say what to change.
+		const conversation = await fetchConversation(ctx, connection, conversationId, itemIndex);
+		throw noAudioError(ctx, conversationId, conversation.status, itemIndex);
+	}
+}
+
+function noAudioError(ctx: IExecuteFunctions, conversationId: string, status: string, itemIndex: number) {
+	const running = status !== 'done' && status !== 'failed';
+	return new NodeOperationError(ctx.getNode(), `Conversation ${conversationId} has no audio`, {
+		itemIndex,
+		description: running
+			? `The conversation is still "${status}": the recording is available once it is done. Use Get with "Wait for Completion" before this step.`
+			: 'Nobody was recorded: the call was not answered or failed, or recording (audio saving) is switched off for the agent. Check callResult / hasAudio from Get before downloading.',
+	});
+}

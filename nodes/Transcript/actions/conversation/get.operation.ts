@@ -1,0 +1,134 @@
+import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
+import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { TERMINAL_STATUSES, conversationOutput, simplifyConversation } from '../../../shared/conversationOutput';
+import { elevenLabsClient } from '../../../shared/elevenLabsClient';
+import { mapItems } from '../../../shared/items';
+import { assertAgent, expectedAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
+import { nextPollDelayMs } from '../../helpers/polling';
+import { conversationIdField, onlyForAgentOption, simplifyField } from './fields';
+
+const properties: INodeProperties[] = [
+	conversationIdField,
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to wait until the call has ended and ElevenLabs has analysed it (status done or failed), checking again with growing pauses',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeoutSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 1200,
+		description: 'How long to wait at most per conversation',
+		displayOptions: { show: { waitForCompletion: [true] } },
+	},
+	simplifyField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'If Not Finished',
+				name: 'ifNotFinished',
+				type: 'options',
+				default: 'error',
+				description: 'What to do with a conversation that is still running (after the timeout, when waiting)',
+				options: [
+					{ name: 'Fail the Item', value: 'error', description: 'Stop with an error that says how long it was waited' },
+					{
+						name: 'Return Current State',
+						value: 'returnCurrent',
+						description: 'Output the conversation as it is now; check its status field downstream',
+					},
+				],
+			},
+			onlyForAgentOption,
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.2, numberPrecision: 1 },
+				default: 5,
+				description: 'The first pause between checks while waiting; each further pause is 1.5 times longer, up to 30 seconds',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['get'] } }, properties);
+
+interface GetOptions {
+	ifNotFinished?: 'error' | 'returnCurrent';
+	agentId?: unknown;
+	pollIntervalSeconds?: number;
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const connection = await elevenLabsClient(this);
+	const signal = this.getExecutionCancelSignal();
+	return await mapItems(this, async (item, i) => {
+		const conversationId = readConversationId(this, item, i);
+		const wait = this.getNodeParameter('waitForCompletion', i, false) as boolean;
+		const simplify = this.getNodeParameter('simplify', i, false) as boolean;
+		const options = this.getNodeParameter('options', i, {}) as GetOptions;
+		const agentId = expectedAgent(options.agentId);
+
+		let conversation = await fetchConversation(this, connection, conversationId, i);
+		assertAgent(this, conversation, agentId, i);
+		const started = Date.now();
+		let waitedMs = 0;
+		if (wait && !TERMINAL_STATUSES.includes(conversation.status)) {
+			const timeoutMs = Math.max(1, Number(this.getNodeParameter('timeoutSeconds', i, 1200))) * 1000;
+			const initialMs = Math.max(0.2, Number(options.pollIntervalSeconds ?? 5)) * 1000;
+			let delay: number | undefined;
+			while (!TERMINAL_STATUSES.includes(conversation.status)) {
+				const remaining = started + timeoutMs - Date.now();
+				if (remaining <= 0) break;
+				delay = nextPollDelayMs(delay, initialMs, remaining);
+				await sleep(delay, signal);
+				conversation = await fetchConversation(this, connection, conversationId, i);
+			}
+			waitedMs = Date.now() - started;
+		}
+		if (!TERMINAL_STATUSES.includes(conversation.status) && options.ifNotFinished !== 'returnCurrent') {
+			throw notFinishedError(this, conversation, wait, waitedMs, i);
+		}
+		const output = conversationOutput(conversation);
+		return simplify ? simplifyConversation(output) : output;
+	});
+}
+
+function notFinishedError(
+	ctx: IExecuteFunctions,
+	conversation: ElevenLabs.GetConversationResponseModel,
+	waited: boolean,
+	waitedMs: number,
+	itemIndex: number,
+): NodeOperationError {
+	const id = conversation.conversationId;
+	if (!waited) {
+		return new NodeOperationError(ctx.getNode(), `Conversation ${id} has not finished yet (status "${conversation.status}")`, {
+			itemIndex,
+			description:
+				'Turn on "Wait for Completion" to wait for the end of the call, receive the result with the ElevenLabs Agents Trigger instead, or set Options → If Not Finished to "Return Current State".',
+		});
+	}
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Conversation ${id} was still "${conversation.status}" after waiting ${Math.round(waitedMs / 1000)} seconds`,
+		{
+			itemIndex,
+			description:
+				'Raise "Timeout (Seconds)", receive the result with the ElevenLabs Agents Trigger instead of waiting, or set Options → If Not Finished to "Return Current State".',
+		},
+	);
+}

@@ -1,0 +1,194 @@
+import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { conversationOutput, simplifyConversation } from '../../../shared/conversationOutput';
+import { agentLocator } from '../../../shared/descriptions';
+import { elevenLabsClient } from '../../../shared/elevenLabsClient';
+import { elevenLabsApiError } from '../../../shared/errors';
+import { mapItems } from '../../../shared/items';
+import { expectedAgent, fetchConversation } from '../../helpers/conversations';
+import { CONVERSATION_STATUSES, conversationSummary, excludedStatuses, unixSeconds } from '../../helpers/summaries';
+
+const PAGE_SIZE = 100;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{ ...agentLocator, required: false, description: 'Only conversations of this agent' },
+			{
+				displayName: 'Call Results',
+				name: 'callResults',
+				type: 'multiOptions',
+				default: [],
+				description:
+					'Only calls with one of these results. ElevenLabs cannot filter by this itself, so each listed conversation is fetched in full (one more request each).',
+				options: [
+					{ name: 'Answered', value: 'answered' },
+					{ name: 'Busy', value: 'busy' },
+					{ name: 'Failed', value: 'failed' },
+					{ name: 'No Answer', value: 'no_answer' },
+					{ name: 'Voicemail', value: 'voicemail' },
+				],
+			},
+			{
+				displayName: 'Evaluation Result',
+				name: 'callSuccessful',
+				type: 'options',
+				default: 'success',
+				description: "Only conversations with this result of the agent's success evaluation",
+				options: [
+					{ name: 'Success', value: 'success' },
+					{ name: 'Failure', value: 'failure' },
+					{ name: 'Unknown', value: 'unknown' },
+				],
+			},
+			{
+				displayName: 'Idempotency Key (User ID)',
+				name: 'userId',
+				type: 'string',
+				default: '',
+				description: "Only conversations placed with this key (ElevenLabs' user_id), as Place Agent Call outputs it in idempotencyKey",
+			},
+			{
+				displayName: 'Started After',
+				name: 'startedAfter',
+				type: 'dateTime',
+				default: '',
+				description: 'Only calls that started at or after this time',
+			},
+			{
+				displayName: 'Started Before',
+				name: 'startedBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Only calls that started before this time',
+			},
+			{
+				displayName: 'Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				default: [],
+				description: 'Only conversations in one of these states',
+				options: CONVERSATION_STATUSES.map((status) => ({
+					name: status === 'in-progress' ? 'In Progress' : status[0].toUpperCase() + status.slice(1),
+					value: status,
+				})),
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Include Details',
+				name: 'includeDetails',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to fetch each conversation in full and output it as Get does (transcript, answers, evaluation, call result): one more request per conversation',
+			},
+			{
+				displayName: 'Simplify',
+				name: 'simplify',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to return only the outcome of each detailed conversation, without the transcript',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['list'] } }, properties);
+
+interface ListFilters {
+	agentId?: unknown;
+	callResults?: string[];
+	callSuccessful?: ElevenLabs.EvaluationResultFilter;
+	userId?: string;
+	startedAfter?: unknown;
+	startedBefore?: unknown;
+	statuses?: string[];
+}
+
+function dateFilter(ctx: IExecuteFunctions, value: unknown, field: string, itemIndex: number): number | undefined {
+	const seconds = unixSeconds(value);
+	if (seconds !== 'invalid') return seconds;
+	throw new NodeOperationError(ctx.getNode(), `Filter "${field}" is not a date`, {
+		itemIndex,
+		description: `Pick a date and time, or map an ISO date such as 2026-03-01T09:00:00+01:00 (got ${JSON.stringify(value)}).`,
+	});
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const connection = await elevenLabsClient(this);
+	return await mapItems(this, async (_item, i) => {
+		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+		const limit = returnAll ? Infinity : Math.max(1, Number(this.getNodeParameter('limit', i, 50)));
+		const filters = this.getNodeParameter('filters', i, {}) as ListFilters;
+		const options = this.getNodeParameter('options', i, {}) as { includeDetails?: boolean; simplify?: boolean };
+		const callResults = filters.callResults ?? [];
+		const details = options.includeDetails === true || callResults.length > 0;
+		const request: ElevenLabs.conversationalAi.ConversationsListRequest = {
+			agentId: expectedAgent(filters.agentId),
+			userId: filters.userId?.trim() || undefined,
+			callSuccessful: filters.callSuccessful,
+			callStartAfterUnix: dateFilter(this, filters.startedAfter, 'Started After', i),
+			callStartBeforeUnix: dateFilter(this, filters.startedBefore, 'Started Before', i),
+			excludeStatuses: excludedStatuses(filters.statuses),
+		};
+
+		const out: IDataObject[] = [];
+		let cursor: string | undefined;
+		do {
+			let page: ElevenLabs.GetConversationsPageResponseModel;
+			try {
+				page = await connection.client.conversationalAi.conversations.list({
+					...request,
+					// Client-side filtering may drop some: then full pages save requests.
+					pageSize: details ? PAGE_SIZE : Math.min(PAGE_SIZE, limit - out.length),
+					cursor,
+				});
+			} catch (error) {
+				throw elevenLabsApiError(this.getNode(), error, connection.secrets, { action: 'list the conversations', itemIndex: i });
+			}
+			for (const summary of page.conversations) {
+				if (out.length >= limit) break;
+				if (!details) {
+					out.push(conversationSummary(summary));
+					continue;
+				}
+				const full = conversationOutput(await fetchConversation(this, connection, summary.conversationId, i));
+				if (callResults.length && !callResults.includes(full.callResult ?? '')) continue;
+				out.push(options.simplify ? simplifyConversation(full) : full);
+			}
+			cursor = page.hasMore && out.length < limit ? page.nextCursor : undefined;
+		} while (cursor);
+		return out.map((json) => ({ json }));
+	});
+}

@@ -1,0 +1,78 @@
+import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
+import { elevenLabsApiError } from '../../shared/errors';
+
+/** Letters, digits, `_` and `-`: what ElevenLabs ids are made of (`conv_…`). */
+const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** The item's conversation id (parameter `conversationId`, `$json.conversationId` by default). */
+export function readConversationId(ctx: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): string {
+	const raw = ctx.getNodeParameter('conversationId', itemIndex, '') as unknown;
+	const id = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
+	if (!id) {
+		const status = typeof item.json.status === 'string' ? item.json.status : undefined;
+		throw new NodeOperationError(ctx.getNode(), 'No conversation ID for this item', {
+			itemIndex,
+			description: status
+				? `The item has status "${status}" and no conversationId, so no call was placed for it. Filter such items out (an IF node on "conversationId" is not empty) before this node.`
+				: 'Map "Conversation ID" to the field that holds it, for example {{ $json.conversationId }} from Place Agent Call.',
+		});
+	}
+	if (!CONVERSATION_ID.test(id)) {
+		throw new NodeOperationError(ctx.getNode(), `"${id.slice(0, 80)}" is not a conversation ID`, {
+			itemIndex,
+			description: 'A conversation ID has only letters, digits, _ and -, for example conv_01abc…. Check what "Conversation ID" is mapped to.',
+		});
+	}
+	return id;
+}
+
+/** GET /v1/convai/conversations/{id}, with a 404 that names the id. */
+export async function fetchConversation(
+	ctx: IExecuteFunctions,
+	connection: ElevenLabsConnection,
+	conversationId: string,
+	itemIndex: number,
+): Promise<ElevenLabs.GetConversationResponseModel> {
+	try {
+		return await connection.client.conversationalAi.conversations.get(conversationId);
+	} catch (error) {
+		throw elevenLabsApiError(ctx.getNode(), error, connection.secrets, {
+			action: `get conversation ${conversationId}`,
+			itemIndex,
+			statusHints: { 404: notFoundHint(conversationId) },
+		});
+	}
+}
+
+export function notFoundHint(conversationId: string): string {
+	return `There is no conversation "${conversationId}" in this ElevenLabs workspace (or it was deleted). Check the ID, and that the credential's API key belongs to the workspace of the agent that placed the call.`;
+}
+
+/** Guards against acting on another agent's conversation (option "Only for Agent"). */
+export function assertAgent(
+	ctx: IExecuteFunctions,
+	conversation: { conversationId: string; agentId: string },
+	expectedAgentId: string | undefined,
+	itemIndex: number,
+): void {
+	if (!expectedAgentId || conversation.agentId === expectedAgentId) return;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Conversation ${conversation.conversationId} belongs to another agent (${conversation.agentId}), not to ${expectedAgentId}`,
+		{
+			itemIndex,
+			description:
+				'Check the conversation ID, or choose the right agent under Options → Only for Agent (or remove that option to accept any agent of the workspace).',
+		},
+	);
+}
+
+/** The agent id of the optional "Only for Agent" locator (`{ mode, value }` or a plain id). */
+export function expectedAgent(locator: unknown): string | undefined {
+	const value = locator && typeof locator === 'object' ? (locator as { value?: unknown }).value : locator;
+	return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}

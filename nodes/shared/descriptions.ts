@@ -59,3 +59,9 @@ export const phoneNumberLocator: INodeProperties = {
 		},
 	],
 };
+
+/** The id a resource locator holds (`{ mode, value }`, or a plain string from older saves). */
+export function locatorValue(locator: unknown): string | undefined {
+	const value = locator && typeof locator === 'object' ? (locator as { value?: unknown }).value : locator;
+	return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}

@@ -70,9 +70,3 @@ export function assertAgent(
 		},
 	);
 }
-
-/** The agent id of the optional "Only for Agent" locator (`{ mode, value }` or a plain id). */
-export function expectedAgent(locator: unknown): string | undefined {
-	const value = locator && typeof locator === 'object' ? (locator as { value?: unknown }).value : locator;
-	return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}

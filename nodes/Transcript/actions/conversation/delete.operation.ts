@@ -3,10 +3,11 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { TERMINAL_STATUSES } from '../../../shared/conversationOutput';
+import { locatorValue } from '../../../shared/descriptions';
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
 import { elevenLabsApiError, elevenLabsFailure } from '../../../shared/errors';
 import { mapItems } from '../../../shared/items';
-import { assertAgent, expectedAgent, notFoundHint, readConversationId } from '../../helpers/conversations';
+import { assertAgent, notFoundHint, readConversationId } from '../../helpers/conversations';
 import { conversationIdField, onlyForAgentOption } from './fields';
 
 const properties: INodeProperties[] = [
@@ -52,7 +53,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				statusHints: { 404: notFoundHint(conversationId) },
 			});
 		}
-		assertAgent(this, conversation, expectedAgent(options.agentId), i);
+		assertAgent(this, conversation, locatorValue(options.agentId), i);
 		if (!TERMINAL_STATUSES.includes(conversation.status)) {
 			throw new NodeOperationError(this.getNode(), `Conversation ${conversationId} is still "${conversation.status}"`, {
 				itemIndex: i,

@@ -4,10 +4,11 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 import type { ElevenLabsConnection } from '../../../shared/elevenLabsClient';
+import { locatorValue } from '../../../shared/descriptions';
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
 import { elevenLabsApiError, elevenLabsFailure } from '../../../shared/errors';
 import { mapItems } from '../../../shared/items';
-import { assertAgent, expectedAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
+import { assertAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
 import { conversationIdField, onlyForAgentOption } from './fields';
 
 const properties: INodeProperties[] = [
@@ -51,7 +52,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const conversationId = readConversationId(this, item, i);
 		const property = String(this.getNodeParameter('binaryPropertyName', i, 'data')).trim() || 'data';
 		const options = this.getNodeParameter('options', i, {}) as { fileName?: string; agentId?: unknown };
-		const agentId = expectedAgent(options.agentId);
+		const agentId = locatorValue(options.agentId);
 		if (agentId) {
 			const conversation = await fetchConversation(this, connection, conversationId, i);
 			assertAgent(this, conversation, agentId, i);

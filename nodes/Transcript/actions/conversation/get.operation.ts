@@ -3,9 +3,10 @@ import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { TERMINAL_STATUSES, conversationOutput, simplifyConversation } from '../../../shared/conversationOutput';
+import { locatorValue } from '../../../shared/descriptions';
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
 import { mapItems } from '../../../shared/items';
-import { assertAgent, expectedAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
+import { assertAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
 import { nextPollDelayMs } from '../../helpers/polling';
 import { conversationIdField, onlyForAgentOption, simplifyField } from './fields';
 
@@ -80,7 +81,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const wait = this.getNodeParameter('waitForCompletion', i, false) as boolean;
 		const simplify = this.getNodeParameter('simplify', i, false) as boolean;
 		const options = this.getNodeParameter('options', i, {}) as GetOptions;
-		const agentId = expectedAgent(options.agentId);
+		const agentId = locatorValue(options.agentId);
 
 		let conversation = await fetchConversation(this, connection, conversationId, i);
 		assertAgent(this, conversation, agentId, i);

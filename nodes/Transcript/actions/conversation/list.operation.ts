@@ -3,11 +3,11 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { conversationOutput, simplifyConversation } from '../../../shared/conversationOutput';
-import { agentLocator } from '../../../shared/descriptions';
+import { agentLocator, locatorValue } from '../../../shared/descriptions';
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
 import { elevenLabsApiError } from '../../../shared/errors';
 import { mapItems } from '../../../shared/items';
-import { expectedAgent, fetchConversation } from '../../helpers/conversations';
+import { fetchConversation } from '../../helpers/conversations';
 import { CONVERSATION_STATUSES, conversationSummary, excludedStatuses, unixSeconds } from '../../helpers/summaries';
 
 const PAGE_SIZE = 100;
@@ -155,7 +155,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const callResults = filters.callResults ?? [];
 		const details = options.includeDetails === true || callResults.length > 0;
 		const request: ElevenLabs.conversationalAi.ConversationsListRequest = {
-			agentId: expectedAgent(filters.agentId),
+			agentId: locatorValue(filters.agentId),
 			userId: filters.userId?.trim() || undefined,
 			callSuccessful: filters.callSuccessful,
 			callStartAfterUnix: dateFilter(this, filters.startedAfter, 'Started After', i),

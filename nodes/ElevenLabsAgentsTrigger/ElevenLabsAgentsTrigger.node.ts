@@ -1,0 +1,217 @@
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type {
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { conversationOutput, initiationFailureOutput } from '../shared/conversationOutput';
+import { agentLocator, locatorValue } from '../shared/descriptions';
+import { ELEVENLABS_CREDENTIAL } from '../shared/elevenLabsClient';
+import { searchAgents } from '../shared/listSearch';
+import { SIGNATURE_HEADER, verifyWebhookSignature } from '../shared/webhookSignature';
+import { audioFromWire, eventIds, initiationFailureFromWire, parseEventBody } from './helpers/events';
+import type { PostCallEvent } from './helpers/events';
+
+/** The credential's webhook secret, or the setup error that names what to do. */
+async function webhookSecret(ctx: IHookFunctions | IWebhookFunctions): Promise<string> {
+	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL);
+	const secret = String(credentials.webhookSecret ?? '').trim();
+	if (!secret) {
+		throw new NodeOperationError(ctx.getNode(), 'The ElevenLabs credential has no webhook secret', {
+			description:
+				'In ElevenLabs open Settings → Webhooks, create (or open) the post-call webhook with authentication "HMAC" and this trigger\'s Production URL, copy its secret, and paste it into "Webhook Secret" of the "ElevenLabs Agents API" credential.',
+		});
+	}
+	return secret;
+}
+
+function reject(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+	ctx.logger.warn(`ElevenLabs Agents Trigger answered ${status}: ${message}`, { node: ctx.getNode().name });
+	ctx.getResponseObject().status(status).json({ error: message });
+	return { noWebhookResponse: true };
+}
+
+/** Acknowledged with 200 (so ElevenLabs does not count a failure) but starts nothing. */
+function ignore(reason: string): IWebhookResponseData {
+	return { webhookResponse: { received: true, ignored: reason } };
+}
+
+export class ElevenLabsAgentsTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'ElevenLabs Agents Trigger',
+		name: 'elevenLabsAgentsTrigger',
+		icon: { light: 'file:../../icons/agentsTrigger.svg', dark: 'file:../../icons/agentsTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
+		description:
+			'Starts the workflow when ElevenLabs sends a post-call webhook: transcript and analysis ready, call audio, or a call that could not be connected',
+		defaults: { name: 'ElevenLabs Agents Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: ELEVENLABS_CREDENTIAL, required: true }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'elevenlabs-post-call' }],
+		properties: [
+			{
+				displayName:
+					'In ElevenLabs, open Settings → Webhooks, add a webhook with this node\'s Production URL and authentication "HMAC", copy its secret into the credential\'s "Webhook Secret", and select it as post-call webhook (Agents → Settings) with the same events as below.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: ['post_call_transcription', 'call_initiation_failure'],
+				description: 'Which post-call webhooks start the workflow; others are acknowledged and ignored',
+				options: [
+					{
+						name: 'Call Audio',
+						value: 'post_call_audio',
+						description: 'The recording of the whole call as binary audio/mpeg',
+					},
+					{
+						name: 'Call Initiation Failed',
+						value: 'call_initiation_failure',
+						description: 'The call was not connected: busy, no answer or failed',
+					},
+					{
+						name: 'Transcript Ready',
+						value: 'post_call_transcription',
+						description: 'Transcript, summary, collected answers and evaluation, after the analysis',
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Put Audio in Field',
+						name: 'binaryPropertyName',
+						type: 'string',
+						default: 'data',
+						description: 'The name of the output binary field that holds the call audio',
+					},
+					{
+						...agentLocator,
+						displayName: 'Only for Agent',
+						required: false,
+						description:
+							'Start only for calls of this agent. The webhook is set per workspace, so it otherwise reports the calls of every agent.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = { listSearch: { searchAgents } };
+
+	/**
+	 * The webhook lives in the ElevenLabs workspace settings, set up once by the user (ElevenLabs
+	 * has one post-call webhook per workspace; changing it from here would cut off other users of
+	 * it). Activation checks what this side needs: the secret that verifies the signatures.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				await webhookSecret(this);
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				await webhookSecret(this);
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				// Nothing was registered remotely, so there is nothing to remove.
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		let secret: string;
+		try {
+			secret = await webhookSecret(this);
+		} catch (error) {
+			return reject(this, 401, (error as Error).message);
+		}
+		const request = this.getRequestObject();
+		const raw: unknown = request.rawBody;
+		if (!Buffer.isBuffer(raw)) return reject(this, 401, 'The request has no body to verify');
+		const check = verifyWebhookSignature({
+			header: request.headers[SIGNATURE_HEADER],
+			rawBody: raw,
+			secret,
+			nowMs: Date.now(),
+		});
+		if (!check.ok) return reject(this, 401, check.message);
+
+		const body = parseEventBody(raw);
+		if (!body.ok) return reject(this, 400, body.message);
+		const events = this.getNodeParameter('events', []) as string[];
+		if (!events.includes(body.type)) {
+			return ignore(`event type ${body.type} is not selected in this trigger`);
+		}
+		const ids = eventIds(body.data);
+		if (!ids) return reject(this, 400, 'The event has no conversation_id or agent_id');
+		const options = this.getNodeParameter('options', {}) as { binaryPropertyName?: string; agentId?: unknown };
+		const onlyAgent = locatorValue(options.agentId);
+		if (onlyAgent && onlyAgent !== ids.agentId) return ignore(`the call belongs to agent ${ids.agentId}`);
+
+		const result = await outputItem(this, body.type as PostCallEvent, body.data, ids, options.binaryPropertyName);
+		if (!result.ok) return reject(this, 400, result.problem);
+		const event = { event: body.type, eventTimestamp: body.eventTimestamp };
+		return { workflowData: [[{ ...result.item, json: { ...event, ...result.item.json } }]] };
+	}
+}
+
+async function outputItem(
+	ctx: IWebhookFunctions,
+	type: PostCallEvent,
+	data: Record<string, unknown>,
+	ids: { conversationId: string; agentId: string },
+	binaryPropertyName = 'data',
+): Promise<{ ok: true; item: INodeExecutionData } | { ok: false; problem: string }> {
+	switch (type) {
+		case 'post_call_transcription': {
+			// The SDK's own wire → camelCase mapping, so Get and the trigger shape the same model.
+			const { GetConversationResponseModel } = await import(
+				'@elevenlabs/elevenlabs-js/serialization/types/GetConversationResponseModel'
+			);
+			const parsed = GetConversationResponseModel.parse(data, {
+				unrecognizedObjectKeys: 'passthrough',
+				allowUnrecognizedUnionMembers: true,
+				allowUnrecognizedEnumValues: true,
+				// Webhook payloads lag the GET shape by a field or two (e.g. has_auxiliary_audio).
+				skipValidation: true,
+			});
+			if (!parsed.ok) return { ok: false, problem: 'The transcription event could not be read' };
+			return { ok: true, item: { json: conversationOutput(parsed.value) } };
+		}
+		case 'post_call_audio': {
+			const audio = audioFromWire(data);
+			if (!audio) return { ok: false, problem: 'The audio event has no base64 full_audio' };
+			const fileName = `${ids.conversationId}.mp3`;
+			const binary = await ctx.helpers.prepareBinaryData(audio, fileName, 'audio/mpeg');
+			return {
+				ok: true,
+				item: {
+					json: { ...ids, fileName, fileSizeBytes: audio.length },
+					binary: { [binaryPropertyName.trim() || 'data']: binary },
+				},
+			};
+		}
+		case 'call_initiation_failure':
+			return { ok: true, item: { json: initiationFailureOutput(initiationFailureFromWire(data, ids)) } };
+	}
+}

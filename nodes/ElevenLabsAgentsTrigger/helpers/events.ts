@@ -1,0 +1,61 @@
+import type { InitiationFailure } from '../../shared/conversationOutput';
+
+/** The post-call webhook types ElevenLabs sends (`type` of the body). */
+export const POST_CALL_EVENTS = ['post_call_transcription', 'post_call_audio', 'call_initiation_failure'] as const;
+export type PostCallEvent = (typeof POST_CALL_EVENTS)[number];
+
+export type WireObject = Record<string, unknown>;
+
+/** A verified body read as `{ type, event_timestamp, data }`, or what is wrong with it. */
+export type ParsedBody = { ok: true; type: string; eventTimestamp: number | null; data: WireObject } | { ok: false; message: string };
+
+const isObject = (value: unknown): value is WireObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+
+export function parseEventBody(raw: Buffer): ParsedBody {
+	let body: unknown;
+	try {
+		body = JSON.parse(raw.toString('utf8'));
+	} catch {
+		return { ok: false, message: 'The body is not JSON' };
+	}
+	if (!isObject(body) || typeof body.type !== 'string' || !isObject(body.data)) {
+		return { ok: false, message: 'The body is not an ElevenLabs post-call event ({ type, event_timestamp, data })' };
+	}
+	const timestamp = typeof body.event_timestamp === 'number' ? body.event_timestamp : null;
+	return { ok: true, type: body.type, eventTimestamp: timestamp, data: body.data };
+}
+
+/** `conversation_id` and `agent_id`, which every post-call event carries. */
+export function eventIds(data: WireObject): { conversationId: string; agentId: string } | undefined {
+	const conversationId = text(data.conversation_id);
+	const agentId = text(data.agent_id);
+	return conversationId && agentId ? { conversationId, agentId } : undefined;
+}
+
+/**
+ * A `call_initiation_failure` in plain values. ElevenLabs publishes no schema for it: the dialled
+ * number is read from the provider's payload in `metadata.body` (Twilio's `To`; `to_number` /
+ * `to` otherwise), where handlers in the field find it.
+ */
+export function initiationFailureFromWire(data: WireObject, ids: { conversationId: string; agentId: string }): InitiationFailure {
+	const metadata = isObject(data.metadata) ? data.metadata : {};
+	const providerBody = isObject(metadata.body) ? metadata.body : {};
+	const clientData = isObject(data.conversation_initiation_client_data) ? data.conversation_initiation_client_data : {};
+	return {
+		...ids,
+		failureReason: text(data.failure_reason) ?? 'unknown',
+		toNumber: text(providerBody.To) ?? text(providerBody.to_number) ?? text(providerBody.to) ?? text(data.to_number) ?? null,
+		userId: text(data.user_id) ?? text(clientData.user_id) ?? null,
+		dynamicVariables: isObject(clientData.dynamic_variables) ? clientData.dynamic_variables : {},
+	};
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** The MP3 of a `post_call_audio` event (`full_audio`, base64), or undefined when absent or not base64. */
+export function audioFromWire(data: WireObject): Buffer | undefined {
+	const encoded = typeof data.full_audio === 'string' ? data.full_audio.replace(/\s+/g, '') : '';
+	if (!encoded || encoded.length % 4 !== 0 || !BASE64.test(encoded)) return undefined;
+	return Buffer.from(encoded, 'base64');
+}

@@ -8,13 +8,18 @@ function isExecutionData(value: unknown): value is INodeExecutionData {
 	return typeof value === 'object' && value !== null && 'json' in value && typeof (value as INodeExecutionData).json === 'object';
 }
 
-/** The failed item as design §9 asks: its input fields plus `error`, paired to its input. */
+/**
+ * The failed item as design §9 asks: its input fields plus `error`, paired to its input. An
+ * error may carry `itemFields` (what is known despite the failure, e.g. `status: "unknown"`).
+ */
 export function failedItem(item: INodeExecutionData, itemIndex: number, error: unknown): INodeExecutionData {
 	const message = error instanceof Error ? error.message : String(error);
 	const description = (error as { description?: unknown })?.description;
+	const fields = (error as { itemFields?: unknown })?.itemFields;
 	return {
 		json: {
 			...item.json,
+			...(fields && typeof fields === 'object' ? (fields as IDataObject) : {}),
 			error: message,
 			...(typeof description === 'string' && description ? { errorDescription: description } : {}),
 		},

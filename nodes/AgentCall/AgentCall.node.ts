@@ -1,0 +1,48 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { searchAgents, searchPhoneNumbers } from '../shared/listSearch';
+import * as call from './actions/call/Call.resource';
+import * as campaign from './actions/campaign/Campaign.resource';
+import { router } from './actions/router';
+
+export class AgentCall implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Place Agent Call',
+		name: 'agentCall',
+		icon: { light: 'file:../../icons/agentCall.svg', dark: 'file:../../icons/agentCall.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Call job candidates with an ElevenLabs voice agent, once each, inside the calling hours',
+		defaults: { name: 'Place Agent Call' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'elevenLabsAgentsApi', required: true },
+			{ name: 'twilioCallsApi', required: true, displayOptions: { show: { resource: ['call'], transport: ['ownTwilio'] } } },
+		],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Call', value: 'call', description: 'One call per candidate, placed by this node' },
+					{ name: 'Campaign', value: 'campaign', description: 'An ElevenLabs batch call for long lists' },
+				],
+				default: 'call',
+			},
+			...call.description,
+			...campaign.description,
+		],
+	};
+
+	methods = { listSearch: { searchAgents, searchPhoneNumbers } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,48 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { elevenLabsClient } from '../../../shared/elevenLabsClient';
+import { elevenLabsApiError } from '../../../shared/errors';
+import { mapItems } from '../../../shared/items';
+import { text } from '../candidate';
+import { setupError } from '../call/lookups';
+import { campaignIdProperty } from './campaignId.description';
+import { campaignOutput } from './output';
+
+export const description: INodeProperties[] = [
+	campaignIdProperty('get'),
+	{
+		displayName: 'One Item per Recipient',
+		name: 'splitRecipients',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to output each recipient as its own item (status, conversation ID) instead of one item for the campaign',
+		displayOptions: { show: { resource: ['campaign'], operation: ['get'] } },
+	},
+];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await mapItems(this, async (_item, i) => {
+		const campaignId = text(this.getNodeParameter('campaignId', i, ''));
+		if (!campaignId) throw setupError(this, { message: 'No campaign ID is given', hint: 'Map "Campaign ID" to the campaignId that Submit returned.' }, i);
+		const { client, secrets } = await elevenLabsClient(this, { itemIndex: i });
+		let batch;
+		try {
+			batch = await client.conversationalAi.batchCalls.get(campaignId);
+		} catch (error) {
+			throw elevenLabsApiError(this.getNode(), error, secrets, { action: 'load the campaign', itemIndex: i });
+		}
+		const recipients: IDataObject[] = batch.recipients.map((r) => ({
+			recipientId: r.id,
+			toNumber: r.phoneNumber ?? null,
+			status: r.status,
+			conversationId: r.conversationId ?? null,
+			idempotencyKey: r.conversationInitiationClientData?.userId ?? null,
+			updatedAt: new Date(r.updatedAtUnix * 1000).toISOString(),
+		}));
+		const campaign = campaignOutput(batch);
+		if (this.getNodeParameter('splitRecipients', i, false)) {
+			return recipients.map((r) => ({ json: { campaignId: campaign.campaignId, campaignStatus: campaign.status, ...r } }));
+		}
+		return { ...campaign, recipients };
+	});
+}

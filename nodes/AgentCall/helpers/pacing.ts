@@ -1,0 +1,36 @@
+/** How long to wait before the next dial so that at most `perMinute` calls start per minute. */
+export function rateDelayMs(lastDialAt: number | undefined, now: number, perMinute: number): number {
+	if (!perMinute || perMinute <= 0 || lastDialAt === undefined) return 0;
+	return Math.max(0, lastDialAt + 60_000 / perMinute - now);
+}
+
+export const MAX_BACKOFF_MS = 60_000;
+
+/**
+ * Wait before retrying a dial that was rejected with 429 (nothing was dialled): the vendor's
+ * Retry-After when given, else 1 s, 2 s, 4 s … with a little jitter so that workers spread out.
+ */
+export function backoffMs(attempt: number, retryAfterSeconds: number | undefined, random: () => number = Math.random): number {
+	if (retryAfterSeconds !== undefined && Number.isFinite(retryAfterSeconds)) {
+		return Math.min(MAX_BACKOFF_MS, Math.max(0, retryAfterSeconds * 1000));
+	}
+	const base = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt);
+	return Math.round(base * (0.9 + 0.2 * random()));
+}
+
+/** Resolves after `ms`, or rejects at once when the execution is cancelled. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+	if (ms <= 0) return Promise.resolve();
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) return reject(new Error('The execution was cancelled'));
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(new Error('The execution was cancelled'));
+		};
+		const timer = setTimeout(() => {
+			signal?.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		signal?.addEventListener('abort', onAbort, { once: true });
+	});
+}

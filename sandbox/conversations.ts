@@ -13,7 +13,9 @@ export type CallResult = 'answered' | 'voicemail' | 'busy' | 'no_answer' | 'fail
 /** What happens when the number is dialled. */
 export interface CallOutcome {
 	callResult: CallResult;
-	/** How long an answered call talks, in seconds before scaling; the store's default otherwise. */
+	/** Seconds of ringing (clock time); the store's default otherwise. */
+	ringSecs?: number;
+	/** Seconds an answered call (or a mailbox) talks (clock time); the store's default otherwise. */
 	talkSecs?: number;
 	/** Why the conversation fails at start although the phone was reached (e.g. a missing variable). */
 	error?: string;
@@ -57,25 +59,20 @@ export interface ConversationRecord {
 	outcome: CallOutcome;
 }
 
+/** Durations in clock milliseconds (the sandbox Clock runs faster or is advanced in tests). */
 export interface ConversationTiming {
-	/** Ringing until answered or given up. */
+	/** Ringing, when the outcome names no `ringSecs`. */
 	ringMs: number;
-	/** Talk time of an answered call when the outcome names none (`talkSecs` scales with `msPerTalkSecond`). */
+	/** Talking, when the outcome names no `talkSecs`. */
 	talkMs: number;
-	/** One second of planned talk time, in real ms (1000 = real time). */
-	msPerTalkSecond: number;
 	/** From hang-up to `done` (analysis). */
 	processingMs: number;
-	/** A voicemail message. */
-	voicemailMs: number;
 }
 
 export const DEFAULT_TIMING: ConversationTiming = {
-	ringMs: 50,
-	talkMs: 200,
-	msPerTalkSecond: 10,
-	processingMs: 50,
-	voicemailMs: 80,
+	ringMs: 5_000,
+	talkMs: 60_000,
+	processingMs: 10_000,
 };
 
 export interface NewConversation {
@@ -172,7 +169,8 @@ export class ConversationStore {
 		};
 		this.conversations.set(record.conversationId, record);
 		this.emit(record, undefined);
-		this.schedule(record, this.timing.ringMs, () => this.afterRinging(record));
+		const ringMs = input.outcome.ringSecs !== undefined ? input.outcome.ringSecs * 1000 : this.timing.ringMs;
+		this.schedule(record, ringMs, () => this.afterRinging(record));
 		return record;
 	}
 
@@ -213,7 +211,7 @@ export class ConversationStore {
 
 	/** Runs every pending step at once: all conversations end as planned (for tests). */
 	settleAll(): void {
-		for (let guard = 0; guard < 10 && this.timers.size; guard++) {
+		for (let guard = 0; guard < 10 && this.pending.size; guard++) {
 			for (const [id, timer] of [...this.timers]) {
 				timer.cancel();
 				this.timers.delete(id);
@@ -277,15 +275,9 @@ export class ConversationStore {
 			return;
 		}
 		this.setStatus(record, 'in-progress');
-		const talkMs =
-			outcome.callResult === 'voicemail'
-				? this.timing.voicemailMs
-				: outcome.talkSecs !== undefined
-					? outcome.talkSecs * this.timing.msPerTalkSecond
-					: this.timing.talkMs;
-		const plannedSecs = outcome.talkSecs ?? Math.max(1, Math.round(talkMs / this.timing.msPerTalkSecond));
+		const talkMs = outcome.talkSecs !== undefined ? outcome.talkSecs * 1000 : this.timing.talkMs;
 		this.schedule(record, talkMs, () => {
-			record.callDurationSecs = plannedSecs;
+			record.callDurationSecs = Math.round(talkMs / 1000);
 			record.terminationReason = outcome.callResult === 'voicemail' ? 'Voicemail detected' : 'Call ended by remote party';
 			this.setStatus(record, 'processing');
 			this.schedule(record, this.timing.processingMs, () => this.setStatus(record, 'done'));
@@ -301,4 +293,19 @@ export class ConversationStore {
 			}
 		}
 	}
+}
+
+const stores = new WeakMap<object, ConversationStore>();
+
+/**
+ * The conversation store of a sandbox: one per store generation (`ctx.state`, swapped on reset),
+ * on the sandbox's clock. Every route that places, lists or reads conversations uses this.
+ */
+export function conversationStore(ctx: { readonly state: object; readonly clock: Scheduler }): ConversationStore {
+	let store = stores.get(ctx.state);
+	if (!store) {
+		store = new ConversationStore({}, ctx.clock);
+		stores.set(ctx.state, store);
+	}
+	return store;
 }

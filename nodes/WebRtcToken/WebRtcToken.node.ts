@@ -1,0 +1,41 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { searchAgents } from '../shared/listSearch';
+import * as conversation from './actions/conversation/Conversation.resource';
+import { router } from './actions/router';
+
+export class WebRtcToken implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Fetch WebRTC Token',
+		name: 'webRtcToken',
+		icon: { light: 'file:../../icons/webRtcToken.svg', dark: 'file:../../icons/webRtcToken.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Get a short-lived token or signed URL so that a candidate can talk to an ElevenLabs agent in the browser, without the API key reaching the page',
+		defaults: { name: 'Fetch WebRTC Token' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'elevenLabsAgentsApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Browser Conversation', value: 'conversation' }],
+				default: 'conversation',
+			},
+			...conversation.description,
+		],
+	};
+
+	methods = { listSearch: { searchAgents } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

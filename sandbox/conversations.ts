@@ -298,14 +298,15 @@ export class ConversationStore {
 const stores = new WeakMap<object, ConversationStore>();
 
 /**
- * The conversation store of a sandbox: one per store generation (`ctx.state`, swapped on reset),
- * on the sandbox's clock. Every route that places, lists or reads conversations uses this.
+ * The conversation store of a sandbox, on the sandbox's clock: one per store generation (a reset
+ * refills `state` with new collections, so the agents map marks the generation). Every route that
+ * places, lists or reads conversations uses this; tests pass the Sandbox object itself.
  */
-export function conversationStore(ctx: { readonly state: object; readonly clock: Scheduler }): ConversationStore {
-	let store = stores.get(ctx.state);
+export function conversationStore(ctx: { readonly state: { readonly agents: object }; readonly clock: Scheduler }): ConversationStore {
+	let store = stores.get(ctx.state.agents);
 	if (!store) {
 		store = new ConversationStore({}, ctx.clock);
-		stores.set(ctx.state, store);
+		stores.set(ctx.state.agents, store);
 	}
 	return store;
 }

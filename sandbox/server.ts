@@ -15,12 +15,24 @@ import { redactHeaders } from './requestLog';
 import { ADMIN_PREFIX, registerAdminRoutes } from './routes/admin';
 import type { AdminControls } from './routes/admin';
 import { agentRoutes } from './routes/agents';
+import { batchCallRoutes } from './routes/batchCalls';
+import { conversationRoutes } from './routes/conversations';
+import { outboundCallRoutes } from './routes/outboundCalls';
 import { phoneNumberRoutes } from './routes/phoneNumbers';
 import { twilioAccountRoutes } from './routes/twilioAccounts';
+import { twilioCallRoutes } from './routes/twilioCalls';
 import { parseForm, TWILIO_API_PREFIX } from './twilioFormat';
 
 /** Every vendor route module, in one list. Add yours here (see README.md). */
-export const ROUTE_MODULES: RouteModule[] = [agentRoutes, phoneNumberRoutes, twilioAccountRoutes];
+export const ROUTE_MODULES: RouteModule[] = [
+	agentRoutes,
+	phoneNumberRoutes,
+	twilioAccountRoutes,
+	outboundCallRoutes,
+	twilioCallRoutes,
+	batchCallRoutes,
+	conversationRoutes,
+];
 
 const ELEVENLABS_PREFIX = '/v1/';
 const BODY_LIMIT = 20 * 1024 * 1024;

@@ -134,8 +134,8 @@ export interface Registration {
 const registrations = new WeakMap<object, Map<string, Registration>>();
 
 export function registrationsOf(ctx: RouteContext): Map<string, Registration> {
-	let map = registrations.get(ctx.state);
-	if (!map) registrations.set(ctx.state, (map = new Map()));
+	let map = registrations.get(ctx.state.agents);
+	if (!map) registrations.set(ctx.state.agents, (map = new Map()));
 	return map;
 }
 

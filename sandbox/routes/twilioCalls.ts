@@ -32,8 +32,8 @@ interface TwilioCall {
 const calls = new WeakMap<object, Map<string, TwilioCall>>();
 
 function callsOf(ctx: RouteContext): Map<string, TwilioCall> {
-	let map = calls.get(ctx.state);
-	if (!map) calls.set(ctx.state, (map = new Map()));
+	let map = calls.get(ctx.state.agents);
+	if (!map) calls.set(ctx.state.agents, (map = new Map()));
 	return map;
 }
 

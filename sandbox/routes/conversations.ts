@@ -104,11 +104,12 @@ function sendPostCallWebhooks(ctx: RouteContext): void {
 
 export const conversationRoutes: RouteModule = (app, ctx) => {
 	const el = ctx.elevenLabs;
-	sendPostCallWebhooks(ctx);
+	// Every request first makes sure the current store (a reset starts a new one) sends webhooks,
+	// so the call-placing request itself subscribes before its conversation exists.
+	app.addHook('onRequest', async () => sendPostCallWebhooks(ctx));
 
 	app.get('/v1/convai/conversations', async (request) => {
 		const q = el.query(request, LIST_QUERY);
-		sendPostCallWebhooks(ctx);
 		const workspaceId = el.workspaceId(request);
 		const records = conversationStore(ctx)
 			.list({
@@ -134,7 +135,6 @@ export const conversationRoutes: RouteModule = (app, ctx) => {
 	});
 
 	app.get<{ Params: { conversation_id: string } }>('/v1/convai/conversations/:conversation_id', async (request) => {
-		sendPostCallWebhooks(ctx);
 		const record = owned(ctx, request, request.params.conversation_id);
 		return el.wire(schemas.GetConversationResponseModel, details(ctx, record));
 	});

@@ -11,6 +11,7 @@ import * as schemas from '@elevenlabs/elevenlabs-js/serialization';
 import { createHmac, randomBytes } from 'node:crypto';
 
 import type { RouteContext, RouteModule } from '../context';
+import type { SandboxState } from '../state';
 import { query } from '../validation';
 
 export const TOKEN_LIFETIME_MS = 10 * 60 * 1000;
@@ -71,12 +72,15 @@ function signatureOf(value: string): string | undefined {
 
 const logs = new WeakMap<object, BrowserSessionLog>();
 
-/** The issue log of a sandbox (or of a route context): per store generation, on its clock. */
-export function browserSessions(ctx: { readonly state: object; readonly clock: { now(): number } }): BrowserSessionLog {
-	let log = logs.get(ctx.state);
+/**
+ * The issue log of a sandbox (or of a route context), on its clock. Keyed by the agents
+ * collection, which a reset replaces, so a reset starts a fresh log.
+ */
+export function browserSessions(ctx: { readonly state: SandboxState; readonly clock: { now(): number } }): BrowserSessionLog {
+	let log = logs.get(ctx.state.agents);
 	if (!log) {
 		log = new BrowserSessionLog(() => ctx.clock.now());
-		logs.set(ctx.state, log);
+		logs.set(ctx.state.agents, log);
 	}
 	return log;
 }

@@ -1,0 +1,228 @@
+/**
+ * Fetch WebRTC Token through n8n's real engine against the sandbox, over HTTP with the real SDK:
+ * both operations, their options, what they output, and every way they fail.
+ */
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { startSandbox } from '../../sandbox';
+import type { CredentialOptions, Sandbox } from '../../sandbox';
+import { browserSessions } from '../../sandbox/routes/conversationTokens';
+import { listSearch, PACKAGE, runWorkflow, singleNodeWorkflow } from './harness';
+
+const TEN_MINUTES = 10 * 60 * 1000;
+const FIFTEEN_MINUTES = 15 * 60 * 1000;
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ port: 0 });
+});
+
+afterAll(async () => {
+	await sandbox.close();
+});
+
+beforeEach(() => sandbox.reset());
+
+function credentials(options?: CredentialOptions): Record<string, ICredentialDataDecryptedObject> {
+	return { elevenLabsAgentsApi: { ...sandbox.credentials(options).elevenLabsAgentsApi } };
+}
+
+const agent = (value: string) => ({ __rl: true, mode: 'id', value });
+
+function tokenNode(parameters: INodeParameters, extra: { continueOnFail?: boolean } = {}) {
+	return singleNodeWorkflow({
+		name: 'Token',
+		type: `${PACKAGE}.webRtcToken`,
+		parameters: { resource: 'conversation', operation: 'token', agentId: agent(sandbox.ids.agents.recruitingDe), ...parameters },
+		credentials: { elevenLabsAgentsApi: { id: '1', name: 'ElevenLabs' } },
+		...extra,
+	});
+}
+
+async function run(parameters: INodeParameters, items: IDataObject[] = [{}], options: { continueOnFail?: boolean; credentials?: CredentialOptions } = {}) {
+	return await runWorkflow(tokenNode(parameters, { continueOnFail: options.continueOnFail }), {
+		credentials: credentials(options.credentials),
+		items,
+	});
+}
+
+function expectNoSecret(value: unknown) {
+	const text = JSON.stringify(value);
+	expect(text).not.toContain(sandbox.apiKey);
+	expect(text).not.toContain(sandbox.otherWorkspaceApiKey);
+}
+
+describe('operation token', () => {
+	it('returns the token, its conversation and when it expires, on top of the input fields', async () => {
+		const before = Date.now();
+		const result = await run({}, [{ candidateId: 'c-1', name: 'Anna Schmidt' }]);
+		const after = Date.now();
+		expect(result.status).toBe('success');
+		const [out] = result.output('Token');
+		expect(out.pairedItem).toEqual({ item: 0 });
+		const json = out.json as { token: string; conversationId: string; expiresAt: string };
+		expect(json).toEqual({
+			candidateId: 'c-1',
+			name: 'Anna Schmidt',
+			token: expect.any(String),
+			conversationId: expect.stringMatching(/^conv_/),
+			expiresAt: expect.any(String),
+		});
+		// Counted from the moment the request was sent: never later than the real expiry.
+		const expires = Date.parse(json.expiresAt);
+		expect(expires).toBeGreaterThanOrEqual(before + TEN_MINUTES);
+		expect(expires).toBeLessThanOrEqual(after + TEN_MINUTES);
+		const issued = browserSessions(sandbox).lookup(json.token);
+		expect(issued).toMatchObject({ kind: 'token', agentId: sandbox.ids.agents.recruitingDe, conversationId: json.conversationId });
+		expect(expires).toBeLessThanOrEqual(issued!.expiresAtMs);
+		expect(browserSessions(sandbox).status(json.token)).toBe('valid');
+		expectNoSecret(result.run);
+	});
+
+	it('sends the agent and only the options that are set', async () => {
+		await run({});
+		const request = sandbox.requests.last('GET', '/v1/convai/conversation/token');
+		expect(request?.query).toEqual({ agent_id: sandbox.ids.agents.recruitingDe });
+		expect(request?.headers['xi-api-key']).toBe('[redacted]');
+	});
+
+	it('passes participant name (an expression per item), environment and branch', async () => {
+		const result = await run(
+			{ options: { participantName: '={{ $json.name }}', environment: ' staging ', branchId: 'agtbrch_test' } },
+			[{ name: 'Anna Schmidt' }, { name: 'Jörg Müller' }],
+		);
+		expect(result.status).toBe('success');
+		const requests = sandbox.requests.filter('GET', '/v1/convai/conversation/token');
+		expect(requests.map((r) => r.query)).toEqual([
+			{ agent_id: sandbox.ids.agents.recruitingDe, participant_name: 'Anna Schmidt', environment: 'staging', branch_id: 'agtbrch_test' },
+			{ agent_id: sandbox.ids.agents.recruitingDe, participant_name: 'Jörg Müller', environment: 'staging', branch_id: 'agtbrch_test' },
+		]);
+		const tokens = result.json('Token').map((json) => json.token as string);
+		expect(new Set(tokens).size).toBe(2);
+		expect(browserSessions(sandbox).lookup(tokens[1])).toMatchObject({ participantName: 'Jörg Müller', environment: 'staging' });
+	});
+
+	it('takes the agent from a list-mode locator and an expression', async () => {
+		const result = await run({ agentId: { __rl: true, mode: 'list', value: '={{ $json.agent }}' } }, [
+			{ agent: sandbox.ids.agents.noOverrides },
+		]);
+		expect(result.status).toBe('success');
+		expect(sandbox.requests.last('GET', '/v1/convai/conversation/token')?.query.agent_id).toBe(sandbox.ids.agents.noOverrides);
+	});
+});
+
+describe('operation signedUrl', () => {
+	it('returns the signed WebSocket URL and when it expires', async () => {
+		const before = Date.now();
+		const result = await run({ operation: 'signedUrl', options: { environment: 'staging' } }, [{ candidateId: 'c-2' }]);
+		const after = Date.now();
+		expect(result.status).toBe('success');
+		const [json] = result.json('Token') as Array<{ signedUrl: string; expiresAt: string }>;
+		expect(Object.keys(json).sort()).toEqual(['candidateId', 'expiresAt', 'signedUrl']);
+		const url = new URL(json.signedUrl);
+		expect(url.protocol).toBe('ws:');
+		expect(url.pathname).toBe('/v1/convai/conversation');
+		expect(url.searchParams.get('agent_id')).toBe(sandbox.ids.agents.recruitingDe);
+		expect(url.searchParams.get('conversation_signature')).toBeTruthy();
+		const expires = Date.parse(json.expiresAt);
+		expect(expires).toBeGreaterThanOrEqual(before + FIFTEEN_MINUTES);
+		expect(expires).toBeLessThanOrEqual(after + FIFTEEN_MINUTES);
+		expect(browserSessions(sandbox).lookup(json.signedUrl)).toMatchObject({ kind: 'signedUrl', environment: 'staging' });
+		expect(sandbox.requests.last('GET', '/v1/convai/conversation/get-signed-url')?.query).toEqual({
+			agent_id: sandbox.ids.agents.recruitingDe,
+			environment: 'staging',
+		});
+		expectNoSecret(result.run);
+	});
+
+	it('fails for an agent of another workspace, naming the agent and the likely cause', async () => {
+		const result = await run({ operation: 'signedUrl', agentId: agent(sandbox.ids.agents.otherWorkspace) });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toContain(`ElevenLabs knows no agent ${sandbox.ids.agents.otherWorkspace} in this workspace`);
+		expect(result.error?.message).toContain('another ElevenLabs workspace');
+	});
+});
+
+describe('failures', () => {
+	it('an unknown agent is a 404 that names it, with the item index', async () => {
+		const result = await run({ agentId: agent('agent_doesnotexist') });
+		expect(result.status).toBe('error');
+		const error = result.error as unknown as { message: string; description: string; context: { itemIndex?: number }; httpCode?: string };
+		expect(error.message).toBe(
+			'ElevenLabs refused to issue a conversation token for agent agent_doesnotexist: ElevenLabs knows no agent agent_doesnotexist in this workspace. Check the agent; if it is right, the API key in the credential belongs to another ElevenLabs workspace.',
+		);
+		expect(error.description).toContain('HTTP 404');
+		expect(error.description).toContain('document_not_found');
+		expect(error.context.itemIndex).toBe(0);
+		expect(browserSessions(sandbox).all()).toHaveLength(0);
+	});
+
+	it("the main workspace's agent with another workspace's key is the same 404", async () => {
+		const result = await run({}, [{}], { credentials: { workspace: 'other' } });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toContain('another ElevenLabs workspace');
+		expectNoSecret(result.run);
+	});
+
+	it('a wrong API key says to check the key, without echoing it', async () => {
+		const wrongKey = ['sk', 'wrong', '0123456789abcdef0123'].join('_');
+		const data = { ...credentials().elevenLabsAgentsApi, apiKey: wrongKey };
+		const result = await runWorkflow(tokenNode({}), { credentials: { elevenLabsAgentsApi: data } });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toContain('Copy the API key again');
+		expect(JSON.stringify(result.run)).not.toContain(wrongKey);
+	});
+
+	it('no agent, or not an agent id, from an expression, fails before anything is sent', async () => {
+		// Fixed values are checked by n8n itself (required, regex); expressions only at run time.
+		const result = await run({ agentId: agent('={{ $json.agent }}') }, [{ agent: '' }, { agent: 'agent 1; drop' }], {
+			continueOnFail: true,
+		});
+		expect(result.json('Token').map((json) => json.error)).toEqual(['No agent chosen', '"agent 1; drop" is not an agent ID']);
+		expect(sandbox.requests.count('GET', '/v1/convai/conversation/')).toBe(0);
+	});
+
+	it('rides out one 503 (a read is safe to retry) and reports a lasting one', async () => {
+		sandbox.faults.add({ method: 'GET', path: '/v1/convai/conversation/token', kind: 'status', status: 503 });
+		const ok = await run({});
+		expect(ok.status).toBe('success');
+		expect(sandbox.requests.count('GET', '/v1/convai/conversation/token')).toBe(2);
+
+		sandbox.faults.add({ method: 'GET', path: '/v1/convai/conversation/token', kind: 'status', status: 503, times: 3 });
+		const failed = await run({});
+		expect(failed.status).toBe('error');
+		expect(failed.error?.message).toContain('ElevenLabs had a server error. Try again later.');
+	});
+
+	it('an unreadable answer is an error, not an item without a token', async () => {
+		sandbox.faults.add({ method: 'GET', path: '/v1/convai/conversation/token', kind: 'malformedJson' });
+		const result = await run({});
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toContain('ElevenLabs sent no readable answer');
+	});
+
+	it('with continue-on-fail, a failed item is its input plus error, in order, and the others get tokens', async () => {
+		const result = await run({ agentId: agent('={{ $json.agent }}') }, [
+			{ candidateId: 'a', agent: sandbox.ids.agents.recruitingDe },
+			{ candidateId: 'b', agent: 'agent_unknown' },
+			{ candidateId: 'c', agent: sandbox.ids.agents.recruitingDe },
+		], { continueOnFail: true });
+		expect(result.status).toBe('success');
+		const out = result.output('Token');
+		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(out.map((item) => item.json.candidateId)).toEqual(['a', 'b', 'c']);
+		expect(out[0].json.token).toEqual(expect.any(String));
+		expect(out[1].json).toMatchObject({ agent: 'agent_unknown', error: expect.stringContaining('knows no agent agent_unknown') });
+		expect(out[1].json.token).toBeUndefined();
+		expect(out[2].json.token).toEqual(expect.any(String));
+	});
+});
+
+describe('agent list search', () => {
+	it("lists the credential's agents by name", async () => {
+		const result = await listSearch('webRtcToken', 'searchAgents', credentials(), { filter: 'recruiting' });
+		expect(result.results.map((agentItem) => agentItem.value)).toContain(sandbox.ids.agents.recruitingDe);
+		expect(result.results.map((agentItem) => agentItem.value)).not.toContain(sandbox.ids.agents.otherWorkspace);
+	});
+});

@@ -17,6 +17,7 @@ import type { AdminControls } from './routes/admin';
 import { agentRoutes } from './routes/agents';
 import { batchCallRoutes } from './routes/batchCalls';
 import { conversationRoutes } from './routes/conversations';
+import { conversationTokenRoutes } from './routes/conversationTokens';
 import { outboundCallRoutes } from './routes/outboundCalls';
 import { phoneNumberRoutes } from './routes/phoneNumbers';
 import { twilioAccountRoutes } from './routes/twilioAccounts';
@@ -32,6 +33,7 @@ export const ROUTE_MODULES: RouteModule[] = [
 	twilioCallRoutes,
 	batchCallRoutes,
 	conversationRoutes,
+	conversationTokenRoutes,
 ];
 
 const ELEVENLABS_PREFIX = '/v1/';

@@ -103,3 +103,8 @@ export function n8nCredentialsFile(credentials: SandboxCredentials): N8nCredenti
 		},
 	];
 }
+
+/** The `n8n import:credentials` file for a sandbox at `url` (what `npm run sandbox` prints). */
+export function n8nCredentialsForUrl(url: string, options: CredentialOptions = {}): N8nCredentialExport[] {
+	return n8nCredentialsFile(sandboxCredentials(url, options));
+}

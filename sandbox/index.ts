@@ -184,7 +184,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 export { Clock } from './clock';
 export type { ClockTimer } from './clock';
 export type { RouteContext, RouteModule } from './context';
-export { n8nCredentialsFile, sandboxCredentials, N8N_CREDENTIAL_IDS } from './credentials';
+export { N8N_CREDENTIAL_IDS, n8nCredentialsFile, n8nCredentialsForUrl, sandboxCredentials } from './credentials';
 export type { CredentialOptions, N8nCredentialExport, SandboxCredentials } from './credentials';
 export { elevenLabsErrors, HttpError, twilioErrors } from './errors';
 export type { FastApiError } from './errors';

@@ -92,6 +92,58 @@ export function toFastApiError(error: SchemaError, root: unknown, where: 'body' 
 	}
 }
 
+const PARSE_OPTIONS = {
+	unrecognizedObjectKeys: 'fail',
+	allowUnrecognizedUnionMembers: false,
+	allowUnrecognizedEnumValues: false,
+} as const;
+
+/** How the SDK names a value in "Received …" (its getTypeAsString). */
+function describe(value: unknown): string {
+	if (Array.isArray(value)) return 'list';
+	if (value === null) return 'null';
+	if (typeof value === 'string') return `"${value}"`;
+	if (typeof value === 'object') return 'object';
+	return String(value);
+}
+
+function allPaths(value: unknown, prefix: string[] = []): Array<{ path: string[]; value: unknown }> {
+	if (value === null || typeof value !== 'object') return [];
+	return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => {
+		const path = [...prefix, Array.isArray(value) ? `[${key}]` : key];
+		return [{ path, value: child }, ...allPaths(child, path)];
+	});
+}
+
+function withValueAt(root: unknown, path: string[], replacement: unknown): unknown {
+	const copy = structuredClone(root) as Record<string, unknown>;
+	let node: Record<string, unknown> = copy;
+	for (const part of path.slice(0, -1)) node = node[part.replace(/^\[(\d+)\]$/, '$1')] as Record<string, unknown>;
+	node[path[path.length - 1].replace(/^\[(\d+)\]$/, '$1')] = replacement;
+	return copy;
+}
+
+/**
+ * The SDK's list schema reports "Expected list" without a path. Find where it belongs: the value
+ * that, once replaced by an empty list, makes that error go away.
+ */
+function locateListErrors<Parsed>(schema: WireSchema<unknown, Parsed>, raw: unknown, errors: SchemaError[]): SchemaError[] {
+	return errors.map((error) => {
+		if (error.path.length > 0 || !error.message.startsWith('Expected list.')) return error;
+		const count = (candidate: unknown) => {
+			const result = schema.parse(candidate, PARSE_OPTIONS);
+			return result.ok ? 0 : result.errors.filter((other) => other.path.length === 0 && other.message === error.message).length;
+		};
+		const before = count(raw);
+		const found = allPaths(raw).find(
+			(candidate) =>
+				`Expected list. Received ${describe(candidate.value)}.` === error.message &&
+				count(withValueAt(raw, candidate.path, [])) < before,
+		);
+		return found ? { ...error, path: found.path } : error;
+	});
+}
+
 /**
  * Validates a JSON body against the SDK request schema. Unknown keys are rejected, so a
  * misspelt field fails here instead of being silently ignored. Returns the SDK's camelCase value
@@ -100,13 +152,10 @@ export function toFastApiError(error: SchemaError, root: unknown, where: 'body' 
 export function parseBody<Parsed>(schema: WireSchema<unknown, Parsed>, body: unknown): Parsed {
 	// No body at all is the same as an empty object for FastAPI's embedded body fields.
 	const raw = body === undefined ? {} : body;
-	const result = schema.parse(raw, {
-		unrecognizedObjectKeys: 'fail',
-		allowUnrecognizedUnionMembers: false,
-		allowUnrecognizedEnumValues: false,
-	});
+	const result = schema.parse(raw, PARSE_OPTIONS);
 	if (result.ok) return result.value;
-	throw elevenLabsErrors.validation(result.errors.map((error) => toFastApiError(error, raw, 'body')));
+	const errors = locateListErrors(schema, raw, result.errors);
+	throw elevenLabsErrors.validation(errors.map((error) => toFastApiError(error, raw, 'body')));
 }
 
 /**

@@ -141,7 +141,7 @@ export function registrationsOf(ctx: RouteContext): Map<string, Registration> {
 
 /** The token register-call puts into the TwiML stream URL, when a TwiML text carries one. */
 export function registrationToken(twiml: string): string | undefined {
-	return /[?&]registration=([a-f0-9]{32})/.exec(twiml)?.[1];
+	return /registration=([a-f0-9]{32})/.exec(twiml)?.[1];
 }
 
 export const outboundCallRoutes: RouteModule = (app, ctx) => {

@@ -91,6 +91,14 @@ export interface RouteContext {
 	readonly newId: typeof newId;
 	readonly elevenLabs: ElevenLabsHelpers;
 	readonly twilio: TwilioHelpers;
+	/**
+	 * A store the calling module owns, created on first use and started afresh by every reset:
+	 * `const calls = ctx.moduleState('twilioCalls', () => new Map<string, TwilioCall>())`.
+	 * Call it at request time, not once at registration.
+	 */
+	moduleState<T>(name: string, create: () => T): T;
+	/** Runs after every reset (the seed is back, module stores are empty); returns an unsubscribe. */
+	onReset(listener: () => void): () => void;
 }
 
 /** A route module: registers its routes on the app. Listed in server.ts `ROUTE_MODULES`. */
@@ -104,6 +112,7 @@ export interface ContextParts {
 	webhooks: WebhookSender;
 	requests: RequestLog;
 	faults: FaultInjector;
+	onReset(listener: () => void): () => void;
 }
 
 function elevenLabsHelpers(getState: () => SandboxState): ElevenLabsHelpers {
@@ -169,5 +178,11 @@ export function createRouteContext(parts: ContextParts): RouteContext {
 		newId,
 		elevenLabs: elevenLabsHelpers(parts.getState),
 		twilio: twilioHelpers(parts.getState),
+		moduleState<T>(name: string, create: () => T): T {
+			const modules = parts.getState().modules;
+			if (!modules.has(name)) modules.set(name, create());
+			return modules.get(name) as T;
+		},
+		onReset: parts.onReset,
 	};
 }

@@ -126,13 +126,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		n8nCredentials: n8nCredentialsFile(credentials()),
 	});
 
+	const resetListeners = new Set<() => void>();
 	const reset = () => {
 		clock.clearTimers();
+		// Same state object, new collections: a module keying its data on a collection starts afresh.
 		Object.assign(state, createSeedState());
 		requests.clear();
 		faults.clear();
 		webhooks.clear();
 		webhooks.configure(initialWebhook);
+		for (const listener of resetListeners) listener();
 	};
 
 	const admin: AdminControls = { info, reset, setWebhook, clearWebhook: () => webhooks.configure(undefined) };
@@ -144,6 +147,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		webhooks,
 		requests,
 		faults,
+		onReset(listener) {
+			resetListeners.add(listener);
+			return () => resetListeners.delete(listener);
+		},
 	});
 	const app = buildServer(ctx, admin);
 	const host = options.host ?? '127.0.0.1';

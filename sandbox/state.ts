@@ -91,6 +91,8 @@ export interface SandboxState {
 	agents: Map<string, StoredAgent>;
 	phoneNumbers: Map<string, StoredPhoneNumber>;
 	twilio: TwilioState;
+	/** Stores that route modules own, by name (see `ctx.moduleState`); a reset empties it. */
+	modules: Map<string, unknown>;
 }
 
 export function emptyState(): SandboxState {
@@ -100,5 +102,6 @@ export function emptyState(): SandboxState {
 		agents: new Map(),
 		phoneNumbers: new Map(),
 		twilio: { accounts: new Map(), apiKeys: new Map(), incomingNumbers: new Map() },
+		modules: new Map(),
 	};
 }

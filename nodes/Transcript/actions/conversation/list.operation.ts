@@ -161,6 +161,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			callStartAfterUnix: dateFilter(this, filters.startedAfter, 'Started After', i),
 			callStartBeforeUnix: dateFilter(this, filters.startedBefore, 'Started Before', i),
 			excludeStatuses: excludedStatuses(filters.statuses),
+			// Without details the list's own summary is all there is, so ask for it.
+			summaryMode: details ? undefined : 'include',
 		};
 
 		const out: IDataObject[] = [];

@@ -375,8 +375,9 @@ function incomingNumber(
 	phoneNumber: string,
 	friendlyName: string,
 	voiceUrl: string | null,
+	minutesAfterSeed: number,
 ): TwilioIncomingNumber {
-	const created = new Date(CREATED * 1000);
+	const created = new Date((CREATED + minutesAfterSeed * 60) * 1000);
 	return {
 		sid,
 		accountSid,
@@ -447,10 +448,10 @@ export function createSeedState(): SandboxState {
 	});
 	const elevenLabsInbound = 'https://api.elevenlabs.io/twilio/inbound_call';
 	for (const number of [
-		incomingNumber(tw.incomingNumbers.berlin, tw.accountSid, SEED_NUMBERS.twilioBerlin, 'Recruiting Berlin', elevenLabsInbound),
-		incomingNumber(tw.incomingNumbers.hamburg, tw.accountSid, SEED_NUMBERS.inboundHamburg, 'Bewerber-Hotline Hamburg', elevenLabsInbound),
-		incomingNumber(tw.incomingNumbers.cologne, tw.accountSid, SEED_NUMBERS.cologne, 'Recruiting Köln', null),
-		incomingNumber(tw.incomingNumbers.trial, tw.trialAccountSid, SEED_NUMBERS.trialNumber, 'Trial number', null),
+		incomingNumber(tw.incomingNumbers.berlin, tw.accountSid, SEED_NUMBERS.twilioBerlin, 'Recruiting Berlin', elevenLabsInbound, 0),
+		incomingNumber(tw.incomingNumbers.hamburg, tw.accountSid, SEED_NUMBERS.inboundHamburg, 'Bewerber-Hotline Hamburg', elevenLabsInbound, 1),
+		incomingNumber(tw.incomingNumbers.cologne, tw.accountSid, SEED_NUMBERS.cologne, 'Recruiting Köln', null, 2),
+		incomingNumber(tw.incomingNumbers.trial, tw.trialAccountSid, SEED_NUMBERS.trialNumber, 'Trial number', null, 3),
 	]) {
 		state.twilio.incomingNumbers.set(number.sid, number);
 	}

@@ -219,7 +219,7 @@ export function twilioApiError(
 	});
 }
 
-const TWILIO_HINTS: Record<string, string> = {
+export const TWILIO_HINTS: Record<string, string> = {
 	'20003': 'Twilio rejected the credential. Check the Account SID and the Auth Token (or API key SID and secret).',
 	'20404': 'Twilio does not know this resource. Check the SID, or whether it belongs to another Twilio account.',
 	'21210': 'The caller number is not a number of this Twilio account or a verified caller ID. Choose one of your numbers.',

@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
-import { elevenLabsFailure, twilioFailure, vendorApiError } from '../../../shared/errors';
+import { TWILIO_HINTS, elevenLabsFailure, twilioFailure, vendorApiError } from '../../../shared/errors';
 import type { VendorFailure } from '../../../shared/errors';
 import { twilioClient } from '../../../shared/twilioClient';
 import type { ClientData } from '../../helpers/clientData';
@@ -17,6 +17,8 @@ export interface DialRequest {
 	recording: boolean;
 	ringingTimeout?: number;
 	machineDetection: MachineDetection;
+	/** Seconds to wait for the vendor's answer to a dial. */
+	timeoutSeconds?: number;
 	/** ElevenLabs dials from this number … */
 	agentNumber?: AgentPhoneNumber;
 	/** … or the team's own Twilio account from this one. */
@@ -60,7 +62,7 @@ function classify(failure: VendorFailure, sentADial: boolean): DialFailure['kind
 const TWILIO_AMD = { enable: 'Enable', detect_message_end: 'DetectMessageEnd' } as const;
 
 async function throughElevenLabs(lookups: ElevenLabsLookups, req: DialRequest, number: AgentPhoneNumber, itemIndex: number): Promise<DialOutcome> {
-	const { client, secrets } = await lookups.dialer(itemIndex);
+	const { client, secrets } = await lookups.dialer(itemIndex, req.timeoutSeconds);
 	const base = {
 		agentId: req.agentId,
 		agentPhoneNumberId: number.phoneNumberId,
@@ -105,7 +107,7 @@ function notStarted(message: string): DialOutcome {
 
 async function throughOwnTwilio(ctx: IExecuteFunctions, lookups: ElevenLabsLookups, req: DialRequest, itemIndex: number): Promise<DialOutcome> {
 	const own = req.ownTwilio!;
-	const { client: elevenLabs, secrets } = await lookups.dialer(itemIndex);
+	const { client: elevenLabs, secrets } = await lookups.dialer(itemIndex, req.timeoutSeconds);
 	let twiml: string;
 	try {
 		// Registering dials nobody; Twilio does, with the TwiML that connects the call to the agent.
@@ -176,6 +178,7 @@ export function dialError(node: INode, failure: DialFailure, itemIndex: number, 
 		action: failure.step,
 		itemIndex,
 		hints: {
+			...(failure.vendor === 'Twilio' ? TWILIO_HINTS : {}),
 			not_started: 'ElevenLabs answered that it did not start the call (see the details).',
 			invalid_provider_config:
 				'ElevenLabs cannot dial out with this phone number. Check the number under Phone Numbers in ElevenLabs (for a SIP trunk: the outbound trunk address and credentials).',

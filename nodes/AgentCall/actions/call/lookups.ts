@@ -43,8 +43,8 @@ export class ElevenLabsLookups {
 	}
 
 	/** Client for requests that dial: retries off. */
-	dialer(itemIndex: number): Promise<ElevenLabsConnection> {
-		this.dial ??= elevenLabsClient(this.ctx, { itemIndex, placesCalls: true });
+	dialer(itemIndex: number, timeoutSeconds?: number): Promise<ElevenLabsConnection> {
+		this.dial ??= elevenLabsClient(this.ctx, { itemIndex, placesCalls: true, timeoutSeconds });
 		return this.dial.catch((error) => {
 			this.dial = undefined;
 			throw error;

@@ -233,6 +233,15 @@ export const description: INodeProperties[] = [
 				description: 'Whether Twilio records the call (Twilio numbers only). Candidates must be told and, under GDPR, usually consent.',
 			},
 			{
+				displayName: 'Request Timeout (Seconds)',
+				name: 'requestTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 300 },
+				default: 30,
+				description:
+					'How long to wait for ElevenLabs to answer a dial (Twilio: 30 s). Without an answer the call may still have been placed: it is reported as status "unknown", never retried.',
+			},
+			{
 				displayName: 'Retries When Busy',
 				name: 'busyRetries',
 				type: 'number',

@@ -26,6 +26,7 @@ interface PlaceOptions extends CandidateOptions {
 	maxWaitSeconds?: number;
 	recording?: boolean;
 	busyRetries?: number;
+	requestTimeout?: number;
 	ringingTimeout?: number;
 	statusCallbackUrl?: string;
 }
@@ -109,6 +110,7 @@ async function prepare(run: Execution, item: INodeExecutionData, i: number) {
 		recording,
 		ringingTimeout: options.ringingTimeout,
 		machineDetection,
+		timeoutSeconds: options.requestTimeout,
 	};
 	if (transport === 'ownTwilio') {
 		const from = parseCandidatePhone(ctx.getNodeParameter('fromNumber', i, ''), options.defaultRegion || 'DE');

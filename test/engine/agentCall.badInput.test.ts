@@ -1,0 +1,163 @@
+/**
+ * Every bad input of issue 4 through n8n's engine: a clear error naming what to change, the
+ * item index, and (from the sandbox's own records) that nobody was dialled.
+ */
+import { startSandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
+import { CANDIDATE, NODE, dialAttempts, dialled, runPlace } from './agentCall.helpers';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ port: 0 });
+});
+afterAll(async () => await sandbox.close());
+beforeEach(() => sandbox.reset());
+
+type RunResult = Awaited<ReturnType<typeof runPlace>>;
+
+/** The run stopped at item `index` with this message, and nothing was dialled. */
+function expectStopped(result: RunResult, message: RegExp | string, index: number) {
+	expect(result.status).toBe('error');
+	const error = result.error as unknown as { message: string; description?: string; context?: { itemIndex?: number } };
+	expect(error.message).toMatch(message);
+	expect(error.context?.itemIndex).toBe(index);
+	expect(dialled(sandbox)).toBe(0);
+	return error;
+}
+
+const second = (item: object) => [{ ...CANDIDATE, candidateId: 'ok', phone: '0171 1234560' }, { ...CANDIDATE, ...item }];
+
+describe('Place Agent Call: bad phone numbers', () => {
+	it.each([
+		['empty', '', /phone number is empty/],
+		['invalid', '0171 12', /not a valid phone number/],
+		['premium rate', '0900 1234567', /premium-rate/],
+		['short code', '11833', /not a valid phone number/],
+		['shared cost', '0180 1234567', /shared-cost/],
+	])('%s number: clear error at its item, nothing dialled for it', async (_label, phone, message) => {
+		// Item 0 is fine and is called; item 1 stops the run before anything is dialled for it.
+		const result = await runPlace(sandbox, [{ ...CANDIDATE, phone }]);
+		const error = expectStopped(result, message, 0);
+		expect(error.description).toBeTruthy();
+		expect(dialAttempts(sandbox)).toBe(0);
+	});
+
+	it('reports the index of the bad item in a list', async () => {
+		const result = await runPlace(sandbox, second({ phone: '0900 1234567' }));
+		expect(result.status).toBe('error');
+		expect((result.error as unknown as { context: { itemIndex: number } }).context.itemIndex).toBe(1);
+		expect(dialled(sandbox)).toBe(1);
+	});
+});
+
+describe('Place Agent Call: agent and phone number', () => {
+	it('unknown agent: 404 explained, nothing dialled', async () => {
+		const result = await runPlace(sandbox, [CANDIDATE], { agentId: { __rl: true, mode: 'id', value: 'agent_doesnotexist' } });
+		expectStopped(result, /No agent "agent_doesnotexist" in the workspace of this API key/, 0);
+		expect(dialAttempts(sandbox)).toBe(0);
+	});
+
+	it('agent of another workspace (key of another workspace): 404 explained', async () => {
+		const other = { ...sandbox.credentials().elevenLabsAgentsApi, apiKey: sandbox.otherWorkspaceApiKey };
+		const result = await runPlace(sandbox, [CANDIDATE], {}, { credentials: { elevenLabsAgentsApi: other } });
+		expectStopped(result, /workspace of this API key/, 0);
+	});
+
+	it('unknown phone number: 404 explained', async () => {
+		const result = await runPlace(sandbox, [CANDIDATE], { phoneNumberId: { __rl: true, mode: 'id', value: 'phnum_unknown' } });
+		expectStopped(result, /No phone number "phnum_unknown"/, 0);
+	});
+
+	it('a number that cannot dial out', async () => {
+		const result = await runPlace(sandbox, [CANDIDATE], { phoneNumberId: { __rl: true, mode: 'id', value: sandbox.ids.phoneNumbers.inboundOnly } });
+		expectStopped(result, /cannot make outgoing calls/, 0);
+		expect(dialAttempts(sandbox)).toBe(0);
+	});
+
+	it('a SIP trunk number with Twilio-only options', async () => {
+		const result = await runPlace(sandbox, [CANDIDATE], {
+			phoneNumberId: { __rl: true, mode: 'id', value: sandbox.ids.phoneNumbers.sipTrunk },
+			options: { recording: true, machineDetection: 'enable' },
+		});
+		const error = expectStopped(result, /"Record Call \(Twilio\)" and "Answering Machine Detection" work only with Twilio numbers/, 0);
+		expect(error.description).toMatch(/Remove/);
+	});
+
+	it('overrides the agent does not allow: names the toggles to switch on', async () => {
+		const result = await runPlace(sandbox, [CANDIDATE], { agentId: { __rl: true, mode: 'id', value: sandbox.ids.agents.noOverrides } });
+		const error = expectStopped(result, /does not allow this call to replace its system prompt, first message, language/, 0);
+		expect(error.description).toMatch(/Security.*Overrides.*"System prompt", "First message", "Language"/);
+	});
+
+	it('a dynamic variable the agent’s prompt uses is missing', async () => {
+		const result = await runPlace(sandbox, [{ name: 'Anna', phone: '0171 1234560' }], {
+			dynamicVariables: { variable: [{ name: 'company', value: 'Muster GmbH' }] },
+		});
+		const error = expectStopped(result, /\{\{candidate_name\}\}, \{\{job_title\}\}/, 0);
+		expect(error.message).toMatch(/system prompt and first message/);
+		expect(error.description).toMatch(/Dynamic Variables/);
+	});
+
+	it('401: the key is rejected, with advice and without the key', async () => {
+		const wrongKey = ['sk', 'wrong', '0123456789abcdef0123'].join('_');
+		const wrong = { ...sandbox.credentials().elevenLabsAgentsApi, apiKey: wrongKey };
+		const result = await runPlace(sandbox, [CANDIDATE], {}, { credentials: { elevenLabsAgentsApi: wrong } });
+		const error = expectStopped(result, /Copy the API key again/, 0);
+		expect(`${error.message} ${error.description}`).not.toContain(wrongKey);
+	});
+
+	it('422 validation details are shown field by field', async () => {
+		sandbox.faults.add({
+			method: 'POST',
+			path: '/v1/convai/twilio/outbound-call',
+			kind: 'status',
+			status: 422,
+			body: { detail: [{ type: 'missing', loc: ['body', 'to_number'], msg: 'Field required', input: null }] },
+		});
+		const result = await runPlace(sandbox, [CANDIDATE]);
+		expectStopped(result, /body\.to_number: Field required/, 0);
+		expect(dialAttempts(sandbox)).toBe(1);
+	});
+});
+
+describe('Place Agent Call: own Twilio account errors', () => {
+	const ownTwilio = (sb: Sandbox) => ({ transport: 'ownTwilio', fromNumber: sb.numbers.twilioBerlin });
+
+	it('21219: a trial account calling an unverified number', async () => {
+		const trial = {
+			...sandbox.credentials().twilioCallsApi,
+			accountSid: sandbox.twilio.trialAccountSid,
+			authToken: sandbox.twilio.trialAuthToken,
+		};
+		const result = await runPlace(sandbox, [CANDIDATE], { transport: 'ownTwilio', fromNumber: sandbox.numbers.trialNumber }, { credentials: { twilioCallsApi: trial } });
+		const error = expectStopped(result, /trial account can only call verified numbers/, 0);
+		expect(error.description).toMatch(/21219/);
+	});
+
+	it('21215: the destination country is not enabled', async () => {
+		const result = await runPlace(sandbox, [{ ...CANDIDATE, phone: '+55 11 91234 5678', timezone: 'America/Sao_Paulo' }], ownTwilio(sandbox));
+		expectStopped(result, /geographic permissions/, 0);
+	});
+
+	it('21210: a caller number that is not the account’s', async () => {
+		const result = await runPlace(sandbox, [CANDIDATE], { transport: 'ownTwilio', fromNumber: '+4930999999999' });
+		expectStopped(result, /not a number of this Twilio account/, 0);
+	});
+});
+
+describe('Place Agent Call: continue-on-fail', () => {
+	it('calls the rest of the list after bad items', async () => {
+		const items = [
+			{ ...CANDIDATE, candidateId: '1', phone: '' },
+			{ ...CANDIDATE, candidateId: '2', phone: '0171 1234560' },
+			{ ...CANDIDATE, candidateId: '3', phone: '0900 1234567' },
+			{ ...CANDIDATE, candidateId: '4', phone: '0171 1234570' },
+		];
+		const result = await runPlace(sandbox, items, {}, { continueOnFail: true });
+		expect(result.status).toBe('success');
+		const out = result.json(NODE);
+		expect(out.map((o) => (o.error ? 'error' : o.status))).toEqual(['error', 'initiated', 'error', 'initiated']);
+		expect(dialled(sandbox)).toBe(2);
+	});
+});

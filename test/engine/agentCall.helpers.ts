@@ -1,23 +1,11 @@
 /** Shared set-up of the Place Agent Call engine tests: the node in a workflow, run against the sandbox. */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-import runDataFactory = require('n8n-workflow/dist/cjs/run-execution-data-factory.js');
 
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
 import { runWorkflow, singleNodeWorkflow } from './harness';
 
 export const NODE = 'Place Agent Call';
-
-/*
- * Workaround, to be removed when harness.ts is fixed (reported to the lead): in n8n-workflow
- * 2.41.0 createEmptyRunExecutionData() has no `executionData`, so the harness cannot put the
- * start node on the stack. createRunExecutionData() is n8n's own factory with it.
- */
-const factory = runDataFactory as { createEmptyRunExecutionData: () => unknown; createRunExecutionData: () => unknown };
-if (!(factory.createEmptyRunExecutionData() as { executionData?: unknown }).executionData) {
-	factory.createEmptyRunExecutionData = () => factory.createRunExecutionData();
-}
 
 /** A window open at any moment: every day, all day, no holidays (the window has its own tests). */
 export const ALWAYS_OPEN: INodeParameters = {

@@ -17,6 +17,7 @@ import {
 	NodeHelpers,
 	Workflow,
 	createEmptyRunExecutionData,
+	createRunExecutionData,
 } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
@@ -214,7 +215,7 @@ export interface WorkflowJson {
 
 export interface RunOptions {
 	/** Credential data by credential type name. */
-	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	credentials?: Record<string, object>;
 	/** Items the start node (the manual trigger) emits; one empty item by default. */
 	items?: IDataObject[];
 	/** Name of the node the run starts at; the first trigger by default. */
@@ -279,7 +280,7 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 	const hooks = new ExecutionLifecycleHooks(mode, '1', mock<IWorkflowBase>());
 	const additionalData = additionalDataFor(
 		hooks,
-		new TestCredentialsHelper(credentialTypes, options.credentials ?? {}),
+		new TestCredentialsHelper(credentialTypes, (options.credentials ?? {}) as Record<string, ICredentialDataDecryptedObject>),
 	);
 	const startName =
 		options.startNode ??
@@ -287,7 +288,7 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 	const startNode = startName ? workflow.getNode(startName) : null;
 	if (!startNode) throw new Error('The test workflow needs a start node');
 
-	const runExecutionData = createEmptyRunExecutionData();
+	const runExecutionData = createRunExecutionData();
 	runExecutionData.executionData!.nodeExecutionStack = [
 		{
 			node: startNode,
@@ -338,10 +339,8 @@ export function singleNodeWorkflow(node: Partial<INode> & Pick<INode, 'type' | '
  * declarative node whose only property routes to the test request, executed by n8n-core's
  * RoutingNode with the credential applied; the response code rules give the message.
  */
-export async function testCredential(
-	type: string,
-	data: ICredentialDataDecryptedObject,
-): Promise<INodeCredentialTestResult> {
+export async function testCredential(type: string, credentialData: object): Promise<INodeCredentialTestResult> {
+	const data = credentialData as ICredentialDataDecryptedObject;
 	const { credentialTypes } = loadPackage();
 	const credentialType = credentialTypes[type];
 	if (!credentialType?.test) throw new Error(`Credential ${type} has no test request`);
@@ -421,7 +420,7 @@ export async function testCredential(
 export async function listSearch(
 	nodeTypeName: string,
 	method: string,
-	credentials: Record<string, ICredentialDataDecryptedObject>,
+	credentials: Record<string, object>,
 	options: { filter?: string; paginationToken?: string; parameters?: INodeParameters; credentialType?: string } = {},
 ): Promise<INodeListSearchResult> {
 	const { nodeTypes, credentialTypes } = loadPackage();
@@ -440,7 +439,10 @@ export async function listSearch(
 	};
 	const workflow = createWorkflow({ nodes: [node], connections: {} });
 	const hooks = new ExecutionLifecycleHooks('internal', '1', mock<IWorkflowBase>());
-	const additionalData = additionalDataFor(hooks, new TestCredentialsHelper(credentialTypes, credentials));
+	const additionalData = additionalDataFor(
+		hooks,
+		new TestCredentialsHelper(credentialTypes, credentials as Record<string, ICredentialDataDecryptedObject>),
+	);
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters');
 	return await fn.call(context, options.filter, options.paginationToken);
 }

@@ -62,7 +62,11 @@ function retryAfter(headers: SdkErrorLike['rawResponse']): number | undefined {
 /** Reads an ElevenLabs SDK error (or any thrown value) into plain values. */
 export function elevenLabsFailure(error: unknown, secrets: Array<string | undefined>): VendorFailure {
 	const e = (error ?? {}) as SdkErrorLike;
-	const timedOut = e.name === 'ElevenLabsTimeoutError' || /timeout/i.test(e.name ?? '');
+	// The SDK's fetcher can also surface its own timeout as a plain ElevenLabsError("timeout").
+	const timedOut =
+		e.name === 'ElevenLabsTimeoutError' ||
+		/timeout/i.test(e.name ?? '') ||
+		(typeof e.statusCode !== 'number' && /^timeout$|timed? ?out/i.test(e.message ?? ''));
 	if (typeof e.statusCode !== 'number' || timedOut) {
 		return {
 			detail: redact(e.message ?? asText(error), secrets),

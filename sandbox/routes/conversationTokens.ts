@@ -70,19 +70,14 @@ function signatureOf(value: string): string | undefined {
 	return new URL(value).searchParams.get('conversation_signature') ?? undefined;
 }
 
-const logs = new WeakMap<object, BrowserSessionLog>();
-
 /**
- * The issue log of a sandbox (or of a route context), on its clock. Keyed by the agents
- * collection, which a reset replaces, so a reset starts a fresh log.
+ * The issue log of a sandbox (or of a route context), on its clock: a module store
+ * (`ctx.moduleState`), so a reset starts a fresh one. Tests pass the sandbox itself.
  */
 export function browserSessions(ctx: { readonly state: SandboxState; readonly clock: { now(): number } }): BrowserSessionLog {
-	let log = logs.get(ctx.state.agents);
-	if (!log) {
-		log = new BrowserSessionLog(() => ctx.clock.now());
-		logs.set(ctx.state.agents, log);
-	}
-	return log;
+	const modules = ctx.state.modules;
+	if (!modules.has('conversationTokens')) modules.set('conversationTokens', new BrowserSessionLog(() => ctx.clock.now()));
+	return modules.get('conversationTokens') as BrowserSessionLog;
 }
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -1,0 +1,39 @@
+/** Shared pieces of the end-to-end tests: a fresh n8n with the package, and workflow builders. */
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
+
+import { N8nInstance } from '../../scripts/n8n-runtime';
+import type { WorkflowJson } from '../../scripts/n8n-runtime';
+
+/** Set by globalSetup: the tarball of this run's `npm pack`. */
+export const TARBALL_ENV = 'N8N_E2E_PACKAGE_TARBALL';
+
+/** The package's node types in workflows, e.g. `n8n-nodes-voice-recruiting.agentCall`. */
+export const PACKAGE_PREFIX = 'n8n-nodes-voice-recruiting';
+
+/** A fresh n8n user folder with the packed package installed as a community package. */
+export async function createN8n(label: string): Promise<N8nInstance> {
+	const tarball = process.env[TARBALL_ENV];
+	if (!tarball) throw new Error(`${TARBALL_ENV} is not set: run the e2e tests with "npm run test:e2e"`);
+	return await N8nInstance.create({ tarball, label });
+}
+
+/** The Manual Trigger that `n8n execute` starts from. */
+export const MANUAL_TRIGGER: INode = {
+	id: 'e2e-manual-trigger',
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+/** A workflow that runs `nodes` one after the other behind a Manual Trigger. */
+export function manualWorkflow(id: string, name: string, nodes: INode[]): WorkflowJson {
+	const chain = [MANUAL_TRIGGER, ...nodes].map((node, index) => ({ ...node, position: [index * 220, 0] as [number, number] }));
+	const connections: WorkflowJson['connections'] = {};
+	for (let index = 1; index < chain.length; index++) {
+		connections[chain[index - 1].name] = { main: [[{ node: chain[index].name, type: NodeConnectionTypes.Main, index: 0 }]] };
+	}
+	return { id, name, nodes: chain, connections, settings: { executionOrder: 'v1' } };
+}

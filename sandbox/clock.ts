@@ -57,12 +57,14 @@ export class Clock {
 		this.arm();
 	}
 
-	/** Moves simulated time forward and runs every timer that is now due, in order. */
+	/**
+	 * Moves simulated time forward and runs every timer that falls due, in order. While a timer
+	 * runs, `now()` is its due time, so timers it schedules are relative to that moment and a
+	 * long jump plays out a whole chain of them.
+	 */
 	advance(ms: number): void {
 		if (!Number.isFinite(ms) || ms < 0) throw new Error('The clock only moves forward, by a finite number of ms');
-		this.rebase();
-		this.simBase += ms;
-		this.runDue();
+		this.runUntil(this.now() + ms);
 	}
 
 	/** Jumps to a moment (not before now). */
@@ -106,12 +108,17 @@ export class Clock {
 		this.simBase = now;
 	}
 
-	private runDue(): void {
-		// A timer may schedule another one that is already due: keep going until none is.
+	private jumpTo(moment: number): void {
+		this.realBase = Date.now();
+		this.simBase = moment;
+	}
+
+	private runUntil(target: number): void {
 		for (;;) {
 			const next = this.queue[0];
-			if (!next || next.due > this.now()) break;
+			if (!next || next.due > target) break;
 			this.queue.shift();
+			if (next.due > this.now()) this.jumpTo(next.due);
 			try {
 				next.run();
 			} catch (error) {
@@ -119,6 +126,7 @@ export class Clock {
 				this.onError(error);
 			}
 		}
+		if (target > this.now()) this.jumpTo(target);
 		this.arm();
 	}
 
@@ -128,7 +136,7 @@ export class Clock {
 		const next = this.queue[0];
 		if (!next) return;
 		const realDelay = Math.max(0, Math.ceil((next.due - this.now()) / this.speedFactor));
-		this.handle = setTimeout(() => this.runDue(), Math.min(realDelay, 2 ** 31 - 1));
+		this.handle = setTimeout(() => this.runUntil(this.now()), Math.min(realDelay, 2 ** 31 - 1));
 		// Timers never keep the process (or a test runner) alive on their own.
 		this.handle.unref();
 	}

@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 
-import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
+import { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
 import type { Clock } from './clock';
 
@@ -85,7 +85,12 @@ export class WebhookSender {
 	constructor(private readonly clock: Clock) {}
 
 	configure(config: WebhookConfig | undefined): void {
-		if (config) new URL(config.url); // fail early on a malformed URL
+		if (config) {
+			new URL(config.url); // fail early on a malformed URL
+			const known: string[] = Object.values(ElevenLabs.WebhookEventType);
+			const unknown = (config.events ?? []).filter((event) => !known.includes(event));
+			if (unknown.length > 0) throw new Error(`Unknown webhook events: ${unknown.join(', ')} (known: ${known.join(', ')})`);
+		}
 		this.current = config && { ...config, events: config.events ?? [...DEFAULT_WEBHOOK_EVENTS] };
 	}
 

@@ -129,11 +129,14 @@ describe('webhook delivery', () => {
 		await expect(
 			verifier.constructEvent(received[0].body, String(received[0].headers['elevenlabs-signature']), 'wsec_admin'),
 		).resolves.toBeDefined();
-		const invalid = await fetch(`${sandbox.url}/_sandbox/webhook`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ url: 'not a url' }),
-		});
-		expect(invalid.status).toBe(400);
+		for (const body of [{ url: 'not a url' }, { url: receiverUrl, events: ['transcripts'] }]) {
+			const invalid = await fetch(`${sandbox.url}/_sandbox/webhook`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			expect(invalid.status).toBe(400);
+		}
+		expect(sandbox.webhooks.config?.secret).toBe('wsec_admin');
 	});
 });

@@ -35,6 +35,10 @@ export interface AgentCallFigures {
 
 export async function benchmarkAgentCall(): Promise<AgentCallFigures> {
 	await import('reflect-metadata');
+	// The engine harness builds its mocks with jest-mock-extended, which needs `jest.fn` outside jest too.
+	const { ModuleMocker } = await import('jest-mock');
+	const mocker = new ModuleMocker(globalThis);
+	(globalThis as { jest?: unknown }).jest ??= { fn: (impl?: (...args: unknown[]) => unknown) => mocker.fn(impl) };
 	const { startSandbox } = await import('../sandbox');
 	const { conversationStore } = await import('../sandbox/conversations');
 	const { runWorkflow, singleNodeWorkflow } = await import('../test/engine/harness');

@@ -53,10 +53,14 @@ export class RequestLog {
 	private entries: LoggedRequest[] = [];
 	private seq = 0;
 
+	/** Oldest entries are dropped beyond this, so a sandbox left running for days stays small. */
+	constructor(private readonly maxEntries = 10_000) {}
+
 	/** Called by the server for each request; returns the live entry to complete later. */
 	start(entry: Omit<LoggedRequest, 'seq' | 'outcome' | 'handled' | 'body'>): LoggedRequest {
 		const logged: LoggedRequest = { ...entry, seq: ++this.seq, outcome: 'pending', handled: false, body: undefined };
 		this.entries.push(logged);
+		if (this.entries.length > this.maxEntries) this.entries.splice(0, this.entries.length - this.maxEntries);
 		return logged;
 	}
 

@@ -2,6 +2,7 @@
 import { Clock, N8N_CREDENTIAL_IDS, SCENARIOS, scenarioForNumber, startSandbox } from '../../sandbox';
 import type { LoggedRequest, Sandbox, SandboxInfo } from '../../sandbox';
 import { banner, cliOptions } from '../../sandbox/cli';
+import { RequestLog } from '../../sandbox/requestLog';
 import { elevenLabs, rawFetch, twilioClient } from './helpers';
 
 describe('sandbox', () => {
@@ -261,5 +262,16 @@ describe('Clock', () => {
 		expect(fired).toEqual([20]);
 		expect(String(errors[0])).toContain('boom');
 		expect(() => clock.advance(-1)).toThrow();
+	});
+});
+
+describe('RequestLog', () => {
+	it('keeps only the newest entries beyond its size', () => {
+		const log = new RequestLog(2);
+		for (const path of ['/a', '/b', '/c']) log.start({ method: 'GET', path, query: {}, headers: {}, receivedAt: new Date() });
+		expect(log.all().map((entry) => [entry.seq, entry.path])).toEqual([
+			[2, '/b'],
+			[3, '/c'],
+		]);
 	});
 });

@@ -270,6 +270,27 @@ describe('validation in FastAPI shape', () => {
 		expect(await broken.json()).toMatchObject({ detail: [{ type: 'json_invalid', msg: 'JSON decode error' }] });
 	});
 
+	it('answers the Pipedream mistake (reference §1) on the outbound-call route exactly as ElevenLabs did, dialling nothing', async () => {
+		const response = await rawFetch(sandbox, '/v1/convai/twilio/outbound-call', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({
+				agent_id: sandbox.ids.agents.recruitingDe,
+				agent_phone_number: sandbox.ids.phoneNumbers.twilioDe,
+				to_number: '+4917112345601',
+			}),
+		});
+		expect(response.status).toBe(422);
+		const body = (await response.json()) as { detail: unknown[] };
+		expect(body.detail).toContainEqual({
+			type: 'missing',
+			loc: ['body', 'agent_phone_number_id'],
+			msg: 'Field required',
+			input: null,
+		});
+		expect(sandbox.requests.last('POST')).toMatchObject({ status: 422, handled: true });
+	});
+
 	it('reports a missing required field with input null, as the real outbound-call endpoint does', () => {
 		const schema = schemas.conversationalAi.twilio.BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost;
 		expect(() => parseBody(schema, { agent_id: 'a', agent_phone_number: 'x', to_number: '+4917112345601' })).toThrow(

@@ -4,7 +4,10 @@
  *
  *   tsx sandbox/cli.ts [--port 8790] [--host 127.0.0.1] [--public-url URL]
  *                      [--webhook-url URL] [--webhook-secret SECRET] [--webhook-events transcript,audio,…]
- *                      [--speed N]
+ *                      [--speed N] [--json]
+ *
+ * `--json` prints `GET /_sandbox/info` as one JSON line instead of the text, for scripts that
+ * start the sandbox as a child process (read the first line of stdout to know it is ready).
  */
 import { parseArgs } from 'node:util';
 
@@ -19,6 +22,10 @@ export const DEFAULT_PORT = 8790;
 
 /** Reads the command line (and SANDBOX_PORT) into sandbox options. */
 export function cliOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): SandboxOptions {
+	return parseCommandLine(argv, env).options;
+}
+
+export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): { options: SandboxOptions; json: boolean } {
 	const { values } = parseArgs({
 		args: argv,
 		options: {
@@ -29,6 +36,7 @@ export function cliOptions(argv: string[], env: NodeJS.ProcessEnv = process.env)
 			'webhook-secret': { type: 'string' },
 			'webhook-events': { type: 'string' },
 			speed: { type: 'string' },
+			json: { type: 'boolean' },
 		},
 		strict: true,
 	});
@@ -37,7 +45,7 @@ export function cliOptions(argv: string[], env: NodeJS.ProcessEnv = process.env)
 	const speed = values.speed === undefined ? undefined : Number(values.speed);
 	if (speed !== undefined && !(speed > 0)) throw new Error(`Invalid speed "${values.speed}"`);
 	if (values['webhook-secret'] && !values['webhook-url']) throw new Error('--webhook-secret needs --webhook-url');
-	return {
+	const options: SandboxOptions = {
 		port,
 		host: values.host,
 		publicUrl: values['public-url'],
@@ -50,6 +58,7 @@ export function cliOptions(argv: string[], env: NodeJS.ProcessEnv = process.env)
 				}
 			: undefined,
 	};
+	return { options, json: values.json ?? false };
 }
 
 /** The start-up text: URL, ids, scenario numbers, credentials to paste. */
@@ -87,15 +96,15 @@ export function banner(sandbox: Sandbox): string {
 }
 
 async function main(): Promise<void> {
-	let options: SandboxOptions;
+	let commandLine: ReturnType<typeof parseCommandLine>;
 	try {
-		options = cliOptions(process.argv.slice(2));
+		commandLine = parseCommandLine(process.argv.slice(2));
 	} catch (error) {
 		process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
 		process.exit(2);
 	}
-	const sandbox = await startSandbox(options);
-	process.stdout.write(banner(sandbox));
+	const sandbox = await startSandbox(commandLine.options);
+	process.stdout.write(commandLine.json ? `${JSON.stringify(sandbox.info())}\n` : banner(sandbox));
 	const stop = () => {
 		void sandbox.close().then(() => process.exit(0));
 	};

@@ -19,6 +19,8 @@ function firstLine(child: ChildProcess): Promise<string> {
 }
 
 it('starts on a free port, prints its info as JSON, serves the API and stops on SIGTERM', async () => {
+	// A test of the CLI itself: it has to run as its own process (not shipped code).
+	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions
 	const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'sandbox/cli.ts', '--port', '0', '--json'], {
 		cwd: ROOT,
 		stdio: ['ignore', 'pipe', 'pipe'],

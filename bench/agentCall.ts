@@ -42,12 +42,6 @@ export async function benchmarkAgentCall(): Promise<AgentCallFigures> {
 	const { startSandbox } = await import('../sandbox');
 	const { conversationStore } = await import('../sandbox/conversations');
 	const { runWorkflow, singleNodeWorkflow } = await import('../test/engine/harness');
-	const factory = (await import('n8n-workflow/dist/cjs/run-execution-data-factory.js')) as unknown as {
-		createEmptyRunExecutionData: () => { executionData?: unknown };
-		createRunExecutionData: () => { executionData?: unknown };
-	};
-	// Same workaround as test/engine/agentCall.helpers.ts until harness.ts is fixed.
-	if (!factory.createEmptyRunExecutionData().executionData) factory.createEmptyRunExecutionData = () => factory.createRunExecutionData();
 
 	const sandbox = await startSandbox({ port: 0, clock: { speed: CLOCK_SPEED } });
 	try {

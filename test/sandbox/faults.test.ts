@@ -14,6 +14,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await sandbox.close();
+	// Let the SDK's leftover timeout timers (see SHORT_TIMEOUT) run out, so jest exits cleanly.
+	await new Promise((resolve) => setTimeout(resolve, SHORT_TIMEOUT * 1000));
 });
 
 beforeEach(() => sandbox.reset());
@@ -23,6 +25,10 @@ const caught = (promise: Promise<unknown>) =>
 		() => undefined,
 		(error: unknown) => error,
 	);
+
+// The SDK leaves its timeout timer running when fetch itself fails (makeRequest clears it only
+// after a response), so requests that end in a network error use a short timeout.
+const SHORT_TIMEOUT = 1;
 
 const agentPath = () => `/v1/convai/agents/${sandbox.ids.agents.bare}`;
 const bareName = () => sandbox.state.agents.get(sandbox.ids.agents.bare)?.agent.name;
@@ -122,7 +128,9 @@ describe('timeout', () => {
 
 	it('cuts the connection itself after holdMs', async () => {
 		sandbox.faults.add({ kind: 'timeout', method: 'GET', path: agentPath(), holdMs: 200 });
-		const error = await caught(elevenLabs(sandbox).conversationalAi.agents.get(sandbox.ids.agents.bare));
+		const error = await caught(
+			elevenLabs(sandbox).conversationalAi.agents.get(sandbox.ids.agents.bare, {}, { timeoutInSeconds: SHORT_TIMEOUT }),
+		);
 		expect(error).toBeInstanceOf(ElevenLabsError);
 		expect((error as ElevenLabsError).message).not.toMatch(/timeout/i);
 	});
@@ -131,7 +139,7 @@ describe('timeout', () => {
 describe('reset', () => {
 	it('resets the connection without carrying out by default', async () => {
 		sandbox.faults.add({ kind: 'reset', method: 'PATCH', path: agentPath() });
-		const error = (await caught(rename())) as ElevenLabsError;
+		const error = (await caught(rename(elevenLabs(sandbox), SHORT_TIMEOUT))) as ElevenLabsError;
 		expect(error).toBeInstanceOf(ElevenLabsError);
 		expect(error.statusCode).toBeUndefined();
 		expect(bareName()).toBe('New agent');

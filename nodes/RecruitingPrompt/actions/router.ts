@@ -1,0 +1,19 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import * as render from './render.operation';
+
+/** One module per operation, each exporting `description` and `execute`. */
+export const operations = { render } as const;
+
+/** Dispatches to the chosen operation; saved workflows without an operation render. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = this.getNodeParameter('operation', 0, 'render') as string;
+	const run = operations[operation as keyof typeof operations];
+	if (!run) {
+		throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, {
+			description: 'Open the node and choose one of the listed operations.',
+		});
+	}
+	return [await run.execute.call(this)];
+}

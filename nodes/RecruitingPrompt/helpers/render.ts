@@ -1,0 +1,133 @@
+import { IANAZone } from 'luxon';
+
+import { PromptError } from './errors';
+import type { RenderData } from './handlebarsHelpers';
+import type { CompiledSet, TemplateDelegate } from './templates';
+import { PlaceholderValue, TemplateValue } from './values';
+
+export interface RenderInput {
+	/** Cleaned text per variable (from resolveVariables). */
+	values: Map<string, string>;
+	/**
+	 * Variables to leave as ElevenLabs placeholders (`{{name}}`) instead of their values: what an
+	 * agent's own prompt holds when a set is published to it. Empty for a per-call render.
+	 */
+	placeholders?: ReadonlySet<string>;
+	data: Omit<RenderData, 'knowledgeBase'>;
+	/** Whether the system prompt carries the knowledge base as well. */
+	includeKnowledgeBase: boolean;
+}
+
+export interface RenderedTexts {
+	system: string;
+	firstMessage: string;
+	knowledgeBase: string;
+}
+
+/** The template context: every variable as a value object, fenced or not. */
+function contextFor(input: RenderInput, fenced: boolean): Record<string, TemplateValue> {
+	const context: Record<string, TemplateValue> = Object.create(null);
+	for (const [name, text] of input.values) context[name] = new TemplateValue(text, fenced);
+	for (const name of input.placeholders ?? []) context[name] = new PlaceholderValue(name, fenced);
+	return context;
+}
+
+/** Blank lines that conditional blocks leave behind, and trailing spaces. */
+export function tidy(text: string): string {
+	// Prompts are long and rendered per candidate: copy only when there is something to tidy.
+	let out = /[ \t]\n/.test(text) ? text.replace(/[ \t]+\n/g, '\n') : text;
+	if (out.includes('\n\n\n')) out = out.replace(/\n{3,}/g, '\n\n');
+	return out.trim();
+}
+
+function run(template: TemplateDelegate, name: string, context: object, data: RenderData): string {
+	let failure: unknown;
+	try {
+		return tidy(template(context, { data }));
+	} catch (error) {
+		failure = error;
+	}
+	// Handlebars names the object it looked in; that may be candidate data, so leave it out.
+	const message = String((failure as Error)?.message ?? failure).replace(/ not defined in .*? - /, ' not defined - ');
+	throw new PromptError(
+		`The template "${name}" could not be rendered: ${message}`,
+		'A variable or partial it needs is missing. Check the variable names in the template against the item and the node’s variables.',
+	);
+}
+
+/**
+ * Renders the system prompt (master with its phases), the first message and the knowledge
+ * base for one candidate. Values are fenced in the system prompt and knowledge base (data for
+ * the agent, not instructions) and plain in the first message, which is spoken as it is.
+ */
+export function renderTexts(set: CompiledSet, input: RenderInput): RenderedTexts {
+	const fenced = contextFor(input, true);
+	const data: RenderData = { ...input.data };
+	const knowledgeBase = set.knowledgeBase ? run(set.knowledgeBase, 'knowledgeBase', fenced, data) : '';
+	let system = run(set.master, 'master', fenced, {
+		...data,
+		...(input.includeKnowledgeBase && knowledgeBase ? { knowledgeBase } : {}),
+	});
+	if (input.includeKnowledgeBase && knowledgeBase && !set.masterPlacesKnowledgeBase) system = `${system}\n\n${knowledgeBase}`;
+	const firstMessage = set.firstMessage ? run(set.firstMessage, 'firstMessage', contextFor(input, false), data) : '';
+	return { system, firstMessage, knowledgeBase };
+}
+
+/** The call language: the node's setting, the set's own, the candidate's, else German. */
+export function resolveLanguage(setting: string, set: CompiledSet, candidate: string | undefined): string {
+	const pattern = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
+	const chosen = setting.trim();
+	if (chosen) {
+		if (!pattern.test(chosen)) {
+			throw new PromptError(
+				`"${chosen}" is not a language code`,
+				'Use an ISO 639-1 code as ElevenLabs takes it, e.g. de, en, fr or pt-br (Options → Language).',
+			);
+		}
+		return chosen;
+	}
+	if (set.language) return set.language;
+	const fromItem = candidate?.trim().toLowerCase();
+	return fromItem && pattern.test(fromItem) ? fromItem : 'de';
+}
+
+const LOCALES: Record<string, string> = { de: 'de-DE', en: 'en-GB', fr: 'fr-FR', es: 'es-ES', it: 'it-IT', nl: 'nl-NL', pl: 'pl-PL', tr: 'tr-TR' };
+
+/** The date locale: the node's setting, the set's own, else one that fits the language. */
+export function resolveLocale(setting: string, set: CompiledSet, language: string): string {
+	if (setting.trim()) return setting.trim();
+	if (set.locale && (!set.language || set.language === language)) return set.locale;
+	return LOCALES[language.slice(0, 2)] ?? language;
+}
+
+const zones = new Map<string, boolean>();
+
+/** Whether a name is an IANA time zone (cached: Luxon's check builds an Intl formatter each time). */
+function isZone(name: string): boolean {
+	let valid = zones.get(name);
+	if (valid === undefined) {
+		valid = IANAZone.isValidZone(name);
+		if (zones.size >= 1000) zones.clear();
+		zones.set(name, valid);
+	}
+	return valid;
+}
+
+/** The candidate's time zone, else the node's, else the workflow's. Each must be an IANA zone. */
+export function resolveTimeZone(candidate: string | undefined, setting: string, workflowZone: string): string {
+	for (const [zone, origin] of [
+		[candidate, 'the item’s time zone field'],
+		[setting, 'Options → Time Zone'],
+	] as const) {
+		const value = zone?.trim();
+		if (!value) continue;
+		if (!isZone(value)) {
+			throw new PromptError(
+				`"${value}" (${origin}) is not a time zone`,
+				'Use an IANA time zone name such as Europe/Berlin, Europe/Vienna or America/New_York.',
+			);
+		}
+		return value;
+	}
+	return isZone(workflowZone) ? workflowZone : 'Europe/Berlin';
+}

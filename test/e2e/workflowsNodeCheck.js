@@ -27,7 +27,6 @@ const { readFileSync } = require('node:fs');
 
 const workflowPackage = process.argv[2];
 if (!workflowPackage) throw new Error('usage: node workflowsNodeCheck.js <n8n-workflow package path> < input.json');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { NodeHelpers } = require(workflowPackage);
 
 const input = JSON.parse(readFileSync(0, 'utf8'));

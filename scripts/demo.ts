@@ -1,0 +1,353 @@
+/**
+ * `npm run demo`: a calling campaign in a real n8n 2.41.1 against the local sandbox, no accounts
+ * and no cost.
+ *
+ * 1. starts the sandbox (ElevenLabs + Twilio simulator; its clock runs fast, so calls last seconds);
+ * 2. installs n8n 2.41.1 and Node 24 into the cache on the first run (minutes, with progress),
+ *    and the package into a fresh n8n user folder as a community package;
+ * 3. imports the sandbox credentials and the demo workflow (workflows/demo-campaign.json);
+ * 4. publishes the recruiting set to the sandbox agent first, when the package has Build
+ *    Recruiting Prompt → Publish and workflows/set-up-agent.json exists;
+ * 5. runs the demo: seven candidates from workflows/data/demo-candidates.csv, one per outcome
+ *    (answered, voicemail, busy, no answer, opt-out, refused consent, call-back), prints the
+ *    progress of each call and a results table, and writes tmp/demo/demo-results.csv.
+ *
+ * `npm run demo -- --open` then leaves n8n running with every example imported and prints the
+ * editor URL and login (Ctrl-C stops n8n and the sandbox).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { startSandbox } from '../sandbox';
+import type { Sandbox } from '../sandbox';
+import { conversationStore } from '../sandbox/conversations';
+import type { ConversationRecord, ConversationStatus } from '../sandbox/conversations';
+import { ensureRuntime, N8nInstance, packPackage, REPO_ROOT, runtimeDir } from './n8n-runtime';
+import type { ExecutionResult, N8nRestClient, OwnerAccount, WorkflowJson } from './n8n-runtime';
+import { formatDuration } from './process';
+
+export const WORKFLOWS_DIR = path.join(REPO_ROOT, 'workflows');
+export const DEMO_WORKFLOW_FILE = path.join(WORKFLOWS_DIR, 'demo-campaign.json');
+export const DEMO_CANDIDATES_FILE = path.join(WORKFLOWS_DIR, 'data', 'demo-candidates.csv');
+export const SET_UP_AGENT_FILE = path.join(WORKFLOWS_DIR, 'set-up-agent.json');
+export const DEMO_WORKFLOW_ID = 'vrDemoCampaign';
+/** Simulated seconds per real second: a 3-minute screening call takes about 3 s. */
+export const DEMO_CLOCK_SPEED = 60;
+
+/** The owner of the local `--open` instance (127.0.0.1 only, deleted on exit): not a secret. */
+export const DEMO_OWNER: OwnerAccount = {
+	email: 'recruiter@demo.voice-recruiting.test',
+	firstName: 'Demo',
+	lastName: 'Recruiter',
+	// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets
+	password: 'Demo-Recruiter-2026',
+};
+
+const write = (line = '') => process.stdout.write(`${line}\n`);
+
+export interface DemoOptions {
+	/** The packed package; default: `npm pack` of the repo (dist/ must be built). */
+	tarball?: string;
+	/** Where the results CSV goes; default tmp/demo in the repo. */
+	outputDir?: string;
+	/** Print progress and the table (default true). */
+	print?: boolean;
+	/** Sandbox clock speed (default DEMO_CLOCK_SPEED). */
+	clockSpeed?: number;
+}
+
+/** One row of the results table: the demo workflow's "Result row" node. */
+export interface DemoResultRow {
+	candidateId: string;
+	name: string;
+	phone: string;
+	outcome: string;
+	reached: string;
+	consent: unknown;
+	interested: unknown;
+	availability: unknown;
+	salary: unknown;
+	optOut: unknown;
+	callback: unknown;
+	durationSecs: unknown;
+	cost: unknown;
+	summary: string;
+	conversationId: string;
+}
+
+export interface DemoRun {
+	sandbox: Sandbox;
+	n8n: N8nInstance;
+	execution: ExecutionResult;
+	rows: DemoResultRow[];
+	resultsFile: string;
+	resultsCsv: string;
+	/** Set when the recruiting set was published to the agent first. */
+	published?: IDataObject[];
+	timings: Record<string, number>;
+	/** Stops n8n and the sandbox and deletes the n8n user folder. */
+	dispose(): Promise<void>;
+}
+
+/** Reads a workflow file of workflows/. */
+export async function readWorkflow(file: string): Promise<WorkflowJson> {
+	return JSON.parse(await readFile(file, 'utf8')) as WorkflowJson;
+}
+
+/** Every example workflow file (workflows/*.json). */
+export async function exampleWorkflowFiles(): Promise<string[]> {
+	return (await readdir(WORKFLOWS_DIR))
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => path.join(WORKFLOWS_DIR, file));
+}
+
+/** The demo workflow with its file paths pointed at the repo's CSV and the output folder. */
+export function demoWorkflowFor(workflow: WorkflowJson, files: { candidatesFile: string; resultsFile: string }): WorkflowJson {
+	const copy = structuredClone(workflow);
+	const settings = copy.nodes.find((node) => node.name === 'Demo settings');
+	const assignments = (settings?.parameters.assignments as { assignments?: Array<{ name: string; value: unknown }> } | undefined)
+		?.assignments;
+	if (!assignments) throw new Error('The demo workflow has no "Demo settings" node with assignments');
+	for (const assignment of assignments) {
+		if (assignment.name === 'candidatesFile') assignment.value = files.candidatesFile;
+		if (assignment.name === 'resultsFile') assignment.value = files.resultsFile;
+	}
+	return copy;
+}
+
+/** Whether the built package's Build Recruiting Prompt has the operation Publish (issue 9). */
+export async function hasPublishOperation(): Promise<boolean> {
+	const file = path.join(REPO_ROOT, 'dist', 'nodes', 'RecruitingPrompt', 'RecruitingPrompt.node.js');
+	if (!existsSync(file)) return false;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const module = require(file) as Record<string, new () => { description: { properties: Array<{ name: string; options?: Array<{ value?: unknown }> }> } }>;
+	const NodeClass = module.RecruitingPrompt;
+	if (!NodeClass) return false;
+	const operation = new NodeClass().description.properties.find((property) => property.name === 'operation');
+	return Boolean(operation?.options?.some((option) => option.value === 'publish'));
+}
+
+/**
+ * workflows/set-up-agent.json pointed at the sandbox: its Publish nodes use the sandbox agent
+ * and credential. Undefined when the file or the operation is not there yet.
+ */
+export async function setUpAgentWorkflowFor(sandbox: Sandbox): Promise<WorkflowJson | undefined> {
+	if (!existsSync(SET_UP_AGENT_FILE) || !(await hasPublishOperation())) return undefined;
+	const workflow = structuredClone(await readWorkflow(SET_UP_AGENT_FILE));
+	const credential = sandbox.n8nCredentials()[0];
+	for (const node of workflow.nodes) {
+		if (!node.type.endsWith('.recruitingPrompt') || node.parameters.operation !== 'publish') continue;
+		node.parameters.agentId = { __rl: true, mode: 'id', value: sandbox.ids.agents.recruitingDe };
+		node.credentials = { elevenLabsAgentsApi: { id: credential.id, name: credential.name } };
+	}
+	return workflow;
+}
+
+const STATUS_WORDS: Record<ConversationStatus, (record: ConversationRecord) => string> = {
+	initiated: () => 'dialling …',
+	'in-progress': (record) => (record.callResult === 'voicemail' ? 'the mailbox answered' : 'answered, screening …'),
+	processing: (record) => `call ended after ${record.callDurationSecs} s, ElevenLabs analyses it …`,
+	done: () => 'results ready',
+	failed: (record) =>
+		record.callResult === 'busy'
+			? 'busy'
+			: record.callResult === 'no_answer'
+				? 'no answer'
+				: `the call failed (${record.terminationReason ?? record.callResult ?? 'unknown'})`,
+};
+
+/** Prints each call's progress as the sandbox sees it: "Anna Schmidt: dialling …". */
+function printCallProgress(sandbox: Sandbox, started: number): () => void {
+	return conversationStore(sandbox).onChange((record) => {
+		const variables = ((record.clientData as { dynamicVariables?: Record<string, unknown> } | undefined)?.dynamicVariables ?? {}) as Record<
+			string,
+			unknown
+		>;
+		const who = String(variables.name ?? variables.candidate_name ?? record.phoneCall?.externalNumber ?? record.conversationId);
+		const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
+		write(`  ${seconds} s  ${who.padEnd(16)} ${STATUS_WORDS[record.status](record)}`);
+	});
+}
+
+/** Runs the demo; the caller disposes of the result. */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
+	const print = options.print ?? true;
+	const say = (line = '') => print && write(line);
+	const timings: Record<string, number> = {};
+	const time = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
+		const started = Date.now();
+		try {
+			return await action();
+		} finally {
+			timings[name] = Date.now() - started;
+		}
+	};
+
+	const firstRun = !existsSync(path.join(runtimeDir(), '.runtime-complete.json'));
+	if (firstRun) {
+		say(`First run: installing n8n 2.41.1 and Node 24 into ${runtimeDir()} (once per machine, about 5–10 minutes).`);
+	}
+	const runtime = await time('runtime', ensureRuntime);
+	const tarball = options.tarball ?? (await time('pack', () => packPackage()));
+
+	const outputDir = options.outputDir ?? path.join(REPO_ROOT, 'tmp', 'demo');
+	await mkdir(outputDir, { recursive: true });
+	const resultsFile = path.join(outputDir, 'demo-results.csv');
+	await rm(resultsFile, { force: true });
+
+	const sandbox = await startSandbox({ port: 0, clock: { speed: options.clockSpeed ?? DEMO_CLOCK_SPEED } });
+	let n8n: N8nInstance | undefined;
+	const dispose = async () => {
+		await n8n?.dispose();
+		await sandbox.close();
+	};
+	let handedOver = false;
+	try {
+		say(`Sandbox (simulated ElevenLabs and Twilio) on ${sandbox.url}, clock ${options.clockSpeed ?? DEMO_CLOCK_SPEED}× faster`);
+		n8n = await time('install package', () =>
+			N8nInstance.create({
+				runtime,
+				tarball,
+				label: 'demo',
+				env: {
+					NODE_ENV: 'production',
+					// n8n 2.x reads and writes files only inside these folders.
+					N8N_RESTRICT_FILE_ACCESS_TO: [path.dirname(DEMO_CANDIDATES_FILE), outputDir].join(';'),
+				},
+			}),
+		);
+		const instance = n8n;
+		await time('import', async () => {
+			await instance.importCredentials(sandbox.n8nCredentials());
+			const workflow = demoWorkflowFor(await readWorkflow(DEMO_WORKFLOW_FILE), { candidatesFile: DEMO_CANDIDATES_FILE, resultsFile });
+			await instance.importWorkflow(workflow);
+		});
+
+		let published: IDataObject[] | undefined;
+		const setUp = await setUpAgentWorkflowFor(sandbox);
+		if (setUp) {
+			say('Publishing the bundled German recruiting set to the sandbox agent (workflows/set-up-agent.json) …');
+			await instance.importWorkflow(setUp);
+			const result = await time('publish', () => instance.execute(setUp.id));
+			if (result.status !== 'success') throw new Error(`The set-up workflow failed: ${result.error?.message ?? result.status}`);
+			const publishNode = setUp.nodes.find((node: INode) => node.parameters.operation === 'publish');
+			published = publishNode ? result.json(publishNode.name) : [];
+			for (const item of published) say(`  agent ${String(item.agentId)}: changed ${JSON.stringify(item.changed ?? [])}`);
+		} else {
+			say('(Build Recruiting Prompt → Publish is not in this build yet: the sandbox agent keeps its seed settings.)');
+		}
+
+		say('');
+		say('Calling the candidates of workflows/data/demo-candidates.csv …');
+		const started = Date.now();
+		const stopProgress = print ? printCallProgress(sandbox, started) : () => undefined;
+		let execution: ExecutionResult;
+		try {
+			execution = await time('run', () => instance.execute(DEMO_WORKFLOW_ID, { timeoutMs: 10 * 60_000 }));
+		} finally {
+			stopProgress();
+		}
+		if (execution.status !== 'success') {
+			throw new Error(
+				`The demo workflow failed in node "${execution.lastNodeExecuted ?? '?'}": ${execution.error?.message ?? execution.status}` +
+					(execution.error?.description ? `\n${execution.error.description}` : ''),
+			);
+		}
+		const rows = execution.json('Result row') as unknown as DemoResultRow[];
+		const resultsCsv = await readFile(resultsFile, 'utf8');
+		if (print) {
+			write('');
+			write(resultsTable(rows));
+			write('');
+			write(`Results CSV: ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
+		}
+		handedOver = true;
+		return { sandbox, n8n: instance, execution, rows, resultsFile, resultsCsv, published, timings, dispose };
+	} finally {
+		// On failure nothing is handed to the caller: stop what was started.
+		if (!handedOver) await dispose();
+	}
+}
+
+/** "yes"/"no" for booleans, "–" for nothing, text otherwise. */
+function cell(value: unknown): string {
+	if (value === true || value === 'true') return 'yes';
+	if (value === false || value === 'false') return 'no';
+	if (value === null || value === undefined || value === '') return '–';
+	return String(value);
+}
+
+/** The results as a fixed-width table. */
+export function resultsTable(rows: DemoResultRow[]): string {
+	const header = ['Candidate', 'Outcome', 'Reached', 'Consent', 'Interest', 'Availability', 'Salary', 'Opt-out', 'Call-back', 'Cost'];
+	const body = rows.map((row) => [
+		row.name,
+		cell(row.outcome),
+		cell(row.reached),
+		cell(row.consent),
+		cell(row.interested),
+		cell(row.availability),
+		cell(row.salary),
+		cell(row.optOut),
+		cell(row.callback),
+		row.cost === '' || row.cost === undefined || row.cost === null ? '–' : `${String(row.cost)} cr`,
+	]);
+	const widths = header.map((title, column) => Math.max(title.length, ...body.map((line) => line[column].length)));
+	const line = (cells: string[]) => cells.map((text, column) => text.padEnd(widths[column])).join('  ').trimEnd();
+	return [line(header), line(widths.map((width) => '─'.repeat(width))), ...body.map(line)].join('\n');
+}
+
+/** `--open`: every example imported into the demo's n8n, the server started, an owner created. */
+async function openEditor(run: DemoRun): Promise<{ url: string; client: N8nRestClient }> {
+	const others: WorkflowJson[] = [];
+	for (const file of await exampleWorkflowFiles()) {
+		const workflow = await readWorkflow(file);
+		if (workflow.id === DEMO_WORKFLOW_ID) continue;
+		// The set-up workflow was imported already (pointed at the sandbox) when it ran.
+		if (file === SET_UP_AGENT_FILE && run.published) continue;
+		others.push(workflow);
+	}
+	if (others.length) await run.n8n.importWorkflows(others);
+	const baseUrl = await run.n8n.start();
+	const client = await run.n8n.setupOwner(DEMO_OWNER);
+	return { url: baseUrl, client };
+}
+
+async function main(): Promise<void> {
+	const args = process.argv.slice(2);
+	const open = args.includes('--open');
+	const unknown = args.filter((arg) => arg !== '--open');
+	if (unknown.length) throw new Error(`Unknown option ${unknown.join(' ')} (npm run demo [-- --open])`);
+	const started = Date.now();
+	write('n8n-nodes-voice-recruiting demo: an AI phone-screen campaign in a real n8n, against a local sandbox');
+	const run = await runDemo();
+	write(`Done in ${formatDuration(Date.now() - started)} (${Object.entries(run.timings).map(([step, ms]) => `${step} ${formatDuration(ms)}`).join(', ')}).`);
+	if (!open) {
+		await run.dispose();
+		write('Run "npm run demo -- --open" to look at it in the n8n editor.');
+		return;
+	}
+	const { url } = await openEditor(run);
+	write('');
+	write(`n8n is running with every example workflow: ${url}/workflow/${DEMO_WORKFLOW_ID}`);
+	write(`Log in as ${DEMO_OWNER.email} with the password ${DEMO_OWNER.password}`);
+	write('The sandbox credentials are set up; "Execute workflow" in the demo calls the sandbox again.');
+	write('Press Ctrl-C to stop n8n and the sandbox.');
+	await new Promise<void>((resolve) => {
+		process.once('SIGINT', resolve);
+		process.once('SIGTERM', resolve);
+	});
+	write('Stopping …');
+	await run.dispose();
+}
+
+if (require.main === module) {
+	main().catch((error: unknown) => {
+		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.exit(1);
+	});
+}

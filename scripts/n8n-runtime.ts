@@ -523,6 +523,8 @@ export class N8nInstance {
 		for (const key of Object.keys(base)) if (/^(N8N_|DB_)/.test(key)) delete base[key];
 		return {
 			...base,
+			// jest exports NODE_ENV=test, with which n8n's CLI prints nothing and `n8n start` exits.
+			NODE_ENV: 'production',
 			N8N_USER_FOLDER: this.userFolder,
 			N8N_ENCRYPTION_KEY: E2E_ENCRYPTION_KEY,
 			N8N_DIAGNOSTICS_ENABLED: 'false',

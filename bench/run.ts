@@ -1,0 +1,64 @@
+/**
+ * `npm run bench`: every benchmark, each printed as figures against a baseline measured in the
+ * same run, with the machine noted. `npm run bench -- load agentCall` runs only those named.
+ */
+import * as os from 'node:os';
+
+import { benchmarkAgentCall } from './agentCall';
+import { benchmarkLoadCost } from './loadCost';
+import { benchmarkRecruitingPrompt, formatRecruitingPrompt } from './recruitingPrompt';
+import { benchmarkTranscript } from './transcript';
+
+interface Benchmark {
+	name: string;
+	title: string;
+	run(): Promise<string>;
+}
+
+const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+const BENCHMARKS: Benchmark[] = [
+	{
+		name: 'load',
+		title: 'Loading the package in n8n: require of every node and credential vs n8n-workflow alone',
+		run: async () => {
+			const f = await benchmarkLoadCost();
+			return [
+				`package ${f.packageMs} ms (${f.files} files, +${f.packageHeapMb} MB heap) / n8n-workflow alone ${f.n8nWorkflowMs} ms = ${f.ratio}`,
+				`vendor SDKs loaded at start-up: ${f.sdksLoaded.length ? f.sdksLoaded.join(', ') : 'none (lazy, as intended)'}`,
+			].join('\n');
+		},
+	},
+	{
+		name: 'recruitingPrompt',
+		title: 'Build Recruiting Prompt: 10,000 candidates, bundled de set, vs the Set node and plain Handlebars',
+		run: async () => formatRecruitingPrompt(await benchmarkRecruitingPrompt()),
+	},
+	{
+		name: 'agentCall',
+		title: 'Place Agent Call: 200 candidates, agent concurrency limit 5, calls of about 3 s',
+		run: async () => json(await benchmarkAgentCall()),
+	},
+	{
+		name: 'transcript',
+		title: 'Get Transcript: 1,000 finished conversations with audio in one execution',
+		run: async () => json(await benchmarkTranscript()),
+	},
+];
+
+async function main() {
+	const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+	const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+	process.stdout.write(`Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version} (${process.arch})\n\n`);
+	for (const bench of BENCHMARKS) {
+		if (wanted.length && !wanted.includes(bench.name)) continue;
+		process.stdout.write(`## ${bench.title}\n`);
+		const started = Date.now();
+		process.stdout.write(`${await bench.run()}\n(${Math.round((Date.now() - started) / 1000)} s)\n\n`);
+	}
+}
+
+main().catch((error) => {
+	process.stderr.write(`${String(error?.stack ?? error)}\n`);
+	process.exitCode = 1;
+});

@@ -23,6 +23,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox';
+import { COLLECTED_ANSWERS } from '../nodes/RecruitingPrompt/helpers/answers';
 import { conversationStore } from '../sandbox/conversations';
 import type { ConversationRecord, ConversationStatus } from '../sandbox/conversations';
 import { ensureRuntime, N8nInstance, packPackage, REPO_ROOT, runtimeDir } from './n8n-runtime';
@@ -147,6 +148,27 @@ export async function setUpAgentWorkflowFor(sandbox: Sandbox): Promise<WorkflowJ
 	return workflow;
 }
 
+/**
+ * Without Publish (issue 9 not built yet): gives the sandbox agent the data-collection fields
+ * the bundled prompts name, as Publish sets them up (and as a recruiter would in the ElevenLabs
+ * dashboard), so that Get Transcript returns opt-out, call-back and the other answers. The
+ * agent's own fields stay. Returns the field ids added.
+ */
+export function giveAgentBundledAnswers(sandbox: Sandbox, agentId = sandbox.ids.agents.recruitingDe): string[] {
+	const stored = sandbox.state.agents.get(agentId);
+	const settings = stored?.agent.platformSettings;
+	if (!settings) throw new Error(`The sandbox has no agent ${agentId}`);
+	const fields = { ...(settings.dataCollection ?? {}) };
+	const added: string[] = [];
+	for (const answer of COLLECTED_ANSWERS) {
+		if (fields[answer.id]) continue;
+		fields[answer.id] = { type: answer.type, description: answer.description };
+		added.push(answer.id);
+	}
+	settings.dataCollection = fields;
+	return added;
+}
+
 const STATUS_WORDS: Record<ConversationStatus, (record: ConversationRecord) => string> = {
 	initiated: () => 'dialling …',
 	'in-progress': (record) => (record.callResult === 'voicemail' ? 'the mailbox answered' : 'answered, screening …'),
@@ -238,7 +260,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 			published = publishNode ? result.json(publishNode.name) : [];
 			for (const item of published) say(`  agent ${String(item.agentId)}: changed ${JSON.stringify(item.changed ?? [])}`);
 		} else {
-			say('(Build Recruiting Prompt → Publish is not in this build yet: the sandbox agent keeps its seed settings.)');
+			const added = giveAgentBundledAnswers(sandbox);
+			say('Build Recruiting Prompt → Publish is not in this build yet: the sandbox agent gets the answer fields');
+			say(`of the bundled prompts directly, as Publish will set them up (${added.length} fields).`);
 		}
 
 		say('');

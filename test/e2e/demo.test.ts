@@ -1,0 +1,105 @@
+/**
+ * `npm run demo` as a test: the demo workflow (workflows/demo-campaign.json) in a real n8n
+ * 2.41.1 against the sandbox, seven candidates from workflows/data/demo-candidates.csv, one per
+ * outcome. Asserts what was dialled, each candidate's row of the results, and the CSV written.
+ */
+import type { DemoRun } from '../../scripts/demo';
+import { resultsTable, runDemo } from '../../scripts/demo';
+import { TARBALL_ENV } from './helpers';
+
+let run: DemoRun;
+
+beforeAll(async () => {
+	run = await runDemo({ tarball: process.env[TARBALL_ENV], print: false });
+}, 10 * 60_000);
+
+afterAll(async () => {
+	await run?.dispose();
+});
+
+const row = (name: string) => {
+	const found = run.rows.find((candidate) => candidate.name === name);
+	if (!found) throw new Error(`No result row for ${name}`);
+	return found;
+};
+
+describe('npm run demo', () => {
+	it('runs the demo workflow to the end in n8n', () => {
+		expect(run.execution.status).toBe('success');
+		expect(run.execution.lastNodeExecuted).toBe('Write results file');
+		expect(run.rows).toHaveLength(7);
+	});
+
+	it('dials each candidate once, at the number in E.164 whatever its spelling in the CSV', () => {
+		const dialled = run.sandbox.requests
+			.filter('POST', '/v1/convai/twilio/outbound-call')
+			.map((request) => (request.body as { to_number: string }).to_number)
+			.sort();
+		expect(dialled).toEqual(
+			[
+				run.sandbox.scenarios.answered.number,
+				run.sandbox.scenarios.voicemail.number,
+				run.sandbox.scenarios.busy.number,
+				run.sandbox.scenarios.noAnswer.number,
+				run.sandbox.scenarios.optOut.number,
+				run.sandbox.scenarios.consentRefused.number,
+				run.sandbox.scenarios.callbackRequested.number,
+			].sort(),
+		);
+	});
+
+	it('sends each candidate’s own prompt (Build Recruiting Prompt) with the call', () => {
+		const calls = run.sandbox.requests.filter('POST', '/v1/convai/twilio/outbound-call');
+		for (const call of calls) {
+			const body = call.body as {
+				conversation_initiation_client_data: {
+					conversation_config_override: { agent: { first_message: string; prompt: { prompt: string } } };
+					dynamic_variables: Record<string, string>;
+				};
+			};
+			const { dynamic_variables: variables, conversation_config_override: override } = body.conversation_initiation_client_data;
+			expect(override.agent.first_message).toContain(variables.name);
+			expect(override.agent.prompt.prompt).toContain(`⟦${variables.name}⟧`);
+			expect(variables.candidateId).toMatch(/^D-10\d\d$/);
+		}
+	});
+
+	it('reports the cooperative candidate with every answer', () => {
+		expect(row('Anna Schmidt')).toMatchObject({
+			outcome: 'answered',
+			reached: 'yes',
+			consent: true,
+			interested: true,
+			availability: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+			salary: '52000',
+			optOut: false,
+			durationSecs: 184,
+			cost: expect.any(Number),
+		});
+		expect(row('Anna Schmidt').summary).toContain('hat der Aufzeichnung zugestimmt');
+	});
+
+	it('reports the calls that reached nobody', () => {
+		expect(row('Jonas Becker')).toMatchObject({ outcome: 'voicemail', reached: 'no', consent: '' });
+		expect(row('Mehmet Yılmaz')).toMatchObject({ outcome: 'busy', reached: 'no', durationSecs: 0 });
+		expect(row('Sophie Wagner')).toMatchObject({ outcome: 'no_answer', reached: 'no', durationSecs: 0 });
+	});
+
+	it('reports the opt-out, the refused consent and the call-back request', () => {
+		expect(row('Lukas Hoffmann')).toMatchObject({ outcome: 'answered', reached: 'yes', optOut: true, interested: false });
+		expect(row('Elif Demir')).toMatchObject({ outcome: 'answered', reached: 'yes', consent: false });
+		expect(row('Marie Keller')).toMatchObject({ outcome: 'answered', reached: 'yes', callback: 'morgen ab 17 Uhr', optOut: false });
+	});
+
+	it('writes the results CSV and prints the table', () => {
+		const lines = run.resultsCsv.replace(/^\uFEFF/, '').trim().split('\n');
+		expect(lines[0]).toBe(
+			'candidateId,name,phone,outcome,reached,consent,interested,availability,salary,optOut,callback,durationSecs,cost,summary,conversationId',
+		);
+		expect(lines).toHaveLength(8);
+		expect(lines.find((line) => line.startsWith('D-1005,'))).toMatch(/^D-1005,Lukas Hoffmann,\+4915112345606,answered,yes,/);
+		const table = resultsTable(run.rows).split('\n');
+		expect(table[0]).toMatch(/^Candidate\s+Outcome\s+Reached\s+Consent\s+Interest\s+Availability\s+Salary\s+Opt-out\s+Call-back\s+Cost$/);
+		expect(table.find((line) => line.startsWith('Lukas Hoffmann'))).toMatch(/answered\s+yes\s+–\s+no\s+–\s+–\s+yes\s+/);
+	});
+});

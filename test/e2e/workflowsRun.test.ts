@@ -1,0 +1,401 @@
+/**
+ * The example workflows run in a real n8n 2.41.1 (`n8n start` and `n8n execute`) against the
+ * sandbox, with the package installed as a community package:
+ *
+ * - n8n Form (workflows/form-screen-call.json): published; a candidate submits the form over
+ *   HTTP, is called, and the recruiter's e-mail arrives at a local SMTP server;
+ * - Google Sheets: new row → call (sheets-new-candidate.json), with the sheet trigger swapped
+ *   for rows as test data and the sheet update for an Edit Fields node with the same column
+ *   expressions; its calls end in the sandbox, whose signed post-call webhooks start
+ * - the post-call workflow (sheets-call-results.json), published with its real ElevenLabs Agents
+ *   Trigger and Get Transcript; its sheet lookup is test data, its update captured;
+ * - Typeform → call → mail (typeform-screen-call.json), the Typeform trigger swapped for answers;
+ * - the scheduled campaign (scheduled-campaign.json), schedule and sheet swapped, in both modes
+ *   (single calls and an ElevenLabs batch campaign).
+ *
+ * Changes in the test copies besides the swaps: the calling window is off (the suite runs at any
+ * hour), and the scheduled campaign's pacing is off (pacing has its own engine tests).
+ * Calls end as soon as they are placed (the sandbox settles them), rather than on a fast sandbox
+ * clock: the post-call webhooks are signed with the sandbox's time, which a fast clock would put
+ * in the future, and the trigger rightly refuses those.
+ * The sandbox agent has the answer fields of the bundled prompts, as Build Recruiting Prompt →
+ * Publish sets them up.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { startSandbox } from '../../sandbox';
+import { conversationStore } from '../../sandbox/conversations';
+import type { Sandbox } from '../../sandbox';
+import { giveAgentBundledAnswers } from '../../scripts/demo';
+import { N8nInstance } from '../../scripts/n8n-runtime';
+import type { WorkflowJson } from '../../scripts/n8n-runtime';
+import { idempotencyKey } from '../../nodes/AgentCall/helpers/idempotency';
+import { TARBALL_ENV } from './helpers';
+import {
+	captureAfter,
+	JsonCapture,
+	loadExample,
+	nodeOf,
+	patchParameters,
+	sheetReadAsTestData,
+	sheetUpdateAsSet,
+	SmtpCapture,
+	testCopy,
+	triggerAsTestData,
+} from './workflowsShared';
+
+const OUTBOUND = '/v1/convai/twilio/outbound-call';
+const RECRUITER = 'recruiting@example.de';
+const CONSENT = 'Ja, eine KI-Assistenz darf mich für ein Vorgespräch anrufen. Mir ist bekannt, dass das Gespräch aufgezeichnet wird.';
+
+let sandbox: Sandbox;
+let n8n: N8nInstance;
+let baseUrl: string;
+let smtp: SmtpCapture;
+let capture: JsonCapture;
+let settler: NodeJS.Timeout;
+
+const ids = {
+	form: 'vrFormScreenCall',
+	results: 'tResults',
+	sheets: 'tSheetsNew',
+	typeform: 'tTypeform',
+	scheduled: 'tScheduled',
+	batch: 'tScheduledBatch',
+};
+
+/** The candidate sheet as the post-call workflow finds it (attempts before the call). */
+const SHEET_ROWS = [
+	{ candidateId: 'C-1', name: 'Anna Schmidt', phone: '0171 1234 5601', status: 'initiated', attempts: '' },
+	{ candidateId: 'C-2', name: 'Lukas Hoffmann', phone: '0151 1234 5606', status: 'initiated', attempts: '1' },
+	{ candidateId: 'C-3', name: 'Mehmet Yılmaz', phone: '0171 1234 5603', status: 'initiated', attempts: '0' },
+];
+
+/** New rows for "call each new candidate": three ready, four that must not be called. */
+const NEW_ROWS = [
+	{ ...SHEET_ROWS[0], status: '', callConsent: 'ja' },
+	{ ...SHEET_ROWS[1], status: 'pending', callConsent: 'TRUE', attempts: '' },
+	{ ...SHEET_ROWS[2], status: '', callConsent: 'yes' },
+	{ candidateId: 'C-4', name: 'Ohne Einwilligung', phone: '0171 5550004', callConsent: '', status: '' },
+	{ candidateId: 'C-5', name: 'Gesperrt', phone: '0171 5550005', callConsent: 'ja', doNotCall: 'TRUE', status: '' },
+	{ candidateId: 'C-6', name: 'Schon fertig', phone: '0171 5550006', callConsent: 'ja', status: 'screened' },
+	{ candidateId: 'C-7', name: 'Falsche Nummer', phone: '12345', callConsent: 'ja', status: '' },
+].map((row) => ({ email: 'x@example.de', jobTitle: 'Pflegefachkraft (m/w/d)', company: 'Muster Klinikum GmbH', recruiterName: 'Lena Weber', ...row }));
+
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+
+/** The sheet of the scheduled campaign: which rows are due, and why not. */
+const CAMPAIGN_ROWS = [
+	{ candidateId: 'S-1', phone: '0171 5551001', status: 'pending' },
+	{ candidateId: 'S-2', phone: '0171 5551002', status: 'no_answer', attempts: '1', lastCallAt: hoursAgo(5) },
+	{ candidateId: 'S-3', phone: '0171 5551003', status: 'busy', attempts: '1', lastCallAt: hoursAgo(1) },
+	{ candidateId: 'S-4', phone: '0171 5551004', status: 'no_answer', attempts: '3', lastCallAt: hoursAgo(30) },
+	{ candidateId: 'S-5', phone: '0171 5551005', status: 'screened', attempts: '1' },
+	{ candidateId: 'S-6', phone: '0171 5551006', status: 'pending', doNotCall: 'TRUE' },
+	{ candidateId: 'S-7', phone: '0171 5551007', status: 'callback', attempts: '1', callbackTime: hoursAgo(1) },
+	{ candidateId: 'S-8', phone: '0171 5551008', status: '', callConsent: '' },
+	{ candidateId: 'S-9', phone: '0171 5551009', status: 'outside_window', nextCallAt: hoursAgo(2) },
+	{ candidateId: 'S-10', phone: '', status: 'pending' },
+].map((row) => ({
+	name: `Kandidat ${row.candidateId}`,
+	email: 'x@example.de',
+	jobTitle: 'Lagerist (m/w/d)',
+	company: 'Muster Logistik GmbH',
+	recruiterName: 'Jonas Weber',
+	callConsent: 'ja',
+	attempts: '',
+	lastCallAt: '',
+	...row,
+}));
+const DUE = ['S-1', 'S-2', 'S-7', 'S-9'];
+
+function formCopy(): WorkflowJson {
+	const workflow = structuredClone(loadExample('form-screen-call'));
+	patchParameters(workflow, 'Place Agent Call', { useCallingWindow: false });
+	return workflow;
+}
+
+function resultsCopy(): WorkflowJson {
+	const workflow = testCopy(loadExample('sheets-call-results'), ids.results);
+	sheetReadAsTestData(workflow, 'Find candidate row', SHEET_ROWS);
+	sheetUpdateAsSet(workflow, 'Update row');
+	captureAfter(workflow, 'Update row', `${capture.url}/rows`);
+	return workflow;
+}
+
+function sheetsCopy(): WorkflowJson {
+	const workflow = testCopy(loadExample('sheets-new-candidate'), ids.sheets);
+	triggerAsTestData(workflow, 'New candidate row', NEW_ROWS);
+	patchParameters(workflow, 'Place Agent Call', { useCallingWindow: false });
+	sheetUpdateAsSet(workflow, 'Update row');
+	return workflow;
+}
+
+const TYPEFORM_ANSWERS = {
+	'Wie heißen Sie? (Vor- und Nachname)': 'Marie Keller',
+	'Ihre E-Mail-Adresse': 'marie.keller@example.de',
+	'Unter welcher Telefonnummer erreichen wir Sie?': '+4915112345608',
+	'Für welche Stelle bewerben Sie sich?': 'Pflegefachkraft (m/w/d)',
+	'Dürfen wir Sie für ein kurzes Vorgespräch mit unserer KI-Assistenz anrufen? Das Gespräch wird aufgezeichnet.': true,
+};
+
+function typeformCopy(): WorkflowJson {
+	const workflow = testCopy(loadExample('typeform-screen-call'), ids.typeform);
+	triggerAsTestData(workflow, 'New application', [
+		TYPEFORM_ANSWERS,
+		{ ...TYPEFORM_ANSWERS, 'Wie heißen Sie? (Vor- und Nachname)': 'Ohne Einwilligung', 'Dürfen wir Sie für ein kurzes Vorgespräch mit unserer KI-Assistenz anrufen? Das Gespräch wird aufgezeichnet.': false },
+	]);
+	patchParameters(workflow, 'Place Agent Call', { useCallingWindow: false });
+	return workflow;
+}
+
+function scheduledCopy(id: string, mode: 'single' | 'batch'): WorkflowJson {
+	const workflow = testCopy(loadExample('scheduled-campaign'), id);
+	const schedule = nodeOf(workflow, 'Weekday mornings');
+	schedule.type = 'n8n-nodes-base.manualTrigger';
+	schedule.typeVersion = 1;
+	schedule.parameters = {};
+	const settings = nodeOf(workflow, 'Campaign settings').parameters.assignments as { assignments: Array<{ name: string; value: unknown }> };
+	for (const assignment of settings.assignments) {
+		if (assignment.name === 'mode') assignment.value = mode;
+		if (assignment.name === 'campaign') assignment.value = `${mode}-screening`;
+	}
+	sheetReadAsTestData(workflow, 'Read candidates', CAMPAIGN_ROWS);
+	patchParameters(workflow, 'Place Agent Call', { useCallingWindow: false, options: { callsPerMinute: 0 } });
+	patchParameters(workflow, 'Submit batch campaign', { useCallingWindow: false });
+	sheetUpdateAsSet(workflow, 'Update row');
+	sheetUpdateAsSet(workflow, 'Update rows (batch)');
+	return workflow;
+}
+
+/** What the sandbox sent to n8n and what n8n logged, for a failure message. */
+function diagnosis(): string {
+	const deliveries = sandbox.webhooks
+		.deliveries()
+		.map((delivery) => `${delivery.type} → ${delivery.status ?? delivery.error ?? '?'}`)
+		.join(', ');
+	return `webhook deliveries: ${deliveries || 'none'}\nn8n log:\n${n8n.serverLog.split('\n').slice(-40).join('\n')}`;
+}
+
+const dialled = () => sandbox.requests.filter('POST', OUTBOUND).map((request) => (request.body as { to_number: string }).to_number);
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ port: 0 });
+	settler = setInterval(() => conversationStore(sandbox).settleAll(), 250);
+	giveAgentBundledAnswers(sandbox);
+	capture = await new JsonCapture().start();
+	// Jest sets NODE_ENV=test, with which `n8n start` exits at once; n8n runs as in production.
+	n8n = await N8nInstance.create({ tarball: process.env[TARBALL_ENV], label: 'example runs', env: { NODE_ENV: 'production' } });
+	smtp = await new SmtpCapture(n8n.runtime).start();
+	await n8n.importCredentials([
+		...sandbox.n8nCredentials(),
+		{ id: 'smtpAccount', name: 'SMTP account', type: 'smtp', data: smtp.credentialData() },
+	]);
+	await n8n.importWorkflows([
+		formCopy(),
+		resultsCopy(),
+		sheetsCopy(),
+		typeformCopy(),
+		scheduledCopy(ids.scheduled, 'single'),
+		scheduledCopy(ids.batch, 'batch'),
+	]);
+	await n8n.publish(ids.form);
+	await n8n.publish(ids.results);
+	const trigger = nodeOf(loadExample('sheets-call-results'), 'Call finished');
+	const hookPath = `${trigger.webhookId}/elevenlabs-post-call`;
+	baseUrl = await n8n.start({ webhookPaths: [hookPath, { path: 'bewerbung', method: 'POST' }] });
+	sandbox.setWebhook({ url: `${baseUrl}/webhook/${hookPath}`, events: ['transcript', 'call_initiation_failure'] });
+}, 10 * 60_000);
+
+afterAll(async () => {
+	clearInterval(settler);
+	await n8n?.dispose();
+	await sandbox?.close();
+	await smtp?.close();
+	await capture?.close();
+});
+
+/** Submits the n8n form as a browser does (multipart, one field per form field). */
+async function submitForm(fields: { name: string; email: string; phone: string; jobTitle: string; consent: boolean }) {
+	const form = new FormData();
+	form.append('field-0', fields.name);
+	form.append('field-1', fields.email);
+	form.append('field-2', fields.phone);
+	form.append('field-3', fields.jobTitle);
+	form.append('field-4', JSON.stringify(fields.consent ? [CONSENT] : []));
+	return await fetch(`${baseUrl}/form/bewerbung`, { method: 'POST', body: form });
+}
+
+describe('n8n Form: application → phone screen → mail to the recruiter', () => {
+	it('serves the application form', async () => {
+		const response = await fetch(`${baseUrl}/form/bewerbung`);
+		expect(response.status).toBe(200);
+		const html = await response.text();
+		expect(html).toContain('Bewerbung: Pflegefachkraft (m/w/d)');
+		expect(html).toContain('Telefonnummer');
+		// Shown by the form page once the submission is accepted.
+		expect(html).toContain('Vielen Dank für Ihre Bewerbung!');
+	});
+
+	it('calls the candidate who applied and mails the answers, summary and transcript to the recruiter', async () => {
+		const before = dialled().length;
+		const response = await submitForm({
+			name: 'Anna Schmidt',
+			email: 'anna.schmidt@example.de',
+			phone: '0171 1234 5601',
+			jobTitle: 'Pflegefachkraft (m/w/d)',
+			consent: true,
+		});
+		expect(response.status).toBe(200);
+		expect(await response.json()).toEqual({ status: 200 });
+
+		const mail = await smtp.waitFor((candidate) => candidate.subject.includes('Anna Schmidt'));
+		expect(mail.to).toEqual([RECRUITER]);
+		expect(mail.subject).toBe('Vorgespräch Anna Schmidt: erreicht');
+		expect(mail.text).toContain('Telefon-Vorgespräch mit Anna Schmidt (Pflegefachkraft (m/w/d))');
+		expect(mail.text).toContain('Erreicht: ja');
+		expect(mail.text).toContain('Einwilligung (KI und Aufnahme): true');
+		expect(mail.text).toContain('Weiter interessiert: true');
+		expect(mail.text).toContain('Gehaltsvorstellung: 52000');
+		expect(mail.text).toContain('hat der Aufzeichnung zugestimmt');
+		expect(mail.text).toMatch(/Gesprächsverlauf:\nAgent: Guten Tag, hier spricht Lena/);
+		expect(dialled().slice(before)).toEqual([sandbox.scenarios.answered.number]);
+	});
+
+	it('mails "not called" with the reason when the number cannot be called, and dials nobody', async () => {
+		const before = dialled().length;
+		const response = await submitForm({ name: 'Ben Falsch', email: 'ben@example.de', phone: '12345', jobTitle: 'Pflegefachkraft (m/w/d)', consent: true });
+		expect(response.status).toBe(200);
+		const mail = await smtp.waitFor((candidate) => candidate.subject.includes('Ben Falsch'));
+		expect(mail.subject).toBe('Vorgespräch Ben Falsch: nicht angerufen');
+		expect(mail.text).toContain('Status: error');
+		expect(mail.text).toMatch(/"12345" is not a valid phone number/);
+		expect(dialled().length).toBe(before);
+	});
+});
+
+describe('Google Sheets: new rows are called, and the results come back through the post-call trigger', () => {
+	let firstRun: IDataObject[];
+
+	it('calls only the rows that are ready and writes status, conversation id and idempotency key', async () => {
+		const before = dialled().length;
+		const result = await n8n.execute(ids.sheets);
+		expect(result.error).toBeUndefined();
+		firstRun = result.json('Update row');
+		const byId = Object.fromEntries(firstRun.map((row) => [row.candidateId, row]));
+		expect(Object.keys(byId).sort()).toEqual(['C-1', 'C-2', 'C-3', 'C-7']);
+		for (const id of ['C-1', 'C-2', 'C-3']) {
+			expect(byId[id]).toMatchObject({
+				status: 'initiated',
+				conversationId: expect.stringMatching(/^conv_/),
+				idempotencyKey: idempotencyKey({ campaign: 'bewerber-screening#1', candidateId: id, e164: '' }),
+				lastCallAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+				error: '',
+			});
+		}
+		expect(byId['C-7']).toMatchObject({ status: 'error', conversationId: '', error: expect.stringContaining('"12345" is not a valid phone number') });
+		expect(dialled().slice(before).sort()).toEqual(
+			[sandbox.scenarios.answered.number, sandbox.scenarios.optOut.number, sandbox.scenarios.busy.number].sort(),
+		);
+	});
+
+	it('writes each call’s outcome, answers and attempts to the candidate’s row; the opt-out is marked never to call', async () => {
+		const anna = await capture.waitFor('rows', (row) => row.candidateId === 'C-1').catch((error: Error) => {
+			throw new Error(`${error.message}\n${diagnosis()}`);
+		});
+		expect(anna).toMatchObject({
+			status: 'screened',
+			attempts: 1,
+			callResult: 'answered',
+			consentGiven: 'true',
+			stillInterested: 'true',
+			earliestStart: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+			salaryExpectation: '52000',
+			doNotCall: false,
+			durationSecs: 184,
+			conversationId: firstRun.find((row) => row.candidateId === 'C-1')!.conversationId,
+		});
+		expect(String(anna.summary)).toContain('Anna Schmidt hat der Aufzeichnung zugestimmt');
+
+		const lukas = await capture.waitFor('rows', (row) => row.candidateId === 'C-2');
+		expect(lukas).toMatchObject({ status: 'opted_out', doNotCall: true, attempts: 2, callResult: 'answered' });
+
+		// Busy: ElevenLabs' call_initiation_failure carries no candidate data; the workflow reads it
+		// from the conversation (Get Transcript) and still finds the row.
+		const mehmet = await capture.waitFor('rows', (row) => row.candidateId === 'C-3');
+		expect(mehmet).toMatchObject({ status: 'busy', attempts: 1, callResult: 'busy', durationSecs: 0 });
+		expect(capture.all('rows').filter((row) => ['C-1', 'C-2', 'C-3'].includes(String(row.candidateId)))).toHaveLength(3);
+	});
+
+	it('dials nobody twice when the same rows come again', async () => {
+		const before = dialled().length;
+		const result = await n8n.execute(ids.sheets);
+		const rows = result.json('Update row');
+		expect(rows.filter((row) => row.candidateId !== 'C-7').map((row) => row.status)).toEqual([
+			'already_called',
+			'already_called',
+			'already_called',
+		]);
+		expect(dialled().length).toBe(before);
+	});
+});
+
+describe('Typeform: application → phone screen → mail to the recruiter', () => {
+	it('calls the applicant who agreed, mails the call-back request, and leaves out the one who did not agree', async () => {
+		const before = dialled().length;
+		const result = await n8n.execute(ids.typeform);
+		expect(result.error).toBeUndefined();
+		expect(result.json('Candidate').map((candidate) => candidate.name)).toEqual(['Marie Keller']);
+		const mail = await smtp.waitFor((candidate) => candidate.subject.includes('Marie Keller'));
+		expect(mail.subject).toBe('Vorgespräch Marie Keller: erreicht');
+		expect(mail.text).toContain('Rückruf gewünscht: morgen ab 17 Uhr');
+		expect(mail.text).toContain('Keine weiteren Anrufe: false');
+		expect(dialled().slice(before)).toEqual([sandbox.scenarios.callbackRequested.number]);
+		expect(smtp.mails.some((candidate) => candidate.subject.includes('Ohne Einwilligung'))).toBe(false);
+	});
+});
+
+describe('Scheduled campaign', () => {
+	it('calls exactly the due rows, each attempt with its own idempotency key, and updates them', async () => {
+		const before = dialled().length;
+		const result = await n8n.execute(ids.scheduled);
+		expect(result.error).toBeUndefined();
+		expect(result.json('Due candidates').map((row) => row.candidateId)).toEqual(DUE);
+		const rows = result.json('Update row');
+		expect(rows.map((row) => row.candidateId)).toEqual(DUE);
+		for (const row of rows) expect(row).toMatchObject({ status: 'initiated', conversationId: expect.stringMatching(/^conv_/) });
+		const attempts: Record<string, number> = { 'S-1': 1, 'S-2': 2, 'S-7': 2, 'S-9': 1 };
+		for (const row of rows) {
+			expect(row.idempotencyKey).toBe(idempotencyKey({ campaign: `single-screening#${attempts[String(row.candidateId)]}`, candidateId: String(row.candidateId), e164: '' }));
+		}
+		expect(dialled().slice(before).sort()).toEqual(['+491715551001', '+491715551002', '+491715551007', '+491715551009']);
+		expect(result.json('Submit batch campaign')).toEqual([]);
+	});
+
+	it('a second run the same morning dials nobody (skip if already called)', async () => {
+		const before = dialled().length;
+		const result = await n8n.execute(ids.scheduled);
+		const rows = result.json('Update row');
+		expect(rows.map((row) => row.candidateId)).toEqual(DUE);
+		for (const row of rows) expect(String(row.status)).toMatch(/^already_called \((initiated|in-progress|processing|done)\)$/);
+		expect(dialled().length).toBe(before);
+	});
+
+	it('in batch mode submits one ElevenLabs batch campaign with the due rows and marks them', async () => {
+		const batchesBefore = sandbox.requests.count('POST', '/v1/convai/batch-calling/submit');
+		const dialledBefore = dialled().length;
+		const result = await n8n.execute(ids.batch);
+		expect(result.error).toBeUndefined();
+		expect(sandbox.requests.count('POST', '/v1/convai/batch-calling/submit')).toBe(batchesBefore + 1);
+		const submitted = sandbox.requests.last('POST', '/v1/convai/batch-calling/submit')!.body as {
+			recipients: Array<{ phone_number: string; conversation_initiation_client_data: { dynamic_variables: Record<string, string> } }>;
+		};
+		expect(submitted.recipients.map((recipient) => recipient.conversation_initiation_client_data.dynamic_variables.candidateId)).toEqual(DUE);
+		const [campaign] = result.json('Submit batch campaign');
+		expect(campaign).toMatchObject({ campaignId: expect.any(String), recipients: 4 });
+		const rows = result.json('Update rows (batch)');
+		expect(rows).toEqual(DUE.map((candidateId) => expect.objectContaining({ candidateId, status: 'in_campaign', campaignId: campaign.campaignId })));
+		// The batch is ElevenLabs' to dial: n8n placed no single calls.
+		expect(dialled().length).toBe(dialledBefore);
+	});
+});

@@ -73,6 +73,7 @@ describe('npm run demo', () => {
 			availability: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
 			salary: '52000',
 			optOut: 'false',
+			callback: 'false',
 			durationSecs: '184',
 			cost: expect.stringMatching(/^\d+$/),
 		});

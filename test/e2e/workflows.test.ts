@@ -12,7 +12,7 @@
  *   connections between existing nodes, credentials by type with an id);
  * - and the suite takes each workflow's picture in the editor (docs/images/workflow-*.png).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 import type { INode, INodeTypeDescription } from 'n8n-workflow';
@@ -21,7 +21,7 @@ import { N8N_CREDENTIAL_IDS, n8nCredentialsForUrl } from '../../sandbox';
 import { runProcess } from '../../scripts/process';
 import type { N8nInstance, N8nRestClient, WorkflowJson } from '../../scripts/n8n-runtime';
 import { standInCredentials, takeWorkflowScreenshots, targetsFor } from '../../scripts/screenshots';
-import { exampleWorkflowFiles } from '../../scripts/demo';
+import { exampleWorkflowFiles, WORKFLOWS_DIR } from '../../scripts/demo';
 import { createN8n } from './helpers';
 
 interface NodeCheck {
@@ -126,15 +126,8 @@ describe('the example workflows in n8n 2.41.1', () => {
 		expect(byName.get('No such node')!.type).toBe('unknown');
 	});
 
-	describe.each([
-		'demo-campaign',
-		'form-screen-call',
-		'scheduled-campaign',
-		'sheets-call-results',
-		'sheets-new-candidate',
-		'typeform-screen-call',
-		'web-interview',
-	])('%s', (name) => {
+	// Every file of workflows/, also those added later (e.g. set-up-agent.json).
+	describe.each(readdirSync(WORKFLOWS_DIR).filter((file) => file.endsWith('.json')).map((file) => path.basename(file, '.json')))('%s', (name) => {
 		const entry = () => files.find((candidate) => candidate.name === name)!;
 
 		it('uses only node types and versions of this n8n', () => {

@@ -10,12 +10,13 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 
-import { ensureRuntime, N8nInstance, packPackage, REPO_ROOT } from '../../scripts/n8n-runtime';
+import { ensureRuntime, N8nInstance, REPO_ROOT } from '../../scripts/n8n-runtime';
 import type { WorkflowJson } from '../../scripts/n8n-runtime';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { browserSessions } from '../../sandbox/routes/conversationTokens';
 import { forbiddenOverrides, missingVariablesError } from '../../sandbox/routes/outboundCalls';
+import { TARBALL_ENV } from './helpers';
 import { launchChromium } from './webInterview.browser';
 
 jest.setTimeout(240_000);
@@ -69,11 +70,12 @@ function loadWorkflow(): WorkflowJson {
 }
 
 beforeAll(async () => {
-	const [runtime, tarball] = await Promise.all([ensureRuntime(), packPackage()]);
+	const tarball = process.env[TARBALL_ENV];
+	if (!tarball) throw new Error(`${TARBALL_ENV} is not set: run the e2e tests with "npm run test:e2e"`);
 	sandbox = await startSandbox({ port: 0 });
 	// n8n 2.x sandboxes webhook HTML (CSP "sandbox", an opaque origin) and browsers refuse the
 	// microphone there; the page needs this setting, as docs/webRtcToken.md explains.
-	n8n = await N8nInstance.create({ runtime, tarball, env: { N8N_INSECURE_DISABLE_WEBHOOK_IFRAME_SANDBOX: 'true' }, label: 'web interview' });
+	n8n = await N8nInstance.create({ tarball, env: { N8N_INSECURE_DISABLE_WEBHOOK_IFRAME_SANDBOX: 'true' }, label: 'web interview' });
 	await n8n.importCredentials(sandbox.n8nCredentials());
 	const id = await n8n.importWorkflow(loadWorkflow());
 	await n8n.publish(id);

@@ -18,6 +18,7 @@ import { agentRoutes } from './routes/agents';
 import { batchCallRoutes } from './routes/batchCalls';
 import { conversationRoutes } from './routes/conversations';
 import { conversationTokenRoutes } from './routes/conversationTokens';
+import { knowledgeBaseRoutes } from './routes/knowledgeBase';
 import { outboundCallRoutes } from './routes/outboundCalls';
 import { phoneNumberRoutes } from './routes/phoneNumbers';
 import { twilioAccountRoutes } from './routes/twilioAccounts';
@@ -34,6 +35,7 @@ export const ROUTE_MODULES: RouteModule[] = [
 	batchCallRoutes,
 	conversationRoutes,
 	conversationTokenRoutes,
+	knowledgeBaseRoutes,
 ];
 
 const ELEVENLABS_PREFIX = '/v1/';

@@ -9,6 +9,7 @@ import type { RouteContext, RouteModule } from '../context';
 import { HttpError } from '../errors';
 import type { StoredAgent } from '../state';
 import { query, toFastApiError } from '../validation';
+import { checkAgentUpdate, replacedWhole } from './agentUpdates';
 
 type Wire = Record<string, unknown>;
 
@@ -67,13 +68,16 @@ const LIST_QUERY = {
 	cursor: query.string(),
 };
 
-/** Objects merge key by key; lists and scalars replace (ElevenLabs' partial update); null removes. */
-function mergePatch(target: unknown, patch: unknown): unknown {
+/**
+ * Objects merge key by key; lists, scalars and the maps of agentUpdates.ts replace (ElevenLabs'
+ * partial update); null removes.
+ */
+function mergePatch(target: unknown, patch: unknown, path: string[] = []): unknown {
 	if (patch === null) return undefined;
-	if (typeof patch !== 'object' || Array.isArray(patch)) return patch;
+	if (typeof patch !== 'object' || Array.isArray(patch) || replacedWhole(path)) return patch;
 	const base: Wire = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Wire) } : {};
 	for (const [key, value] of Object.entries(patch as Wire)) {
-		const merged = mergePatch(base[key], value);
+		const merged = mergePatch(base[key], value, [...path, key]);
 		if (merged === undefined) delete base[key];
 		else base[key] = merged;
 	}
@@ -137,6 +141,7 @@ export const agentRoutes: RouteModule = (app, ctx) => {
 		// phone_numbers is derived from the numbers' assignments, not stored on the agent.
 		const agent = { ...parsed.value };
 		delete agent.phoneNumbers;
+		checkAgentUpdate(ctx, request, patch, agent);
 		stored.agent = { ...agent, metadata: { ...agent.metadata, updatedAtUnixSecs: ctx.clock.nowSeconds() } };
 		return el.wire(schemas.GetAgentResponseModel, agentResponse(ctx, stored));
 	});

@@ -102,19 +102,22 @@ describe('agents', () => {
 	it('updates an agent partially: nested objects merge, lists are replaced', async () => {
 		const client = elevenLabs(sandbox);
 		const id = sandbox.ids.agents.recruitingDe;
+		// Attached documents must exist (test/sandbox/knowledgeBase.test.ts).
+		const faq = await client.conversationalAi.knowledgeBase.documents.createFromText({ text: 'FAQ', name: 'FAQ' });
+		const jobs = await client.conversationalAi.knowledgeBase.documents.createFromText({ text: 'Jobs', name: 'Jobs' });
 		await client.conversationalAi.agents.update(id, {
-			conversationConfig: { agent: { prompt: { knowledgeBase: [{ type: 'text', name: 'FAQ', id: 'kb_a' }] } } },
+			conversationConfig: { agent: { prompt: { knowledgeBase: [{ type: 'text', name: 'FAQ', id: faq.id }] } } },
 		});
 		const updated = await client.conversationalAi.agents.update(id, {
 			conversationConfig: {
-				agent: { firstMessage: 'Guten Tag {{candidate_name}}', prompt: { knowledgeBase: [{ type: 'text', name: 'Jobs', id: 'kb_b' }] } },
+				agent: { firstMessage: 'Guten Tag {{candidate_name}}', prompt: { knowledgeBase: [{ type: 'text', name: 'Jobs', id: jobs.id }] } },
 			},
 			platformSettings: { overrides: { conversationConfigOverride: { agent: { language: false } } } },
 		});
 		const agent = updated.conversationConfig.agent!;
 		expect(agent.firstMessage).toBe('Guten Tag {{candidate_name}}');
 		expect(agent.prompt?.prompt).toContain('{{job_title}}'); // untouched sibling kept
-		expect(agent.prompt?.knowledgeBase).toEqual([{ type: 'text', name: 'Jobs', id: 'kb_b' }]);
+		expect(agent.prompt?.knowledgeBase).toEqual([{ type: 'text', name: 'Jobs', id: jobs.id }]);
 		const toggles = updated.platformSettings?.overrides?.conversationConfigOverride?.agent;
 		expect(toggles).toMatchObject({ language: false, firstMessage: true, prompt: { prompt: true } });
 		const again = await client.conversationalAi.agents.get(id);

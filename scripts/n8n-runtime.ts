@@ -256,15 +256,16 @@ function processAlive(pid: number): boolean {
 
 /**
  * The environment for child processes. Without the variables `npm run` exports (a nested npm
- * would take the repo as its prefix), without NODE_OPTIONS (loaders of the calling tool), and
- * with Node 24 first on PATH, so that anything n8n spawns with `node` gets Node 24 too.
+ * would take the repo as its prefix), without NODE_OPTIONS (loaders of the calling tool), without
+ * jest's NODE_ENV=test and JEST_* (n8n then logs nothing, so `execute` prints no result), and with
+ * Node 24 first on PATH, so that anything n8n spawns with `node` gets Node 24 too.
  */
 function childEnv(runtime?: N8nRuntime, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	const npmRunVariable =
 		/^npm_(package_|lifecycle_|command$|execpath$|node_execpath$|config_(local_prefix|prefix|global_prefix|call|node_gyp|nodedir)$)/i;
 	for (const [key, value] of Object.entries(process.env)) {
-		if (npmRunVariable.test(key) || key === 'NODE_OPTIONS') continue;
+		if (npmRunVariable.test(key) || /^(NODE_OPTIONS|NODE_ENV|JEST_.*)$/.test(key)) continue;
 		env[key] = value;
 	}
 	if (runtime) env.PATH = `${path.dirname(runtime.node)}${path.delimiter}${process.env.PATH ?? ''}`;

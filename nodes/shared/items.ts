@@ -28,6 +28,20 @@ export function failedItem(item: INodeExecutionData, itemIndex: number, error: u
 }
 
 /**
+ * The failed item for "On Error: Continue (using error output)". n8n routes an item there only
+ * when its json holds nothing but `error`, `message` and `details`, and then adds the input
+ * item's fields itself; so the description and what is known (e.g. `status: "unknown"`) go
+ * under `details`.
+ */
+function errorOutputItem(itemIndex: number, error: unknown): INodeExecutionData {
+	const { error: message, ...details } = failedItem({ json: {} }, itemIndex, error).json;
+	return {
+		json: { error: message, ...(Object.keys(details).length ? { details } : {}) },
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/**
  * Runs `work` for every input item in order. Output items are paired to their input; with
  * continue-on-fail a failing item comes out as input plus `error` and the rest go on, else
  * the error stops the node with its item index.
@@ -45,7 +59,7 @@ export async function mapItems(
 			for (const entry of list) out.push({ ...entry, pairedItem: entry.pairedItem ?? { item: i } });
 		} catch (error) {
 			if (ctx.continueOnFail()) {
-				out.push(failedItem(items[i], i, error));
+				out.push(ctx.getNode().onError === 'continueErrorOutput' ? errorOutputItem(i, error) : failedItem(items[i], i, error));
 				continue;
 			}
 			throw withItemIndex(ctx, error, i);

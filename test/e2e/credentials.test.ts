@@ -5,7 +5,7 @@
  */
 import type { INode } from 'n8n-workflow';
 
-import type { CredentialImport, N8nInstance, N8nRestClient } from '../../scripts/n8n-runtime';
+import type { CredentialImport, N8nInstance, N8nRestClient, WorkflowJson } from '../../scripts/n8n-runtime';
 import { readPackageJson } from '../../scripts/n8n-runtime';
 import { N8N_CREDENTIAL_IDS, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
@@ -15,6 +15,30 @@ import { createN8n, manualWorkflow, PACKAGE_PREFIX } from './helpers';
 const WRONG_ELEVENLABS_KEY = ['sk', 'e2e', 'wrong', '7f3a9c1e5b2d4f60'].join('_');
 const WRONG_TWILIO_TOKEN = ['e2e', 'wrong', 'token', '0d9e8f7a6b5c4d3e'].join('');
 const BAD_ELEVENLABS_CREDENTIAL_ID = 'e2eWrongElevenLabs';
+
+/**
+ * n8n's own Webhook node answering with what it received: checks the runner's promise that a
+ * published webhook is served as soon as `start()` resolves. It shares this file's n8n, because
+ * every n8n start costs tens of seconds.
+ */
+const ECHO_PATH = 'e2e-echo';
+const ECHO_WORKFLOW: WorkflowJson = {
+	id: 'e2eWebhookEcho',
+	name: 'Webhook echo',
+	nodes: [
+		{
+			id: 'e2e-echo-webhook',
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: 'a1e2e000-0000-4000-8000-00000000ec40',
+			parameters: { httpMethod: 'POST', path: ECHO_PATH, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+		},
+	],
+	connections: {},
+	settings: { executionOrder: 'v1' },
+};
 
 let sandbox: Sandbox;
 let n8n: N8nInstance;
@@ -65,7 +89,9 @@ beforeAll(async () => {
 		manualWorkflow('e2eWrongKey', 'ElevenLabs agents with a wrong key', [
 			httpRequest('Get Agents', `${sandbox.url}/v1/convai/agents`, 'elevenLabsAgentsApi', wrongKey),
 		]),
+		ECHO_WORKFLOW,
 	]);
+	await n8n.publish(ECHO_WORKFLOW.id);
 });
 
 afterAll(async () => {
@@ -114,12 +140,23 @@ describe('n8n execute: the credentials authenticate requests of n8n nodes', () =
 	});
 });
 
-describe('n8n start: the package is loaded and its credential tests run', () => {
+describe('n8n start: the package is loaded, its credential tests run, webhooks are served', () => {
 	let rest: N8nRestClient;
 
 	beforeAll(async () => {
-		await n8n.start();
+		await n8n.start({ webhookPaths: [ECHO_PATH] });
 		rest = await n8n.setupOwner();
+	});
+
+	it('serves the published webhook workflow as soon as start() resolved', async () => {
+		const response = await fetch(`${n8n.baseUrl}/webhook/${ECHO_PATH}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ candidate: 'Erika Mustermann' }),
+		});
+
+		expect(response.status).toBe(200);
+		expect(await response.json()).toMatchObject({ body: { candidate: 'Erika Mustermann' } });
 	});
 
 	it('lists both credential types with their display names', async () => {

@@ -30,7 +30,7 @@ function credentials(options?: CredentialOptions): Record<string, ICredentialDat
 
 const agent = (value: string) => ({ __rl: true, mode: 'id', value });
 
-function tokenNode(parameters: INodeParameters, extra: { continueOnFail?: boolean } = {}) {
+function tokenNode(parameters: INodeParameters, extra: { continueOnFail?: boolean; onError?: 'continueErrorOutput' } = {}) {
 	return singleNodeWorkflow({
 		name: 'Token',
 		type: `${PACKAGE}.webRtcToken`,
@@ -216,6 +216,25 @@ describe('failures', () => {
 		expect(out[1].json).toMatchObject({ agent: 'agent_unknown', error: expect.stringContaining('knows no agent agent_unknown') });
 		expect(out[1].json.token).toBeUndefined();
 		expect(out[2].json.token).toEqual(expect.any(String));
+	});
+	it('with "continue using error output", failed items go to the error output and the others to the main one', async () => {
+		const workflow = tokenNode({ agentId: agent('={{ $json.agent }}') }, { onError: 'continueErrorOutput' });
+		const result = await runWorkflow(workflow, {
+			credentials: credentials(),
+			items: [
+				{ candidateId: 'a', agent: sandbox.ids.agents.recruitingDe },
+				{ candidateId: 'b', agent: 'agent_unknown' },
+			],
+		});
+		expect(result.status).toBe('success');
+		expect(result.json('Token', 0).map((json) => [json.candidateId, typeof json.token])).toEqual([['a', 'string']]);
+		const failed = result.output('Token', 1);
+		// n8n adds the input's fields to an error-output item; the node adds error and details.
+		expect(failed.map((item) => item.json.candidateId)).toEqual(['b']);
+		expect(failed[0].json.error).toContain('knows no agent agent_unknown');
+		expect(failed[0].json.details).toEqual({ errorDescription: expect.stringContaining('agent') });
+		expect(failed[0].json.token).toBeUndefined();
+		expect(failed[0].pairedItem).toEqual({ item: 1 });
 	});
 });
 

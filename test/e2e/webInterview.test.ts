@@ -74,7 +74,7 @@ beforeAll(async () => {
 	if (!tarball) throw new Error(`${TARBALL_ENV} is not set: run the e2e tests with "npm run test:e2e"`);
 	sandbox = await startSandbox({ port: 0 });
 	// n8n 2.x sandboxes webhook HTML (CSP "sandbox", an opaque origin) and browsers refuse the
-	// microphone there; the page needs this setting, as docs/webRtcToken.md explains.
+	// microphone there; the page needs this setting, as the README (Fetch WebRTC Token) explains.
 	n8n = await N8nInstance.create({ tarball, env: { N8N_INSECURE_DISABLE_WEBHOOK_IFRAME_SANDBOX: 'true' }, label: 'web interview' });
 	await n8n.importCredentials(sandbox.n8nCredentials());
 	const id = await n8n.importWorkflow(loadWorkflow());

@@ -7,7 +7,15 @@ import { renderTexts, resolveLanguage, resolveLocale, resolveTimeZone } from '..
 import type { CandidateField } from '../helpers/variables';
 import { resolveVariables } from '../helpers/variables';
 import { DEFAULT_MAX_VALUE_LENGTH } from '../helpers/values';
-import { CompiledSets, promptFailure, readTemplateSource, templateSetProperties, variablePairs } from './templateSet';
+import {
+	CompiledSets,
+	dateLocaleOption,
+	nameValueCollection,
+	promptFailure,
+	readTemplateSource,
+	templateSetProperties,
+	variablePairs,
+} from './templateSet';
 
 export const DEFAULT_MAX_PROMPT_CHARACTERS = 50000;
 
@@ -43,45 +51,23 @@ const properties: INodeProperties[] = [
 			candidateField('Time Zone', 'timezone', 'The item field with the candidate’s IANA time zone, e.g. Europe/Berlin'),
 		],
 	},
-	{
+	nameValueCollection({
 		displayName: 'Extra Variables',
 		name: 'extraVariables',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
+		entry: 'Variable',
 		placeholder: 'Add Variable',
-		default: {},
 		description:
 			'Variables set here (e.g. jobLocation, salaryRange, contactEmail) win over item fields of the same name. They are also sent to the agent as dynamic variables.',
-		options: [
-			{
-				displayName: 'Variable',
-				name: 'variable',
-				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'jobLocation' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'Berlin-Mitte' },
-				],
-			},
-		],
-	},
-	{
+		example: ['jobLocation', 'Berlin-Mitte'],
+	}),
+	nameValueCollection({
 		displayName: 'Defaults',
 		name: 'defaults',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
+		entry: 'Default',
 		placeholder: 'Add Default',
-		default: {},
 		description: 'Values for variables that an item lacks (or has empty). A variable without value and without default is an error.',
-		options: [
-			{
-				displayName: 'Default',
-				name: 'variable',
-				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'recruiterName' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'Ihr Recruiting-Team' },
-				],
-			},
-		],
-	},
+		example: ['recruiterName', 'Ihr Recruiting-Team'],
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -89,14 +75,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Date Locale',
-				name: 'locale',
-				type: 'string',
-				default: '',
-				placeholder: 'de-DE',
-				description: 'Locale of dates printed with formatDate. Empty: the set’s own (de-DE, en-GB) or one that fits the language.',
-			},
+			dateLocaleOption,
 			{
 				displayName: 'Include Knowledge Base in System Prompt',
 				name: 'includeKnowledgeBase',

@@ -1,10 +1,11 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import * as publish from './publish.operation';
 import * as render from './render.operation';
 
 /** One module per operation, each exporting `description` and `execute`. */
-export const operations = { render } as const;
+export const operations = { render, publish } as const;
 
 /** Dispatches to the chosen operation; saved workflows without an operation render. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -145,6 +145,46 @@ export const templateSetProperties: INodeProperties[] = [
 	},
 ];
 
+/** Options → Date Locale, as every operation that renders dates has it. */
+export const dateLocaleOption: INodeProperties = {
+	displayName: 'Date Locale',
+	name: 'locale',
+	type: 'string',
+	default: '',
+	placeholder: 'de-DE',
+	description: 'Locale of dates printed with formatDate. Empty: the set’s own (de-DE, en-GB) or one that fits the language.',
+};
+
+/** A list of name → value pairs (Extra Variables, Defaults, Job Details), read with variablePairs. */
+export function nameValueCollection(options: {
+	displayName: string;
+	name: string;
+	entry: string;
+	placeholder: string;
+	description: string;
+	example: [string, string];
+}): INodeProperties {
+	return {
+		displayName: options.displayName,
+		name: options.name,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: options.placeholder,
+		default: {},
+		description: options.description,
+		options: [
+			{
+				displayName: options.entry,
+				name: 'variable',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: options.example[0] },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: options.example[1] },
+				],
+			},
+		],
+	};
+}
+
 /** Reads the template set an item asks for (bundled, custom parameters, or an item field). */
 export function readTemplateSource(ctx: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): TemplateSource {
 	const choice = String(ctx.getNodeParameter('templateSet', itemIndex, 'de'));

@@ -32,6 +32,8 @@ export interface VariableSources {
 	/** Whether other variables are read from item fields of the same name. */
 	readItemFields: boolean;
 	maxValueLength?: number;
+	/** Where the node lets the user give a missing value (the render operation's fields by default). */
+	whereToSet?: string;
 }
 
 export interface ResolvedVariables {
@@ -81,6 +83,9 @@ function lookup(json: Record<string, unknown>, name: string, sources: VariableSo
 	};
 }
 
+const RENDER_WHERE_TO_SET =
+	'Add the fields to the item, map them under Candidate Field Names, set them under Extra Variables, or give a value under Defaults.';
+
 /**
  * Finds every variable's value for one item. A variable the templates print unconditionally
  * must have one, and every value the templates use must be text or a number: the error lists
@@ -123,7 +128,7 @@ export function resolveVariables(
 			`Missing template variable${names.length > 1 ? 's' : ''} in item ${itemIndex}: ${names.join(', ')}`,
 			`The templates use ${listing(names)}, but item ${itemIndex} has no value for ${names.length > 1 ? 'them' : 'it'}:\n${missing
 				.map((entry) => `• ${entry}`)
-				.join('\n')}\nAdd the fields to the item, map them under Candidate Field Names, set them under Extra Variables, or give a value under Defaults.${
+				.join('\n')}\n${sources.whereToSet ?? RENDER_WHERE_TO_SET}${
 				wrongType.length ? `\nAlso: ${wrongType.join('; ')}: templates take text or numbers.` : ''
 			}`,
 		);

@@ -1,0 +1,132 @@
+/**
+ * Publish's writes to ElevenLabs, in the order that never leaves a half-published agent or an
+ * orphaned document: upload the new knowledge-base document, patch the agent once, delete the
+ * package's earlier documents last. A failure before the patch has taken effect deletes the
+ * just-uploaded document again, so the workspace is as it was.
+ */
+import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
+import type { IExecuteFunctions, NodeApiError } from 'n8n-workflow';
+
+import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
+import { elevenLabsApiError, elevenLabsFailure, vendorApiError } from '../../shared/errors';
+import type { FailureContext } from '../../shared/errors';
+import { listing } from '../helpers/errors';
+import type { PublishPlan } from '../helpers/publishPlan';
+
+// The SDK retries POST and PATCH on 5xx and timeouts; a retried upload could leave a second,
+// unreferenced document behind. Writes go once; reads keep the client's retries.
+const ONCE = { maxRetries: 0 };
+
+const NO_WRITE_ACCESS =
+	'The API key may read the agent but not change it. In ElevenLabs → Settings → API Keys, give the key write access to ElevenAgents (agents and knowledge base), or use a key that has it. The agent was left as it was.';
+
+export interface PublishTarget {
+	ctx: IExecuteFunctions;
+	connection: ElevenLabsConnection;
+	agentId: string;
+	itemIndex: number;
+}
+
+export interface PublishResult {
+	knowledgeBaseDocumentId: string | null;
+	/** Earlier documents that stay because other agents still use them. */
+	warnings: string[];
+}
+
+function failure(target: PublishTarget, error: unknown, context: Omit<FailureContext, 'itemIndex'>) {
+	return elevenLabsApiError(target.ctx.getNode(), error, target.connection.secrets, { ...context, itemIndex: target.itemIndex });
+}
+
+/** The agent as ElevenLabs returns it; unknown agents and foreign workspaces say which id failed. */
+export async function loadAgent(target: PublishTarget): Promise<ElevenLabs.GetAgentResponseModel> {
+	try {
+		return await target.connection.client.conversationalAi.agents.get(target.agentId);
+	} catch (error) {
+		const unknown = `No agent "${target.agentId}" in the workspace of this API key. Pick the agent from the list, or use a key of the workspace the agent belongs to.`;
+		throw failure(target, error, {
+			action: `load the agent "${target.agentId}"`,
+			hints: { document_not_found: unknown },
+			statusHints: { 404: unknown },
+		});
+	}
+}
+
+async function upload(target: PublishTarget, document: { name: string; text: string }): Promise<string> {
+	try {
+		const created = await target.connection.client.conversationalAi.knowledgeBase.documents.createFromText(document, ONCE);
+		return created.id;
+	} catch (error) {
+		const tooLong = `The knowledge base has ${document.text.length} characters, more than ElevenLabs accepts for one document. Shorten the knowledge-base template or the long job details (e.g. jobDescription, benefits). The agent was left as it was.`;
+		throw failure(target, error, {
+			action: 'upload the knowledge base',
+			hints: { max_character_limit_exceeded: tooLong },
+			statusHints: { 403: NO_WRITE_ACCESS, 413: tooLong },
+		});
+	}
+}
+
+/** Deletes a document; a failure is returned (as text), not thrown, since the caller is already handling one. */
+async function removeDocument(target: PublishTarget, id: string): Promise<string | undefined> {
+	try {
+		await target.connection.client.conversationalAi.knowledgeBase.documents.delete(id, {}, ONCE);
+		return undefined;
+	} catch (error) {
+		const f = elevenLabsFailure(error, target.connection.secrets);
+		return `${f.status ? `HTTP ${f.status}` : 'no answer'}${f.code ? ` ${f.code}` : ''}${f.detail ? `: ${f.detail}` : ''}`;
+	}
+}
+
+/** The answer ids of a 422 that ElevenLabs refused, among those the update sends. */
+function refusedAnswerIds(detail: string, update: ElevenLabs.conversationalAi.UpdateAgentRequest): string[] {
+	const ids = Object.keys(update.platformSettings?.dataCollection ?? {});
+	return ids.filter((id) => detail.includes(`data_collection.${id}`));
+}
+
+/** Sends the update; returns the error to throw when ElevenLabs refused it (the caller cleans up first). */
+async function patch(target: PublishTarget, update: ElevenLabs.conversationalAi.UpdateAgentRequest): Promise<NodeApiError | undefined> {
+	try {
+		await target.connection.client.conversationalAi.agents.update(target.agentId, update, ONCE);
+		return undefined;
+	} catch (error) {
+		const f = elevenLabsFailure(error, target.connection.secrets);
+		const refused = f.status === 422 ? refusedAnswerIds(f.detail, update) : [];
+		const statusHints: Record<number, string> = { 403: NO_WRITE_ACCESS };
+		if (refused.length) {
+			statusHints[422] = `ElevenLabs does not accept ${listing(refused.map((id) => `"${id}"`))} as ${refused.length > 1 ? 'answer ids' : 'an answer id'}. Rename ${refused.length > 1 ? 'them' : 'it'} under Answers to Collect (letters, digits, _ and -, e.g. salary_expectation). The agent was left as it was.`;
+		}
+		return vendorApiError(target.ctx.getNode(), 'ElevenLabs', f, {
+			action: `update the agent "${target.agentId}"`,
+			itemIndex: target.itemIndex,
+			statusHints,
+		});
+	}
+}
+
+/**
+ * Carries out a plan: at most one upload, one update, and the deletes of the documents the update
+ * detached. Writes nothing when the plan changes nothing.
+ */
+export async function applyPlan(target: PublishTarget, plan: PublishPlan): Promise<PublishResult> {
+	const warnings: string[] = [];
+	const uploadedId = plan.upload ? await upload(target, plan.upload) : undefined;
+	const update = plan.update(uploadedId);
+	const refused = update ? await patch(target, update) : undefined;
+	if (refused) {
+		// Without force, ElevenLabs refuses to delete a document an agent uses: should the update
+		// have taken effect after all (no answer), the document stays where the agent needs it.
+		if (uploadedId) {
+			const left = await removeDocument(target, uploadedId);
+			// Only when even the clean-up failed does the user have something to tidy up.
+			if (left) {
+				refused.description = `${refused.description ?? ''}\nThe new knowledge-base document "${plan.upload!.name}" (${uploadedId}) could not be deleted again (${left}); delete it in ElevenLabs → Knowledge Base.`.trim();
+			}
+		}
+		throw refused;
+	}
+	for (const document of plan.removedDocuments) {
+		const left = await removeDocument(target, document.id);
+		// Documents are workspace-wide: one that another agent still uses stays for that agent.
+		if (left) warnings.push(`The earlier knowledge-base document "${document.name}" (${document.id}) was detached but not deleted (${left}).`);
+	}
+	return { knowledgeBaseDocumentId: uploadedId ?? plan.keptDocument?.id ?? null, warnings };
+}

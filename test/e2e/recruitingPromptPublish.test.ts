@@ -20,12 +20,24 @@ let workflow: WorkflowJson;
 
 const publishNode = () => workflow.nodes.find((node) => node.parameters.operation === 'publish')!;
 
+/** The same workflow with a credential whose key may read but not change agents. */
+function readOnlyCopy(): WorkflowJson {
+	const copy = structuredClone(workflow);
+	copy.id = 'vrSetUpAgentReadOnly';
+	copy.name = `${copy.name} (read-only key)`;
+	for (const node of copy.nodes) if (node.credentials?.elevenLabsAgentsApi) node.credentials.elevenLabsAgentsApi = { id: READ_ONLY_ID, name: 'ElevenLabs (read only)' };
+	return copy;
+}
+
+const READ_ONLY_ID = 'sandboxReadOnly';
+
 beforeAll(async () => {
 	sandbox = await startSandbox();
 	n8n = await createN8n('set-up-agent e2e');
 	workflow = JSON.parse(await readFile(FILE, 'utf8')) as WorkflowJson;
-	await n8n.importCredentials(sandbox.n8nCredentials());
-	await n8n.importWorkflow(workflow);
+	const readOnly = sandbox.n8nCredentials({ workspace: 'readOnly' }).find((c) => c.type === 'elevenLabsAgentsApi')!;
+	await n8n.importCredentials([...sandbox.n8nCredentials(), { ...readOnly, id: READ_ONLY_ID, name: 'ElevenLabs (read only)' }]);
+	await n8n.importWorkflows([workflow, readOnlyCopy()]);
 });
 
 afterAll(async () => {
@@ -38,6 +50,16 @@ describe('workflows/set-up-agent.json in real n8n', () => {
 		const node = publishNode();
 		expect(node.parameters.agentId).toMatchObject({ __rl: true, value: sandbox.ids.agents.bare });
 		expect(node.credentials?.elevenLabsAgentsApi?.id).toBe(sandbox.n8nCredentials().find((c) => c.type === 'elevenLabsAgentsApi')?.id);
+	});
+
+	it('with a key that may not change agents, n8n shows the node’s message and the agent stays bare', async () => {
+		const before = structuredClone(sandbox.state.agents.get(sandbox.ids.agents.bare)!.agent);
+		const result = await n8n.execute('vrSetUpAgentReadOnly');
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toContain('The API key may read the agent but not change it');
+		expect(result.error?.message).not.toContain(sandbox.readOnlyApiKey);
+		expect(sandbox.state.agents.get(sandbox.ids.agents.bare)!.agent).toEqual(before);
+		expect(knowledgeBaseDocuments(sandbox).size).toBe(0);
 	});
 
 	it('the first run sets the bare agent up, the second changes and writes nothing', async () => {

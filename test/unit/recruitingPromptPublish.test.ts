@@ -146,6 +146,23 @@ describe('planPublish', () => {
 		expect(again.keptDocument?.id).toBe('doc_new');
 	});
 
+	it('switches on the three overrides and keeps the agent’s other toggles', () => {
+		const locked = agent();
+		locked.platformSettings!.overrides = {
+			customLlmExtraBody: true,
+			conversationConfigOverride: { agent: { firstMessage: true }, conversation: { textOnly: true } },
+		};
+		const plan = planPublish(locked, desired());
+		expect(plan.diff.overrides).toEqual({ enable: ['prompt', 'language'] });
+		expect(plan.update('doc_new')!.platformSettings?.overrides).toEqual({
+			customLlmExtraBody: true,
+			conversationConfigOverride: {
+				agent: { firstMessage: true, language: true, prompt: { prompt: true } },
+				conversation: { textOnly: true },
+			},
+		});
+	});
+
 	it('switches English-only voice models to their multilingual sibling for other languages', () => {
 		expect(voiceModelFor('de', 'eleven_turbo_v2')).toBe('eleven_turbo_v2_5');
 		expect(voiceModelFor('en', 'eleven_turbo_v2')).toBe('eleven_turbo_v2');

@@ -194,13 +194,15 @@ export function planPublish(agent: ElevenLabs.GetAgentResponseModel, desired: De
 		if (diff.dataCollection) platformSettings.dataCollection = answers.next;
 		if (diff.evaluationCriteria) platformSettings.evaluation = { criteria: criteria.next };
 		if (diff.overrides) {
+			// Sent whole, with the agent's other toggles, so that the update is right whether the API
+			// merges this object or replaces it (not documented); toggles already on stay on.
+			const current = agent.platformSettings?.overrides;
+			const toggles = current?.conversationConfigOverride?.agent;
 			platformSettings.overrides = {
+				...current,
 				conversationConfigOverride: {
-					agent: {
-						...(enable.includes('firstMessage') ? { firstMessage: true } : {}),
-						...(enable.includes('language') ? { language: true } : {}),
-						...(enable.includes('prompt') ? { prompt: { prompt: true } } : {}),
-					},
+					...current?.conversationConfigOverride,
+					agent: { ...toggles, firstMessage: true, language: true, prompt: { ...toggles?.prompt, prompt: true } },
 				},
 			};
 		}

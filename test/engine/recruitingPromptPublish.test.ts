@@ -40,21 +40,22 @@ function publishParameters(agentId: string, extra: INodeParameters = {}): INodeP
 	};
 }
 
-function publishWorkflow(agentId: string, extra: INodeParameters = {}): WorkflowJson {
+function publishWorkflow(agentId: string, extra: INodeParameters = {}, continueOnFail = false): WorkflowJson {
 	return singleNodeWorkflow({
 		name: NODE,
 		type: `${PACKAGE}.recruitingPrompt`,
 		parameters: publishParameters(agentId, extra),
 		credentials: { elevenLabsAgentsApi: { id: '1', name: 'ElevenLabs' } },
+		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	});
 }
 
 async function publish(
 	agentId = sandbox.ids.agents.bare,
 	extra: INodeParameters = {},
-	options: { credentials?: CredentialOptions; items?: IDataObject[] } = {},
+	options: { credentials?: CredentialOptions; items?: IDataObject[]; continueOnFail?: boolean } = {},
 ): Promise<RunResult> {
-	return await runWorkflow(publishWorkflow(agentId, extra), {
+	return await runWorkflow(publishWorkflow(agentId, extra, options.continueOnFail), {
 		credentials: { elevenLabsAgentsApi: sandbox.credentials(options.credentials).elevenLabsAgentsApi },
 		items: options.items,
 	});
@@ -322,6 +323,23 @@ describe('Publish: bad input leaves the agent as it was', () => {
 		expect(error.context?.itemIndex).toBe(0);
 		expect(writes().map((r) => r.method)).toEqual(['POST', 'PATCH', 'DELETE']);
 		expectUntouched(bare, before);
+	});
+});
+
+describe('Publish: several items', () => {
+	it('with continue-on-fail, an item without company gets its error and the others are published', async () => {
+		const result = await publish(
+			sandbox.ids.agents.bare,
+			{ company: '={{ $json.company }}', jobTitle: '={{ $json.jobTitle }}' },
+			{ items: [{ jobTitle: 'Stationsleitung' }, { company: 'Klinikum Nord GmbH', jobTitle: 'Stationsleitung' }], continueOnFail: true },
+		);
+		expect(result.status).toBe('success');
+		const [failed, published] = result.json(NODE);
+		expect(failed).toMatchObject({ error: 'Missing template variable in item 0: company', jobTitle: 'Stationsleitung' });
+		expect(String(failed.errorDescription)).toContain('Fill in Company, Job Title and Recruiter Name');
+		expect(published).toMatchObject({ agentId: sandbox.ids.agents.bare, changed: expect.arrayContaining(['prompt']) });
+		expect(result.output(NODE).map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(documents().map((d) => d.name)).toEqual([expect.stringContaining('Stationsleitung')]);
 	});
 });
 

@@ -1,19 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { agentLocator, phoneNumberLocator } from '../../../shared/descriptions';
+import { callingHoursProperties } from '../callingHours.description';
 import { candidateProperties } from '../candidate.description';
 
 const show = { resource: ['call'], operation: ['place'] };
-
-export const WEEKDAY_OPTIONS = [
-	{ name: 'Monday', value: 1 },
-	{ name: 'Tuesday', value: 2 },
-	{ name: 'Wednesday', value: 3 },
-	{ name: 'Thursday', value: 4 },
-	{ name: 'Friday', value: 5 },
-	{ name: 'Saturday', value: 6 },
-	{ name: 'Sunday', value: 7 },
-];
 
 export const description: INodeProperties[] = [
 	{ ...agentLocator, displayOptions: { show } },
@@ -67,32 +58,7 @@ export const description: INodeProperties[] = [
 			'Whether to call only on the chosen days and hours in the candidate’s local time, and not on public holidays. Candidates outside the window are not called; they come out with status "outside_window" and the next allowed time.',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Calling Days',
-		name: 'callingDays',
-		type: 'multiOptions',
-		options: WEEKDAY_OPTIONS,
-		default: [1, 2, 3, 4, 5],
-		displayOptions: { show: { ...show, useCallingWindow: [true] } },
-	},
-	{
-		displayName: 'Earliest Local Time',
-		name: 'windowStart',
-		type: 'string',
-		default: '09:00',
-		placeholder: '09:00',
-		description: 'In the candidate’s time zone, 24-hour format',
-		displayOptions: { show: { ...show, useCallingWindow: [true] } },
-	},
-	{
-		displayName: 'Latest Local Time',
-		name: 'windowEnd',
-		type: 'string',
-		default: '18:00',
-		placeholder: '18:00',
-		description: 'No call starts at or after this time (candidate’s time zone, 24-hour format)',
-		displayOptions: { show: { ...show, useCallingWindow: [true] } },
-	},
+	...callingHoursProperties(show, 'the candidate’s time zone'),
 	{
 		displayName: 'Calling Window Options',
 		name: 'windowOptions',

@@ -6,11 +6,11 @@ import { elevenLabsFailure, vendorApiError } from '../../../shared/errors';
 import { missingVariables, overridesNotAllowed } from '../../helpers/agentChecks';
 import { checkCallingWindow, checkHolidayRegion, parseClockTime } from '../../helpers/callingWindow';
 import type { CallingWindow, Weekday } from '../../helpers/callingWindow';
+import { callingHoursProperties } from '../callingHours.description';
 import { candidateProperties } from '../candidate.description';
 import { text, tryReadCandidate } from '../candidate';
 import type { Candidate, CandidateOptions } from '../candidate';
 import { ElevenLabsLookups, setupError } from '../call/lookups';
-import { WEEKDAY_OPTIONS } from '../call/place.description';
 import { campaignOutput } from './output';
 
 const show = { resource: ['campaign'], operation: ['submit'] };
@@ -47,28 +47,7 @@ export const description: INodeProperties[] = [
 			'Whether the campaign may only start on a calling day inside the local hours (in the campaign’s time zone). Without a scheduled time it is scheduled for the next allowed moment.',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Calling Days',
-		name: 'callingDays',
-		type: 'multiOptions',
-		options: WEEKDAY_OPTIONS,
-		default: [1, 2, 3, 4, 5],
-		displayOptions: { show: { ...show, useCallingWindow: [true] } },
-	},
-	{
-		displayName: 'Earliest Local Time',
-		name: 'windowStart',
-		type: 'string',
-		default: '09:00',
-		displayOptions: { show: { ...show, useCallingWindow: [true] } },
-	},
-	{
-		displayName: 'Latest Local Time',
-		name: 'windowEnd',
-		type: 'string',
-		default: '18:00',
-		displayOptions: { show: { ...show, useCallingWindow: [true] } },
-	},
+	...callingHoursProperties(show, 'the campaign’s time zone'),
 	{
 		displayName: 'Options',
 		name: 'options',

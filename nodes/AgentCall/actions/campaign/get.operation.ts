@@ -3,8 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
 import { elevenLabsApiError } from '../../../shared/errors';
 import { mapItems } from '../../../shared/items';
-import { text } from '../candidate';
-import { setupError } from '../call/lookups';
+import { campaignIdOf } from './campaignCommand';
 import { campaignIdProperty } from './campaignId.description';
 import { campaignOutput } from './output';
 
@@ -22,8 +21,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (_item, i) => {
-		const campaignId = text(this.getNodeParameter('campaignId', i, ''));
-		if (!campaignId) throw setupError(this, { message: 'No campaign ID is given', hint: 'Map "Campaign ID" to the campaignId that Submit returned.' }, i);
+		const campaignId = campaignIdOf(this, i);
 		const { client, secrets } = await elevenLabsClient(this, { itemIndex: i });
 		let batch;
 		try {

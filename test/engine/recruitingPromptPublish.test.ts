@@ -12,7 +12,7 @@ import { knowledgeBaseDocuments } from '../../sandbox/routes/knowledgeBase';
 import { COLLECTED_ANSWERS } from '../../nodes/RecruitingPrompt/helpers/answers';
 import { DOCUMENT_PREFIX } from '../../nodes/RecruitingPrompt/helpers/publishDocument';
 import { ALWAYS_OPEN } from './agentCall.helpers';
-import { PACKAGE, runWorkflow, singleNodeWorkflow } from './harness';
+import { PACKAGE, listSearch, runWorkflow, singleNodeWorkflow } from './harness';
 import type { RunResult, WorkflowJson } from './harness';
 
 const NODE = 'Publish';
@@ -71,6 +71,16 @@ function errorOf(result: RunResult) {
 }
 
 describe('Publish: a bare agent', () => {
+	it('lists the workspace’s agents for the Agent picker', async () => {
+		const result = await listSearch(
+			'recruitingPrompt',
+			'searchAgents',
+			{ elevenLabsAgentsApi: sandbox.credentials().elevenLabsAgentsApi },
+			{ parameters: { operation: 'publish' } },
+		);
+		expect(result.results).toEqual(expect.arrayContaining([{ name: 'New agent', value: sandbox.ids.agents.bare }]));
+	});
+
 	it('sets up prompt, first message, language, knowledge base, answers, criteria and overrides in one update', async () => {
 		const bare = sandbox.ids.agents.bare;
 		const result = await publish();

@@ -336,6 +336,27 @@ describe('Publish: bad input leaves the agent as it was', () => {
 	});
 });
 
+describe('Publish: an upload whose answer was lost', () => {
+	it('fails clearly, and the next publish attaches the document ElevenLabs stored instead of a copy', async () => {
+		const bare = sandbox.ids.agents.bare;
+		sandbox.faults.add({ method: 'POST', path: '/v1/convai/knowledge-base/text', kind: 'status5xxAfter', status: 504, times: 1 });
+		const first = await publish(bare);
+		const error = errorOf(first);
+		expect(error.message).toContain('ElevenLabs refused to upload the knowledge base: ElevenLabs did not confirm the upload');
+		expect(error.message).toContain('Publishing again is safe');
+		expect(sandbox.requests.count('PATCH')).toBe(0);
+		const [stored] = documents();
+		expect(stored).toBeDefined();
+
+		const second = await publish(bare);
+		expect(second.status).toBe('success');
+		expect(second.json(NODE)[0]).toMatchObject({ knowledgeBaseDocumentId: stored.id, changed: expect.arrayContaining(['knowledgeBase']) });
+		expect(sandbox.requests.count('POST', '/v1/convai/knowledge-base/text')).toBe(1);
+		expect(documents()).toHaveLength(1);
+		expect(agentOf(bare).conversationConfig.agent?.prompt?.knowledgeBase?.map((locator) => locator.id)).toEqual([stored.id]);
+	});
+});
+
 describe('Publish: several items', () => {
 	it('with continue-on-fail, an item without company gets its error and the others are published', async () => {
 		const result = await publish(

@@ -57,11 +57,27 @@ async function upload(target: PublishTarget, document: { name: string; text: str
 		return created.id;
 	} catch (error) {
 		const tooLong = `The knowledge base has ${document.text.length} characters, more than ElevenLabs accepts for one document. Shorten the knowledge-base template or the long job details (e.g. jobDescription, benefits). The agent was left as it was.`;
+		const unanswered =
+			'ElevenLabs did not confirm the upload (server error). The agent was left as it was. Publishing again is safe: a document ElevenLabs stored anyway is attached then, not uploaded a second time.';
 		throw failure(target, error, {
 			action: 'upload the knowledge base',
 			hints: { max_character_limit_exceeded: tooLong },
-			statusHints: { 403: NO_WRITE_ACCESS, 413: tooLong },
+			statusHints: { 403: NO_WRITE_ACCESS, 413: tooLong, 500: unanswered, 502: unanswered, 503: unanswered, 504: unanswered },
 		});
+	}
+}
+
+/**
+ * A document of exactly this name already in the workspace: the same company, job and text (the
+ * name ends in the text's hash). It is there when an upload's answer was lost after ElevenLabs had
+ * stored it, or when another agent was set up with the same job; it is attached instead of a copy.
+ */
+async function existingDocument(target: PublishTarget, name: string): Promise<string | undefined> {
+	try {
+		const page = await target.connection.client.conversationalAi.knowledgeBase.list({ search: name, pageSize: 10 });
+		return page.documents.find((document) => document.name === name)?.id;
+	} catch (error) {
+		throw failure(target, error, { action: 'look up the knowledge base documents', statusHints: { 403: NO_WRITE_ACCESS } });
 	}
 }
 
@@ -103,17 +119,20 @@ async function patch(target: PublishTarget, update: ElevenLabs.conversationalAi.
 }
 
 /**
- * Carries out a plan: at most one upload, one update, and the deletes of the documents the update
+ * Carries out a plan: at most one upload (none when the document is already in the workspace), one update, and the deletes of the documents the update
  * detached. Writes nothing when the plan changes nothing.
  */
 export async function applyPlan(target: PublishTarget, plan: PublishPlan): Promise<PublishResult> {
 	const warnings: string[] = [];
-	const uploadedId = plan.upload ? await upload(target, plan.upload) : undefined;
-	const update = plan.update(uploadedId);
+	const foundId = plan.upload ? await existingDocument(target, plan.upload.name) : undefined;
+	const uploadedId = plan.upload && !foundId ? await upload(target, plan.upload) : undefined;
+	const documentId = foundId ?? uploadedId;
+	const update = plan.update(documentId);
 	const refused = update ? await patch(target, update) : undefined;
 	if (refused) {
 		// Without force, ElevenLabs refuses to delete a document an agent uses: should the update
 		// have taken effect after all (no answer), the document stays where the agent needs it.
+		// A document that was there before stays too.
 		if (uploadedId) {
 			const left = await removeDocument(target, uploadedId);
 			// Only when even the clean-up failed does the user have something to tidy up.
@@ -128,5 +147,5 @@ export async function applyPlan(target: PublishTarget, plan: PublishPlan): Promi
 		// Documents are workspace-wide: one that another agent still uses stays for that agent.
 		if (left) warnings.push(`The earlier knowledge-base document "${document.name}" (${document.id}) was detached but not deleted (${left}).`);
 	}
-	return { knowledgeBaseDocumentId: uploadedId ?? plan.keptDocument?.id ?? null, warnings };
+	return { knowledgeBaseDocumentId: documentId ?? plan.keptDocument?.id ?? null, warnings };
 }

@@ -3,7 +3,8 @@
  * form-encoded) and `GET …/Calls/{Sid}.json` (calls(sid).fetch), with Twilio's error shapes for
  * what a recruiting team meets: 21201/21213 missing To/From, 21205 no TwiML, 21211 invalid To,
  * 21210 From not owned, 21215 geo permission, 21219 trial account to an unverified number.
- * TwiML from ElevenLabs' register-call connects the call to the agent: a conversation starts.
+ * TwiML from ElevenLabs' register-call connects the call to the agent: a conversation starts,
+ * and the call's status callbacks (StatusCallback) follow it.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
@@ -12,6 +13,8 @@ import { conversationStore } from '../conversations';
 import type { ConversationRecord } from '../conversations';
 import type { TwilioAccount } from '../state';
 import { TWILIO_API_PREFIX } from '../twilioFormat';
+import { eventsFor, requestedEvents, StatusCallbacks } from '../twilioStatusCallbacks';
+import type { StatusCallbackTarget } from '../twilioStatusCallbacks';
 import { registrationToken, registrationsOf, startConversation } from './outboundCalls';
 
 /** Destinations the seed accounts may call (Twilio Console → Voice → Geo permissions). */
@@ -35,6 +38,15 @@ function callsOf(ctx: RouteContext): Map<string, TwilioCall> {
 	let map = calls.get(ctx.state.agents);
 	if (!map) calls.set(ctx.state.agents, (map = new Map()));
 	return map;
+}
+
+const callbacks = new WeakMap<object, StatusCallbacks>();
+
+/** The status callbacks sent for this sandbox's calls (deliveries, and flush for tests). */
+export function statusCallbacksOf(ctx: Pick<RouteContext, 'state' | 'clock'>): StatusCallbacks {
+	let sender = callbacks.get(ctx.state.agents);
+	if (!sender) callbacks.set(ctx.state.agents, (sender = new StatusCallbacks(() => ctx.clock.nowSeconds())));
+	return sender;
 }
 
 /** Twilio's call status from the conversation it carries. */
@@ -93,6 +105,21 @@ function ownsNumber(ctx: RouteContext, account: TwilioAccount, from: string): bo
 	);
 }
 
+/** Sends the call's status callbacks as its conversation moves on, until it has ended. */
+function followWithCallbacks(ctx: RouteContext, call: TwilioCall, target: StatusCallbackTarget) {
+	const store = conversationStore(ctx);
+	const sender = statusCallbacksOf(ctx);
+	const created = store.get(call.conversationId!);
+	// The conversation started before the call was stored: its first step is sent now.
+	if (created) sender.notify(target, created, eventsFor(created.status, undefined, callStatus(created)));
+	const stop = store.onChange((conversation, previous) => {
+		if (conversation.conversationId !== call.conversationId) return;
+		const events = eventsFor(conversation.status, previous, callStatus(conversation));
+		sender.notify(target, conversation, events);
+		if (events.some(([event]) => event === 'completed')) stop();
+	});
+}
+
 export const twilioCallRoutes: RouteModule = (app, ctx) => {
 	const tw = ctx.twilio;
 
@@ -146,6 +173,15 @@ export const twilioCallRoutes: RouteModule = (app, ctx) => {
 			}
 		}
 		callsOf(ctx).set(call.sid, call);
+		if (call.statusCallback && call.conversationId) {
+			followWithCallbacks(ctx, call, {
+				url: call.statusCallback,
+				method: tw.firstValue(form.StatusCallbackMethod) ?? 'POST',
+				events: requestedEvents(form.StatusCallbackEvent),
+				authToken: account.authToken,
+				fields: { CallSid: call.sid, AccountSid: account.sid, From: call.from, To: call.to, Direction: 'outbound-api', ApiVersion: '2010-04-01' },
+			});
+		}
 		reply.code(201);
 		return renderCall(ctx, call, 'queued');
 	});

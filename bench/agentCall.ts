@@ -97,23 +97,14 @@ async function placeWithNode(sandbox: Sandbox, items: Candidate[]) {
 	const { ModuleMocker } = await import('jest-mock');
 	const mocker = new ModuleMocker(globalThis);
 	(globalThis as { jest?: unknown }).jest ??= { fn: (impl?: (...args: unknown[]) => unknown) => mocker.fn(impl) };
-	const { runWorkflow, singleNodeWorkflow } = await import('../test/engine/harness');
-	const workflow = singleNodeWorkflow({
-		name: 'Place Agent Call',
-		type: 'n8n-nodes-voice-recruiting.agentCall',
-		parameters: {
-			resource: 'call',
-			operation: 'place',
-			agentId: { __rl: true, mode: 'id', value: sandbox.ids.agents.recruitingDe },
-			phoneNumberId: { __rl: true, mode: 'id', value: sandbox.ids.phoneNumbers.twilioDe },
-			campaign: 'bench',
-			sendItemPrompt: true,
-			useCallingWindow: false,
-			options: { callsPerMinute: 0, maxWaitSeconds: 600 },
-		},
-		credentials: { elevenLabsAgentsApi: { id: '1', name: 'ElevenLabs' } },
+	const { runPlace } = await import('../test/engine/agentCall.helpers');
+	// No calls-per-minute cap: the agent's limit alone paces the calls. No calling window (the run may be at night).
+	const result = await runPlace(sandbox, items, {
+		campaign: 'bench',
+		skipIfAlreadyCalled: true,
+		useCallingWindow: false,
+		options: { maxWaitSeconds: 600 },
 	});
-	const result = await runWorkflow(workflow, { credentials: sandbox.credentials() as never, items });
 	if (result.status !== 'success') throw new Error(`The run failed: ${String(result.error?.message)}`);
 }
 

@@ -8,23 +8,24 @@ function isExecutionData(value: unknown): value is INodeExecutionData {
 	return typeof value === 'object' && value !== null && 'json' in value && typeof (value as INodeExecutionData).json === 'object';
 }
 
-/**
- * The failed item as design §9 asks: its input fields plus `error`, paired to its input. An
- * error may carry `itemFields` (what is known despite the failure, e.g. `status: "unknown"`).
- */
-export function failedItem(item: INodeExecutionData, itemIndex: number, error: unknown): INodeExecutionData {
+/** What a failure adds to an item: `error`, `errorDescription`, and what an error knows despite it (`itemFields`). */
+function errorFields(error: unknown): IDataObject {
 	const message = error instanceof Error ? error.message : String(error);
 	const description = (error as { description?: unknown })?.description;
 	const fields = (error as { itemFields?: unknown })?.itemFields;
 	return {
-		json: {
-			...item.json,
-			...(fields && typeof fields === 'object' ? (fields as IDataObject) : {}),
-			error: message,
-			...(typeof description === 'string' && description ? { errorDescription: description } : {}),
-		},
-		pairedItem: { item: itemIndex },
+		...(fields && typeof fields === 'object' ? (fields as IDataObject) : {}),
+		error: message,
+		...(typeof description === 'string' && description ? { errorDescription: description } : {}),
 	};
+}
+
+/**
+ * The failed item as design §9 asks: its input fields plus `error`, paired to its input. An
+ * error may carry `itemFields` (what is known despite the failure, e.g. `status: "unknown"`).
+ */
+function failedItem(item: INodeExecutionData, itemIndex: number, error: unknown): INodeExecutionData {
+	return { json: { ...item.json, ...errorFields(error) }, pairedItem: { item: itemIndex } };
 }
 
 /**
@@ -34,7 +35,7 @@ export function failedItem(item: INodeExecutionData, itemIndex: number, error: u
  * under `details`.
  */
 function errorOutputItem(itemIndex: number, error: unknown): INodeExecutionData {
-	const { error: message, ...details } = failedItem({ json: {} }, itemIndex, error).json;
+	const { error: message, ...details } = errorFields(error);
 	return {
 		json: { error: message, ...(Object.keys(details).length ? { details } : {}) },
 		pairedItem: { item: itemIndex },
@@ -43,8 +44,8 @@ function errorOutputItem(itemIndex: number, error: unknown): INodeExecutionData 
 
 /**
  * Runs `work` for every input item in order. Output items are paired to their input; with
- * continue-on-fail a failing item comes out as input plus `error` and the rest go on, else
- * the error stops the node with its item index.
+ * continue-on-fail a failing item comes out as input plus `error` (or on the error output) and
+ * the rest go on, else the error stops the node with its item index.
  */
 export async function mapItems(
 	ctx: IExecuteFunctions,

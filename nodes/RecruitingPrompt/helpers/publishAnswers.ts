@@ -22,7 +22,8 @@ export interface Criterion {
 	conversationGoalPrompt: string;
 }
 
-export type AnalysisLanguage = 'de' | 'en';
+/** The languages Publish writes its own texts in (answer descriptions, criteria, samples). */
+export type PublishLanguage = 'de' | 'en';
 
 /** German descriptions, by answer id (a test checks every answer of answers.ts has one). */
 export const GERMAN_DESCRIPTIONS: Record<string, string> = {
@@ -55,8 +56,8 @@ interface CriterionDefinition {
 	id: string;
 	/** The answer whose presence in the prompt means the prompt asks for this behaviour. */
 	answer: string;
-	name: Record<AnalysisLanguage, string>;
-	goal: Record<AnalysisLanguage, string>;
+	name: Record<PublishLanguage, string>;
+	goal: Record<PublishLanguage, string>;
 }
 
 const CRITERIA: CriterionDefinition[] = [
@@ -99,7 +100,7 @@ const CRITERIA: CriterionDefinition[] = [
 ];
 
 /** German for German sets, English for every other language (ElevenLabs' analysis reads both). */
-export function analysisLanguage(language: string): AnalysisLanguage {
+export function publishLanguage(language: string): PublishLanguage {
 	return language.toLowerCase().startsWith('de') ? 'de' : 'en';
 }
 
@@ -113,7 +114,7 @@ function names(text: string, id: string): boolean {
  * when phases are switched off or a custom set names fewer), in answers.ts's order.
  */
 export function answersNamedIn(text: string, language: string): Record<string, AnswerField> {
-	const lang = analysisLanguage(language);
+	const lang = publishLanguage(language);
 	const out: Record<string, AnswerField> = {};
 	for (const answer of COLLECTED_ANSWERS) {
 		if (!names(text, answer.id)) continue;
@@ -124,7 +125,7 @@ export function answersNamedIn(text: string, language: string): Record<string, A
 
 /** The evaluation criteria that fit the answers a prompt names. */
 export function criteriaFor(answers: Record<string, AnswerField>, language: string): Criterion[] {
-	const lang = analysisLanguage(language);
+	const lang = publishLanguage(language);
 	return CRITERIA.filter((criterion) => criterion.answer in answers).map((criterion) => ({
 		id: criterion.id,
 		name: criterion.name[lang],

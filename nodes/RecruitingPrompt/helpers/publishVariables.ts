@@ -5,11 +5,13 @@
  * rendered once, at publish time, with the company's and the job's values.
  */
 import { PromptError, listing } from './errors';
+import { publishLanguage } from './publishAnswers';
+import type { PublishLanguage } from './publishAnswers';
 import type { VariableUse } from './templates';
 import { isDynamicVariableName } from './values';
 
 /** What the agent's dashboard shows for a call variable in its test calls, by set language. */
-const SAMPLES: Record<'de' | 'en', Record<string, string>> = {
+const SAMPLES: Record<PublishLanguage, Record<string, string>> = {
 	de: {
 		name: 'Erika Mustermann',
 		email: 'erika.mustermann@example.de',
@@ -52,7 +54,7 @@ export function callVariables(value: unknown, used: Map<string, VariableUse>): s
 
 /** Sample values for the call variables (the agent's dynamic-variable placeholders). */
 export function placeholderSamples(names: string[], language: string): Record<string, string> {
-	const samples = SAMPLES[language.toLowerCase().startsWith('de') ? 'de' : 'en'];
+	const samples = SAMPLES[publishLanguage(language)];
 	return Object.fromEntries(names.map((name) => [name, samples[name] ?? `(${name})`]));
 }
 

@@ -1,4 +1,4 @@
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IHookFunctions,
 	INodeExecutionData,
@@ -12,21 +12,27 @@ import { conversationOutput, initiationFailureOutput } from '../shared/conversat
 import { agentLocator, locatorValue } from '../shared/descriptions';
 import { ELEVENLABS_CREDENTIAL } from '../shared/elevenLabsClient';
 import { searchAgents } from '../shared/listSearch';
+import { problem, problemError } from '../shared/problems';
+import type { Checked } from '../shared/problems';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../shared/webhookSignature';
 import { audioFromWire, eventIds, initiationFailureFromWire, parseEventBody } from './helpers/events';
 import type { PostCallEvent } from './helpers/events';
 
-/** The credential's webhook secret, or the setup error that names what to do. */
-async function webhookSecret(ctx: IHookFunctions | IWebhookFunctions): Promise<string> {
+/** The credential's webhook secret, or the set-up problem that names what to do. */
+async function webhookSecret(ctx: IHookFunctions | IWebhookFunctions): Promise<Checked<string>> {
 	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL);
 	const secret = String(credentials.webhookSecret ?? '').trim();
-	if (!secret) {
-		throw new NodeOperationError(ctx.getNode(), 'The ElevenLabs credential has no webhook secret', {
-			description:
-				'In ElevenLabs open Settings → Webhooks, create (or open) the post-call webhook with authentication "HMAC" and this trigger\'s Production URL, copy its secret, and paste it into "Webhook Secret" of the "ElevenLabs Agents API" credential.',
-		});
-	}
-	return secret;
+	if (secret) return { ok: true, value: secret };
+	return problem(
+		'The ElevenLabs credential has no webhook secret',
+		'In ElevenLabs open Settings → Webhooks, create (or open) the post-call webhook with authentication "HMAC" and this trigger\'s Production URL, copy its secret, and paste it into "Webhook Secret" of the "ElevenLabs Agents API" credential.',
+	);
+}
+
+/** Activation fails with what to set up when the secret is missing. */
+async function requireWebhookSecret(ctx: IHookFunctions): Promise<void> {
+	const secret = await webhookSecret(ctx);
+	if (!secret.ok) throw problemError(ctx.getNode(), secret);
 }
 
 function reject(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
@@ -124,11 +130,11 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				await webhookSecret(this);
+				await requireWebhookSecret(this);
 				return false;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				await webhookSecret(this);
+				await requireWebhookSecret(this);
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
@@ -139,19 +145,15 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		let secret: string;
-		try {
-			secret = await webhookSecret(this);
-		} catch (error) {
-			return reject(this, 401, (error as Error).message);
-		}
+		const secret = await webhookSecret(this);
+		if (!secret.ok) return reject(this, 401, secret.message);
 		const request = this.getRequestObject();
 		const raw: unknown = request.rawBody;
 		if (!Buffer.isBuffer(raw)) return reject(this, 401, 'The request has no body to verify');
 		const check = verifyWebhookSignature({
 			header: request.headers[SIGNATURE_HEADER],
 			rawBody: raw,
-			secret,
+			secret: secret.value,
 			nowMs: Date.now(),
 		});
 		if (!check.ok) return reject(this, 401, check.message);

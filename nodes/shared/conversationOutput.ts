@@ -18,7 +18,7 @@ export type TranscriptTurn = {
 export type ConversationOutput = {
 	conversationId: string;
 	agentId: string;
-	/** initiated | in-progress | processing | done | failed */
+	/** One of CONVERSATION_STATUSES (conversationStatus.ts). */
 	status: string;
 	callResult: CallResult | null;
 	/** ISO time the call started. */
@@ -60,8 +60,6 @@ export const SIMPLIFIED_FIELDS = [
 ] as const satisfies ReadonlyArray<keyof ConversationOutput>;
 
 export type SimplifiedConversation = Pick<ConversationOutput, (typeof SIMPLIFIED_FIELDS)[number]>;
-
-export const TERMINAL_STATUSES: readonly string[] = ['done', 'failed'];
 
 const SPEAKERS: Record<string, { agent: string; candidate: string }> = {
 	en: { agent: 'Agent', candidate: 'Candidate' },

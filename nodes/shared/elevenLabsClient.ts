@@ -1,22 +1,22 @@
 import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
-import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
+import { problemError } from './problems';
 import { elevenLabsBaseUrl } from './regions';
-import type { SetupProblem } from './regions';
 
 /** Anything that can read our credential: execute, load-options, hook and webhook contexts. */
 export interface CredentialContext {
 	getNode(): INode;
-	getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string, itemIndex?: number): Promise<T>;
+	getCredentials<T extends object = ICredentialDataDecryptedObject>(
+		type: string,
+		itemIndex?: number,
+	): Promise<T>;
 }
 
 export interface ElevenLabsConnection {
 	client: ElevenLabsClient;
-	baseUrl: string;
 	/** The secrets of this credential, for redacting messages. */
 	secrets: string[];
-	webhookSecret: string;
 }
 
 export interface ElevenLabsClientOptions {
@@ -33,10 +33,6 @@ export const ELEVENLABS_CREDENTIAL = 'elevenLabsAgentsApi';
 const DEFAULT_TIMEOUT_SECONDS = 30;
 const READ_RETRIES = 2;
 
-export function credentialSetupError(node: INode, problem: SetupProblem, itemIndex?: number) {
-	return new NodeOperationError(node, problem.message, { description: problem.hint, itemIndex });
-}
-
 /**
  * The one place that builds the ElevenLabs SDK client from the credential. The SDK is loaded
  * here, on first use, so that n8n's start-up does not pay for it.
@@ -48,22 +44,26 @@ export async function elevenLabsClient(
 	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL, options.itemIndex);
 	const apiKey = String(credentials.apiKey ?? '').trim();
 	if (!apiKey) {
-		throw new NodeOperationError(ctx.getNode(), 'The ElevenLabs credential has no API key', {
-			description: 'Open the "ElevenLabs Agents API" credential and paste an API key from Settings → API Keys.',
-			itemIndex: options.itemIndex,
-		});
+		throw problemError(
+			ctx.getNode(),
+			{
+				message: 'The ElevenLabs credential has no API key',
+				hint: 'Open the "ElevenLabs Agents API" credential and paste an API key from Settings → API Keys.',
+			},
+			options.itemIndex,
+		);
 	}
-	const base = elevenLabsBaseUrl(credentials.region, credentials.baseUrl);
-	if (!base.ok) throw credentialSetupError(ctx.getNode(), base, options.itemIndex);
-	const baseUrl = base.value;
+	const baseUrl = elevenLabsBaseUrl(credentials.region, credentials.baseUrl);
+	if (!baseUrl.ok) throw problemError(ctx.getNode(), baseUrl, options.itemIndex);
 	const { ElevenLabsClient } = await import('@elevenlabs/elevenlabs-js');
 	const client = new ElevenLabsClient({
 		apiKey,
-		baseUrl,
+		baseUrl: baseUrl.value,
 		timeoutInSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
 		maxRetries: options.placesCalls ? 0 : READ_RETRIES,
 		logging: { level: 'error', silent: true },
 	});
+	// The webhook secret is not used here, but no message may echo it either.
 	const webhookSecret = String(credentials.webhookSecret ?? '').trim();
-	return { client, baseUrl, secrets: [apiKey, webhookSecret], webhookSecret };
+	return { client, secrets: [apiKey, webhookSecret] };
 }

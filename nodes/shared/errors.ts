@@ -3,6 +3,8 @@ import type { INode, JsonObject } from 'n8n-workflow';
 
 import { redact } from './redact';
 
+export type Vendor = 'ElevenLabs' | 'Twilio';
+
 /** What went wrong with a vendor request, in plain values (no SDK classes, no secrets). */
 export interface VendorFailure {
 	/** HTTP status, or undefined when no answer arrived (timeout, connection lost). */
@@ -16,6 +18,21 @@ export interface VendorFailure {
 	/** No answer: timed out, reset, or unreadable. The request may still have been carried out. */
 	noAnswer: boolean;
 	timedOut: boolean;
+}
+
+/** One request's outcome: the answer, or what went wrong, for callers that decide by it. */
+export type Attempt<T> = { ok: true; value: T } | { ok: false; failure: VendorFailure };
+
+/** Runs a request and keeps its failure as plain values, read by the vendor's reader. */
+export async function attempt<T>(
+	request: () => Promise<T>,
+	readFailure: (error: unknown) => VendorFailure,
+): Promise<Attempt<T>> {
+	try {
+		return { ok: true, value: await request() };
+	} catch (error) {
+		return { ok: false, failure: readFailure(error) };
+	}
 }
 
 interface SdkErrorLike {
@@ -124,6 +141,18 @@ export interface FailureContext {
 	statusHints?: Record<number, string>;
 }
 
+const TWILIO_HINTS: Record<string, string> = {
+	'20003': 'Twilio rejected the credential. Check the Account SID and the Auth Token (or API key SID and secret).',
+	'20404': 'Twilio does not know this resource. Check the SID, or whether it belongs to another Twilio account.',
+	'21210': 'The caller number is not a number of this Twilio account or a verified caller ID. Choose one of your numbers.',
+	'21211': "Twilio says the candidate's number is invalid. Check the number.",
+	'21215':
+		"The destination country is not enabled for calls. Enable it in Twilio's Voice geographic permissions (Console → Voice → Settings → Geo permissions).",
+	'21219':
+		'A Twilio trial account can only call verified numbers. Verify the number in the Twilio Console or upgrade the account.',
+	'20429': 'Twilio is rate limiting call creation. Lower the calls per minute.',
+};
+
 const ELEVENLABS_HINTS: Record<string, string> = {
 	invalid_api_key:
 		'Copy the API key again from ElevenLabs (Settings → API Keys) into the "ElevenLabs Agents API" credential, and check its region.',
@@ -137,6 +166,11 @@ const ELEVENLABS_HINTS: Record<string, string> = {
 		'Check the id. If it is right, the API key probably belongs to another ElevenLabs workspace than the agent.',
 	invalid_provider_config:
 		'The phone number is not set up for this transport in ElevenLabs. Check the number under Phone Numbers.',
+};
+
+const VENDOR_HINTS: Record<Vendor, Record<string, string>> = {
+	ElevenLabs: ELEVENLABS_HINTS,
+	Twilio: TWILIO_HINTS,
 };
 
 function genericAdvice(f: VendorFailure, vendor: string): string {
@@ -174,14 +208,14 @@ function genericAdvice(f: VendorFailure, vendor: string): string {
  */
 export function vendorApiError(
 	node: INode,
-	vendor: 'ElevenLabs' | 'Twilio',
+	vendor: Vendor,
 	failure: VendorFailure,
 	context: FailureContext,
 ): NodeApiError {
 	const hint =
 		(failure.code && context.hints?.[failure.code]) ||
 		(failure.status !== undefined && context.statusHints?.[failure.status]) ||
-		(failure.code && vendor === 'ElevenLabs' && ELEVENLABS_HINTS[failure.code]) ||
+		(failure.code && VENDOR_HINTS[vendor][failure.code]) ||
 		genericAdvice(failure, vendor);
 	const what = failure.status ? `${vendor} refused to ${context.action}` : `Could not ${context.action}`;
 	const message = `${what}: ${hint}`;
@@ -202,35 +236,40 @@ export function vendorApiError(
 	});
 }
 
-export function elevenLabsApiError(
-	node: INode,
-	error: unknown,
-	secrets: Array<string | undefined>,
-	context: FailureContext,
-): NodeApiError {
-	return vendorApiError(node, 'ElevenLabs', elevenLabsFailure(error, secrets), context);
+/** What a request that may have been carried out despite the failure was meant to do. */
+export interface UnclearOutcome {
+	/** What may have happened, e.g. "The call to +49… may have been placed". */
+	happened: string;
+	/** What to check before trying again, e.g. where the call history is. */
+	check: string;
+	itemIndex: number;
 }
 
-export function twilioApiError(
+/**
+ * The error for a request that was sent but got no clear answer (no answer, an unreadable one,
+ * or a server error): it may have been carried out, so the node does not send it again.
+ */
+export function mayHaveHappenedError(
 	node: INode,
-	error: unknown,
-	secrets: Array<string | undefined>,
-	context: FailureContext,
+	vendor: Vendor,
+	failure: VendorFailure,
+	outcome: UnclearOutcome,
 ): NodeApiError {
-	return vendorApiError(node, 'Twilio', twilioFailure(error, secrets), {
-		...context,
-		hints: { ...TWILIO_HINTS, ...context.hints },
-	});
+	const what = failure.noAnswer
+		? failure.timedOut
+			? `${vendor} did not answer in time`
+			: `the connection to ${vendor} broke or its answer was unreadable`
+		: `${vendor} had a server error (HTTP ${failure.status})`;
+	const answer = failure.status ? `HTTP ${failure.status}` : 'No answer';
+	const transport = failure.detail ? `${answer} · ${failure.detail}` : answer;
+	return new NodeApiError(
+		node,
+		{ vendor, detail: failure.detail },
+		{
+			message: `${outcome.happened}: ${what} after the request was sent`,
+			description: `${outcome.check} ${transport}`,
+			httpCode: failure.status ? String(failure.status) : undefined,
+			itemIndex: outcome.itemIndex,
+		},
+	);
 }
-
-export const TWILIO_HINTS: Record<string, string> = {
-	'20003': 'Twilio rejected the credential. Check the Account SID and the Auth Token (or API key SID and secret).',
-	'20404': 'Twilio does not know this resource. Check the SID, or whether it belongs to another Twilio account.',
-	'21210': 'The caller number is not a number of this Twilio account or a verified caller ID. Choose one of your numbers.',
-	'21211': "Twilio says the candidate's number is invalid. Check the number.",
-	'21215':
-		"The destination country is not enabled for calls. Enable it in Twilio's Voice geographic permissions (Console → Voice → Settings → Geo permissions).",
-	'21219':
-		'A Twilio trial account can only call verified numbers. Verify the number in the Twilio Console or upgrade the account.',
-	'20429': 'Twilio is rate limiting call creation. Lower the calls per minute.',
-};

@@ -1,6 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { ProblemError, problemError } from './problems';
+
 /** What one item's work produces: one or more output items (json plus optional binary). */
 export type ItemResult = IDataObject | INodeExecutionData | INodeExecutionData[];
 
@@ -21,8 +23,9 @@ function errorFields(error: unknown): IDataObject {
 }
 
 /**
- * The failed item as design §9 asks: its input fields plus `error`, paired to its input. An
- * error may carry `itemFields` (what is known despite the failure, e.g. `status: "unknown"`).
+ * The failed item under "On Error: Continue": its input fields plus `error`, paired to its input,
+ * so a sheet row can be updated with what went wrong. An error may carry `itemFields` (what is
+ * known despite the failure, e.g. `status: "unknown"`).
  */
 function failedItem(item: INodeExecutionData, itemIndex: number, error: unknown): INodeExecutionData {
 	return { json: { ...item.json, ...errorFields(error) }, pairedItem: { item: itemIndex } };
@@ -45,7 +48,8 @@ function errorOutputItem(itemIndex: number, error: unknown): INodeExecutionData 
 /**
  * Runs `work` for every input item in order. Output items are paired to their input; with
  * continue-on-fail a failing item comes out as input plus `error` (or on the error output) and
- * the rest go on, else the error stops the node with its item index.
+ * the rest go on, else the error stops the node with its item index. A thrown ProblemError
+ * becomes the item's NodeOperationError, so `work` need not convert it.
  */
 export async function mapItems(
 	ctx: IExecuteFunctions,
@@ -59,18 +63,20 @@ export async function mapItems(
 			const list = Array.isArray(result) ? result : [isExecutionData(result) ? result : { json: result }];
 			for (const entry of list) out.push({ ...entry, pairedItem: entry.pairedItem ?? { item: i } });
 		} catch (error) {
+			const failure = error instanceof ProblemError ? problemError(ctx.getNode(), error, i) : error;
 			if (ctx.continueOnFail()) {
-				out.push(ctx.getNode().onError === 'continueErrorOutput' ? errorOutputItem(i, error) : failedItem(items[i], i, error));
+				const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
+				out.push(toErrorOutput ? errorOutputItem(i, failure) : failedItem(items[i], i, failure));
 				continue;
 			}
-			throw withItemIndex(ctx, error, i);
+			throw withItemIndex(ctx, failure, i);
 		}
 	}
 	return out;
 }
 
 /** An n8n error with the item index set; anything else wrapped in a NodeOperationError. */
-export function withItemIndex(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+function withItemIndex(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
 	const e = error as { context?: IDataObject; node?: unknown };
 	if (e && typeof e === 'object' && e.context && e.node) {
 		e.context.itemIndex ??= itemIndex;

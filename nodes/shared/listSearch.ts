@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { elevenLabsApiError } from './errors';
 import { elevenLabsClient } from './elevenLabsClient';
+import { elevenLabsRequest, nextCursor } from './elevenLabsTransport';
 
 const PAGE_SIZE = 100;
 
@@ -11,37 +11,39 @@ export async function searchAgents(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const { client, secrets } = await elevenLabsClient(this);
-	try {
-		const page = await client.conversationalAi.agents.list({
+	const connection = await elevenLabsClient(this);
+	const page = await elevenLabsRequest(this.getNode(), connection, { action: 'list the agents' }, (client) =>
+		client.conversationalAi.agents.list({
 			pageSize: PAGE_SIZE,
 			search: filter || undefined,
 			cursor: paginationToken || undefined,
-		});
-		const results: INodeListSearchItems[] = page.agents.map((agent) => ({
-			name: agent.name || agent.agentId,
-			value: agent.agentId,
-		}));
-		return { results, paginationToken: page.hasMore ? page.nextCursor : undefined };
-	} catch (error) {
-		throw elevenLabsApiError(this.getNode(), error, secrets, { action: 'list the agents' });
-	}
+		}),
+	);
+	const results: INodeListSearchItems[] = page.agents.map((agent) => ({
+		name: agent.name || agent.agentId,
+		value: agent.agentId,
+	}));
+	return { results, paginationToken: nextCursor(page) };
 }
 
 /** Phone numbers imported into ElevenLabs, shown with number, label and provider. */
-export async function searchPhoneNumbers(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const { client, secrets } = await elevenLabsClient(this);
-	try {
-		const numbers = await client.conversationalAi.phoneNumbers.list();
-		const needle = (filter ?? '').toLowerCase().replace(/\s+/g, '');
-		const results: INodeListSearchItems[] = numbers
-			.map((n) => ({
-				name: `${n.phoneNumber}${n.label ? ` · ${n.label}` : ''} (${n.provider === 'sip_trunk' ? 'SIP trunk' : n.provider})`,
-				value: n.phoneNumberId,
-			}))
-			.filter((item) => !needle || item.name.toLowerCase().replace(/\s+/g, '').includes(needle));
-		return { results };
-	} catch (error) {
-		throw elevenLabsApiError(this.getNode(), error, secrets, { action: 'list the phone numbers' });
-	}
+export async function searchPhoneNumbers(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const connection = await elevenLabsClient(this);
+	const numbers = await elevenLabsRequest(
+		this.getNode(),
+		connection,
+		{ action: 'list the phone numbers' },
+		(client) => client.conversationalAi.phoneNumbers.list(),
+	);
+	const needle = (filter ?? '').toLowerCase().replace(/\s+/g, '');
+	const results: INodeListSearchItems[] = numbers
+		.map((n) => ({
+			name: `${n.phoneNumber}${n.label ? ` · ${n.label}` : ''} (${n.provider === 'sip_trunk' ? 'SIP trunk' : n.provider})`,
+			value: n.phoneNumberId,
+		}))
+		.filter((item) => !needle || item.name.toLowerCase().replace(/\s+/g, '').includes(needle));
+	return { results };
 }

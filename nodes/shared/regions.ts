@@ -1,3 +1,6 @@
+import { problem } from './problems';
+import type { Checked } from './problems';
+
 /**
  * ElevenLabs API hosts by credential region. One table, used by the credential's own test
  * request and by the SDK client factory, so both always talk to the same host.
@@ -10,19 +13,7 @@ export const ELEVENLABS_REGION_URLS = {
 	sg: 'https://api.sg.residency.elevenlabs.io',
 } as const;
 
-export type ElevenLabsRegion = keyof typeof ELEVENLABS_REGION_URLS | 'custom';
-
 export const TWILIO_API_URL = 'https://api.twilio.com';
-
-/** A credential field that cannot be used, with what to change. */
-export interface SetupProblem {
-	message: string;
-	hint: string;
-}
-
-export type Checked<T> = { ok: true; value: T } | ({ ok: false } & SetupProblem);
-
-const problem = (message: string, hint: string): { ok: false } & SetupProblem => ({ ok: false, message, hint });
 
 /** A base URL with scheme and host, no trailing slash, or what is wrong with it. */
 export function normaliseBaseUrl(raw: unknown, field: string): Checked<string> {

@@ -1,9 +1,9 @@
 import type { Twilio } from 'twilio';
 
 import type { CredentialContext } from './elevenLabsClient';
-import { credentialSetupError } from './elevenLabsClient';
+import { problem, problemError } from './problems';
+import type { Checked } from './problems';
 import { TWILIO_API_URL, normaliseBaseUrl } from './regions';
-import type { Checked } from './regions';
 
 export const TWILIO_CREDENTIAL = 'twilioCallsApi';
 const TIMEOUT_MS = 30_000;
@@ -12,8 +12,7 @@ const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
 
 export interface TwilioConnection {
 	client: Twilio;
-	accountSid: string;
-	baseUrl: string;
+	/** The secrets of this credential, for redacting messages. */
 	secrets: string[];
 }
 
@@ -24,13 +23,11 @@ export interface TwilioFields {
 	baseUrl: string;
 }
 
-const setupError = (message: string, hint: string) => ({ ok: false as const, message, hint });
-
 /** Validates the credential's fields and returns what the SDK needs, without loading it. */
 export function twilioCredentialFields(credentials: Record<string, unknown>): Checked<TwilioFields> {
 	const accountSid = String(credentials.accountSid ?? '').trim();
 	if (!ACCOUNT_SID.test(accountSid)) {
-		return setupError(
+		return problem(
 			'The Twilio Account SID must start with "AC" followed by 32 hexadecimal characters',
 			'Copy the Account SID from the Twilio Console dashboard. API key SIDs ("SK…") go into the API Key SID field.',
 		);
@@ -39,13 +36,13 @@ export function twilioCredentialFields(credentials: Record<string, unknown>): Ch
 	const username = useApiKey ? String(credentials.apiKeySid ?? '').trim() : accountSid;
 	const password = String((useApiKey ? credentials.apiKeySecret : credentials.authToken) ?? '').trim();
 	if (useApiKey && !API_KEY_SID.test(username)) {
-		return setupError(
+		return problem(
 			'The Twilio API Key SID must start with "SK" followed by 32 hexadecimal characters',
 			'Create an API key under Account → API keys & tokens and copy its SID.',
 		);
 	}
 	if (!password) {
-		return setupError(
+		return problem(
 			useApiKey ? 'The Twilio API key secret is empty' : 'The Twilio Auth Token is empty',
 			'Open the "Twilio Calls API" credential and fill it in.',
 		);
@@ -66,7 +63,7 @@ export function twilioCredentialFields(credentials: Record<string, unknown>): Ch
 export async function twilioClient(ctx: CredentialContext, itemIndex?: number): Promise<TwilioConnection> {
 	const credentials = await ctx.getCredentials(TWILIO_CREDENTIAL, itemIndex);
 	const checked = twilioCredentialFields(credentials);
-	if (!checked.ok) throw credentialSetupError(ctx.getNode(), checked, itemIndex);
+	if (!checked.ok) throw problemError(ctx.getNode(), checked, itemIndex);
 	const fields = checked.value;
 	const { default: twilio } = await import('twilio');
 	const httpClient = new twilio.RequestClient({ timeout: TIMEOUT_MS, autoRetry: false });
@@ -89,10 +86,5 @@ export async function twilioClient(ctx: CredentialContext, itemIndex?: number): 
 		// Keep TWILIO_EDGE / TWILIO_REGION of the n8n host out of it: the credential decides.
 		env: {},
 	});
-	return {
-		client,
-		accountSid: fields.accountSid,
-		baseUrl: fields.baseUrl,
-		secrets: [fields.password],
-	};
+	return { client, secrets: [fields.password] };
 }

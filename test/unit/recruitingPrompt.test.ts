@@ -4,7 +4,7 @@ import * as path from 'node:path';
 
 import { CompiledSets } from '../../nodes/RecruitingPrompt/actions/templateSet';
 import { COLLECTED_ANSWERS } from '../../nodes/RecruitingPrompt/helpers/answers';
-import { PromptError } from '../../nodes/RecruitingPrompt/helpers/errors';
+import { ProblemError } from '../../nodes/shared/problems';
 import { HELPERS, parseDate } from '../../nodes/RecruitingPrompt/helpers/handlebarsHelpers';
 import { renderTexts, resolveLanguage, resolveLocale, resolveTimeZone, tidy } from '../../nodes/RecruitingPrompt/helpers/render';
 import type { RenderInput } from '../../nodes/RecruitingPrompt/helpers/render';
@@ -35,15 +35,15 @@ function input(values: Record<string, string>, extra: Partial<RenderInput> = {})
 	return { values: new Map(Object.entries(values)), data, includeKnowledgeBase: false, ...extra };
 }
 
-function thrown(work: () => unknown): PromptError {
+function thrown(work: () => unknown): ProblemError {
 	let caught: unknown;
 	try {
 		work();
 	} catch (error) {
 		caught = error;
 	}
-	expect(caught).toBeInstanceOf(PromptError);
-	return caught as PromptError;
+	expect(caught).toBeInstanceOf(ProblemError);
+	return caught as ProblemError;
 }
 
 describe('cleanValue', () => {
@@ -253,13 +253,13 @@ describe('variables', () => {
 		expect(readField({ contact: null }, 'contact.email')).toBeUndefined();
 		const error = thrown(() => resolveVariables({ name: 'A', jobTitle: 'J', agentName: 'X' }, used, { ...sources, readItemFields: false }, 4));
 		expect(error.message).toBe('Missing template variable in item 4: agentName');
-		expect(error.description).toContain('agentName (no item field is read for it; used in master)');
+		expect(error.hint).toContain('agentName (no item field is read for it; used in master)');
 	});
 
 	it('lists every missing variable at once, candidate fields first', () => {
 		const error = thrown(() => resolveVariables({ jobTitle: '', agentName: { x: 1 } }, used, sources, 2));
 		expect(error.message).toBe('Missing template variables in item 2: name, jobTitle');
-		expect(error.description).toContain('Also: agentName is an object (from item field "agentName"): templates take text or numbers.');
+		expect(error.hint).toContain('Also: agentName is an object (from item field "agentName"): templates take text or numbers.');
 	});
 
 	it('turns no item field of an unused kind into an error, and no unusable name into a dynamic variable', () => {
@@ -277,7 +277,7 @@ describe('bundled sets', () => {
 	it('load from the build output once per process, and say clearly when they are missing', () => {
 		const error = thrown(() => loadBundledSet('de', path.join(ROOT, 'test', 'no-such-folder')));
 		expect(error.message).toBe('The bundled template set "de" is missing from this installation of the package');
-		expect(error.description).toContain('prompts/de.json');
+		expect(error.hint).toContain('prompts/de.json');
 	});
 
 	it('German and English have the same templates, phases and variables', () => {

@@ -2,13 +2,13 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
 import { COLLECTED_ANSWERS } from '../../nodes/RecruitingPrompt/helpers/answers';
-import { PromptError } from '../../nodes/RecruitingPrompt/helpers/errors';
+import { ProblemError } from '../../nodes/shared/problems';
 import { GERMAN_DESCRIPTIONS, answersNamedIn, criteriaFor } from '../../nodes/RecruitingPrompt/helpers/publishAnswers';
 import { documentName, isPublishedDocument } from '../../nodes/RecruitingPrompt/helpers/publishDocument';
 import { planPublish, voiceModelFor } from '../../nodes/RecruitingPrompt/helpers/publishPlan';
 import type { DesiredState } from '../../nodes/RecruitingPrompt/helpers/publishPlan';
 import { callVariables, placeholderSamples, publishTimeVariables } from '../../nodes/RecruitingPrompt/helpers/publishVariables';
-import type { VariableUse } from '../../nodes/RecruitingPrompt/helpers/templates';
+import type { VariableUse } from '../../nodes/RecruitingPrompt/helpers/templateWalk';
 
 const use = (required: boolean, inKnowledgeBase = false): VariableUse => ({ required, templates: ['master'], inKnowledgeBase });
 
@@ -51,7 +51,7 @@ describe('publishVariables', () => {
 	});
 
 	it('refuses invalid names and variables of the knowledge base', () => {
-		expect(() => callVariables('name, 1st', used)).toThrow(PromptError);
+		expect(() => callVariables('name, 1st', used)).toThrow(ProblemError);
 		expect(() => callVariables('company', used)).toThrow(/knowledge base uses company/);
 	});
 

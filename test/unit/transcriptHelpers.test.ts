@@ -7,7 +7,8 @@ import {
 	parseEventBody,
 } from '../../nodes/ElevenLabsAgentsTrigger/helpers/events';
 import { MAX_POLL_INTERVAL_MS, nextPollDelayMs } from '../../nodes/Transcript/helpers/polling';
-import { conversationSummary, excludedStatuses, unixSeconds } from '../../nodes/Transcript/helpers/summaries';
+import { excludedStatuses } from '../../nodes/shared/conversationStatus';
+import { conversationSummary, unixSeconds } from '../../nodes/Transcript/helpers/summaries';
 
 describe('waiting: pauses between polls', () => {
 	it('starts at the poll interval and grows by half each time, up to 30 s', () => {

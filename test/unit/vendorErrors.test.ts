@@ -1,7 +1,8 @@
 import { ElevenLabsError, ElevenLabsTimeoutError } from '@elevenlabs/elevenlabs-js';
 import type { INode } from 'n8n-workflow';
 
-import { elevenLabsApiError, elevenLabsFailure, twilioApiError } from '../../nodes/shared/errors';
+import { elevenLabsFailure, twilioFailure, vendorApiError } from '../../nodes/shared/errors';
+import type { FailureContext } from '../../nodes/shared/errors';
 import { redact } from '../../nodes/shared/redact';
 
 const node: INode = {
@@ -15,6 +16,9 @@ const node: INode = {
 // A made-up key, built so that no key-like literal sits in the source.
 const KEY = ['sk', 'test', '0123456789abcdef'].join('_');
 
+const elevenLabsError = (error: unknown, secrets: string[], context: FailureContext) =>
+	vendorApiError(node, 'ElevenLabs', elevenLabsFailure(error, secrets), context);
+
 describe('ElevenLabs errors', () => {
 	it('turns a 422 into field-by-field detail', () => {
 		const error = new ElevenLabsError({
@@ -23,7 +27,7 @@ describe('ElevenLabs errors', () => {
 		});
 		const failure = elevenLabsFailure(error, [KEY]);
 		expect(failure).toMatchObject({ status: 422, detail: 'body.agent_phone_number_id: Field required', noAnswer: false });
-		const nodeError = elevenLabsApiError(node, error, [KEY], { action: 'place the call', itemIndex: 3 });
+		const nodeError = elevenLabsError(error, [KEY], { action: 'place the call', itemIndex: 3 });
 		expect(nodeError.message).toContain('body.agent_phone_number_id: Field required');
 		expect(nodeError.context.itemIndex).toBe(3);
 		expect(nodeError.httpCode).toBe('422');
@@ -34,7 +38,7 @@ describe('ElevenLabs errors', () => {
 			statusCode: 401,
 			body: { detail: { status: 'invalid_api_key', message: `Invalid API key: ${KEY}` } },
 		});
-		const nodeError = elevenLabsApiError(node, error, [KEY], { action: 'load the agent' });
+		const nodeError = elevenLabsError(error, [KEY], { action: 'load the agent' });
 		expect(nodeError.message).toMatch(/^ElevenLabs refused to load the agent: Copy the API key again/);
 		expect(`${nodeError.message} ${nodeError.description}`).not.toContain(KEY);
 		expect(nodeError.description).toContain('[redacted]');
@@ -45,7 +49,7 @@ describe('ElevenLabs errors', () => {
 			statusCode: 401,
 			body: { detail: { status: 'detected_unusual_activity', message: 'Unusual activity detected.' } },
 		});
-		expect(elevenLabsApiError(node, error, [], { action: 'place the call' }).message).toContain('The key is valid');
+		expect(elevenLabsError(error, [], { action: 'place the call' }).message).toContain('The key is valid');
 	});
 
 	it('points a 404 at the workspace of the key', () => {
@@ -53,7 +57,7 @@ describe('ElevenLabs errors', () => {
 			statusCode: 404,
 			body: { detail: { status: 'document_not_found', message: 'Agent not found' } },
 		});
-		expect(elevenLabsApiError(node, error, [], { action: 'load the agent' }).message).toContain('another ElevenLabs workspace');
+		expect(elevenLabsError(error, [], { action: 'load the agent' }).message).toContain('another ElevenLabs workspace');
 	});
 
 	it('reads Retry-After of a 429', () => {
@@ -70,7 +74,7 @@ describe('ElevenLabs errors', () => {
 		const failure = elevenLabsFailure(error, []);
 		expect(failure).toMatchObject({ noAnswer: true, timedOut: true });
 		expect(failure.status).toBeUndefined();
-		const nodeError = elevenLabsApiError(node, error, [], { action: 'place the call' });
+		const nodeError = elevenLabsError(error, [], { action: 'place the call' });
 		expect(nodeError.message).toBe('Could not place the call: ElevenLabs did not answer in time.');
 	});
 
@@ -83,7 +87,7 @@ describe('ElevenLabs errors', () => {
 describe('Twilio errors', () => {
 	it('gives the trial-account advice for 21219', () => {
 		const error = Object.assign(new Error('The number +491711234567 is unverified.'), { status: 400, code: 21219 });
-		const nodeError = twilioApiError(node, error, [], { action: 'create the call', itemIndex: 0 });
+		const nodeError = vendorApiError(node, 'Twilio', twilioFailure(error, []), { action: 'create the call', itemIndex: 0 });
 		expect(nodeError.message).toContain('trial account can only call verified numbers');
 		expect(nodeError.description).toContain('code 21219');
 	});

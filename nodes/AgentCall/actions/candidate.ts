@@ -1,12 +1,11 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { Checked } from '../../shared/problems';
 import { buildClientData, dynamicVariables, promptFromItem } from '../helpers/clientData';
 import type { ClientData, PromptOverrides } from '../helpers/clientData';
 import { idempotencyKey } from '../helpers/idempotency';
 import { parseCandidatePhone } from '../helpers/phone';
 import type { CandidateNumber } from '../helpers/phone';
-import { setupError } from './call/lookups';
 
 /** Options both Place Call and Submit Campaign read. */
 export interface CandidateOptions {
@@ -28,10 +27,23 @@ export function text(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 }
 
-/** The candidate of one item: number (E.164), idempotency key, overrides and variables. */
-export function readCandidate(ctx: IExecuteFunctions, item: INodeExecutionData, i: number, options: CandidateOptions): Candidate {
-	const phone = parseCandidatePhone(ctx.getNodeParameter('phone', i, ''), options.defaultRegion || 'DE');
-	if (!phone.ok) throw setupError(ctx, phone, i);
+/** The number parameter of an item as it was given (for listing a number that was not usable). */
+export function givenPhone(ctx: IExecuteFunctions, i: number): unknown {
+	return ctx.getNodeParameter('phone', i, '');
+}
+
+/**
+ * The candidate of one item: number (E.164), idempotency key, overrides and variables; or the
+ * problem with it, so that a campaign can list every bad item, not only the first.
+ */
+export function readCandidate(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	i: number,
+	options: CandidateOptions,
+): Checked<Candidate> {
+	const parsed = parseCandidatePhone(givenPhone(ctx, i), options.defaultRegion || 'DE');
+	if (!parsed.ok) return parsed;
 
 	const fromItem = ctx.getNodeParameter('sendItemPrompt', i, true)
 		? promptFromItem(item.json.prompt)
@@ -46,28 +58,14 @@ export function readCandidate(ctx: IExecuteFunctions, item: INodeExecutionData, 
 		if (v.name?.trim()) extra[v.name.trim()] = v.value as IDataObject[string];
 	}
 	const variables = dynamicVariables(fromItem.variables, extra);
-	if (!variables.ok) throw setupError(ctx, variables, i);
+	if (!variables.ok) return variables;
 
 	const key = idempotencyKey({
 		explicit: options.idempotencyKey,
 		campaign: text(ctx.getNodeParameter('campaign', i, '')),
 		candidateId: text(ctx.getNodeParameter('candidateId', i, '')),
-		e164: phone.e164,
+		e164: parsed.value.e164,
 	});
-	const number: CandidateNumber = { e164: phone.e164, country: phone.country, type: phone.type };
-	return { phone: number, key, overrides, clientData: buildClientData(key, overrides, variables.value) };
-}
-
-/** readCandidate, with its error as a value: a campaign lists every bad number, not only the first. */
-export function tryReadCandidate(
-	ctx: IExecuteFunctions,
-	item: INodeExecutionData,
-	i: number,
-	options: CandidateOptions,
-): { ok: true; candidate: Candidate } | { ok: false; error: NodeOperationError } {
-	try {
-		return { ok: true, candidate: readCandidate(ctx, item, i, options) };
-	} catch (error) {
-		return { ok: false, error: error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i }) };
-	}
+	const clientData = buildClientData(key, overrides, variables.value);
+	return { ok: true, value: { phone: parsed.value, key, overrides, clientData } };
 }

@@ -1,3 +1,5 @@
+import type { AgentPhoneNumber } from '../../shared/agentsAndNumbers';
+import type { Problem } from '../../shared/problems';
 import type { ClientData, PromptOverrides } from './clientData';
 
 /** The parts of ElevenLabs' agent (SDK GetAgentResponseModel) the pre-flight reads. */
@@ -15,11 +17,6 @@ export interface AgentSettings {
 		};
 		callLimits?: { agentConcurrencyLimit?: number };
 	};
-}
-
-export interface Problem {
-	message: string;
-	hint: string;
 }
 
 /** The Security → Overrides toggles each override needs, in the dashboard's words. */
@@ -99,4 +96,29 @@ export function missingVariables(agent: AgentSettings, clientData: ClientData): 
 export function agentConcurrencyLimit(agent: AgentSettings): number | undefined {
 	const limit = agent.platformSettings?.callLimits?.agentConcurrencyLimit;
 	return typeof limit === 'number' && limit > 0 ? limit : undefined;
+}
+
+/** What the agent would refuse or fail on in this call: an override or a missing variable. */
+export function agentProblem(
+	agent: AgentSettings,
+	call: { overrides: PromptOverrides; clientData: ClientData },
+): Problem | undefined {
+	return overridesNotAllowed(agent, call.overrides) ?? missingVariables(agent, call.clientData);
+}
+
+/** "+4930123456789 (Recruiting)": the number as the dashboard shows it. */
+export function numberLabel(number: AgentPhoneNumber): string {
+	return `${number.phoneNumber}${number.label ? ` (${number.label})` : ''}`;
+}
+
+/** An agent phone number that cannot dial out (inbound only, or a SIP trunk without outbound). */
+export function outboundProblem(number: AgentPhoneNumber): Problem | undefined {
+	if (number.supportsOutbound !== false && number.hasOutboundTrunk !== false) return undefined;
+	return {
+		message: `The phone number ${numberLabel(number)} cannot make outgoing calls`,
+		hint:
+			number.provider === 'sip_trunk'
+				? 'In ElevenLabs → Phone Numbers, give the SIP trunk number an outbound trunk (address and credentials), or choose another number.'
+				: 'In ElevenLabs → Phone Numbers, choose a number that supports outbound calls (a purchased Twilio number or a verified caller ID).',
+	};
 }

@@ -1,6 +1,9 @@
 import Holidays from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
 
+import { problem } from '../../shared/problems';
+import type { Checked } from '../../shared/problems';
+
 /** ISO weekday numbers as luxon counts them: 1 = Monday … 7 = Sunday. */
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
@@ -29,16 +32,12 @@ export type WindowCheck =
 	| { open: true }
 	| { open: false; reason: string; nextWindowStart: string };
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; message: string; hint: string };
-
-const fail = (message: string, hint: string) => ({ ok: false as const, message, hint });
-
 /** "09:00" → 540. */
 export function parseClockTime(text: string, label: string): Checked<number> {
 	const match = /^([01]?\d|2[0-4]):([0-5]\d)$/.exec(text.trim());
 	const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
 	if (!match || minutes > 24 * 60) {
-		return fail(`The calling window's ${label} "${text}" is not a time`, 'Enter the time as HH:MM in 24-hour format, e.g. 09:00 or 18:30.');
+		return problem(`The calling window's ${label} "${text}" is not a time`, 'Enter the time as HH:MM in 24-hour format, e.g. 09:00 or 18:30.');
 	}
 	return { ok: true, value: minutes };
 }
@@ -64,14 +63,14 @@ export function checkHolidayRegion(country: string, state?: string): Checked<{ c
 	if (holidayCalendar(c)) {
 		if (!s || holidayCalendar(c, s)) return { ok: true, value: { country: c, state: s } };
 		const states = Object.keys(new Holidays().getStates(c) ?? {});
-		return fail(
+		return problem(
 			`"${state}" is not a state or region of ${c} with its own public holidays`,
 			states.length
 				? `Use one of: ${states.join(', ')} (for Germany e.g. BY for Bavaria, NW for North Rhine-Westphalia), or leave the state empty.`
 				: `${c} has no states with their own holidays: leave the state empty.`,
 		);
 	}
-	return fail(
+	return problem(
 		`No public-holiday calendar is known for the country "${country}"`,
 		'Enter the two-letter country code under "Holiday Country", or switch off "Skip Public Holidays" if you check holidays yourself.',
 	);
@@ -99,11 +98,11 @@ export function resolveTimeZone(field: unknown, country: string | undefined, now
 	const given = typeof field === 'string' ? field.trim() : '';
 	if (given) {
 		if (IANAZone.isValidZone(given)) return { ok: true, value: given };
-		return fail(`"${given}" is not a time zone`, 'Use an IANA time zone name such as Europe/Berlin or America/New_York.');
+		return problem(`"${given}" is not a time zone`, 'Use an IANA time zone name such as Europe/Berlin or America/New_York.');
 	}
 	const zones = country ? countryZones(country) : [];
 	if (!zones.length) {
-		return fail(
+		return problem(
 			`The candidate's time zone cannot be told from the phone number${country ? ` (country ${country})` : ''}`,
 			'Give the item a "timezone" field (e.g. Europe/Berlin), or set "Candidate Time Zone" in the calling window.',
 		);
@@ -112,7 +111,7 @@ export function resolveTimeZone(field: unknown, country: string | undefined, now
 	const offsets = (zone: string) =>
 		[1, 7].map((month) => DateTime.fromObject({ year, month, day: 15 }, { zone }).offset).join('/');
 	if (new Set(zones.map(offsets)).size > 1) {
-		return fail(
+		return problem(
 			`${country} spans several time zones, so the candidate's local time is not known from the number`,
 			'Give the item a "timezone" field (e.g. America/Chicago), or set "Candidate Time Zone" in the calling window.',
 		);

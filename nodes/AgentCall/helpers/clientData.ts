@@ -1,5 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { problem } from '../../shared/problems';
+import type { Checked } from '../../shared/problems';
+
 /** What the node sends as `conversation_initiation_client_data` (SDK camelCase shape). */
 export interface ClientData {
 	userId: string;
@@ -19,8 +22,6 @@ export interface PromptOverrides {
 	firstMessage?: string;
 	language?: string;
 }
-
-export type Checked<T> = { ok: true; value: T } | { ok: false; message: string; hint: string };
 
 /** Build Recruiting Prompt's output on the item (`prompt: { system, firstMessage, language, dynamicVariables }`). */
 export function promptFromItem(value: unknown): { overrides: PromptOverrides; variables: IDataObject } {
@@ -45,18 +46,16 @@ export function dynamicVariables(...sources: IDataObject[]): Checked<Record<stri
 	for (const source of sources) {
 		for (const [name, value] of Object.entries(source)) {
 			if (!VARIABLE_NAME.test(name)) {
-				return {
-					ok: false,
-					message: `"${name}" is not a valid dynamic variable name`,
-					hint: 'Use letters, digits and underscores, starting with a letter, e.g. candidate_name.',
-				};
+				return problem(
+					`"${name}" is not a valid dynamic variable name`,
+					'Use letters, digits and underscores, starting with a letter, e.g. candidate_name.',
+				);
 			}
 			if (name.startsWith('system__')) {
-				return {
-					ok: false,
-					message: `The dynamic variable "${name}" uses the reserved prefix system__`,
-					hint: 'ElevenLabs fills system__ variables itself. Rename the variable.',
-				};
+				return problem(
+					`The dynamic variable "${name}" uses the reserved prefix system__`,
+					'ElevenLabs fills system__ variables itself. Rename the variable.',
+				);
 			}
 			if (value === undefined || value === null || value === '') continue;
 			out[name] = typeof value === 'object' ? JSON.stringify(value) : (value as string | number | boolean);

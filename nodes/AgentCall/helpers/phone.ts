@@ -1,6 +1,9 @@
 import { getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode, NumberType } from 'libphonenumber-js/max';
 
+import { problem } from '../../shared/problems';
+import type { Checked } from '../../shared/problems';
+
 export interface CandidateNumber {
 	/** The number in E.164, e.g. +491711234567. */
 	e164: string;
@@ -8,8 +11,6 @@ export interface CandidateNumber {
 	country?: string;
 	type: NumberType;
 }
-
-export type PhoneCheck = ({ ok: true } & CandidateNumber) | { ok: false; message: string; hint: string };
 
 /** Number types a person answers. Everything else (premium, shared cost, toll free, pager …) is a service. */
 const CALLABLE: ReadonlySet<NumberType> = new Set(['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'VOIP']);
@@ -44,46 +45,41 @@ function withoutLostPlus(text: string, region: CountryCode): string {
  * The candidate's number in E.164, or why it cannot be called. National numbers are read with
  * the default region (`0171 1234567` in DE); `+49…` and `0049…` work everywhere.
  */
-export function parseCandidatePhone(raw: unknown, defaultRegion: string): PhoneCheck {
+export function parseCandidatePhone(raw: unknown, defaultRegion: string): Checked<CandidateNumber> {
 	const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
 	if (!text) {
-		return {
-			ok: false,
-			message: "The candidate's phone number is empty",
-			hint: 'Map the "Candidate Phone Number" parameter to the field that holds the number (by default the item field "phone").',
-		};
+		return problem(
+			"The candidate's phone number is empty",
+			'Map the "Candidate Phone Number" parameter to the field that holds the number (by default the item field "phone").',
+		);
 	}
 	const region = defaultRegion.trim().toUpperCase();
 	if (!isCountryCode(region)) {
-		return {
-			ok: false,
-			message: `The default region "${defaultRegion}" is not a two-letter country code`,
-			hint: 'Enter a country code such as DE, AT or CH under "Default Phone Region".',
-		};
+		return problem(
+			`The default region "${defaultRegion}" is not a two-letter country code`,
+			'Enter a country code such as DE, AT or CH under "Default Phone Region".',
+		);
 	}
 	const parsed = parsePhoneNumberFromString(withoutLostPlus(text, region), region);
 	if (!parsed || !parsed.isValid()) {
-		return {
-			ok: false,
-			message: `"${text}" is not a valid phone number`,
-			hint: `Check the number. A national number such as 0171 1234567 is read as a number in ${region} (the default region); numbers of other countries need their country code, e.g. +43 or 0043.`,
-		};
+		return problem(
+			`"${text}" is not a valid phone number`,
+			`Check the number. A national number such as 0171 1234567 is read as a number in ${region} (the default region); numbers of other countries need their country code, e.g. +43 or 0043.`,
+		);
 	}
 	if (parsed.ext) {
-		return {
-			ok: false,
-			message: `"${text}" has an extension (${parsed.ext}), which the agent cannot dial`,
-			hint: "Use the candidate's direct number without an extension.",
-		};
+		return problem(
+			`"${text}" has an extension (${parsed.ext}), which the agent cannot dial`,
+			"Use the candidate's direct number without an extension.",
+		);
 	}
 	const type = parsed.getType();
 	// A valid number whose type the metadata cannot tell is most often a plain line: allow it.
 	if (type !== undefined && !CALLABLE.has(type)) {
-		return {
-			ok: false,
-			message: `"${text}" is ${TYPE_WORDS[type] ?? 'a service number'}, not a personal phone`,
-			hint: "Ask the candidate for a mobile or landline number. Service numbers cost the caller extra or reach no person.",
-		};
+		return problem(
+			`"${text}" is ${TYPE_WORDS[type] ?? 'a service number'}, not a personal phone`,
+			"Ask the candidate for a mobile or landline number. Service numbers cost the caller extra or reach no person.",
+		);
 	}
-	return { ok: true, e164: parsed.number, country: parsed.country, type };
+	return { ok: true, value: { e164: parsed.number, country: parsed.country, type } };
 }

@@ -5,7 +5,7 @@ import { agentLocator } from '../../shared/descriptions';
 import { elevenLabsClient } from '../../shared/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
 import { mapItems } from '../../shared/items';
-import { PromptError } from '../helpers/errors';
+import { ProblemError } from '../../shared/problems';
 import type { AnswerField } from '../helpers/publishAnswers';
 import { planPublish } from '../helpers/publishPlan';
 import type { DesiredState } from '../helpers/publishPlan';
@@ -15,7 +15,7 @@ import { resolveLanguage, resolveLocale, resolveTimeZone } from '../helpers/rend
 import { resolveVariables } from '../helpers/variables';
 import { DEFAULT_MAX_VALUE_LENGTH } from '../helpers/values';
 import { applyPlan, loadAgent } from './publishAgent';
-import { CompiledSets, dateLocaleOption, nameValueCollection, promptFailure, readTemplateSource, templateSetProperties, variablePairs } from './templateSet';
+import { CompiledSets, dateLocaleOption, nameValueCollection, readTemplateSource, templateSetProperties, variablePairs } from './templateSet';
 
 const jobField = (displayName: string, name: string, placeholder: string, description: string): INodeProperties => ({
 	displayName,
@@ -163,7 +163,7 @@ function extraAnswers(entries: unknown): Record<string, AnswerField> {
 		if (!id) continue;
 		const description = String(entry.description ?? '').trim();
 		if (!description) {
-			throw new PromptError(
+			throw new ProblemError(
 				`The answer "${id}" under Answers to Collect has no description`,
 				'The description tells ElevenLabs’ analysis what to take from the conversation, e.g. "True if the candidate has a class B driving licence".',
 			);
@@ -223,12 +223,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		const options = this.getNodeParameter('options', i, {}) as PublishOptions;
 		// Templates and values first: a template error stops the item before anything is sent.
-		let desired: DesiredState;
-		try {
-			desired = desiredFor(this, sets, item, i, options);
-		} catch (error) {
-			throw promptFailure(this, error, i);
-		}
+		const desired = desiredFor(this, sets, item, i, options);
 		connection ??= elevenLabsClient(this, { itemIndex: i });
 		const target = { ctx: this, connection: await connection, agentId, itemIndex: i };
 		const plan = planPublish(await loadAgent(target), desired);

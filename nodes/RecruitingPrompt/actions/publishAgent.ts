@@ -4,13 +4,15 @@
  * package's earlier documents last. A failure before the patch has taken effect deletes the
  * just-uploaded document again, so the workspace is as it was.
  */
-import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
+import type { ElevenLabs, ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
+import { readAgent } from '../../shared/agentsAndNumbers';
 import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
-import { elevenLabsApiError, elevenLabsFailure, vendorApiError } from '../../shared/errors';
+import { attemptElevenLabs, elevenLabsRequest } from '../../shared/elevenLabsTransport';
+import { vendorApiError } from '../../shared/errors';
 import type { FailureContext } from '../../shared/errors';
-import { listing } from '../helpers/errors';
+import { listing } from '../helpers/wording';
 import type { PublishPlan } from '../helpers/publishPlan';
 
 // The SDK retries POST and PATCH on 5xx and timeouts; a retried upload could leave a second,
@@ -33,38 +35,34 @@ export interface PublishResult {
 	warnings: string[];
 }
 
-function failure(target: PublishTarget, error: unknown, context: Omit<FailureContext, 'itemIndex'>) {
-	return elevenLabsApiError(target.ctx.getNode(), error, target.connection.secrets, { ...context, itemIndex: target.itemIndex });
+/** One request of the publish; its failure becomes our error with the item index. */
+async function request<T>(
+	target: PublishTarget,
+	context: Omit<FailureContext, 'itemIndex'>,
+	call: (client: ElevenLabsClient) => Promise<T>,
+): Promise<T> {
+	const withItem = { ...context, itemIndex: target.itemIndex };
+	return await elevenLabsRequest(target.ctx.getNode(), target.connection, withItem, call);
 }
 
 /** The agent as ElevenLabs returns it; unknown agents and foreign workspaces say which id failed. */
 export async function loadAgent(target: PublishTarget): Promise<ElevenLabs.GetAgentResponseModel> {
-	try {
-		return await target.connection.client.conversationalAi.agents.get(target.agentId);
-	} catch (error) {
-		const unknown = `No agent "${target.agentId}" in the workspace of this API key. Pick the agent from the list, or use a key of the workspace the agent belongs to.`;
-		throw failure(target, error, {
-			action: `load the agent "${target.agentId}"`,
-			hints: { document_not_found: unknown },
-			statusHints: { 404: unknown },
-		});
-	}
+	return await readAgent(target.ctx.getNode(), target.connection, target.agentId, target.itemIndex);
 }
 
 async function upload(target: PublishTarget, document: { name: string; text: string }): Promise<string> {
-	try {
-		const created = await target.connection.client.conversationalAi.knowledgeBase.documents.createFromText(document, ONCE);
-		return created.id;
-	} catch (error) {
-		const tooLong = `The knowledge base has ${document.text.length} characters, more than ElevenLabs accepts for one document. Shorten the knowledge-base template or the long job details (e.g. jobDescription, benefits). The agent was left as it was.`;
-		const unanswered =
-			'ElevenLabs did not confirm the upload (server error). The agent was left as it was. Publishing again is safe: a document ElevenLabs stored anyway is attached then, not uploaded a second time.';
-		throw failure(target, error, {
-			action: 'upload the knowledge base',
-			hints: { max_character_limit_exceeded: tooLong },
-			statusHints: { 403: NO_WRITE_ACCESS, 413: tooLong, 500: unanswered, 502: unanswered, 503: unanswered, 504: unanswered },
-		});
-	}
+	const tooLong = `The knowledge base has ${document.text.length} characters, more than ElevenLabs accepts for one document. Shorten the knowledge-base template or the long job details (e.g. jobDescription, benefits). The agent was left as it was.`;
+	const unanswered =
+		'ElevenLabs did not confirm the upload (server error). The agent was left as it was. Publishing again is safe: a document ElevenLabs stored anyway is attached then, not uploaded a second time.';
+	const context = {
+		action: 'upload the knowledge base',
+		hints: { max_character_limit_exceeded: tooLong },
+		statusHints: { 403: NO_WRITE_ACCESS, 413: tooLong, 500: unanswered, 502: unanswered, 503: unanswered, 504: unanswered },
+	};
+	const created = await request(target, context, (client) =>
+		client.conversationalAi.knowledgeBase.documents.createFromText(document, ONCE),
+	);
+	return created.id;
 }
 
 /**
@@ -73,23 +71,21 @@ async function upload(target: PublishTarget, document: { name: string; text: str
  * stored it, or when another agent was set up with the same job; it is attached instead of a copy.
  */
 async function existingDocument(target: PublishTarget, name: string): Promise<string | undefined> {
-	try {
-		const page = await target.connection.client.conversationalAi.knowledgeBase.list({ search: name, pageSize: 10 });
-		return page.documents.find((document) => document.name === name)?.id;
-	} catch (error) {
-		throw failure(target, error, { action: 'look up the knowledge base documents', statusHints: { 403: NO_WRITE_ACCESS } });
-	}
+	const context = { action: 'look up the knowledge base documents', statusHints: { 403: NO_WRITE_ACCESS } };
+	const page = await request(target, context, (client) =>
+		client.conversationalAi.knowledgeBase.list({ search: name, pageSize: 10 }),
+	);
+	return page.documents.find((document) => document.name === name)?.id;
 }
 
 /** Deletes a document; a failure is returned (as text), not thrown, since the caller is already handling one. */
 async function removeDocument(target: PublishTarget, id: string): Promise<string | undefined> {
-	try {
-		await target.connection.client.conversationalAi.knowledgeBase.documents.delete(id, {}, ONCE);
-		return undefined;
-	} catch (error) {
-		const f = elevenLabsFailure(error, target.connection.secrets);
-		return `${f.status ? `HTTP ${f.status}` : 'no answer'}${f.code ? ` ${f.code}` : ''}${f.detail ? `: ${f.detail}` : ''}`;
-	}
+	const removed = await attemptElevenLabs(target.connection, (client) =>
+		client.conversationalAi.knowledgeBase.documents.delete(id, {}, ONCE),
+	);
+	if (removed.ok) return undefined;
+	const f = removed.failure;
+	return `${f.status ? `HTTP ${f.status}` : 'no answer'}${f.code ? ` ${f.code}` : ''}${f.detail ? `: ${f.detail}` : ''}`;
 }
 
 /** The answer ids of a 422 that ElevenLabs refused, among those the update sends. */
@@ -100,27 +96,26 @@ function refusedAnswerIds(detail: string, update: ElevenLabs.conversationalAi.Up
 
 /** Sends the update; returns the error to throw when ElevenLabs refused it (the caller cleans up first). */
 async function patch(target: PublishTarget, update: ElevenLabs.conversationalAi.UpdateAgentRequest): Promise<NodeApiError | undefined> {
-	try {
-		await target.connection.client.conversationalAi.agents.update(target.agentId, update, ONCE);
-		return undefined;
-	} catch (error) {
-		const f = elevenLabsFailure(error, target.connection.secrets);
-		const refused = f.status === 422 ? refusedAnswerIds(f.detail, update) : [];
-		const statusHints: Record<number, string> = { 403: NO_WRITE_ACCESS };
-		if (refused.length) {
-			statusHints[422] = `ElevenLabs does not accept ${listing(refused.map((id) => `"${id}"`))} as ${refused.length > 1 ? 'answer ids' : 'an answer id'}. Rename ${refused.length > 1 ? 'them' : 'it'} under Answers to Collect (letters, digits, _ and -, e.g. salary_expectation). The agent was left as it was.`;
-		}
-		return vendorApiError(target.ctx.getNode(), 'ElevenLabs', f, {
-			action: `update the agent "${target.agentId}"`,
-			itemIndex: target.itemIndex,
-			statusHints,
-		});
+	const patched = await attemptElevenLabs(target.connection, (client) =>
+		client.conversationalAi.agents.update(target.agentId, update, ONCE),
+	);
+	if (patched.ok) return undefined;
+	const f = patched.failure;
+	const refused = f.status === 422 ? refusedAnswerIds(f.detail, update) : [];
+	const statusHints: Record<number, string> = { 403: NO_WRITE_ACCESS };
+	if (refused.length) {
+		statusHints[422] = `ElevenLabs does not accept ${listing(refused.map((id) => `"${id}"`))} as ${refused.length > 1 ? 'answer ids' : 'an answer id'}. Rename ${refused.length > 1 ? 'them' : 'it'} under Answers to Collect (letters, digits, _ and -, e.g. salary_expectation). The agent was left as it was.`;
 	}
+	return vendorApiError(target.ctx.getNode(), 'ElevenLabs', f, {
+		action: `update the agent "${target.agentId}"`,
+		itemIndex: target.itemIndex,
+		statusHints,
+	});
 }
 
 /**
- * Carries out a plan: at most one upload (none when the document is already in the workspace), one update, and the deletes of the documents the update
- * detached. Writes nothing when the plan changes nothing.
+ * Carries out a plan: at most one upload (none when the document is already in the workspace),
+ * one update, and the deletes of the documents the update detached. Writes nothing when the plan changes nothing.
  */
 export async function applyPlan(target: PublishTarget, plan: PublishPlan): Promise<PublishResult> {
 	const warnings: string[] = [];

@@ -2,7 +2,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { mapItems } from '../../shared/items';
-import { PromptError } from '../helpers/errors';
+import { ProblemError } from '../../shared/problems';
 import { renderTexts, resolveLanguage, resolveLocale, resolveTimeZone } from '../helpers/render';
 import type { CandidateField } from '../helpers/variables';
 import { resolveVariables } from '../helpers/variables';
@@ -11,7 +11,6 @@ import {
 	CompiledSets,
 	dateLocaleOption,
 	nameValueCollection,
-	promptFailure,
 	readTemplateSource,
 	templateSetProperties,
 	variablePairs,
@@ -151,59 +150,55 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const now = new Date().toISOString();
 	const workflowZone = this.getTimezone();
 	return await mapItems(this, async (item, i) => {
-		try {
-			const set = sets.get(readTemplateSource(this, item, i), this.getNodeParameter('phases', i, ''));
-			const options = this.getNodeParameter('options', i, {}) as RenderOptions;
-			const { values, dynamicVariables } = resolveVariables(
-				item.json,
-				set.variables,
-				{
-					fieldNames: this.getNodeParameter('candidateFields', i, {}) as Partial<Record<CandidateField, string>>,
-					extra: variablePairs(this.getNodeParameter('extraVariables.variable', i, []), 'Extra Variables'),
-					defaults: variablePairs(this.getNodeParameter('defaults.variable', i, []), 'Defaults'),
-					readItemFields: options.readItemFields ?? true,
-					maxValueLength: options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH,
-				},
-				i,
+		const set = sets.get(readTemplateSource(this, item, i), this.getNodeParameter('phases', i, ''));
+		const options = this.getNodeParameter('options', i, {}) as RenderOptions;
+		const { values, dynamicVariables } = resolveVariables(
+			item.json,
+			set.variables,
+			{
+				fieldNames: this.getNodeParameter('candidateFields', i, {}) as Partial<Record<CandidateField, string>>,
+				extra: variablePairs(this.getNodeParameter('extraVariables.variable', i, []), 'Extra Variables'),
+				defaults: variablePairs(this.getNodeParameter('defaults.variable', i, []), 'Defaults'),
+				readItemFields: options.readItemFields ?? true,
+				maxValueLength: options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH,
+			},
+			i,
+		);
+		const language = resolveLanguage(options.language ?? '', set, values.get('language'));
+		const locale = resolveLocale(options.locale ?? '', set, language);
+		const timezone = resolveTimeZone(values.get('timezone'), options.timezone ?? '', workflowZone);
+		const texts = renderTexts(set, {
+			values,
+			data: { now, locale, timezone, language },
+			includeKnowledgeBase: options.includeKnowledgeBase ?? false,
+		});
+		const limit = options.maxPromptCharacters ?? DEFAULT_MAX_PROMPT_CHARACTERS;
+		if (limit > 0 && texts.system.length > limit) {
+			throw new ProblemError(
+				`The system prompt of item ${i} has ${texts.system.length} characters, more than the limit of ${limit}`,
+				`Switch off phases (Phases), shorten the templates or long values${
+					options.includeKnowledgeBase ? ', leave the knowledge base out of the system prompt' : ''
+				}, or raise Options → Max Prompt Characters.`,
 			);
-			const language = resolveLanguage(options.language ?? '', set, values.get('language'));
-			const locale = resolveLocale(options.locale ?? '', set, language);
-			const timezone = resolveTimeZone(values.get('timezone'), options.timezone ?? '', workflowZone);
-			const texts = renderTexts(set, {
-				values,
-				data: { now, locale, timezone, language },
-				includeKnowledgeBase: options.includeKnowledgeBase ?? false,
-			});
-			const limit = options.maxPromptCharacters ?? DEFAULT_MAX_PROMPT_CHARACTERS;
-			if (limit > 0 && texts.system.length > limit) {
-				throw new PromptError(
-					`The system prompt of item ${i} has ${texts.system.length} characters, more than the limit of ${limit}`,
-					`Switch off phases (Phases), shorten the templates or long values${
-						options.includeKnowledgeBase ? ', leave the knowledge base out of the system prompt' : ''
-					}, or raise Options → Max Prompt Characters.`,
-				);
-			}
-			const prompt: IDataObject = {
-				system: texts.system,
-				firstMessage: texts.firstMessage,
-				language,
-				knowledgeBase: texts.knowledgeBase,
-				dynamicVariables,
-				characters: {
-					system: texts.system.length,
-					firstMessage: texts.firstMessage.length,
-					knowledgeBase: texts.knowledgeBase.length,
-					total: texts.system.length + texts.firstMessage.length + texts.knowledgeBase.length,
-				},
-				phases: set.phases,
-			};
-			return {
-				json: { ...item.json, prompt },
-				...(item.binary ? { binary: item.binary } : {}),
-				pairedItem: { item: i },
-			};
-		} catch (error) {
-			throw promptFailure(this, error, i);
 		}
+		const prompt: IDataObject = {
+			system: texts.system,
+			firstMessage: texts.firstMessage,
+			language,
+			knowledgeBase: texts.knowledgeBase,
+			dynamicVariables,
+			characters: {
+				system: texts.system.length,
+				firstMessage: texts.firstMessage.length,
+				knowledgeBase: texts.knowledgeBase.length,
+				total: texts.system.length + texts.firstMessage.length + texts.knowledgeBase.length,
+			},
+			phases: set.phases,
+		};
+		return {
+			json: { ...item.json, prompt },
+			...(item.binary ? { binary: item.binary } : {}),
+			pairedItem: { item: i },
+		};
 	});
 }

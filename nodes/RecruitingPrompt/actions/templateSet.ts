@@ -1,14 +1,11 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { PromptError } from '../helpers/errors';
+import { ProblemError } from '../../shared/problems';
 import { readField } from '../helpers/variables';
 import { isDynamicVariableName } from '../helpers/values';
+import { FIRST_MESSAGE, KNOWLEDGE_BASE, MASTER } from '../helpers/templateNames';
 import {
 	BUNDLED_SETS,
-	FIRST_MESSAGE,
-	KNOWLEDGE_BASE,
-	MASTER,
 	asTemplateTexts,
 	compileSet,
 	isBundledSetName,
@@ -192,7 +189,7 @@ export function readTemplateSource(ctx: IExecuteFunctions, item: INodeExecutionD
 		return { name: choice, bundled: true, templates: loadBundledSet(choice), cacheKey: choice, ...BUNDLED_SETS[choice] };
 	}
 	if (choice !== 'custom') {
-		throw new PromptError(
+		throw new ProblemError(
 			`Unknown template set "${choice}"`,
 			`Choose ${Object.keys(BUNDLED_SETS).join(', ')} or custom under Template Set.`,
 		);
@@ -220,7 +217,7 @@ function customTemplates(ctx: IExecuteFunctions, item: INodeExecutionData, itemI
 		if (value === undefined || value === null) return {};
 		const texts = asTemplateTexts(value);
 		if (!texts) {
-			throw new PromptError(
+			throw new ProblemError(
 				`The item field "${field}" does not hold templates`,
 				'It must be the master template as text, or an object of template names and texts, e.g. { "master": "…", "firstMessage": "…", "phase-greeting": "…" }.',
 			);
@@ -237,7 +234,7 @@ function customTemplates(ctx: IExecuteFunctions, item: INodeExecutionData, itemI
 		const name = String(partial.name ?? '').trim();
 		if (!name) continue;
 		if (name === MASTER || name === FIRST_MESSAGE || name === KNOWLEDGE_BASE) {
-			throw new PromptError(
+			throw new ProblemError(
 				`The partial name "${name}" is taken`,
 				`${MASTER}, ${FIRST_MESSAGE} and ${KNOWLEDGE_BASE} have fields of their own; give the partial another name.`,
 			);
@@ -273,7 +270,7 @@ export function variablePairs(entries: unknown, parameter: string): Record<strin
 		const name = String(entry.name ?? '').trim();
 		if (!name) continue;
 		if (!isDynamicVariableName(name)) {
-			throw new PromptError(
+			throw new ProblemError(
 				`"${name}" under ${parameter} is not a valid variable name`,
 				'Use letters, digits and underscores, starting with a letter, e.g. jobLocation or contact_email (the system__ prefix is ElevenLabs’ own).',
 			);
@@ -281,13 +278,4 @@ export function variablePairs(entries: unknown, parameter: string): Record<strin
 		out[name] = entry.value;
 	}
 	return out;
-}
-
-/** A PromptError (or anything else) as the NodeOperationError n8n shows, with the item index. */
-export function promptFailure(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
-	if (error instanceof PromptError) {
-		return new NodeOperationError(ctx.getNode(), error.message, { description: error.description, itemIndex });
-	}
-	if (error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }

@@ -3,7 +3,7 @@
  * ElevenLabs `{{placeholders}}`, today's date as ElevenLabs' `{{system__time_utc}}`), language,
  * the knowledge base as a named document, the answers to collect and the evaluation criteria.
  */
-import { PromptError } from './errors';
+import { ProblemError } from '../../shared/problems';
 import { answersNamedIn, criteriaFor } from './publishAnswers';
 import type { AnswerField } from './publishAnswers';
 import { documentName, isPublishedDocument } from './publishDocument';
@@ -13,7 +13,7 @@ import { renderTexts } from './render';
 import type { CompiledSet } from './templates';
 import { PlaceholderValue } from './values';
 
-/** ElevenLabs fills this system variable in at every call (reference §8). */
+/** ElevenLabs fills in this built-in system variable at every call. */
 export const NOW_VARIABLE = 'system__time_utc';
 
 export interface PublishInput {
@@ -32,7 +32,7 @@ export function desiredState(set: CompiledSet, input: PublishInput): DesiredStat
 	const company = input.values.get('company');
 	const jobTitle = input.values.get('jobTitle');
 	if (!company || !jobTitle) {
-		throw new PromptError(
+		throw new ProblemError(
 			`Publish needs ${!company && !jobTitle ? 'the company and the job title' : !company ? 'the company' : 'the job title'}`,
 			'They name the knowledge base document on the agent, so that publishing the same job again replaces it. Fill in Company and Job Title (or give the item the fields company and jobTitle).',
 		);

@@ -4,10 +4,11 @@
  * Dynamic Variables, or Build Recruiting Prompt's prompt.dynamicVariables). Everything else is
  * rendered once, at publish time, with the company's and the job's values.
  */
-import { PromptError, listing } from './errors';
+import { ProblemError } from '../../shared/problems';
+import { listing } from './wording';
 import { publishLanguage } from './publishAnswers';
 import type { PublishLanguage } from './publishAnswers';
-import type { VariableUse } from './templates';
+import type { VariableUse } from './templateWalk';
 import { isDynamicVariableName } from './values';
 
 /** What the agent's dashboard shows for a call variable in its test calls, by set language. */
@@ -37,14 +38,14 @@ export function callVariables(value: unknown, used: Map<string, VariableUse>): s
 	const names = [...new Set(String(value ?? '').split(/[,;\n]/).map((name) => name.trim()).filter(Boolean))];
 	const invalid = names.filter((name) => !isDynamicVariableName(name));
 	if (invalid.length) {
-		throw new PromptError(
+		throw new ProblemError(
 			`${listing(invalid.map((name) => `"${name}"`))} ${invalid.length > 1 ? 'are not valid variable names' : 'is not a valid variable name'} under Call Variables`,
 			'Use letters, digits and underscores, starting with a letter, e.g. name or candidate_id (the system__ prefix is ElevenLabs’ own).',
 		);
 	}
 	const inKnowledgeBase = names.filter((name) => used.get(name)?.inKnowledgeBase);
 	if (inKnowledgeBase.length) {
-		throw new PromptError(
+		throw new ProblemError(
 			`The knowledge base uses ${listing(inKnowledgeBase)}, so ${inKnowledgeBase.length > 1 ? 'they' : 'it'} cannot be left to each call`,
 			`The knowledge base is uploaded to the agent once and is the same for every call. Give ${listing(inKnowledgeBase)} a value here (a field of the item or under Extra Variables) and remove ${inKnowledgeBase.length > 1 ? 'them' : 'it'} from Call Variables.`,
 		);
@@ -74,7 +75,7 @@ const isCandidateSpecific = (name: string) => (CANDIDATE_SPECIFIC_FIELDS as read
 export function publishTimeVariables(used: Map<string, VariableUse>, calls: string[]): Map<string, VariableUse> {
 	const needed = [...used].filter(([name, use]) => use.required && isCandidateSpecific(name) && !calls.includes(name)).map(([name]) => name);
 	if (needed.length) {
-		throw new PromptError(
+		throw new ProblemError(
 			`The templates use ${listing(needed)} for every candidate, so ${needed.length > 1 ? 'they have' : 'it has'} to be ${needed.length > 1 ? 'call variables' : 'a call variable'}`,
 			`Add ${listing(needed)} to Call Variables. The agent's prompt then keeps ${needed.map((name) => `{{${name}}}`).join(', ')}, and each call supplies the value (Place Agent Call → Dynamic Variables).`,
 		);

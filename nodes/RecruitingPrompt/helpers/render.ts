@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 
-import { PromptError } from './errors';
+import { ProblemError } from '../../shared/problems';
 import type { RenderData } from './handlebarsHelpers';
 import type { CompiledSet, TemplateDelegate } from './templates';
 import { PlaceholderValue, TemplateValue } from './values';
@@ -49,7 +49,7 @@ function run(template: TemplateDelegate, name: string, context: object, data: Re
 	}
 	// Handlebars names the object it looked in; that may be candidate data, so leave it out.
 	const message = String((failure as Error)?.message ?? failure).replace(/ not defined in .*? - /, ' not defined - ');
-	throw new PromptError(
+	throw new ProblemError(
 		`The template "${name}" could not be rendered: ${message}`,
 		'A variable or partial it needs is missing. Check the variable names in the template against the item and the node’s variables.',
 	);
@@ -79,7 +79,7 @@ export function resolveLanguage(setting: string, set: CompiledSet, candidate: st
 	const chosen = setting.trim();
 	if (chosen) {
 		if (!pattern.test(chosen)) {
-			throw new PromptError(
+			throw new ProblemError(
 				`"${chosen}" is not a language code`,
 				'Use an ISO 639-1 code as ElevenLabs takes it, e.g. de, en, fr or pt-br (Options → Language).',
 			);
@@ -122,7 +122,7 @@ export function resolveTimeZone(candidate: string | undefined, setting: string, 
 		const value = zone?.trim();
 		if (!value) continue;
 		if (!isZone(value)) {
-			throw new PromptError(
+			throw new ProblemError(
 				`"${value}" (${origin}) is not a time zone`,
 				'Use an IANA time zone name such as Europe/Berlin, Europe/Vienna or America/New_York.',
 			);

@@ -2,20 +2,15 @@ import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { PromptError, closest, listing } from './errors';
-import { HELPERS, KNOWN_HELPERS, TOLERANT_HELPERS } from './handlebarsHelpers';
+import { ProblemError } from '../../shared/problems';
+import { HELPERS, KNOWN_HELPERS } from './handlebarsHelpers';
+import { FIRST_MESSAGE, KNOWLEDGE_BASE, MASTER, PHASES, PHASE_PREFIX } from './templateNames';
+import { walkTemplates } from './templateWalk';
+import type { TemplateUses } from './templateWalk';
+import { closest, listing } from './wording';
 
 /** Template name → Handlebars source, as in `dist/prompts/<set>.json`. */
 export type TemplateTexts = Record<string, string>;
-
-/** The template names with a meaning of their own; every other template is a partial. */
-export const MASTER = 'master';
-export const FIRST_MESSAGE = 'firstMessage';
-export const KNOWLEDGE_BASE = 'knowledgeBase';
-/** The partial the master includes with `{{> phases}}`: the phase partials in their order. */
-export const PHASES = 'phases';
-/** Phase partials are named `phase-<phase>`, e.g. `phase-greeting`. */
-export const PHASE_PREFIX = 'phase-';
 
 export const BUNDLED_SETS = {
 	de: { language: 'de', locale: 'de-DE', label: 'German' },
@@ -42,7 +37,7 @@ export function loadBundledSet(name: BundledSetName, directory = BUNDLE_DIR): Te
 	if (cached) return cached;
 	const read = readJson(file);
 	if ('failure' in read) {
-		throw new PromptError(
+		throw new ProblemError(
 			`The bundled template set "${name}" is ${read.failure === 'missing' ? 'missing from' : 'unreadable in'} this installation of the package`,
 			`Expected the file prompts/${name}.json in the package's dist folder. Reinstall n8n-nodes-voice-recruiting (Settings → Community nodes); when developing, run npm run build.`,
 		);
@@ -50,7 +45,7 @@ export function loadBundledSet(name: BundledSetName, directory = BUNDLE_DIR): Te
 	const parsed = read.value;
 	const texts = asTemplateTexts(parsed);
 	if (!texts) {
-		throw new PromptError(
+		throw new ProblemError(
 			`The bundled template set "${name}" in this installation is damaged`,
 			`prompts/${name}.json must hold template names and their text. Reinstall n8n-nodes-voice-recruiting.`,
 		);
@@ -92,20 +87,10 @@ export interface TemplateSource {
 	cacheKey?: string;
 }
 
-/** Where and how templates use a variable. */
-export interface VariableUse {
-	/** Whether some template prints it without a condition or default (so it must be given). */
-	required: boolean;
-	/** Templates that use it (for error messages). */
-	templates: string[];
-	/** Whether the knowledge base uses it (company and job data: the same for every candidate). */
-	inKnowledgeBase: boolean;
-}
-
 export type TemplateDelegate = Handlebars.TemplateDelegate;
 
 /** A template set compiled for one execution: templates, phases, and the variables they use. */
-export interface CompiledSet {
+export interface CompiledSet extends TemplateUses {
 	name: string;
 	bundled: boolean;
 	language?: string;
@@ -113,12 +98,6 @@ export interface CompiledSet {
 	master: TemplateDelegate;
 	firstMessage?: TemplateDelegate;
 	knowledgeBase?: TemplateDelegate;
-	/** The phases the master prompt includes, in order. */
-	phases: string[];
-	/** Root variables used anywhere the three outputs reach. */
-	variables: Map<string, VariableUse>;
-	/** Whether the master places the knowledge base itself (`{{@knowledgeBase}}`). */
-	masterPlacesKnowledgeBase: boolean;
 }
 
 const COMPILE_OPTIONS: CompileOptions = {
@@ -156,20 +135,20 @@ function selectPhases(source: TemplateSource, selection: string[]): string {
 			.map((name) => [name, closest(name, available)])
 			.filter(([, near]) => near)
 			.map(([name, near]) => `"${name}" → "${near}"?`);
-		throw new PromptError(
+		throw new ProblemError(
 			`Unknown phase${unknown.length > 1 ? 's' : ''} ${listing(unknown.map((n) => `"${n}"`))} in Phases`,
 			`${available.length ? `The ${setName} template set has the phases ${available.join(', ')}.` : `The ${setName} template set has no phase templates (phase-<name>).`}${hints.length ? ` Did you mean ${hints.join(' ')}` : ''} Leave Phases empty for all phases in the set's own order.`,
 		);
 	}
 	const twice = selection.filter((name, i) => selection.indexOf(name) !== i);
 	if (twice.length) {
-		throw new PromptError(
+		throw new ProblemError(
 			`The phase${twice.length > 1 ? 's' : ''} ${listing([...new Set(twice)].map((n) => `"${n}"`))} ${twice.length > 1 ? 'are' : 'is'} listed twice in Phases`,
 			'List each phase once, in the order the agent should go through them.',
 		);
 	}
 	if (source.bundled && selection[0] !== DISCLOSURE_PHASE) {
-		throw new PromptError(
+		throw new ProblemError(
 			`The bundled template sets begin every call with the phase "${DISCLOSURE_PHASE}"`,
 			`"${DISCLOSURE_PHASE}" tells the candidate that an AI is calling and that the call is recorded, and asks for consent before anything else. Put it first in Phases (e.g. "${DISCLOSURE_PHASE}, identity, interest"). To build a call without it, use a custom template set.`,
 		);
@@ -178,7 +157,7 @@ function selectPhases(source: TemplateSource, selection: string[]): string {
 }
 
 /** A Handlebars error turned into "template X has a syntax error on line N" with the detail. */
-function syntaxError(template: string, error: unknown, setName: string): PromptError {
+function syntaxError(template: string, error: unknown, setName: string): ProblemError {
 	const e = error as { message?: string; lineNumber?: number; column?: number };
 	const message = String(e.message ?? error);
 	const unknownHelper = /unknown helper (\S+)/.exec(message);
@@ -186,188 +165,19 @@ function syntaxError(template: string, error: unknown, setName: string): PromptE
 	const where = Number.isFinite(line) ? ` on line ${line}${typeof e.column === 'number' ? `, column ${e.column + 1}` : ''}` : '';
 	const inSet = setName === 'custom' ? '' : ` of the "${setName}" set`;
 	if (unknownHelper) {
-		return new PromptError(
+		return new ProblemError(
 			`The template "${template}"${inSet} uses the unknown helper "${unknownHelper[1]}"${where}`,
 			`Helpers you can use: ${Object.keys(HELPERS).join(', ')}, and Handlebars' if, unless, each, with, lookup. A variable is written without arguments: {{name}}.`,
 		);
 	}
 	const detail = message.replace(/\s+-\s+\d+:\d+$/, '');
-	return new PromptError(
+	return new ProblemError(
 		`The template "${template}"${inSet} has a syntax error${where}`,
 		`${detail}\nCheck the {{ }} tags near that line: every {{#if}} needs its {{/if}}, every tag closes with }}, and partials are written {{> name}}.`,
 	);
 }
 
-interface Walk {
-	set: Map<string, hbs.AST.Program>;
-	variables: Map<string, VariableUse>;
-	phases: string[];
-	usesKnowledgeBase: boolean;
-	/** Where the walk started: master, firstMessage or knowledgeBase. */
-	root: string;
-}
-
-interface Scope {
-	/** The template being walked (for messages). */
-	template: string;
-	/** Variables known to be given here (inside `{{#if name}}`). */
-	guards: Set<string>;
-	/** How many blocks above changed the context (each, with): root paths need that depth. */
-	contextDepth: number;
-	/** Partials being expanded (no endless recursion). */
-	stack: string[];
-}
-
-function isHelperName(name: string): boolean {
-	return KNOWN_HELPERS.includes(name);
-}
-
-/** The root variable a path refers to, or undefined for data, scoped or `this` paths. */
-function rootVariable(node: hbs.AST.PathExpression, scope: Scope): string | undefined {
-	if (node.data) {
-		if (node.parts[0] === 'root' && node.parts.length > 1) return checkDepth(node.parts.slice(1), node, scope);
-		return undefined;
-	}
-	if (node.depth !== scope.contextDepth || node.parts.length === 0) return undefined;
-	return checkDepth(node.parts, node, scope);
-}
-
-function checkDepth(parts: string[], node: hbs.AST.PathExpression, scope: Scope): string {
-	if (parts.length > 1) {
-		throw new PromptError(
-			`The template "${scope.template}" uses "${node.original}" on line ${node.loc?.start.line ?? '?'}, a field inside a variable`,
-			`Template variables are text or numbers, without fields of their own. Map the nested field to a variable of its own (Candidate Field Names or Extra Variables), e.g. ${parts.join('_')}.`,
-		);
-	}
-	return parts[0];
-}
-
-function use(walk: Walk, scope: Scope, name: string | undefined, required: boolean) {
-	if (!name) return;
-	const entry = walk.variables.get(name) ?? { required: false, templates: [], inKnowledgeBase: false };
-	entry.required ||= required && !scope.guards.has(name);
-	if (!entry.templates.includes(scope.template)) entry.templates.push(scope.template);
-	entry.inKnowledgeBase ||= walk.root === KNOWLEDGE_BASE;
-	walk.variables.set(name, entry);
-}
-
-function visitExpression(walk: Walk, scope: Scope, node: hbs.AST.Expression, required: boolean) {
-	if (node.type === 'PathExpression') {
-		const path = node as hbs.AST.PathExpression;
-		if (path.data && path.parts[0] === 'knowledgeBase') walk.usesKnowledgeBase = true;
-		use(walk, scope, rootVariable(path, scope), required);
-	} else if (node.type === 'SubExpression') {
-		visitCall(walk, scope, node as hbs.AST.SubExpression);
-	}
-}
-
-function visitCall(walk: Walk, scope: Scope, node: { path: hbs.AST.PathExpression | hbs.AST.Expression; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash }) {
-	const name = node.path.type === 'PathExpression' ? (node.path as hbs.AST.PathExpression).original : '';
-	const tolerant = TOLERANT_HELPERS.has(name);
-	for (const param of node.params) visitExpression(walk, scope, param, !tolerant);
-	for (const pair of node.hash?.pairs ?? []) visitExpression(walk, scope, pair.value, !tolerant);
-}
-
-/** Variables that a condition being true guarantees: `x`, `(and x y)`, `(eq x "de")`. */
-function guaranteed(scope: Scope, helper: string, params: hbs.AST.Expression[]): string[] {
-	const name = (n: hbs.AST.Expression | undefined) => {
-		if (n?.type !== 'PathExpression') return undefined;
-		const p = n as hbs.AST.PathExpression;
-		return p.data || p.depth !== scope.contextDepth || p.parts.length !== 1 ? undefined : p.parts[0];
-	};
-	const literal = (n: hbs.AST.Expression | undefined) =>
-		(n?.type === 'StringLiteral' && (n as hbs.AST.StringLiteral).value !== '') || n?.type === 'NumberLiteral';
-	if (helper === 'if' || helper === 'unless') {
-		const first = params[0];
-		if (first?.type === 'SubExpression') {
-			const sub = first as hbs.AST.SubExpression;
-			return guaranteed(scope, sub.path.original, sub.params);
-		}
-		return [name(first)].filter((n): n is string => Boolean(n));
-	}
-	if (helper === 'and') return params.map(name).filter((n): n is string => Boolean(n));
-	if (helper === 'eq') {
-		if (literal(params[1])) return [name(params[0])].filter((n): n is string => Boolean(n));
-		if (literal(params[0])) return [name(params[1])].filter((n): n is string => Boolean(n));
-	}
-	return [];
-}
-
-function visitProgram(walk: Walk, scope: Scope, program: hbs.AST.Program | undefined) {
-	for (const statement of program?.body ?? []) visitStatement(walk, scope, statement);
-}
-
-function visitStatement(walk: Walk, scope: Scope, statement: hbs.AST.Statement) {
-	switch (statement.type) {
-		case 'MustacheStatement': {
-			const node = statement as hbs.AST.MustacheStatement;
-			if (node.path.type !== 'PathExpression') return;
-			const path = node.path as hbs.AST.PathExpression;
-			const call = node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0 || (!path.data && path.parts.length === 1 && isHelperName(path.parts[0]));
-			if (call) visitCall(walk, scope, node);
-			else visitExpression(walk, scope, path, true);
-			return;
-		}
-		case 'BlockStatement': {
-			const block = statement as hbs.AST.BlockStatement;
-			const name = block.path.original;
-			const helper = isHelperName(name);
-			if (helper) visitCall(walk, scope, block);
-			else visitExpression(walk, scope, block.path, false);
-			const changesContext = name === 'each' || name === 'with' || !helper;
-			const given = guaranteed(scope, name, block.params);
-			const unless = name === 'unless';
-			visitProgram(
-				walk,
-				{
-					...scope,
-					guards: new Set([...scope.guards, ...(unless ? [] : given)]),
-					contextDepth: scope.contextDepth + (changesContext ? 1 : 0),
-				},
-				block.program,
-			);
-			visitProgram(walk, { ...scope, guards: new Set([...scope.guards, ...(unless ? given : [])]) }, block.inverse);
-			return;
-		}
-		case 'PartialStatement':
-		case 'PartialBlockStatement': {
-			const node = statement as hbs.AST.PartialStatement;
-			if (node.name.type !== 'PathExpression') {
-				throw new PromptError(
-					`The template "${scope.template}" includes a partial by expression on line ${node.loc?.start.line ?? '?'}`,
-					'Include partials by name, e.g. {{> phase-greeting}}; choose phases with the Phases parameter.',
-				);
-			}
-			const partial = (node.name as hbs.AST.PathExpression).original;
-			for (const param of node.params) visitExpression(walk, scope, param, false);
-			for (const pair of node.hash?.pairs ?? []) visitExpression(walk, scope, pair.value, false);
-			const program = walk.set.get(partial);
-			if (!program) {
-				const near = closest(partial, [...walk.set.keys()]);
-				throw new PromptError(
-					`The template "${scope.template}" includes the partial "${partial}" on line ${node.loc?.start.line ?? '?'}, which the set does not have`,
-					`${near ? `Did you mean "${near}"? ` : ''}The set has the templates ${[...walk.set.keys()].sort().join(', ')}.`,
-				);
-			}
-			if (scope.stack.includes(partial)) {
-				throw new PromptError(
-					`The template "${partial}" includes itself (${[...scope.stack, partial].join(' → ')})`,
-					'Remove the circular {{> …}} include.',
-				);
-			}
-			if (partial.startsWith(PHASE_PREFIX) && walk.root === MASTER) {
-				const phase = partial.slice(PHASE_PREFIX.length);
-				if (!walk.phases.includes(phase)) walk.phases.push(phase);
-			}
-			visitProgram(walk, { ...scope, template: partial, stack: [...scope.stack, partial] }, program);
-			return;
-		}
-		default:
-			return;
-	}
-}
-
-/** Runs `work`; a Handlebars exception becomes a PromptError that names the template and line. */
+/** Runs `work`; a Handlebars exception becomes a ProblemError that names the template and line. */
 function handlebarsStep<T>(name: string, setName: string, work: () => T): T {
 	let failure: unknown;
 	try {
@@ -389,14 +199,14 @@ function compileTemplate(env: typeof Handlebars, name: string, program: hbs.AST.
 
 /**
  * Parses, checks and compiles a template set, in a Handlebars environment of its own. Errors
- * (syntax, unknown partials, helpers or phases, an empty set) are PromptErrors that name the
+ * (syntax, unknown partials, helpers or phases, an empty set) are ProblemErrors that name the
  * template and line.
  */
 export function compileSet(source: TemplateSource, selection?: string[]): CompiledSet {
 	const setName = source.name;
 	const texts = Object.fromEntries(Object.entries(source.templates).filter(([, text]) => text.trim() !== ''));
 	if (!Object.keys(texts).length) {
-		throw new PromptError(
+		throw new ProblemError(
 			source.bundled ? `The bundled template set "${setName}" is empty` : 'The custom template set is empty',
 			source.bundled
 				? 'Reinstall n8n-nodes-voice-recruiting; the package ships its templates in dist/prompts.'
@@ -404,7 +214,7 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 		);
 	}
 	if (!texts[MASTER]) {
-		throw new PromptError(
+		throw new ProblemError(
 			`The ${source.bundled ? `"${setName}"` : 'custom'} template set has no master template`,
 			`The master template becomes the system prompt. Add a template named "${MASTER}" (the set has ${Object.keys(texts).sort().join(', ')}).`,
 		);
@@ -414,7 +224,7 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 		// line break: end each phase with one, so that phases stay paragraphs apart.
 		if (name.startsWith(PHASE_PREFIX) && !texts[name].endsWith('\n')) texts[name] += '\n';
 		if (!TEMPLATE_NAME.test(name)) {
-			throw new PromptError(
+			throw new ProblemError(
 				`The template name "${name}" is not allowed`,
 				'Template and partial names use letters, digits, - and _ only, e.g. phase-greeting.',
 			);
@@ -436,17 +246,9 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 		programs.set(name, handlebarsStep(name, setName, () => env.parse(text)));
 	}
 
-	const walk: Walk = { set: programs, variables: new Map(), phases: [], usesKnowledgeBase: false, root: MASTER };
-	const roots = [MASTER, FIRST_MESSAGE, KNOWLEDGE_BASE].filter((name) => programs.has(name));
-	let masterPlacesKnowledgeBase = false;
-	for (const root of roots) {
-		walk.root = root;
-		walk.usesKnowledgeBase = false;
-		visitProgram(walk, { template: root, guards: new Set(), contextDepth: 0, stack: [root] }, programs.get(root));
-		if (root === MASTER) masterPlacesKnowledgeBase = walk.usesKnowledgeBase;
-	}
-	if (selection && !walk.phases.length) {
-		throw new PromptError(
+	const uses = walkTemplates(programs);
+	if (selection && !uses.phases.length) {
+		throw new ProblemError(
 			'Phases were chosen, but the master template does not include them',
 			`Add {{> ${PHASES}}} to the master template where the phases belong, or leave Phases empty.`,
 		);
@@ -467,8 +269,6 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 		master: compiled.get(MASTER)!,
 		firstMessage: compiled.get(FIRST_MESSAGE),
 		knowledgeBase: compiled.get(KNOWLEDGE_BASE),
-		phases: walk.phases,
-		variables: walk.variables,
-		masterPlacesKnowledgeBase,
+		...uses,
 	};
 }

@@ -1,8 +1,12 @@
-import { PromptError, listing } from './errors';
-import type { VariableUse } from './templates';
+import { ProblemError } from '../../shared/problems';
+import type { VariableUse } from './templateWalk';
+import { listing } from './wording';
 import { DEFAULT_MAX_VALUE_LENGTH, cleanValue, isDynamicVariableName, isGiven, isScalar } from './values';
 
-/** The candidate fields of design §9, read from the item by these names unless mapped. */
+/**
+ * The candidate fields, read from the item by these names unless mapped: part of the public
+ * interface (saved workflows and sheets use them), so they do not change.
+ */
 export const CANDIDATE_FIELDS = [
 	'name',
 	'phone',
@@ -98,7 +102,7 @@ export function resolveVariables(
 	itemIndex: number,
 ): ResolvedVariables {
 	const maxLength = sources.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
-	// Candidate fields first (in the order of design §9), then the others alphabetically.
+	// Candidate fields first (in the order of CANDIDATE_FIELDS), then the others alphabetically.
 	const others = [...used.keys(), ...Object.keys(sources.extra), ...Object.keys(sources.defaults)]
 		.filter((name) => !isCandidateField(name))
 		.sort((a, b) => a.localeCompare(b));
@@ -124,7 +128,7 @@ export function resolveVariables(
 	}
 	if (missing.length) {
 		const names = missing.map((entry) => entry.slice(0, entry.indexOf(' (')));
-		throw new PromptError(
+		throw new ProblemError(
 			`Missing template variable${names.length > 1 ? 's' : ''} in item ${itemIndex}: ${names.join(', ')}`,
 			`The templates use ${listing(names)}, but item ${itemIndex} has no value for ${names.length > 1 ? 'them' : 'it'}:\n${missing
 				.map((entry) => `• ${entry}`)
@@ -134,7 +138,7 @@ export function resolveVariables(
 		);
 	}
 	if (wrongType.length) {
-		throw new PromptError(
+		throw new ProblemError(
 			`Template variable${wrongType.length > 1 ? 's' : ''} in item ${itemIndex} ${wrongType.length > 1 ? 'are' : 'is'} not text or a number: ${wrongType.join('; ')}`,
 			'Templates take text or numbers. Map a text field instead (e.g. {{ $json.address.street }} under Extra Variables), or turn the value into text with an expression, e.g. {{ $json.remote ? "ja" : "nein" }}.',
 		);

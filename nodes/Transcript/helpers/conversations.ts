@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
-import { elevenLabsApiError } from '../../shared/errors';
+import { elevenLabsRequest } from '../../shared/elevenLabsTransport';
+import type { FailureContext } from '../../shared/errors';
 
 /** Letters, digits, `_` and `-`: what ElevenLabs ids are made of (`conv_…`). */
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,200}$/;
@@ -30,26 +31,30 @@ export function readConversationId(ctx: IExecuteFunctions, item: INodeExecutionD
 	return id;
 }
 
-/** GET /v1/convai/conversations/{id}, with a 404 that names the id. */
+/** What a request about one conversation is doing, with a 404 that names the id. */
+export function conversationContext(verb: string, conversationId: string, itemIndex: number): FailureContext {
+	return {
+		action: `${verb} conversation ${conversationId}`,
+		itemIndex,
+		statusHints: {
+			404: `There is no conversation "${conversationId}" in this ElevenLabs workspace (or it was deleted). Check the ID, and that the credential's API key belongs to the workspace of the agent that placed the call.`,
+		},
+	};
+}
+
+/** GET /v1/convai/conversations/{id}. */
 export async function fetchConversation(
 	ctx: IExecuteFunctions,
 	connection: ElevenLabsConnection,
 	conversationId: string,
 	itemIndex: number,
 ): Promise<ElevenLabs.GetConversationResponseModel> {
-	try {
-		return await connection.client.conversationalAi.conversations.get(conversationId);
-	} catch (error) {
-		throw elevenLabsApiError(ctx.getNode(), error, connection.secrets, {
-			action: `get conversation ${conversationId}`,
-			itemIndex,
-			statusHints: { 404: notFoundHint(conversationId) },
-		});
-	}
-}
-
-export function notFoundHint(conversationId: string): string {
-	return `There is no conversation "${conversationId}" in this ElevenLabs workspace (or it was deleted). Check the ID, and that the credential's API key belongs to the workspace of the agent that placed the call.`;
+	return await elevenLabsRequest(
+		ctx.getNode(),
+		connection,
+		conversationContext('get', conversationId, itemIndex),
+		(client) => client.conversationalAi.conversations.get(conversationId),
+	);
 }
 
 /** Guards against acting on another agent's conversation (option "Only for Agent"). */

@@ -35,16 +35,6 @@ export function conversationSummary(summary: ElevenLabs.ConversationSummaryRespo
 	};
 }
 
-export const CONVERSATION_STATUSES = ['initiated', 'in-progress', 'processing', 'done', 'failed'] as const;
-
-/** The API filters by statuses to leave out; users pick the ones they want (none: no filter). */
-export function excludedStatuses(
-	wanted: readonly string[] | undefined,
-): Array<(typeof CONVERSATION_STATUSES)[number]> | undefined {
-	if (!wanted?.length) return undefined;
-	return CONVERSATION_STATUSES.filter((status) => !wanted.includes(status));
-}
-
 /**
  * A date filter as Unix seconds: an ISO string (what n8n's date picker stores), a Luxon
  * DateTime or JS Date from an expression, or a number (seconds, or milliseconds when huge).

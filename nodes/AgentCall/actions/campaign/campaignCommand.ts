@@ -1,17 +1,18 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import { elevenLabsApiError } from '../../../shared/errors';
+import { elevenLabsRequest } from '../../../shared/elevenLabsTransport';
 import { mapItems } from '../../../shared/items';
+import { problemError } from '../../../shared/problems';
 import { text } from '../candidate';
-import { setupError } from '../call/lookups';
 import { campaignOutput } from './output';
 
 /** The item's campaign ID, or an error that says where to map it from. */
 export function campaignIdOf(ctx: IExecuteFunctions, itemIndex: number): string {
 	const campaignId = text(ctx.getNodeParameter('campaignId', itemIndex, ''));
 	if (!campaignId) {
-		throw setupError(ctx, { message: 'No campaign ID is given', hint: 'Map "Campaign ID" to the campaignId that Submit returned.' }, itemIndex);
+		const none = { message: 'No campaign ID is given', hint: 'Map "Campaign ID" to the campaignId that Submit returned.' };
+		throw problemError(ctx.getNode(), none, itemIndex);
 	}
 	return campaignId;
 }
@@ -21,11 +22,11 @@ export async function changeCampaign(ctx: IExecuteFunctions, command: 'cancel' |
 	return await mapItems(ctx, async (_item, i) => {
 		const campaignId = campaignIdOf(ctx, i);
 		// Retries off: a repeated retry request could dial the failed recipients twice.
-		const { client, secrets } = await elevenLabsClient(ctx, { itemIndex: i, placesCalls: true });
-		try {
-			return campaignOutput(await client.conversationalAi.batchCalls[command](campaignId));
-		} catch (error) {
-			throw elevenLabsApiError(ctx.getNode(), error, secrets, { action: `${command} the campaign`, itemIndex: i });
-		}
+		const connection = await elevenLabsClient(ctx, { itemIndex: i, placesCalls: true });
+		const context = { action: `${command} the campaign`, itemIndex: i };
+		const batch = await elevenLabsRequest(ctx.getNode(), connection, context, (client) =>
+			client.conversationalAi.batchCalls[command](campaignId),
+		);
+		return campaignOutput(batch);
 	});
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import { elevenLabsApiError } from '../../../shared/errors';
+import { elevenLabsRequest } from '../../../shared/elevenLabsTransport';
 import { mapItems } from '../../../shared/items';
 import { campaignIdOf } from './campaignCommand';
 import { campaignIdProperty } from './campaignId.description';
@@ -22,13 +22,11 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (_item, i) => {
 		const campaignId = campaignIdOf(this, i);
-		const { client, secrets } = await elevenLabsClient(this, { itemIndex: i });
-		let batch;
-		try {
-			batch = await client.conversationalAi.batchCalls.get(campaignId);
-		} catch (error) {
-			throw elevenLabsApiError(this.getNode(), error, secrets, { action: 'load the campaign', itemIndex: i });
-		}
+		const connection = await elevenLabsClient(this, { itemIndex: i });
+		const context = { action: 'load the campaign', itemIndex: i };
+		const batch = await elevenLabsRequest(this.getNode(), connection, context, (client) =>
+			client.conversationalAi.batchCalls.get(campaignId),
+		);
 		const recipients: IDataObject[] = batch.recipients.map((r) => ({
 			recipientId: r.id,
 			toNumber: r.phoneNumber ?? null,

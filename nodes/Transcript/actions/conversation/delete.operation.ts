@@ -1,13 +1,15 @@
-import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
+import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { TERMINAL_STATUSES } from '../../../shared/conversationOutput';
+import { isFinished } from '../../../shared/conversationStatus';
 import { locatorValue } from '../../../shared/descriptions';
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import { elevenLabsApiError, elevenLabsFailure } from '../../../shared/errors';
+import type { ElevenLabsConnection } from '../../../shared/elevenLabsClient';
+import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
+import { vendorApiError } from '../../../shared/errors';
 import { mapItems } from '../../../shared/items';
-import { assertAgent, notFoundHint, readConversationId } from '../../helpers/conversations';
+import { assertAgent, conversationContext, readConversationId } from '../../helpers/conversations';
 import { conversationIdField, onlyForAgentOption } from './fields';
 
 const properties: INodeProperties[] = [
@@ -34,45 +36,45 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['delete'] } }, properties);
 
+/** The answer of a request, or `undefined` when the conversation is gone and that is fine. */
+async function unlessMissing<T>(
+	ctx: IExecuteFunctions,
+	connection: ElevenLabsConnection,
+	request: { verb: string; conversationId: string; itemIndex: number; ignoreMissing?: boolean },
+	call: (client: ElevenLabsClient) => Promise<T>,
+): Promise<T | undefined> {
+	const answer = await attemptElevenLabs(connection, call);
+	if (answer.ok) return answer.value;
+	if (request.ignoreMissing && answer.failure.status === 404) return undefined;
+	const context = conversationContext(request.verb, request.conversationId, request.itemIndex);
+	throw vendorApiError(ctx.getNode(), 'ElevenLabs', answer.failure, context);
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await elevenLabsClient(this);
 	return await mapItems(this, async (item, i) => {
 		const conversationId = readConversationId(this, item, i);
 		const options = this.getNodeParameter('options', i, {}) as { ignoreMissing?: boolean; agentId?: unknown };
+		const request = { conversationId, itemIndex: i, ignoreMissing: options.ignoreMissing };
+		const missing = { conversationId, deleted: false, reason: 'not_found' };
 		// Read first: to check the agent and the state, and to say what was deleted.
-		let conversation: ElevenLabs.GetConversationResponseModel;
-		try {
-			conversation = await connection.client.conversationalAi.conversations.get(conversationId);
-		} catch (error) {
-			if (options.ignoreMissing && elevenLabsFailure(error, connection.secrets).status === 404) {
-				return { conversationId, deleted: false, reason: 'not_found' };
-			}
-			throw elevenLabsApiError(this.getNode(), error, connection.secrets, {
-				action: `get conversation ${conversationId}`,
-				itemIndex: i,
-				statusHints: { 404: notFoundHint(conversationId) },
-			});
-		}
+		const conversation = await unlessMissing(this, connection, { ...request, verb: 'get' }, (client) =>
+			client.conversationalAi.conversations.get(conversationId),
+		);
+		if (!conversation) return missing;
 		assertAgent(this, conversation, locatorValue(options.agentId), i);
-		if (!TERMINAL_STATUSES.includes(conversation.status)) {
+		if (!isFinished(conversation.status)) {
 			throw new NodeOperationError(this.getNode(), `Conversation ${conversationId} is still "${conversation.status}"`, {
 				itemIndex: i,
 				description:
 					'Only a finished conversation (done or failed) can be deleted. Delete it after Get with "Wait for Completion", once its results are stored.',
 			});
 		}
-		try {
-			await connection.client.conversationalAi.conversations.delete(conversationId);
-		} catch (error) {
-			if (options.ignoreMissing && elevenLabsFailure(error, connection.secrets).status === 404) {
-				return { conversationId, deleted: false, reason: 'not_found' };
-			}
-			throw elevenLabsApiError(this.getNode(), error, connection.secrets, {
-				action: `delete conversation ${conversationId}`,
-				itemIndex: i,
-				statusHints: { 404: notFoundHint(conversationId) },
-			});
-		}
+		const deleted = await unlessMissing(this, connection, { ...request, verb: 'delete' }, async (client) => {
+			await client.conversationalAi.conversations.delete(conversationId);
+			return true;
+		});
+		if (!deleted) return missing;
 		return {
 			conversationId,
 			deleted: true,

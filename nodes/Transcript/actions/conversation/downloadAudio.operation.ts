@@ -3,10 +3,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
-import type { ElevenLabsConnection } from '../../../shared/elevenLabsClient';
+import { isFinished } from '../../../shared/conversationStatus';
 import { locatorValue } from '../../../shared/descriptions';
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import { elevenLabsApiError, elevenLabsFailure } from '../../../shared/errors';
+import type { ElevenLabsConnection } from '../../../shared/elevenLabsClient';
+import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
+import { vendorApiError } from '../../../shared/errors';
 import { mapItems } from '../../../shared/items';
 import { assertAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
 import { conversationIdField, onlyForAgentOption } from './fields';
@@ -72,24 +74,23 @@ async function downloadAudio(
 	conversationId: string,
 	itemIndex: number,
 ): Promise<Readable> {
-	try {
-		const stream = await connection.client.conversationalAi.conversations.audio.get(conversationId);
-		return Readable.fromWeb(stream as unknown as WebReadableStream<Uint8Array>);
-	} catch (error) {
-		if (elevenLabsFailure(error, connection.secrets).status !== 404) {
-			throw elevenLabsApiError(ctx.getNode(), error, connection.secrets, {
-				action: `download the audio of conversation ${conversationId}`,
-				itemIndex,
-			});
-		}
-		// A 404 means either no such conversation or no recording: ask which, to say what to change.
-		const conversation = await fetchConversation(ctx, connection, conversationId, itemIndex);
-		throw noAudioError(ctx, conversationId, conversation.status, itemIndex);
+	const audio = await attemptElevenLabs(connection, (client) =>
+		client.conversationalAi.conversations.audio.get(conversationId),
+	);
+	if (audio.ok) return Readable.fromWeb(audio.value as unknown as WebReadableStream<Uint8Array>);
+	if (audio.failure.status !== 404) {
+		throw vendorApiError(ctx.getNode(), 'ElevenLabs', audio.failure, {
+			action: `download the audio of conversation ${conversationId}`,
+			itemIndex,
+		});
 	}
+	// A 404 means either no such conversation or no recording: ask which, to say what to change.
+	const conversation = await fetchConversation(ctx, connection, conversationId, itemIndex);
+	throw noAudioError(ctx, conversationId, conversation.status, itemIndex);
 }
 
 function noAudioError(ctx: IExecuteFunctions, conversationId: string, status: string, itemIndex: number) {
-	const running = status !== 'done' && status !== 'failed';
+	const running = !isFinished(status);
 	return new NodeOperationError(ctx.getNode(), `Conversation ${conversationId} has no audio`, {
 		itemIndex,
 		description: running

@@ -2,7 +2,8 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { TERMINAL_STATUSES, conversationOutput, simplifyConversation } from '../../../shared/conversationOutput';
+import { conversationOutput, simplifyConversation } from '../../../shared/conversationOutput';
+import { isFinished } from '../../../shared/conversationStatus';
 import { locatorValue } from '../../../shared/descriptions';
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
 import { mapItems } from '../../../shared/items';
@@ -87,11 +88,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		assertAgent(this, conversation, agentId, i);
 		const started = Date.now();
 		let waitedMs = 0;
-		if (wait && !TERMINAL_STATUSES.includes(conversation.status)) {
+		if (wait && !isFinished(conversation.status)) {
 			const timeoutMs = Math.max(1, Number(this.getNodeParameter('timeoutSeconds', i, 1200))) * 1000;
 			const initialMs = Math.max(0.2, Number(options.pollIntervalSeconds ?? 5)) * 1000;
 			let delay: number | undefined;
-			while (!TERMINAL_STATUSES.includes(conversation.status)) {
+			while (!isFinished(conversation.status)) {
 				const remaining = started + timeoutMs - Date.now();
 				if (remaining <= 0) break;
 				delay = nextPollDelayMs(delay, initialMs, remaining);
@@ -100,7 +101,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			}
 			waitedMs = Date.now() - started;
 		}
-		if (!TERMINAL_STATUSES.includes(conversation.status) && options.ifNotFinished !== 'returnCurrent') {
+		if (!isFinished(conversation.status) && options.ifNotFinished !== 'returnCurrent') {
 			throw notFinishedError(this, conversation, wait, waitedMs, i);
 		}
 		const output = conversationOutput(conversation);

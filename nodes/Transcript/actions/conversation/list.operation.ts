@@ -3,12 +3,13 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { conversationOutput, simplifyConversation } from '../../../shared/conversationOutput';
+import { CONVERSATION_STATUSES, excludedStatuses } from '../../../shared/conversationStatus';
 import { agentLocator, locatorValue } from '../../../shared/descriptions';
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import { elevenLabsApiError } from '../../../shared/errors';
+import { elevenLabsPages, nextCursor } from '../../../shared/elevenLabsTransport';
 import { mapItems } from '../../../shared/items';
 import { fetchConversation } from '../../helpers/conversations';
-import { CONVERSATION_STATUSES, conversationSummary, excludedStatuses, unixSeconds } from '../../helpers/summaries';
+import { conversationSummary, unixSeconds } from '../../helpers/summaries';
 
 const PAGE_SIZE = 100;
 
@@ -166,19 +167,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		};
 
 		const out: IDataObject[] = [];
-		let cursor: string | undefined;
-		do {
-			let page: ElevenLabs.GetConversationsPageResponseModel;
-			try {
-				page = await connection.client.conversationalAi.conversations.list({
+		const pages = elevenLabsPages(this.getNode(), connection, {
+			action: 'list the conversations',
+			itemIndex: i,
+			page: async (client, cursor) =>
+				await client.conversationalAi.conversations.list({
 					...request,
 					// Client-side filtering may drop some: then full pages save requests.
 					pageSize: details ? PAGE_SIZE : Math.min(PAGE_SIZE, limit - out.length),
 					cursor,
-				});
-			} catch (error) {
-				throw elevenLabsApiError(this.getNode(), error, connection.secrets, { action: 'list the conversations', itemIndex: i });
-			}
+				}),
+			next: nextCursor,
+		});
+		for await (const page of pages) {
 			for (const summary of page.conversations) {
 				if (out.length >= limit) break;
 				if (!details) {
@@ -189,8 +190,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				if (callResults.length && !callResults.includes(full.callResult ?? '')) continue;
 				out.push(options.simplify ? simplifyConversation(full) : full);
 			}
-			cursor = page.hasMore && out.length < limit ? page.nextCursor : undefined;
-		} while (cursor);
+			if (out.length >= limit) break;
+		}
 		return out.map((json) => ({ json }));
 	});
 }

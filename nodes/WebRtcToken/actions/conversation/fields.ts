@@ -56,8 +56,3 @@ export function readAgentId(ctx: IExecuteFunctions, itemIndex: number): string {
 	}
 	return agentId;
 }
-
-/** What a 404 means here: the agent is unknown to this credential's workspace. */
-export function agentNotFoundHint(agentId: string): string {
-	return `ElevenLabs knows no agent ${agentId} in this workspace. Check the agent; if it is right, the API key in the credential belongs to another ElevenLabs workspace.`;
-}

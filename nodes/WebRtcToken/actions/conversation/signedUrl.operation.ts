@@ -2,11 +2,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { agentLocator } from '../../../shared/descriptions';
-import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import { elevenLabsApiError } from '../../../shared/errors';
-import { mapItems } from '../../../shared/items';
 import { SIGNED_URL_LIFETIME_MS, expiresAt } from '../../helpers/lifetimes';
-import { agentNotFoundHint, branchOption, environmentOption, readAgentId, readCommonOptions } from './fields';
+import { branchOption, environmentOption, readCommonOptions } from './fields';
+import { issuePerItem } from './issue';
 
 const properties: INodeProperties[] = [
 	{ ...agentLocator, description: 'The ElevenLabs agent the candidate talks to in the browser' },
@@ -23,20 +21,13 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['signedUrl'] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { client, secrets } = await elevenLabsClient(this);
-	return await mapItems(this, async (item, i) => {
-		const agentId = readAgentId(this, i);
-		const options = this.getNodeParameter('options', i, {}) as Record<string, unknown>;
-		const sentAt = Date.now();
-		try {
-			const answer = await client.conversationalAi.conversations.getSignedUrl({ agentId, ...readCommonOptions(options) });
-			return { ...item.json, signedUrl: answer.signedUrl, expiresAt: expiresAt(sentAt, SIGNED_URL_LIFETIME_MS) };
-		} catch (error) {
-			throw elevenLabsApiError(this.getNode(), error, secrets, {
-				action: `issue a signed URL for agent ${agentId}`,
-				itemIndex: i,
-				statusHints: { 404: agentNotFoundHint(agentId) },
-			});
-		}
+	return await issuePerItem(this, {
+		what: 'a signed URL',
+		request: async (client, agentId, options) =>
+			await client.conversationalAi.conversations.getSignedUrl({ agentId, ...readCommonOptions(options) }),
+		output: (answer, sentAt) => ({
+			signedUrl: answer.signedUrl,
+			expiresAt: expiresAt(sentAt, SIGNED_URL_LIFETIME_MS),
+		}),
 	});
 }

@@ -2,18 +2,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { agentLocator } from '../../../shared/descriptions';
-import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import { elevenLabsApiError } from '../../../shared/errors';
-import { mapItems } from '../../../shared/items';
 import { TOKEN_LIFETIME_MS, expiresAt } from '../../helpers/lifetimes';
-import {
-	agentNotFoundHint,
-	branchOption,
-	environmentOption,
-	readAgentId,
-	readCommonOptions,
-	readText,
-} from './fields';
+import { branchOption, environmentOption, readCommonOptions, readText } from './fields';
+import { issuePerItem } from './issue';
 
 const properties: INodeProperties[] = [
 	{ ...agentLocator, description: 'The ElevenLabs agent the candidate talks to in the browser' },
@@ -41,29 +32,18 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['token'] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { client, secrets } = await elevenLabsClient(this);
-	return await mapItems(this, async (item, i) => {
-		const agentId = readAgentId(this, i);
-		const options = this.getNodeParameter('options', i, {}) as Record<string, unknown>;
-		const sentAt = Date.now();
-		try {
-			const answer = await client.conversationalAi.conversations.getWebrtcToken({
+	return await issuePerItem(this, {
+		what: 'a conversation token',
+		request: async (client, agentId, options) =>
+			await client.conversationalAi.conversations.getWebrtcToken({
 				agentId,
 				participantName: readText(options.participantName),
 				...readCommonOptions(options),
-			});
-			return {
-				...item.json,
-				token: answer.token,
-				conversationId: answer.conversationId,
-				expiresAt: expiresAt(sentAt, TOKEN_LIFETIME_MS),
-			};
-		} catch (error) {
-			throw elevenLabsApiError(this.getNode(), error, secrets, {
-				action: `issue a conversation token for agent ${agentId}`,
-				itemIndex: i,
-				statusHints: { 404: agentNotFoundHint(agentId) },
-			});
-		}
+			}),
+		output: (answer, sentAt) => ({
+			token: answer.token,
+			conversationId: answer.conversationId,
+			expiresAt: expiresAt(sentAt, TOKEN_LIFETIME_MS),
+		}),
 	});
 }

@@ -1,17 +1,4 @@
-/**
- * A problem with templates or values, in plain words: `message` says what is wrong, and
- * `description` what to change. The operations turn it into a NodeOperationError with the item
- * index; the helpers stay free of n8n types so that they are testable on their own.
- */
-export class PromptError extends Error {
-	constructor(
-		message: string,
-		readonly description: string,
-	) {
-		super(message);
-		this.name = 'PromptError';
-	}
-}
+/** Words for messages: lists of names, and the nearest name for "did you mean". */
 
 /** "a", "a and b", "a, b and c" */
 export function listing(names: string[], and = 'and'): string {

@@ -1,0 +1,93 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { Problem } from '../../../shared/problems';
+import { maskNumber } from '../../helpers/idempotency';
+import { backoffMs, pause, rateDelayMs } from '../../helpers/pacing';
+import type { ElevenLabsLookups } from '../lookups';
+import { dial } from './dial';
+import type { DialFailure, DialResult } from './dial';
+import type { PreparedCall } from './preflight';
+
+/** When the execution dialled last: the pacing clock that all its items share. */
+export interface PacingClock {
+	lastDialAt?: number;
+}
+
+/**
+ * What came of dialling one candidate, once every allowed retry is used:
+ * - `initiated`: the call was placed;
+ * - `unknown`: the request went out without a clear answer: the call may be ringing;
+ * - `refused`: nobody was called (the vendor said no, stayed busy, or no line came free).
+ */
+export type CallOutcome =
+	| { status: 'initiated'; result: DialResult; dialledAt: number }
+	| { status: 'unknown'; failure: DialFailure }
+	| { status: 'refused'; failure: DialFailure }
+	| { status: 'refused'; lineNeverFree: Problem };
+
+const CONCURRENCY_POLL_MS = 1000;
+const DEFAULT_CALLS_PER_MINUTE = 20;
+const DEFAULT_MAX_WAIT_SECONDS = 600;
+const DEFAULT_BUSY_RETRIES = 5;
+
+/** Waits while the agent is at its concurrency limit; false when the deadline came first. */
+async function waitForFreeLine(
+	ctx: IExecuteFunctions,
+	lookups: ElevenLabsLookups,
+	call: PreparedCall,
+	limit: number,
+	deadline: number,
+	i: number,
+): Promise<boolean> {
+	const signal = ctx.getExecutionCancelSignal?.();
+	for (;;) {
+		const running = await lookups.runningCalls(call.agentId, i);
+		if (running < limit) return true;
+		if (Date.now() >= deadline) return false;
+		ctx.logger.debug(`Place Agent Call: item ${i}: ${running}/${limit} calls running, waiting for a free line`);
+		await pause(CONCURRENCY_POLL_MS, signal);
+	}
+}
+
+/**
+ * Dials one candidate at the pace the options allow: spaced by Calls per Minute, after a free
+ * line (Concurrency Guard), and again after a 429 that proves nobody was called. Anything else
+ * is final: a dial is never repeated after an unclear answer.
+ */
+export async function dialWithRetry(
+	ctx: IExecuteFunctions,
+	lookups: ElevenLabsLookups,
+	clock: PacingClock,
+	call: PreparedCall,
+	i: number,
+): Promise<CallOutcome> {
+	const { options } = call;
+	const signal = ctx.getExecutionCancelSignal?.();
+	const deadline = Date.now() + (options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000;
+	const limit = options.concurrencyGuard === false ? undefined : call.concurrencyLimit;
+	const retries = options.busyRetries ?? DEFAULT_BUSY_RETRIES;
+	for (let attempt = 0; ; attempt++) {
+		await pause(rateDelayMs(clock.lastDialAt, Date.now(), options.callsPerMinute ?? DEFAULT_CALLS_PER_MINUTE), signal);
+		if (limit && !(await waitForFreeLine(ctx, lookups, call, limit, deadline, i))) {
+			const lineNeverFree = {
+				message: `The agent stayed at its limit of ${limit} simultaneous calls, so ${maskNumber(call.candidate.phone.e164)} was not called`,
+				hint: 'Nobody was called for this item. Raise "Max Wait (Seconds)", lower "Calls per Minute", or run the rest later.',
+			};
+			return { status: 'refused', lineNeverFree };
+		}
+		const dialledAt = Date.now();
+		clock.lastDialAt = dialledAt;
+		const outcome = await dial(ctx, lookups, call.request, i);
+		if (outcome.ok) return { status: 'initiated', result: outcome, dialledAt };
+		const wait = backoffMs(attempt, outcome.failure.retryAfterSeconds);
+		if (outcome.kind === 'busy' && attempt < retries && Date.now() + wait < deadline) {
+			ctx.logger.info(
+				`Place Agent Call: item ${i}: refused as busy (429), nobody called; retry ${attempt + 1} in ${Math.ceil(wait / 1000)} s`,
+			);
+			await pause(wait, signal);
+			continue;
+		}
+		// Busy through every retry counts as refused: nobody was called.
+		return outcome.kind === 'unknown' ? { status: 'unknown', failure: outcome } : { status: 'refused', failure: outcome };
+	}
+}

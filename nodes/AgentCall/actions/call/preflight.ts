@@ -1,0 +1,130 @@
+/**
+ * Everything about one item that can be known without calling anybody: the candidate, the
+ * agent's permissions and variables, and the number to call from. Each problem stops the item
+ * with what to change, before anything is dialled.
+ */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { AgentPhoneNumber } from '../../../shared/agentsAndNumbers';
+import { problemError } from '../../../shared/problems';
+import type { Problem } from '../../../shared/problems';
+import { agentConcurrencyLimit, agentProblem, numberLabel, outboundProblem } from '../../helpers/agentChecks';
+import { parseCandidatePhone } from '../../helpers/phone';
+import { readCandidate, text } from '../candidate';
+import type { Candidate, CandidateOptions } from '../candidate';
+import { readAgentId, readPhoneNumberId } from '../chosenIds';
+import type { ElevenLabsLookups } from '../lookups';
+import type { DialRequest, MachineDetection } from './dial';
+
+export interface PlaceOptions extends CandidateOptions {
+	machineDetection?: MachineDetection;
+	callsPerMinute?: number;
+	concurrencyGuard?: boolean;
+	lookBackDays?: number;
+	maxConcurrentCalls?: number;
+	maxWaitSeconds?: number;
+	recording?: boolean;
+	busyRetries?: number;
+	requestTimeout?: number;
+	ringingTimeout?: number;
+	statusCallbackUrl?: string;
+}
+
+/** One item, ready to be dialled. */
+export interface PreparedCall {
+	agentId: string;
+	candidate: Candidate;
+	request: DialRequest;
+	options: PlaceOptions;
+	/** The limit of the concurrency guard: the node's Max Concurrent Calls, else the agent's. */
+	concurrencyLimit?: number;
+}
+
+/** Twilio-only options set for a SIP trunk number, which cannot honour them. */
+function twilioOnlyOptions(number: AgentPhoneNumber, label: string, request: DialRequest): Problem | undefined {
+	const machineDetection = request.machineDetection !== 'off';
+	if (number.provider !== 'sip_trunk' || (!request.recording && !machineDetection)) return undefined;
+	const which = [
+		request.recording ? '"Record Call (Twilio)"' : '',
+		machineDetection ? '"Answering Machine Detection"' : '',
+	]
+		.filter(Boolean)
+		.join(' and ');
+	return {
+		message: `${which} work${which.includes(' and ') ? '' : 's'} only with Twilio numbers, and ${label} is a SIP trunk number`,
+		hint: `Remove ${which} from the options, or choose a Twilio number.`,
+	};
+}
+
+/** The ElevenLabs number the agent calls from, checked for this call. */
+async function agentNumber(
+	ctx: IExecuteFunctions,
+	lookups: ElevenLabsLookups,
+	request: DialRequest,
+	i: number,
+): Promise<AgentPhoneNumber> {
+	const number = await lookups.phoneNumber(readPhoneNumberId(ctx, i), i);
+	const label = numberLabel(number);
+	if (number.provider !== 'twilio' && number.provider !== 'sip_trunk') {
+		throw problemError(
+			ctx.getNode(),
+			{
+				message: `The phone number ${label} is a ${number.provider} number, which this node cannot call with`,
+				hint: 'Choose a Twilio or SIP trunk number.',
+			},
+			i,
+		);
+	}
+	const problem = outboundProblem(number) ?? twilioOnlyOptions(number, label, request);
+	if (problem) throw problemError(ctx.getNode(), problem, i);
+	return number;
+}
+
+/** The team's own Twilio number the call comes from. */
+function ownTwilioCaller(ctx: IExecuteFunctions, options: PlaceOptions, i: number): DialRequest['ownTwilio'] {
+	const from = parseCandidatePhone(ctx.getNodeParameter('fromNumber', i, ''), options.defaultRegion || 'DE');
+	if (!from.ok) {
+		throw problemError(
+			ctx.getNode(),
+			{
+				message: `The caller number is not usable: ${from.message}`,
+				hint: 'Enter a voice number of your Twilio account in international format, e.g. +4930123456789.',
+			},
+			i,
+		);
+	}
+	return { fromNumber: from.value.e164, statusCallbackUrl: text(options.statusCallbackUrl) || undefined };
+}
+
+/** Reads and checks one item against the account; throws the item's error on a problem. */
+export async function prepareCall(
+	ctx: IExecuteFunctions,
+	lookups: ElevenLabsLookups,
+	item: INodeExecutionData,
+	i: number,
+): Promise<PreparedCall> {
+	const options = ctx.getNodeParameter('options', i, {}) as PlaceOptions;
+	const agentId = readAgentId(ctx, i);
+	const transport = ctx.getNodeParameter('transport', i, 'elevenLabs') as 'elevenLabs' | 'ownTwilio';
+	const candidate = readCandidate(ctx, item, i, options);
+	if (!candidate.ok) throw problemError(ctx.getNode(), candidate, i);
+
+	// Pre-flight against the account: the agent (once per execution) and the number.
+	const agent = await lookups.agent(agentId, i);
+	const problem = agentProblem(agent, candidate.value);
+	if (problem) throw problemError(ctx.getNode(), problem, i);
+
+	const request: DialRequest = {
+		agentId,
+		toNumber: candidate.value.phone.e164,
+		clientData: candidate.value.clientData,
+		recording: options.recording === true,
+		ringingTimeout: options.ringingTimeout,
+		machineDetection: options.machineDetection ?? 'off',
+		timeoutSeconds: options.requestTimeout,
+	};
+	if (transport === 'ownTwilio') request.ownTwilio = ownTwilioCaller(ctx, options, i);
+	else request.agentNumber = await agentNumber(ctx, lookups, request, i);
+	const concurrencyLimit = options.maxConcurrentCalls || agentConcurrencyLimit(agent);
+	return { agentId, candidate: candidate.value, request, options, concurrencyLimit };
+}

@@ -1,0 +1,42 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { problemError } from '../../../shared/problems';
+import { text } from '../candidate';
+import type { CandidateOptions } from '../candidate';
+import { readAgentId, readPhoneNumberId } from '../chosenIds';
+
+export interface SubmitOptions extends CandidateOptions {
+	concurrencyLimit?: number;
+	invalidNumbers?: 'fail' | 'report';
+	lookBackDays?: number;
+	ringingTimeout?: number;
+	scheduledTime?: string;
+	/** The calling window's zone for every recipient, and the zone ElevenLabs shows the campaign in. */
+	timeZone?: string;
+}
+
+/** What holds for the whole campaign, read once (item 0). */
+export interface CampaignSettings {
+	callName: string;
+	agentId: string;
+	phoneNumberId: string;
+	options: SubmitOptions;
+	/** The time the user scheduled the campaign for, if any. */
+	scheduled?: Date;
+}
+
+export function readCampaignSettings(ctx: IExecuteFunctions): CampaignSettings {
+	const node = ctx.getNode();
+	const callName = text(ctx.getNodeParameter('callName', 0, ''));
+	if (!callName) throw problemError(node, { message: 'The campaign has no name', hint: 'Enter a "Campaign Name".' }, 0);
+	const agentId = readAgentId(ctx, 0);
+	const phoneNumberId = readPhoneNumberId(ctx, 0);
+	const options = ctx.getNodeParameter('options', 0, {}) as SubmitOptions;
+	const scheduledTime = text(options.scheduledTime);
+	const scheduled = scheduledTime ? new Date(scheduledTime) : undefined;
+	if (scheduled && !Number.isFinite(scheduled.getTime())) {
+		const notATime = { message: `"${scheduledTime}" is not a time`, hint: 'Pick a date and time for "Scheduled Time".' };
+		throw problemError(node, notATime, 0);
+	}
+	return { callName, agentId, phoneNumberId, options, scheduled };
+}

@@ -1,0 +1,76 @@
+import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
+import { mayHaveHappenedError, vendorApiError } from '../../../shared/errors';
+import type { VendorFailure } from '../../../shared/errors';
+import type { ElevenLabsLookups } from '../lookups';
+import type { CampaignSettings } from './campaignSettings';
+import { campaignOutput } from './output';
+import type { Recipient } from './recipients';
+
+/** The zone ElevenLabs shows a campaign in when the node sets none. */
+const DEFAULT_CAMPAIGN_ZONE = 'Europe/Berlin';
+
+/**
+ * What came of the submit, for all its recipients at once:
+ * - `initiated`: ElevenLabs created the campaign and dials the recipients;
+ * - `unknown`: the request went out without a clear answer: the campaign may exist;
+ * - `refused`: ElevenLabs said no; nobody is called.
+ */
+export type SubmitOutcome =
+	| { status: 'initiated'; batch: ElevenLabs.BatchCallResponse }
+	| { status: 'unknown'; failure: VendorFailure }
+	| { status: 'refused'; failure: VendorFailure };
+
+/** Submits the batch once: a repeated submit would start a second campaign for the same people. */
+export async function submitBatch(
+	lookups: ElevenLabsLookups,
+	settings: CampaignSettings,
+	recipients: Recipient[],
+	scheduledUnix: number | undefined,
+): Promise<SubmitOutcome> {
+	const { options } = settings;
+	const connection = await lookups.dialer(0);
+	const submitted = await attemptElevenLabs(connection, (client) =>
+		client.conversationalAi.batchCalls.create({
+			callName: settings.callName,
+			agentId: settings.agentId,
+			agentPhoneNumberId: settings.phoneNumberId,
+			recipients: recipients.map(({ itemIndex, candidate }) => ({
+				id: `item-${itemIndex}`,
+				phoneNumber: candidate.phone.e164,
+				conversationInitiationClientData: candidate.clientData,
+			})),
+			...(scheduledUnix ? { scheduledTimeUnix: scheduledUnix } : {}),
+			timezone: options.timeZone || DEFAULT_CAMPAIGN_ZONE,
+			...(options.concurrencyLimit ? { targetConcurrencyLimit: options.concurrencyLimit } : {}),
+			...(options.ringingTimeout ? { telephonyCallConfig: { ringingTimeoutSecs: options.ringingTimeout } } : {}),
+		}),
+	);
+	if (submitted.ok) return { status: 'initiated', batch: submitted.value };
+	const { failure } = submitted;
+	const unclear = failure.noAnswer || (failure.status ?? 0) >= 500;
+	return unclear ? { status: 'unknown', failure } : { status: 'refused', failure };
+}
+
+/** The one place where the submit's outcome is known: the campaign's output, or the error. */
+export function reportSubmit(
+	ctx: IExecuteFunctions,
+	outcome: SubmitOutcome,
+	report: IDataObject & { recipients: number },
+): IDataObject {
+	if (outcome.status === 'unknown') {
+		throw mayHaveHappenedError(ctx.getNode(), 'ElevenLabs', outcome.failure, {
+			happened: 'The campaign may have been created',
+			check:
+				'The node does not submit again. Check ElevenLabs → Batch Calling; a re-run with "Skip If Already Called" leaves out everyone who is in a campaign already.',
+			itemIndex: 0,
+		});
+	}
+	if (outcome.status === 'refused') {
+		throw vendorApiError(ctx.getNode(), 'ElevenLabs', outcome.failure, { action: 'submit the campaign', itemIndex: 0 });
+	}
+	ctx.logger.info(`Submit Campaign: ${outcome.batch.id} with ${report.recipients} recipients`);
+	return { ...campaignOutput(outcome.batch), ...report };
+}

@@ -1,0 +1,140 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { readAgent, readPhoneNumber } from '../../shared/agentsAndNumbers';
+import type { AgentPhoneNumber } from '../../shared/agentsAndNumbers';
+import { LINE_HOLDING_STATUSES, excludedStatuses } from '../../shared/conversationStatus';
+import { elevenLabsClient } from '../../shared/elevenLabsClient';
+import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
+import { elevenLabsPages, elevenLabsRequest, nextCursor } from '../../shared/elevenLabsTransport';
+import type { AgentSettings } from '../helpers/agentChecks';
+
+const PAGE_SIZE = 100;
+/** A call that has not ended after this long is not counted as running (stale data). */
+const ACTIVE_HORIZON_SECONDS = 3 * 3600;
+/** Enough pages for any agent's running calls; a bound, so a broken cursor cannot loop. */
+const MAX_RUNNING_PAGES = 50;
+
+/** The value for `key`, loaded once; a failed load is tried again next time when `retry`. */
+function once<V>(cache: Map<string, Promise<V>>, key: string, load: () => Promise<V>, retry = false) {
+	let found = cache.get(key);
+	if (!found) {
+		found = load();
+		cache.set(key, found);
+		if (retry) found.catch(() => cache.delete(key));
+	}
+	return found;
+}
+
+/** A conversation that was already placed with the candidate's idempotency key. */
+export interface PreviousCall {
+	conversationId: string;
+	status: string;
+	startedAt: string;
+}
+
+/**
+ * What one execution reads from ElevenLabs, each once: the clients, the agent and the phone
+ * number (a list of 500 candidates costs one agent lookup, not 500).
+ */
+export class ElevenLabsLookups {
+	private readonly connections = new Map<string, Promise<ElevenLabsConnection>>();
+	private readonly agents = new Map<string, Promise<AgentSettings>>();
+	private readonly numbers = new Map<string, Promise<AgentPhoneNumber>>();
+
+	constructor(private readonly ctx: IExecuteFunctions) {}
+
+	/** Client for reads (the SDK retries these). */
+	async reader(itemIndex: number): Promise<ElevenLabsConnection> {
+		return await once(this.connections, 'read', () => elevenLabsClient(this.ctx, { itemIndex }), true);
+	}
+
+	/** Client for requests that dial: retries off; one per request timeout, as items may differ. */
+	async dialer(itemIndex: number, timeoutSeconds?: number): Promise<ElevenLabsConnection> {
+		const options = { itemIndex, placesCalls: true, timeoutSeconds };
+		const key = `dial:${timeoutSeconds ?? ''}`;
+		return await once(this.connections, key, () => elevenLabsClient(this.ctx, options), true);
+	}
+
+	async agent(agentId: string, itemIndex: number): Promise<AgentSettings> {
+		return await once(this.agents, agentId, async () => {
+			const connection = await this.reader(itemIndex);
+			return await readAgent(this.ctx.getNode(), connection, agentId, itemIndex);
+		});
+	}
+
+	async phoneNumber(phoneNumberId: string, itemIndex: number): Promise<AgentPhoneNumber> {
+		return await once(this.numbers, phoneNumberId, async () => {
+			const connection = await this.reader(itemIndex);
+			return await readPhoneNumber(this.ctx.getNode(), connection, phoneNumberId, itemIndex);
+		});
+	}
+
+	/**
+	 * A conversation of this agent carrying the key as `user_id`, started after `sinceUnix`.
+	 * The match is confirmed on the conversation itself: a filter the API ignored must neither
+	 * skip candidates who were never called nor pass as "not called".
+	 */
+	async previousCall(
+		agentId: string,
+		userId: string,
+		sinceUnix: number,
+		itemIndex: number,
+	): Promise<PreviousCall | undefined> {
+		const connection = await this.reader(itemIndex);
+		const node = this.ctx.getNode();
+		const context = { action: 'check whether the candidate was already called', itemIndex };
+		const found = await elevenLabsRequest(node, connection, context, (client) =>
+			client.conversationalAi.conversations.list({
+				agentId,
+				userId,
+				callStartAfterUnix: sinceUnix,
+				pageSize: 1,
+				summaryMode: 'exclude',
+			}),
+		);
+		const summary = found.conversations[0];
+		if (!summary) return undefined;
+		const full = await elevenLabsRequest(node, connection, context, (client) =>
+			client.conversationalAi.conversations.get(summary.conversationId),
+		);
+		if (full.userId !== userId) {
+			throw new NodeOperationError(node, 'Could not check whether the candidate was already called', {
+				description:
+					'ElevenLabs answered the search by user ID with a conversation of another user, so the check cannot be trusted. Nobody was called. Switch off "Skip If Already Called" only if you are sure this candidate was not called yet.',
+				itemIndex,
+			});
+		}
+		return {
+			conversationId: summary.conversationId,
+			status: summary.status,
+			startedAt: new Date(summary.startTimeUnixSecs * 1000).toISOString(),
+		};
+	}
+
+	/** How many of the agent's conversations hold a line right now (initiated or in progress). */
+	async runningCalls(agentId: string, itemIndex: number): Promise<number> {
+		const connection = await this.reader(itemIndex);
+		const since = Math.floor(Date.now() / 1000) - ACTIVE_HORIZON_SECONDS;
+		const pages = elevenLabsPages(this.ctx.getNode(), connection, {
+			action: "count the agent's running calls",
+			itemIndex,
+			maxPages: MAX_RUNNING_PAGES,
+			next: nextCursor,
+			page: async (client, cursor) =>
+				await client.conversationalAi.conversations.list({
+					agentId,
+					excludeStatuses: excludedStatuses(LINE_HOLDING_STATUSES),
+					callStartAfterUnix: since,
+					pageSize: PAGE_SIZE,
+					summaryMode: 'exclude',
+					cursor,
+				}),
+		});
+		let count = 0;
+		for await (const page of pages) {
+			count += page.conversations.filter((c) => LINE_HOLDING_STATUSES.includes(c.status)).length;
+		}
+		return count;
+	}
+}

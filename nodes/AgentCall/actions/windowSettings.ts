@@ -1,0 +1,38 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { Checked } from '../../shared/problems';
+import { windowRules } from '../helpers/windowRules';
+import type { WindowRules } from '../helpers/windowRules';
+import { text } from './candidate';
+
+/** The options that say whose time zone and holidays count (Place: windowOptions; Submit: options). */
+interface WindowOptions {
+	timeZone?: string;
+	holidayCountry?: string;
+	holidayState?: string;
+	skipHolidays?: boolean;
+}
+
+/**
+ * The calling window's parameters, read the same way for a call and for a campaign: the days
+ * and hours of callingHoursProperties, and the zone and holiday options of `collection`.
+ */
+export function readWindowRules(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	collection: 'windowOptions' | 'options',
+): Checked<WindowRules> {
+	const options = ctx.getNodeParameter(collection, itemIndex, {}) as WindowOptions;
+	return windowRules(
+		{
+			days: ctx.getNodeParameter('callingDays', itemIndex, [1, 2, 3, 4, 5]) as Array<number | string>,
+			start: ctx.getNodeParameter('windowStart', itemIndex, '09:00') as string,
+			end: ctx.getNodeParameter('windowEnd', itemIndex, '18:00') as string,
+			timeZone: text(options.timeZone),
+			holidayCountry: text(options.holidayCountry),
+			holidayState: text(options.holidayState),
+			skipHolidays: options.skipHolidays !== false,
+		},
+		new Date(),
+	);
+}

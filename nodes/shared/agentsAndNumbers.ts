@@ -36,8 +36,14 @@ export async function readAgent(
 	agentId: string,
 	itemIndex?: number,
 ): Promise<ElevenLabs.GetAgentResponseModel> {
-	const read = { action: `load the agent "${agentId}"`, unknown: agentNotFoundHint(agentId), itemIndex };
-	return await readById(node, connection, read, (client) => client.conversationalAi.agents.get(agentId));
+	const read = {
+		action: `load the agent "${agentId}"`,
+		unknown: agentNotFoundHint(agentId),
+		itemIndex,
+	};
+	return await readById(node, connection, read, (client) =>
+		client.conversationalAi.agents.get(agentId),
+	);
 }
 
 /** An agent phone number, as a dial's pre-flight needs it. */
@@ -73,6 +79,8 @@ export async function readPhoneNumber(
 		label: number.label,
 		provider: number.provider,
 		supportsOutbound: number.supportsOutbound,
-		hasOutboundTrunk: sip ? Boolean(trunk?.address) && trunk?.hasOutboundTrunk !== false : undefined,
+		hasOutboundTrunk: sip
+			? Boolean(trunk?.address) && trunk?.hasOutboundTrunk !== false
+			: undefined,
 	};
 }

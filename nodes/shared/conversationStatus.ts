@@ -1,5 +1,11 @@
 /** The states an ElevenLabs conversation passes through, in order, named once for every node. */
-export const CONVERSATION_STATUSES = ['initiated', 'in-progress', 'processing', 'done', 'failed'] as const;
+export const CONVERSATION_STATUSES = [
+	'initiated',
+	'in-progress',
+	'processing',
+	'done',
+	'failed',
+] as const;
 
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 
@@ -14,7 +20,9 @@ export function isFinished(status: string): boolean {
 }
 
 /** The API filters by the statuses to leave out; users pick the ones they want (none: no filter). */
-export function excludedStatuses(wanted: readonly string[] | undefined): ConversationStatus[] | undefined {
+export function excludedStatuses(
+	wanted: readonly string[] | undefined,
+): ConversationStatus[] | undefined {
 	if (!wanted?.length) return undefined;
 	return CONVERSATION_STATUSES.filter((status) => !wanted.includes(status));
 }

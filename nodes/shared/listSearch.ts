@@ -1,4 +1,8 @@
-import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type {
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
 
 import { elevenLabsClient } from './elevenLabsClient';
 import { elevenLabsRequest, nextCursor } from './elevenLabsTransport';
@@ -12,12 +16,16 @@ export async function searchAgents(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const connection = await elevenLabsClient(this);
-	const page = await elevenLabsRequest(this.getNode(), connection, { action: 'list the agents' }, (client) =>
-		client.conversationalAi.agents.list({
-			pageSize: PAGE_SIZE,
-			search: filter || undefined,
-			cursor: paginationToken || undefined,
-		}),
+	const page = await elevenLabsRequest(
+		this.getNode(),
+		connection,
+		{ action: 'list the agents' },
+		(client) =>
+			client.conversationalAi.agents.list({
+				pageSize: PAGE_SIZE,
+				search: filter || undefined,
+				cursor: paginationToken || undefined,
+			}),
 	);
 	const results: INodeListSearchItems[] = page.agents.map((agent) => ({
 		name: agent.name || agent.agentId,

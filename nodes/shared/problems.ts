@@ -33,6 +33,10 @@ export class ProblemError extends Error implements Problem {
 }
 
 /** The n8n error for a problem: its message, the hint as description, and the item index. */
-export function problemError(node: INode, problem: Problem, itemIndex?: number): NodeOperationError {
+export function problemError(
+	node: INode,
+	problem: Problem,
+	itemIndex?: number,
+): NodeOperationError {
 	return new NodeOperationError(node, problem.message, { description: problem.hint, itemIndex });
 }

@@ -11,7 +11,10 @@ function chosen(ctx: IExecuteFunctions, name: string, i: number, none: Problem):
 
 /** The agent of a call or campaign (parameter `agentId`). */
 export function readAgentId(ctx: IExecuteFunctions, i: number): string {
-	return chosen(ctx, 'agentId', i, { message: 'No agent is chosen', hint: 'Pick the agent under "Agent".' });
+	return chosen(ctx, 'agentId', i, {
+		message: 'No agent is chosen',
+		hint: 'Pick the agent under "Agent".',
+	});
 }
 
 /** The ElevenLabs number the agent calls from (parameter `phoneNumberId`). */

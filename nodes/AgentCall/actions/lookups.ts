@@ -16,7 +16,12 @@ const ACTIVE_HORIZON_SECONDS = 3 * 3600;
 const MAX_RUNNING_PAGES = 50;
 
 /** The value for `key`, loaded once; a failed load is tried again next time when `retry`. */
-function once<V>(cache: Map<string, Promise<V>>, key: string, load: () => Promise<V>, retry = false) {
+function once<V>(
+	cache: Map<string, Promise<V>>,
+	key: string,
+	load: () => Promise<V>,
+	retry = false,
+) {
 	let found = cache.get(key);
 	if (!found) {
 		found = load();
@@ -46,7 +51,12 @@ export class ElevenLabsLookups {
 
 	/** Client for reads (the SDK retries these). */
 	async reader(itemIndex: number): Promise<ElevenLabsConnection> {
-		return await once(this.connections, 'read', () => elevenLabsClient(this.ctx, { itemIndex }), true);
+		return await once(
+			this.connections,
+			'read',
+			() => elevenLabsClient(this.ctx, { itemIndex }),
+			true,
+		);
 	}
 
 	/** Client for requests that dial: retries off; one per request timeout, as items may differ. */
@@ -99,11 +109,15 @@ export class ElevenLabsLookups {
 			client.conversationalAi.conversations.get(summary.conversationId),
 		);
 		if (full.userId !== userId) {
-			throw new NodeOperationError(node, 'Could not check whether the candidate was already called', {
-				description:
-					'ElevenLabs answered the search by user ID with a conversation of another user, so the check cannot be trusted. Nobody was called. Switch off "Skip If Already Called" only if you are sure this candidate was not called yet.',
-				itemIndex,
-			});
+			throw new NodeOperationError(
+				node,
+				'Could not check whether the candidate was already called',
+				{
+					description:
+						'ElevenLabs answered the search by user ID with a conversation of another user, so the check cannot be trusted. Nobody was called. Switch off "Skip If Already Called" only if you are sure this candidate was not called yet.',
+					itemIndex,
+				},
+			);
 		}
 		return {
 			conversationId: summary.conversationId,

@@ -16,7 +16,11 @@ type Closed = { open: false; reason: string; nextWindowStart: string };
  * is open moves to the first moment one opens, unless the time was scheduled: then it is an
  * error, since the user chose it.
  */
-export function campaignStart(windows: CallingWindow[], scheduled: Date | undefined, now: Date): Checked<CampaignStart> {
+export function campaignStart(
+	windows: CallingWindow[],
+	scheduled: Date | undefined,
+	now: Date,
+): Checked<CampaignStart> {
 	const at = scheduled ?? now;
 	const checks = windows.map((window) => checkCallingWindow(window, at));
 	if (!checks.length || checks.some((check) => check.open)) return { ok: true, value: { at } };

@@ -51,7 +51,8 @@ export function windowRules(settings: WindowSettings, now: Date): Checked<Window
 		);
 	}
 	const days = settings.days.map(Number) as Weekday[];
-	if (!days.length) return problem('No calling days are chosen', 'Choose at least one day under "Calling Days".');
+	if (!days.length)
+		return problem('No calling days are chosen', 'Choose at least one day under "Calling Days".');
 	let zone: string | undefined;
 	if (settings.timeZone?.trim()) {
 		const fixed = resolveTimeZone(settings.timeZone, undefined, now);
@@ -67,7 +68,14 @@ export function windowRules(settings: WindowSettings, now: Date): Checked<Window
 	}
 	return {
 		ok: true,
-		value: { days, startMinute: start.value, endMinute: end.value, zone, holidays, holidayState: state },
+		value: {
+			days,
+			startMinute: start.value,
+			endMinute: end.value,
+			zone,
+			holidays,
+			holidayState: state,
+		},
 	};
 }
 

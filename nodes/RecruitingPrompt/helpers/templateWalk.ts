@@ -56,7 +56,8 @@ function isHelperName(name: string): boolean {
 /** The root variable a path refers to, or undefined for data, scoped or `this` paths. */
 function rootVariable(node: hbs.AST.PathExpression, scope: Scope): string | undefined {
 	if (node.data) {
-		if (node.parts[0] === 'root' && node.parts.length > 1) return checkDepth(node.parts.slice(1), node, scope);
+		if (node.parts[0] === 'root' && node.parts.length > 1)
+			return checkDepth(node.parts.slice(1), node, scope);
 		return undefined;
 	}
 	if (node.depth !== scope.contextDepth || node.parts.length === 0) return undefined;
@@ -75,7 +76,11 @@ function checkDepth(parts: string[], node: hbs.AST.PathExpression, scope: Scope)
 
 function use(walk: Walk, scope: Scope, name: string | undefined, required: boolean) {
 	if (!name) return;
-	const entry = walk.variables.get(name) ?? { required: false, templates: [], inKnowledgeBase: false };
+	const entry = walk.variables.get(name) ?? {
+		required: false,
+		templates: [],
+		inKnowledgeBase: false,
+	};
 	entry.required ||= required && !scope.guards.has(name);
 	if (!entry.templates.includes(scope.template)) entry.templates.push(scope.template);
 	entry.inKnowledgeBase ||= walk.root === KNOWLEDGE_BASE;
@@ -92,8 +97,17 @@ function visitExpression(walk: Walk, scope: Scope, node: hbs.AST.Expression, req
 	}
 }
 
-function visitCall(walk: Walk, scope: Scope, node: { path: hbs.AST.PathExpression | hbs.AST.Expression; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash }) {
-	const name = node.path.type === 'PathExpression' ? (node.path as hbs.AST.PathExpression).original : '';
+function visitCall(
+	walk: Walk,
+	scope: Scope,
+	node: {
+		path: hbs.AST.PathExpression | hbs.AST.Expression;
+		params: hbs.AST.Expression[];
+		hash?: hbs.AST.Hash;
+	},
+) {
+	const name =
+		node.path.type === 'PathExpression' ? (node.path as hbs.AST.PathExpression).original : '';
 	const tolerant = TOLERANT_HELPERS.has(name);
 	for (const param of node.params) visitExpression(walk, scope, param, !tolerant);
 	for (const pair of node.hash?.pairs ?? []) visitExpression(walk, scope, pair.value, !tolerant);
@@ -104,10 +118,13 @@ function guaranteed(scope: Scope, helper: string, params: hbs.AST.Expression[]):
 	const name = (n: hbs.AST.Expression | undefined) => {
 		if (n?.type !== 'PathExpression') return undefined;
 		const p = n as hbs.AST.PathExpression;
-		return p.data || p.depth !== scope.contextDepth || p.parts.length !== 1 ? undefined : p.parts[0];
+		return p.data || p.depth !== scope.contextDepth || p.parts.length !== 1
+			? undefined
+			: p.parts[0];
 	};
 	const literal = (n: hbs.AST.Expression | undefined) =>
-		(n?.type === 'StringLiteral' && (n as hbs.AST.StringLiteral).value !== '') || n?.type === 'NumberLiteral';
+		(n?.type === 'StringLiteral' && (n as hbs.AST.StringLiteral).value !== '') ||
+		n?.type === 'NumberLiteral';
 	if (helper === 'if' || helper === 'unless') {
 		const first = params[0];
 		if (first?.type === 'SubExpression') {
@@ -134,7 +151,10 @@ function visitStatement(walk: Walk, scope: Scope, statement: hbs.AST.Statement) 
 			const node = statement as hbs.AST.MustacheStatement;
 			if (node.path.type !== 'PathExpression') return;
 			const path = node.path as hbs.AST.PathExpression;
-			const call = node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0 || (!path.data && path.parts.length === 1 && isHelperName(path.parts[0]));
+			const call =
+				node.params.length > 0 ||
+				(node.hash?.pairs.length ?? 0) > 0 ||
+				(!path.data && path.parts.length === 1 && isHelperName(path.parts[0]));
 			if (call) visitCall(walk, scope, node);
 			else visitExpression(walk, scope, path, true);
 			return;
@@ -157,7 +177,11 @@ function visitStatement(walk: Walk, scope: Scope, statement: hbs.AST.Statement) 
 				},
 				block.program,
 			);
-			visitProgram(walk, { ...scope, guards: new Set([...scope.guards, ...(unless ? given : [])]) }, block.inverse);
+			visitProgram(
+				walk,
+				{ ...scope, guards: new Set([...scope.guards, ...(unless ? given : [])]) },
+				block.inverse,
+			);
 			return;
 		}
 		case 'PartialStatement':
@@ -190,7 +214,11 @@ function visitStatement(walk: Walk, scope: Scope, statement: hbs.AST.Statement) 
 				const phase = partial.slice(PHASE_PREFIX.length);
 				if (!walk.phases.includes(phase)) walk.phases.push(phase);
 			}
-			visitProgram(walk, { ...scope, template: partial, stack: [...scope.stack, partial] }, program);
+			visitProgram(
+				walk,
+				{ ...scope, template: partial, stack: [...scope.stack, partial] },
+				program,
+			);
 			return;
 		}
 		default:
@@ -200,13 +228,23 @@ function visitStatement(walk: Walk, scope: Scope, statement: hbs.AST.Statement) 
 
 /** Walks the master, first message and knowledge base, with the partials each includes. */
 export function walkTemplates(programs: Map<string, hbs.AST.Program>): TemplateUses {
-	const walk: Walk = { set: programs, variables: new Map(), phases: [], usesKnowledgeBase: false, root: MASTER };
+	const walk: Walk = {
+		set: programs,
+		variables: new Map(),
+		phases: [],
+		usesKnowledgeBase: false,
+		root: MASTER,
+	};
 	const roots = [MASTER, FIRST_MESSAGE, KNOWLEDGE_BASE].filter((name) => programs.has(name));
 	let masterPlacesKnowledgeBase = false;
 	for (const root of roots) {
 		walk.root = root;
 		walk.usesKnowledgeBase = false;
-		visitProgram(walk, { template: root, guards: new Set(), contextDepth: 0, stack: [root] }, programs.get(root));
+		visitProgram(
+			walk,
+			{ template: root, guards: new Set(), contextDepth: 0, stack: [root] },
+			programs.get(root),
+		);
 		if (root === MASTER) masterPlacesKnowledgeBase = walk.usesKnowledgeBase;
 	}
 	return { variables: walk.variables, phases: walk.phases, masterPlacesKnowledgeBase };

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as place from './place.operation';
 
-export { place };
+export const operations = { place };
 
 export const description: INodeProperties[] = [
 	{

@@ -52,7 +52,12 @@ export type DialOutcome = ({ ok: true } & DialResult) | ({ ok: false } & DialFai
 
 const PLACE = 'place the call';
 
-function failed(vendor: Vendor, failure: VendorFailure, step: string, sentADial: boolean): DialOutcome {
+function failed(
+	vendor: Vendor,
+	failure: VendorFailure,
+	step: string,
+	sentADial: boolean,
+): DialOutcome {
 	const unclear = failure.noAnswer || (failure.status !== undefined && failure.status >= 500);
 	const kind = failure.status === 429 ? 'busy' : sentADial && unclear ? 'unknown' : 'refused';
 	return { ok: false, kind, vendor, failure, step };
@@ -95,7 +100,9 @@ async function throughElevenLabs(
 	}
 	const telephony = {
 		...ringing,
-		...(req.machineDetection !== 'off' ? { twilioMachineDetection: { mode: req.machineDetection } } : {}),
+		...(req.machineDetection !== 'off'
+			? { twilioMachineDetection: { mode: req.machineDetection } }
+			: {}),
 	};
 	const call = await attemptElevenLabs(connection, (client) =>
 		client.conversationalAi.twilio.outboundCall({
@@ -106,7 +113,12 @@ async function throughElevenLabs(
 	);
 	if (!call.ok) return failed('ElevenLabs', call.failure, PLACE, true);
 	if (!call.value.success) return notStarted(call.value.message);
-	return { ok: true, transport: 'twilio', conversationId: call.value.conversationId, callSid: call.value.callSid };
+	return {
+		ok: true,
+		transport: 'twilio',
+		conversationId: call.value.conversationId,
+		callSid: call.value.callSid,
+	};
 }
 
 async function throughOwnTwilio(
@@ -127,7 +139,8 @@ async function throughOwnTwilio(
 			conversationInitiationClientData: req.clientData,
 		}),
 	);
-	if (!twiml.ok) return failed('ElevenLabs', twiml.failure, 'register the call with the agent', false);
+	if (!twiml.ok)
+		return failed('ElevenLabs', twiml.failure, 'register the call with the agent', false);
 	const twilio = await twilioClient(ctx, itemIndex);
 	const call = await attemptTwilio(twilio, (client) =>
 		client.calls.create({
@@ -136,7 +149,9 @@ async function throughOwnTwilio(
 			twiml: twiml.value,
 			...(req.ringingTimeout ? { timeout: req.ringingTimeout } : {}),
 			...(req.recording ? { record: true } : {}),
-			...(req.machineDetection !== 'off' ? { machineDetection: TWILIO_AMD[req.machineDetection] } : {}),
+			...(req.machineDetection !== 'off'
+				? { machineDetection: TWILIO_AMD[req.machineDetection] }
+				: {}),
 			...(own.statusCallbackUrl
 				? {
 						statusCallback: own.statusCallbackUrl,

@@ -44,9 +44,19 @@ async function waitForFreeLine(
 		const running = await lookups.runningCalls(call.agentId, i);
 		if (running < limit) return true;
 		if (Date.now() >= deadline) return false;
-		ctx.logger.debug(`Place Agent Call: item ${i}: ${running}/${limit} calls running, waiting for a free line`);
+		ctx.logger.debug(
+			`Place Agent Call: item ${i}: ${running}/${limit} calls running, waiting for a free line`,
+		);
 		await pause(CONCURRENCY_POLL_MS, signal);
 	}
+}
+
+function lineNeverFree(limit: number, call: PreparedCall): Problem {
+	const masked = maskNumber(call.candidate.phone.e164);
+	return {
+		message: `The agent stayed at its limit of ${limit} simultaneous calls, so ${masked} was not called`,
+		hint: 'Nobody was called for this item. Raise "Max Wait (Seconds)", lower "Calls per Minute", or run the rest later.',
+	};
 }
 
 /**
@@ -67,13 +77,12 @@ export async function dialWithRetry(
 	const limit = options.concurrencyGuard === false ? undefined : call.concurrencyLimit;
 	const retries = options.busyRetries ?? DEFAULT_BUSY_RETRIES;
 	for (let attempt = 0; ; attempt++) {
-		await pause(rateDelayMs(clock.lastDialAt, Date.now(), options.callsPerMinute ?? DEFAULT_CALLS_PER_MINUTE), signal);
+		await pause(
+			rateDelayMs(clock.lastDialAt, Date.now(), options.callsPerMinute ?? DEFAULT_CALLS_PER_MINUTE),
+			signal,
+		);
 		if (limit && !(await waitForFreeLine(ctx, lookups, call, limit, deadline, i))) {
-			const lineNeverFree = {
-				message: `The agent stayed at its limit of ${limit} simultaneous calls, so ${maskNumber(call.candidate.phone.e164)} was not called`,
-				hint: 'Nobody was called for this item. Raise "Max Wait (Seconds)", lower "Calls per Minute", or run the rest later.',
-			};
-			return { status: 'refused', lineNeverFree };
+			return { status: 'refused', lineNeverFree: lineNeverFree(limit, call) };
 		}
 		const dialledAt = Date.now();
 		clock.lastDialAt = dialledAt;
@@ -88,6 +97,8 @@ export async function dialWithRetry(
 			continue;
 		}
 		// Busy through every retry counts as refused: nobody was called.
-		return outcome.kind === 'unknown' ? { status: 'unknown', failure: outcome } : { status: 'refused', failure: outcome };
+		return outcome.kind === 'unknown'
+			? { status: 'unknown', failure: outcome }
+			: { status: 'refused', failure: outcome };
 	}
 }

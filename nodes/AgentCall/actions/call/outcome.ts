@@ -16,7 +16,12 @@ const REFUSAL_HINTS: Record<string, string> = {
 		'The agent stayed at its limit of simultaneous calls through every retry. Nobody was called; lower "Calls per Minute", raise "Retries When Busy", or run the rest later.',
 };
 
-function unknownOutcomeError(ctx: IExecuteFunctions, call: PreparedCall, failure: DialFailure, i: number) {
+function unknownOutcomeError(
+	ctx: IExecuteFunctions,
+	call: PreparedCall,
+	failure: DialFailure,
+	i: number,
+) {
 	const history = failure.vendor === 'Twilio' ? 'Twilio and ElevenLabs' : 'ElevenLabs';
 	const error = mayHaveHappenedError(ctx.getNode(), failure.vendor, failure.failure, {
 		happened: `The call to ${call.candidate.phone.e164} may have been placed`,
@@ -25,7 +30,9 @@ function unknownOutcomeError(ctx: IExecuteFunctions, call: PreparedCall, failure
 	});
 	// Continue-on-fail output keeps what is known: the candidate may have been called.
 	const { e164 } = call.candidate.phone;
-	return Object.assign(error, { itemFields: { toNumber: e164, idempotencyKey: call.candidate.key, status: 'unknown' } });
+	return Object.assign(error, {
+		itemFields: { toNumber: e164, idempotencyKey: call.candidate.key, status: 'unknown' },
+	});
 }
 
 /**
@@ -40,13 +47,19 @@ export function reportOutcome(
 ): IDataObject {
 	const masked = maskNumber(call.candidate.phone.e164);
 	if (outcome.status === 'unknown') {
-		ctx.logger.warn(`Place Agent Call: item ${i}: outcome of the call to ${masked} unknown; not retried`);
+		ctx.logger.warn(
+			`Place Agent Call: item ${i}: outcome of the call to ${masked} unknown; not retried`,
+		);
 		throw unknownOutcomeError(ctx, call, outcome.failure, i);
 	}
 	if (outcome.status === 'refused') {
 		if ('lineNeverFree' in outcome) throw problemError(ctx.getNode(), outcome.lineNeverFree, i);
 		const { vendor, failure, step } = outcome.failure;
-		throw vendorApiError(ctx.getNode(), vendor, failure, { action: step, itemIndex: i, hints: REFUSAL_HINTS });
+		throw vendorApiError(ctx.getNode(), vendor, failure, {
+			action: step,
+			itemIndex: i,
+			hints: REFUSAL_HINTS,
+		});
 	}
 	const { result } = outcome;
 	ctx.logger.info(

@@ -19,7 +19,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const clock: PacingClock = {};
 	return await mapItems(this, async (item, i) => {
 		const call = await prepareCall(this, lookups, item, i);
-		const base = { ...item.json, toNumber: call.candidate.phone.e164, idempotencyKey: call.candidate.key };
+		const base = {
+			...item.json,
+			toNumber: call.candidate.phone.e164,
+			idempotencyKey: call.candidate.key,
+		};
 		const held = await holdBack(this, lookups, call, item, i);
 		if (held) return { ...base, ...held };
 		const outcome = await dialWithRetry(this, lookups, clock, call, i);

@@ -8,7 +8,12 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { AgentPhoneNumber } from '../../../shared/agentsAndNumbers';
 import { problemError } from '../../../shared/problems';
 import type { Problem } from '../../../shared/problems';
-import { agentConcurrencyLimit, agentProblem, numberLabel, outboundProblem } from '../../helpers/agentChecks';
+import {
+	agentConcurrencyLimit,
+	agentProblem,
+	numberLabel,
+	outboundProblem,
+} from '../../helpers/agentChecks';
 import { parseCandidatePhone } from '../../helpers/phone';
 import { readCandidate, text } from '../candidate';
 import type { Candidate, CandidateOptions } from '../candidate';
@@ -41,9 +46,14 @@ export interface PreparedCall {
 }
 
 /** Twilio-only options set for a SIP trunk number, which cannot honour them. */
-function twilioOnlyOptions(number: AgentPhoneNumber, label: string, request: DialRequest): Problem | undefined {
+function twilioOnlyOptions(
+	number: AgentPhoneNumber,
+	label: string,
+	request: DialRequest,
+): Problem | undefined {
 	const machineDetection = request.machineDetection !== 'off';
-	if (number.provider !== 'sip_trunk' || (!request.recording && !machineDetection)) return undefined;
+	if (number.provider !== 'sip_trunk' || (!request.recording && !machineDetection))
+		return undefined;
 	const which = [
 		request.recording ? '"Record Call (Twilio)"' : '',
 		machineDetection ? '"Answering Machine Detection"' : '',
@@ -81,8 +91,15 @@ async function agentNumber(
 }
 
 /** The team's own Twilio number the call comes from. */
-function ownTwilioCaller(ctx: IExecuteFunctions, options: PlaceOptions, i: number): DialRequest['ownTwilio'] {
-	const from = parseCandidatePhone(ctx.getNodeParameter('fromNumber', i, ''), options.defaultRegion || 'DE');
+function ownTwilioCaller(
+	ctx: IExecuteFunctions,
+	options: PlaceOptions,
+	i: number,
+): DialRequest['ownTwilio'] {
+	const from = parseCandidatePhone(
+		ctx.getNodeParameter('fromNumber', i, ''),
+		options.defaultRegion || 'DE',
+	);
 	if (!from.ok) {
 		throw problemError(
 			ctx.getNode(),
@@ -93,7 +110,10 @@ function ownTwilioCaller(ctx: IExecuteFunctions, options: PlaceOptions, i: numbe
 			i,
 		);
 	}
-	return { fromNumber: from.value.e164, statusCallbackUrl: text(options.statusCallbackUrl) || undefined };
+	return {
+		fromNumber: from.value.e164,
+		statusCallbackUrl: text(options.statusCallbackUrl) || undefined,
+	};
 }
 
 /** Reads and checks one item against the account; throws the item's error on a problem. */
@@ -105,7 +125,9 @@ export async function prepareCall(
 ): Promise<PreparedCall> {
 	const options = ctx.getNodeParameter('options', i, {}) as PlaceOptions;
 	const agentId = readAgentId(ctx, i);
-	const transport = ctx.getNodeParameter('transport', i, 'elevenLabs') as 'elevenLabs' | 'ownTwilio';
+	const transport = ctx.getNodeParameter('transport', i, 'elevenLabs') as
+		| 'elevenLabs'
+		| 'ownTwilio';
 	const candidate = readCandidate(ctx, item, i, options);
 	if (!candidate.ok) throw problemError(ctx.getNode(), candidate, i);
 

@@ -5,7 +5,7 @@ import * as get from './get.operation';
 import * as retry from './retry.operation';
 import * as submit from './submit.operation';
 
-export { cancel, get, retry, submit };
+export const operations = { submit, get, cancel, retry };
 
 export const description: INodeProperties[] = [
 	{

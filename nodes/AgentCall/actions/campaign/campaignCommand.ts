@@ -11,14 +11,20 @@ import { campaignOutput } from './output';
 export function campaignIdOf(ctx: IExecuteFunctions, itemIndex: number): string {
 	const campaignId = text(ctx.getNodeParameter('campaignId', itemIndex, ''));
 	if (!campaignId) {
-		const none = { message: 'No campaign ID is given', hint: 'Map "Campaign ID" to the campaignId that Submit returned.' };
+		const none = {
+			message: 'No campaign ID is given',
+			hint: 'Map "Campaign ID" to the campaignId that Submit returned.',
+		};
 		throw problemError(ctx.getNode(), none, itemIndex);
 	}
 	return campaignId;
 }
 
 /** Cancel or Retry: one request per item, the campaign's new state as output. */
-export async function changeCampaign(ctx: IExecuteFunctions, command: 'cancel' | 'retry'): Promise<INodeExecutionData[]> {
+export async function changeCampaign(
+	ctx: IExecuteFunctions,
+	command: 'cancel' | 'retry',
+): Promise<INodeExecutionData[]> {
 	return await mapItems(ctx, async (_item, i) => {
 		const campaignId = campaignIdOf(ctx, i);
 		// Retries off: a repeated retry request could dial the failed recipients twice.

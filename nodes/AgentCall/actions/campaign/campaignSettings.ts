@@ -28,14 +28,22 @@ export interface CampaignSettings {
 export function readCampaignSettings(ctx: IExecuteFunctions): CampaignSettings {
 	const node = ctx.getNode();
 	const callName = text(ctx.getNodeParameter('callName', 0, ''));
-	if (!callName) throw problemError(node, { message: 'The campaign has no name', hint: 'Enter a "Campaign Name".' }, 0);
+	if (!callName)
+		throw problemError(
+			node,
+			{ message: 'The campaign has no name', hint: 'Enter a "Campaign Name".' },
+			0,
+		);
 	const agentId = readAgentId(ctx, 0);
 	const phoneNumberId = readPhoneNumberId(ctx, 0);
 	const options = ctx.getNodeParameter('options', 0, {}) as SubmitOptions;
 	const scheduledTime = text(options.scheduledTime);
 	const scheduled = scheduledTime ? new Date(scheduledTime) : undefined;
 	if (scheduled && !Number.isFinite(scheduled.getTime())) {
-		const notATime = { message: `"${scheduledTime}" is not a time`, hint: 'Pick a date and time for "Scheduled Time".' };
+		const notATime = {
+			message: `"${scheduledTime}" is not a time`,
+			hint: 'Pick a date and time for "Scheduled Time".',
+		};
 		throw problemError(node, notATime, 0);
 	}
 	return { callName, agentId, phoneNumberId, options, scheduled };

@@ -39,10 +39,16 @@ export async function clearRecipients(
 	for (const recipient of recipients) {
 		const { itemIndex, candidate } = recipient;
 		const who = { itemIndex, toNumber: candidate.phone.e164, idempotencyKey: candidate.key };
-		const window = recipient.window ? checkCallingWindow(recipient.window, startAt) : { open: true as const };
+		const window = recipient.window
+			? checkCallingWindow(recipient.window, startAt)
+			: { open: true as const };
 		const previous = earlier.get(candidate.key);
 		if (!window.open) {
-			clearance.outsideWindow.push({ ...who, reason: window.reason, nextWindowStart: window.nextWindowStart || null });
+			clearance.outsideWindow.push({
+				...who,
+				reason: window.reason,
+				nextWindowStart: window.nextWindowStart || null,
+			});
 		} else if (previous || seen.has(candidate.key)) {
 			clearance.alreadyCalled.push({ ...who, campaignId: previous ?? null });
 		} else {

@@ -23,7 +23,8 @@ export async function earlierRecipients(
 		...context,
 		maxPages: MAX_PAGES,
 		next: nextDoc,
-		page: async (client, lastDoc) => await client.conversationalAi.batchCalls.list({ agentId, limit: PAGE_SIZE, lastDoc }),
+		page: async (client, lastDoc) =>
+			await client.conversationalAi.batchCalls.list({ agentId, limit: PAGE_SIZE, lastDoc }),
 	});
 	const keys = new Map<string, string>();
 	for await (const page of pages) {

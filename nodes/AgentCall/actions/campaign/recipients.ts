@@ -54,7 +54,11 @@ export function readRecipients(
 		const recipient = readRecipient(ctx, item, i, options, rules);
 		if (recipient.ok) list.recipients.push(recipient.value);
 		else if (options.invalidNumbers === 'report') {
-			list.invalid.push({ itemIndex: i, phone: givenPhone(ctx, i) ?? null, error: recipient.message });
+			list.invalid.push({
+				itemIndex: i,
+				phone: givenPhone(ctx, i) ?? null,
+				error: recipient.message,
+			});
 		} else throw problemError(ctx.getNode(), recipient, i);
 	});
 	return list;

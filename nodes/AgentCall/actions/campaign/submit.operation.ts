@@ -48,7 +48,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const { recipients, invalid } = readRecipients(this, settings.options, rules);
 	await preflight(this, lookups, settings, recipients);
 
-	const windows = recipients.map((r) => r.window).filter((w): w is CallingWindow => w !== undefined);
+	const windows = recipients
+		.map((r) => r.window)
+		.filter((w): w is CallingWindow => w !== undefined);
 	const start = campaignStart(windows, settings.scheduled, new Date());
 	if (!start.ok) throw problemError(this.getNode(), start, 0);
 	const { toDial, alreadyCalled, outsideWindow } = await clearRecipients(

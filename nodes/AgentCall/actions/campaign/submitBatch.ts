@@ -45,7 +45,9 @@ export async function submitBatch(
 			...(scheduledUnix ? { scheduledTimeUnix: scheduledUnix } : {}),
 			timezone: options.timeZone || DEFAULT_CAMPAIGN_ZONE,
 			...(options.concurrencyLimit ? { targetConcurrencyLimit: options.concurrencyLimit } : {}),
-			...(options.ringingTimeout ? { telephonyCallConfig: { ringingTimeoutSecs: options.ringingTimeout } } : {}),
+			...(options.ringingTimeout
+				? { telephonyCallConfig: { ringingTimeoutSecs: options.ringingTimeout } }
+				: {}),
 		}),
 	);
 	if (submitted.ok) return { status: 'initiated', batch: submitted.value };
@@ -69,7 +71,10 @@ export function reportSubmit(
 		});
 	}
 	if (outcome.status === 'refused') {
-		throw vendorApiError(ctx.getNode(), 'ElevenLabs', outcome.failure, { action: 'submit the campaign', itemIndex: 0 });
+		throw vendorApiError(ctx.getNode(), 'ElevenLabs', outcome.failure, {
+			action: 'submit the campaign',
+			itemIndex: 0,
+		});
 	}
 	ctx.logger.info(`Submit Campaign: ${outcome.batch.id} with ${report.recipients} recipients`);
 	return { ...campaignOutput(outcome.batch), ...report };

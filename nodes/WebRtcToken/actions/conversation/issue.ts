@@ -10,13 +10,20 @@ import { readAgentId } from './fields';
 export interface Issue<T> {
 	/** What is issued, for the message: "a signed URL". */
 	what: string;
-	request: (client: ElevenLabsClient, agentId: string, options: Record<string, unknown>) => Promise<T>;
+	request: (
+		client: ElevenLabsClient,
+		agentId: string,
+		options: Record<string, unknown>,
+	) => Promise<T>;
 	/** The fields the item gets; `sentAt` is when the request left (the lifetime counts from it). */
 	output: (answer: T, sentAt: number) => IDataObject;
 }
 
 /** Both operations: per item one request for the chosen agent, its answer added to the item. */
-export async function issuePerItem<T>(ctx: IExecuteFunctions, issue: Issue<T>): Promise<INodeExecutionData[]> {
+export async function issuePerItem<T>(
+	ctx: IExecuteFunctions,
+	issue: Issue<T>,
+): Promise<INodeExecutionData[]> {
 	const connection = await elevenLabsClient(ctx);
 	return await mapItems(ctx, async (item, i) => {
 		const agentId = readAgentId(ctx, i);

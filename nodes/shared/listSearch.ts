@@ -1,3 +1,4 @@
+import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type {
 	ILoadOptionsFunctions,
 	INodeListSearchItems,
@@ -9,23 +10,27 @@ import { elevenLabsRequest, nextCursor } from './elevenLabsTransport';
 
 const PAGE_SIZE = 100;
 
+/** One list request of a picker, with the credential the node is set up with. */
+async function listFor<T>(
+	ctx: ILoadOptionsFunctions,
+	action: string,
+	call: (client: ElevenLabsClient) => Promise<T>,
+): Promise<T> {
+	return await elevenLabsRequest(ctx.getNode(), await elevenLabsClient(ctx), { action }, call);
+}
+
 /** Agents of the credential's workspace, searchable by name, paged with the API's cursor. */
 export async function searchAgents(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const connection = await elevenLabsClient(this);
-	const page = await elevenLabsRequest(
-		this.getNode(),
-		connection,
-		{ action: 'list the agents' },
-		(client) =>
-			client.conversationalAi.agents.list({
-				pageSize: PAGE_SIZE,
-				search: filter || undefined,
-				cursor: paginationToken || undefined,
-			}),
+	const page = await listFor(this, 'list the agents', (client) =>
+		client.conversationalAi.agents.list({
+			pageSize: PAGE_SIZE,
+			search: filter || undefined,
+			cursor: paginationToken || undefined,
+		}),
 	);
 	const results: INodeListSearchItems[] = page.agents.map((agent) => ({
 		name: agent.name || agent.agentId,
@@ -39,12 +44,8 @@ export async function searchPhoneNumbers(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const connection = await elevenLabsClient(this);
-	const numbers = await elevenLabsRequest(
-		this.getNode(),
-		connection,
-		{ action: 'list the phone numbers' },
-		(client) => client.conversationalAi.phoneNumbers.list(),
+	const numbers = await listFor(this, 'list the phone numbers', (client) =>
+		client.conversationalAi.phoneNumbers.list(),
 	);
 	const needle = (filter ?? '').toLowerCase().replace(/\s+/g, '');
 	const results: INodeListSearchItems[] = numbers

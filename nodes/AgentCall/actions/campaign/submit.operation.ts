@@ -4,6 +4,7 @@ import { problemError } from '../../../shared/problems';
 import { agentProblem, outboundProblem } from '../../helpers/agentChecks';
 import { campaignStart } from '../../helpers/campaignStart';
 import type { CallingWindow } from '../../helpers/callingWindow';
+import type { WindowRules } from '../../helpers/windowRules';
 import { ElevenLabsLookups } from '../lookups';
 import { readWindowRules } from '../windowSettings';
 import { readCampaignSettings } from './campaignSettings';
@@ -32,6 +33,14 @@ async function preflight(
 	}
 }
 
+/** The calling-window rules, when the campaign respects the window. */
+function windowRulesIfRespected(ctx: IExecuteFunctions): WindowRules | undefined {
+	if (!ctx.getNodeParameter('useCallingWindow', 0, true)) return undefined;
+	const rules = readWindowRules(ctx, 0, 'options');
+	if (!rules.ok) throw problemError(ctx.getNode(), rules, 0);
+	return rules.value;
+}
+
 /**
  * All input items become the recipients of one ElevenLabs batch call: read and checked first,
  * then the start and who may be dialled then, then one submit and its outcome.
@@ -39,12 +48,7 @@ async function preflight(
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readCampaignSettings(this);
 	const lookups = new ElevenLabsLookups(this);
-	let rules;
-	if (this.getNodeParameter('useCallingWindow', 0, true)) {
-		const read = readWindowRules(this, 0, 'options');
-		if (!read.ok) throw problemError(this.getNode(), read, 0);
-		rules = read.value;
-	}
+	const rules = windowRulesIfRespected(this);
 	const { recipients, invalid } = readRecipients(this, settings.options, rules);
 	await preflight(this, lookups, settings, recipients);
 

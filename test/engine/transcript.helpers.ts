@@ -1,17 +1,21 @@
-/** Shared set-up of the Get Transcript engine tests: calls placed on the sandbox, the node in a workflow. */
+/** Shared set-up of the Get Transcript engine tests: calls placed on the sandbox, the node's defaults. */
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
 
 import type { CredentialOptions, Sandbox, ScenarioKey } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
-import { PACKAGE, runWorkflow, singleNodeWorkflow } from './harness';
+import { runNode } from './harness';
+import type { CredentialData, PackageNode } from './harness';
 
 export const NODE = 'Get Transcript';
 
 export const VARIABLES = { candidate_name: 'Anna Weber', company: 'Muster Pflege GmbH', job_title: 'Pflegefachkraft' };
 
-/** Places a call the way ElevenLabs is called for real (SDK → sandbox HTTP); returns the conversation id. */
-export async function dial(
+/**
+ * Starts a sandbox call straight through the ElevenLabs SDK (no node involved), as the calls
+ * Get Transcript later reads were placed; returns the conversation id.
+ */
+export async function startSandboxCall(
 	sandbox: Sandbox,
 	scenario: ScenarioKey,
 	extra: { userId?: string; agentId?: string; language?: string; firstMessage?: string } = {},
@@ -32,35 +36,29 @@ export async function dial(
 	return response.conversationId!;
 }
 
-/** Ends every running sandbox conversation now, as its scenario plans. */
-export function settle(sandbox: Sandbox): void {
+/** Ends every running sandbox call now, as its scenario plans. */
+export function endSandboxCalls(sandbox: Sandbox): void {
 	conversationStore(sandbox).settleAll();
 }
 
-export function credentials(sandbox: Sandbox, options?: CredentialOptions): Record<string, ICredentialDataDecryptedObject> {
+/** The ElevenLabs credential alone (the nodes that only talk to ElevenLabs reference no other). */
+export function elevenLabsCredential(sandbox: Sandbox, options?: CredentialOptions): CredentialData {
 	return { elevenLabsAgentsApi: { ...sandbox.credentials(options).elevenLabsAgentsApi } };
 }
 
-export function transcriptWorkflow(parameters: INodeParameters, node: { continueOnFail?: boolean } = {}) {
-	return singleNodeWorkflow({
-		name: NODE,
-		type: `${PACKAGE}.transcript`,
-		parameters: { resource: 'conversation', ...parameters },
-		credentials: { elevenLabsAgentsApi: { id: '1', name: 'ElevenLabs' } },
-		...(node.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-	});
+/** Get Transcript with a resource's parameters. */
+export function transcriptNode(parameters: INodeParameters, onError?: OnError): PackageNode {
+	return { type: 'transcript', name: NODE, parameters: { resource: 'conversation', ...parameters }, onError };
 }
 
 export async function runTranscript(
 	sandbox: Sandbox,
 	parameters: INodeParameters,
 	items: IDataObject[],
-	options: { continueOnFail?: boolean; credentials?: CredentialOptions } = {},
+	options: { onError?: OnError; credentials?: CredentialOptions } = {},
 ) {
-	return await runWorkflow(transcriptWorkflow(parameters, options), {
-		credentials: credentials(sandbox, options.credentials),
+	return await runNode(transcriptNode(parameters, options.onError), {
+		credentials: elevenLabsCredential(sandbox, options.credentials),
 		items,
 	});
 }
-
-export const agentLocator = (value: string) => ({ __rl: true, mode: 'id', value });

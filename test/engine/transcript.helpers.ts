@@ -1,54 +1,21 @@
-/** Shared set-up of the Get Transcript engine tests: calls placed on the sandbox, the node's defaults. */
-import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+/** Shared set-up of the Get Transcript engine tests: the node with a resource's parameters. */
 import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
 
-import type { CredentialOptions, Sandbox, ScenarioKey } from '../../sandbox';
-import { conversationStore } from '../../sandbox/conversations';
+import type { CredentialOptions, Sandbox } from '../../sandbox';
 import { runNode } from './harness';
-import type { CredentialData, PackageNode } from './harness';
+import type { PackageNode } from './harness';
+import { elevenLabsCredential } from './sandbox.helpers';
 
 export const NODE = 'Get Transcript';
-
-export const VARIABLES = { candidate_name: 'Anna Weber', company: 'Muster Pflege GmbH', job_title: 'Pflegefachkraft' };
-
-/**
- * Starts a sandbox call straight through the ElevenLabs SDK (no node involved), as the calls
- * Get Transcript later reads were placed; returns the conversation id.
- */
-export async function startSandboxCall(
-	sandbox: Sandbox,
-	scenario: ScenarioKey,
-	extra: { userId?: string; agentId?: string; language?: string; firstMessage?: string } = {},
-): Promise<string> {
-	const client = new ElevenLabsClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url });
-	const response = await client.conversationalAi.twilio.outboundCall({
-		agentId: extra.agentId ?? sandbox.ids.agents.recruitingDe,
-		agentPhoneNumberId: sandbox.ids.phoneNumbers.twilioDe,
-		toNumber: sandbox.scenarios[scenario].number,
-		conversationInitiationClientData: {
-			userId: extra.userId,
-			dynamicVariables: VARIABLES,
-			...(extra.language || extra.firstMessage
-				? { conversationConfigOverride: { agent: { language: extra.language, firstMessage: extra.firstMessage } } }
-				: {}),
-		},
-	});
-	return response.conversationId!;
-}
-
-/** Ends every running sandbox call now, as its scenario plans. */
-export function endSandboxCalls(sandbox: Sandbox): void {
-	conversationStore(sandbox).settleAll();
-}
-
-/** The ElevenLabs credential alone (the nodes that only talk to ElevenLabs reference no other). */
-export function elevenLabsCredential(sandbox: Sandbox, options?: CredentialOptions): CredentialData {
-	return { elevenLabsAgentsApi: { ...sandbox.credentials(options).elevenLabsAgentsApi } };
-}
 
 /** Get Transcript with a resource's parameters. */
 export function transcriptNode(parameters: INodeParameters, onError?: OnError): PackageNode {
 	return { type: 'transcript', name: NODE, parameters: { resource: 'conversation', ...parameters }, onError };
+}
+
+/** Get, waiting for the call to end (polls every 0.3 s, for at most a minute): the step after Place Agent Call. */
+export function waitingGetNode(): PackageNode {
+	return transcriptNode({ operation: 'get', waitForCompletion: true, timeoutSeconds: 60, options: { pollIntervalSeconds: 0.3 } });
 }
 
 export async function runTranscript(

@@ -11,7 +11,8 @@ import type { Sandbox, WebhookDelivery, WebhookPayloadType } from '../../sandbox
 import { silentMp3 } from '../../sandbox/transcripts';
 import { locator, runWebhook, serveWebhook } from './harness';
 import type { PackageNode, WebhookEndpoint, WebhookRequest, WebhookRun } from './harness';
-import { NODE as GET_NODE, elevenLabsCredential, endSandboxCalls, runTranscript, startSandboxCall } from './transcript.helpers';
+import { elevenLabsCredential, endSandboxCalls, startSandboxCall } from './sandbox.helpers';
+import { NODE as GET_NODE, runTranscript } from './transcript.helpers';
 
 const TRIGGER = 'ElevenLabs Agents Trigger';
 const ALL_EVENTS = ['post_call_transcription', 'post_call_audio', 'call_initiation_failure'];

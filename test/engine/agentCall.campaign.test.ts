@@ -7,7 +7,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { CANDIDATE, NODE, dialled } from './agentCall.helpers';
+import { CANDIDATE, CANDIDATES, NODE, dialled } from './agentCall.helpers';
 import { locator, runError, runNode } from './harness';
 import type { PackageNode } from './harness';
 import { elevenLabsCredential } from './sandbox.helpers';
@@ -19,8 +19,6 @@ beforeAll(async () => {
 });
 afterAll(async () => await sandbox.close());
 beforeEach(() => sandbox.reset());
-
-const list = [1, 2, 3].map((n) => ({ ...CANDIDATE, candidateId: `c${n}`, phone: `0171 123456${n}0` }));
 
 /** The campaign operation; Submit with a window open at any moment and at most two calls at once. */
 function campaignNode(operation: string, parameters: INodeParameters = {}): PackageNode {
@@ -49,7 +47,7 @@ const submitRequests = (sb: Sandbox) => sb.requests.count('POST', '/v1/convai/ba
 
 describe('Campaign', () => {
 	it('submits all items as recipients with their own variables and keys; a second submit dials nobody', async () => {
-		const first = await runCampaign('submit', list);
+		const first = await runCampaign('submit', CANDIDATES);
 		expect(first.status).toBe('success');
 		const [out] = first.json(NODE);
 		expect(out).toMatchObject({ campaignId: expect.stringMatching(/^btcal_/), recipients: 3, alreadyCalled: [], invalid: [], concurrencyLimit: 2 });
@@ -62,14 +60,14 @@ describe('Campaign', () => {
 		// The batch dials at most 2 at a time.
 		expect(dialled(sandbox)).toBe(2);
 
-		const second = await runCampaign('submit', list);
+		const second = await runCampaign('submit', CANDIDATES);
 		expect(second.json(NODE)[0]).toMatchObject({ campaignId: null, status: 'nothing_to_submit', recipients: 0 });
 		expect((second.json(NODE)[0].alreadyCalled as unknown[]).length).toBe(3);
 		expect(submitRequests(sandbox)).toBe(1);
 	});
 
 	it('lists invalid numbers instead of dropping them silently (or stops, by default)', async () => {
-		const items = [...list, { ...CANDIDATE, candidateId: 'bad', phone: '0900 1234567' }];
+		const items = [...CANDIDATES, { ...CANDIDATE, candidateId: 'bad', phone: '0900 1234567' }];
 		const stopped = await runCampaign('submit', items);
 		expect(stopped.status).toBe('error');
 		expect(submitRequests(sandbox)).toBe(0);
@@ -83,7 +81,7 @@ describe('Campaign', () => {
 	});
 
 	it('gets, cancels and retries a campaign', async () => {
-		const submitted = await runCampaign('submit', list);
+		const submitted = await runCampaign('submit', CANDIDATES);
 		const campaignId = String(submitted.json(NODE)[0].campaignId);
 
 		const got = await runCampaign('get', [{ campaignId }], { splitRecipients: true });

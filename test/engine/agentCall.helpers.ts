@@ -29,6 +29,9 @@ export const CANDIDATE = {
 	},
 };
 
+/** Three candidates with their own ids and numbers (+4917112345610, …20, …30). */
+export const CANDIDATES = [1, 2, 3].map((n) => ({ ...CANDIDATE, candidateId: `c${n}`, phone: `0171 123456${n}0` }));
+
 export function placeParameters(sandbox: Sandbox, extra: INodeParameters = {}): INodeParameters {
 	return {
 		resource: 'call',

@@ -6,7 +6,7 @@
  */
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { CANDIDATE, NODE, dialAttempts, dialled, runPlace } from './agentCall.helpers';
+import { CANDIDATES, NODE, dialAttempts, dialled, runPlace } from './agentCall.helpers';
 
 let sandbox: Sandbox;
 
@@ -16,15 +16,13 @@ beforeAll(async () => {
 afterAll(async () => await sandbox.close());
 beforeEach(() => sandbox.reset());
 
-const list = [1, 2, 3].map((n) => ({ ...CANDIDATE, candidateId: `c${n}`, phone: `0171 123456${n}0` }));
-
 describe('Place Agent Call: skip if already called', () => {
 	it('a second execution of the same campaign dials nobody', async () => {
-		const first = await runPlace(sandbox, list, { skipIfAlreadyCalled: true });
+		const first = await runPlace(sandbox, CANDIDATES, { skipIfAlreadyCalled: true });
 		expect(first.json(NODE).map((o) => o.status)).toEqual(['initiated', 'initiated', 'initiated']);
 		const attemptsAfterFirst = dialAttempts(sandbox);
 
-		const second = await runPlace(sandbox, list, { skipIfAlreadyCalled: true });
+		const second = await runPlace(sandbox, CANDIDATES, { skipIfAlreadyCalled: true });
 		const out = second.json(NODE);
 		expect(out.map((o) => o.status)).toEqual(['already_called', 'already_called', 'already_called']);
 		expect(out.map((o) => o.conversationId)).toEqual(first.json(NODE).map((o) => o.conversationId));
@@ -33,17 +31,17 @@ describe('Place Agent Call: skip if already called', () => {
 	});
 
 	it('another campaign name is another key: the same people are called for a new job', async () => {
-		await runPlace(sandbox, list.slice(0, 1), { skipIfAlreadyCalled: true });
-		const other = await runPlace(sandbox, list.slice(0, 1), { skipIfAlreadyCalled: true, campaign: 'next-job' });
+		await runPlace(sandbox, CANDIDATES.slice(0, 1), { skipIfAlreadyCalled: true });
+		const other = await runPlace(sandbox, CANDIDATES.slice(0, 1), { skipIfAlreadyCalled: true, campaign: 'next-job' });
 		expect(other.json(NODE)[0]).toMatchObject({ status: 'initiated' });
 		expect(dialled(sandbox)).toBe(2);
 	});
 
 	it('a re-run after an unknown outcome finds the call that was placed and does not dial again', async () => {
 		sandbox.faults.add({ method: 'POST', path: '/v1/convai/twilio/outbound-call', kind: 'status5xxAfter' });
-		const first = await runPlace(sandbox, list.slice(0, 1), { skipIfAlreadyCalled: true }, { onError: 'continueRegularOutput' });
+		const first = await runPlace(sandbox, CANDIDATES.slice(0, 1), { skipIfAlreadyCalled: true }, { onError: 'continueRegularOutput' });
 		expect(first.json(NODE)[0]).toMatchObject({ status: 'unknown' });
-		const again = await runPlace(sandbox, list.slice(0, 1), { skipIfAlreadyCalled: true });
+		const again = await runPlace(sandbox, CANDIDATES.slice(0, 1), { skipIfAlreadyCalled: true });
 		expect(again.json(NODE)[0]).toMatchObject({ status: 'already_called' });
 		expect(dialled(sandbox)).toBe(1);
 	});

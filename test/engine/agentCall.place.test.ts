@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
-import { CANDIDATE, NODE, dialAttempts, dialled, runPlace } from './agentCall.helpers';
+import { CANDIDATE, CANDIDATES, NODE, dialAttempts, dialled, runPlace } from './agentCall.helpers';
 import { locator } from './harness';
 
 let sandbox: Sandbox;
@@ -90,8 +90,7 @@ describe('Place Agent Call: transports', () => {
 
 describe('Place Agent Call: many candidates', () => {
 	it('calls each item once, in order, paired to its input', async () => {
-		const items = [1, 2, 3].map((n) => ({ ...CANDIDATE, candidateId: `c${n}`, phone: `0171 123456${n}0` }));
-		const result = await runPlace(sandbox, items);
+		const result = await runPlace(sandbox, CANDIDATES);
 		const out = result.json(NODE);
 		expect(out.map((o) => o.toNumber)).toEqual(['+4917112345610', '+4917112345620', '+4917112345630']);
 		expect(result.output(NODE).map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);

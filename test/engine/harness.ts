@@ -2,7 +2,9 @@
  * Runs workflows through n8n's real execution engine (n8n-core's WorkflowExecute) in-process,
  * with the package's nodes and credentials loaded from dist/ the way n8n loads an installed
  * community package (the `n8n` lists of package.json). Expressions, credentials, pairedItem,
- * continue-on-fail and error wrapping are n8n's own.
+ * On Error and error wrapping are n8n's own. Tests run a node with `runNode` (or several with
+ * `runNodes`), a trigger's webhook with `runWebhook`, a list search with `listSearch` and a
+ * credential's test request with `testCredential`.
  */
 import { mock } from 'jest-mock-extended';
 import {

@@ -246,10 +246,10 @@ export interface RunResult {
 	json(nodeName: string, index?: number): IDataObject[];
 }
 
-function additionalDataFor(
-	hooks: ExecutionLifecycleHooks,
-	credentialsHelper: ICredentialsHelper,
-): IWorkflowExecuteAdditionalData {
+/** What n8n hands an execution of `mode` besides the workflow, with these credentials. */
+function additionalDataFor(mode: WorkflowExecuteMode, credentials: CredentialData = {}): IWorkflowExecuteAdditionalData {
+	const { credentialTypes } = loadPackage();
+	const hooks = new ExecutionLifecycleHooks(mode, '1', mock<IWorkflowBase>());
 	// The typed deep-partial of this interface is too deep for the compiler; the shape is checked at run time.
 	const data = (mock as (values: object) => IWorkflowExecuteAdditionalData)({
 		hooks,
@@ -267,7 +267,7 @@ function additionalDataFor(
 		variables: {},
 		userId: undefined,
 	});
-	data.credentialsHelper = credentialsHelper;
+	data.credentialsHelper = new TestCredentialsHelper(credentialTypes, credentials as Record<string, ICredentialDataDecryptedObject>);
 	return data;
 }
 
@@ -286,14 +286,9 @@ function createWorkflow(workflowJson: WorkflowJson): Workflow {
 
 /** Runs a workflow through WorkflowExecute and returns its result. */
 export async function runWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
-	const { credentialTypes } = loadPackage();
 	const workflow = createWorkflow(workflowJson);
 	const mode = options.mode ?? 'manual';
-	const hooks = new ExecutionLifecycleHooks(mode, '1', mock<IWorkflowBase>());
-	const additionalData = additionalDataFor(
-		hooks,
-		new TestCredentialsHelper(credentialTypes, (options.credentials ?? {}) as Record<string, ICredentialDataDecryptedObject>),
-	);
+	const additionalData = additionalDataFor(mode, options.credentials);
 	const startName =
 		options.startNode ??
 		workflowJson.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger')?.name;
@@ -334,10 +329,10 @@ function chainWorkflow(nodes: WorkflowNode[]): WorkflowJson {
 		start,
 		...nodes.map((node, index): INode => ({
 			id: `node-${index + 1}`,
-			name: 'Node',
 			typeVersion: 1,
 			position: [200 * (index + 1), 0],
 			...node,
+			name: node.name ?? 'Node',
 		})),
 	];
 	const connections: WorkflowJson['connections'] = {};
@@ -359,7 +354,7 @@ export function singleNodeWorkflow(node: WorkflowNode): WorkflowJson {
 export interface PackageNode {
 	/** The node type's name within the package, e.g. 'agentCall'. */
 	type: string;
-	/** The node's name in the workflow, which `output()` and `json()` take; "Node" by default. */
+	/** The node's name in the workflow, which `output()` and `json()` take; "Node" by default (name each of a chain). */
 	name?: string;
 	parameters: INodeParameters;
 	/**
@@ -476,8 +471,7 @@ export async function testCredential(type: string, credentialData: object): Prom
 		active: false,
 		nodeTypes: new PackageNodeTypes({ 'test.credentialTest': nodeType }),
 	});
-	const hooks = new ExecutionLifecycleHooks('internal', '1', mock<IWorkflowBase>());
-	const additionalData = additionalDataFor(hooks, new TestCredentialsHelper(credentialTypes, { [type]: data }));
+	const additionalData = additionalDataFor('internal', { [type]: data });
 	const credentialsDecrypted: ICredentialsDecrypted = { id: '1', name: 'test', type, data };
 	const context = new ExecuteContext(
 		workflow,
@@ -523,7 +517,7 @@ export async function listSearch(
 	credentials: Record<string, object>,
 	options: { filter?: string; paginationToken?: string; parameters?: INodeParameters; credentialType?: string } = {},
 ): Promise<INodeListSearchResult> {
-	const { nodeTypes, credentialTypes } = loadPackage();
+	const { nodeTypes } = loadPackage();
 	const nodeType = NodeHelpers.getVersionedNodeType(nodeTypes[`${PACKAGE}.${nodeTypeName}`]);
 	const fn = nodeType.methods?.listSearch?.[method];
 	if (!fn) throw new Error(`${nodeTypeName} has no list search ${method}`);
@@ -538,11 +532,7 @@ export async function listSearch(
 		credentials: { [credentialType]: { id: '1', name: 'test' } },
 	};
 	const workflow = createWorkflow({ nodes: [node], connections: {} });
-	const hooks = new ExecutionLifecycleHooks('internal', '1', mock<IWorkflowBase>());
-	const additionalData = additionalDataFor(
-		hooks,
-		new TestCredentialsHelper(credentialTypes, credentials as Record<string, ICredentialDataDecryptedObject>),
-	);
+	const additionalData = additionalDataFor('internal', credentials);
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters');
 	return await fn.call(context, options.filter, options.paginationToken);
 }
@@ -599,7 +589,7 @@ export async function runWebhook(
 	request: WebhookRequest,
 	options: { credentials?: CredentialData } = {},
 ): Promise<WebhookRun> {
-	const { nodeTypes, credentialTypes } = loadPackage();
+	const { nodeTypes } = loadPackage();
 	const type = `${PACKAGE}.${node.type}`;
 	const nodeType = NodeHelpers.getVersionedNodeType(nodeTypes[type]);
 	const description = nodeType.description.webhooks?.[0];
@@ -615,11 +605,7 @@ export async function runWebhook(
 		credentials: credentialReferences(options.credentials),
 	};
 	const workflow = createWorkflow({ nodes: [workflowNode], connections: {} });
-	const hooks = new ExecutionLifecycleHooks('webhook', '1', mock<IWorkflowBase>());
-	const additionalData = additionalDataFor(
-		hooks,
-		new TestCredentialsHelper(credentialTypes, (options.credentials ?? {}) as Record<string, ICredentialDataDecryptedObject>),
-	);
+	const additionalData = additionalDataFor('webhook', options.credentials);
 	const rawBody = typeof request.rawBody === 'string' ? Buffer.from(request.rawBody, 'utf8') : request.rawBody;
 	const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
 	const response = new RecordedResponse();

@@ -78,6 +78,7 @@ function signed(type: WebhookPayloadType, data: unknown, options: { secret?: str
 	return buildSignedWebhook(type, data, options.secret ?? secret(), timestamp);
 }
 
+/** The trigger's webhook() for one request; every event selected unless `parameters` say otherwise. */
 async function trigger(request: WebhookRequest, parameters: INodeParameters = { events: ALL_EVENTS }, credentials = elevenLabsCredential(sandbox)) {
 	return await runWebhook(triggerNode(parameters), request, { credentials });
 }

@@ -10,6 +10,7 @@ import type { N8nInstance } from '../../scripts/n8n-runtime';
 import { N8N_CREDENTIAL_IDS, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
+import { locator } from '../locator';
 import { createN8n, manualWorkflow, PACKAGE_PREFIX } from './helpers';
 
 let sandbox: Sandbox;
@@ -38,8 +39,8 @@ function callWorkflow(id: string, place: INode['parameters'], withTranscript: bo
 			'Place Agent Call',
 			`${PACKAGE_PREFIX}.agentCall`,
 			{
-				agentId: { __rl: true, mode: 'id', value: sandbox.ids.agents.recruitingDe },
-				phoneNumberId: { __rl: true, mode: 'id', value: sandbox.ids.phoneNumbers.twilioDe },
+				agentId: locator(sandbox.ids.agents.recruitingDe),
+				phoneNumberId: locator(sandbox.ids.phoneNumbers.twilioDe),
 				campaign: id,
 				useCallingWindow: false,
 				options: { callsPerMinute: 0 },
@@ -63,7 +64,7 @@ beforeAll(async () => {
 	await n8n.importCredentials(sandbox.n8nCredentials());
 	await n8n.importWorkflows([
 		callWorkflow('e2eCallTwilio', {}, true),
-		callWorkflow('e2eCallSip', { phoneNumberId: { __rl: true, mode: 'id', value: sandbox.ids.phoneNumbers.sipTrunk } }, true),
+		callWorkflow('e2eCallSip', { phoneNumberId: locator(sandbox.ids.phoneNumbers.sipTrunk) }, true),
 		callWorkflow('e2eCallOwnTwilio', { transport: 'ownTwilio', fromNumber: sandbox.numbers.twilioBerlin }, false),
 	]);
 });

@@ -22,6 +22,7 @@ import { runProcess } from '../../scripts/process';
 import type { N8nInstance, N8nRestClient, WorkflowJson } from '../../scripts/n8n-runtime';
 import { standInCredentials, takeWorkflowScreenshots, targetsFor } from '../../scripts/screenshots';
 import { exampleWorkflowFiles, WORKFLOWS_DIR } from '../../scripts/demo';
+import { locator } from '../locator';
 import { createN8n } from './helpers';
 
 interface NodeCheck {
@@ -46,7 +47,7 @@ const CONTROL = 'control';
 function controlNodes(): INode[] {
 	const base = { position: [0, 0] as [number, number] };
 	return [
-		{ ...base, id: 'c1', name: 'No agent', type: 'n8n-nodes-voice-recruiting.agentCall', typeVersion: 1, parameters: { agentId: { __rl: true, mode: 'list', value: '' } }, credentials: { elevenLabsAgentsApi: { id: 'x', name: 'x' } } },
+		{ ...base, id: 'c1', name: 'No agent', type: 'n8n-nodes-voice-recruiting.agentCall', typeVersion: 1, parameters: { agentId: locator('', 'list') }, credentials: { elevenLabsAgentsApi: { id: 'x', name: 'x' } } },
 		{ ...base, id: 'c2', name: 'No credential', type: 'n8n-nodes-voice-recruiting.transcript', typeVersion: 1, parameters: {} },
 		{ ...base, id: 'c3', name: 'Typo', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { asignments: {} } },
 		{ ...base, id: 'c4', name: 'Future version', type: 'n8n-nodes-base.set', typeVersion: 9, parameters: {} },

@@ -5,6 +5,7 @@
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { CANDIDATE, NODE, dialAttempts, dialled, runPlace } from './agentCall.helpers';
+import { locator, runError } from './harness';
 
 let sandbox: Sandbox;
 
@@ -19,9 +20,9 @@ type RunResult = Awaited<ReturnType<typeof runPlace>>;
 /** The run stopped at item `index` with this message, and nothing was dialled. */
 function expectStopped(result: RunResult, message: RegExp | string, index: number) {
 	expect(result.status).toBe('error');
-	const error = result.error as unknown as { message: string; description?: string; context?: { itemIndex?: number } };
+	const error = runError(result);
 	expect(error.message).toMatch(message);
-	expect(error.context?.itemIndex).toBe(index);
+	expect(error.itemIndex).toBe(index);
 	expect(dialled(sandbox)).toBe(0);
 	return error;
 }
@@ -46,14 +47,14 @@ describe('Place Agent Call: bad phone numbers', () => {
 	it('reports the index of the bad item in a list', async () => {
 		const result = await runPlace(sandbox, second({ phone: '0900 1234567' }));
 		expect(result.status).toBe('error');
-		expect((result.error as unknown as { context: { itemIndex: number } }).context.itemIndex).toBe(1);
+		expect(runError(result).itemIndex).toBe(1);
 		expect(dialled(sandbox)).toBe(1);
 	});
 });
 
 describe('Place Agent Call: agent and phone number', () => {
 	it('unknown agent: 404 explained, nothing dialled', async () => {
-		const result = await runPlace(sandbox, [CANDIDATE], { agentId: { __rl: true, mode: 'id', value: 'agent_doesnotexist' } });
+		const result = await runPlace(sandbox, [CANDIDATE], { agentId: locator('agent_doesnotexist') });
 		expectStopped(result, /No agent "agent_doesnotexist" in the workspace of this API key/, 0);
 		expect(dialAttempts(sandbox)).toBe(0);
 	});
@@ -65,19 +66,19 @@ describe('Place Agent Call: agent and phone number', () => {
 	});
 
 	it('unknown phone number: 404 explained', async () => {
-		const result = await runPlace(sandbox, [CANDIDATE], { phoneNumberId: { __rl: true, mode: 'id', value: 'phnum_unknown' } });
+		const result = await runPlace(sandbox, [CANDIDATE], { phoneNumberId: locator('phnum_unknown') });
 		expectStopped(result, /No phone number "phnum_unknown"/, 0);
 	});
 
 	it('a number that cannot dial out', async () => {
-		const result = await runPlace(sandbox, [CANDIDATE], { phoneNumberId: { __rl: true, mode: 'id', value: sandbox.ids.phoneNumbers.inboundOnly } });
+		const result = await runPlace(sandbox, [CANDIDATE], { phoneNumberId: locator(sandbox.ids.phoneNumbers.inboundOnly) });
 		expectStopped(result, /cannot make outgoing calls/, 0);
 		expect(dialAttempts(sandbox)).toBe(0);
 	});
 
 	it('a SIP trunk number with Twilio-only options', async () => {
 		const result = await runPlace(sandbox, [CANDIDATE], {
-			phoneNumberId: { __rl: true, mode: 'id', value: sandbox.ids.phoneNumbers.sipTrunk },
+			phoneNumberId: locator(sandbox.ids.phoneNumbers.sipTrunk),
 			options: { recording: true, machineDetection: 'enable' },
 		});
 		const error = expectStopped(result, /"Record Call \(Twilio\)" and "Answering Machine Detection" work only with Twilio numbers/, 0);
@@ -85,7 +86,7 @@ describe('Place Agent Call: agent and phone number', () => {
 	});
 
 	it('overrides the agent does not allow: names the toggles to switch on', async () => {
-		const result = await runPlace(sandbox, [CANDIDATE], { agentId: { __rl: true, mode: 'id', value: sandbox.ids.agents.noOverrides } });
+		const result = await runPlace(sandbox, [CANDIDATE], { agentId: locator(sandbox.ids.agents.noOverrides) });
 		const error = expectStopped(result, /does not allow this call to replace its system prompt, first message, language/, 0);
 		expect(error.description).toMatch(/Security.*Overrides.*"System prompt", "First message", "Language"/);
 	});
@@ -154,7 +155,7 @@ describe('Place Agent Call: continue-on-fail', () => {
 			{ ...CANDIDATE, candidateId: '3', phone: '0900 1234567' },
 			{ ...CANDIDATE, candidateId: '4', phone: '0171 1234570' },
 		];
-		const result = await runPlace(sandbox, items, {}, { continueOnFail: true });
+		const result = await runPlace(sandbox, items, {}, { onError: 'continueRegularOutput' });
 		expect(result.status).toBe('success');
 		const out = result.json(NODE);
 		expect(out.map((o) => (o.error ? 'error' : o.status))).toEqual(['error', 'initiated', 'error', 'initiated']);

@@ -5,7 +5,9 @@
  */
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { CANDIDATE, NODE, conversations, dialAttempts, dialled, runPlace } from './agentCall.helpers';
+import { conversationStore } from '../../sandbox/conversations';
+import { CANDIDATE, NODE, dialAttempts, dialled, runPlace } from './agentCall.helpers';
+import { runError } from './harness';
 
 let sandbox: Sandbox;
 
@@ -32,11 +34,11 @@ describe.each([
 		sandbox.faults.add({ method: 'POST', path: OUTBOUND, ...fault });
 		const result = await runPlace(sandbox, two, { options: { requestTimeout: 2 } });
 		expect(result.status).toBe('error');
-		const error = result.error as unknown as { message: string; description: string; context: { itemIndex: number } };
+		const error = runError(result);
 		expect(error.message).toMatch(/^The call to \+4917112345600? may have been placed/);
 		expect(error.message).toMatch(message);
 		expect(error.description).toMatch(/does not try again/);
-		expect(error.context.itemIndex).toBe(0);
+		expect(error.itemIndex).toBe(0);
 		// One request for item 0, none for item 1; the sandbox placed exactly what the fault let through.
 		expect(dialAttempts(sandbox)).toBe(1);
 		expect(dialled(sandbox)).toBe(placed);
@@ -44,13 +46,13 @@ describe.each([
 
 	it('with continue-on-fail: status "unknown" on that item, the rest called once each', async () => {
 		sandbox.faults.add({ method: 'POST', path: OUTBOUND, ...fault });
-		const result = await runPlace(sandbox, two, { options: { requestTimeout: 2 } }, { continueOnFail: true });
+		const result = await runPlace(sandbox, two, { options: { requestTimeout: 2 } }, { onError: 'continueRegularOutput' });
 		const out = result.json(NODE);
 		expect(out[0]).toMatchObject({ status: 'unknown', toNumber: '+491711234560', idempotencyKey: expect.any(String), error: expect.stringMatching(/may have been placed/) });
 		expect(out[1]).toMatchObject({ status: 'initiated' });
 		expect(dialAttempts(sandbox)).toBe(2);
 		expect(dialled(sandbox)).toBe(placed + 1);
-		expect(conversations(sandbox).list({ userId: String(out[0].idempotencyKey) })).toHaveLength(placed);
+		expect(conversationStore(sandbox).list({ userId: String(out[0].idempotencyKey) })).toHaveLength(placed);
 	});
 });
 
@@ -70,14 +72,14 @@ describe('Place Agent Call when ElevenLabs refuses with 429', () => {
 		sandbox.faults.add({ method: 'POST', path: OUTBOUND, kind: 'status', status: 429, headers: { 'retry-after': '0' }, times: 5 });
 		const result = await runPlace(sandbox, [CANDIDATE], { options: { busyRetries: 2 } });
 		expect(result.status).toBe('error');
-		expect((result.error as unknown as { message: string }).message).toMatch(/limit of simultaneous calls through every retry/);
+		expect(runError(result).message).toMatch(/limit of simultaneous calls through every retry/);
 		expect(dialAttempts(sandbox)).toBe(3);
 		expect(dialled(sandbox)).toBe(0);
 	});
 
 	it('waits for a free line when the agent is at its concurrency limit, instead of being refused', async () => {
 		// Five calls already hold the agent's five lines; they end one after another.
-		const store = conversations(sandbox);
+		const store = conversationStore(sandbox);
 		for (let n = 0; n < 5; n++) {
 			store.create({ agentId: sandbox.ids.agents.recruitingDe, source: 'twilio', outcome: { callResult: 'answered', ringSecs: 1 + n * 0.3, talkSecs: 0.5 } });
 		}

@@ -1,9 +1,10 @@
-/** Shared set-up of the Place Agent Call engine tests: the node in a workflow, run against the sandbox. */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+/** Shared set-up of the Place Agent Call engine tests: the node's defaults, run against the sandbox. */
+import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
-import { runWorkflow, singleNodeWorkflow } from './harness';
+import { locator, runNode } from './harness';
+import type { CredentialData, PackageNode } from './harness';
 
 export const NODE = 'Place Agent Call';
 
@@ -28,12 +29,15 @@ export const CANDIDATE = {
 	},
 };
 
+/** Three candidates with their own ids and numbers (+4917112345610, …20, …30). */
+export const CANDIDATES = [1, 2, 3].map((n) => ({ ...CANDIDATE, candidateId: `c${n}`, phone: `0171 123456${n}0` }));
+
 export function placeParameters(sandbox: Sandbox, extra: INodeParameters = {}): INodeParameters {
 	return {
 		resource: 'call',
 		operation: 'place',
-		agentId: { __rl: true, mode: 'id', value: sandbox.ids.agents.recruitingDe },
-		phoneNumberId: { __rl: true, mode: 'id', value: sandbox.ids.phoneNumbers.twilioDe },
+		agentId: locator(sandbox.ids.agents.recruitingDe),
+		phoneNumberId: locator(sandbox.ids.phoneNumbers.twilioDe),
 		campaign: 'test-campaign',
 		skipIfAlreadyCalled: false,
 		...ALWAYS_OPEN,
@@ -42,24 +46,22 @@ export function placeParameters(sandbox: Sandbox, extra: INodeParameters = {}): 
 	};
 }
 
+/** Place Agent Call (operation Place) with the defaults above and `extra` on top. */
+export function placeNode(sandbox: Sandbox, extra: INodeParameters = {}, onError?: OnError): PackageNode {
+	return { type: 'agentCall', name: NODE, parameters: placeParameters(sandbox, extra), onError };
+}
+
+/** Runs Place Agent Call for `items` with the sandbox's credentials (`credentials` replaces some of them). */
 export async function runPlace(
 	sandbox: Sandbox,
 	items: IDataObject[],
 	extra: INodeParameters = {},
-	node: { continueOnFail?: boolean; credentials?: Record<string, IDataObject> } = {},
+	node: { onError?: OnError; credentials?: CredentialData } = {},
 ) {
-	const workflow = singleNodeWorkflow({
-		name: NODE,
-		type: 'n8n-nodes-voice-recruiting.agentCall',
-		parameters: placeParameters(sandbox, extra),
-		credentials: {
-			elevenLabsAgentsApi: { id: '1', name: 'ElevenLabs' },
-			twilioCallsApi: { id: '2', name: 'Twilio' },
-		},
-		...(node.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	return await runNode(placeNode(sandbox, extra, node.onError), {
+		credentials: { ...sandbox.credentials(), ...node.credentials },
+		items,
 	});
-	const credentials = { ...sandbox.credentials(), ...(node.credentials ?? {}) };
-	return await runWorkflow(workflow, { credentials: credentials as never, items });
 }
 
 /** People actually dialled: every carried-out dial starts exactly one conversation in the sandbox. */
@@ -74,8 +76,4 @@ export function dialAttempts(sandbox: Sandbox): number {
 		sandbox.requests.count('POST', '/v1/convai/sip-trunk/outbound-call') +
 		sandbox.requests.count('POST', /\/Calls\.json$/)
 	);
-}
-
-export function conversations(sandbox: Sandbox) {
-	return conversationStore(sandbox);
 }

@@ -6,7 +6,9 @@ import { DateTime } from 'luxon';
 
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { CANDIDATE, NODE, conversations, dialAttempts, dialled, runPlace } from './agentCall.helpers';
+import { conversationStore } from '../../sandbox/conversations';
+import { CANDIDATE, CANDIDATES, NODE, dialAttempts, dialled, runPlace } from './agentCall.helpers';
+import { locator } from './harness';
 
 let sandbox: Sandbox;
 
@@ -43,7 +45,7 @@ describe('Place Agent Call: transports', () => {
 				conversation_config_override: { agent: { first_message: 'Hallo {{candidate_name}}!', language: 'de', prompt: { prompt: CANDIDATE.prompt.system } } },
 			},
 		});
-		const conversation = conversations(sandbox).get(String(out.conversationId));
+		const conversation = conversationStore(sandbox).get(String(out.conversationId));
 		expect(conversation).toMatchObject({ userId: out.idempotencyKey, status: 'initiated' });
 		// One agent lookup and one phone-number lookup, one dial.
 		expect(sandbox.requests.count('GET', `/v1/convai/agents/${sandbox.ids.agents.recruitingDe}`)).toBe(1);
@@ -52,7 +54,7 @@ describe('Place Agent Call: transports', () => {
 
 	it('dials a SIP trunk number through the SIP endpoint, never the Twilio one', async () => {
 		const result = await runPlace(sandbox, [CANDIDATE], {
-			phoneNumberId: { __rl: true, mode: 'id', value: sandbox.ids.phoneNumbers.sipTrunk },
+			phoneNumberId: locator(sandbox.ids.phoneNumbers.sipTrunk),
 			options: { ringingTimeout: 30 },
 		});
 		expect(result.status).toBe('success');
@@ -82,14 +84,13 @@ describe('Place Agent Call: transports', () => {
 			Twiml: expect.stringContaining('<Connect>'),
 		});
 		// Twilio connected the call to the agent: the conversation carries the key.
-		expect(conversations(sandbox).list({ userId: String(out.idempotencyKey) })).toHaveLength(1);
+		expect(conversationStore(sandbox).list({ userId: String(out.idempotencyKey) })).toHaveLength(1);
 	});
 });
 
 describe('Place Agent Call: many candidates', () => {
 	it('calls each item once, in order, paired to its input', async () => {
-		const items = [1, 2, 3].map((n) => ({ ...CANDIDATE, candidateId: `c${n}`, phone: `0171 123456${n}0` }));
-		const result = await runPlace(sandbox, items);
+		const result = await runPlace(sandbox, CANDIDATES);
 		const out = result.json(NODE);
 		expect(out.map((o) => o.toNumber)).toEqual(['+4917112345610', '+4917112345620', '+4917112345630']);
 		expect(result.output(NODE).map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
@@ -105,7 +106,7 @@ describe('Place Agent Call: many candidates', () => {
 			{ ...CANDIDATE, candidateId: 'b', phone: '0900 1234567' },
 			{ ...CANDIDATE, candidateId: 'c', phone: '0171 1234570' },
 		];
-		const result = await runPlace(sandbox, items, {}, { continueOnFail: true });
+		const result = await runPlace(sandbox, items, {}, { onError: 'continueRegularOutput' });
 		const out = result.json(NODE);
 		expect(out.map((o) => o.status ?? 'error')).toEqual(['initiated', 'error', 'initiated']);
 		expect(out[1]).toMatchObject({ candidateId: 'b', error: expect.stringContaining('premium-rate') });
@@ -157,7 +158,7 @@ describe('Place Agent Call: calling window (real clock)', () => {
 
 describe('Place Agent Call: secrets', () => {
 	it('never shows the API key in output or errors', async () => {
-		const result = await runPlace(sandbox, [CANDIDATE, { ...CANDIDATE, phone: '' }], {}, { continueOnFail: true });
+		const result = await runPlace(sandbox, [CANDIDATE, { ...CANDIDATE, phone: '' }], {}, { onError: 'continueRegularOutput' });
 		expect(JSON.stringify(result.json(NODE))).not.toContain(sandbox.apiKey);
 	});
 });

@@ -2,7 +2,9 @@
  * Runs workflows through n8n's real execution engine (n8n-core's WorkflowExecute) in-process,
  * with the package's nodes and credentials loaded from dist/ the way n8n loads an installed
  * community package (the `n8n` lists of package.json). Expressions, credentials, pairedItem,
- * continue-on-fail and error wrapping are n8n's own.
+ * On Error and error wrapping are n8n's own. Tests run a node with `runNode` (or several with
+ * `runNodes`), a trigger's webhook with `runWebhook`, a list search with `listSearch` and a
+ * credential's test request with `testCredential`.
  */
 import { mock } from 'jest-mock-extended';
 import {
@@ -10,6 +12,7 @@ import {
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
 	RoutingNode,
+	WebhookContext,
 	WorkflowExecute,
 } from 'n8n-core';
 import {
@@ -38,13 +41,20 @@ import type {
 	IRun,
 	IRunExecutionData,
 	IVersionedNodeType,
+	IWebhookData,
+	IWebhookResponseData,
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
+	OnError,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
 import packageJson from '../../package.json';
+
+export { locator } from '../locator';
 
 export const PACKAGE = packageJson.name;
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -213,9 +223,11 @@ export interface WorkflowJson {
 	pinData?: IWorkflowBase['pinData'];
 }
 
+/** Credential data by credential type name, e.g. `{ elevenLabsAgentsApi: { apiKey, … } }`. */
+export type CredentialData = Record<string, object>;
+
 export interface RunOptions {
-	/** Credential data by credential type name. */
-	credentials?: Record<string, object>;
+	credentials?: CredentialData;
 	/** Items the start node (the manual trigger) emits; one empty item by default. */
 	items?: IDataObject[];
 	/** Name of the node the run starts at; the first trigger by default. */
@@ -234,10 +246,10 @@ export interface RunResult {
 	json(nodeName: string, index?: number): IDataObject[];
 }
 
-function additionalDataFor(
-	hooks: ExecutionLifecycleHooks,
-	credentialsHelper: ICredentialsHelper,
-): IWorkflowExecuteAdditionalData {
+/** What n8n hands an execution of `mode` besides the workflow, with these credentials. */
+function additionalDataFor(mode: WorkflowExecuteMode, credentials: CredentialData = {}): IWorkflowExecuteAdditionalData {
+	const { credentialTypes } = loadPackage();
+	const hooks = new ExecutionLifecycleHooks(mode, '1', mock<IWorkflowBase>());
 	// The typed deep-partial of this interface is too deep for the compiler; the shape is checked at run time.
 	const data = (mock as (values: object) => IWorkflowExecuteAdditionalData)({
 		hooks,
@@ -255,7 +267,7 @@ function additionalDataFor(
 		variables: {},
 		userId: undefined,
 	});
-	data.credentialsHelper = credentialsHelper;
+	data.credentialsHelper = new TestCredentialsHelper(credentialTypes, credentials as Record<string, ICredentialDataDecryptedObject>);
 	return data;
 }
 
@@ -274,14 +286,9 @@ function createWorkflow(workflowJson: WorkflowJson): Workflow {
 
 /** Runs a workflow through WorkflowExecute and returns its result. */
 export async function runWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
-	const { credentialTypes } = loadPackage();
 	const workflow = createWorkflow(workflowJson);
 	const mode = options.mode ?? 'manual';
-	const hooks = new ExecutionLifecycleHooks(mode, '1', mock<IWorkflowBase>());
-	const additionalData = additionalDataFor(
-		hooks,
-		new TestCredentialsHelper(credentialTypes, (options.credentials ?? {}) as Record<string, ICredentialDataDecryptedObject>),
-	);
+	const additionalData = additionalDataFor(mode, options.credentials);
 	const startName =
 		options.startNode ??
 		workflowJson.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger')?.name;
@@ -312,25 +319,113 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 	};
 }
 
+/** A node of a test workflow: what a saved workflow's node holds, the defaults filled in below. */
+type WorkflowNode = Partial<INode> & Pick<INode, 'type' | 'parameters'>;
+
+/** The nodes one after the other behind a manual trigger named "Start". */
+function chainWorkflow(nodes: WorkflowNode[]): WorkflowJson {
+	const start: INode = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const chain = [
+		start,
+		...nodes.map((node, index): INode => ({
+			id: `node-${index + 1}`,
+			typeVersion: 1,
+			position: [200 * (index + 1), 0],
+			...node,
+			name: node.name ?? 'Node',
+		})),
+	];
+	const connections: WorkflowJson['connections'] = {};
+	for (let index = 1; index < chain.length; index++) {
+		connections[chain[index - 1].name] = { main: [[{ node: chain[index].name, type: 'main', index: 0 }]] };
+	}
+	return { nodes: chain, connections };
+}
+
 /**
  * A one-node workflow around `node` (name, type, parameters, credentials) behind a manual
- * trigger: the shape most engine tests need.
+ * trigger, for a node of any package (the benchmarks run n8n's own Set node in it).
  */
-export function singleNodeWorkflow(node: Partial<INode> & Pick<INode, 'type' | 'parameters'>): WorkflowJson {
-	const name = node.name ?? 'Node';
+export function singleNodeWorkflow(node: WorkflowNode): WorkflowJson {
+	return chainWorkflow([node]);
+}
+
+/** A node of this package, as a test runs it. */
+export interface PackageNode {
+	/** The node type's name within the package, e.g. 'agentCall'. */
+	type: string;
+	/** The node's name in the workflow, which `output()` and `json()` take; "Node" by default (name each of a chain). */
+	name?: string;
+	parameters: INodeParameters;
+	/**
+	 * n8n's "On Error" setting: 'stopWorkflow' (n8n's default: the first failed item stops the
+	 * run), 'continueRegularOutput' (a failed item goes on in order, with its error) or
+	 * 'continueErrorOutput' (failed items leave through a second output, `output(name, 1)`).
+	 */
+	onError?: OnError;
+}
+
+export interface NodeRunOptions {
+	/** Every node of the run references each of these credentials, as a saved workflow does. */
+	credentials?: CredentialData;
+	/** Items the manual trigger hands to the first node; one empty item by default. */
+	items?: IDataObject[];
+}
+
+/** How a saved workflow's node references a credential of each given type (n8n looks them up by id). */
+function credentialReferences(credentials: CredentialData = {}): INode['credentials'] {
+	return Object.fromEntries(Object.keys(credentials).map((type, index) => [type, { id: String(index + 1), name: type }]));
+}
+
+function workflowNode(node: PackageNode, credentials: INode['credentials']): WorkflowNode {
 	return {
-		nodes: [
-			{
-				id: 'start',
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{ id: 'node', position: [200, 0], typeVersion: 1, ...node, name },
-		],
-		connections: { Start: { main: [[{ node: name, type: 'main', index: 0 }]] } },
+		name: node.name,
+		type: `${PACKAGE}.${node.type}`,
+		parameters: node.parameters,
+		credentials,
+		...(node.onError ? { onError: node.onError } : {}),
+	};
+}
+
+/**
+ * The one way the engine tests run the package's nodes: `nodes` one after the other behind a
+ * manual trigger that emits `items`, through WorkflowExecute, with the given credentials.
+ */
+export async function runNodes(nodes: PackageNode[], options: NodeRunOptions = {}): Promise<RunResult> {
+	const credentials = credentialReferences(options.credentials);
+	const workflow = chainWorkflow(nodes.map((node) => workflowNode(node, credentials)));
+	return await runWorkflow(workflow, { credentials: options.credentials, items: options.items });
+}
+
+/** `runNodes` for a single node: its parameters, items and On Error setting. */
+export async function runNode(node: PackageNode, options: NodeRunOptions = {}): Promise<RunResult> {
+	return await runNodes([node], options);
+}
+
+/** What the tests read of the error that stopped a run (n8n's error classes differ in their fields). */
+export interface RunError {
+	name: string;
+	message: string;
+	description: string | undefined;
+	/** The item the node was at (NodeOperationError and NodeApiError keep it in their context). */
+	itemIndex: number | undefined;
+	/** A NodeApiError's HTTP status, as n8n keeps it: a string. */
+	httpCode: string | undefined;
+}
+
+/** The error that stopped the run; throws (failing the test) when the run did not stop with one. */
+export function runError(result: RunResult): RunError {
+	const { error } = result;
+	if (result.status !== 'error' || !error) {
+		throw new Error(`Expected the run to stop with an error, but it ended with status "${result.status}"`);
+	}
+	const itemIndex = error.context?.itemIndex;
+	return {
+		name: error.name,
+		message: error.message,
+		description: error.description ?? undefined,
+		itemIndex: typeof itemIndex === 'number' ? itemIndex : undefined,
+		httpCode: 'httpCode' in error && error.httpCode ? String(error.httpCode) : undefined,
 	};
 }
 
@@ -376,8 +471,7 @@ export async function testCredential(type: string, credentialData: object): Prom
 		active: false,
 		nodeTypes: new PackageNodeTypes({ 'test.credentialTest': nodeType }),
 	});
-	const hooks = new ExecutionLifecycleHooks('internal', '1', mock<IWorkflowBase>());
-	const additionalData = additionalDataFor(hooks, new TestCredentialsHelper(credentialTypes, { [type]: data }));
+	const additionalData = additionalDataFor('internal', { [type]: data });
 	const credentialsDecrypted: ICredentialsDecrypted = { id: '1', name: 'test', type, data };
 	const context = new ExecuteContext(
 		workflow,
@@ -423,7 +517,7 @@ export async function listSearch(
 	credentials: Record<string, object>,
 	options: { filter?: string; paginationToken?: string; parameters?: INodeParameters; credentialType?: string } = {},
 ): Promise<INodeListSearchResult> {
-	const { nodeTypes, credentialTypes } = loadPackage();
+	const { nodeTypes } = loadPackage();
 	const nodeType = NodeHelpers.getVersionedNodeType(nodeTypes[`${PACKAGE}.${nodeTypeName}`]);
 	const fn = nodeType.methods?.listSearch?.[method];
 	if (!fn) throw new Error(`${nodeTypeName} has no list search ${method}`);
@@ -438,11 +532,134 @@ export async function listSearch(
 		credentials: { [credentialType]: { id: '1', name: 'test' } },
 	};
 	const workflow = createWorkflow({ nodes: [node], connections: {} });
-	const hooks = new ExecutionLifecycleHooks('internal', '1', mock<IWorkflowBase>());
-	const additionalData = additionalDataFor(
-		hooks,
-		new TestCredentialsHelper(credentialTypes, credentials as Record<string, ICredentialDataDecryptedObject>),
-	);
+	const additionalData = additionalDataFor('internal', credentials);
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters');
 	return await fn.call(context, options.filter, options.paginationToken);
+}
+
+/** A request to a webhook, as it reaches n8n. */
+export interface WebhookRequest {
+	/** Header names in any case: Node's HTTP server, and so n8n, hands them to the node lower-cased. */
+	headers: Record<string, string | string[] | undefined>;
+	/** The exact bytes received, which n8n keeps as `request.rawBody`; none for a request without a body. */
+	rawBody?: Buffer | string;
+}
+
+export interface WebhookRun {
+	/** What the node's webhook() returned: the items it starts the workflow with, or what to answer. */
+	returned: IWebhookResponseData;
+	/** What the node answered itself through the response object (then it returns `noWebhookResponse`). */
+	answered: { status?: number; json?: unknown };
+	/** The items the workflow starts with (the trigger's output); none when it starts nothing. */
+	items: INodeExecutionData[];
+}
+
+/** Stands in for express's response: records the answer of a node that sends its own. */
+class RecordedResponse {
+	readonly answer: WebhookRun['answered'] = {};
+
+	status(code: number): this {
+		this.answer.status = code;
+		return this;
+	}
+
+	json(body: unknown): this {
+		this.answer.json = body;
+		return this;
+	}
+}
+
+/** The JSON body n8n parses from a JSON request (`request.body`); an empty object for anything else. */
+function parsedBody(rawBody: Buffer | undefined): IDataObject {
+	try {
+		const body: unknown = rawBody ? JSON.parse(rawBody.toString('utf8')) : {};
+		return typeof body === 'object' && body !== null ? (body as IDataObject) : {};
+	} catch {
+		return {};
+	}
+}
+
+/**
+ * Calls a trigger's `webhook()` in n8n-core's real webhook context, as n8n does when its webhook
+ * is requested (a production webhook, `webhook` mode): the node's first webhook, its parameters
+ * with n8n's defaults, the credentials, and the request's headers, raw and parsed body.
+ */
+export async function runWebhook(
+	node: PackageNode,
+	request: WebhookRequest,
+	options: { credentials?: CredentialData } = {},
+): Promise<WebhookRun> {
+	const { nodeTypes } = loadPackage();
+	const type = `${PACKAGE}.${node.type}`;
+	const nodeType = NodeHelpers.getVersionedNodeType(nodeTypes[type]);
+	const description = nodeType.description.webhooks?.[0];
+	if (!nodeType.webhook || !description) throw new Error(`${node.type} has no webhook`);
+	const workflowNode: INode = {
+		id: 'trigger',
+		name: node.name ?? 'Node',
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId: 'test-webhook',
+		parameters: node.parameters,
+		credentials: credentialReferences(options.credentials),
+	};
+	const workflow = createWorkflow({ nodes: [workflowNode], connections: {} });
+	const additionalData = additionalDataFor('webhook', options.credentials);
+	const rawBody = typeof request.rawBody === 'string' ? Buffer.from(request.rawBody, 'utf8') : request.rawBody;
+	const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
+	const response = new RecordedResponse();
+	// n8n hands the node express's request and response; these carry what the package's trigger reads and calls.
+	additionalData.httpRequest = { method: description.httpMethod, headers, rawBody, body: parsedBody(rawBody), query: {}, params: {} };
+	additionalData.httpResponse = response;
+	const webhookData: IWebhookData = {
+		httpMethod: 'POST',
+		node: workflowNode.name,
+		path: String(description.path),
+		webhookDescription: description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+		webhookId: workflowNode.webhookId,
+	};
+	const context = new WebhookContext(workflow, workflow.getNode(workflowNode.name)!, additionalData, 'webhook', webhookData, [], null);
+	const returned = await nodeType.webhook.call(context);
+	return { returned, answered: response.answer, items: returned.workflowData?.[0] ?? [] };
+}
+
+/** An HTTP endpoint in front of a trigger's webhook, and what each request to it did. */
+export interface WebhookEndpoint {
+	url: string;
+	runs: WebhookRun[];
+	close(): Promise<void>;
+}
+
+/**
+ * Serves a trigger's webhook over HTTP, so that a sender (the sandbox's post-call webhooks) can
+ * deliver to it: every request goes through `runWebhook` and is answered as n8n answers a
+ * webhook that responds "Immediately": with what the node answered itself, else 200 and the
+ * node's `webhookResponse`, else n8n's own "Workflow was started".
+ */
+export async function serveWebhook(node: PackageNode, options: { credentials?: CredentialData } = {}): Promise<WebhookEndpoint> {
+	const runs: WebhookRun[] = [];
+	const server = createServer((request, response) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => {
+			runWebhook(node, { headers: request.headers, rawBody: Buffer.concat(chunks) }, options).then(
+				(run) => {
+					runs.push(run);
+					const body = run.answered.json ?? run.returned.webhookResponse ?? { message: 'Workflow was started' };
+					response.writeHead(run.answered.status ?? 200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+				},
+				(error: Error) => response.writeHead(500).end(error.message),
+			);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}/webhook/test-webhook/${node.type}`,
+		runs,
+		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+	};
 }

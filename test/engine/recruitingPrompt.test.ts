@@ -2,21 +2,33 @@
  * Build Recruiting Prompt through n8n's real engine (WorkflowExecute), loaded from dist/ with the
  * bundled template sets the build wrote to dist/prompts.
  */
-import { DateTime } from 'luxon';
-import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
 
 import { COLLECTED_ANSWERS } from '../../nodes/RecruitingPrompt/helpers/answers';
-import { PACKAGE, runWorkflow, singleNodeWorkflow } from './harness';
+import { runError, runNode } from './harness';
 import type { RunResult } from './harness';
 
-const TYPE = `${PACKAGE}.recruitingPrompt`;
-
-function workflow(parameters: INodeParameters = {}, node: Partial<INode> = {}) {
-	return singleNodeWorkflow({ name: 'Prompt', type: TYPE, parameters, ...node });
+async function render(items: IDataObject[], parameters: INodeParameters = {}, onError?: OnError): Promise<RunResult> {
+	return await runNode({ type: 'recruitingPrompt', name: 'Prompt', parameters, onError }, { items });
 }
 
-async function render(items: IDataObject[], parameters: INodeParameters = {}, node: Partial<INode> = {}): Promise<RunResult> {
-	return await runWorkflow(workflow(parameters, node), { items });
+/** A Tuesday morning in Europe: "today" in a prompt, whichever the zone, is 10 March 2026. */
+const PINNED_NOW = new Date('2026-03-10T09:30:00Z');
+
+/**
+ * Renders with the clock standing at PINNED_NOW, so that a prompt's "today" is known before the
+ * run and cannot move past midnight during it. Only Date is faked: the engine's timers run.
+ */
+async function renderAtPinnedTime(...args: Parameters<typeof render>): Promise<RunResult> {
+	jest.useFakeTimers({
+		now: PINNED_NOW,
+		doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+	});
+	try {
+		return await render(...args);
+	} finally {
+		jest.useRealTimers();
+	}
 }
 
 interface Prompt {
@@ -92,7 +104,7 @@ const GERMAN_PHASES = [
 describe('bundled German set (the default)', () => {
 	let result: RunResult;
 	beforeAll(async () => {
-		result = await render(rows);
+		result = await renderAtPinnedTime(rows);
 	});
 
 	it('renders every candidate row, paired to its input, with the input fields kept', () => {
@@ -120,8 +132,7 @@ describe('bundled German set (the default)', () => {
 		expect(anna.system).toContain('„In Ihrer Bewerbung steht die Anschrift ⟦Hauptstraße 5, 20095 Hamburg⟧. Stimmt die noch?“');
 		expect(anna.system).toContain('Für die Stelle ist dieser Gehaltsrahmen vorgesehen: ⟦48.000 bis 56.000 Euro brutto im Jahr⟧.');
 		expect(anna.system).toContain('Die Stelle ist ab 1. April 2026 zu besetzen.');
-		const today = DateTime.now().setZone('Europe/Berlin').setLocale('de-DE').toFormat('cccc, d. MMMM yyyy');
-		expect(anna.system).toContain(`Heute ist ${today}.`);
+		expect(anna.system).toContain('Heute ist Dienstag, 10. März 2026.');
 		expect(anna.knowledgeBase.startsWith('# Wissensbasis: ⟦Pflegefachkraft (m/w/d)⟧ bei ⟦Klinikum Nord GmbH⟧')).toBe(true);
 		expect(anna.knowledgeBase).toContain('- Arbeitsort: ⟦Hamburg-Barmbek⟧');
 		expect(anna.knowledgeBase).toContain('per E-Mail an ⟦karriere@klinikum-nord.example⟧');
@@ -191,7 +202,7 @@ describe('bundled German set (the default)', () => {
 
 describe('bundled English set', () => {
 	it('renders in English with English dates', async () => {
-		const run = await render([{ ...rows[0], timezone: 'Europe/London' }], { templateSet: 'en' });
+		const run = await renderAtPinnedTime([{ ...rows[0], timezone: 'Europe/London' }], { templateSet: 'en' });
 		expect(run.status).toBe('success');
 		const prompt = promptOf(run.json('Prompt')[0]);
 		expect(prompt.language).toBe('en');
@@ -200,8 +211,7 @@ describe('bundled English set', () => {
 		);
 		expect(prompt.system).toContain('On behalf of ⟦Jonas Weber⟧ you hold a short screening call with ⟦Anna Schmidt⟧');
 		expect(prompt.system).toContain('The position is to be filled from 1 April 2026.');
-		const today = DateTime.now().setZone('Europe/London').setLocale('en-GB').toFormat('cccc, d MMMM yyyy');
-		expect(prompt.system).toContain(`Today is ${today}.`);
+		expect(prompt.system).toContain('Today is Tuesday, 10 March 2026.');
 		expect(prompt.knowledgeBase.startsWith('# Knowledge base: ⟦Pflegefachkraft (m/w/d)⟧ at ⟦Klinikum Nord GmbH⟧')).toBe(true);
 		expect(prompt.phases).toEqual(GERMAN_PHASES);
 		noPlaceholders(prompt);
@@ -264,10 +274,10 @@ describe('custom templates', () => {
 	};
 
 	it('renders templates typed into the node, phases in the set’s (alphabetical) order', async () => {
-		const run = await render([{ name: 'Anna', company: 'ACME' }], customParameters);
+		const run = await renderAtPinnedTime([{ name: 'Anna', company: 'ACME' }], customParameters);
 		expect(run.status).toBe('success');
 		const prompt = promptOf(run.json('Prompt')[0]);
-		expect(prompt.system).toBe(`Rolle für ⟦ACME⟧.\n\nA: ⟦Anna⟧\n\nB: keine Anschrift\n\nC: Lena\n\nHeute: ${DateTime.now().year}`);
+		expect(prompt.system).toBe('Rolle für ⟦ACME⟧.\n\nA: ⟦Anna⟧\n\nB: keine Anschrift\n\nC: Lena\n\nHeute: 2026');
 		expect(prompt.firstMessage).toBe('Hallo Anna!');
 		expect(prompt.knowledgeBase).toBe('KB ⟦ACME⟧');
 		expect(prompt.phases).toEqual(['a', 'b', 'c']);
@@ -421,7 +431,7 @@ describe('bad input', () => {
 		expect(run.error?.message).toBe('Missing template variables in item 1: jobTitle, company, recruiterName');
 		expect(run.error?.description).toContain('• company (item field "company" is empty or absent; used in master');
 		expect(run.error?.description).toContain('give a value under Defaults');
-		expect((run.error as { context?: IDataObject }).context?.itemIndex).toBe(1);
+		expect(runError(run).itemIndex).toBe(1);
 	});
 
 	it('takes a default for a missing variable', async () => {
@@ -512,7 +522,7 @@ describe('bad input', () => {
 
 	it('with continue-on-fail, fails only the bad items, in order and paired', async () => {
 		const items = [rows[0], { name: 'Ben' }, rows[2], { ...rows[1], name: { a: 1 } }];
-		const run = await render(items, {}, { onError: 'continueRegularOutput' });
+		const run = await render(items, {}, 'continueRegularOutput');
 		expect(run.status).toBe('success');
 		const out = run.output('Prompt');
 		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);

@@ -4,16 +4,18 @@
  * replaces the knowledge-base document, dry run, bad input that leaves the agent as it was, and a
  * call placed afterwards without any prompt override.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox';
 import type { CredentialOptions, Sandbox } from '../../sandbox';
 import { knowledgeBaseDocuments } from '../../sandbox/routes/knowledgeBase';
 import { COLLECTED_ANSWERS } from '../../nodes/RecruitingPrompt/helpers/answers';
 import { DOCUMENT_PREFIX } from '../../nodes/RecruitingPrompt/helpers/publishDocument';
-import { ALWAYS_OPEN } from './agentCall.helpers';
-import { PACKAGE, listSearch, runWorkflow, singleNodeWorkflow } from './harness';
-import type { RunResult, WorkflowJson } from './harness';
+import { placeNode } from './agentCall.helpers';
+import { listSearch, locator, runError, runNode, runNodes } from './harness';
+import type { PackageNode, RunResult } from './harness';
+import { elevenLabsCredential } from './sandbox.helpers';
+import { NODE as GET, waitingGetNode } from './transcript.helpers';
 
 const NODE = 'Publish';
 const JOB = { company: 'Klinikum Nord GmbH', jobTitle: 'Pflegefachkraft (m/w/d)', recruiterName: 'Jonas Weber' };
@@ -32,7 +34,7 @@ const pairs = (values: Record<string, string>) => ({ variable: Object.entries(va
 function publishParameters(agentId: string, extra: INodeParameters = {}): INodeParameters {
 	return {
 		operation: 'publish',
-		agentId: { __rl: true, mode: 'id', value: agentId },
+		agentId: locator(agentId),
 		templateSet: 'de',
 		...JOB,
 		jobDetails: pairs(DETAILS),
@@ -40,23 +42,17 @@ function publishParameters(agentId: string, extra: INodeParameters = {}): INodeP
 	};
 }
 
-function publishWorkflow(agentId: string, extra: INodeParameters = {}, continueOnFail = false): WorkflowJson {
-	return singleNodeWorkflow({
-		name: NODE,
-		type: `${PACKAGE}.recruitingPrompt`,
-		parameters: publishParameters(agentId, extra),
-		credentials: { elevenLabsAgentsApi: { id: '1', name: 'ElevenLabs' } },
-		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-	});
+function publishNode(agentId: string, extra: INodeParameters = {}, onError?: OnError): PackageNode {
+	return { type: 'recruitingPrompt', name: NODE, parameters: publishParameters(agentId, extra), onError };
 }
 
 async function publish(
 	agentId = sandbox.ids.agents.bare,
 	extra: INodeParameters = {},
-	options: { credentials?: CredentialOptions; items?: IDataObject[]; continueOnFail?: boolean } = {},
+	options: { credentials?: CredentialOptions; items?: IDataObject[]; onError?: OnError } = {},
 ): Promise<RunResult> {
-	return await runWorkflow(publishWorkflow(agentId, extra, options.continueOnFail), {
-		credentials: { elevenLabsAgentsApi: sandbox.credentials(options.credentials).elevenLabsAgentsApi },
+	return await runNode(publishNode(agentId, extra, options.onError), {
+		credentials: elevenLabsCredential(sandbox, options.credentials),
 		items: options.items,
 	});
 }
@@ -67,7 +63,7 @@ const writes = () => sandbox.requests.all().filter((r) => ['POST', 'PATCH', 'DEL
 
 function errorOf(result: RunResult) {
 	expect(result.status).toBe('error');
-	return result.error as unknown as { message: string; description?: string; context?: { itemIndex?: number } };
+	return runError(result);
 }
 
 describe('Publish: a bare agent', () => {
@@ -75,7 +71,7 @@ describe('Publish: a bare agent', () => {
 		const result = await listSearch(
 			'recruitingPrompt',
 			'searchAgents',
-			{ elevenLabsAgentsApi: sandbox.credentials().elevenLabsAgentsApi },
+			elevenLabsCredential(sandbox),
 			{ parameters: { operation: 'publish' } },
 		);
 		expect(result.results).toEqual(expect.arrayContaining([{ name: 'New agent', value: sandbox.ids.agents.bare }]));
@@ -271,7 +267,7 @@ describe('Publish: bad input leaves the agent as it was', () => {
 		const result = await publish('agent_doesnotexist0000000000');
 		const error = errorOf(result);
 		expect(error.message).toContain('No agent "agent_doesnotexist0000000000" in the workspace of this API key');
-		expect(error.context?.itemIndex).toBe(0);
+		expect(error.itemIndex).toBe(0);
 		expect(writes()).toEqual([]);
 		expect(documents()).toEqual([]);
 	});
@@ -305,7 +301,7 @@ describe('Publish: bad input leaves the agent as it was', () => {
 		const result = await publish(sandbox.ids.agents.bare, { templateSet: 'custom', baseSet: 'de', masterTemplate: 'Du bist {{#if name}}Lena' });
 		const error = errorOf(result);
 		expect(error.message).toMatch(/master/);
-		expect(error.context?.itemIndex).toBe(0);
+		expect(error.itemIndex).toBe(0);
 		expect(sandbox.requests.all()).toEqual([]);
 	});
 
@@ -330,7 +326,7 @@ describe('Publish: bad input leaves the agent as it was', () => {
 		});
 		const error = errorOf(result);
 		expect(error.message).toContain('ElevenLabs does not accept "Gehalt in €" as an answer id');
-		expect(error.context?.itemIndex).toBe(0);
+		expect(error.itemIndex).toBe(0);
 		expect(writes().map((r) => r.method)).toEqual(['POST', 'PATCH', 'DELETE']);
 		expectUntouched(bare, before);
 	});
@@ -362,7 +358,7 @@ describe('Publish: several items', () => {
 		const result = await publish(
 			sandbox.ids.agents.bare,
 			{ company: '={{ $json.company }}', jobTitle: '={{ $json.jobTitle }}' },
-			{ items: [{ jobTitle: 'Stationsleitung' }, { company: 'Klinikum Nord GmbH', jobTitle: 'Stationsleitung' }], continueOnFail: true },
+			{ items: [{ jobTitle: 'Stationsleitung' }, { company: 'Klinikum Nord GmbH', jobTitle: 'Stationsleitung' }], onError: 'continueRegularOutput' },
 		);
 		expect(result.status).toBe('success');
 		const [failed, published] = result.json(NODE);
@@ -381,53 +377,19 @@ describe('A call after Publish, without any prompt override', () => {
 		const published = agentOf(bare).platformSettings!.dataCollection!;
 		sandbox.requests.clear();
 		sandbox.clock.setSpeed(50);
-		const PLACE = 'Place Agent Call';
-		const GET = 'Get Transcript';
-		const credentials = { elevenLabsAgentsApi: { id: '1', name: 'ElevenLabs' } };
-		const workflow: WorkflowJson = {
-			nodes: [
-				{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-				{
-					id: 'place',
-					name: PLACE,
-					type: `${PACKAGE}.agentCall`,
-					typeVersion: 1,
-					position: [200, 0],
-					parameters: {
-						resource: 'call',
-						operation: 'place',
-						agentId: { __rl: true, mode: 'id', value: bare },
-						phoneNumberId: { __rl: true, mode: 'id', value: sandbox.ids.phoneNumbers.twilioDe },
-						campaign: 'after-publish',
-						skipIfAlreadyCalled: false,
-						...ALWAYS_OPEN,
-						dynamicVariables: pairs({ name: '={{ $json.name }}' }),
-						options: { callsPerMinute: 0 },
-					},
-					credentials,
-				},
-				{
-					id: 'get',
-					name: GET,
-					type: `${PACKAGE}.transcript`,
-					typeVersion: 1,
-					position: [400, 0],
-					parameters: { resource: 'conversation', operation: 'get', waitForCompletion: true, timeoutSeconds: 60, options: { pollIntervalSeconds: 0.3 } },
-					credentials,
-				},
-			],
-			connections: {
-				Start: { main: [[{ node: PLACE, type: 'main', index: 0 }]] },
-				[PLACE]: { main: [[{ node: GET, type: 'main', index: 0 }]] },
-			},
-		};
-		const result = await runWorkflow(workflow, {
-			credentials: { elevenLabsAgentsApi: sandbox.credentials().elevenLabsAgentsApi },
+		// The item brings no prompt: the call runs on the agent's own.
+		const place = placeNode(sandbox, {
+			agentId: locator(bare),
+			campaign: 'after-publish',
+			dynamicVariables: pairs({ name: '={{ $json.name }}' }),
+		});
+		const result = await runNodes([place, waitingGetNode()], {
+			credentials: elevenLabsCredential(sandbox),
 			items: [{ name: 'Anna Schmidt', phone: '0171 12345601' }],
 		});
 		expect(result.status).toBe('success');
-		const [dial] = sandbox.requests.filter('POST', '/v1/convai/twilio/outbound-call');
-		const clientData = (dial.body as { conversation_initiation_client_data: IDataObject }).conversation_initiation_client_data;
+		const [dialRequest] = sandbox.requests.filter('POST', '/v1/convai/twilio/outbound-call');
+		const clientData = (dialRequest.body as { conversation_initiation_client_data: IDataObject }).conversation_initiation_client_data;
 		expect(clientData.conversation_config_override ?? {}).toEqual({});
 		expect(clientData.dynamic_variables).toEqual({ name: 'Anna Schmidt' });
 

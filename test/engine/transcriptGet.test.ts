@@ -3,14 +3,13 @@
  * real SDK: the outcome of each kind of call, waiting across the whole lifecycle, the timeout,
  * and every bad input.
  */
-import type { IDataObject } from 'n8n-workflow';
-
 import { startSandbox } from '../../sandbox';
 import type { Sandbox, ScenarioKey } from '../../sandbox';
 import { SIMPLIFIED_FIELDS } from '../../nodes/shared/conversationOutput';
-import { NODE as PLACE_NODE, placeParameters } from './agentCall.helpers';
-import { PACKAGE, runWorkflow } from './harness';
-import { NODE, VARIABLES, agentLocator, credentials, dial, runTranscript, settle } from './transcript.helpers';
+import { NODE as PLACE_NODE, placeNode } from './agentCall.helpers';
+import { locator, runError, runNodes } from './harness';
+import { VARIABLES, elevenLabsCredential, endSandboxCalls, startSandboxCall } from './sandbox.helpers';
+import { NODE, runTranscript, waitingGetNode } from './transcript.helpers';
 
 let sandbox: Sandbox;
 
@@ -31,8 +30,8 @@ const conversationPath = (id: string) => `/v1/convai/conversations/${id}`;
 
 describe('Get: the outcome of a finished call', () => {
 	it('answers the recruiter’s questions for an answered screening', async () => {
-		const conversationId = await dial(sandbox, 'answered', { userId: 'campaign-1:+4917112345601' });
-		settle(sandbox);
+		const conversationId = await startSandboxCall(sandbox, 'answered', { userId: 'campaign-1:+4917112345601' });
+		endSandboxCalls(sandbox);
 		const result = await runTranscript(sandbox, { operation: 'get' }, [{ conversationId, row: 7 }]);
 		expect(result.status).toBe('success');
 		const [item] = result.output(NODE);
@@ -69,8 +68,8 @@ describe('Get: the outcome of a finished call', () => {
 	it('tells every kind of call apart: voicemail, busy, no answer, failed, opt-out, refused consent, call back', async () => {
 		const scenarios: ScenarioKey[] = ['voicemail', 'busy', 'noAnswer', 'failed', 'optOut', 'consentRefused', 'callbackRequested'];
 		const ids: string[] = [];
-		for (const scenario of scenarios) ids.push(await dial(sandbox, scenario));
-		settle(sandbox);
+		for (const scenario of scenarios) ids.push(await startSandboxCall(sandbox, scenario));
+		endSandboxCalls(sandbox);
 		const result = await runTranscript(
 			sandbox,
 			{ operation: 'get' },
@@ -92,8 +91,8 @@ describe('Get: the outcome of a finished call', () => {
 	});
 
 	it('speaks the language and first message the call was placed with', async () => {
-		const conversationId = await dial(sandbox, 'answered', { language: 'en', firstMessage: 'Hello {{candidate_name}}, this is Lena.' });
-		settle(sandbox);
+		const conversationId = await startSandboxCall(sandbox, 'answered', { language: 'en', firstMessage: 'Hello {{candidate_name}}, this is Lena.' });
+		endSandboxCalls(sandbox);
 		const [json] = (await runTranscript(sandbox, { operation: 'get' }, [{ conversationId }])).json(NODE);
 		expect(json.language).toBe('en');
 		expect(String(json.transcriptText).split('\n').slice(0, 2)).toEqual([
@@ -103,15 +102,15 @@ describe('Get: the outcome of a finished call', () => {
 	});
 
 	it('reads the conversation ID from $json.conversationId by default', async () => {
-		const conversationId = await dial(sandbox, 'busy');
-		settle(sandbox);
+		const conversationId = await startSandboxCall(sandbox, 'busy');
+		endSandboxCalls(sandbox);
 		const result = await runTranscript(sandbox, { operation: 'get' }, [{ conversationId }]);
 		expect(result.json(NODE)[0]).toMatchObject({ conversationId, callResult: 'busy' });
 	});
 
 	it('simplifies to the outcome for AI agents', async () => {
-		const conversationId = await dial(sandbox, 'answered');
-		settle(sandbox);
+		const conversationId = await startSandboxCall(sandbox, 'answered');
+		endSandboxCalls(sandbox);
 		const [json] = (await runTranscript(sandbox, { operation: 'get', simplify: true }, [{ conversationId }])).json(NODE);
 		expect(Object.keys(json)).toEqual([...SIMPLIFIED_FIELDS]);
 		expect(json.dataCollection).toMatchObject({ consent_given: true });
@@ -121,7 +120,7 @@ describe('Get: the outcome of a finished call', () => {
 describe('Get: waiting for the call to end', () => {
 	it('follows a call through its whole lifecycle until done, polling with growing pauses', async () => {
 		sandbox.clock.setSpeed(50); // the answered call: ~190 simulated seconds, ~4 s here
-		const conversationId = await dial(sandbox, 'answered');
+		const conversationId = await startSandboxCall(sandbox, 'answered');
 		const started = Date.now();
 		const result = await runTranscript(
 			sandbox,
@@ -139,7 +138,7 @@ describe('Get: waiting for the call to end', () => {
 
 	it('also ends on a call that fails (busy)', async () => {
 		sandbox.clock.setSpeed(50);
-		const conversationId = await dial(sandbox, 'busy');
+		const conversationId = await startSandboxCall(sandbox, 'busy');
 		const result = await runTranscript(
 			sandbox,
 			{ operation: 'get', waitForCompletion: true, timeoutSeconds: 30, options: { pollIntervalSeconds: 0.2 } },
@@ -149,7 +148,7 @@ describe('Get: waiting for the call to end', () => {
 	});
 
 	it('fails with a clear timeout error when the call is still running', async () => {
-		const conversationId = await dial(sandbox, 'answered'); // ~190 s at real speed
+		const conversationId = await startSandboxCall(sandbox, 'answered'); // ~190 s at real speed
 		const started = Date.now();
 		const result = await runTranscript(
 			sandbox,
@@ -159,14 +158,14 @@ describe('Get: waiting for the call to end', () => {
 		const elapsed = Date.now() - started;
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(new RegExp(`^Conversation ${conversationId} was still "(initiated|in-progress)" after waiting 2 seconds$`));
-		expect((result.error as { description?: string }).description).toContain('Raise "Timeout (Seconds)"');
-		expect((result.error as { context?: IDataObject }).context?.itemIndex).toBe(0);
+		expect(runError(result).description).toContain('Raise "Timeout (Seconds)"');
+		expect(runError(result).itemIndex).toBe(0);
 		expect(elapsed).toBeGreaterThanOrEqual(2000);
 		expect(elapsed).toBeLessThan(8000);
 	});
 
 	it('returns the current state after the timeout when asked to', async () => {
-		const conversationId = await dial(sandbox, 'answered');
+		const conversationId = await startSandboxCall(sandbox, 'answered');
 		const result = await runTranscript(
 			sandbox,
 			{ operation: 'get', waitForCompletion: true, timeoutSeconds: 1, options: { pollIntervalSeconds: 0.3, ifNotFinished: 'returnCurrent' } },
@@ -181,11 +180,11 @@ describe('Get: waiting for the call to end', () => {
 
 describe('Get: bad input', () => {
 	it('refuses a conversation that is still running when not waiting', async () => {
-		const conversationId = await dial(sandbox, 'answered');
+		const conversationId = await startSandboxCall(sandbox, 'answered');
 		const result = await runTranscript(sandbox, { operation: 'get' }, [{ conversationId }]);
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(new RegExp(`^Conversation ${conversationId} has not finished yet \\(status "(initiated|in-progress)"\\)$`));
-		expect((result.error as { description?: string }).description).toContain('Turn on "Wait for Completion"');
+		expect(runError(result).description).toContain('Turn on "Wait for Completion"');
 	});
 
 	it('names an unknown conversation ID, without the API key', async () => {
@@ -194,13 +193,13 @@ describe('Get: bad input', () => {
 		expect(result.error?.message).toBe(
 			'ElevenLabs refused to get conversation conv_doesnotexist: There is no conversation "conv_doesnotexist" in this ElevenLabs workspace (or it was deleted). Check the ID, and that the credential\'s API key belongs to the workspace of the agent that placed the call.',
 		);
-		expect((result.error as { httpCode?: string }).httpCode).toBe('404');
+		expect(runError(result).httpCode).toBe('404');
 		expect(JSON.stringify(result.error)).not.toContain(sandbox.apiKey);
 	});
 
 	it('does not show a conversation to the key of another workspace', async () => {
-		const conversationId = await dial(sandbox, 'answered');
-		settle(sandbox);
+		const conversationId = await startSandboxCall(sandbox, 'answered');
+		endSandboxCalls(sandbox);
 		const result = await runTranscript(sandbox, { operation: 'get' }, [{ conversationId }], { credentials: { workspace: 'other' } });
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toContain(`There is no conversation "${conversationId}" in this ElevenLabs workspace`);
@@ -208,11 +207,11 @@ describe('Get: bad input', () => {
 	});
 
 	it('refuses a conversation of another agent when the agent is set', async () => {
-		const conversationId = await dial(sandbox, 'answered');
-		settle(sandbox);
+		const conversationId = await startSandboxCall(sandbox, 'answered');
+		endSandboxCalls(sandbox);
 		const result = await runTranscript(
 			sandbox,
-			{ operation: 'get', options: { agentId: agentLocator(sandbox.ids.agents.noOverrides) } },
+			{ operation: 'get', options: { agentId: locator(sandbox.ids.agents.noOverrides) } },
 			[{ conversationId }],
 		);
 		expect(result.status).toBe('error');
@@ -221,7 +220,7 @@ describe('Get: bad input', () => {
 		);
 		const ok = await runTranscript(
 			sandbox,
-			{ operation: 'get', options: { agentId: agentLocator(sandbox.ids.agents.recruitingDe) } },
+			{ operation: 'get', options: { agentId: locator(sandbox.ids.agents.recruitingDe) } },
 			[{ conversationId }],
 		);
 		expect(ok.json(NODE)[0]).toMatchObject({ conversationId, status: 'done' });
@@ -231,7 +230,7 @@ describe('Get: bad input', () => {
 		const result = await runTranscript(sandbox, { operation: 'get' }, [{ name: 'Max', status: 'outside_window', nextWindowStart: '2026-03-02T08:00:00Z' }]);
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe('No conversation ID for this item');
-		expect((result.error as { description?: string }).description).toContain('status "outside_window"');
+		expect(runError(result).description).toContain('status "outside_window"');
 		expect(sandbox.requests.count('GET', '/v1/convai/conversations')).toBe(0);
 	});
 
@@ -242,13 +241,13 @@ describe('Get: bad input', () => {
 	});
 
 	it('with continue-on-fail, keeps going and pairs each failed item with its input', async () => {
-		const good = await dial(sandbox, 'answered');
-		settle(sandbox);
+		const good = await startSandboxCall(sandbox, 'answered');
+		endSandboxCalls(sandbox);
 		const result = await runTranscript(
 			sandbox,
 			{ operation: 'get' },
 			[{ conversationId: good }, { conversationId: 'conv_unknown', row: 2 }, { row: 3 }],
-			{ continueOnFail: true },
+			{ onError: 'continueRegularOutput' },
 		);
 		expect(result.status).toBe('success');
 		const items = result.output(NODE);
@@ -262,33 +261,6 @@ describe('Get: bad input', () => {
 describe('Place Agent Call → Get Transcript', () => {
 	it('brings a placed call’s outcome back into the same execution', async () => {
 		sandbox.clock.setSpeed(50);
-		const workflow = {
-			nodes: [
-				{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} },
-				{
-					id: 'place',
-					name: PLACE_NODE,
-					type: `${PACKAGE}.agentCall`,
-					typeVersion: 1,
-					position: [200, 0] as [number, number],
-					parameters: placeParameters(sandbox),
-					credentials: { elevenLabsAgentsApi: { id: '1', name: 'ElevenLabs' } },
-				},
-				{
-					id: 'get',
-					name: NODE,
-					type: `${PACKAGE}.transcript`,
-					typeVersion: 1,
-					position: [400, 0] as [number, number],
-					parameters: { resource: 'conversation', operation: 'get', waitForCompletion: true, timeoutSeconds: 60, options: { pollIntervalSeconds: 0.3 } },
-					credentials: { elevenLabsAgentsApi: { id: '1', name: 'ElevenLabs' } },
-				},
-			],
-			connections: {
-				Start: { main: [[{ node: PLACE_NODE, type: 'main' as const, index: 0 }]] },
-				[PLACE_NODE]: { main: [[{ node: NODE, type: 'main' as const, index: 0 }]] },
-			},
-		};
 		const candidate = {
 			name: 'Jonas Becker',
 			phone: '0151 12345606', // the opt-out scenario
@@ -299,7 +271,7 @@ describe('Place Agent Call → Get Transcript', () => {
 				dynamicVariables: { candidate_name: 'Jonas Becker', company: 'Muster GmbH', job_title: 'Lagerist' },
 			},
 		};
-		const result = await runWorkflow(workflow, { credentials: credentials(sandbox), items: [candidate] });
+		const result = await runNodes([placeNode(sandbox), waitingGetNode()], { credentials: elevenLabsCredential(sandbox), items: [candidate] });
 		expect(result.status).toBe('success');
 		const placed = result.json(PLACE_NODE)[0];
 		const [outcome] = result.json(NODE);

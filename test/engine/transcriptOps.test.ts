@@ -9,7 +9,9 @@ import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
 import type { CallResult } from '../../sandbox/conversations';
 import { silentMp3 } from '../../sandbox/transcripts';
-import { NODE, agentLocator, dial, runTranscript, settle } from './transcript.helpers';
+import { locator, runError } from './harness';
+import { endSandboxCalls, startSandboxCall } from './sandbox.helpers';
+import { NODE, runTranscript } from './transcript.helpers';
 
 let sandbox: Sandbox;
 
@@ -46,7 +48,7 @@ function finishedConversations(count: number, agentId: string, callResult: CallR
 			},
 		});
 	}
-	settle(sandbox);
+	endSandboxCalls(sandbox);
 }
 
 describe('Get Many', () => {
@@ -55,7 +57,7 @@ describe('Get Many', () => {
 		finishedConversations(10, sandbox.ids.agents.noOverrides);
 		const result = await runTranscript(
 			sandbox,
-			{ operation: 'list', returnAll: true, filters: { agentId: agentLocator(sandbox.ids.agents.recruitingDe) } },
+			{ operation: 'list', returnAll: true, filters: { agentId: locator(sandbox.ids.agents.recruitingDe) } },
 			[{}],
 		);
 		const out = result.json(NODE);
@@ -102,11 +104,11 @@ describe('Get Many', () => {
 	});
 
 	it('filters by status and by call result, and can return the full details', async () => {
-		const answered = await dial(sandbox, 'answered');
-		const busy = await dial(sandbox, 'busy');
-		const voicemail = await dial(sandbox, 'voicemail');
-		settle(sandbox);
-		const running = await dial(sandbox, 'answered');
+		const answered = await startSandboxCall(sandbox, 'answered');
+		const busy = await startSandboxCall(sandbox, 'busy');
+		const voicemail = await startSandboxCall(sandbox, 'voicemail');
+		endSandboxCalls(sandbox);
+		const running = await startSandboxCall(sandbox, 'answered');
 
 		const failedOnly = await runTranscript(sandbox, { operation: 'list', returnAll: true, filters: { statuses: ['failed'] } }, [{}]);
 		expect(failedOnly.json(NODE).map((json) => json.conversationId)).toEqual([busy]);
@@ -176,8 +178,8 @@ describe('Get Many', () => {
 
 describe('Download Audio', () => {
 	it('returns the recording as binary audio/mpeg, keeping the item', async () => {
-		const conversationId = await dial(sandbox, 'answered');
-		settle(sandbox);
+		const conversationId = await startSandboxCall(sandbox, 'answered');
+		endSandboxCalls(sandbox);
 		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [{ conversationId, candidate: 'Anna' }]);
 		expect(result.status).toBe('success');
 		const [item] = result.output(NODE);
@@ -192,8 +194,8 @@ describe('Download Audio', () => {
 	});
 
 	it('uses the binary field and file name given', async () => {
-		const conversationId = await dial(sandbox, 'voicemail');
-		settle(sandbox);
+		const conversationId = await startSandboxCall(sandbox, 'voicemail');
+		endSandboxCalls(sandbox);
 		const result = await runTranscript(
 			sandbox,
 			{ operation: 'downloadAudio', binaryPropertyName: 'recording', options: { fileName: 'interview.mp3' } },
@@ -205,19 +207,19 @@ describe('Download Audio', () => {
 	});
 
 	it('says why there is no audio for a call nobody answered', async () => {
-		const conversationId = await dial(sandbox, 'busy');
-		settle(sandbox);
+		const conversationId = await startSandboxCall(sandbox, 'busy');
+		endSandboxCalls(sandbox);
 		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [{ conversationId }]);
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe(`Conversation ${conversationId} has no audio`);
-		expect((result.error as { description?: string }).description).toContain('the call was not answered or failed');
+		expect(runError(result).description).toContain('the call was not answered or failed');
 	});
 
 	it('says to wait when the call is still running', async () => {
-		const conversationId = await dial(sandbox, 'answered');
+		const conversationId = await startSandboxCall(sandbox, 'answered');
 		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [{ conversationId }]);
 		expect(result.error?.message).toBe(`Conversation ${conversationId} has no audio`);
-		expect((result.error as { description?: string }).description).toContain('Wait for Completion');
+		expect(runError(result).description).toContain('Wait for Completion');
 	});
 
 	it('names an unknown conversation', async () => {
@@ -226,11 +228,11 @@ describe('Download Audio', () => {
 	});
 
 	it('refuses another agent’s conversation before downloading anything', async () => {
-		const conversationId = await dial(sandbox, 'answered');
-		settle(sandbox);
+		const conversationId = await startSandboxCall(sandbox, 'answered');
+		endSandboxCalls(sandbox);
 		const result = await runTranscript(
 			sandbox,
-			{ operation: 'downloadAudio', options: { agentId: agentLocator(sandbox.ids.agents.bare) } },
+			{ operation: 'downloadAudio', options: { agentId: locator(sandbox.ids.agents.bare) } },
 			[{ conversationId }],
 		);
 		expect(result.error?.message).toContain('belongs to another agent');
@@ -240,8 +242,8 @@ describe('Download Audio', () => {
 
 describe('Delete', () => {
 	it('deletes a finished conversation and says what it deleted', async () => {
-		const conversationId = await dial(sandbox, 'answered', { userId: 'campaign-1:cand-9' });
-		settle(sandbox);
+		const conversationId = await startSandboxCall(sandbox, 'answered', { userId: 'campaign-1:cand-9' });
+		endSandboxCalls(sandbox);
 		const result = await runTranscript(sandbox, { operation: 'delete' }, [{ conversationId }]);
 		expect(result.status).toBe('success');
 		expect(result.json(NODE)[0]).toEqual({
@@ -261,7 +263,7 @@ describe('Delete', () => {
 	});
 
 	it('refuses to delete a call that is still running', async () => {
-		const conversationId = await dial(sandbox, 'answered');
+		const conversationId = await startSandboxCall(sandbox, 'answered');
 		const result = await runTranscript(sandbox, { operation: 'delete' }, [{ conversationId }]);
 		expect(result.error?.message).toMatch(new RegExp(`^Conversation ${conversationId} is still "(initiated|in-progress)"$`));
 		expect(sandbox.requests.count('DELETE', LIST)).toBe(0);
@@ -276,11 +278,11 @@ describe('Delete', () => {
 	});
 
 	it('does not delete another agent’s conversation', async () => {
-		const conversationId = await dial(sandbox, 'answered');
-		settle(sandbox);
+		const conversationId = await startSandboxCall(sandbox, 'answered');
+		endSandboxCalls(sandbox);
 		const result = await runTranscript(
 			sandbox,
-			{ operation: 'delete', options: { agentId: agentLocator(sandbox.ids.agents.noOverrides) } },
+			{ operation: 'delete', options: { agentId: locator(sandbox.ids.agents.noOverrides) } },
 			[{ conversationId }],
 		);
 		expect(result.error?.message).toContain('belongs to another agent');
@@ -288,8 +290,8 @@ describe('Delete', () => {
 	});
 
 	it('explains a key without write permission', async () => {
-		const conversationId = await dial(sandbox, 'busy');
-		settle(sandbox);
+		const conversationId = await startSandboxCall(sandbox, 'busy');
+		endSandboxCalls(sandbox);
 		const result = await runTranscript(sandbox, { operation: 'delete' }, [{ conversationId }], { credentials: { workspace: 'readOnly' } });
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toContain('lacks permission');

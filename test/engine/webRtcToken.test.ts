@@ -2,12 +2,14 @@
  * Fetch WebRTC Token through n8n's real engine against the sandbox, over HTTP with the real SDK:
  * both operations, their options, what they output, and every way they fail.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox';
 import type { CredentialOptions, Sandbox } from '../../sandbox';
 import { browserSessions } from '../../sandbox/routes/conversationTokens';
-import { listSearch, PACKAGE, runWorkflow, singleNodeWorkflow } from './harness';
+import { listSearch, locator, runError, runNode } from './harness';
+import type { PackageNode } from './harness';
+import { elevenLabsCredential } from './sandbox.helpers';
 
 const TEN_MINUTES = 10 * 60 * 1000;
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -24,25 +26,19 @@ afterAll(async () => {
 
 beforeEach(() => sandbox.reset());
 
-function credentials(options?: CredentialOptions): Record<string, ICredentialDataDecryptedObject> {
-	return { elevenLabsAgentsApi: { ...sandbox.credentials(options).elevenLabsAgentsApi } };
-}
-
-const agent = (value: string) => ({ __rl: true, mode: 'id', value });
-
-function tokenNode(parameters: INodeParameters, extra: { continueOnFail?: boolean; onError?: 'continueErrorOutput' } = {}) {
-	return singleNodeWorkflow({
+/** Fetch WebRTC Token (operation Token, the main agent unless `parameters` say otherwise). */
+function tokenNode(parameters: INodeParameters, onError?: OnError): PackageNode {
+	return {
+		type: 'webRtcToken',
 		name: 'Token',
-		type: `${PACKAGE}.webRtcToken`,
-		parameters: { resource: 'conversation', operation: 'token', agentId: agent(sandbox.ids.agents.recruitingDe), ...parameters },
-		credentials: { elevenLabsAgentsApi: { id: '1', name: 'ElevenLabs' } },
-		...extra,
-	});
+		parameters: { resource: 'conversation', operation: 'token', agentId: locator(sandbox.ids.agents.recruitingDe), ...parameters },
+		onError,
+	};
 }
 
-async function run(parameters: INodeParameters, items: IDataObject[] = [{}], options: { continueOnFail?: boolean; credentials?: CredentialOptions } = {}) {
-	return await runWorkflow(tokenNode(parameters, { continueOnFail: options.continueOnFail }), {
-		credentials: credentials(options.credentials),
+async function run(parameters: INodeParameters, items: IDataObject[] = [{}], options: { onError?: OnError; credentials?: CredentialOptions } = {}) {
+	return await runNode(tokenNode(parameters, options.onError), {
+		credentials: elevenLabsCredential(sandbox, options.credentials),
 		items,
 	});
 }
@@ -104,7 +100,7 @@ describe('operation token', () => {
 	});
 
 	it('takes the agent from a list-mode locator and an expression', async () => {
-		const result = await run({ agentId: { __rl: true, mode: 'list', value: '={{ $json.agent }}' } }, [
+		const result = await run({ agentId: locator('={{ $json.agent }}', 'list') }, [
 			{ agent: sandbox.ids.agents.noOverrides },
 		]);
 		expect(result.status).toBe('success');
@@ -137,7 +133,7 @@ describe('operation signedUrl', () => {
 	});
 
 	it('fails for an agent of another workspace, naming the agent and the likely cause', async () => {
-		const result = await run({ operation: 'signedUrl', agentId: agent(sandbox.ids.agents.otherWorkspace) });
+		const result = await run({ operation: 'signedUrl', agentId: locator(sandbox.ids.agents.otherWorkspace) });
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toContain(`ElevenLabs knows no agent ${sandbox.ids.agents.otherWorkspace} in this workspace`);
 		expect(result.error?.message).toContain('another ElevenLabs workspace');
@@ -146,15 +142,15 @@ describe('operation signedUrl', () => {
 
 describe('failures', () => {
 	it('an unknown agent is a 404 that names it, with the item index', async () => {
-		const result = await run({ agentId: agent('agent_doesnotexist') });
+		const result = await run({ agentId: locator('agent_doesnotexist') });
 		expect(result.status).toBe('error');
-		const error = result.error as unknown as { message: string; description: string; context: { itemIndex?: number }; httpCode?: string };
+		const error = runError(result);
 		expect(error.message).toBe(
 			'ElevenLabs refused to issue a conversation token for agent agent_doesnotexist: ElevenLabs knows no agent agent_doesnotexist in this workspace. Check the agent; if it is right, the API key in the credential belongs to another ElevenLabs workspace.',
 		);
 		expect(error.description).toContain('HTTP 404');
 		expect(error.description).toContain('document_not_found');
-		expect(error.context.itemIndex).toBe(0);
+		expect(error.itemIndex).toBe(0);
 		expect(browserSessions(sandbox).all()).toHaveLength(0);
 	});
 
@@ -167,8 +163,8 @@ describe('failures', () => {
 
 	it('a wrong API key says to check the key, without echoing it', async () => {
 		const wrongKey = ['sk', 'wrong', '0123456789abcdef0123'].join('_');
-		const data = { ...credentials().elevenLabsAgentsApi, apiKey: wrongKey };
-		const result = await runWorkflow(tokenNode({}), { credentials: { elevenLabsAgentsApi: data } });
+		const data = { ...sandbox.credentials().elevenLabsAgentsApi, apiKey: wrongKey };
+		const result = await runNode(tokenNode({}), { credentials: { elevenLabsAgentsApi: data } });
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toContain('Copy the API key again');
 		expect(JSON.stringify(result.run)).not.toContain(wrongKey);
@@ -176,8 +172,8 @@ describe('failures', () => {
 
 	it('no agent, or not an agent id, from an expression, fails before anything is sent', async () => {
 		// Fixed values are checked by n8n itself (required, regex); expressions only at run time.
-		const result = await run({ agentId: agent('={{ $json.agent }}') }, [{ agent: '' }, { agent: 'agent 1; drop' }], {
-			continueOnFail: true,
+		const result = await run({ agentId: locator('={{ $json.agent }}') }, [{ agent: '' }, { agent: 'agent 1; drop' }], {
+			onError: 'continueRegularOutput',
 		});
 		expect(result.json('Token').map((json) => json.error)).toEqual(['No agent chosen', '"agent 1; drop" is not an agent ID']);
 		expect(sandbox.requests.count('GET', '/v1/convai/conversation/')).toBe(0);
@@ -203,11 +199,11 @@ describe('failures', () => {
 	});
 
 	it('with continue-on-fail, a failed item is its input plus error, in order, and the others get tokens', async () => {
-		const result = await run({ agentId: agent('={{ $json.agent }}') }, [
+		const result = await run({ agentId: locator('={{ $json.agent }}') }, [
 			{ candidateId: 'a', agent: sandbox.ids.agents.recruitingDe },
 			{ candidateId: 'b', agent: 'agent_unknown' },
 			{ candidateId: 'c', agent: sandbox.ids.agents.recruitingDe },
-		], { continueOnFail: true });
+		], { onError: 'continueRegularOutput' });
 		expect(result.status).toBe('success');
 		const out = result.output('Token');
 		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
@@ -218,14 +214,14 @@ describe('failures', () => {
 		expect(out[2].json.token).toEqual(expect.any(String));
 	});
 	it('with "continue using error output", failed items go to the error output and the others to the main one', async () => {
-		const workflow = tokenNode({ agentId: agent('={{ $json.agent }}') }, { onError: 'continueErrorOutput' });
-		const result = await runWorkflow(workflow, {
-			credentials: credentials(),
-			items: [
+		const result = await run(
+			{ agentId: locator('={{ $json.agent }}') },
+			[
 				{ candidateId: 'a', agent: sandbox.ids.agents.recruitingDe },
 				{ candidateId: 'b', agent: 'agent_unknown' },
 			],
-		});
+			{ onError: 'continueErrorOutput' },
+		);
 		expect(result.status).toBe('success');
 		expect(result.json('Token', 0).map((json) => [json.candidateId, typeof json.token])).toEqual([['a', 'string']]);
 		const failed = result.output('Token', 1);
@@ -240,7 +236,7 @@ describe('failures', () => {
 
 describe('agent list search', () => {
 	it("lists the credential's agents by name", async () => {
-		const result = await listSearch('webRtcToken', 'searchAgents', credentials(), { filter: 'recruiting' });
+		const result = await listSearch('webRtcToken', 'searchAgents', elevenLabsCredential(sandbox), { filter: 'recruiting' });
 		expect(result.results.map((agentItem) => agentItem.value)).toContain(sandbox.ids.agents.recruitingDe);
 		expect(result.results.map((agentItem) => agentItem.value)).not.toContain(sandbox.ids.agents.otherWorkspace);
 	});

@@ -1,3 +1,4 @@
+/** The conversation store: calls moving through their statuses on the (real or injected) clock, and its queries. */
 import { ConversationStore } from '../../sandbox/conversations';
 import type { ConversationStatus } from '../../sandbox/conversations';
 

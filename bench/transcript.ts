@@ -1,5 +1,5 @@
 /**
- * Benchmark (issue 5): 1,000 finished conversations with audio fetched in one execution through
+ * Benchmark: 1,000 finished conversations with audio fetched in one execution through
  * n8n's engine (Get Transcript: Get, then Download Audio) against the sandbox.
  *
  * - Memory: the peak growth of the process's resident memory during the run, divided by the

@@ -5,8 +5,8 @@
  */
 import type { INode } from 'n8n-workflow';
 
-import type { CredentialImport, N8nInstance, N8nRestClient, WorkflowJson } from '../../scripts/n8n-runtime';
-import { readPackageJson } from '../../scripts/n8n-runtime';
+import type { CredentialImport, N8nInstance, N8nRestClient, WorkflowJson } from '../../scripts/n8n';
+import { readPackageJson } from '../../scripts/n8n';
 import { N8N_CREDENTIAL_IDS, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { createN8n, manualWorkflow, PACKAGE_PREFIX } from './helpers';

@@ -2,8 +2,8 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
-import { N8nInstance } from '../../scripts/n8n-runtime';
-import type { WorkflowJson } from '../../scripts/n8n-runtime';
+import { N8nInstance } from '../../scripts/n8n';
+import type { WorkflowJson } from '../../scripts/n8n';
 
 /** Set by globalSetup: the tarball of this run's `npm pack`. */
 export const TARBALL_ENV = 'N8N_E2E_PACKAGE_TARBALL';

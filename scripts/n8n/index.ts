@@ -16,3 +16,4 @@ export * from './packageInstall';
 export * from './restClient';
 export * from './runtime';
 export { REPO_ROOT } from '../paths';
+export * from './cluster';

@@ -65,6 +65,8 @@ export interface StartOptions {
 	timeoutMs?: number;
 	/** Environment of this process only, over the instance's (e.g. WEBHOOK_URL in queue mode). */
 	env?: Record<string, string>;
+	/** Default: a free port. */
+	port?: number;
 }
 
 export interface ProcessOptions {
@@ -252,7 +254,7 @@ export class N8nInstance {
 		if (this.server) throw new Error(`${this.label}: already started`);
 		const timeoutMs = options.timeoutMs ?? 180_000;
 		const started = Date.now();
-		const port = await freePort();
+		const port = options.port ?? (await freePort());
 		const baseUrl = `http://127.0.0.1:${port}`;
 		this.server = await this.spawn('start', {
 			env: {

@@ -9,6 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { N8nCluster } from '../../scripts/n8n';
 import type { WorkflowJson } from '../../scripts/n8n';
+import { progress } from '../../scripts/process';
 import { PACKAGE_PREFIX, TARBALL_ENV } from './helpers';
 
 const WEBHOOK_PATH = 'queue-candidate';
@@ -106,6 +107,7 @@ describe('queue mode (deploy/docker-compose.yml, processes instead of containers
 		const byWorker = await cluster.executionsByWorker();
 		const ran = Object.values(byWorker).flat().sort();
 		expect(ran).toEqual(executions.map((execution) => execution.id).sort());
+		progress(`queue: executions per worker: ${cluster.workerNames.map((name) => `${name} ${byWorker[name].length}`).join(', ')}`);
 		for (const name of cluster.workerNames) expect(byWorker[name].length).toBeGreaterThan(0);
 	});
 

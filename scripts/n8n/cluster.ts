@@ -7,7 +7,9 @@
  * Each process gets the environment the compose file gives its service, with the variables of
  * deploy/.env.example. The test fills in what a team fills into .env (the database role, a fresh
  * database name, the encryption key, the URLs on 127.0.0.1) and changes only what processes on one
- * machine cannot share: hosts, ports, Redis key prefixes and folders (`TEST_OVERRIDES`).
+ * machine cannot share: hosts, ports, Redis key prefixes and folders (`TEST_OVERRIDES`). What
+ * the compose file leaves to n8n's defaults gets a test instance's settings (`N8nInstance`: no
+ * diagnostics or version checks; main activates newly published workflows within a second).
  *
  * @example
  *   const cluster = await N8nCluster.create({ tarball });

@@ -4,13 +4,10 @@
  * packed package on every process: a published Webhook → Build Recruiting Prompt workflow takes
  * candidates over the webhook processor, and both workers run executions.
  */
-import type { INode } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
-
 import { N8nCluster } from '../../scripts/n8n';
 import type { WorkflowJson } from '../../scripts/n8n';
 import { progress } from '../../scripts/process';
-import { PACKAGE_PREFIX, TARBALL_ENV } from './helpers';
+import { chainWorkflow, PACKAGE_PREFIX, TARBALL_ENV, webhookNode } from './helpers';
 
 const WEBHOOK_PATH = 'queue-candidate';
 const DELIVERIES = 20;
@@ -19,34 +16,18 @@ let cluster: N8nCluster;
 
 /** Webhook (answers with the last node's first item) → the candidate from the body → Build Recruiting Prompt. */
 function promptWorkflow(): WorkflowJson {
-	const nodes: INode[] = [
-		{
-			id: 'queue-webhook',
-			name: 'Candidate webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2.1,
-			position: [0, 0],
-			webhookId: '6b2d0c1e-4f7a-4a51-9c3e-2d8f1a7b5c90',
-			parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
-		},
+	return chainWorkflow('e2eQueuePrompt', 'Queue mode: candidate prompt', [
+		webhookNode('Candidate webhook', WEBHOOK_PATH, '6b2d0c1e-4f7a-4a51-9c3e-2d8f1a7b5c90'),
 		{
 			id: 'queue-candidate',
 			name: 'Candidate',
 			type: 'n8n-nodes-base.set',
 			typeVersion: 3.4,
-			position: [220, 0],
+			position: [0, 0],
 			parameters: { mode: 'raw', jsonOutput: '={{ JSON.stringify($json.body) }}', options: {} },
 		},
-		{ id: 'queue-prompt', name: 'Build Recruiting Prompt', type: `${PACKAGE_PREFIX}.recruitingPrompt`, typeVersion: 1, position: [440, 0], parameters: {} },
-	];
-	const next = (node: string) => ({ main: [[{ node, type: NodeConnectionTypes.Main, index: 0 }]] });
-	return {
-		id: 'e2eQueuePrompt',
-		name: 'Queue mode: candidate prompt',
-		nodes,
-		connections: { 'Candidate webhook': next('Candidate'), Candidate: next('Build Recruiting Prompt') },
-		settings: { executionOrder: 'v1' },
-	};
+		{ id: 'queue-prompt', name: 'Build Recruiting Prompt', type: `${PACKAGE_PREFIX}.recruitingPrompt`, typeVersion: 1, position: [0, 0], parameters: {} },
+	]);
 }
 
 const candidate = (index: number) => ({
@@ -57,6 +38,15 @@ const candidate = (index: number) => ({
 	company: 'Muster Logistik GmbH',
 	recruiterName: 'Jonas Weber',
 });
+
+/** POSTs a candidate to the workflow's production webhook (the webhook processor). */
+async function postCandidate(index: number): Promise<Response> {
+	return await fetch(cluster.webhookUrl(WEBHOOK_PATH), {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(candidate(index)),
+	});
+}
 
 beforeAll(async () => {
 	const tarball = process.env[TARBALL_ENV];
@@ -88,11 +78,7 @@ describe('queue mode (deploy/docker-compose.yml, processes instead of containers
 	it(`answers ${DELIVERIES} candidates posted at once through the webhook processor, each with their own prompt, run on both workers`, async () => {
 		const answers = await Promise.all(
 			Array.from({ length: DELIVERIES }, async (_, index) => {
-				const response = await fetch(cluster.webhookUrl(WEBHOOK_PATH), {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify(candidate(index)),
-				});
+				const response = await postCandidate(index);
 				return { index, status: response.status, body: (await response.json()) as { candidateId?: string; prompt?: { system?: string } } };
 			}),
 		);
@@ -115,11 +101,7 @@ describe('queue mode (deploy/docker-compose.yml, processes instead of containers
 		const [killed, other] = cluster.workerNames;
 		await cluster.killWorker(killed);
 		const before = (await cluster.executions('e2eQueuePrompt')).length;
-		const during = await fetch(cluster.webhookUrl(WEBHOOK_PATH), {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(candidate(100)),
-		});
+		const during = await postCandidate(100);
 		expect(during.status).toBe(200);
 		const [latest] = (await cluster.waitForExecutions('e2eQueuePrompt', before + 1)).slice(-1);
 		expect(await cluster.workerOf(latest.id)).toBe(other);
@@ -129,11 +111,7 @@ describe('queue mode (deploy/docker-compose.yml, processes instead of containers
 		// More at once than one worker runs (concurrency 10), so the restarted worker gets some.
 		await Promise.all(
 			Array.from({ length: DELIVERIES }, async (_, index) => {
-				const response = await fetch(cluster.webhookUrl(WEBHOOK_PATH), {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify(candidate(200 + index)),
-				});
+				const response = await postCandidate(200 + index);
 				expect(response.status).toBe(200);
 			}),
 		);

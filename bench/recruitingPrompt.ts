@@ -1,11 +1,11 @@
 /**
- * Benchmark (issue 3): 10,000 candidates rendered with the bundled German set by Build Recruiting
+ * Benchmark: 10,000 candidates rendered with the bundled German set by Build Recruiting
  * Prompt through n8n's engine (WorkflowExecute, the engine-test harness), against two baselines:
  *
  * (a) the way users build such prompts without this node: an Edit Fields (Set) node whose fields
  *     hold the same system prompt, first message and knowledge base as n8n expression templates
  *     (`… {{ $json.name }} …`, today's date with `$now`), run by the same engine. The Set node is
- *     n8n's own (n8n-nodes-base 2.41.1 from the real n8n runtime of scripts/n8n-runtime.ts, which
+ *     n8n's own (n8n-nodes-base 2.41.1 from the real n8n runtime of scripts/n8n/runtime.ts, which
  *     is installed on first use). Its templates are our German set rendered with every candidate
  *     field left as a placeholder, so both sides produce the same text. The baseline does less
  *     work than the node: no cleaning, fencing or type checks, no missing-variable check, no
@@ -201,7 +201,7 @@ async function setNodeTemplates() {
 }
 
 async function runSetNode(): Promise<VariantFigures> {
-	const { ensureRuntime } = await import('../scripts/n8n-runtime');
+	const { ensureRuntime } = await import('../scripts/n8n');
 	const runtime = await ensureRuntime();
 	const harness = await setUpEngine();
 	// n8n's own Edit Fields (Set) node, from the n8n-nodes-base of the real n8n install.

@@ -41,7 +41,7 @@ const BENCHMARKS: Benchmark[] = [
 	},
 	{
 		name: 'transcript',
-		title: 'Get Transcript: 1,000 finished conversations with audio in one execution',
+		title: 'Get Transcript: 1,000 finished conversations with audio in one execution (filesystem binary mode; in-memory as an n8n 2.x note)',
 		run: async () => json(await benchmarkTranscript()),
 	},
 ];

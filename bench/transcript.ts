@@ -1,12 +1,13 @@
 /**
- * Benchmark (issue 5): 1,000 finished conversations with audio fetched in one execution through
+ * Benchmark: 1,000 finished conversations with audio fetched in one execution through
  * n8n's engine (Get Transcript: Get, then Download Audio) against the sandbox.
  *
  * - Memory: the peak growth of the process's resident memory during the run, divided by the
- *   total size of the audio fetched, once with n8n's default in-memory binary mode and once with
- *   its filesystem mode. Each mode runs in a fresh child process, so neither inherits the other's
- *   heap. Fair baseline: the audio itself (a node that buffered every recording would show ≥ 1;
- *   in-memory binary mode keeps them as base64, so ≈ 1.33 is the floor there).
+ *   total size of the audio fetched, with n8n's filesystem binary mode (what a single n8n uses
+ *   from n8n 3.0 on). Fair baseline: the audio itself (a node that buffered every recording
+ *   would show ≥ 1). Then, as a note for n8n 2.x only, the same with the in-memory mode that
+ *   n8n 3.0 removes (it keeps recordings as base64, so ≈ 1.33 is the floor there). Each mode runs
+ *   in a fresh child process, so neither inherits the other's heap.
  * - Time: the run against the sandbox's own request-time floor, the same 2,000 requests
  *   (GET conversation + GET audio) sent one after the other with plain fetch, no SDK and no n8n,
  *   in the same process and sandbox just before. The ratio is what the node and the engine add.
@@ -39,7 +40,10 @@ export interface TranscriptModeFigures {
 
 export interface TranscriptFigures {
 	machine: string;
-	modes: TranscriptModeFigures[];
+	/** n8n's filesystem binary mode: the figure. */
+	filesystem: TranscriptModeFigures;
+	/** n8n 2.x's in-memory mode (`default`), removed in n8n 3.0: for comparison only. */
+	inMemoryN8n2Only: TranscriptModeFigures & { note: string };
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -185,7 +189,11 @@ export async function benchmarkTranscript(): Promise<TranscriptFigures> {
 	const { cpus } = await import('node:os');
 	return {
 		machine: `${process.version}, ${process.arch}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
-		modes: [await inChild('default'), await inChild('filesystem')],
+		filesystem: await inChild('filesystem'),
+		inMemoryN8n2Only: {
+			...(await inChild('default')),
+			note: 'n8n 2.x only: n8n 3.0 removes the in-memory binary data mode',
+		},
 	};
 }
 

@@ -1,6 +1,6 @@
 /**
  * n8n credential data for the sandbox, with the field names of the package's credentials
- * (DESIGN §9: `elevenLabsAgentsApi`, `twilioCallsApi`).
+ * (`elevenLabsAgentsApi`, `twilioCallsApi`: public names that saved workflows refer to).
  */
 import { SEED_IDS, SEED_SECRETS } from './seed';
 

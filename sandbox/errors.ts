@@ -21,7 +21,7 @@ export interface FastApiError {
 	ctx?: Record<string, unknown>;
 }
 
-/** ElevenLabs errors: `{"detail":{"status":"<code>","message":"…"}}` (reference §10). */
+/** ElevenLabs errors: `{"detail":{"status":"<code>","message":"…"}}` (the shape the real API answers with). */
 export const elevenLabsErrors = {
 	detail(status: number, code: string, message: string, headers?: Record<string, string>): HttpError {
 		return new HttpError(status, { detail: { status: code, message } }, headers);

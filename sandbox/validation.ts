@@ -38,7 +38,7 @@ export function toFastApiError(error: SchemaError, root: unknown, where: 'body' 
 	const missing = MISSING.exec(error.message);
 	if (missing) {
 		// FastAPI validates each embedded body field on its own, so a missing top-level field has
-		// input null (see reference §1: {"type":"missing","loc":["body","agent_phone_number_id"],…,"input":null}).
+		// input null (the real outbound-call endpoint answered a request without it with {"type":"missing","loc":["body","agent_phone_number_id"],…,"input":null}).
 		return {
 			type: 'missing',
 			loc: [where, ...loc, missing[1]],

@@ -1,6 +1,7 @@
 /**
- * ElevenLabs post-call webhooks: signing exactly as ElevenLabs does (reference §11) and a sender
- * that delivers them to the configured URL once, recording every delivery.
+ * ElevenLabs post-call webhooks: signing exactly as ElevenLabs does (`ElevenLabs-Signature:
+ * t=…,v0=…`, HMAC-SHA256 over `<t>.<raw body>`) and a sender that delivers them to the
+ * configured URL once, recording every delivery.
  */
 import { createHmac } from 'node:crypto';
 

@@ -6,8 +6,8 @@
  * 2. installs n8n 2.41.1 and Node 24 into the cache on the first run (minutes, with progress),
  *    and the package into a fresh n8n user folder as a community package;
  * 3. imports the sandbox credentials and the demo workflow (workflows/demo-campaign.json);
- * 4. publishes the recruiting set to the sandbox agent first, when the package has Build
- *    Recruiting Prompt → Publish and workflows/set-up-agent.json exists;
+ * 4. publishes the recruiting set to the sandbox agent first (workflows/set-up-agent.json: Build
+ *    Recruiting Prompt → Publish), so that the agent collects the answers the prompts ask for;
  * 5. runs the demo: seven candidates from workflows/data/demo-candidates.csv, one per outcome
  *    (answered, voicemail, busy, no answer, opt-out, refused consent, call-back), prints the
  *    progress of each call and a results table, and writes tmp/demo/demo-results.csv.
@@ -15,7 +15,6 @@
  * `npm run demo -- --open` then leaves n8n running with every example imported and prints the
  * editor URL and login (Ctrl-C stops n8n and the sandbox).
  */
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 
@@ -26,8 +25,9 @@ import type { Sandbox } from '../sandbox';
 import { COLLECTED_ANSWERS } from '../nodes/RecruitingPrompt/helpers/answers';
 import { conversationStore } from '../sandbox/conversations';
 import type { ConversationRecord, ConversationStatus } from '../sandbox/conversations';
-import { ensureRuntime, N8nInstance, packPackage, REPO_ROOT, runtimeDir } from './n8n-runtime';
-import type { ExecutionResult, N8nRestClient, OwnerAccount, WorkflowJson } from './n8n-runtime';
+import { ensureRuntime, N8nInstance, packPackage, runtimeDir, runtimeInstalled } from './n8n';
+import type { ExecutionResult, N8nRestClient, OwnerAccount, WorkflowJson } from './n8n';
+import { REPO_ROOT } from './paths';
 import { formatDuration } from './process';
 
 export const WORKFLOWS_DIR = path.join(REPO_ROOT, 'workflows');
@@ -86,8 +86,8 @@ export interface DemoRun {
 	rows: DemoResultRow[];
 	resultsFile: string;
 	resultsCsv: string;
-	/** Set when the recruiting set was published to the agent first. */
-	published?: IDataObject[];
+	/** The items of the set-up workflow's Publish node (the recruiting set put onto the agent). */
+	published: IDataObject[];
 	timings: Record<string, number>;
 	/** Stops n8n and the sandbox and deletes the n8n user folder. */
 	dispose(): Promise<void>;
@@ -120,24 +120,8 @@ export function demoWorkflowFor(workflow: WorkflowJson, files: { candidatesFile:
 	return copy;
 }
 
-/** Whether the built package's Build Recruiting Prompt has the operation Publish (issue 9). */
-export async function hasPublishOperation(): Promise<boolean> {
-	const file = path.join(REPO_ROOT, 'dist', 'nodes', 'RecruitingPrompt', 'RecruitingPrompt.node.js');
-	if (!existsSync(file)) return false;
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const module = require(file) as Record<string, new () => { description: { properties: Array<{ name: string; options?: Array<{ value?: unknown }> }> } }>;
-	const NodeClass = module.RecruitingPrompt;
-	if (!NodeClass) return false;
-	const operation = new NodeClass().description.properties.find((property) => property.name === 'operation');
-	return Boolean(operation?.options?.some((option) => option.value === 'publish'));
-}
-
-/**
- * workflows/set-up-agent.json pointed at the sandbox: its Publish nodes use the sandbox agent
- * and credential. Undefined when the file or the operation is not there yet.
- */
-export async function setUpAgentWorkflowFor(sandbox: Sandbox): Promise<WorkflowJson | undefined> {
-	if (!existsSync(SET_UP_AGENT_FILE) || !(await hasPublishOperation())) return undefined;
+/** workflows/set-up-agent.json pointed at the sandbox: its Publish nodes use the sandbox agent and credential. */
+export async function setUpAgentWorkflowFor(sandbox: Sandbox): Promise<WorkflowJson> {
 	const workflow = structuredClone(await readWorkflow(SET_UP_AGENT_FILE));
 	const credential = sandbox.n8nCredentials()[0];
 	for (const node of workflow.nodes) {
@@ -149,10 +133,10 @@ export async function setUpAgentWorkflowFor(sandbox: Sandbox): Promise<WorkflowJ
 }
 
 /**
- * Without Publish (issue 9 not built yet): gives the sandbox agent the data-collection fields
- * the bundled prompts name, as Publish sets them up (and as a recruiter would in the ElevenLabs
- * dashboard), so that Get Transcript returns opt-out, call-back and the other answers. The
- * agent's own fields stay. Returns the field ids added.
+ * Gives the sandbox agent the data-collection fields the bundled prompts name, as Publish sets
+ * them up (and as a recruiter would in the ElevenLabs dashboard), for tests that run a workflow
+ * without running the set-up workflow first, so that Get Transcript returns opt-out, call-back
+ * and the other answers. The agent's own fields stay. Returns the field ids added.
  */
 export function giveAgentBundledAnswers(sandbox: Sandbox, agentId = sandbox.ids.agents.recruitingDe): string[] {
 	const stored = sandbox.state.agents.get(agentId);
@@ -209,7 +193,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 		}
 	};
 
-	const firstRun = !existsSync(path.join(runtimeDir(), '.runtime-complete.json'));
+	const firstRun = !(await runtimeInstalled());
 	if (firstRun) {
 		say(`First run: installing n8n 2.41.1 and Node 24 into ${runtimeDir()} (once per machine, about 5–10 minutes).`);
 	}
@@ -249,21 +233,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 			await instance.importWorkflow(workflow);
 		});
 
-		let published: IDataObject[] | undefined;
 		const setUp = await setUpAgentWorkflowFor(sandbox);
-		if (setUp) {
-			say('Publishing the bundled German recruiting set to the sandbox agent (workflows/set-up-agent.json) …');
-			await instance.importWorkflow(setUp);
-			const result = await time('publish', () => instance.execute(setUp.id));
-			if (result.status !== 'success') throw new Error(`The set-up workflow failed: ${result.error?.message ?? result.status}`);
-			const publishNode = setUp.nodes.find((node: INode) => node.parameters.operation === 'publish');
-			published = publishNode ? result.json(publishNode.name) : [];
-			for (const item of published) say(`  agent ${String(item.agentId)}: changed ${JSON.stringify(item.changed ?? [])}`);
-		} else {
-			const added = giveAgentBundledAnswers(sandbox);
-			say('Build Recruiting Prompt → Publish is not in this build yet: the sandbox agent gets the answer fields');
-			say(`of the bundled prompts directly, as Publish will set them up (${added.length} fields).`);
-		}
+		say('Publishing the bundled German recruiting set to the sandbox agent (workflows/set-up-agent.json) …');
+		await instance.importWorkflow(setUp);
+		const result = await time('publish', () => instance.execute(setUp.id));
+		if (result.status !== 'success') throw new Error(`The set-up workflow failed: ${result.error?.message ?? result.status}`);
+		const publishNode = setUp.nodes.find((node: INode) => node.parameters.operation === 'publish');
+		const published = publishNode ? result.json(publishNode.name) : [];
+		for (const item of published) say(`  agent ${String(item.agentId)}: changed ${JSON.stringify(item.changed ?? [])}`);
 
 		say('');
 		say('Calling the candidates of workflows/data/demo-candidates.csv …');
@@ -332,7 +309,7 @@ async function openEditor(run: DemoRun): Promise<{ url: string; client: N8nRestC
 		const workflow = await readWorkflow(file);
 		if (workflow.id === DEMO_WORKFLOW_ID) continue;
 		// The set-up workflow was imported already (pointed at the sandbox) when it ran.
-		if (file === SET_UP_AGENT_FILE && run.published) continue;
+		if (file === SET_UP_AGENT_FILE) continue;
 		others.push(workflow);
 	}
 	if (others.length) await run.n8n.importWorkflows(others);

@@ -8,18 +8,17 @@
  * must be built), the sandbox credentials, stand-in credentials for Google, Typeform and SMTP
  * (so that the canvas shows no "credentials missing" warnings) and every example workflow.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 import { N8N_CREDENTIAL_IDS, n8nCredentialsForUrl } from '../sandbox';
-import { DEFAULT_OWNER, N8nInstance, packPackage, REPO_ROOT } from './n8n-runtime';
-import type { CredentialImport, OwnerAccount, WorkflowJson } from './n8n-runtime';
+import { launchChromium } from './chromium';
+import { DEFAULT_OWNER, N8nInstance, packPackage } from './n8n';
+import type { CredentialImport, OwnerAccount, WorkflowJson } from './n8n';
+import { REPO_ROOT } from './paths';
 import { formatDuration, progress } from './process';
 
-export const CHROMIUM = '/usr/bin/chromium';
 export const IMAGES_DIR = path.join(REPO_ROOT, 'docs', 'images');
 
 export interface ScreenshotTarget {
@@ -38,23 +37,6 @@ export interface ScreenshotOptions {
 	outDir?: string;
 	/** Browser viewport; the canvas fits the workflow into it. */
 	viewport?: { width: number; height: number };
-}
-
-export async function launchChromium(): Promise<Browser> {
-	if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
-	return await chromium.launch({
-		executablePath: CHROMIUM,
-		args: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-		],
-	});
 }
 
 /** Logs into n8n's sign-in page. */

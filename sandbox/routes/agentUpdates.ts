@@ -1,11 +1,10 @@
 /**
  * What `PATCH /v1/convai/agents/{agent_id}` checks beyond the SDK schema, and which of its maps
  * it replaces instead of merging (agents.ts applies both). Objects merge key by key and lists are
- * replaced, as the API does (reference §7.3); besides:
- * - the answers to collect (`platform_settings.data_collection`, a map) are replaced as a whole,
- *   as issue 9 describes the API (whether the real API merges the map is not documented,
- *   reference §7.4: replacing is the stricter choice, a client that sends only its own fields
- *   loses the others here);
+ * replaced, as ElevenLabs documents its partial agent update; besides:
+ * - the answers to collect (`platform_settings.data_collection`, a map) are replaced as a whole
+ *   (whether the real API merges the map is not documented: replacing is the stricter choice, a
+ *   client that sends only its own fields loses the others here);
  * - every knowledge-base document the agent lists must exist in the workspace (404
  *   `document_not_found` otherwise);
  * - data-collection ids are letters, digits, `_` and `-`, at most 128 characters (422; the exact

@@ -6,7 +6,7 @@ import { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import * as schemas from '@elevenlabs/elevenlabs-js/serialization';
 
 import type { RouteContext, RouteModule } from '../context';
-import { HttpError } from '../errors';
+import { cursorPage } from '../pages';
 import type { StoredAgent } from '../state';
 import { query, toFastApiError } from '../validation';
 import { checkAgentUpdate, replacedWhole } from './agentUpdates';
@@ -39,21 +39,6 @@ function summary(stored: StoredAgent): ElevenLabs.AgentSummaryResponseModel {
 		lastCallTimeUnixSecs: stored.lastCallTimeUnixSecs,
 		archived: stored.archived,
 	};
-}
-
-// The cursor is opaque to clients; here it is the offset of the next page.
-const encodeCursor = (offset: number) => Buffer.from(JSON.stringify({ offset })).toString('base64url');
-
-function decodeCursor(cursor: string): number {
-	try {
-		const { offset } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown };
-		if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
-	} catch {
-		// reported below
-	}
-	throw new HttpError(422, {
-		detail: [{ type: 'value_error', loc: ['query', 'cursor'], msg: 'Value error, invalid cursor', input: cursor }],
-	});
 }
 
 const LIST_QUERY = {
@@ -107,14 +92,8 @@ export const agentRoutes: RouteModule = (app, ctx) => {
 						: a.agent.metadata.createdAtUnixSecs - b.agent.metadata.createdAtUnixSecs;
 				return order * direction || a.agent.agentId.localeCompare(b.agent.agentId);
 			});
-		const offset = q.cursor === undefined ? 0 : decodeCursor(q.cursor);
-		const page = agents.slice(offset, offset + q.page_size);
-		const hasMore = offset + q.page_size < agents.length;
-		const response: ElevenLabs.GetAgentsPageResponseModel = {
-			agents: page.map(summary),
-			hasMore,
-			nextCursor: hasMore ? encodeCursor(offset + q.page_size) : undefined,
-		};
+		const { page, hasMore, nextCursor } = cursorPage(agents, q.cursor, q.page_size);
+		const response: ElevenLabs.GetAgentsPageResponseModel = { agents: page.map(summary), hasMore, nextCursor };
 		return el.wire(schemas.GetAgentsPageResponseModel, response);
 	});
 

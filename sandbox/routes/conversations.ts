@@ -12,6 +12,7 @@ import type { RouteContext, RouteModule } from '../context';
 import { conversationStore } from '../conversations';
 import type { ConversationRecord, ConversationStatus } from '../conversations';
 import { HttpError } from '../errors';
+import { cursorPage } from '../pages';
 import { conversationDetails, conversationSummary, hasAudio, initiationFailureData, silentMp3 } from '../transcripts';
 import { query } from '../validation';
 
@@ -29,21 +30,6 @@ const LIST_QUERY = {
 	exclude_statuses: query.list(),
 	sort_direction: query.withDefault(query.oneOf(Object.values(ElevenLabs.SortDirection)), 'desc'),
 };
-
-// The cursor is opaque to clients; here it is the offset of the next page.
-const encodeCursor = (offset: number) => Buffer.from(JSON.stringify({ offset })).toString('base64url');
-
-function decodeCursor(cursor: string): number {
-	try {
-		const { offset } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown };
-		if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
-	} catch {
-		// reported below
-	}
-	throw new HttpError(422, {
-		detail: [{ type: 'value_error', loc: ['query', 'cursor'], msg: 'Value error, invalid cursor', input: cursor }],
-	});
-}
 
 function excludedStatuses(raw: string[] | undefined): ConversationStatus[] | undefined {
 	if (!raw) return undefined;
@@ -124,13 +110,8 @@ export const conversationRoutes: RouteModule = (app, ctx) => {
 		const summaries = records
 			.map((record) => conversationSummary(details(ctx, record), q.summary_mode === 'include'))
 			.filter((summary) => !q.call_successful || summary.callSuccessful === q.call_successful);
-		const offset = q.cursor === undefined ? 0 : decodeCursor(q.cursor);
-		const hasMore = offset + q.page_size < summaries.length;
-		const response: ElevenLabs.GetConversationsPageResponseModel = {
-			conversations: summaries.slice(offset, offset + q.page_size),
-			hasMore,
-			nextCursor: hasMore ? encodeCursor(offset + q.page_size) : undefined,
-		};
+		const { page, hasMore, nextCursor } = cursorPage(summaries, q.cursor, q.page_size);
+		const response: ElevenLabs.GetConversationsPageResponseModel = { conversations: page, hasMore, nextCursor };
 		return el.wire(schemas.GetConversationsPageResponseModel, response);
 	});
 

@@ -1,5 +1,5 @@
 /**
- * ElevenLabs knowledge-base text documents (reference §7.1): `POST /v1/convai/knowledge-base/text`
+ * ElevenLabs knowledge-base text documents: `POST /v1/convai/knowledge-base/text`
  * (documents.createFromText), `GET /v1/convai/knowledge-base` (knowledgeBase.list: `search` is a
  * name prefix), `GET …/{id}` (documents.get), `GET …/{id}/content` (documents.getContent, plain
  * text), `GET …/{id}/dependent-agents` (documents.getAgents) and `DELETE …/{id}?force`
@@ -19,7 +19,7 @@ import * as schemas from '@elevenlabs/elevenlabs-js/serialization';
 import type { FastifyRequest } from 'fastify';
 
 import type { RouteContext, RouteModule } from '../context';
-import { HttpError } from '../errors';
+import { cursorPage } from '../pages';
 import type { SandboxState, StoredAgent } from '../state';
 import { query } from '../validation';
 
@@ -145,15 +145,7 @@ export const knowledgeBaseRoutes: RouteModule = (app, ctx) => {
 			// Every stored document is a text document.
 			.filter(() => !q.types || q.types.includes('text'))
 			.sort((a, b) => compare(sortKey(a, q.sort_by), sortKey(b, q.sort_by)) * direction || a.id.localeCompare(b.id));
-		// The cursor is opaque to clients; here it is the id of the last document of the page before.
-		const start = q.cursor === undefined ? 0 : all.findIndex((stored) => stored.id === q.cursor) + 1;
-		if (q.cursor !== undefined && start === 0) {
-			throw new HttpError(422, {
-				detail: [{ type: 'value_error', loc: ['query', 'cursor'], msg: 'Value error, invalid cursor', input: q.cursor }],
-			});
-		}
-		const page = all.slice(start, start + q.page_size);
-		const hasMore = start + q.page_size < all.length;
+		const { page, hasMore, nextCursor } = cursorPage(all, q.cursor, q.page_size);
 		const response: ElevenLabs.GetKnowledgeBaseListResponseModel = {
 			documents: page.map((stored) => ({
 				type: 'text',
@@ -165,7 +157,7 @@ export const knowledgeBaseRoutes: RouteModule = (app, ctx) => {
 				dependentAgents: dependentIdentifiers(ctx.state, stored),
 			})),
 			hasMore,
-			nextCursor: hasMore ? page[page.length - 1].id : undefined,
+			nextCursor,
 		};
 		return el.wire(schemas.GetKnowledgeBaseListResponseModel, response);
 	});

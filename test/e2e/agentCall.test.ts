@@ -6,7 +6,7 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import type { N8nInstance } from '../../scripts/n8n-runtime';
+import type { N8nInstance } from '../../scripts/n8n';
 import { N8N_CREDENTIAL_IDS, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';

@@ -5,11 +5,11 @@
  */
 import type { INode } from 'n8n-workflow';
 
-import type { CredentialImport, N8nInstance, N8nRestClient, WorkflowJson } from '../../scripts/n8n-runtime';
-import { readPackageJson } from '../../scripts/n8n-runtime';
+import type { CredentialImport, N8nInstance, N8nRestClient, WorkflowJson } from '../../scripts/n8n';
+import { readPackageJson } from '../../scripts/n8n';
 import { N8N_CREDENTIAL_IDS, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { createN8n, manualWorkflow, PACKAGE_PREFIX } from './helpers';
+import { chainWorkflow, createN8n, manualWorkflow, PACKAGE_PREFIX, webhookNode } from './helpers';
 
 // Built from parts, so that no key-like literal sits in the source.
 const WRONG_ELEVENLABS_KEY = ['sk', 'e2e', 'wrong', '7f3a9c1e5b2d4f60'].join('_');
@@ -22,23 +22,9 @@ const BAD_ELEVENLABS_CREDENTIAL_ID = 'e2eWrongElevenLabs';
  * every n8n start costs tens of seconds.
  */
 const ECHO_PATH = 'e2e-echo';
-const ECHO_WORKFLOW: WorkflowJson = {
-	id: 'e2eWebhookEcho',
-	name: 'Webhook echo',
-	nodes: [
-		{
-			id: 'e2e-echo-webhook',
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			webhookId: 'a1e2e000-0000-4000-8000-00000000ec40',
-			parameters: { httpMethod: 'POST', path: ECHO_PATH, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
-		},
-	],
-	connections: {},
-	settings: { executionOrder: 'v1' },
-};
+const ECHO_WORKFLOW: WorkflowJson = chainWorkflow('e2eWebhookEcho', 'Webhook echo', [
+	webhookNode('Webhook', ECHO_PATH, 'a1e2e000-0000-4000-8000-00000000ec40'),
+]);
 
 let sandbox: Sandbox;
 let n8n: N8nInstance;

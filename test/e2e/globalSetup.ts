@@ -2,7 +2,7 @@
  * Once per `npm run test:e2e`: the n8n runtime (installed on first use, minutes) and the packed
  * package with its runtime dependencies, so that each test file only copies it into a fresh n8n.
  */
-import { ensureRuntime, packPackage, preparePackageInstall } from '../../scripts/n8n-runtime';
+import { ensureRuntime, packPackage, preparePackageInstall } from '../../scripts/n8n';
 import { formatDuration, progress } from '../../scripts/process';
 import { TARBALL_ENV } from './helpers';
 

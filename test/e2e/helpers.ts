@@ -2,8 +2,8 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
-import { N8nInstance } from '../../scripts/n8n-runtime';
-import type { WorkflowJson } from '../../scripts/n8n-runtime';
+import { N8nInstance } from '../../scripts/n8n';
+import type { WorkflowJson } from '../../scripts/n8n';
 
 /** Set by globalSetup: the tarball of this run's `npm pack`. */
 export const TARBALL_ENV = 'N8N_E2E_PACKAGE_TARBALL';
@@ -30,7 +30,28 @@ export const MANUAL_TRIGGER: INode = {
 
 /** A workflow that runs `nodes` one after the other behind a Manual Trigger. */
 export function manualWorkflow(id: string, name: string, nodes: INode[]): WorkflowJson {
-	const chain = [MANUAL_TRIGGER, ...nodes].map((node, index) => ({ ...node, position: [index * 220, 0] as [number, number] }));
+	return chainWorkflow(id, name, [MANUAL_TRIGGER, ...nodes]);
+}
+
+/**
+ * A production Webhook node (POST) that answers with the first item of the workflow's last node.
+ * `webhookId` gives it a stable production URL, `/webhook/<path>`.
+ */
+export function webhookNode(name: string, webhookPath: string, webhookId: string): INode {
+	return {
+		id: `e2e-${name.replace(/\W+/g, '-')}`,
+		name,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId,
+		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+	};
+}
+
+/** A workflow that runs `nodes` one after the other, the first one being its trigger. */
+export function chainWorkflow(id: string, name: string, nodes: INode[]): WorkflowJson {
+	const chain = nodes.map((node, index) => ({ ...node, position: [index * 220, 0] as [number, number] }));
 	const connections: WorkflowJson['connections'] = {};
 	for (let index = 1; index < chain.length; index++) {
 		connections[chain[index - 1].name] = { main: [[{ node: chain[index].name, type: NodeConnectionTypes.Main, index: 0 }]] };

@@ -5,7 +5,7 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import type { N8nInstance } from '../../scripts/n8n-runtime';
+import type { N8nInstance } from '../../scripts/n8n';
 import { createN8n, manualWorkflow, PACKAGE_PREFIX } from './helpers';
 
 let n8n: N8nInstance;

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import type { N8nInstance, WorkflowJson } from '../../scripts/n8n-runtime';
+import type { N8nInstance, WorkflowJson } from '../../scripts/n8n';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { knowledgeBaseDocuments } from '../../sandbox/routes/knowledgeBase';

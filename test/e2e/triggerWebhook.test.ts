@@ -14,8 +14,8 @@ import { N8N_CREDENTIAL_IDS, buildSignedWebhook, signElevenLabsWebhook, startSan
 import type { Sandbox, WebhookDelivery, WebhookPayloadType } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
 import { silentMp3 } from '../../sandbox/transcripts';
-import { N8nInstance } from '../../scripts/n8n-runtime';
-import type { WorkflowJson } from '../../scripts/n8n-runtime';
+import { N8nInstance } from '../../scripts/n8n';
+import type { WorkflowJson } from '../../scripts/n8n';
 import { PACKAGE_PREFIX as PACKAGE, TARBALL_ENV, manualWorkflow } from './helpers';
 
 const TRIGGER_PATH = 'elevenlabs-post-call';
@@ -134,8 +134,7 @@ beforeAll(async () => {
 	captureUrl = `http://127.0.0.1:${(capture.address() as { port: number }).port}`;
 
 	sandbox = await startSandbox({ port: 0 });
-	// Jest sets NODE_ENV=test, with which `n8n start` exits at once without a word (n8n-runtime
-	// passes it on; reported to the runner's owner).
+	// Jest sets NODE_ENV=test, with which `n8n start` exits at once without a word.
 	n8n = await N8nInstance.create({ tarball: process.env[TARBALL_ENV], label: 'trigger e2e', env: { NODE_ENV: 'production' } });
 	const credentials = sandbox.n8nCredentials();
 	await n8n.importCredentials([

@@ -10,14 +10,14 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 
-import { ensureRuntime, N8nInstance, REPO_ROOT } from '../../scripts/n8n-runtime';
-import type { WorkflowJson } from '../../scripts/n8n-runtime';
+import { ensureRuntime, N8nInstance, REPO_ROOT } from '../../scripts/n8n';
+import type { WorkflowJson } from '../../scripts/n8n';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { browserSessions } from '../../sandbox/routes/conversationTokens';
 import { forbiddenOverrides, missingVariablesError } from '../../sandbox/routes/outboundCalls';
 import { TARBALL_ENV } from './helpers';
-import { launchChromium } from './webInterview.browser';
+import { launchChromium } from '../../scripts/chromium';
 
 jest.setTimeout(240_000);
 
@@ -79,7 +79,7 @@ beforeAll(async () => {
 	await n8n.importCredentials(sandbox.n8nCredentials());
 	const id = await n8n.importWorkflow(loadWorkflow());
 	await n8n.publish(id);
-	[baseUrl, browser] = await Promise.all([n8n.start({ webhookPaths: [{ path: 'interview', method: 'GET' }] }), launchChromium()]);
+	[baseUrl, browser] = await Promise.all([n8n.start({ webhookPaths: [{ path: 'interview', method: 'GET' }] }), launchChromium({ fakeMicrophone: true })]);
 });
 
 afterAll(async () => {

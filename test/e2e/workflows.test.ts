@@ -19,7 +19,7 @@ import type { INode, INodeTypeDescription } from 'n8n-workflow';
 
 import { N8N_CREDENTIAL_IDS, n8nCredentialsForUrl } from '../../sandbox';
 import { runProcess } from '../../scripts/process';
-import type { N8nInstance, N8nRestClient, WorkflowJson } from '../../scripts/n8n-runtime';
+import type { N8nInstance, N8nRestClient, WorkflowJson } from '../../scripts/n8n';
 import { standInCredentials, takeWorkflowScreenshots, targetsFor } from '../../scripts/screenshots';
 import { exampleWorkflowFiles, WORKFLOWS_DIR } from '../../scripts/demo';
 import { locator } from '../locator';

@@ -27,8 +27,8 @@ import { startSandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
 import type { Sandbox } from '../../sandbox';
 import { giveAgentBundledAnswers } from '../../scripts/demo';
-import { N8nInstance } from '../../scripts/n8n-runtime';
-import type { WorkflowJson } from '../../scripts/n8n-runtime';
+import { N8nInstance } from '../../scripts/n8n';
+import type { WorkflowJson } from '../../scripts/n8n';
 import { idempotencyKey } from '../../nodes/AgentCall/helpers/idempotency';
 import { TARBALL_ENV } from './helpers';
 import {

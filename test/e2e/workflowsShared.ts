@@ -16,8 +16,8 @@ import * as path from 'node:path';
 
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { REPO_ROOT } from '../../scripts/n8n-runtime';
-import type { N8nRuntime, WorkflowJson } from '../../scripts/n8n-runtime';
+import { REPO_ROOT } from '../../scripts/n8n';
+import type { N8nRuntime, WorkflowJson } from '../../scripts/n8n';
 
 export const WORKFLOWS_DIR = path.join(REPO_ROOT, 'workflows');
 

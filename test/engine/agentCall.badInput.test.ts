@@ -1,5 +1,5 @@
 /**
- * Every bad input of issue 4 through n8n's engine: a clear error naming what to change, the
+ * Every bad input of Place Agent Call (phone numbers, agent settings, variables, API errors) through n8n's engine: a clear error naming what to change, the
  * item index, and (from the sandbox's own records) that nobody was dialled.
  */
 import { startSandbox } from '../../sandbox';

@@ -273,7 +273,7 @@ describe('validation in FastAPI shape', () => {
 		expect(await broken.json()).toMatchObject({ detail: [{ type: 'json_invalid', msg: 'JSON decode error' }] });
 	});
 
-	it('answers the Pipedream mistake (reference §1) on the outbound-call route exactly as ElevenLabs did, dialling nothing', async () => {
+	it('answers a request that names the phone number `agent_phone_number` (instead of `agent_phone_number_id`) on the outbound-call route exactly as ElevenLabs did, dialling nothing', async () => {
 		const response = await rawFetch(sandbox, '/v1/convai/twilio/outbound-call', {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },

@@ -30,7 +30,7 @@ function campaignNode(operation: string, parameters: INodeParameters = {}): Pack
 		callingDays: [1, 2, 3, 4, 5, 6, 7],
 		windowStart: '00:00',
 		windowEnd: '24:00',
-		options: { holidayCountry: '', concurrencyLimit: 2 },
+		options: { skipHolidays: false, concurrencyLimit: 2 },
 	};
 	return {
 		type: 'agentCall',
@@ -72,7 +72,7 @@ describe('Campaign', () => {
 		expect(stopped.status).toBe('error');
 		expect(submitRequests(sandbox)).toBe(0);
 		const reported = await runCampaign('submit', items, {
-			options: { holidayCountry: '', invalidNumbers: 'report' },
+			options: { skipHolidays: false, invalidNumbers: 'report' },
 			callingDays: [1, 2, 3, 4, 5, 6, 7],
 			windowStart: '00:00',
 			windowEnd: '24:00',

@@ -135,8 +135,8 @@ describe('operation signedUrl', () => {
 	it('fails for an agent of another workspace, naming the agent and the likely cause', async () => {
 		const result = await run({ operation: 'signedUrl', agentId: locator(sandbox.ids.agents.otherWorkspace) });
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toContain(`ElevenLabs knows no agent ${sandbox.ids.agents.otherWorkspace} in this workspace`);
-		expect(result.error?.message).toContain('another ElevenLabs workspace');
+		expect(result.error?.message).toContain(`No agent "${sandbox.ids.agents.otherWorkspace}" in the workspace of this API key`);
+		expect(result.error?.message).toContain('use a key of the workspace the agent belongs to');
 	});
 });
 
@@ -146,7 +146,7 @@ describe('failures', () => {
 		expect(result.status).toBe('error');
 		const error = runError(result);
 		expect(error.message).toBe(
-			'ElevenLabs refused to issue a conversation token for agent agent_doesnotexist: ElevenLabs knows no agent agent_doesnotexist in this workspace. Check the agent; if it is right, the API key in the credential belongs to another ElevenLabs workspace.',
+			'ElevenLabs refused to issue a conversation token for agent agent_doesnotexist: No agent "agent_doesnotexist" in the workspace of this API key. Pick the agent from the list, or use a key of the workspace the agent belongs to.',
 		);
 		expect(error.description).toContain('HTTP 404');
 		expect(error.description).toContain('document_not_found');
@@ -157,7 +157,7 @@ describe('failures', () => {
 	it("the main workspace's agent with another workspace's key is the same 404", async () => {
 		const result = await run({}, [{}], { credentials: { workspace: 'other' } });
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toContain('another ElevenLabs workspace');
+		expect(result.error?.message).toContain('use a key of the workspace the agent belongs to');
 		expectNoSecret(result.run);
 	});
 
@@ -209,7 +209,7 @@ describe('failures', () => {
 		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(out.map((item) => item.json.candidateId)).toEqual(['a', 'b', 'c']);
 		expect(out[0].json.token).toEqual(expect.any(String));
-		expect(out[1].json).toMatchObject({ agent: 'agent_unknown', error: expect.stringContaining('knows no agent agent_unknown') });
+		expect(out[1].json).toMatchObject({ agent: 'agent_unknown', error: expect.stringContaining('No agent "agent_unknown" in the workspace') });
 		expect(out[1].json.token).toBeUndefined();
 		expect(out[2].json.token).toEqual(expect.any(String));
 	});
@@ -227,7 +227,7 @@ describe('failures', () => {
 		const failed = result.output('Token', 1);
 		// n8n adds the input's fields to an error-output item; the node adds error and details.
 		expect(failed.map((item) => item.json.candidateId)).toEqual(['b']);
-		expect(failed[0].json.error).toContain('knows no agent agent_unknown');
+		expect(failed[0].json.error).toContain('No agent "agent_unknown" in the workspace');
 		expect(failed[0].json.details).toEqual({ errorDescription: expect.stringContaining('agent') });
 		expect(failed[0].json.token).toBeUndefined();
 		expect(failed[0].pairedItem).toEqual({ item: 1 });

@@ -5,7 +5,9 @@ const { openLedger } = require('../../dist/nodes/shared/ledger/openLedger');
 
 async function main() {
 	const { location, startAt, numbers, settleAfterMs, scope } = JSON.parse(process.argv[2]);
-	const ledger = await openLedger(location, 180);
+	const opened = await openLedger(location, 180);
+	if (!opened.ok) throw new Error(opened.message);
+	const ledger = opened.value;
 	await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
 	const results = await Promise.all(
 		numbers.map(async (e164) => {

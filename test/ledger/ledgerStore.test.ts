@@ -2,18 +2,25 @@
  * The call ledger on both stores, embedded SQLite and Postgres, with real processes racing for
  * the same people. The ledger is loaded from dist/, as n8n loads the package.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 import type { LedgerLocation } from '../../nodes/shared/ledger/openLedger';
+import { runChecked } from '../../scripts/process';
 import { freshPostgresDatabase } from './postgres';
 import type { FreshDatabase } from './postgres';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const built = require('../../dist/nodes/shared/ledger/openLedger') as typeof import('../../nodes/shared/ledger/openLedger');
+
+/** The ledger at a location that must work. */
+async function openLedger(location: LedgerLocation) {
+	const opened = await built.openLedger(location, 180);
+	if (!opened.ok) throw new Error(opened.message);
+	return opened.value;
+}
 
 const WORKER = path.join(__dirname, 'claimRace.worker.js');
 const POLICY = { maxAttempts: 3, hoursBetweenAttempts: 4 };
@@ -25,15 +32,9 @@ interface RaceResult {
 	conversationId?: string;
 }
 
-function runWorker(arg: object): Promise<RaceResult[]> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--no-warnings', WORKER, JSON.stringify(arg)], { stdio: ['ignore', 'pipe', 'pipe'] });
-		let out = '';
-		let err = '';
-		child.stdout.on('data', (chunk) => (out += chunk));
-		child.stderr.on('data', (chunk) => (err += chunk));
-		child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as RaceResult[]) : reject(new Error(`worker exited ${code}: ${err}`))));
-	});
+async function runWorker(arg: object): Promise<RaceResult[]> {
+	const { stdout } = await runChecked(process.execPath, ['--no-warnings', WORKER, JSON.stringify(arg)], { timeoutMs: 60_000 });
+	return JSON.parse(stdout) as RaceResult[];
 }
 
 const numbers = (count: number, base = 4917100000) => Array.from({ length: count }, (_, i) => `+${base + i}`);
@@ -84,7 +85,7 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 	});
 
 	test('an unknown outcome is never dialled again: this execution is told, another one skips', async () => {
-		const ledger = await built.openLedger(location(), 180);
+		const ledger = await openLedger(location());
 		const r = request('+4917200000001', { scope: scope() });
 		const first = await ledger.claim(r);
 		if (first.kind !== 'claimed') throw new Error(first.kind);
@@ -95,7 +96,7 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 	});
 
 	test('a refusal releases the claim: the same attempt can be claimed again', async () => {
-		const ledger = await built.openLedger(location(), 180);
+		const ledger = await openLedger(location());
 		const r = request('+4917200000002', { scope: scope() });
 		const first = await ledger.claim(r);
 		if (first.kind !== 'claimed') throw new Error(first.kind);
@@ -106,7 +107,7 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 	});
 
 	test('attempt budget: too soon while the pause runs, the next attempt after it, exhausted after the last', async () => {
-		const ledger = await built.openLedger(location(), 180);
+		const ledger = await openLedger(location());
 		const s = scope();
 		const notReached = { reachOf: async () => 'not_reached' as const, scope: s };
 		const e164 = '+4917200000003';
@@ -133,7 +134,7 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 	});
 
 	test('a call that reached the person is not repeated, whatever the budget says', async () => {
-		const ledger = await built.openLedger(location(), 180);
+		const ledger = await openLedger(location());
 		const r = request('+4917200000004', { scope: scope(), policy: { maxAttempts: 3, hoursBetweenAttempts: 0 } });
 		const first = await ledger.claim(r);
 		if (first.kind !== 'claimed') throw new Error(first.kind);
@@ -148,7 +149,7 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 	});
 
 	test('one number under two candidate keys is one person; one key with two numbers is a conflict', async () => {
-		const ledger = await built.openLedger(location(), 180);
+		const ledger = await openLedger(location());
 		const s = scope();
 		const first = await ledger.claim(request('+4917200000005', { scope: s, callKey: 'cand-1' }));
 		if (first.kind !== 'claimed') throw new Error(first.kind);
@@ -165,7 +166,7 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 	});
 
 	test('the do-not-call list holds in every campaign until the entry is removed', async () => {
-		const ledger = await built.openLedger(location(), 180);
+		const ledger = await openLedger(location());
 		const e164 = '+4917200000007';
 		expect(await ledger.addDoNotCall(e164, '+49172•••0007', 'opted out on the phone')).toMatchObject({ added: true });
 		expect(await ledger.addDoNotCall(e164, '+49172•••0007', 'again')).toMatchObject({
@@ -181,7 +182,7 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 	});
 
 	test('retention removes old claims and keeps the do-not-call list', async () => {
-		const ledger = await built.openLedger(location(), 180);
+		const ledger = await openLedger(location());
 		const s = scope();
 		const e164 = '+4917200000008';
 		const first = await ledger.claim(request(e164, { scope: s }));
@@ -195,7 +196,7 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 });
 
 test('the embedded ledger file holds no phone number, only keyed hashes and masked numbers', async () => {
-	const ledger = await built.openLedger({ kind: 'embedded', storagePath: embeddedDir }, 180);
+	const ledger = await openLedger({ kind: 'embedded', storagePath: embeddedDir });
 	const e164 = '+4917255501234';
 	const claimed = await ledger.claim({
 		scope: 'agent_x\nprivacy',
@@ -219,7 +220,7 @@ test('the embedded ledger file holds no phone number, only keyed hashes and mask
 });
 
 test('the Postgres ledger stores no phone number either', async () => {
-	const ledger = await built.openLedger({ kind: 'postgres', postgres: database.credential }, 180);
+	const ledger = await openLedger({ kind: 'postgres', postgres: database.credential });
 	await ledger.addDoNotCall('+4917255507777', '+49172•••7777', 'opt-out');
 	const dump = JSON.stringify(await database.dump());
 	expect(dump).toContain('+49172•••7777');
@@ -227,13 +228,12 @@ test('the Postgres ledger stores no phone number either', async () => {
 });
 
 test('an unreachable Postgres is an error, never "not called yet"', async () => {
-	await expect(
-		built.openLedger({ kind: 'postgres', postgres: { ...database.credential, port: 1 } }, 180),
-	).rejects.toThrow(/ECONNREFUSED|connect/);
+	await expect(openLedger({ kind: 'postgres', postgres: { ...database.credential, port: 1 } })).rejects.toThrow(/ECONNREFUSED|connect/);
 });
 
 test('the embedded ledger is refused in queue mode', async () => {
-	await expect(built.openLedger({ kind: 'embedded', storagePath: embeddedDir, executionsMode: 'queue' }, 180)).rejects.toMatchObject({
+	expect(await built.openLedger({ kind: 'embedded', storagePath: embeddedDir, executionsMode: 'queue' }, 180)).toEqual({
+		ok: false,
 		message: 'The embedded call ledger cannot be used in queue mode',
 		hint: expect.stringContaining('Postgres'),
 	});

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
+import type { Checked } from '../regions';
 import { CallLedger } from './callLedger';
 import { PostgresDatabase } from './postgresDatabase';
 import type { PostgresCredential } from './postgresDatabase';
 import { SqlLedgerStore } from './sqlLedgerStore';
-import { SqliteDatabase, SqliteUnavailableError } from './sqliteDatabase';
+import { SqliteDatabase, loadSqlite } from './sqliteDatabase';
 
 export type LedgerKind = 'embedded' | 'postgres';
 
@@ -13,16 +14,6 @@ export type LedgerKind = 'embedded' | 'postgres';
 export const POSTGRES_CREDENTIAL = 'postgres';
 
 export const LEDGER_FILE = 'call-ledger.sqlite';
-
-/** Why the ledger cannot be used, with what to change. Nothing is dialled without it. */
-export class LedgerSetupError extends Error {
-	constructor(
-		message: string,
-		readonly hint: string,
-	) {
-		super(message);
-	}
-}
 
 export interface LedgerLocation {
 	kind: LedgerKind;
@@ -45,55 +36,61 @@ function cacheKey(location: LedgerLocation): string {
 	return `postgres:${c.user}@${c.host}:${c.port}/${c.database}?ssl=${c.ssl}&${secret}`;
 }
 
-async function openStore(location: LedgerLocation): Promise<CallLedger> {
-	if (location.kind === 'postgres') {
-		const db = await PostgresDatabase.connect(location.postgres ?? {});
-		try {
-			return await CallLedger.open(new SqlLedgerStore(db));
-		} catch (error) {
-			await db.end();
-			throw error;
-		}
-	}
-	if (!location.storagePath) throw new LedgerSetupError('The n8n folder is unknown', 'Run the node inside n8n.');
+async function openPostgres(credential: PostgresCredential): Promise<CallLedger> {
+	const db = await PostgresDatabase.connect(credential);
+	let ledger: CallLedger | undefined;
 	try {
-		return await CallLedger.open(new SqlLedgerStore(new SqliteDatabase(join(location.storagePath, LEDGER_FILE))));
-	} catch (error) {
-		if (error instanceof SqliteUnavailableError) {
-			throw new LedgerSetupError(error.message, 'Update n8n (it runs on Node.js 24), or set "Call Ledger" to Postgres.');
-		}
-		throw error;
+		ledger = await CallLedger.open(new SqlLedgerStore(db));
+		return ledger;
+	} finally {
+		if (!ledger) await db.end();
 	}
+}
+
+/** Why the ledger at this location cannot be used, with what to change; undefined when it can. */
+export function ledgerProblem(location: LedgerLocation): { message: string; hint: string } | undefined {
+	if (location.kind !== 'embedded') return undefined;
+	if (location.executionsMode === 'queue') {
+		return {
+			message: 'The embedded call ledger cannot be used in queue mode',
+			hint: 'Each worker would keep its own record, so two workers could call the same person. Set "Call Ledger" to Postgres and choose a Postgres credential that every n8n process reaches (for example n8n\'s own database).',
+		};
+	}
+	if (!loadSqlite()) {
+		return {
+			message: `The embedded call ledger needs Node.js 22.5 or later; this n8n runs on Node.js ${process.versions.node}`,
+			hint: 'Update n8n (it runs on Node.js 24), or set "Call Ledger" to Postgres.',
+		};
+	}
+	return undefined;
 }
 
 /**
  * The ledger at a location, opened once per process. Claims older than the retention period
- * are removed at most once an hour; a failure to open is not cached.
+ * are removed at most once an hour. A location that cannot work is a problem value; a store
+ * that cannot be reached throws (and is tried afresh next time).
  */
-export async function openLedger(location: LedgerLocation, retentionDays: number): Promise<CallLedger> {
-	if (location.kind === 'embedded' && location.executionsMode === 'queue') {
-		throw new LedgerSetupError(
-			'The embedded call ledger cannot be used in queue mode',
-			'Each worker would keep its own record, so two workers could call the same person. Set "Call Ledger" to Postgres and choose a Postgres credential that every n8n process reaches (for example n8n\'s own database).',
-		);
-	}
+export async function openLedger(location: LedgerLocation, retentionDays: number): Promise<Checked<CallLedger>> {
+	const problem = ledgerProblem(location);
+	if (problem) return { ok: false, ...problem };
 	const key = cacheKey(location);
 	let found = open.get(key);
 	if (!found) {
-		found = openStore(location);
+		found = (
+			location.kind === 'postgres'
+				? openPostgres(location.postgres ?? {})
+				: CallLedger.open(new SqlLedgerStore(new SqliteDatabase(loadSqlite()!, join(location.storagePath ?? '.', LEDGER_FILE))))
+		).catch((error: unknown) => {
+			open.delete(key);
+			throw error;
+		});
 		open.set(key, found);
 	}
-	let ledger: CallLedger;
-	try {
-		ledger = await found;
-	} catch (error) {
-		open.delete(key);
-		throw error;
-	}
+	const ledger = await found;
 	const now = Date.now();
 	if (now - (lastPurge.get(key) ?? 0) >= PURGE_EVERY_MS) {
 		lastPurge.set(key, now);
 		await ledger.purgeBefore(now - retentionDays * 86_400_000);
 	}
-	return ledger;
+	return { ok: true, value: ledger };
 }

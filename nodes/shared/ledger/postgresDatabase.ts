@@ -61,17 +61,18 @@ export class PostgresDatabase implements SqlDatabase {
 
 	async migrate(statements: string[]): Promise<void> {
 		const client = await this.pool.connect();
+		let committed = false;
 		try {
 			await client.query('BEGIN');
 			// Concurrent CREATE TABLE IF NOT EXISTS can still collide in Postgres' catalog.
 			await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
 			for (const sql of statements) await client.query(sql);
 			await client.query('COMMIT');
-		} catch (error) {
-			await client.query('ROLLBACK').catch(() => undefined);
-			throw error;
+			committed = true;
 		} finally {
-			client.release();
+			// A failed ROLLBACK leaves a broken connection: release(true) closes it.
+			const broken = !committed && (await client.query('ROLLBACK').then(() => false, () => true));
+			client.release(broken);
 		}
 	}
 

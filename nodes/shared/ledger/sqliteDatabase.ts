@@ -14,21 +14,16 @@ interface DatabaseSync {
 }
 type SqliteModule = { DatabaseSync: new (path: string) => DatabaseSync };
 
-/** Why the embedded ledger cannot open, in words for the node's error. */
-export class SqliteUnavailableError extends Error {}
-
 /** How long a writer waits for another process's write to finish (writes take microseconds). */
 const BUSY_TIMEOUT_MS = 10_000;
 
-function loadSqlite(): SqliteModule {
+/** node:sqlite, loaded on first use; it exists from Node.js 22.5 (n8n 2 runs on Node.js 24). */
+export function loadSqlite(): SqliteModule | undefined {
 	try {
-		// Loaded on first use: node:sqlite exists from Node.js 22.5 (n8n 2 runs on Node.js 24).
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		return require('node:sqlite') as SqliteModule;
 	} catch {
-		throw new SqliteUnavailableError(
-			`The embedded call ledger needs Node.js 22.5 or later; this n8n runs on Node.js ${process.versions.node}`,
-		);
+		return undefined;
 	}
 }
 
@@ -44,8 +39,11 @@ export class SqliteDatabase implements SqlDatabase {
 	private readonly db: DatabaseSync;
 	private readonly statements = new Map<string, StatementSync>();
 
-	constructor(readonly file: string) {
-		const { DatabaseSync } = loadSqlite();
+	constructor(
+		sqlite: SqliteModule,
+		readonly file: string,
+	) {
+		const { DatabaseSync } = sqlite;
 		mkdirSync(dirname(file), { recursive: true });
 		this.db = new DatabaseSync(file);
 		this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -74,12 +72,13 @@ export class SqliteDatabase implements SqlDatabase {
 	async migrate(statements: string[]): Promise<void> {
 		// IMMEDIATE takes the write lock first, so two processes do not interleave the schema.
 		this.db.exec('BEGIN IMMEDIATE');
+		let committed = false;
 		try {
 			for (const sql of statements) this.db.exec(sql);
 			this.db.exec('COMMIT');
-		} catch (error) {
-			this.db.exec('ROLLBACK');
-			throw error;
+			committed = true;
+		} finally {
+			if (!committed) this.db.exec('ROLLBACK');
 		}
 	}
 }

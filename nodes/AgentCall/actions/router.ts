@@ -3,12 +3,14 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import * as call from './call/Call.resource';
 import * as campaign from './campaign/Campaign.resource';
+import * as doNotCall from './doNotCall/DoNotCall.resource';
 
 type Operation = { execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> };
 
 const operations: Record<string, Record<string, Operation>> = {
 	call: { place: call.place },
 	campaign: { submit: campaign.submit, get: campaign.get, cancel: campaign.cancel, retry: campaign.retry },
+	doNotCall: { add: doNotCall.add, get: doNotCall.get, remove: doNotCall.remove },
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

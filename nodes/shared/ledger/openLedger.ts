@@ -10,8 +10,8 @@ import { SqliteDatabase, loadSqlite } from './sqliteDatabase';
 
 export type LedgerKind = 'embedded' | 'postgres';
 
-/** n8n's own credential type for Postgres, so a team reuses the database it already has. */
-export const POSTGRES_CREDENTIAL = 'postgres';
+/** The package's credential for the ledger's Postgres database. */
+export const POSTGRES_CREDENTIAL = 'callLedgerPostgresApi';
 
 export const LEDGER_FILE = 'call-ledger.sqlite';
 

@@ -2,7 +2,7 @@ import type { Pool, PoolConfig } from 'pg';
 
 import type { SqlDatabase, SqlRow, SqlValue } from './sqlLedgerStore';
 
-/** The fields of n8n's built-in `postgres` credential that a connection needs. */
+/** The fields of the "Call Ledger Postgres" credential. */
 export interface PostgresCredential {
 	host?: string;
 	port?: number;
@@ -10,7 +10,7 @@ export interface PostgresCredential {
 	user?: string;
 	password?: string;
 	ssl?: 'disable' | 'allow' | 'require' | string;
-	allowUnauthorizedCerts?: boolean;
+	ignoreSslIssues?: boolean;
 }
 
 /** Any number; the same in every process, so that they all wait for one schema migration. */
@@ -18,7 +18,7 @@ const MIGRATION_LOCK = 7_245_001;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 export function postgresPoolConfig(c: PostgresCredential): PoolConfig {
-	const ssl = c.ssl && c.ssl !== 'disable' ? { rejectUnauthorized: c.allowUnauthorizedCerts !== true } : undefined;
+	const ssl = c.ssl && c.ssl !== 'disable' ? { rejectUnauthorized: c.ignoreSslIssues !== true } : undefined;
 	return {
 		host: c.host || 'localhost',
 		port: Number(c.port) || 5432,

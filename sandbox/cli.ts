@@ -4,7 +4,7 @@
  *
  *   tsx sandbox/cli.ts [--port 8790] [--host 127.0.0.1] [--public-url URL]
  *                      [--webhook-url URL] [--webhook-secret SECRET] [--webhook-events transcript,audio,…]
- *                      [--speed N] [--json]
+ *                      [--speed N] [--latency-ms MS] [--json]
  *
  * `--json` prints `GET /_sandbox/info` as one JSON line instead of the text, for scripts that
  * start the sandbox as a child process (read the first line of stdout to know it is ready).
@@ -36,6 +36,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
 			'webhook-secret': { type: 'string' },
 			'webhook-events': { type: 'string' },
 			speed: { type: 'string' },
+			'latency-ms': { type: 'string' },
 			json: { type: 'boolean' },
 		},
 		strict: true,
@@ -44,12 +45,15 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port "${values.port ?? env.SANDBOX_PORT}"`);
 	const speed = values.speed === undefined ? undefined : Number(values.speed);
 	if (speed !== undefined && !(speed > 0)) throw new Error(`Invalid speed "${values.speed}"`);
+	const latencyMs = values['latency-ms'] === undefined ? undefined : Number(values['latency-ms']);
+	if (latencyMs !== undefined && !(latencyMs >= 0)) throw new Error(`Invalid latency "${values['latency-ms']}"`);
 	if (values['webhook-secret'] && !values['webhook-url']) throw new Error('--webhook-secret needs --webhook-url');
 	const options: SandboxOptions = {
 		port,
 		host: values.host,
 		publicUrl: values['public-url'],
 		clock: speed === undefined ? undefined : { speed },
+		latencyMs,
 		webhook: values['webhook-url']
 			? {
 					url: values['webhook-url'],

@@ -15,6 +15,7 @@ import { SCENARIOS } from './scenarios';
 import { createSeedState, SEED_IDS, SEED_NUMBERS, SEED_SECRETS } from './seed';
 import type { SeedIds } from './seed';
 import { buildServer } from './server';
+import type { NetworkSettings } from './server';
 import type { SandboxState } from './state';
 import { WebhookSender } from './webhooks';
 import type { WebhookConfig } from './webhooks';
@@ -30,6 +31,8 @@ export interface SandboxOptions {
 	clock?: { start?: Date | number; speed?: number };
 	/** The URL clients should use, when it differs from the listening address (proxy, container). */
 	publicUrl?: string;
+	/** A fixed delay on every vendor API request, in real milliseconds (default 0), as real round trips take. */
+	latencyMs?: number;
 }
 
 export interface SandboxTwilioCredentials {
@@ -81,6 +84,8 @@ export interface Sandbox {
 	info(): SandboxInfo;
 	/** Back to the seed: state, request log, faults, webhook deliveries, clock timers. */
 	reset(): void;
+	/** The fixed delay on every vendor request from now on (real milliseconds, 0 for none). */
+	setLatency(ms: number): void;
 	close(): Promise<void>;
 }
 
@@ -152,7 +157,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			return () => resetListeners.delete(listener);
 		},
 	});
-	const app = buildServer(ctx, admin);
+	const network: NetworkSettings = { latencyMs: options.latencyMs ?? 0 };
+	const app = buildServer(ctx, admin, network);
 	const host = options.host ?? '127.0.0.1';
 	await app.listen({ port: options.port ?? 0, host });
 	const address = app.server.address();
@@ -181,6 +187,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		n8nCredentials: (credentialOptions) => n8nCredentialsFile(credentials(credentialOptions)),
 		info,
 		reset,
+		setLatency(ms: number) {
+			network.latencyMs = ms;
+		},
 		async close() {
 			clock.clearTimers();
 			await app.close();

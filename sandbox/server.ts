@@ -15,6 +15,7 @@ import { redactHeaders } from './requestLog';
 import { ADMIN_PREFIX, registerAdminRoutes } from './routes/admin';
 import type { AdminControls } from './routes/admin';
 import { agentRoutes } from './routes/agents';
+import { analyticsRoutes } from './routes/analytics';
 import { batchCallRoutes } from './routes/batchCalls';
 import { conversationRoutes } from './routes/conversations';
 import { conversationTokenRoutes } from './routes/conversationTokens';
@@ -36,6 +37,7 @@ export const ROUTE_MODULES: RouteModule[] = [
 	conversationRoutes,
 	conversationTokenRoutes,
 	knowledgeBaseRoutes,
+	analyticsRoutes,
 ];
 
 const ELEVENLABS_PREFIX = '/v1/';
@@ -155,7 +157,14 @@ function vendorError(vendor: Vendor, status: number, message: string): HttpError
 	return elevenLabsErrors.detail(status, code, message);
 }
 
-export function buildServer(ctx: RouteContext, admin: AdminControls): FastifyInstance {
+/** What the network between client and API adds: a fixed delay on every vendor request. */
+export interface NetworkSettings {
+	latencyMs: number;
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function buildServer(ctx: RouteContext, admin: AdminControls, network: NetworkSettings): FastifyInstance {
 	// forceCloseConnections: close() must not wait for requests a fault holds open.
 	const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: BODY_LIMIT });
 	const routes: Array<{ methods: string[]; pattern: RegExp }> = [];
@@ -209,6 +218,8 @@ export function buildServer(ctx: RouteContext, admin: AdminControls): FastifyIns
 			request.sandbox.fault = fault;
 			entry.fault = fault.kind;
 		}
+		// Real time, not the sandbox clock: it stands for the round trip to the vendor's API.
+		if (network.latencyMs > 0) await delay(network.latencyMs);
 	});
 
 	app.addHook('preHandler', async (request, reply) => {
@@ -272,6 +283,6 @@ export function buildServer(ctx: RouteContext, admin: AdminControls): FastifyIns
 	});
 
 	for (const register of ROUTE_MODULES) register(app, ctx);
-	registerAdminRoutes(app, ctx, admin);
+	registerAdminRoutes(app, ctx, admin, network);
 	return app;
 }

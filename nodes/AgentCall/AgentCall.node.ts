@@ -4,7 +4,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { searchAgents, searchPhoneNumbers } from '../shared/listSearch';
 import * as call from './actions/call/Call.resource';
 import * as campaign from './actions/campaign/Campaign.resource';
+import * as doNotCall from './actions/doNotCall/DoNotCall.resource';
 import { router } from './actions/router';
+import { callLedgerConnection } from './methods/credentialTest';
 
 export class AgentCall implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +22,13 @@ export class AgentCall implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'elevenLabsAgentsApi', required: true },
+			{ name: 'elevenLabsAgentsApi', required: true, displayOptions: { show: { resource: ['call', 'campaign'] } } },
+			{
+				name: 'callLedgerPostgresApi',
+				required: true,
+				testedBy: 'callLedgerConnection',
+				displayOptions: { show: { ledger: ['postgres'] } },
+			},
 			{ name: 'twilioCallsApi', required: true, displayOptions: { show: { resource: ['call'], transport: ['ownTwilio'] } } },
 		],
 		properties: [
@@ -32,15 +40,17 @@ export class AgentCall implements INodeType {
 				options: [
 					{ name: 'Call', value: 'call', description: 'One call per candidate, placed by this node' },
 					{ name: 'Campaign', value: 'campaign', description: 'An ElevenLabs batch call for long lists' },
+					{ name: 'Do Not Call', value: 'doNotCall', description: 'Numbers that no call or campaign dials' },
 				],
 				default: 'call',
 			},
 			...call.description,
 			...campaign.description,
+			...doNotCall.description,
 		],
 	};
 
-	methods = { listSearch: { searchAgents, searchPhoneNumbers } };
+	methods = { listSearch: { searchAgents, searchPhoneNumbers }, credentialTest: { callLedgerConnection } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -10,6 +10,7 @@ import { faultFromJson, faultToJson } from '../faults';
 import type { SCENARIOS } from '../scenarios';
 import type { SEED_NUMBERS, SeedIds } from '../seed';
 import type { WebhookConfig } from '../webhooks';
+import type { NetworkSettings } from '../server';
 
 export const ADMIN_PREFIX = '/_sandbox';
 
@@ -49,7 +50,12 @@ function badRequest(message: string) {
 	return { statusCode: 400, error: 'Bad Request', message };
 }
 
-export function registerAdminRoutes(app: FastifyInstance, ctx: RouteContext, controls: AdminControls): void {
+export function registerAdminRoutes(
+	app: FastifyInstance,
+	ctx: RouteContext,
+	controls: AdminControls,
+	network: NetworkSettings,
+): void {
 	app.get(`${ADMIN_PREFIX}/info`, async () => controls.info());
 
 	app.get<{ Querystring: { method?: string; path?: string; pathRegex?: string } }>(
@@ -108,6 +114,13 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: RouteContext, con
 			return reply.code(400).send(badRequest(error instanceof Error ? error.message : String(error)));
 		}
 		return { now: ctx.clock.date().toISOString(), speed: ctx.clock.speed };
+	});
+
+	app.post<{ Body: { ms?: unknown } }>(`${ADMIN_PREFIX}/latency`, async (request, reply) => {
+		const ms = Number(request.body?.ms);
+		if (!Number.isFinite(ms) || ms < 0) return reply.code(400).send(badRequest('Give "ms", a delay of 0 or more milliseconds'));
+		network.latencyMs = ms;
+		return { latencyMs: ms };
 	});
 
 	app.post(`${ADMIN_PREFIX}/reset`, async (_request, reply) => {

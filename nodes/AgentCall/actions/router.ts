@@ -3,7 +3,12 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { routeByResource } from '../../shared/router';
 import * as call from './call/Call.resource';
 import * as campaign from './campaign/Campaign.resource';
+import * as doNotCall from './doNotCall/DoNotCall.resource';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeByResource(this, { call: call.operations, campaign: campaign.operations });
+	return await routeByResource(this, {
+		call: call.operations,
+		campaign: campaign.operations,
+		doNotCall: doNotCall.operations,
+	});
 }

@@ -1,0 +1,35 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { mapItems } from '../../../shared/items';
+import { listedNumber } from './listedNumber';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Reason',
+		name: 'reason',
+		type: 'string',
+		default: '',
+		placeholder: 'Opted out during the call',
+		description: 'Why the number is listed (kept with the entry; no transcript is stored)',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['doNotCall'], operation: ['add'] } }, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await mapItems(this, async (item, i) => {
+		const number = await listedNumber(this, i);
+		const reason = String(this.getNodeParameter('reason', i, '') ?? '').trim();
+		const { entry, added } = await number.run(async (ledger) => await ledger.addDoNotCall(number.e164, number.masked, reason));
+		this.logger.info(`Place Agent Call: ${number.masked} ${added ? 'added to' : 'already on'} the do-not-call list`);
+		return {
+			...item.json,
+			toNumber: number.e164,
+			doNotCall: true,
+			added,
+			addedAt: new Date(entry.addedAt).toISOString(),
+			reason: entry.reason,
+		};
+	});
+}

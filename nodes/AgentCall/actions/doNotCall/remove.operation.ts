@@ -1,0 +1,13 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { mapItems } from '../../../shared/items';
+import { listedNumber } from './listedNumber';
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await mapItems(this, async (item, i) => {
+		const number = await listedNumber(this, i);
+		const removed = await number.run(async (ledger) => await ledger.removeDoNotCall(number.e164));
+		this.logger.info(`Place Agent Call: ${number.masked} ${removed ? 'removed from' : 'was not on'} the do-not-call list`);
+		return { ...item.json, toNumber: number.e164, doNotCall: false, removed };
+	});
+}

@@ -1,0 +1,58 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Where the node records who was called: shown for every operation that dials or reads the list. */
+export function ledgerProperties(show: Record<string, string[]>): INodeProperties[] {
+	return [
+		{
+			displayName: 'Call Ledger',
+			name: 'ledger',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'Embedded',
+					value: 'embedded',
+					description: "A file in n8n's user folder, for a single n8n process. Needs no set-up; refused in queue mode.",
+				},
+				{
+					name: 'Postgres (Queue Mode)',
+					value: 'postgres',
+					description: 'A Postgres database that every n8n process reaches, with a Postgres credential',
+				},
+			],
+			default: 'embedded',
+			description:
+				'Where the node records, before it dials, who was called, so that nobody is called twice, the do-not-call list holds and attempts are counted. Every workflow that calls the same people must use the same ledger.',
+			displayOptions: { show },
+		},
+	];
+}
+
+/** The attempt budget of a campaign, in the options of Place and Submit. */
+export const attemptOptions: INodeProperties[] = [
+	{
+		displayName: 'Max Attempts',
+		name: 'maxAttempts',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 3,
+		description:
+			'How often one person may be called in this campaign (same agent and campaign name) when earlier calls did not reach them. Further items come out with status "attempts_exhausted".',
+	},
+	{
+		displayName: 'Hours Between Attempts',
+		name: 'hoursBetweenAttempts',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 1 },
+		default: 4,
+		description: 'The pause after a call that did not reach the person. Earlier items come out with status "too_soon" and nextAttemptAfter.',
+	},
+	{
+		displayName: 'Ledger Retention (Days)',
+		name: 'ledgerRetentionDays',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 180,
+		description: 'Claims older than this are removed from the call ledger. The do-not-call list is kept until an entry is removed.',
+	},
+];

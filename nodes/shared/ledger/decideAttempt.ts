@@ -1,0 +1,63 @@
+import type { Attempt } from './types';
+
+/** How often one person may be called in one campaign, and how far apart. */
+export interface AttemptPolicy {
+	maxAttempts: number;
+	hoursBetweenAttempts: number;
+}
+
+/** Whether the last call got through to the person, as far as the vendor's history tells. */
+export type Reach = 'reached' | 'not_reached' | 'unknown';
+
+export type SkipStatus = 'already_called' | 'attempts_exhausted' | 'too_soon';
+
+export type AttemptDecision =
+	/** Claim this attempt number; only the execution whose insert succeeds dials. */
+	| { kind: 'claim'; attempt: number }
+	/** Another execution holds a fresh claim and is dialling: wait for its outcome. */
+	| { kind: 'wait'; last: Attempt }
+	/** This execution's own earlier try had an unknown outcome (n8n's Retry On Fail). */
+	| { kind: 'ownUnknown'; last: Attempt }
+	/** Ask the vendor whether the last call reached the person, then decide again. */
+	| { kind: 'checkReach'; last: Attempt }
+	| { kind: 'skip'; status: SkipStatus; last: Attempt; nextAttemptAfter?: number };
+
+/**
+ * A claim whose execution gave no sign of life for this long is treated as a call with an
+ * unknown outcome: its process may have died after dialling. It is never dialled again.
+ */
+export const STALE_CLAIM_MS = 10 * 60_000;
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Decides, from the ledger's attempts of one person in one campaign (ordered by number),
+ * whether this execution may claim the next attempt. Pure: the caller reads the ledger, asks
+ * the vendor when told to (`checkReach`), and claims atomically.
+ */
+export function decideAttempt(
+	attempts: Attempt[],
+	policy: AttemptPolicy,
+	now: number,
+	executionId: string,
+	reach?: Reach,
+): AttemptDecision {
+	const last = attempts.at(-1);
+	if (!last) return { kind: 'claim', attempt: 1 };
+	if (last.outcome === 'claimed' && now - last.updatedAt < STALE_CLAIM_MS) return { kind: 'wait', last };
+	if (last.outcome !== 'initiated') {
+		// Unknown (or a claimant that vanished): the person may have been called. Never again.
+		return last.executionId === executionId ? { kind: 'ownUnknown', last } : { kind: 'skip', status: 'already_called', last };
+	}
+	if (reach === undefined) return { kind: 'checkReach', last };
+	if (reach === 'reached') return { kind: 'skip', status: 'already_called', last };
+	if (attempts.length >= policy.maxAttempts) return { kind: 'skip', status: 'attempts_exhausted', last };
+	const nextAttemptAfter = last.claimedAt + policy.hoursBetweenAttempts * HOUR_MS;
+	if (now < nextAttemptAfter) {
+		// Without the vendor's word the last call may still be going on: report it, not a pause.
+		return reach === 'not_reached'
+			? { kind: 'skip', status: 'too_soon', last, nextAttemptAfter }
+			: { kind: 'skip', status: 'already_called', last };
+	}
+	return { kind: 'claim', attempt: last.attempt + 1 };
+}

@@ -1,0 +1,42 @@
+import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+
+import { startSandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
+
+let sandbox: Sandbox;
+let client: ElevenLabsClient;
+
+beforeAll(async () => {
+	sandbox = await startSandbox();
+	client = new ElevenLabsClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, maxRetries: 0 });
+});
+afterAll(async () => await sandbox.close());
+afterEach(() => sandbox.reset());
+
+test('latency: every vendor request waits the set time; the admin API sets it', async () => {
+	sandbox.setLatency(250);
+	const started = Date.now();
+	await client.conversationalAi.agents.get(sandbox.ids.agents.recruitingDe);
+	expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+	const set = await fetch(`${sandbox.url}/_sandbox/latency`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ ms: 0 }),
+	});
+	expect(await set.json()).toEqual({ latencyMs: 0 });
+	expect((await fetch(`${sandbox.url}/_sandbox/latency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ms":-1}' })).status).toBe(400);
+});
+
+test('live count: the conversations of an agent that hold a line now, through the SDK', async () => {
+	const agentId = sandbox.ids.agents.recruitingDe;
+	expect(await client.conversationalAi.analytics.liveCount.get({ agentId })).toEqual({ count: 0 });
+	for (const toNumber of [sandbox.scenarios.answered.number, sandbox.scenarios.voicemail.number]) {
+		await client.conversationalAi.twilio.outboundCall({ agentId, agentPhoneNumberId: sandbox.ids.phoneNumbers.twilioDe, toNumber });
+	}
+	expect(await client.conversationalAi.analytics.liveCount.get({ agentId })).toEqual({ count: 2 });
+	expect(await client.conversationalAi.analytics.liveCount.get({ agentId: sandbox.ids.agents.noOverrides })).toEqual({ count: 0 });
+	expect(await client.conversationalAi.analytics.liveCount.get({ agentIds: [agentId, sandbox.ids.agents.noOverrides] })).toEqual({ count: 2 });
+	expect(await client.conversationalAi.analytics.liveCount.get()).toEqual({ count: 2 });
+	const other = new ElevenLabsClient({ apiKey: sandbox.otherWorkspaceApiKey, baseUrl: sandbox.url, maxRetries: 0 });
+	expect(await other.conversationalAi.analytics.liveCount.get()).toEqual({ count: 0 });
+});

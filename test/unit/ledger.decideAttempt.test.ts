@@ -1,0 +1,63 @@
+import { STALE_CLAIM_MS, decideAttempt } from '../../nodes/shared/ledger/decideAttempt';
+import type { Attempt } from '../../nodes/shared/ledger/types';
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 11, 2, 10);
+const policy = { maxAttempts: 3, hoursBetweenAttempts: 4 };
+
+function attempt(n: number, over: Partial<Attempt> = {}): Attempt {
+	return {
+		scope: 'agent\ncampaign',
+		person: 'p',
+		attempt: n,
+		callKey: 'k',
+		claimId: `c${n}`,
+		executionId: 'e-other',
+		claimedAt: NOW - 5 * HOUR,
+		updatedAt: NOW - 5 * HOUR,
+		outcome: 'initiated',
+		maskedNumber: '+49171•••',
+		...over,
+	};
+}
+
+test('nobody called yet: claim the first attempt', () => {
+	expect(decideAttempt([], policy, NOW, 'e1')).toEqual({ kind: 'claim', attempt: 1 });
+});
+
+test('another execution is dialling right now: wait for it; a claim that went silent counts as maybe called', () => {
+	const fresh = attempt(1, { outcome: 'claimed', updatedAt: NOW - 1000 });
+	expect(decideAttempt([fresh], policy, NOW, 'e1')).toEqual({ kind: 'wait', last: fresh });
+	const silent = attempt(1, { outcome: 'claimed', updatedAt: NOW - STALE_CLAIM_MS });
+	expect(decideAttempt([silent], policy, NOW, 'e1')).toEqual({ kind: 'skip', status: 'already_called', last: silent });
+});
+
+test('an unknown outcome is never dialled again: the same execution is told, others skip', () => {
+	const unknown = attempt(1, { outcome: 'unknown', executionId: 'e1' });
+	expect(decideAttempt([unknown], policy, NOW, 'e1')).toEqual({ kind: 'ownUnknown', last: unknown });
+	expect(decideAttempt([unknown], policy, NOW, 'e2', 'not_reached')).toEqual({ kind: 'skip', status: 'already_called', last: unknown });
+});
+
+test('after a placed call the vendor is asked whether it reached the person', () => {
+	const placed = attempt(1);
+	expect(decideAttempt([placed], policy, NOW, 'e1')).toEqual({ kind: 'checkReach', last: placed });
+	expect(decideAttempt([placed], policy, NOW, 'e1', 'reached')).toEqual({ kind: 'skip', status: 'already_called', last: placed });
+	expect(decideAttempt([placed], policy, NOW, 'e1', 'not_reached')).toEqual({ kind: 'claim', attempt: 2 });
+});
+
+test('inside the pause: too soon when the call did not reach them, already called when nobody knows', () => {
+	const recent = attempt(1, { claimedAt: NOW - HOUR });
+	expect(decideAttempt([recent], policy, NOW, 'e1', 'not_reached')).toEqual({
+		kind: 'skip',
+		status: 'too_soon',
+		last: recent,
+		nextAttemptAfter: NOW + 3 * HOUR,
+	});
+	expect(decideAttempt([recent], policy, NOW, 'e1', 'unknown')).toEqual({ kind: 'skip', status: 'already_called', last: recent });
+});
+
+test('the budget: the last allowed attempt used up means exhausted, even after the pause', () => {
+	const three = [attempt(1), attempt(2), attempt(3)];
+	expect(decideAttempt(three, policy, NOW, 'e1', 'not_reached')).toEqual({ kind: 'skip', status: 'attempts_exhausted', last: three[2] });
+	expect(decideAttempt(three.slice(0, 2), policy, NOW, 'e1', 'unknown')).toEqual({ kind: 'claim', attempt: 3 });
+});

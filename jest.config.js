@@ -5,5 +5,6 @@ module.exports = {
 	testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/sandbox/**/*.test.ts', '<rootDir>/test/engine/**/*.test.ts', '<rootDir>/test/deploy/**/*.test.ts', '<rootDir>/test/ledger/**/*.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
 	setupFiles: ['<rootDir>/test/setup.js'],
+	setupFilesAfterEnv: ['<rootDir>/test/freshLedger.js'],
 	testTimeout: 60000,
 };

@@ -247,9 +247,13 @@ export interface RunResult {
 }
 
 /** What n8n hands an execution of `mode` besides the workflow, with these credentials. */
+let executions = 0;
+
 function additionalDataFor(mode: WorkflowExecuteMode, credentials: CredentialData = {}): IWorkflowExecuteAdditionalData {
 	const { credentialTypes } = loadPackage();
-	const hooks = new ExecutionLifecycleHooks(mode, '1', mock<IWorkflowBase>());
+	// Every run its own execution, as in n8n: the call ledger tells a retry from a re-run by it.
+	const executionId = String(++executions);
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, mock<IWorkflowBase>());
 	// The typed deep-partial of this interface is too deep for the compiler; the shape is checked at run time.
 	const data = (mock as (values: object) => IWorkflowExecuteAdditionalData)({
 		hooks,
@@ -257,7 +261,7 @@ function additionalDataFor(mode: WorkflowExecuteMode, credentials: CredentialDat
 		// A deep mock would make these truthy, and the run would then try to decrypt them.
 		encryptedRunnerIdentity: undefined,
 		executionContext: undefined,
-		executionId: '1',
+		executionId,
 		restApiUrl: 'http://localhost:5678/rest',
 		instanceBaseUrl: 'http://localhost:5678/',
 		webhookBaseUrl: 'http://localhost:5678/webhook',

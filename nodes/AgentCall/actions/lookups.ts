@@ -3,7 +3,9 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readAgent, readPhoneNumber } from '../../shared/agentsAndNumbers';
 import type { AgentPhoneNumber } from '../../shared/agentsAndNumbers';
-import { LINE_HOLDING_STATUSES, excludedStatuses } from '../../shared/conversationStatus';
+import { LINE_HOLDING_STATUSES, excludedStatuses, isFinished } from '../../shared/conversationStatus';
+import { conversationOutput } from '../../shared/conversationOutput';
+import type { Reach } from '../../shared/ledger/decideAttempt';
 import { elevenLabsClient } from '../../shared/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
 import { elevenLabsPages, elevenLabsRequest, nextCursor } from '../../shared/elevenLabsTransport';
@@ -124,6 +126,34 @@ export class ElevenLabsLookups {
 			status: summary.status,
 			startedAt: new Date(summary.startTimeUnixSecs * 1000).toISOString(),
 		};
+	}
+
+	/**
+	 * Whether an earlier call reached the person: its conversation (found by the key when only
+	 * the campaign is known) still running or answered counts as reached.
+	 */
+	async callReach(
+		agentId: string,
+		userId: string,
+		earlier: { conversationId?: string; claimedAt: number },
+		itemIndex: number,
+	): Promise<Reach> {
+		let conversationId = earlier.conversationId;
+		if (!conversationId) {
+			const since = Math.floor(earlier.claimedAt / 1000) - 60;
+			conversationId = (await this.previousCall(agentId, userId, since, itemIndex))?.conversationId;
+			if (!conversationId) return 'unknown';
+		}
+		const connection = await this.reader(itemIndex);
+		const context = { action: 'check whether the last call reached the candidate', itemIndex };
+		const found = conversationId;
+		const conversation = await elevenLabsRequest(this.ctx.getNode(), connection, context, (client) =>
+			client.conversationalAi.conversations.get(found),
+		);
+		if (!isFinished(conversation.status)) return 'reached';
+		const result = conversationOutput(conversation).callResult;
+		if (result === 'answered') return 'reached';
+		return result ? 'not_reached' : 'unknown';
 	}
 
 	/** How many of the agent's conversations hold a line right now (initiated or in progress). */

@@ -55,8 +55,12 @@ export class Claim {
 	}
 
 	/** A call found in the vendor's history that the ledger did not know: recorded as this attempt. */
-	async adopt(conversationId: string, startedAt: number): Promise<void> {
-		await this.store.settleAttempt(this.ref, { outcome: 'initiated', conversationId, claimedAt: startedAt }, Date.now());
+	async adopt(conversationId: string | undefined, batchId: string | undefined, startedAt: number): Promise<void> {
+		await this.store.settleAttempt(
+			this.ref,
+			{ outcome: 'initiated', conversationId, batchId, claimedAt: startedAt },
+			Date.now(),
+		);
 	}
 
 	/** Nobody was called (refused, or not dialled after all): the person may be claimed again. */

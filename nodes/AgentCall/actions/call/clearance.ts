@@ -6,12 +6,13 @@ import { maskNumber } from '../../helpers/idempotency';
 import { candidateWindow } from '../../helpers/windowRules';
 import type { ElevenLabsLookups } from '../lookups';
 import { readWindowRules } from '../windowSettings';
+import type { EarlierCall } from '../ledgerClaim';
 import type { PreparedCall } from './preflight';
 
 const DEFAULT_LOOK_BACK_DAYS = 90;
 
 /** Why a candidate is not dialled now: the fields of an item that is not an error. */
-export type Held = IDataObject & { status: 'outside_window' | 'already_called' };
+export type Held = IDataObject & { status: 'outside_window' };
 
 /** Outside the calling window in the candidate's own time zone, with the next allowed moment. */
 function outsideWindow(
@@ -35,41 +36,28 @@ function outsideWindow(
 	return check.open ? undefined : check;
 }
 
-/**
- * Decides whether a prepared candidate may be dialled now: inside the calling window, and not
- * called before with the same idempotency key. Returns why not, or undefined to dial.
- */
-export async function holdBack(
+/** Whether a prepared candidate may be called now by the calling window; why not, or undefined. */
+export function outsideCallingWindow(
 	ctx: IExecuteFunctions,
-	lookups: ElevenLabsLookups,
 	call: PreparedCall,
 	item: INodeExecutionData,
 	i: number,
-): Promise<Held | undefined> {
-	const masked = maskNumber(call.candidate.phone.e164);
+): Held | undefined {
 	const closed = outsideWindow(ctx, call, item, i);
-	if (closed) {
-		ctx.logger.info(
-			`Place Agent Call: item ${i}: ${masked} not called, outside the calling window`,
-		);
-		return {
-			status: 'outside_window',
-			reason: closed.reason,
-			nextWindowStart: closed.nextWindowStart || null,
-		};
-	}
-	if (!ctx.getNodeParameter('skipIfAlreadyCalled', i, true)) return undefined;
+	if (!closed) return undefined;
+	const masked = maskNumber(call.candidate.phone.e164);
+	ctx.logger.info(`Place Agent Call: item ${i}: ${masked} not called, outside the calling window`);
+	return { status: 'outside_window', reason: closed.reason, nextWindowStart: closed.nextWindowStart || null };
+}
+
+/** The candidate's latest call in ElevenLabs' history with the same idempotency key, if any. */
+export async function historyCall(
+	lookups: ElevenLabsLookups,
+	call: PreparedCall,
+	i: number,
+): Promise<EarlierCall | undefined> {
 	const lookBackDays = call.options.lookBackDays ?? DEFAULT_LOOK_BACK_DAYS;
 	const since = Math.floor(Date.now() / 1000) - lookBackDays * 86400;
 	const previous = await lookups.previousCall(call.agentId, call.candidate.key, since, i);
-	if (!previous) return undefined;
-	ctx.logger.info(
-		`Place Agent Call: item ${i}: ${masked} already called (${previous.conversationId})`,
-	);
-	return {
-		status: 'already_called',
-		conversationId: previous.conversationId,
-		previousCallStatus: previous.status,
-		placedAt: previous.startedAt,
-	};
+	return previous && { conversationId: previous.conversationId, startedAt: Date.parse(previous.startedAt) };
 }

@@ -3,6 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { Problem } from '../../../shared/problems';
 import { maskNumber } from '../../helpers/idempotency';
 import { backoffMs, pause, rateDelayMs } from '../../helpers/pacing';
+import type { Claim } from '../../../shared/ledger/callLedger';
 import type { ElevenLabsLookups } from '../lookups';
 import { dial } from './dial';
 import type { DialFailure, DialResult } from './dial';
@@ -30,6 +31,13 @@ const DEFAULT_CALLS_PER_MINUTE = 20;
 const DEFAULT_MAX_WAIT_SECONDS = 600;
 const DEFAULT_BUSY_RETRIES = 5;
 
+/** Marks the claim alive; a ledger that fails here only loses that mark (the claim is held). */
+async function keepAlive(ctx: IExecuteFunctions, claim: Claim, i: number): Promise<void> {
+	await claim.alive().catch((error: unknown) =>
+		ctx.logger.warn(`Place Agent Call: item ${i}: could not refresh the claim in the call ledger: ${String(error)}`),
+	);
+}
+
 /** Waits while the agent is at its concurrency limit; false when the deadline came first. */
 async function waitForFreeLine(
 	ctx: IExecuteFunctions,
@@ -38,6 +46,7 @@ async function waitForFreeLine(
 	limit: number,
 	deadline: number,
 	i: number,
+	claim: Claim,
 ): Promise<boolean> {
 	const signal = ctx.getExecutionCancelSignal?.();
 	for (;;) {
@@ -48,6 +57,8 @@ async function waitForFreeLine(
 			`Place Agent Call: item ${i}: ${running}/${limit} calls running, waiting for a free line`,
 		);
 		await pause(CONCURRENCY_POLL_MS, signal);
+		// The claim stays fresh while this execution waits, so nobody takes it as abandoned.
+		await keepAlive(ctx, claim, i);
 	}
 }
 
@@ -70,6 +81,7 @@ export async function dialWithRetry(
 	clock: PacingClock,
 	call: PreparedCall,
 	i: number,
+	claim: Claim,
 ): Promise<CallOutcome> {
 	const { options } = call;
 	const signal = ctx.getExecutionCancelSignal?.();
@@ -81,7 +93,8 @@ export async function dialWithRetry(
 			rateDelayMs(clock.lastDialAt, Date.now(), options.callsPerMinute ?? DEFAULT_CALLS_PER_MINUTE),
 			signal,
 		);
-		if (limit && !(await waitForFreeLine(ctx, lookups, call, limit, deadline, i))) {
+		await keepAlive(ctx, claim, i);
+		if (limit && !(await waitForFreeLine(ctx, lookups, call, limit, deadline, i, claim))) {
 			return { status: 'refused', lineNeverFree: lineNeverFree(limit, call) };
 		}
 		const dialledAt = Date.now();

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { mayHaveHappenedError, vendorApiError } from '../../../shared/errors';
 import { problemError } from '../../../shared/problems';
 import { maskNumber } from '../../helpers/idempotency';
+import type { Claim } from '../../../shared/ledger/callLedger';
 import type { DialFailure } from './dial';
 import type { CallOutcome } from './dialWithRetry';
 import type { PreparedCall } from './preflight';
@@ -25,7 +26,7 @@ function unknownOutcomeError(
 	const history = failure.vendor === 'Twilio' ? 'Twilio and ElevenLabs' : 'ElevenLabs';
 	const error = mayHaveHappenedError(ctx.getNode(), failure.vendor, failure.failure, {
 		happened: `The call to ${call.candidate.phone.e164} may have been placed`,
-		check: `The node does not try again, so nobody is called twice. Check the agent's call history in ${history} before calling this candidate again; a re-run with "Skip If Already Called" finds the call if ElevenLabs registered it.`,
+		check: `The node does not try again, so nobody is called twice. Check the agent's call history in ${history} before calling this candidate again; the call ledger keeps this candidate from being dialled again by a retry or a re-run.`,
 		itemIndex: i,
 	});
 	// Continue-on-fail output keeps what is known: the candidate may have been called.
@@ -33,6 +34,30 @@ function unknownOutcomeError(
 	return Object.assign(error, {
 		itemFields: { toNumber: e164, idempotencyKey: call.candidate.key, status: 'unknown' },
 	});
+}
+
+/**
+ * Records the dial's outcome in the call ledger: an initiated call with its ids, an unclear one
+ * as unknown (never dialled again), a refusal by releasing the claim (nobody was called). A
+ * ledger that fails now is logged: an unsettled claim counts as a maybe-placed call later.
+ */
+export async function settleClaim(
+	ctx: IExecuteFunctions,
+	claim: Claim,
+	outcome: CallOutcome,
+	i: number,
+): Promise<void> {
+	const settled =
+		outcome.status === 'initiated'
+			? claim.initiated({ conversationId: outcome.result.conversationId, callSid: outcome.result.callSid })
+			: outcome.status === 'unknown'
+				? claim.unknown()
+				: claim.release();
+	await settled.catch((error: unknown) =>
+		ctx.logger.warn(
+			`Place Agent Call: item ${i}: the call ledger did not record the outcome (${outcome.status}): ${error instanceof Error ? error.message : String(error)}`,
+		),
+	);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { agentLocator, phoneNumberLocator } from '../../../shared/descriptions';
 import { callingHoursProperties } from '../callingHours.description';
 import { candidateProperties } from '../candidate.description';
+import { attemptOptions, ledgerProperties } from '../ledger.description';
 
 const show = { resource: ['call'], operation: ['place'] };
 
@@ -40,13 +41,14 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...show, transport: ['ownTwilio'] } },
 	},
 	...candidateProperties(show),
+	...ledgerProperties(show),
 	{
 		displayName: 'Skip If Already Called',
 		name: 'skipIfAlreadyCalled',
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to ask ElevenLabs first for a conversation with this candidate’s idempotency key and not call again if there is one. Makes re-runs and several n8n workers safe.',
+			'Whether a call that reached the candidate counts against calling them again in this campaign, and calls the call ledger does not know (placed before it, or by another tool) are looked up in ElevenLabs by the idempotency key. The ledger always keeps executions running at the same time, retries and re-runs from dialling twice.',
 		displayOptions: { show },
 	},
 	{
@@ -109,6 +111,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
+			...attemptOptions,
 			{
 				displayName: 'Answering Machine Detection',
 				name: 'machineDetection',

@@ -1,18 +1,22 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/items';
+import { problemError } from '../../../shared/problems';
 import { ElevenLabsLookups } from '../lookups';
-import { holdBack } from './clearance';
+import { itemLedger } from '../ledger';
+import { claimCandidate, readAttemptPolicy } from '../ledgerClaim';
+import { historyCall, outsideCallingWindow } from './clearance';
 import { dialWithRetry } from './dialWithRetry';
 import type { PacingClock } from './dialWithRetry';
-import { reportOutcome } from './outcome';
+import { reportOutcome, settleClaim } from './outcome';
 import { prepareCall } from './preflight';
 
 export { description } from './place.description';
 
 /**
- * Calls each item's candidate: pre-flight (nothing is dialled on a problem), then whether the
- * candidate may be dialled now, then the dial with its retries, then its outcome.
+ * Calls each item's candidate: pre-flight (nothing is dialled on a problem), the calling window,
+ * then the claim in the call ledger (only the execution that wins it dials), then the dial with
+ * its retries, then its outcome, which settles the claim.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const lookups = new ElevenLabsLookups(this);
@@ -24,9 +28,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			toNumber: call.candidate.phone.e164,
 			idempotencyKey: call.candidate.key,
 		};
-		const held = await holdBack(this, lookups, call, item, i);
-		if (held) return { ...base, ...held };
-		const outcome = await dialWithRetry(this, lookups, clock, call, i);
+		const closed = outsideCallingWindow(this, call, item, i);
+		if (closed) return { ...base, ...closed };
+		const policy = readAttemptPolicy(call.options);
+		if (!policy.ok) throw problemError(this.getNode(), policy, i);
+		const ledger = await itemLedger(this, i);
+		const cleared = await claimCandidate(this, lookups, ledger, {
+			agentId: call.agentId,
+			candidate: call.candidate,
+			policy: policy.value,
+			skipIfAlreadyCalled: this.getNodeParameter('skipIfAlreadyCalled', i, true) as boolean,
+			history: async () => await historyCall(lookups, call, i),
+		}, i);
+		if (cleared.kind === 'held') return { ...base, ...cleared.fields };
+		const outcome = await dialWithRetry(this, lookups, clock, call, i, cleared.claim);
+		await settleClaim(this, cleared.claim, outcome, i);
 		return { ...base, ...reportOutcome(this, call, outcome, i) };
 	});
 }

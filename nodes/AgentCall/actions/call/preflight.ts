@@ -33,6 +33,9 @@ export interface PlaceOptions extends CandidateOptions {
 	requestTimeout?: number;
 	ringingTimeout?: number;
 	statusCallbackUrl?: string;
+	maxAttempts?: number;
+	hoursBetweenAttempts?: number;
+	ledgerRetentionDays?: number;
 }
 
 /** One item, ready to be dialled. */

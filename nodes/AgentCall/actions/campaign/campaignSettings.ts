@@ -13,6 +13,9 @@ export interface SubmitOptions extends CandidateOptions {
 	scheduledTime?: string;
 	/** The calling window's zone for every recipient, and the zone ElevenLabs shows the campaign in. */
 	timeZone?: string;
+	maxAttempts?: number;
+	hoursBetweenAttempts?: number;
+	ledgerRetentionDays?: number;
 }
 
 /** What holds for the whole campaign, read once (item 0). */

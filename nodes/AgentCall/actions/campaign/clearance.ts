@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { CallLedger, Claim } from '../../../shared/ledger/callLedger';
+import type { AttemptPolicy } from '../../../shared/ledger/decideAttempt';
 import { checkCallingWindow } from '../../helpers/callingWindow';
+import { claimCandidate } from '../ledgerClaim';
 import type { ElevenLabsLookups } from '../lookups';
 import type { CampaignSettings } from './campaignSettings';
 import { earlierRecipients } from './earlierRecipients';
@@ -8,53 +11,80 @@ import type { Recipient } from './recipients';
 
 const DEFAULT_LOOK_BACK_DAYS = 90;
 
+/** A recipient the call ledger let through, with the claim the submit's outcome settles. */
+export interface ClaimedRecipient extends Recipient {
+	claim: Claim;
+}
+
 /** Who of the list is dialled, and who is left out and why (not errors). */
 export interface Clearance {
-	toDial: Recipient[];
-	/** In an earlier campaign of the agent, or twice in this list. */
+	toDial: ClaimedRecipient[];
+	/** Called (or being called) already: in the ledger, in an earlier campaign, or twice in this list. */
 	alreadyCalled: IDataObject[];
+	/** Held back by the ledger: on the do-not-call list, attempts used up, or the pause not over. */
+	heldBack: IDataObject[];
 	/** Outside their own calling window when the campaign starts. */
 	outsideWindow: IDataObject[];
 }
 
 /**
  * Decides, recipient by recipient, who may be dialled by this campaign: inside their own
- * calling window at the campaign's start, and called once: not twice in this list, not again
- * after an earlier campaign of the agent.
+ * calling window at the campaign's start, once in this list, and claimed in the call ledger
+ * (which also holds the do-not-call list and the attempt budget). Earlier campaigns of the agent
+ * that the ledger does not know are the second line of defence.
  */
 export async function clearRecipients(
 	ctx: IExecuteFunctions,
 	lookups: ElevenLabsLookups,
+	ledger: CallLedger,
 	settings: CampaignSettings,
 	recipients: Recipient[],
 	startAt: Date,
+	policy: AttemptPolicy,
 ): Promise<Clearance> {
-	const lookBackDays = settings.options.lookBackDays ?? DEFAULT_LOOK_BACK_DAYS;
-	const since = Math.floor(Date.now() / 1000) - lookBackDays * 86400;
-	const earlier = ctx.getNodeParameter('skipIfAlreadyCalled', 0, true)
-		? await earlierRecipients(ctx, lookups, settings.agentId, since)
-		: new Map<string, string>();
-	const clearance: Clearance = { toDial: [], alreadyCalled: [], outsideWindow: [] };
+	const skipIfAlreadyCalled = ctx.getNodeParameter('skipIfAlreadyCalled', 0, true) as boolean;
+	let earlier: Promise<Map<string, string>> | undefined;
+	const earlierCampaigns = async () => {
+		const lookBackDays = settings.options.lookBackDays ?? DEFAULT_LOOK_BACK_DAYS;
+		const since = Math.floor(Date.now() / 1000) - lookBackDays * 86400;
+		earlier ??= earlierRecipients(ctx, lookups, settings.agentId, since);
+		return await earlier;
+	};
+	const clearance: Clearance = { toDial: [], alreadyCalled: [], heldBack: [], outsideWindow: [] };
 	const seen = new Set<string>();
 	for (const recipient of recipients) {
 		const { itemIndex, candidate } = recipient;
 		const who = { itemIndex, toNumber: candidate.phone.e164, idempotencyKey: candidate.key };
-		const window = recipient.window
-			? checkCallingWindow(recipient.window, startAt)
-			: { open: true as const };
-		const previous = earlier.get(candidate.key);
+		const window = recipient.window ? checkCallingWindow(recipient.window, startAt) : { open: true as const };
 		if (!window.open) {
-			clearance.outsideWindow.push({
-				...who,
-				reason: window.reason,
-				nextWindowStart: window.nextWindowStart || null,
-			});
-		} else if (previous || seen.has(candidate.key)) {
-			clearance.alreadyCalled.push({ ...who, campaignId: previous ?? null });
-		} else {
-			seen.add(candidate.key);
-			clearance.toDial.push(recipient);
+			clearance.outsideWindow.push({ ...who, reason: window.reason, nextWindowStart: window.nextWindowStart || null });
+			continue;
 		}
+		// One person once per list, whatever key each row carries.
+		if (seen.has(candidate.phone.e164) || seen.has(candidate.key)) {
+			clearance.alreadyCalled.push({ ...who, campaignId: null });
+			continue;
+		}
+		seen.add(candidate.phone.e164).add(candidate.key);
+		const cleared = await claimCandidate(
+			ctx,
+			lookups,
+			ledger,
+			{
+				agentId: settings.agentId,
+				candidate,
+				policy,
+				skipIfAlreadyCalled,
+				history: async () => {
+					const campaignId = (await earlierCampaigns()).get(candidate.key);
+					return campaignId ? { campaignId, startedAt: Date.now() } : undefined;
+				},
+			},
+			itemIndex,
+		);
+		if (cleared.kind === 'dial') clearance.toDial.push({ ...recipient, claim: cleared.claim });
+		else if (cleared.fields.status === 'already_called') clearance.alreadyCalled.push({ ...who, ...cleared.fields });
+		else clearance.heldBack.push({ ...who, ...cleared.fields });
 	}
 	return clearance;
 }

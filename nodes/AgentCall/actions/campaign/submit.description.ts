@@ -4,6 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { agentLocator, phoneNumberLocator } from '../../../shared/descriptions';
 import { callingHoursProperties } from '../callingHours.description';
 import { candidateProperties } from '../candidate.description';
+import { attemptOptions, ledgerProperties } from '../ledger.description';
 
 const show = { resource: ['campaign'], operation: ['submit'] };
 
@@ -20,13 +21,14 @@ const properties: INodeProperties[] = [
 		description: 'Shown in ElevenLabs under Batch Calling',
 	},
 	...candidateProperties({}),
+	...ledgerProperties({}),
 	{
 		displayName: 'Skip If Already Called',
 		name: 'skipIfAlreadyCalled',
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to leave out candidates who are already recipients of an earlier campaign of this agent (same idempotency key) that was not cancelled for them',
+			'Whether a call that reached the candidate counts against calling them again in this campaign, and recipients of earlier campaigns of this agent (same idempotency key, not cancelled) that the call ledger does not know are left out. The ledger always keeps two submits of the same list from calling anyone twice.',
 	},
 	{
 		displayName: 'Respect Calling Window',
@@ -44,6 +46,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			...attemptOptions,
 			{
 				displayName: 'Concurrency Limit',
 				name: 'concurrencyLimit',

@@ -5,6 +5,8 @@ import { agentProblem, outboundProblem } from '../../helpers/agentChecks';
 import { campaignStart } from '../../helpers/campaignStart';
 import type { CallingWindow } from '../../helpers/callingWindow';
 import type { WindowRules } from '../../helpers/windowRules';
+import { itemLedger } from '../ledger';
+import { readAttemptPolicy } from '../ledgerClaim';
 import { ElevenLabsLookups } from '../lookups';
 import { readWindowRules } from '../windowSettings';
 import { readCampaignSettings } from './campaignSettings';
@@ -12,7 +14,7 @@ import type { CampaignSettings } from './campaignSettings';
 import { clearRecipients } from './clearance';
 import { readRecipients } from './recipients';
 import type { Recipient } from './recipients';
-import { reportSubmit, submitBatch } from './submitBatch';
+import { reportSubmit, settleClaims, submitBatch } from './submitBatch';
 
 export { description } from './submit.description';
 
@@ -57,12 +59,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		.filter((w): w is CallingWindow => w !== undefined);
 	const start = campaignStart(windows, settings.scheduled, new Date());
 	if (!start.ok) throw problemError(this.getNode(), start, 0);
-	const { toDial, alreadyCalled, outsideWindow } = await clearRecipients(
+	const policy = readAttemptPolicy(settings.options);
+	if (!policy.ok) throw problemError(this.getNode(), policy, 0);
+	const ledger = await itemLedger(this, 0);
+	const { toDial, alreadyCalled, heldBack, outsideWindow } = await clearRecipients(
 		this,
 		lookups,
+		ledger,
 		settings,
 		recipients,
 		start.value.at,
+		policy.value,
 	);
 
 	const pairedItem = this.getInputData().map((_, item) => ({ item }));
@@ -70,18 +77,20 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const report = {
 		recipients: toDial.length,
 		alreadyCalled,
+		heldBack,
 		invalid,
 		outsideWindow,
 		...(movedBecause ? { scheduledBecause: movedBecause } : {}),
 	};
 	if (!toDial.length) {
 		this.logger.info(
-			`Submit Campaign: nobody left to call (${alreadyCalled.length} already called, ${outsideWindow.length} outside their window, ${invalid.length} invalid)`,
+			`Submit Campaign: nobody left to call (${alreadyCalled.length} already called, ${heldBack.length} held back by the call ledger, ${outsideWindow.length} outside their window, ${invalid.length} invalid)`,
 		);
 		return [{ json: { campaignId: null, status: 'nothing_to_submit', ...report }, pairedItem }];
 	}
 	const scheduled = settings.scheduled ?? (movedBecause ? start.value.at : undefined);
 	const scheduledUnix = scheduled ? Math.floor(scheduled.getTime() / 1000) : undefined;
 	const outcome = await submitBatch(lookups, settings, toDial, scheduledUnix);
+	await settleClaims(this, toDial, outcome);
 	return [{ json: reportSubmit(this, outcome, report), pairedItem }];
 }

@@ -7,6 +7,7 @@ import type { VendorFailure } from '../../../shared/errors';
 import type { ElevenLabsLookups } from '../lookups';
 import type { CampaignSettings } from './campaignSettings';
 import { campaignOutput } from './output';
+import type { ClaimedRecipient } from './clearance';
 import type { Recipient } from './recipients';
 
 /** The zone ElevenLabs shows a campaign in when the node sets none. */
@@ -56,6 +57,31 @@ export async function submitBatch(
 	return unclear ? { status: 'unknown', failure } : { status: 'refused', failure };
 }
 
+/**
+ * Records the submit's outcome for every claimed recipient: in the campaign, maybe in it
+ * (never submitted again), or released (nobody is called). A ledger that fails now is logged:
+ * an unsettled claim counts as a maybe-placed call later.
+ */
+export async function settleClaims(
+	ctx: IExecuteFunctions,
+	recipients: ClaimedRecipient[],
+	outcome: SubmitOutcome,
+): Promise<void> {
+	await Promise.all(
+		recipients.map(async ({ claim }) => {
+			const settled =
+				outcome.status === 'initiated'
+					? claim.initiated({ batchId: outcome.batch.id })
+					: outcome.status === 'unknown'
+						? claim.unknown()
+						: claim.release();
+			await settled.catch((error: unknown) =>
+				ctx.logger.warn(`Submit Campaign: the call ledger did not record the outcome (${outcome.status}): ${String(error)}`),
+			);
+		}),
+	);
+}
+
 /** The one place where the submit's outcome is known: the campaign's output, or the error. */
 export function reportSubmit(
 	ctx: IExecuteFunctions,
@@ -66,7 +92,7 @@ export function reportSubmit(
 		throw mayHaveHappenedError(ctx.getNode(), 'ElevenLabs', outcome.failure, {
 			happened: 'The campaign may have been created',
 			check:
-				'The node does not submit again. Check ElevenLabs → Batch Calling; a re-run with "Skip If Already Called" leaves out everyone who is in a campaign already.',
+				'The node does not submit again. Check ElevenLabs → Batch Calling; the call ledger leaves out everyone of this campaign on a re-run.',
 			itemIndex: 0,
 		});
 	}

@@ -1,0 +1,176 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { problem, problemError } from '../../shared/problems';
+import type { Checked } from '../../shared/problems';
+import type { CallLedger, Claim, ClaimResult } from '../../shared/ledger/callLedger';
+import type { AttemptPolicy } from '../../shared/ledger/decideAttempt';
+import type { Attempt } from '../../shared/ledger/types';
+import { maskNumber } from '../helpers/idempotency';
+import type { Candidate } from './candidate';
+import { ledgerUnavailable } from './ledger';
+import type { ElevenLabsLookups } from './lookups';
+
+/** How long an execution waits for another one that dials the same person at this moment. */
+const WAIT_FOR_OTHERS_MS = 30_000;
+
+export type HeldStatus = 'do_not_call' | 'already_called' | 'attempts_exhausted' | 'too_soon';
+
+/** A candidate the ledger lets through (with the claim to settle), or why not (not an error). */
+export type LedgerClearance =
+	| { kind: 'dial'; claim: Claim }
+	| { kind: 'held'; fields: IDataObject & { status: HeldStatus } };
+
+/** A call of the person that the vendor's history knows and the ledger may not. */
+export interface EarlierCall {
+	conversationId?: string;
+	campaignId?: string;
+	startedAt: number;
+}
+
+export interface ClaimSubject {
+	agentId: string;
+	candidate: Candidate;
+	policy: AttemptPolicy;
+	skipIfAlreadyCalled: boolean;
+	/** Looks the person up in the vendor's history, for calls placed before the ledger knew them. */
+	history(): Promise<EarlierCall | undefined>;
+}
+
+/** The attempt budget from the options, checked at run time (expressions skip the editor's minimums). */
+export function readAttemptPolicy(options: { maxAttempts?: unknown; hoursBetweenAttempts?: unknown }): Checked<AttemptPolicy> {
+	const maxAttempts = Number(options.maxAttempts ?? 3);
+	const hoursBetweenAttempts = Number(options.hoursBetweenAttempts ?? 4);
+	if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+		return problem(
+			`"Max Attempts" must be a whole number of 1 or more, not ${JSON.stringify(options.maxAttempts)}`,
+			'Set Options → Max Attempts to how often one person may be called in this campaign, e.g. 3.',
+		);
+	}
+	if (!Number.isFinite(hoursBetweenAttempts) || hoursBetweenAttempts < 0) {
+		return problem(
+			`"Hours Between Attempts" must be a number of 0 or more, not ${JSON.stringify(options.hoursBetweenAttempts)}`,
+			'Set Options → Hours Between Attempts to the pause after a call that did not reach the person, e.g. 4.',
+		);
+	}
+	return { ok: true, value: { maxAttempts, hoursBetweenAttempts } };
+}
+
+/** The campaign a claim belongs to: the agent and the node's Campaign name. */
+export function ledgerScope(ctx: IExecuteFunctions, agentId: string, i: number): string {
+	const campaign = ctx.getNodeParameter('campaign', i, '');
+	return `${agentId}\n${typeof campaign === 'string' ? campaign.trim() : String(campaign ?? '')}`;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function previousCallStatus(last: Attempt): string {
+	if (last.outcome === 'claimed') return 'dialling';
+	return last.outcome;
+}
+
+function heldFields(result: Exclude<ClaimResult, { kind: 'claimed' | 'ownUnknown' | 'conflict' }>): LedgerClearance {
+	if (result.kind === 'doNotCall') {
+		const { entry } = result;
+		return {
+			kind: 'held',
+			fields: { status: 'do_not_call', doNotCallSince: iso(entry.addedAt), doNotCallReason: entry.reason },
+		};
+	}
+	const { last, attempts, status } = result;
+	const earlier = {
+		conversationId: last.conversationId ?? null,
+		...(last.batchId ? { campaignId: last.batchId } : {}),
+		attempts,
+	};
+	if (status === 'too_soon') {
+		return { kind: 'held', fields: { status, nextAttemptAfter: iso(result.nextAttemptAfter!), ...earlier } };
+	}
+	if (status === 'attempts_exhausted') return { kind: 'held', fields: { status, ...earlier } };
+	return {
+		kind: 'held',
+		fields: { status, ...earlier, previousCallStatus: previousCallStatus(last), placedAt: iso(last.claimedAt) },
+	};
+}
+
+/**
+ * Claims the candidate's next attempt in the call ledger before anything is dialled. Only the
+ * execution that wins the claim dials; the others, and every item the ledger holds back, come
+ * out with a status. On a first attempt the vendor's history is the second line of defence: a
+ * call found there is recorded in the ledger instead of dialled again.
+ */
+export async function claimCandidate(
+	ctx: IExecuteFunctions,
+	lookups: ElevenLabsLookups,
+	ledger: CallLedger,
+	subject: ClaimSubject,
+	i: number,
+): Promise<LedgerClearance> {
+	const { candidate, agentId } = subject;
+	const e164 = candidate.phone.e164;
+	const masked = maskNumber(e164);
+	const ledgerFailed = (error: unknown) => {
+		throw ledgerUnavailable(ctx, ledger.label, error, i);
+	};
+	const result = await ledger
+		.claim({
+			scope: ledgerScope(ctx, agentId, i),
+			callKey: candidate.key,
+			e164,
+			maskedNumber: masked,
+			executionId: String(ctx.getExecutionId?.() ?? ''),
+			policy: subject.policy,
+			reachOf: async (last) =>
+				subject.skipIfAlreadyCalled ? await lookups.callReach(agentId, candidate.key, last, i) : 'unknown',
+			waitForOthersMs: WAIT_FOR_OTHERS_MS,
+			signal: ctx.getExecutionCancelSignal?.(),
+		})
+		.catch(ledgerFailed);
+	switch (result.kind) {
+		case 'conflict':
+			throw problemError(
+				ctx.getNode(),
+				problem(
+					`This candidate was called in this campaign on another number (${result.boundTo.maskedNumber}), so ${masked} was not called`,
+					'One candidate ID (or idempotency key) with two phone numbers: correct the phone number or the candidate ID of this row. Nobody was called.',
+				),
+				i,
+			);
+		case 'ownUnknown':
+			throw Object.assign(
+				problemError(
+					ctx.getNode(),
+					problem(
+						`The call to ${e164} may have been placed by an earlier try of this execution`,
+						"The node does not dial again after an unclear answer, so nobody is called twice. Check the agent's call history in ElevenLabs before calling this candidate again.",
+					),
+					i,
+				),
+				{ itemFields: { toNumber: e164, idempotencyKey: candidate.key, status: 'unknown' } },
+			);
+		case 'claimed':
+			break;
+		default:
+			ctx.logger.info(`Place Agent Call: item ${i}: ${masked} not called (${result.kind === 'doNotCall' ? 'do_not_call' : result.status})`);
+			return heldFields(result);
+	}
+	const { claim } = result;
+	if (claim.attempt > 1 || !subject.skipIfAlreadyCalled) return { kind: 'dial', claim };
+	const earlier = await subject.history().catch(async (error: unknown) => {
+		await claim.release().catch(() => undefined);
+		throw error;
+	});
+	if (!earlier) return { kind: 'dial', claim };
+	await claim.adopt(earlier.conversationId, earlier.campaignId, earlier.startedAt).catch(ledgerFailed);
+	ctx.logger.info(`Place Agent Call: item ${i}: ${masked} already called (${earlier.conversationId ?? earlier.campaignId})`);
+	return {
+		kind: 'held',
+		fields: {
+			status: 'already_called',
+			conversationId: earlier.conversationId ?? null,
+			...(earlier.campaignId ? { campaignId: earlier.campaignId } : {}),
+			previousCallStatus: 'initiated',
+			placedAt: iso(earlier.startedAt),
+			attempts: 1,
+		},
+	};
+}

@@ -367,6 +367,8 @@ export interface PackageNode {
 	 * 'continueErrorOutput' (failed items leave through a second output, `output(name, 1)`).
 	 */
 	onError?: OnError;
+	/** n8n's "Retry On Fail" node setting: how often n8n runs the node in all, and the pause between. */
+	retry?: { maxTries: number; waitBetweenTries: number };
 }
 
 export interface NodeRunOptions {
@@ -388,6 +390,7 @@ function workflowNode(node: PackageNode, credentials: INode['credentials']): Wor
 		parameters: node.parameters,
 		credentials,
 		...(node.onError ? { onError: node.onError } : {}),
+		...(node.retry ? { retryOnFail: true, ...node.retry } : {}),
 	};
 }
 

@@ -97,12 +97,13 @@ describe('n8n execute: Place Agent Call on every transport', () => {
 		expect(sandbox.requests.count('POST', '/v1/convai/twilio/outbound-call')).toBe(2);
 	});
 
-	it('the same campaign run again dials nobody: both come out as already called', async () => {
+	it('the same campaign run again dials nobody: the screened candidate is done, the busy one waits out the attempt pause', async () => {
 		const before = conversationStore(sandbox).list().length;
 		const result = await n8n.execute('e2eCallTwilio');
 		expect(result.status).toBe('success');
-		const placed = result.json('Place Agent Call');
-		expect(placed.map((json) => json.status)).toEqual(['already_called', 'already_called']);
+		const placed = byCandidate(result.json('Place Agent Call'));
+		expect(placed['e2e-anna']).toMatchObject({ status: 'already_called' });
+		expect(placed['e2e-ben']).toMatchObject({ status: 'too_soon', attempts: 1, nextAttemptAfter: expect.any(String) });
 		expect(conversationStore(sandbox).list().length).toBe(before);
 		expect(sandbox.requests.count('POST', '/v1/convai/twilio/outbound-call')).toBe(2);
 	});

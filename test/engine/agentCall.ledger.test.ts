@@ -209,8 +209,8 @@ describe('Call ledger: the attempt budget', () => {
 		expect(dialled(sandbox)).toBe(2);
 	});
 
-	it('a call that reached the person is not repeated, whatever the budget', async () => {
-		const budget = { campaign: 'budget', skipIfAlreadyCalled: true, options: { maxAttempts: 5, hoursBetweenAttempts: 0 } };
+	it.each([true, false])('a call that reached the person is not repeated, whatever the budget (Skip If Already Called %s)', async (skipIfAlreadyCalled) => {
+		const budget = { campaign: 'budget', skipIfAlreadyCalled, options: { maxAttempts: 5, hoursBetweenAttempts: 0 } };
 		await runPlace(sandbox, [CANDIDATE], budget);
 		endSandboxCalls(sandbox);
 		expect(statuses(await runPlace(sandbox, [CANDIDATE], budget))).toEqual(['already_called']);

@@ -119,8 +119,8 @@ export async function claimCandidate(
 			maskedNumber: masked,
 			executionId: String(ctx.getExecutionId?.() ?? ''),
 			policy: subject.policy,
-			reachOf: async (last) =>
-				subject.skipIfAlreadyCalled ? await lookups.callReach(agentId, candidate.key, last, i) : 'unknown',
+			// Whatever "Skip If Already Called" says: a call the ledger holds is never repeated once it reached the person.
+			reachOf: async (last) => await lookups.callReach(agentId, candidate.key, last, i),
 			waitForOthersMs: WAIT_FOR_OTHERS_MS,
 			signal: ctx.getExecutionCancelSignal?.(),
 		})

@@ -9,9 +9,6 @@ export const CONVERSATION_STATUSES = [
 
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 
-/** The call is still on the line (ringing or talking): it counts against the concurrency limit. */
-export const LINE_HOLDING_STATUSES: readonly ConversationStatus[] = ['initiated', 'in-progress'];
-
 /** Nothing changes any more: the transcript, analysis and audio are final. */
 export const FINISHED_STATUSES: readonly ConversationStatus[] = ['done', 'failed'];
 

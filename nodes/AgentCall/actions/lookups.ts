@@ -3,19 +3,14 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readAgent, readPhoneNumber } from '../../shared/agentsAndNumbers';
 import type { AgentPhoneNumber } from '../../shared/agentsAndNumbers';
-import { LINE_HOLDING_STATUSES, excludedStatuses, isFinished } from '../../shared/conversationStatus';
+import { isFinished } from '../../shared/conversationStatus';
 import { conversationOutput } from '../../shared/conversationOutput';
 import type { Reach } from '../../shared/ledger/decideAttempt';
 import { elevenLabsClient } from '../../shared/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
-import { elevenLabsPages, elevenLabsRequest, nextCursor } from '../../shared/elevenLabsTransport';
+import { elevenLabsRequest } from '../../shared/elevenLabsTransport';
 import type { AgentSettings } from '../helpers/agentChecks';
 
-const PAGE_SIZE = 100;
-/** A call that has not ended after this long is not counted as running (stale data). */
-const ACTIVE_HORIZON_SECONDS = 3 * 3600;
-/** Enough pages for any agent's running calls; a bound, so a broken cursor cannot loop. */
-const MAX_RUNNING_PAGES = 50;
 
 /** The value for `key`, loaded once; a failed load is tried again next time when `retry`. */
 function once<V>(
@@ -156,29 +151,16 @@ export class ElevenLabsLookups {
 		return result ? 'not_reached' : 'unknown';
 	}
 
-	/** How many of the agent's conversations hold a line right now (initiated or in progress). */
+	/**
+	 * How many of the agent's conversations hold a line right now: one request to ElevenLabs' live
+	 * count, cheap enough to ask before every dial.
+	 */
 	async runningCalls(agentId: string, itemIndex: number): Promise<number> {
 		const connection = await this.reader(itemIndex);
-		const since = Math.floor(Date.now() / 1000) - ACTIVE_HORIZON_SECONDS;
-		const pages = elevenLabsPages(this.ctx.getNode(), connection, {
-			action: "count the agent's running calls",
-			itemIndex,
-			maxPages: MAX_RUNNING_PAGES,
-			next: nextCursor,
-			page: async (client, cursor) =>
-				await client.conversationalAi.conversations.list({
-					agentId,
-					excludeStatuses: excludedStatuses(LINE_HOLDING_STATUSES),
-					callStartAfterUnix: since,
-					pageSize: PAGE_SIZE,
-					summaryMode: 'exclude',
-					cursor,
-				}),
-		});
-		let count = 0;
-		for await (const page of pages) {
-			count += page.conversations.filter((c) => LINE_HOLDING_STATUSES.includes(c.status)).length;
-		}
-		return count;
+		const context = { action: "count the agent's running calls", itemIndex };
+		const live = await elevenLabsRequest(this.ctx.getNode(), connection, context, (client) =>
+			client.conversationalAi.analytics.liveCount.get({ agentId }),
+		);
+		return live.count;
 	}
 }

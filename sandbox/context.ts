@@ -10,7 +10,8 @@ import { elevenLabsErrors, twilioErrors } from './errors';
 import type { FaultInjector, FaultSpec } from './faults';
 import { newId } from './ids';
 import type { LoggedRequest, RequestLog } from './requestLog';
-import { scenarioForNumber } from './scenarios';
+import { scenarioForNumber, withCallLength } from './scenarios';
+import type { CallLengths } from './scenarios';
 import type { SeedIds } from './seed';
 import type { ApiKeyRecord, Permission, SandboxState, StoredAgent, StoredPhoneNumber, TwilioAccount } from './state';
 import type { TwilioPrincipal } from './auth';
@@ -112,6 +113,8 @@ export interface ContextParts {
 	webhooks: WebhookSender;
 	requests: RequestLog;
 	faults: FaultInjector;
+	/** Answered calls of varying length instead of each scenario's fixed one. */
+	callLengths?: CallLengths;
 	onReset(listener: () => void): () => void;
 }
 
@@ -174,7 +177,9 @@ export function createRouteContext(parts: ContextParts): RouteContext {
 		webhooks: parts.webhooks,
 		requests: parts.requests,
 		faults: parts.faults,
-		scenarioForNumber,
+		scenarioForNumber: parts.callLengths
+			? (number: string) => withCallLength(scenarioForNumber(number), parts.callLengths!)
+			: scenarioForNumber,
 		newId,
 		elevenLabs: elevenLabsHelpers(parts.getState),
 		twilio: twilioHelpers(parts.getState),

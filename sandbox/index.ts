@@ -12,6 +12,7 @@ import { FaultInjector } from './faults';
 import { RequestLog } from './requestLog';
 import type { AdminControls, SandboxInfo } from './routes/admin';
 import { SCENARIOS } from './scenarios';
+import type { CallLengths } from './scenarios';
 import { createSeedState, SEED_IDS, SEED_NUMBERS, SEED_SECRETS } from './seed';
 import type { SeedIds } from './seed';
 import { buildServer } from './server';
@@ -33,6 +34,8 @@ export interface SandboxOptions {
 	publicUrl?: string;
 	/** A fixed delay on every vendor API request, in real milliseconds (default 0), as real round trips take. */
 	latencyMs?: number;
+	/** Answered calls last between `minSecs` and `maxSecs` (simulated), each number its own seeded length. */
+	callLengths?: CallLengths;
 }
 
 export interface SandboxTwilioCredentials {
@@ -152,6 +155,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		webhooks,
 		requests,
 		faults,
+		callLengths: options.callLengths,
 		onReset(listener) {
 			resetListeners.add(listener);
 			return () => resetListeners.delete(listener);
@@ -208,7 +212,7 @@ export type { ArmedFault, FaultInjector, FaultKind, FaultSpec } from './faults';
 export type { LoggedRequest, PathMatcher, RequestLog } from './requestLog';
 export type { AdminControls, SandboxInfo } from './routes/admin';
 export { DEFAULT_SCENARIO_KEY, normaliseNumber, SCENARIOS, scenarioForNumber } from './scenarios';
-export type { CallScenario, CandidateBehaviour, ScenarioKey } from './scenarios';
+export type { CallLengths, CallScenario, CandidateBehaviour, ScenarioKey } from './scenarios';
 export { SEED_IDS, SEED_NUMBERS } from './seed';
 export type { SeedIds } from './seed';
 export type { SandboxState } from './state';

@@ -3,6 +3,8 @@
  * tests and the demo pick numbers from it. Any other valid number is answered by a cooperative
  * candidate.
  */
+import { createHash } from 'node:crypto';
+
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
 /** How an answered candidate behaves in the simulated conversation. */
@@ -136,4 +138,21 @@ export function scenarioForNumber(number: string): CallScenario {
 	const known = BY_NUMBER.get(normaliseNumber(number));
 	if (known) return known;
 	return { ...SCENARIOS[DEFAULT_SCENARIO_KEY], number: normaliseNumber(number) };
+}
+
+/** Lengths of answered calls that vary as real ones do: each number's own, fixed by the seed. */
+export interface CallLengths {
+	/** Shortest talk, in simulated seconds. */
+	minSecs: number;
+	/** Longest talk, in simulated seconds. */
+	maxSecs: number;
+	/** The same seed gives every number the same length in every run. */
+	seed: string;
+}
+
+/** The scenario with its talk time drawn from `lengths` (only where somebody talks). */
+export function withCallLength(scenario: CallScenario, lengths: CallLengths): CallScenario {
+	if (scenario.talkSecs <= 0) return scenario;
+	const draw = createHash('sha256').update(`${lengths.seed}\n${scenario.number}`).digest().readUInt32BE(0) / 2 ** 32;
+	return { ...scenario, talkSecs: Math.round(lengths.minSecs + draw * (lengths.maxSecs - lengths.minSecs)) };
 }

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { Sandbox } from '../sandbox';
+import { trackLines } from './lineUsage';
 
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-bench-'));
 process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS = 'false';
@@ -54,37 +55,18 @@ type Candidate = ReturnType<typeof candidates>[number];
 /** Runs `place` against a fresh sandbox and measures the agent's calls until the last has ended. */
 async function measure(place: (sandbox: Sandbox, items: Candidate[]) => Promise<void>): Promise<CallingFigures> {
 	const { startSandbox } = await import('../sandbox');
-	const { conversationStore } = await import('../sandbox/conversations');
 	const sandbox = await startSandbox({ port: 0, clock: { speed: CLOCK_SPEED } });
 	try {
-		const agentId = sandbox.ids.agents.recruitingDe;
-		const store = conversationStore(sandbox);
-		// Time-weighted count of the agent's running calls (initiated or in progress), in real time.
-		let active = 0;
-		let area = 0;
-		let last = Date.now();
-		store.onChange((c, previous) => {
-			if (c.agentId !== agentId) return;
-			const now = Date.now();
-			area += active * (now - last);
-			last = now;
-			const was = previous === 'initiated' || previous === 'in-progress';
-			const is = c.status === 'initiated' || c.status === 'in-progress';
-			active += Number(is) - Number(was);
-		});
+		const lines = trackLines(sandbox, sandbox.ids.agents.recruitingDe);
 		const started = Date.now();
 		await place(sandbox, candidates());
 		// Let the last calls end, then close the books.
-		while (store.activeCount(agentId) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-		const ended = Date.now();
-		area += active * (ended - last);
-		const perUser = new Map<string, number>();
-		for (const c of store.list({ agentId })) perUser.set(String(c.userId), (perUser.get(String(c.userId)) ?? 0) + 1);
+		const ended = await lines.allEnded();
 		return {
 			seconds: Math.round((ended - started) / 100) / 10,
-			averageConcurrencyPerLimit: Math.round((area / (ended - started) / LIMIT) * 100) / 100,
+			averageConcurrencyPerLimit: Math.round((lines.averageBusy(started, ended) / LIMIT) * 100) / 100,
 			rejectedByLimit: sandbox.requests.all().filter((r) => r.path === OUTBOUND_PATH && r.status === 429).length,
-			dialledTwice: [...perUser.values()].filter((n) => n > 1).length,
+			dialledTwice: lines.dialledTwice(),
 		};
 	} finally {
 		await sandbox.close();

@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 
 import { benchmarkAgentCall } from './agentCall';
+import { benchmarkCallingAtScale } from './callingAtScale';
 import { benchmarkLoadCost } from './loadCost';
 import { benchmarkRecruitingPrompt, formatRecruitingPrompt } from './recruitingPrompt';
 import { benchmarkTranscript } from './transcript';
@@ -38,6 +39,11 @@ const BENCHMARKS: Benchmark[] = [
 		name: 'agentCall',
 		title: 'Place Agent Call: 200 candidates, agent concurrency limit 5, calls of about 3 s',
 		run: async () => json(await benchmarkAgentCall()),
+	},
+	{
+		name: 'callingAtScale',
+		title: 'A campaign at scale: 100 candidates, agent limit 20, calls of 10–40 s, 300 ms per API request; one process and queue mode with two workers',
+		run: async () => json(await benchmarkCallingAtScale()),
 	},
 	{
 		name: 'transcript',

@@ -15,6 +15,8 @@ interface FaultTarget {
 	path: PathMatcher;
 	/** How many matching requests this applies to (default 1). */
 	times?: number;
+	/** How many matching requests pass unharmed before it applies (default 0): "the third request fails". */
+	skip?: number;
 }
 
 export type FaultSpec = FaultTarget &
@@ -61,6 +63,8 @@ export interface ArmedFault {
 	remaining: number;
 	/** Requests it has been applied to so far. */
 	hits: number;
+	/** Matching requests still to let through before it applies. */
+	skipLeft: number;
 }
 
 export const DEFAULT_HOLD_MS = 5 * 60 * 1000;
@@ -86,7 +90,9 @@ export class FaultInjector {
 	add(spec: FaultSpec): ArmedFault {
 		const times = spec.times ?? 1;
 		if (!Number.isInteger(times) || times < 1) throw new Error('Fault "times" must be a positive integer');
-		const fault: ArmedFault = { id: this.nextId++, spec, remaining: times, hits: 0 };
+		const skip = spec.skip ?? 0;
+		if (!Number.isInteger(skip) || skip < 0) throw new Error('Fault "skip" must be a whole number of 0 or more');
+		const fault: ArmedFault = { id: this.nextId++, spec, remaining: times, hits: 0, skipLeft: skip };
 		this.armed.push(fault);
 		return fault;
 	}
@@ -100,16 +106,21 @@ export class FaultInjector {
 		this.armed = [];
 	}
 
-	/** Consumes one use of the first fault matching this request. */
+	/** Consumes one use of the first fault matching this request (one still skipping lets it pass). */
 	take(method: string, path: string): FaultSpec | undefined {
-		const fault = this.armed.find(
-			(candidate) =>
+		const fault = this.armed.find((candidate) => {
+			const matches =
 				candidate.remaining > 0 &&
 				(candidate.spec.method === undefined ||
 					candidate.spec.method === '*' ||
 					candidate.spec.method.toUpperCase() === method.toUpperCase()) &&
-				pathMatches(path, candidate.spec.path),
-		);
+				pathMatches(path, candidate.spec.path);
+			if (matches && candidate.skipLeft > 0) {
+				candidate.skipLeft--;
+				return false;
+			}
+			return matches;
+		});
 		if (!fault) return undefined;
 		fault.remaining--;
 		fault.hits++;

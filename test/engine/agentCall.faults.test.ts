@@ -18,6 +18,7 @@ afterAll(async () => await sandbox.close());
 beforeEach(() => sandbox.reset());
 
 const OUTBOUND = '/v1/convai/twilio/outbound-call';
+const LIVE_COUNT = '/v1/convai/analytics/live-count';
 const two = [
 	{ ...CANDIDATE, candidateId: 'first', phone: '0171 1234560' },
 	{ ...CANDIDATE, candidateId: 'second', phone: '0171 1234570' },
@@ -77,6 +78,18 @@ describe('Place Agent Call when ElevenLabs refuses with 429', () => {
 		expect(dialled(sandbox)).toBe(0);
 	});
 
+	it('a 429 because another process took the free line sends the item back to wait for one, without using a retry', async () => {
+		// The line is free when the node looks (live count 0), another process takes it before the
+		// dial (429), and the node's next look finds all five lines taken (the faked live count).
+		sandbox.faults.add({ method: 'POST', path: OUTBOUND, kind: 'status', status: 429 });
+		sandbox.faults.add({ method: 'GET', path: LIVE_COUNT, kind: 'status', status: 200, body: { count: 5 }, skip: 1 });
+		const liveCount = (r: { method: string; path: string }) => r.method === 'GET' && r.path === LIVE_COUNT;
+		const result = await runPlace(sandbox, [CANDIDATE], { options: { busyRetries: 0 } });
+		expect(result.json(NODE)[0]).toMatchObject({ status: 'initiated' });
+		expect(dialAttempts(sandbox)).toBe(2);
+		expect(sandbox.requests.all().filter(liveCount).length).toBeGreaterThanOrEqual(3);
+	});
+
 	it('waits for a free line when the agent is at its concurrency limit, instead of being refused', async () => {
 		// Five calls already hold the agent's five lines; they end one after another.
 		const store = conversationStore(sandbox);
@@ -85,7 +98,7 @@ describe('Place Agent Call when ElevenLabs refuses with 429', () => {
 		}
 		const result = await runPlace(sandbox, [CANDIDATE], { options: { maxWaitSeconds: 20 } });
 		expect(result.json(NODE)[0]).toMatchObject({ status: 'initiated' });
-		// The guard counted running calls (GET) before dialling; no dial was refused.
+		// The guard asked for the live count before dialling; no dial was refused.
 		expect(sandbox.requests.all().filter((r) => r.path === OUTBOUND && r.status === 429)).toHaveLength(0);
 		expect(dialAttempts(sandbox)).toBe(1);
 	});

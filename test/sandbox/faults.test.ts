@@ -68,6 +68,16 @@ describe('status', () => {
 		expect(sandbox.faults.list()).toEqual([]);
 	});
 
+	it('lets `skip` matching requests through first: the second request fails', async () => {
+		sandbox.faults.add({ kind: 'status', method: 'GET', path: /^\/v1\/convai\/agents\/[^/]+$/, status: 503, skip: 1 });
+		const client = elevenLabs(sandbox);
+		const get = () => caught(client.conversationalAi.agents.get(sandbox.ids.agents.bare));
+		expect(await get()).toBeUndefined();
+		expect(await get()).toMatchObject({ statusCode: 503 });
+		expect(await get()).toBeUndefined();
+		expect(() => sandbox.faults.add({ kind: 'status', path: '/v1/', status: 500, skip: -1 })).toThrow(/skip/);
+	});
+
 	it('answers in Twilio\'s error shape on Twilio paths', async () => {
 		sandbox.faults.add({ kind: 'status', path: '/2010-04-01/Accounts/', status: 429 });
 		const { accountSid, authToken } = sandbox.twilio;

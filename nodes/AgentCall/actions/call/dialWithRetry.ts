@@ -26,7 +26,8 @@ export type CallOutcome =
 	| { status: 'refused'; failure: DialFailure }
 	| { status: 'refused'; lineNeverFree: Problem };
 
-const CONCURRENCY_POLL_MS = 1000;
+/** How often a waiting item asks for the live count: one cheap request. */
+const CONCURRENCY_POLL_MS = 500;
 const DEFAULT_CALLS_PER_MINUTE = 20;
 const DEFAULT_MAX_WAIT_SECONDS = 600;
 const DEFAULT_BUSY_RETRIES = 5;
@@ -56,7 +57,8 @@ async function waitForFreeLine(
 		ctx.logger.debug(
 			`Place Agent Call: item ${i}: ${running}/${limit} calls running, waiting for a free line`,
 		);
-		await pause(CONCURRENCY_POLL_MS, signal);
+		// A little jitter, so that processes waiting for the same agent do not all look at once.
+		await pause(CONCURRENCY_POLL_MS * (0.75 + Math.random() / 2), signal);
 		// The claim stays fresh while this execution waits, so nobody takes it as abandoned.
 		await keepAlive(ctx, claim, i);
 	}
@@ -88,7 +90,7 @@ export async function dialWithRetry(
 	const deadline = Date.now() + (options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000;
 	const limit = options.concurrencyGuard === false ? undefined : call.concurrencyLimit;
 	const retries = options.busyRetries ?? DEFAULT_BUSY_RETRIES;
-	for (let attempt = 0; ; attempt++) {
+	for (let attempt = 0; ; ) {
 		await pause(
 			rateDelayMs(clock.lastDialAt, Date.now(), options.callsPerMinute ?? DEFAULT_CALLS_PER_MINUTE),
 			signal,
@@ -101,10 +103,16 @@ export async function dialWithRetry(
 		clock.lastDialAt = dialledAt;
 		const outcome = await dial(ctx, lookups, call.request, i);
 		if (outcome.ok) return { status: 'initiated', result: outcome, dialledAt };
+		if (outcome.kind === 'busy' && limit && Date.now() < deadline && (await lookups.runningCalls(call.agentId, i)) >= limit) {
+			// Another process took the line that was free a moment ago: wait for the next one.
+			ctx.logger.info(`Place Agent Call: item ${i}: refused as busy (429) while all lines were taken, nobody called; waiting for a free line`);
+			continue;
+		}
 		const wait = backoffMs(attempt, outcome.failure.retryAfterSeconds);
 		if (outcome.kind === 'busy' && attempt < retries && Date.now() + wait < deadline) {
+			attempt++;
 			ctx.logger.info(
-				`Place Agent Call: item ${i}: refused as busy (429), nobody called; retry ${attempt + 1} in ${Math.ceil(wait / 1000)} s`,
+				`Place Agent Call: item ${i}: refused as busy (429), nobody called; retry ${attempt} in ${Math.ceil(wait / 1000)} s`,
 			);
 			await pause(wait, signal);
 			continue;

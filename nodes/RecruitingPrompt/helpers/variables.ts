@@ -87,6 +87,38 @@ function lookup(json: Record<string, unknown>, name: string, sources: VariableSo
 	};
 }
 
+/** A variable to look up, in output order, and whether ElevenLabs takes its name as a dynamic variable. */
+interface PlannedVariable {
+	name: string;
+	dynamic: boolean;
+}
+
+const plans = new WeakMap<Map<string, VariableUse>, Map<string, PlannedVariable[]>>();
+
+/**
+ * The variables to look up for a set and the node's variable names: candidate fields first (in
+ * the order of CANDIDATE_FIELDS), then the others alphabetically. The same for every item of an
+ * execution, so it is worked out once per set and list of names, not per candidate.
+ */
+function variablePlan(used: Map<string, VariableUse>, sources: VariableSources): PlannedVariable[] {
+	const extra = Object.keys(sources.extra);
+	const defaults = Object.keys(sources.defaults);
+	const key = `${extra.join('\u0000')}\u0001${defaults.join('\u0000')}`;
+	let forSet = plans.get(used);
+	if (!forSet) plans.set(used, (forSet = new Map()));
+	let plan = forSet.get(key);
+	if (!plan) {
+		const others = [...used.keys(), ...extra, ...defaults]
+			.filter((name) => !isCandidateField(name))
+			.sort((a, b) => a.localeCompare(b));
+		plan = [...new Set<string>([...CANDIDATE_FIELDS, ...others])].map((name) => ({ name, dynamic: isDynamicVariableName(name) }));
+		// Per-item expressions could give every item its own names; keep the memo small then.
+		if (forSet.size >= 100) forSet.clear();
+		forSet.set(key, plan);
+	}
+	return plan;
+}
+
 const RENDER_WHERE_TO_SET =
 	'Add the fields to the item, map them under Candidate Field Names, set them under Extra Variables, or give a value under Defaults.';
 
@@ -102,15 +134,11 @@ export function resolveVariables(
 	itemIndex: number,
 ): ResolvedVariables {
 	const maxLength = sources.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
-	// Candidate fields first (in the order of CANDIDATE_FIELDS), then the others alphabetically.
-	const others = [...used.keys(), ...Object.keys(sources.extra), ...Object.keys(sources.defaults)]
-		.filter((name) => !isCandidateField(name))
-		.sort((a, b) => a.localeCompare(b));
-	const names = new Set<string>([...CANDIDATE_FIELDS, ...others]);
+	const plan = variablePlan(used, sources);
 	const values = new Map<string, string>();
 	const missing: string[] = [];
 	const wrongType: string[] = [];
-	for (const name of names) {
+	for (const { name } of plan) {
 		const found = lookup(json, name, sources);
 		const use = used.get(name);
 		if (found.value === undefined) {
@@ -144,6 +172,9 @@ export function resolveVariables(
 		);
 	}
 	const dynamicVariables: Record<string, string> = {};
-	for (const [name, text] of values) if (isDynamicVariableName(name)) dynamicVariables[name] = text;
+	for (const { name, dynamic } of plan) {
+		const text = values.get(name);
+		if (dynamic && text !== undefined) dynamicVariables[name] = text;
+	}
 	return { values, dynamicVariables };
 }

@@ -2,6 +2,7 @@ import { IANAZone } from 'luxon';
 
 import { ProblemError } from '../../shared/problems';
 import type { RenderData } from './handlebarsHelpers';
+import { memoisedKnowledgeBase } from './knowledgeBaseMemo';
 import type { CompiledSet, TemplateDelegate } from './templates';
 import { PlaceholderValue, TemplateValue } from './values';
 
@@ -80,7 +81,10 @@ function run(template: TemplateDelegate, name: string, context: object, data: Re
 export function renderTexts(set: CompiledSet, input: RenderInput): RenderedTexts {
 	const fenced = contextFor(input, true);
 	const data: RenderData = { ...input.data };
-	const knowledgeBase = set.knowledgeBase ? run(set.knowledgeBase, 'knowledgeBase', fenced, data) : '';
+	const template = set.knowledgeBase;
+	const knowledgeBase = template
+		? memoisedKnowledgeBase(set, { ...input, data }, () => run(template, 'knowledgeBase', fenced, data))
+		: '';
 	let system = run(set.master, 'master', fenced, {
 		...data,
 		...(input.includeKnowledgeBase && knowledgeBase ? { knowledgeBase } : {}),

@@ -12,6 +12,9 @@
  *     dynamic variables, no date parsing of job fields.
  * (b) the floor: the same templates precompiled with plain Handlebars and rendered in a loop for
  *     the same candidates, with no n8n around it.
+ * (b′) the same, each text read once (trim): Handlebars returns ropes of its pieces, and reading
+ *     them (as the node's tidying and anything that sends or stores a prompt does) copies them
+ *     into flat strings. A reference for what that copy costs, not a goal.
  * (c) what the engine costs by itself: n8n's No Operation node (it returns its input items) in the
  *     same one-node workflow with the same 10,000 candidates. The node's time minus this is the
  *     node's own share, which is what is compared with (b).
@@ -25,8 +28,9 @@
  * `--cpu-prof`; the summary of that run's samples is printed, the profile file named.
  *
  * Run: npx tsx bench/recruitingPrompt.ts (after npm run build:dev), or through bench/run.ts
- * (`npx tsx bench/run.ts render`). RECRUITING_PROMPT_VARIANTS=node,noOp,handlebars,profile runs
- * only those (for a quick look while developing; the table needs all).
+ * (`npx tsx bench/run.ts render`). RECRUITING_PROMPT_VARIANTS=noOp,handlebarsRead,profile runs
+ * only those besides the node and plain Handlebars (for a quick look while developing; the table
+ * needs all).
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -42,7 +46,7 @@ const REPEATS = 3;
 const SAMPLE_MS = 5;
 const ROOT = join(__dirname, '..');
 
-type Variant = 'node' | 'noOp' | 'setNode' | 'handlebars';
+type Variant = 'node' | 'noOp' | 'setNode' | 'handlebars' | 'handlebarsRead';
 
 export interface VariantFigures {
 	variant: Variant;
@@ -74,6 +78,7 @@ export interface RecruitingPromptFigures {
 	noOp: VariantFigures | Skipped;
 	setNode: VariantFigures | Skipped;
 	handlebars: VariantFigures;
+	handlebarsRead: VariantFigures | Skipped;
 	/** Time of the node divided by the time of the Set-node baseline (below 1: the node is faster). */
 	nodePerSetNode?: number;
 	/** Time of the node divided by plain precompiled Handlebars: what n8n and the node's checks cost. */
@@ -82,6 +87,8 @@ export interface RecruitingPromptFigures {
 	noOpPerHandlebars?: number;
 	/** (node − No Operation) / plain Handlebars: the node's own share against the floor. */
 	nodeOwnPerHandlebars?: number;
+	/** (node − No Operation) / plain Handlebars whose texts are read once (flat, as the node's are). */
+	nodeOwnPerHandlebarsRead?: number;
 	profile?: { file: string; summary: ProfileSummary } | Skipped;
 }
 
@@ -304,7 +311,20 @@ async function runSetNode(): Promise<ChildResult> {
 	return figures('setNode', run, out.reduce((sum, json) => sum + textLength(json), 0));
 }
 
-async function runHandlebars(): Promise<ChildResult> {
+/**
+ * Handlebars returns its output as a rope of the template's pieces (V8 cons strings), which
+ * costs little until something reads the text: then V8 copies it into one flat string. The node
+ * reads every text (tidying it), and so does anything that sends or stores it. (b′) reads each
+ * text once (trim), to show what that copy costs by itself.
+ */
+const readOnce = (text: string) => text.trim();
+const asReturned = (text: string) => text;
+
+async function runHandlebarsRead(): Promise<ChildResult> {
+	return await runHandlebars(readOnce, 'handlebarsRead');
+}
+
+async function runHandlebars(read = asReturned, variant: Variant = 'handlebars'): Promise<ChildResult> {
 	const Handlebars = (await import('handlebars')).default;
 	const { HELPERS } = await import('../nodes/RecruitingPrompt/helpers/handlebarsHelpers');
 	const templates = germanSet();
@@ -329,23 +349,24 @@ async function runHandlebars(): Promise<ChildResult> {
 			out.push({
 				...item,
 				prompt: {
-					system: master(item, { data }),
-					firstMessage: firstMessage(item, { data }),
+					system: read(master(item, { data })),
+					firstMessage: read(firstMessage(item, { data })),
 					language: 'de',
-					knowledgeBase: knowledgeBase(item, { data }),
+					knowledgeBase: read(knowledgeBase(item, { data })),
 				},
 			});
 		}
 		return out;
 	});
-	return figures('handlebars', run, run.result.reduce((sum, json) => sum + textLength(json), 0));
+	return figures(variant, run, run.result.reduce((sum, json) => sum + textLength(json), 0));
 }
 
 const VARIANTS: Record<Variant, () => Promise<ChildResult>> = {
 	node: runNode,
 	noOp: runNoOp,
 	setNode: runSetNode,
-	handlebars: runHandlebars,
+	handlebars: async () => await runHandlebars(),
+	handlebarsRead: runHandlebarsRead,
 };
 
 /**
@@ -396,11 +417,12 @@ const isFigures = (value: VariantFigures | Skipped): value is VariantFigures => 
 
 export async function benchmarkRecruitingPrompt(): Promise<RecruitingPromptFigures> {
 	const { cpus } = await import('node:os');
-	const wanted = new Set((process.env.RECRUITING_PROMPT_VARIANTS || 'node,noOp,setNode,handlebars,profile').split(','));
+	const wanted = new Set((process.env.RECRUITING_PROMPT_VARIANTS || 'node,noOp,setNode,handlebars,handlebarsRead,profile').split(','));
 	const node = (await inChild('node')).figures;
 	const noOp = await baseline('noOp', "n8n's No Operation node", wanted);
 	const handlebars = (await inChild('handlebars')).figures;
 	const setNode = await baseline('setNode', "n8n's Set node", wanted);
+	const handlebarsRead = await baseline('handlebarsRead', 'Handlebars with its texts read', wanted);
 	const profile = wanted.has('profile') ? await profileNode() : undefined;
 	return {
 		machine: `${process.version}, ${process.arch}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
@@ -409,12 +431,14 @@ export async function benchmarkRecruitingPrompt(): Promise<RecruitingPromptFigur
 		noOp,
 		setNode,
 		handlebars,
+		handlebarsRead,
 		...(isFigures(setNode) ? { nodePerSetNode: round2(node.seconds / setNode.seconds) } : {}),
 		nodePerHandlebars: round2(node.seconds / handlebars.seconds),
 		...(isFigures(noOp)
 			? {
 					noOpPerHandlebars: round2(noOp.seconds / handlebars.seconds),
 					nodeOwnPerHandlebars: round2((node.seconds - noOp.seconds) / handlebars.seconds),
+					...(isFigures(handlebarsRead) ? { nodeOwnPerHandlebarsRead: round2((node.seconds - noOp.seconds) / handlebarsRead.seconds) } : {}),
 				}
 			: {}),
 		...(profile ? { profile } : {}),
@@ -437,11 +461,13 @@ export function formatRecruitingPrompt(f: RecruitingPromptFigures): string {
 		`  node (n8n engine):          ${line(f.node)}`,
 		`  (a) Edit Fields (Set) node: ${line(f.setNode)}`,
 		`  (b) plain Handlebars loop:  ${line(f.handlebars)}`,
+		`  (b′) Handlebars, texts read: ${line(f.handlebarsRead)}`,
 		`  (c) No Operation node:      ${line(f.noOp)}`,
 		`  ratio node / Set node:                            ${f.nodePerSetNode ?? 'n/a'}   (goal ≤ 0.1)`,
 		`  ratio node / plain Handlebars:                    ${f.nodePerHandlebars}   (goal ≤ 2)`,
 		`  ratio No Operation (engine alone) / Handlebars:   ${f.noOpPerHandlebars ?? 'n/a'}`,
 		`  ratio (node − No Operation) / plain Handlebars:   ${f.nodeOwnPerHandlebars ?? 'n/a'}   (goal ≤ 1.5)`,
+		`  ratio (node − No Operation) / (b′):               ${f.nodeOwnPerHandlebarsRead ?? 'n/a'}   (reference: flat texts on both sides)`,
 		`  peak RSS growth / output size (node):             ${f.node.rssPerOutputSize ?? 'n/a'}   (goal ≤ 1.2)`,
 		...profile,
 	].join('\n');

@@ -76,13 +76,16 @@ export function isScalar(value: unknown): value is string | number {
  * toString: fenced in the system prompt and knowledge base, plain in the spoken first message.
  */
 export class TemplateValue {
+	/** What the template prints, made on first use only: a name is printed several times in a prompt. */
+	private printed?: string;
+
 	constructor(
 		readonly text: string,
 		readonly fenced: boolean,
 	) {}
 
 	toString(): string {
-		return this.fenced ? `${FENCE_OPEN}${this.text}${FENCE_CLOSE}` : this.text;
+		return (this.printed ??= this.fenced ? `${FENCE_OPEN}${this.text}${FENCE_CLOSE}` : this.text);
 	}
 }
 

@@ -24,8 +24,8 @@ function rawParameter(parameters: INodeParameters, name: string): NodeParameterV
 }
 
 /**
- * The node's parameters as every item sees them. A parameter without an expression has the
- * same value for every item, so n8n resolves it once per execution (for the first item that
+ * The node's parameters as every item sees them. A parameter saved without an expression has
+ * the same value for every item, so n8n resolves it once per execution (for the first item that
  * asks) instead of once per item, which with thousands of items is much of the node's time;
  * a parameter with an expression is resolved per item, as n8n does. The values are shared:
  * callers read them, never change them.
@@ -38,7 +38,11 @@ export class ItemParameters implements ParameterReader {
 	getNodeParameter(name: string, itemIndex: number, fallbackValue?: unknown): unknown {
 		if (this.fixed.has(name)) return this.fixed.get(name);
 		const value = this.ctx.getNodeParameter(name, itemIndex, fallbackValue);
-		if (!holdsExpression(rawParameter(this.ctx.getNode().parameters, name))) this.fixed.set(name, value);
+		const parameters = this.ctx.getNode().parameters;
+		// A parameter the node does not hold takes its default, which may be an expression
+		// ({{ $json.phone }}); an entry missing inside one it holds (an empty list) is just empty.
+		const held = Object.prototype.hasOwnProperty.call(parameters, name.split('.')[0]);
+		if (held && !holdsExpression(rawParameter(parameters, name))) this.fixed.set(name, value);
 		return value;
 	}
 }

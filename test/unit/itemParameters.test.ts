@@ -24,9 +24,11 @@ function context(parameters: INodeParameters) {
 }
 
 describe('ItemParameters', () => {
-	it('reads a parameter without expressions once, and one with an expression for every item', () => {
+	it('reads a parameter without expressions once, and one with an expression or not saved for every item', () => {
 		const { ctx, reads } = context({
 			templateSet: 'de',
+			phases: '',
+			partials: {},
 			options: { maxValueLength: 200 },
 			extraVariables: { variable: [{ name: 'jobLocation', value: '={{ $json.city }}' }] },
 		});
@@ -36,14 +38,21 @@ describe('ItemParameters', () => {
 			expect(parameters.getNodeParameter('options', i, {})).toEqual({ maxValueLength: 200 });
 			expect(parameters.getNodeParameter('phases', i, '')).toBe('');
 			expect(parameters.getNodeParameter('extraVariables.variable', i, [])).toEqual([{ name: 'jobLocation', value: `{{ $json.city }}#${i}` }]);
+			expect(parameters.getNodeParameter('partials.partial', i, [])).toEqual([]);
+			// Not saved: n8n's default for it could be an expression.
+			expect(parameters.getNodeParameter('defaults.variable', i, [])).toEqual([]);
 		}
 		expect(reads).toEqual([
 			'templateSet@0',
 			'options@0',
 			'phases@0',
 			'extraVariables.variable@0',
+			'partials.partial@0',
+			'defaults.variable@0',
 			'extraVariables.variable@1',
+			'defaults.variable@1',
 			'extraVariables.variable@2',
+			'defaults.variable@2',
 		]);
 	});
 });

@@ -12,26 +12,43 @@
  *     dynamic variables, no date parsing of job fields.
  * (b) the floor: the same templates precompiled with plain Handlebars and rendered in a loop for
  *     the same candidates, with no n8n around it.
+ * (b′) the same, each text read once (trim): Handlebars returns ropes of its pieces, and reading
+ *     them (as the node's tidying and anything that sends or stores a prompt does) copies them
+ *     into flat strings. A reference for what that copy costs, not a goal.
+ * (c) what the engine costs by itself: n8n's No Operation node (it returns its input items) in the
+ *     same one-node workflow with the same 10,000 candidates. The node's time minus this is the
+ *     node's own share, which is what is compared with (b).
  *
  * Each variant runs in a fresh child process (GC exposed), so that one's heap does not count
- * towards another's peak, three times after a warm-up. Figures: median time, time per candidate,
- * highest peak growth of resident memory and of the JS heap during a run; ratios node / Set node
- * and node / plain Handlebars.
+ * towards another's peak, five times after a warm-up. Figures: the fastest run's time (on a machine
+ * shared with other work, noise only ever adds time, and the variants run one after the other, so
+ * a median still carries whatever else ran then), time per candidate,
+ * highest peak growth of resident memory and of the JS heap during a run, that growth per output
+ * character and against the output's size in memory (UTF-16: the prompts hold ⟦ ⟧, so V8 keeps
+ * them at two bytes per character); ratios node / Set node, node / plain Handlebars and
+ * (node − No Operation) / plain Handlebars. One more child runs the node once under
+ * `--cpu-prof`; the summary of that run's samples is printed, the profile file named.
  *
- * Run: npx tsx bench/recruitingPrompt.ts (after npm run build:dev), or through bench/run.ts.
+ * Run: npx tsx bench/recruitingPrompt.ts (after npm run build:dev), or through bench/run.ts
+ * (`npx tsx bench/run.ts render`). RECRUITING_PROMPT_VARIANTS=noOp,handlebarsRead,profile runs
+ * only those besides the node and plain Handlebars (for a quick look while developing; the table
+ * needs all).
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { formatProfile, summariseProfile } from './cpuProfile';
+import type { ProfileSummary } from './cpuProfile';
+
 const CANDIDATES = 10000;
-/** Runs per variant (after a warm-up); the time is their median, the memory their highest peak. */
-const REPEATS = 3;
+/** Runs per variant (after a warm-up); the time is the fastest's, the memory their highest peak. */
+const REPEATS = 5;
 const SAMPLE_MS = 5;
 const ROOT = join(__dirname, '..');
 
-type Variant = 'node' | 'setNode' | 'handlebars';
+type Variant = 'node' | 'noOp' | 'setNode' | 'handlebars' | 'handlebarsRead';
 
 export interface VariantFigures {
 	variant: Variant;
@@ -42,18 +59,39 @@ export interface VariantFigures {
 	peakHeapGrowthMegabytes: number;
 	/** Characters of system prompt + first message + knowledge base, summed over all candidates. */
 	outputMegaCharacters: number;
+	/** Peak RSS growth in bytes per output character (none for No Operation, which outputs no prompt). */
+	rssBytesPerOutputCharacter?: number;
+	/** Peak RSS growth / the output's size at two bytes per character (UTF-16, as V8 holds these texts). */
+	rssPerOutputSize?: number;
 }
+
+/** What a child sends back: the figures, and the last measured run's time window (for the profile). */
+interface ChildResult {
+	figures: VariantFigures;
+	window: { fromMicros: number; toMicros: number };
+}
+
+type Skipped = { skipped: string };
 
 export interface RecruitingPromptFigures {
 	machine: string;
 	candidates: number;
 	node: VariantFigures;
-	setNode: VariantFigures | { skipped: string };
+	noOp: VariantFigures | Skipped;
+	setNode: VariantFigures | Skipped;
 	handlebars: VariantFigures;
+	handlebarsRead: VariantFigures | Skipped;
 	/** Time of the node divided by the time of the Set-node baseline (below 1: the node is faster). */
 	nodePerSetNode?: number;
 	/** Time of the node divided by plain precompiled Handlebars: what n8n and the node's checks cost. */
 	nodePerHandlebars: number;
+	/** The No Operation run (the engine alone) divided by plain Handlebars. */
+	noOpPerHandlebars?: number;
+	/** (node − No Operation) / plain Handlebars: the node's own share against the floor. */
+	nodeOwnPerHandlebars?: number;
+	/** (node − No Operation) / plain Handlebars whose texts are read once (flat, as the node's are). */
+	nodeOwnPerHandlebarsRead?: number;
+	profile?: { file: string; summary: ProfileSummary } | Skipped;
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -82,21 +120,29 @@ interface Measurement<T> {
 	rss: number;
 	heap: number;
 	ms: number;
+	/** When it ran, on the clock of V8's CPU profiles (process.hrtime, microseconds). */
+	window: ChildResult['window'];
 }
 
-/** `measured` REPEATS times: the median time, the highest peaks, the last result. */
+const REPEATS_ARG = process.argv.indexOf('--repeats');
+/** The profiling child measures one run: its samples are what is summarised. */
+const repeats = () => (REPEATS_ARG > 0 ? Number(process.argv[REPEATS_ARG + 1]) : REPEATS);
+const micros = () => Number(process.hrtime.bigint() / 1000n);
+
+/** `measured` REPEATS times: the fastest time, the highest peaks, the last result. */
 async function repeated<T>(work: () => Promise<T> | T): Promise<Measurement<T>> {
 	const runs: Array<Measurement<T>> = [];
-	for (let i = 0; i < REPEATS; i++) {
+	for (let i = 0; i < repeats(); i++) {
 		if (runs.length) runs[runs.length - 1].result = undefined as T;
 		runs.push(await measured(work));
 	}
 	const times = runs.map((run) => run.ms).sort((a, b) => a - b);
 	return {
 		result: runs[runs.length - 1].result,
-		ms: times[Math.floor(times.length / 2)],
+		ms: times[0],
 		rss: Math.max(...runs.map((run) => run.rss)),
 		heap: Math.max(...runs.map((run) => run.heap)),
+		window: runs[runs.length - 1].window,
 	};
 }
 
@@ -112,26 +158,34 @@ async function measured<T>(work: () => Promise<T> | T): Promise<Measurement<T>> 
 		heap = Math.max(heap, now.heapUsed);
 	};
 	const sampler = setInterval(sample, SAMPLE_MS);
+	const fromMicros = micros();
 	const began = performance.now();
 	try {
 		const result = await work();
 		const ms = performance.now() - began;
+		const toMicros = micros();
 		sample();
-		return { result, rss: rss - start.rss, heap: heap - start.heapUsed, ms };
+		return { result, rss: rss - start.rss, heap: heap - start.heapUsed, ms, window: { fromMicros, toMicros } };
 	} finally {
 		clearInterval(sampler);
 	}
 }
 
-function figures(variant: Variant, run: { rss: number; heap: number; ms: number }, characters: number): VariantFigures {
+function figures(variant: Variant, run: Measurement<unknown>, characters: number): ChildResult {
 	return {
-		variant,
-		candidates: CANDIDATES,
-		seconds: round2(run.ms / 1000),
-		msPerCandidate: Math.round((run.ms / CANDIDATES) * 1000) / 1000,
-		peakRssGrowthMegabytes: mb(run.rss),
-		peakHeapGrowthMegabytes: mb(run.heap),
-		outputMegaCharacters: round2(characters / 1e6),
+		figures: {
+			variant,
+			candidates: CANDIDATES,
+			seconds: round2(run.ms / 1000),
+			msPerCandidate: Math.round((run.ms / CANDIDATES) * 1000) / 1000,
+			peakRssGrowthMegabytes: mb(run.rss),
+			peakHeapGrowthMegabytes: mb(run.heap),
+			outputMegaCharacters: round2(characters / 1e6),
+			...(characters
+				? { rssBytesPerOutputCharacter: round2(run.rss / characters), rssPerOutputSize: round2(run.rss / (characters * 2)) }
+				: {}),
+		},
+		window: run.window,
 	};
 }
 
@@ -162,7 +216,7 @@ async function setUpEngine() {
 	return await import('../test/engine/harness');
 }
 
-async function runNode(): Promise<VariantFigures> {
+async function runNode(): Promise<ChildResult> {
 	const { runWorkflow, singleNodeWorkflow } = await setUpEngine();
 	const workflow = singleNodeWorkflow({ name: 'Build Recruiting Prompt', type: 'n8n-nodes-voice-recruiting.recruitingPrompt', parameters: {} });
 	await runWorkflow(workflow, { items: candidates().slice(0, 20) });
@@ -200,16 +254,33 @@ async function setNodeTemplates() {
 	return { system: expression(texts.system), firstMessage: expression(texts.firstMessage), knowledgeBase: expression(texts.knowledgeBase) };
 }
 
-async function runSetNode(): Promise<VariantFigures> {
+/** The engine harness with one of n8n's own nodes (from the n8n-nodes-base of the real n8n install) added. */
+async function engineWithBaseNode(folder: string, className: string, typeName: string) {
 	const { ensureRuntime } = await import('../scripts/n8n');
 	const runtime = await ensureRuntime();
 	const harness = await setUpEngine();
-	// n8n's own Edit Fields (Set) node, from the n8n-nodes-base of the real n8n install.
+	const file = join(runtime.dir, 'node_modules', 'n8n-nodes-base', 'dist', 'nodes', folder, `${className}.node.js`);
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { Set } = require(join(runtime.dir, 'node_modules', 'n8n-nodes-base', 'dist', 'nodes', 'Set', 'Set.node.js')) as {
-		Set: new () => never;
-	};
-	harness.loadPackage().nodeTypes['n8n-nodes-base.set'] = new Set();
+	const NodeClass = (require(file) as Record<string, new () => never>)[className];
+	harness.loadPackage().nodeTypes[`n8n-nodes-base.${typeName}`] = new NodeClass();
+	return harness;
+}
+
+async function runNoOp(): Promise<ChildResult> {
+	const harness = await engineWithBaseNode('NoOp', 'NoOp', 'noOp');
+	const workflow = harness.singleNodeWorkflow({ name: 'No Operation', type: 'n8n-nodes-base.noOp', parameters: {} });
+	await harness.runWorkflow(workflow, { items: candidates().slice(0, 20) });
+	const items = candidates();
+	const run = await repeated(async () => await harness.runWorkflow(workflow, { items }));
+	if (run.result.status !== 'success') throw new Error(`The No Operation run failed: ${String(run.result.error?.message)}`);
+	const out = run.result.json('No Operation');
+	if (out.length !== CANDIDATES) throw new Error(`No Operation returned ${out.length} items`);
+	return figures('noOp', run, 0);
+}
+
+async function runSetNode(): Promise<ChildResult> {
+	// n8n's own Edit Fields (Set) node.
+	const harness = await engineWithBaseNode('Set', 'Set', 'set');
 	const templates = await setNodeTemplates();
 	const assignment = (name: string, value: string) => ({ id: name, name, value, type: 'string' });
 	const workflow = harness.singleNodeWorkflow({
@@ -242,7 +313,20 @@ async function runSetNode(): Promise<VariantFigures> {
 	return figures('setNode', run, out.reduce((sum, json) => sum + textLength(json), 0));
 }
 
-async function runHandlebars(): Promise<VariantFigures> {
+/**
+ * Handlebars returns its output as a rope of the template's pieces (V8 cons strings), which
+ * costs little until something reads the text: then V8 copies it into one flat string. The node
+ * reads every text (tidying it), and so does anything that sends or stores it. (b′) reads each
+ * text once (trim), to show what that copy costs by itself.
+ */
+const readOnce = (text: string) => text.trim();
+const asReturned = (text: string) => text;
+
+async function runHandlebarsRead(): Promise<ChildResult> {
+	return await runHandlebars(readOnce, 'handlebarsRead');
+}
+
+async function runHandlebars(read = asReturned, variant: Variant = 'handlebars'): Promise<ChildResult> {
 	const Handlebars = (await import('handlebars')).default;
 	const { HELPERS } = await import('../nodes/RecruitingPrompt/helpers/handlebarsHelpers');
 	const templates = germanSet();
@@ -267,34 +351,44 @@ async function runHandlebars(): Promise<VariantFigures> {
 			out.push({
 				...item,
 				prompt: {
-					system: master(item, { data }),
-					firstMessage: firstMessage(item, { data }),
+					system: read(master(item, { data })),
+					firstMessage: read(firstMessage(item, { data })),
 					language: 'de',
-					knowledgeBase: knowledgeBase(item, { data }),
+					knowledgeBase: read(knowledgeBase(item, { data })),
 				},
 			});
 		}
 		return out;
 	});
-	return figures('handlebars', run, run.result.reduce((sum, json) => sum + textLength(json), 0));
+	return figures(variant, run, run.result.reduce((sum, json) => sum + textLength(json), 0));
 }
 
-const VARIANTS: Record<Variant, () => Promise<VariantFigures>> = { node: runNode, setNode: runSetNode, handlebars: runHandlebars };
+const VARIANTS: Record<Variant, () => Promise<ChildResult>> = {
+	node: runNode,
+	noOp: runNoOp,
+	setNode: runSetNode,
+	handlebars: async () => await runHandlebars(),
+	handlebarsRead: runHandlebarsRead,
+};
 
-/** One variant in a fresh child process (tsx loader, GC exposed for a clean start line). */
-async function inChild(variant: Variant): Promise<VariantFigures> {
+/**
+ * One variant in a fresh child process (tsx loader, GC exposed for a clean start line); with
+ * `profileDir`, under `--cpu-prof` for one measured run.
+ */
+async function inChild(variant: Variant, profileDir?: string): Promise<ChildResult> {
 	return await new Promise((resolve, reject) => {
+		const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 		// A benchmark, not a node: a fresh process per variant keeps one variant's heap out of the other's figure.
 		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions
-		const child = fork(__filename, ['--variant', variant], {
-			execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=8192'],
+		const child = fork(__filename, ['--variant', variant, ...(profileDir ? ['--repeats', '1'] : [])], {
+			execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=8192', ...profiling],
 			env: { ...process.env, N8N_USER_FOLDER: mkdtempSync(join(tmpdir(), 'n8n-bench-prompt-')) },
 			stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
 		});
-		let result: VariantFigures | undefined;
+		let result: ChildResult | undefined;
 		let stderr = '';
 		child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-		child.on('message', (message) => (result = message as VariantFigures));
+		child.on('message', (message) => (result = message as ChildResult));
 		child.on('error', reject);
 		child.on('exit', (code) =>
 			result ? resolve(result) : reject(new Error(`The ${variant} benchmark child exited with ${String(code)}: ${stderr.trim()}`)),
@@ -302,38 +396,82 @@ async function inChild(variant: Variant): Promise<VariantFigures> {
 	});
 }
 
+/** A baseline that needs the real n8n install (n8n's own nodes), or why it was left out. */
+async function baseline(variant: Variant, label: string, wanted: Set<string>): Promise<VariantFigures | Skipped> {
+	if (!wanted.has(variant)) return { skipped: 'not asked for (RECRUITING_PROMPT_VARIANTS)' };
+	try {
+		return (await inChild(variant)).figures;
+	} catch (error) {
+		return { skipped: `${label} could not run: ${String((error as Error)?.message ?? error).slice(0, 500)}` };
+	}
+}
+
+/** The node once under --cpu-prof: the summary of its measured run's samples, and the profile's file. */
+async function profileNode(): Promise<{ file: string; summary: ProfileSummary } | Skipped> {
+	const dir = mkdtempSync(join(tmpdir(), 'n8n-bench-prompt-profile-'));
+	const { window } = await inChild('node', dir);
+	const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+	if (!file) return { skipped: `node --cpu-prof wrote no profile into ${dir}` };
+	return { file: join(dir, file), summary: summariseProfile(join(dir, file), ROOT, window) };
+}
+
+const isFigures = (value: VariantFigures | Skipped): value is VariantFigures => 'seconds' in value;
+
 export async function benchmarkRecruitingPrompt(): Promise<RecruitingPromptFigures> {
 	const { cpus } = await import('node:os');
-	const node = await inChild('node');
-	const handlebars = await inChild('handlebars');
-	let setNode: VariantFigures | { skipped: string };
-	try {
-		setNode = await inChild('setNode');
-	} catch (error) {
-		setNode = { skipped: `n8n's Set node could not run: ${String((error as Error)?.message ?? error).slice(0, 500)}` };
-	}
+	const wanted = new Set((process.env.RECRUITING_PROMPT_VARIANTS || 'node,noOp,setNode,handlebars,handlebarsRead,profile').split(','));
+	const node = (await inChild('node')).figures;
+	const noOp = await baseline('noOp', "n8n's No Operation node", wanted);
+	const handlebars = (await inChild('handlebars')).figures;
+	const setNode = await baseline('setNode', "n8n's Set node", wanted);
+	const handlebarsRead = await baseline('handlebarsRead', 'Handlebars with its texts read', wanted);
+	const profile = wanted.has('profile') ? await profileNode() : undefined;
 	return {
 		machine: `${process.version}, ${process.arch}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
 		candidates: CANDIDATES,
 		node,
+		noOp,
 		setNode,
 		handlebars,
-		...('seconds' in setNode ? { nodePerSetNode: round2(node.seconds / setNode.seconds) } : {}),
+		handlebarsRead,
+		...(isFigures(setNode) ? { nodePerSetNode: round2(node.seconds / setNode.seconds) } : {}),
 		nodePerHandlebars: round2(node.seconds / handlebars.seconds),
+		...(isFigures(noOp)
+			? {
+					noOpPerHandlebars: round2(noOp.seconds / handlebars.seconds),
+					nodeOwnPerHandlebars: round2((node.seconds - noOp.seconds) / handlebars.seconds),
+					...(isFigures(handlebarsRead) ? { nodeOwnPerHandlebarsRead: round2((node.seconds - noOp.seconds) / handlebarsRead.seconds) } : {}),
+				}
+			: {}),
+		...(profile ? { profile } : {}),
 	};
 }
 
 /** The figures as a few lines of text (for bench/run.ts and the command line). */
 export function formatRecruitingPrompt(f: RecruitingPromptFigures): string {
-	const line = (v: VariantFigures) =>
-		`${v.seconds} s (${v.msPerCandidate} ms per candidate), peak memory +${v.peakRssGrowthMegabytes} MB RSS / +${v.peakHeapGrowthMegabytes} MB heap`;
+	const line = (v: VariantFigures | Skipped) =>
+		!isFigures(v)
+			? v.skipped
+			: `${v.seconds} s (${v.msPerCandidate} ms per candidate), peak memory +${v.peakRssGrowthMegabytes} MB RSS / +${v.peakHeapGrowthMegabytes} MB heap${
+					v.rssBytesPerOutputCharacter !== undefined
+						? `, ${v.rssBytesPerOutputCharacter} B RSS per output character (${v.outputMegaCharacters} M characters; ${v.rssPerOutputSize} × their UTF-16 size)`
+						: ''
+				}`;
+	const profile = !f.profile ? [] : 'skipped' in f.profile ? [`  CPU profile: ${f.profile.skipped}`] : [...formatProfile(f.profile.summary), `  profile file (Chrome DevTools → Performance): ${f.profile.file}`];
 	return [
 		`Build Recruiting Prompt, ${f.candidates} candidates, bundled de set (${f.machine})`,
 		`  node (n8n engine):          ${line(f.node)}`,
-		`  (a) Edit Fields (Set) node: ${'seconds' in f.setNode ? line(f.setNode) : f.setNode.skipped}`,
+		`  (a) Edit Fields (Set) node: ${line(f.setNode)}`,
 		`  (b) plain Handlebars loop:  ${line(f.handlebars)}`,
-		`  ratio node / Set node:          ${f.nodePerSetNode ?? 'n/a'}`,
-		`  ratio node / plain Handlebars:  ${f.nodePerHandlebars}`,
+		`  (b′) Handlebars, texts read: ${line(f.handlebarsRead)}`,
+		`  (c) No Operation node:      ${line(f.noOp)}`,
+		`  ratio node / Set node:                            ${f.nodePerSetNode ?? 'n/a'}   (goal ≤ 0.1)`,
+		`  ratio node / plain Handlebars:                    ${f.nodePerHandlebars}   (goal ≤ 2)`,
+		`  ratio No Operation (engine alone) / Handlebars:   ${f.noOpPerHandlebars ?? 'n/a'}`,
+		`  ratio (node − No Operation) / plain Handlebars:   ${f.nodeOwnPerHandlebars ?? 'n/a'}   (goal ≤ 1.5)`,
+		`  ratio (node − No Operation) / (b′):               ${f.nodeOwnPerHandlebarsRead ?? 'n/a'}   (reference: flat texts on both sides)`,
+		`  peak RSS growth / output size (node):             ${f.node.rssPerOutputSize ?? 'n/a'}   (goal ≤ 1.2)`,
+		...profile,
 	].join('\n');
 }
 
@@ -342,8 +480,8 @@ if (variantArg > 0 && process.send) {
 	const variant = process.argv[variantArg + 1] as Variant;
 	VARIANTS[variant]().then(
 		(result) => {
-			process.send!(result);
-			process.exit(0);
+			// process.exit() after the message is out: --cpu-prof writes its file on the way out.
+			process.send!(result, () => process.exit(0));
 		},
 		(error) => {
 			process.stderr.write(`${String(error?.stack ?? error)}\n`);

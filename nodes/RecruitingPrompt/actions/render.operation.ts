@@ -1,6 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { ItemParameters } from '../../shared/itemParameters';
 import { mapItems } from '../../shared/items';
 import { ProblemError } from '../../shared/problems';
 import { renderTexts, resolveLanguage, resolveLocale, resolveTimeZone } from '../helpers/render';
@@ -143,22 +144,23 @@ interface RenderOptions {
 /**
  * Renders the prompt for every item: the input item plus `prompt` (system, firstMessage,
  * language, knowledgeBase, dynamicVariables, characters, phases). Each template set is
- * compiled once per execution.
+ * compiled once per execution, and parameters without expressions are read once.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const sets = new CompiledSets();
+	const parameters = new ItemParameters(this);
 	const now = new Date().toISOString();
 	const workflowZone = this.getTimezone();
 	return await mapItems(this, async (item, i) => {
-		const set = sets.get(readTemplateSource(this, item, i), this.getNodeParameter('phases', i, ''));
-		const options = this.getNodeParameter('options', i, {}) as RenderOptions;
+		const set = sets.get(readTemplateSource(parameters, item, i), parameters.getNodeParameter('phases', i, ''));
+		const options = parameters.getNodeParameter('options', i, {}) as RenderOptions;
 		const { values, dynamicVariables } = resolveVariables(
 			item.json,
 			set.variables,
 			{
-				fieldNames: this.getNodeParameter('candidateFields', i, {}) as Partial<Record<CandidateField, string>>,
-				extra: variablePairs(this.getNodeParameter('extraVariables.variable', i, []), 'Extra Variables'),
-				defaults: variablePairs(this.getNodeParameter('defaults.variable', i, []), 'Defaults'),
+				fieldNames: parameters.getNodeParameter('candidateFields', i, {}) as Partial<Record<CandidateField, string>>,
+				extra: variablePairs(parameters.getNodeParameter('extraVariables.variable', i, []), 'Extra Variables'),
+				defaults: variablePairs(parameters.getNodeParameter('defaults.variable', i, []), 'Defaults'),
 				readItemFields: options.readItemFields ?? true,
 				maxValueLength: options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH,
 			},

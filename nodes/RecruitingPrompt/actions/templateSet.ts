@@ -1,5 +1,6 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import type { ParameterReader } from '../../shared/itemParameters';
 import { ProblemError } from '../../shared/problems';
 import { readField } from '../helpers/variables';
 import { isDynamicVariableName } from '../helpers/values';
@@ -183,7 +184,7 @@ export function nameValueCollection(options: {
 }
 
 /** Reads the template set an item asks for (bundled, custom parameters, or an item field). */
-export function readTemplateSource(ctx: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): TemplateSource {
+export function readTemplateSource(ctx: ParameterReader, item: INodeExecutionData, itemIndex: number): TemplateSource {
 	const choice = String(ctx.getNodeParameter('templateSet', itemIndex, 'de'));
 	if (isBundledSetName(choice)) {
 		return { name: choice, bundled: true, templates: loadBundledSet(choice), cacheKey: choice, ...BUNDLED_SETS[choice] };
@@ -208,7 +209,7 @@ export function readTemplateSource(ctx: IExecuteFunctions, item: INodeExecutionD
 	};
 }
 
-function customTemplates(ctx: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): TemplateTexts {
+function customTemplates(ctx: ParameterReader, item: INodeExecutionData, itemIndex: number): TemplateTexts {
 	const source = String(ctx.getNodeParameter('customSource', itemIndex, 'parameters'));
 	if (source === 'field') {
 		const field = String(ctx.getNodeParameter('templatesField', itemIndex, 'templates'));
@@ -250,8 +251,12 @@ function customTemplates(ctx: IExecuteFunctions, item: INodeExecutionData, itemI
  */
 export class CompiledSets {
 	private readonly sets = new Map<string, CompiledSet>();
+	/** The last item's choice: most executions use one set, so most items end here. */
+	private last?: { cacheKey: string; phases: unknown; set: CompiledSet };
 
 	get(source: TemplateSource, phases: unknown): CompiledSet {
+		const last = this.last;
+		if (last && typeof phases === 'string' && last.phases === phases && last.cacheKey === source.cacheKey) return last.set;
 		const selection = parsePhaseList(phases);
 		const key = `${selection?.join(',') ?? ''}\u0000${source.cacheKey ?? JSON.stringify(source)}`;
 		let set = this.sets.get(key);
@@ -259,6 +264,7 @@ export class CompiledSets {
 			set = compileSet(source, selection);
 			this.sets.set(key, set);
 		}
+		if (source.cacheKey !== undefined) this.last = { cacheKey: source.cacheKey, phases, set };
 		return set;
 	}
 }

@@ -2,6 +2,7 @@ import { IANAZone } from 'luxon';
 
 import { ProblemError } from '../../shared/problems';
 import type { RenderData } from './handlebarsHelpers';
+import { memoisedKnowledgeBase } from './knowledgeBaseMemo';
 import type { CompiledSet, TemplateDelegate } from './templates';
 import { PlaceholderValue, TemplateValue } from './values';
 
@@ -32,12 +33,29 @@ function contextFor(input: RenderInput, fenced: boolean): Record<string, Templat
 	return context;
 }
 
+const SPACE = 0x20;
+const TAB = 0x09;
+const LINE_FEED = 0x0a;
+
+/**
+ * Whether a text has a space or tab before a line break, or three line breaks in a row: one
+ * walk from line break to line break (indexOf is a memchr), instead of a regular expression
+ * over every character of a 20,000-character prompt.
+ */
+function needsTidying(text: string): boolean {
+	for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+		const before = text.charCodeAt(at - 1);
+		if (before === SPACE || before === TAB) return true;
+		if (text.charCodeAt(at + 1) === LINE_FEED && text.charCodeAt(at + 2) === LINE_FEED) return true;
+	}
+	return false;
+}
+
 /** Blank lines that conditional blocks leave behind, and trailing spaces. */
 export function tidy(text: string): string {
 	// Prompts are long and rendered per candidate: copy only when there is something to tidy.
-	let out = /[ \t]\n/.test(text) ? text.replace(/[ \t]+\n/g, '\n') : text;
-	if (out.includes('\n\n\n')) out = out.replace(/\n{3,}/g, '\n\n');
-	return out.trim();
+	if (!needsTidying(text)) return text.trim();
+	return text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 
 function run(template: TemplateDelegate, name: string, context: object, data: RenderData): string {
@@ -63,7 +81,10 @@ function run(template: TemplateDelegate, name: string, context: object, data: Re
 export function renderTexts(set: CompiledSet, input: RenderInput): RenderedTexts {
 	const fenced = contextFor(input, true);
 	const data: RenderData = { ...input.data };
-	const knowledgeBase = set.knowledgeBase ? run(set.knowledgeBase, 'knowledgeBase', fenced, data) : '';
+	const template = set.knowledgeBase;
+	const knowledgeBase = template
+		? memoisedKnowledgeBase(set, { ...input, data }, () => run(template, 'knowledgeBase', fenced, data))
+		: '';
 	let system = run(set.master, 'master', fenced, {
 		...data,
 		...(input.includeKnowledgeBase && knowledgeBase ? { knowledgeBase } : {}),

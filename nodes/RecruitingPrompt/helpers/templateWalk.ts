@@ -27,6 +27,11 @@ export interface TemplateUses {
 	phases: string[];
 	/** Whether the master places the knowledge base itself (`{{@knowledgeBase}}`). */
 	masterPlacesKnowledgeBase: boolean;
+	/**
+	 * Whether the knowledge base reads the whole context (`this`, `@root`, e.g. in
+	 * `{{lookup this "x"}}`), so that which variables it depends on is not known from its tree.
+	 */
+	knowledgeBaseReadsWholeContext: boolean;
 }
 
 interface Walk {
@@ -36,6 +41,7 @@ interface Walk {
 	usesKnowledgeBase: boolean;
 	/** Where the walk started: master, firstMessage or knowledgeBase. */
 	root: string;
+	knowledgeBaseReadsWholeContext: boolean;
 }
 
 interface Scope {
@@ -51,6 +57,12 @@ interface Scope {
 
 function isHelperName(name: string): boolean {
 	return KNOWN_HELPERS.includes(name);
+}
+
+/** Whether a path is the root context itself: `this` at the top level, or `@root`. */
+function isWholeContext(node: hbs.AST.PathExpression, scope: Scope): boolean {
+	if (node.data) return node.parts.length === 1 && node.parts[0] === 'root';
+	return node.parts.length === 0 && node.depth === scope.contextDepth;
 }
 
 /** The root variable a path refers to, or undefined for data, scoped or `this` paths. */
@@ -91,6 +103,7 @@ function visitExpression(walk: Walk, scope: Scope, node: hbs.AST.Expression, req
 	if (node.type === 'PathExpression') {
 		const path = node as hbs.AST.PathExpression;
 		if (path.data && path.parts[0] === 'knowledgeBase') walk.usesKnowledgeBase = true;
+		if (walk.root === KNOWLEDGE_BASE && isWholeContext(path, scope)) walk.knowledgeBaseReadsWholeContext = true;
 		use(walk, scope, rootVariable(path, scope), required);
 	} else if (node.type === 'SubExpression') {
 		visitCall(walk, scope, node as hbs.AST.SubExpression);
@@ -234,6 +247,7 @@ export function walkTemplates(programs: Map<string, hbs.AST.Program>): TemplateU
 		phases: [],
 		usesKnowledgeBase: false,
 		root: MASTER,
+		knowledgeBaseReadsWholeContext: false,
 	};
 	const roots = [MASTER, FIRST_MESSAGE, KNOWLEDGE_BASE].filter((name) => programs.has(name));
 	let masterPlacesKnowledgeBase = false;
@@ -247,5 +261,10 @@ export function walkTemplates(programs: Map<string, hbs.AST.Program>): TemplateU
 		);
 		if (root === MASTER) masterPlacesKnowledgeBase = walk.usesKnowledgeBase;
 	}
-	return { variables: walk.variables, phases: walk.phases, masterPlacesKnowledgeBase };
+	return {
+		variables: walk.variables,
+		phases: walk.phases,
+		masterPlacesKnowledgeBase,
+		knowledgeBaseReadsWholeContext: walk.knowledgeBaseReadsWholeContext,
+	};
 }

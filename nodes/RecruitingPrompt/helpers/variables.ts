@@ -66,25 +66,72 @@ function kind(value: unknown): string {
 	return value && typeof value === 'object' ? 'an object' : `of type ${typeof value}`;
 }
 
+/** Where a value was found; the wording for messages is made only when one is needed. */
 interface Lookup {
 	value?: unknown;
-	origin: string;
-	/** Where it was looked for, when it has no value. */
-	lookedAt: string;
+	from: 'extra' | 'item' | 'defaults' | 'none';
 }
 
-function lookup(json: Record<string, unknown>, name: string, sources: VariableSources): Lookup {
-	if (isGiven(sources.extra[name])) return { value: sources.extra[name], origin: 'Extra Variables', lookedAt: '' };
-	const field = isCandidateField(name) ? (sources.fieldNames[name] || name) : sources.readItemFields ? name : undefined;
+const ORIGINS = { extra: 'Extra Variables', defaults: 'Defaults', none: '' } as const;
+
+function origin(found: Lookup, variable: PlannedVariable): string {
+	return found.from === 'item' ? `item field "${variable.field}"` : ORIGINS[found.from];
+}
+
+function lookup(json: Record<string, unknown>, variable: PlannedVariable, sources: VariableSources): Lookup {
+	const { name, field } = variable;
+	if (isGiven(sources.extra[name])) return { value: sources.extra[name], from: 'extra' };
 	if (field !== undefined) {
 		const value = readField(json, field);
-		if (isGiven(value)) return { value, origin: `item field "${field}"`, lookedAt: '' };
+		if (isGiven(value)) return { value, from: 'item' };
 	}
-	if (isGiven(sources.defaults[name])) return { value: sources.defaults[name], origin: 'Defaults', lookedAt: '' };
-	return {
-		origin: '',
-		lookedAt: field !== undefined ? `item field "${field}"${isGiven(readField(json, field)) ? '' : ' is empty or absent'}` : 'no item field is read for it',
-	};
+	if (isGiven(sources.defaults[name])) return { value: sources.defaults[name], from: 'defaults' };
+	return { from: 'none' };
+}
+
+/** Where a variable without value was looked for. */
+function lookedAt(json: Record<string, unknown>, field: string | undefined): string {
+	return field !== undefined ? `item field "${field}"${isGiven(readField(json, field)) ? '' : ' is empty or absent'}` : 'no item field is read for it';
+}
+
+/** A variable to look up, in output order, and whether ElevenLabs takes its name as a dynamic variable. */
+interface PlannedVariable {
+	name: string;
+	/** The item field it is read from, if any. */
+	field?: string;
+	dynamic: boolean;
+}
+
+const plans = new WeakMap<Map<string, VariableUse>, Map<string, PlannedVariable[]>>();
+
+/**
+ * The variables to look up for a set and the node's variable names: candidate fields first (in
+ * the order of CANDIDATE_FIELDS), then the others alphabetically. The same for every item of an
+ * execution, so it is worked out once per set and list of names, not per candidate.
+ */
+function variablePlan(used: Map<string, VariableUse>, sources: VariableSources): PlannedVariable[] {
+	const extra = Object.keys(sources.extra);
+	const defaults = Object.keys(sources.defaults);
+	const key = `${extra.join('\u0000')}\u0001${defaults.join('\u0000')}\u0001${String(sources.readItemFields)}\u0001${JSON.stringify(sources.fieldNames)}`;
+	let forSet = plans.get(used);
+	if (!forSet) plans.set(used, (forSet = new Map()));
+	let plan = forSet.get(key);
+	if (!plan) {
+		const others = [...used.keys(), ...extra, ...defaults]
+			.filter((name) => !isCandidateField(name))
+			.sort((a, b) => a.localeCompare(b));
+		const fieldOf = (name: string) =>
+			isCandidateField(name) ? sources.fieldNames[name] || name : sources.readItemFields ? name : undefined;
+		plan = [...new Set<string>([...CANDIDATE_FIELDS, ...others])].map((name) => ({
+			name,
+			field: fieldOf(name),
+			dynamic: isDynamicVariableName(name),
+		}));
+		// Per-item expressions could give every item its own names; keep the memo small then.
+		if (forSet.size >= 100) forSet.clear();
+		forSet.set(key, plan);
+	}
+	return plan;
 }
 
 const RENDER_WHERE_TO_SET =
@@ -102,25 +149,22 @@ export function resolveVariables(
 	itemIndex: number,
 ): ResolvedVariables {
 	const maxLength = sources.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
-	// Candidate fields first (in the order of CANDIDATE_FIELDS), then the others alphabetically.
-	const others = [...used.keys(), ...Object.keys(sources.extra), ...Object.keys(sources.defaults)]
-		.filter((name) => !isCandidateField(name))
-		.sort((a, b) => a.localeCompare(b));
-	const names = new Set<string>([...CANDIDATE_FIELDS, ...others]);
+	const plan = variablePlan(used, sources);
 	const values = new Map<string, string>();
 	const missing: string[] = [];
 	const wrongType: string[] = [];
-	for (const name of names) {
-		const found = lookup(json, name, sources);
+	for (const variable of plan) {
+		const { name } = variable;
+		const found = lookup(json, variable, sources);
 		const use = used.get(name);
 		if (found.value === undefined) {
-			if (use?.required) missing.push(`${name} (${found.lookedAt}; used in ${use.templates.join(', ')})`);
+			if (use?.required) missing.push(`${name} (${lookedAt(json, variable.field)}; used in ${use.templates.join(', ')})`);
 			continue;
 		}
 		if (!isScalar(found.value)) {
 			// Fields the templates do not use may be anything; they just do not become variables.
-			if (use || found.origin === 'Extra Variables' || found.origin === 'Defaults') {
-				wrongType.push(`${name} is ${kind(found.value)} (from ${found.origin})`);
+			if (use || found.from === 'extra' || found.from === 'defaults') {
+				wrongType.push(`${name} is ${kind(found.value)} (from ${origin(found, variable)})`);
 			}
 			continue;
 		}
@@ -144,6 +188,9 @@ export function resolveVariables(
 		);
 	}
 	const dynamicVariables: Record<string, string> = {};
-	for (const [name, text] of values) if (isDynamicVariableName(name)) dynamicVariables[name] = text;
+	for (const { name, dynamic } of plan) {
+		const text = values.get(name);
+		if (dynamic && text !== undefined) dynamicVariables[name] = text;
+	}
 	return { values, dynamicVariables };
 }

@@ -400,4 +400,46 @@ describe('A call after Publish, without any prompt override', () => {
 		expect(answers).toMatchObject({ consent_given: true, still_interested: true, opt_out: false });
 		expect(String(outcome.transcriptText).split('\n')[0]).toContain('Anna Schmidt');
 	});
+
+	it('dials a bare four-column row with the variables the agent uses, read from its fields', async () => {
+		const bare = sandbox.ids.agents.bare;
+		// The recruiter's sheet has no recruiter column, and Publish is given none.
+		expect((await publish(bare, { recruiterName: '' })).status).toBe('success');
+		sandbox.requests.clear();
+		sandbox.clock.setSpeed(50);
+		const row = { name: 'Anna Schmidt', phone: '0171 12345601', jobTitle: 'Pflegefachkraft (m/w/d)', company: 'Klinikum Nord GmbH' };
+		const place = placeNode(sandbox, { agentId: locator(bare), campaign: 'bare-row' });
+		const result = await runNodes([place, waitingGetNode()], { credentials: elevenLabsCredential(sandbox), items: [row] });
+		expect(result.status).toBe('success');
+		const [dialRequest] = sandbox.requests.filter('POST', '/v1/convai/twilio/outbound-call');
+		const clientData = (dialRequest.body as { conversation_initiation_client_data: IDataObject }).conversation_initiation_client_data;
+		expect(clientData.conversation_config_override ?? {}).toEqual({});
+		// Only what the agent's own texts use: company and job title were written in at publish time.
+		expect(clientData.dynamic_variables).toEqual({ name: 'Anna Schmidt' });
+		const [outcome] = result.json(GET);
+		expect(outcome).toMatchObject({ agentId: bare, status: 'done', callResult: 'answered', dynamicVariables: { name: 'Anna Schmidt' } });
+		expect(String(outcome.transcriptText).split('\n')[0]).toContain('Anna Schmidt');
+	});
+
+	it('fills every call variable from the row, and refuses before dialling a row that lacks one, naming it', async () => {
+		const bare = sandbox.ids.agents.bare;
+		expect((await publish(bare, { recruiterName: '', callVariables: 'name, recruiterName' })).status).toBe('success');
+		sandbox.requests.clear();
+		const rows = [
+			{ name: 'Anna Schmidt', phone: '0171 12345601', jobTitle: 'Pflegefachkraft (m/w/d)', company: 'Klinikum Nord GmbH' },
+			{ name: 'Ben Okafor', phone: '0171 12345602', recruiterName: 'Jonas Weber' },
+		];
+		const result = await runNode(placeNode(sandbox, { agentId: locator(bare), campaign: 'bare-rows' }, 'continueRegularOutput'), {
+			credentials: elevenLabsCredential(sandbox),
+			items: rows,
+		});
+		const [anna, ben] = result.json('Place Agent Call');
+		expect(anna.error).toBe('The system prompt uses the dynamic variable {{recruiterName}}, which this call does not supply');
+		expect(anna.errorDescription).toContain('Give the item a field named recruiterName');
+		expect(ben.status).toBe('initiated');
+		const dials = sandbox.requests.filter('POST', '/v1/convai/twilio/outbound-call');
+		expect(dials).toHaveLength(1);
+		const clientData = (dials[0].body as { conversation_initiation_client_data: IDataObject }).conversation_initiation_client_data;
+		expect(clientData.dynamic_variables).toEqual({ name: 'Ben Okafor', recruiterName: 'Jonas Weber' });
+	});
 });

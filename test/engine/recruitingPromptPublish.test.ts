@@ -370,26 +370,33 @@ describe('Publish: several items', () => {
 	});
 });
 
+/** The client data of every dial the sandbox received, in order. */
+const dialledClientData = () =>
+	sandbox.requests
+		.filter('POST', '/v1/convai/twilio/outbound-call')
+		.map((r) => (r.body as { conversation_initiation_client_data: IDataObject }).conversation_initiation_client_data);
+
+/** Place Agent Call → Get Transcript (waiting) on the published agent, for `items`. */
+async function callAndWait(agentId: string, items: IDataObject[], extra: INodeParameters = {}): Promise<RunResult> {
+	sandbox.requests.clear();
+	sandbox.clock.setSpeed(50);
+	const place = placeNode(sandbox, { agentId: locator(agentId), ...extra });
+	const result = await runNodes([place, waitingGetNode()], { credentials: elevenLabsCredential(sandbox), items });
+	expect(result.status).toBe('success');
+	return result;
+}
+
 describe('A call after Publish, without any prompt override', () => {
 	it('runs to done with the agent’s own prompt and brings back the published answers', async () => {
 		const bare = sandbox.ids.agents.bare;
 		expect((await publish(bare)).status).toBe('success');
 		const published = agentOf(bare).platformSettings!.dataCollection!;
-		sandbox.requests.clear();
-		sandbox.clock.setSpeed(50);
 		// The item brings no prompt: the call runs on the agent's own.
-		const place = placeNode(sandbox, {
-			agentId: locator(bare),
+		const result = await callAndWait(bare, [{ name: 'Anna Schmidt', phone: '0171 12345601' }], {
 			campaign: 'after-publish',
 			dynamicVariables: pairs({ name: '={{ $json.name }}' }),
 		});
-		const result = await runNodes([place, waitingGetNode()], {
-			credentials: elevenLabsCredential(sandbox),
-			items: [{ name: 'Anna Schmidt', phone: '0171 12345601' }],
-		});
-		expect(result.status).toBe('success');
-		const [dialRequest] = sandbox.requests.filter('POST', '/v1/convai/twilio/outbound-call');
-		const clientData = (dialRequest.body as { conversation_initiation_client_data: IDataObject }).conversation_initiation_client_data;
+		const [clientData] = dialledClientData();
 		expect(clientData.conversation_config_override ?? {}).toEqual({});
 		expect(clientData.dynamic_variables).toEqual({ name: 'Anna Schmidt' });
 
@@ -405,14 +412,9 @@ describe('A call after Publish, without any prompt override', () => {
 		const bare = sandbox.ids.agents.bare;
 		// The recruiter's sheet has no recruiter column, and Publish is given none.
 		expect((await publish(bare, { recruiterName: '' })).status).toBe('success');
-		sandbox.requests.clear();
-		sandbox.clock.setSpeed(50);
 		const row = { name: 'Anna Schmidt', phone: '0171 12345601', jobTitle: 'Pflegefachkraft (m/w/d)', company: 'Klinikum Nord GmbH' };
-		const place = placeNode(sandbox, { agentId: locator(bare), campaign: 'bare-row' });
-		const result = await runNodes([place, waitingGetNode()], { credentials: elevenLabsCredential(sandbox), items: [row] });
-		expect(result.status).toBe('success');
-		const [dialRequest] = sandbox.requests.filter('POST', '/v1/convai/twilio/outbound-call');
-		const clientData = (dialRequest.body as { conversation_initiation_client_data: IDataObject }).conversation_initiation_client_data;
+		const result = await callAndWait(bare, [row], { campaign: 'bare-row' });
+		const [clientData] = dialledClientData();
 		expect(clientData.conversation_config_override ?? {}).toEqual({});
 		// Only what the agent's own texts use: company and job title were written in at publish time.
 		expect(clientData.dynamic_variables).toEqual({ name: 'Anna Schmidt' });
@@ -437,9 +439,8 @@ describe('A call after Publish, without any prompt override', () => {
 		expect(anna.error).toBe('The system prompt uses the dynamic variable {{recruiterName}}, which this call does not supply');
 		expect(anna.errorDescription).toContain('Give the item a field named recruiterName');
 		expect(ben.status).toBe('initiated');
-		const dials = sandbox.requests.filter('POST', '/v1/convai/twilio/outbound-call');
+		const dials = dialledClientData();
 		expect(dials).toHaveLength(1);
-		const clientData = (dials[0].body as { conversation_initiation_client_data: IDataObject }).conversation_initiation_client_data;
-		expect(clientData.dynamic_variables).toEqual({ name: 'Ben Okafor', recruiterName: 'Jonas Weber' });
+		expect(dials[0].dynamic_variables).toEqual({ name: 'Ben Okafor', recruiterName: 'Jonas Weber' });
 	});
 });

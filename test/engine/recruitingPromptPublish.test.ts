@@ -95,6 +95,8 @@ describe('Publish: a bare agent', () => {
 				'evaluationCriteria',
 				'overrides',
 				'dynamicVariablePlaceholders',
+				'privacy',
+				'summaryLanguage',
 			],
 			knowledgeBaseDocumentId: expect.any(String),
 		});
@@ -170,6 +172,58 @@ describe('Publish: a bare agent', () => {
 		// The same texts as with the parameters: publishing with them changes nothing.
 		const again = await publish();
 		expect(again.json(NODE)[0].changed).toEqual([]);
+	});
+});
+
+describe('Publish: privacy and summary language', () => {
+	it('sets retention, voice recording and the set’s summary language on a bare agent, and leaves redaction as it was', async () => {
+		const bare = sandbox.ids.agents.bare;
+		const result = await publish(bare);
+		expect(result.json(NODE)[0].diff).toMatchObject({
+			privacy: { retentionDays: { before: -1, after: 30 } },
+			summaryLanguage: { before: undefined, after: 'de' },
+		});
+		const settings = agentOf(bare).platformSettings!;
+		expect(settings.summaryLanguage).toBe('de');
+		// The settings Publish does not manage are written back as they were.
+		expect(settings.privacy).toEqual({
+			recordVoice: true,
+			retentionDays: 30,
+			deleteTranscriptAndPii: false,
+			deleteAudio: false,
+			applyToExistingConversations: false,
+			zeroRetentionMode: false,
+		});
+		const [patch] = sandbox.requests.filter('PATCH', `/v1/convai/agents/${bare}`);
+		expect((patch.body as { platform_settings: IDataObject }).platform_settings).toMatchObject({
+			privacy: { retention_days: 30, record_voice: true },
+			summary_language: 'de',
+		});
+	});
+
+	it('switches on redaction and voice recording off when asked; a second publish changes nothing', async () => {
+		const bare = sandbox.ids.agents.bare;
+		const extra = { retentionDays: 14, recordAudio: false, redactPii: true, redactEntities: ['email_address', 'contact_number', 'medical'] };
+		const first = await publish(bare, { ...extra, templateSet: 'en' });
+		expect(first.json(NODE)[0].diff).toMatchObject({
+			privacy: {
+				retentionDays: { before: -1, after: 14 },
+				recordVoice: { before: true, after: false },
+				redaction: { before: 'off', after: ['email_address', 'contact_number', 'medical'] },
+			},
+			summaryLanguage: { after: 'en' },
+		});
+		const settings = agentOf(bare).platformSettings!;
+		expect(settings.summaryLanguage).toBe('en');
+		expect(settings.privacy).toMatchObject({
+			retentionDays: 14,
+			recordVoice: false,
+			conversationHistoryRedaction: { enabled: true, entities: ['email_address', 'contact_number', 'medical'] },
+		});
+		sandbox.requests.clear();
+		const second = await publish(bare, { ...extra, templateSet: 'en', redactEntities: ['medical', 'email_address', 'contact_number'] });
+		expect(second.json(NODE)[0]).toMatchObject({ changed: [], diff: {} });
+		expect(writes()).toEqual([]);
 	});
 });
 

@@ -59,7 +59,7 @@ export class ElevenLabsAgentsApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'The HMAC secret ElevenLabs shows when you create the post-call webhook. Needed only by the ElevenLabs Agents Trigger.',
+				'Only for a post-call webhook you set up by hand in ElevenLabs: the HMAC secret it shows. Leave empty to let the ElevenLabs Agents Trigger set up its own webhook when the workflow is activated.',
 		},
 	];
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 const LOWER_ALNUM = '0123456789abcdefghijklmnopqrstuvwxyz';
 const HEX = '0123456789abcdef';
+const MIXED_ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 function fromBytes(bytes: Buffer, alphabet: string, length: number): string {
 	let out = '';
@@ -25,6 +26,9 @@ export const ID_SHAPES = {
 	twilioPhoneNumber: { prefix: 'PN', alphabet: HEX, length: 32 },
 	twilioApiKey: { prefix: 'SK', alphabet: HEX, length: 32 },
 	sipCall: { prefix: 'SCL_', alphabet: LOWER_ALNUM, length: 12 },
+	// As in the SDK's example, G007vmtq9uWYl7SUW9zGS8GZZa1K.
+	workspaceWebhook: { prefix: '', alphabet: MIXED_ALNUM, length: 28 },
+	webhookSecret: { prefix: 'wsec_', alphabet: HEX, length: 64 },
 } as const;
 
 export type IdKind = keyof typeof ID_SHAPES;

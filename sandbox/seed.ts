@@ -184,6 +184,15 @@ export function buildAgent(seed: AgentSeed): AgentModel {
 			queueingConfig: { enabled: false, waitTimeoutSeconds: 0 },
 			dataCollection: seed.dataCollection ?? {},
 			evaluation: { criteria: seed.criteria ?? [] },
+			// A new agent's privacy as ElevenLabs creates it: voice recorded, no retention limit.
+			privacy: {
+				recordVoice: true,
+				retentionDays: -1,
+				deleteTranscriptAndPii: false,
+				deleteAudio: false,
+				applyToExistingConversations: false,
+				zeroRetentionMode: false,
+			},
 			workspaceOverrides: {},
 			archived: false,
 		},

@@ -24,6 +24,7 @@ import { outboundCallRoutes } from './routes/outboundCalls';
 import { phoneNumberRoutes } from './routes/phoneNumbers';
 import { twilioAccountRoutes } from './routes/twilioAccounts';
 import { twilioCallRoutes } from './routes/twilioCalls';
+import { workspaceWebhookRoutes } from './routes/workspaceWebhooks';
 import { parseForm, TWILIO_API_PREFIX } from './twilioFormat';
 
 /** Every vendor route module, in one list. Add yours here (see README.md). */
@@ -38,6 +39,7 @@ export const ROUTE_MODULES: RouteModule[] = [
 	conversationTokenRoutes,
 	knowledgeBaseRoutes,
 	analyticsRoutes,
+	workspaceWebhookRoutes,
 ];
 
 const ELEVENLABS_PREFIX = '/v1/';

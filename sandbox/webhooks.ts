@@ -99,18 +99,19 @@ export class WebhookSender {
 		return this.current;
 	}
 
-	/** Whether a payload of this type would be sent now. */
-	enabled(type: WebhookPayloadType): boolean {
-		return Boolean(this.current?.events?.includes(EVENT_FOR_TYPE[type]));
+	/** Whether a payload of this type would be sent now (to `target`, else the configured URL). */
+	enabled(type: WebhookPayloadType, target = this.current): boolean {
+		return Boolean(target?.events?.includes(EVENT_FOR_TYPE[type]));
 	}
 
 	/**
-	 * Sends one webhook (once: ElevenLabs does not retry) and records the delivery. Resolves to
-	 * undefined when no webhook is configured or the event type is not enabled.
+	 * Sends one webhook (once: ElevenLabs does not retry) and records the delivery. `target` is
+	 * the agent's own post-call webhook, when it selects one; else the configured URL. Resolves to
+	 * undefined when there is neither or the event type is not enabled.
 	 */
-	async send(type: WebhookPayloadType, data: unknown): Promise<WebhookDelivery | undefined> {
-		const config = this.current;
-		if (!config || !this.enabled(type)) return undefined;
+	async send(type: WebhookPayloadType, data: unknown, target?: WebhookConfig): Promise<WebhookDelivery | undefined> {
+		const config = target ?? this.current;
+		if (!config || !this.enabled(type, config)) return undefined;
 		const signed = buildSignedWebhook(type, data, config.secret, this.clock.nowSeconds());
 		const delivery: WebhookDelivery = {
 			seq: ++this.seq,

@@ -11,28 +11,33 @@ import type {
 import { conversationOutput, initiationFailureOutput } from '../shared/conversationOutput';
 import { agentLocator, locatorValue } from '../shared/descriptions';
 import { ELEVENLABS_CREDENTIAL } from '../shared/elevenLabsClient';
-import { searchAgents } from '../shared/listSearch';
-import { problem, problemError } from '../shared/problems';
+import { agentOptions, searchAgents } from '../shared/listSearch';
+import { problem } from '../shared/problems';
 import type { Checked } from '../shared/problems';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../shared/webhookSignature';
+import { isRepeatDelivery, rememberDelivery } from './helpers/deliveries';
 import { audioFromWire, eventIds, initiationFailureFromWire, parseEventBody } from './helpers/events';
 import type { PostCallEvent } from './helpers/events';
+import { register, registrationExists, storedRegistration, unregister } from './helpers/registration';
 
-/** The credential's webhook secret, or the set-up problem that names what to do. */
-async function webhookSecret(ctx: IHookFunctions | IWebhookFunctions): Promise<Checked<string>> {
+/**
+ * The secret that verifies the signatures: the credential's, for a webhook set up by hand, else
+ * the one ElevenLabs returned when the trigger registered its own webhook.
+ */
+async function webhookSecret(ctx: IWebhookFunctions): Promise<Checked<string>> {
 	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL);
-	const secret = String(credentials.webhookSecret ?? '').trim();
+	const secret = String(credentials.webhookSecret ?? '').trim() || storedRegistration(ctx.getWorkflowStaticData('node'))?.webhookSecret;
 	if (secret) return { ok: true, value: secret };
 	return problem(
 		'The ElevenLabs credential has no webhook secret',
-		'In ElevenLabs open Settings → Webhooks, create (or open) the post-call webhook with authentication "HMAC" and this trigger\'s Production URL, copy its secret, and paste it into "Webhook Secret" of the "ElevenLabs Agents API" credential.',
+		'The trigger has not set up a webhook of its own either. Choose the agents under "Agent Names or IDs" and activate the workflow again, so that the trigger sets up its webhook, or paste the secret of a webhook set up by hand into "Webhook Secret" of the "ElevenLabs Agents API" credential.',
 	);
 }
 
-/** Activation fails with what to set up when the secret is missing. */
-async function requireWebhookSecret(ctx: IHookFunctions): Promise<void> {
-	const secret = await webhookSecret(ctx);
-	if (!secret.ok) throw problemError(ctx.getNode(), secret);
+/** Whether the team set the webhook up by hand: the credential has its secret, nothing is registered. */
+async function setUpByHand(ctx: IHookFunctions): Promise<boolean> {
+	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL);
+	return String(credentials.webhookSecret ?? '').trim() !== '';
 }
 
 function reject(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
@@ -64,10 +69,19 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'In ElevenLabs, open Settings → Webhooks, add a webhook with this node\'s Production URL and authentication "HMAC", copy its secret into the credential\'s "Webhook Secret", and select it as post-call webhook (Agents → Settings) with the same events as below.',
+					'On activation the trigger sets up its own post-call webhook in ElevenLabs (HMAC, this node\'s Production URL) for the agents chosen below, and removes it on deactivation. With a webhook set up by hand, put its secret into the credential\'s "Webhook Secret" instead: then nothing is set up.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
+			},
+			{
+				displayName: 'Agent Names or IDs',
+				name: 'agentIds',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getAgents' },
+				default: [],
+				description:
+					'The agents whose calls start this workflow: on activation their post-call webhook becomes this trigger (with the events below), on deactivation they get back what they had. Not needed when the credential has a webhook secret. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'Events',
@@ -120,25 +134,26 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchAgents } };
+	methods = { listSearch: { searchAgents }, loadOptions: { getAgents: agentOptions } };
 
 	/**
-	 * The webhook lives in the ElevenLabs workspace settings, set up once by the user (ElevenLabs
-	 * has one post-call webhook per workspace; changing it from here would cut off other users of
-	 * it). Activation checks what this side needs: the secret that verifies the signatures.
+	 * n8n's webhook lifecycle: the trigger registers its own webhook (registration.ts) unless the
+	 * team set one up by hand, which the credential's webhook secret says.
 	 */
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				await requireWebhookSecret(this);
-				return false;
+				if (await setUpByHand(this)) return true;
+				return await registrationExists(this, this.getWorkflowStaticData('node'));
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				await requireWebhookSecret(this);
+				if (await setUpByHand(this)) return true;
+				await register(this, this.getWorkflowStaticData('node'));
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				// Nothing was registered remotely, so there is nothing to remove.
+				// Also after the credential got a secret: what was registered is still undone.
+				await unregister(this, this.getWorkflowStaticData('node'));
 				return true;
 			},
 		},
@@ -170,8 +185,15 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 		const onlyAgent = locatorValue(options.agentId);
 		if (onlyAgent && onlyAgent !== ids.agentId) return ignore(`the call belongs to agent ${ids.agentId}`);
 
+		const staticData = this.getWorkflowStaticData('node');
+		const now = Date.now();
+		if (isRepeatDelivery(staticData, body.type, ids.conversationId, now)) {
+			return ignore(`${body.type} of conversation ${ids.conversationId} was already received`);
+		}
+
 		const result = await outputItem(this, body.type as PostCallEvent, body.data, ids, options.binaryPropertyName);
 		if (!result.ok) return reject(this, 400, result.problem);
+		rememberDelivery(staticData, body.type, ids.conversationId, now);
 		const event = { event: body.type, eventTimestamp: body.eventTimestamp };
 		return { workflowData: [[{ ...result.item, json: { ...event, ...result.item.json } }]] };
 	}

@@ -3,6 +3,7 @@ import type {
 	ILoadOptionsFunctions,
 	INodeListSearchItems,
 	INodeListSearchResult,
+	INodePropertyOptions,
 } from 'n8n-workflow';
 
 import { elevenLabsClient } from './elevenLabsClient';
@@ -37,6 +38,19 @@ export async function searchAgents(
 		value: agent.agentId,
 	}));
 	return { results, paginationToken: nextCursor(page) };
+}
+
+/** Every agent of the workspace, for a multi-select (a few pages of the same list at most). */
+export async function agentOptions(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const options: INodePropertyOptions[] = [];
+	let token: string | undefined;
+	for (let page = 0; page < 10; page++) {
+		const { results, paginationToken } = await searchAgents.call(this, undefined, token);
+		options.push(...results.map((agent) => ({ name: agent.name, value: agent.value })));
+		token = typeof paginationToken === 'string' ? paginationToken : undefined;
+		if (!token) break;
+	}
+	return options;
 }
 
 /** Phone numbers imported into ElevenLabs, shown with number, label and provider. */

@@ -12,7 +12,10 @@
  * - evaluation criteria ids are unique (422; `PromptEvaluationCriteria.id` is "the unique
  *   identifier");
  * - a non-English agent cannot use an English-only voice model (400, the message ElevenLabs
- *   sends: "Non-english Agents must use turbo or flash v2_5").
+ *   sends: "Non-english Agents must use turbo or flash v2_5");
+ * - the agent's webhook override (`platform_settings.workspace_overrides.webhooks`) is replaced
+ *   as a whole (it is one setting in the dashboard; merging would keep a webhook id a client
+ *   meant to remove), and the post-call webhook it selects must be one of the workspace's (404).
  */
 import type { FastifyRequest } from 'fastify';
 
@@ -20,11 +23,16 @@ import type { RouteContext } from '../context';
 import type { FastApiError } from '../errors';
 import type { AgentModel } from '../state';
 import { knowledgeBaseDocuments } from './knowledgeBase';
+import { workspaceWebhooks } from './workspaceWebhooks';
 
 type Wire = Record<string, unknown>;
 
 /** Wire paths of maps that a PATCH replaces as a whole. */
-const REPLACED_MAPS = ['platform_settings.data_collection', 'platform_settings.data_collection_scopes'];
+const REPLACED_MAPS = [
+	'platform_settings.data_collection',
+	'platform_settings.data_collection_scopes',
+	'platform_settings.workspace_overrides.webhooks',
+];
 
 export function replacedWhole(path: readonly string[]): boolean {
 	return REPLACED_MAPS.includes(path.join('.'));
@@ -95,6 +103,10 @@ export function checkAgentUpdate(ctx: RouteContext, request: FastifyRequest, pat
 			throw el.errors.notFound('Document', locator.id);
 		}
 	}
+
+	const webhookId = agent.platformSettings?.workspaceOverrides?.webhooks?.postCallWebhookId;
+	const webhook = webhookId ? workspaceWebhooks(ctx).get(webhookId) : undefined;
+	if (webhookId && webhook?.workspaceId !== workspaceId) throw el.errors.notFound('Webhook', webhookId);
 
 	const language = agent.conversationConfig.agent?.language ?? 'en';
 	const model = agent.conversationConfig.tts?.modelId;

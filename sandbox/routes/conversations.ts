@@ -15,6 +15,7 @@ import { HttpError } from '../errors';
 import { cursorPage } from '../pages';
 import { conversationDetails, conversationSummary, hasAudio, initiationFailureData, silentMp3 } from '../transcripts';
 import { query } from '../validation';
+import { agentWebhookTarget } from './workspaceWebhooks';
 
 const STATUSES: ConversationStatus[] = ['initiated', 'in-progress', 'processing', 'done', 'failed'];
 
@@ -71,19 +72,25 @@ function sendPostCallWebhooks(ctx: RouteContext): void {
 	followed.add(store);
 	store.onChange((record, previous) => {
 		if (record.status === previous) return;
+		// The agent's own post-call webhook wins over the sandbox's configured URL.
+		const target = agentWebhookTarget(ctx, record.agentId);
 		if (record.status === 'failed' && record.acceptedTimeUnixSecs === undefined) {
-			void ctx.webhooks.send('call_initiation_failure', initiationFailureData(record));
+			void ctx.webhooks.send('call_initiation_failure', initiationFailureData(record), target);
 			return;
 		}
 		if (record.status !== 'done' && record.status !== 'failed') return;
 		const data = ctx.elevenLabs.wire(schemas.GetConversationResponseModel, details(ctx, record));
-		void ctx.webhooks.send('post_call_transcription', data).then(() => {
+		void ctx.webhooks.send('post_call_transcription', data, target).then(() => {
 			if (!hasAudio(record)) return;
-			return ctx.webhooks.send('post_call_audio', {
-				agent_id: record.agentId,
-				conversation_id: record.conversationId,
-				full_audio: silentMp3(record.callDurationSecs).toString('base64'),
-			});
+			return ctx.webhooks.send(
+				'post_call_audio',
+				{
+					agent_id: record.agentId,
+					conversation_id: record.conversationId,
+					full_audio: silentMp3(record.callDurationSecs).toString('base64'),
+				},
+				target,
+			);
 		});
 	});
 }

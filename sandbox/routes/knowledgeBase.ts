@@ -20,6 +20,7 @@ import type { FastifyRequest } from 'fastify';
 
 import type { RouteContext, RouteModule } from '../context';
 import { cursorPage } from '../pages';
+import { moduleRecords } from '../state';
 import type { SandboxState, StoredAgent } from '../state';
 import { query } from '../validation';
 
@@ -35,13 +36,9 @@ export interface StoredDocument {
 	updatedAtUnixSecs: number;
 }
 
-const MODULE = 'knowledgeBase';
-
 /** The documents of every workspace, by id (a module store: a reset empties it). */
 export function knowledgeBaseDocuments(holder: { readonly state: SandboxState }): Map<string, StoredDocument> {
-	const modules = holder.state.modules;
-	if (!modules.has(MODULE)) modules.set(MODULE, new Map<string, StoredDocument>());
-	return modules.get(MODULE) as Map<string, StoredDocument>;
+	return moduleRecords<StoredDocument>(holder, 'knowledgeBase');
 }
 
 /** The agents of the document's workspace that list it in their knowledge base. */

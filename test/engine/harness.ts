@@ -3,13 +3,15 @@
  * with the package's nodes and credentials loaded from dist/ the way n8n loads an installed
  * community package (the `n8n` lists of package.json). Expressions, credentials, pairedItem,
  * On Error and error wrapping are n8n's own. Tests run a node with `runNode` (or several with
- * `runNodes`), a trigger's webhook with `runWebhook`, a list search with `listSearch` and a
- * credential's test request with `testCredential`.
+ * `runNodes`), a trigger's webhook with `runWebhook`, its activation and deactivation with
+ * `activateTrigger` / `deactivateTrigger` (the webhook methods in n8n-core's HookContext), a list
+ * search with `listSearch` and a credential's test request with `testCredential`.
  */
 import { mock } from 'jest-mock-extended';
 import {
 	ExecuteContext,
 	ExecutionLifecycleHooks,
+	HookContext,
 	LoadOptionsContext,
 	RoutingNode,
 	WebhookContext,
@@ -275,7 +277,7 @@ function additionalDataFor(mode: WorkflowExecuteMode, credentials: CredentialDat
 	return data;
 }
 
-function createWorkflow(workflowJson: WorkflowJson): Workflow {
+function createWorkflow(workflowJson: WorkflowJson, staticData?: IDataObject): Workflow {
 	const { nodeTypes } = loadPackage();
 	return new Workflow({
 		id: 'test',
@@ -285,6 +287,7 @@ function createWorkflow(workflowJson: WorkflowJson): Workflow {
 		nodeTypes: new PackageNodeTypes(nodeTypes),
 		settings: workflowJson.settings ?? { executionOrder: 'v1' },
 		active: false,
+		staticData,
 	});
 }
 
@@ -586,21 +589,22 @@ function parsedBody(rawBody: Buffer | undefined): IDataObject {
 	}
 }
 
-/**
- * Calls a trigger's `webhook()` in n8n-core's real webhook context, as n8n does when its webhook
- * is requested (a production webhook, `webhook` mode): the node's first webhook, its parameters
- * with n8n's defaults, the credentials, and the request's headers, raw and parsed body.
- */
-export async function runWebhook(
-	node: PackageNode,
-	request: WebhookRequest,
-	options: { credentials?: CredentialData } = {},
-): Promise<WebhookRun> {
+/** Where a trigger's workflow keeps what n8n keeps between its webhook calls and its (de)activation. */
+export interface TriggerOptions {
+	credentials?: CredentialData;
+	/** The workflow's static data, shared by every call that is given the same object (n8n saves it per workflow). */
+	staticData?: IDataObject;
+	/** n8n's webhook base URL (`WEBHOOK_URL` + `/webhook`); the production URL is `<base>/test-webhook/<path>`. */
+	webhookBaseUrl?: string;
+}
+
+/** The trigger as a node of an active workflow, with its webhook description and the data n8n gives its contexts. */
+function triggerSetUp(node: PackageNode, options: TriggerOptions, mode: WorkflowExecuteMode) {
 	const { nodeTypes } = loadPackage();
 	const type = `${PACKAGE}.${node.type}`;
 	const nodeType = NodeHelpers.getVersionedNodeType(nodeTypes[type]);
 	const description = nodeType.description.webhooks?.[0];
-	if (!nodeType.webhook || !description) throw new Error(`${node.type} has no webhook`);
+	if (!description) throw new Error(`${node.type} has no webhook`);
 	const workflowNode: INode = {
 		id: 'trigger',
 		name: node.name ?? 'Node',
@@ -611,16 +615,11 @@ export async function runWebhook(
 		parameters: node.parameters,
 		credentials: credentialReferences(options.credentials),
 	};
-	const workflow = createWorkflow({ nodes: [workflowNode], connections: {} });
-	const additionalData = additionalDataFor('webhook', options.credentials);
-	const rawBody = typeof request.rawBody === 'string' ? Buffer.from(request.rawBody, 'utf8') : request.rawBody;
-	const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
-	const response = new RecordedResponse();
-	// n8n hands the node express's request and response; these carry what the package's trigger reads and calls.
-	additionalData.httpRequest = { method: description.httpMethod, headers, rawBody, body: parsedBody(rawBody), query: {}, params: {} };
-	additionalData.httpResponse = response;
+	const workflow = createWorkflow({ nodes: [workflowNode], connections: {} }, options.staticData);
+	const additionalData = additionalDataFor(mode, options.credentials);
+	if (options.webhookBaseUrl) additionalData.webhookBaseUrl = options.webhookBaseUrl;
 	const webhookData: IWebhookData = {
-		httpMethod: 'POST',
+		httpMethod: description.httpMethod as IWebhookData['httpMethod'],
 		node: workflowNode.name,
 		path: String(description.path),
 		webhookDescription: description,
@@ -628,14 +627,62 @@ export async function runWebhook(
 		workflowExecuteAdditionalData: additionalData,
 		webhookId: workflowNode.webhookId,
 	};
-	const context = new WebhookContext(workflow, workflow.getNode(workflowNode.name)!, additionalData, 'webhook', webhookData, [], null);
-	const returned = await nodeType.webhook.call(context);
+	return { nodeType, description, workflow, node: workflow.getNode(workflowNode.name)!, additionalData, webhookData };
+}
+
+/**
+ * Calls a trigger's `webhook()` in n8n-core's real webhook context, as n8n does when its webhook
+ * is requested (a production webhook, `webhook` mode): the node's first webhook, its parameters
+ * with n8n's defaults, the credentials, and the request's headers, raw and parsed body.
+ */
+export async function runWebhook(node: PackageNode, request: WebhookRequest, options: TriggerOptions = {}): Promise<WebhookRun> {
+	const setUp = triggerSetUp(node, options, 'webhook');
+	if (!setUp.nodeType.webhook) throw new Error(`${node.type} has no webhook`);
+	const { additionalData } = setUp;
+	const rawBody = typeof request.rawBody === 'string' ? Buffer.from(request.rawBody, 'utf8') : request.rawBody;
+	const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
+	const response = new RecordedResponse();
+	// n8n hands the node express's request and response; these carry what the package's trigger reads and calls.
+	additionalData.httpRequest = { method: setUp.description.httpMethod, headers, rawBody, body: parsedBody(rawBody), query: {}, params: {} };
+	additionalData.httpResponse = response;
+	const context = new WebhookContext(setUp.workflow, setUp.node, additionalData, 'webhook', setUp.webhookData, [], null);
+	const returned = await setUp.nodeType.webhook.call(context);
 	return { returned, answered: response.answer, items: returned.workflowData?.[0] ?? [] };
+}
+
+/**
+ * Runs one of a trigger's webhook methods (`checkExists`, `create`, `delete`) in n8n-core's
+ * HookContext, as n8n does when a workflow is activated or deactivated.
+ */
+export async function runWebhookMethod(
+	node: PackageNode,
+	method: 'checkExists' | 'create' | 'delete',
+	options: TriggerOptions = {},
+): Promise<boolean> {
+	const setUp = triggerSetUp(node, options, 'trigger');
+	const fn = setUp.nodeType.webhookMethods?.[setUp.description.name]?.[method];
+	if (!fn) throw new Error(`${node.type} has no webhook method ${method}`);
+	const context = new HookContext(setUp.workflow, setUp.node, setUp.additionalData, 'trigger', 'activate', setUp.webhookData);
+	return await fn.call(context);
+}
+
+/** Activation as n8n does it: `create` only when `checkExists` says the webhook is not there. */
+export async function activateTrigger(node: PackageNode, options: TriggerOptions = {}): Promise<{ created: boolean }> {
+	if (await runWebhookMethod(node, 'checkExists', options)) return { created: false };
+	await runWebhookMethod(node, 'create', options);
+	return { created: true };
+}
+
+/** Deactivation as n8n does it: the webhook method `delete`. */
+export async function deactivateTrigger(node: PackageNode, options: TriggerOptions = {}): Promise<void> {
+	await runWebhookMethod(node, 'delete', options);
 }
 
 /** An HTTP endpoint in front of a trigger's webhook, and what each request to it did. */
 export interface WebhookEndpoint {
 	url: string;
+	/** The base to give n8n as its webhook base URL (`TriggerOptions.webhookBaseUrl`), so that the production URL lands here. */
+	baseUrl: string;
 	runs: WebhookRun[];
 	close(): Promise<void>;
 }
@@ -646,7 +693,7 @@ export interface WebhookEndpoint {
  * webhook that responds "Immediately": with what the node answered itself, else 200 and the
  * node's `webhookResponse`, else n8n's own "Workflow was started".
  */
-export async function serveWebhook(node: PackageNode, options: { credentials?: CredentialData } = {}): Promise<WebhookEndpoint> {
+export async function serveWebhook(node: PackageNode, options: TriggerOptions = {}): Promise<WebhookEndpoint> {
 	const runs: WebhookRun[] = [];
 	const server = createServer((request, response) => {
 		const chunks: Buffer[] = [];
@@ -666,6 +713,7 @@ export async function serveWebhook(node: PackageNode, options: { credentials?: C
 	const { port } = server.address() as AddressInfo;
 	return {
 		url: `http://127.0.0.1:${port}/webhook/test-webhook/${node.type}`,
+		baseUrl: `http://127.0.0.1:${port}/webhook`,
 		runs,
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
 	};

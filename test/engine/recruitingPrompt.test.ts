@@ -424,11 +424,46 @@ describe('candidate data stays data', () => {
 	});
 });
 
+describe('a recruiter’s four-column sheet (name, phone, jobTitle, company)', () => {
+	const row = { name: 'Anna Schmidt', phone: '0171 1234567', jobTitle: 'Pflegefachkraft (m/w/d)', company: 'Klinikum Nord GmbH' };
+
+	it.each([
+		['de', 'Im Auftrag des Recruiting-Teams führen Sie ein telefonisches Vorgespräch mit ⟦Anna Schmidt⟧', 'dass sich unser Recruiting-Team gern persönlich meldet'],
+		['en', 'On behalf of the recruiting team you hold a short screening call with ⟦Anna Schmidt⟧', 'Say that our recruiting team will be glad to get in touch personally'],
+	])('renders with the bundled %s set, in words that need no recruiter’s name', async (templateSet, role, declined) => {
+		const run = await render([row], { templateSet });
+		expect(run.status).toBe('success');
+		const prompt = promptOf(run.json('Prompt')[0]);
+		expect(prompt.system).toContain(role);
+		expect(prompt.system).toContain(declined);
+		expect(prompt.system).toContain('⟦Klinikum Nord GmbH⟧');
+		expect(prompt.knowledgeBase).toContain('⟦Pflegefachkraft (m/w/d)⟧');
+		expect(prompt.dynamicVariables).toEqual(row);
+		noPlaceholders(prompt);
+	});
+
+	it('still names company when a row lacks it: the templates cannot do without it', async () => {
+		const withoutCompany: IDataObject = { ...row };
+		delete withoutCompany.company;
+		for (const templateSet of ['de', 'en']) {
+			const run = await render([withoutCompany], { templateSet });
+			expect(run.status).toBe('error');
+			expect(run.error?.message).toBe('Missing template variable in item 0: company');
+			expect(run.error?.description).toContain('• company (item field "company" is empty or absent; used in master');
+		}
+	});
+
+	it('keeps custom sets strict about what they print', async () => {
+		const run = await render([row], { templateSet: 'custom', masterTemplate: 'Im Auftrag von {{recruiterName}}: {{name}}' });
+		expect(run.error?.message).toBe('Missing template variable in item 0: recruiterName');
+	});
+});
+
 describe('bad input', () => {
 	it('lists every missing variable with the item index', async () => {
 		const run = await render([rows[0], { name: 'Ben', phone: '0171 1' }]);
 		expect(run.status).toBe('error');
-		expect(run.error?.message).toBe('Missing template variables in item 1: jobTitle, company, recruiterName');
+		expect(run.error?.message).toBe('Missing template variables in item 1: jobTitle, company');
 		expect(run.error?.description).toContain('• company (item field "company" is empty or absent; used in master');
 		expect(run.error?.description).toContain('give a value under Defaults');
 		expect(runError(run).itemIndex).toBe(1);
@@ -527,7 +562,7 @@ describe('bad input', () => {
 		const out = run.output('Prompt');
 		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expect(promptOf(out[0].json).system).toContain('⟦Anna Schmidt⟧');
-		expect(out[1].json).toMatchObject({ name: 'Ben', error: 'Missing template variables in item 1: jobTitle, company, recruiterName' });
+		expect(out[1].json).toMatchObject({ name: 'Ben', error: 'Missing template variables in item 1: jobTitle, company' });
 		expect(out[1].json.prompt).toBeUndefined();
 		expect(promptOf(out[2].json).system).toContain('⟦Zoë Müller-Lüdenscheidt⟧');
 		expect(out[3].json.error).toBe('Template variable in item 3 is not text or a number: name is an object (from item field "name")');

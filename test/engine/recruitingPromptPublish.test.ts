@@ -95,6 +95,8 @@ describe('Publish: a bare agent', () => {
 				'evaluationCriteria',
 				'overrides',
 				'dynamicVariablePlaceholders',
+				'privacy',
+				'summaryLanguage',
 			],
 			knowledgeBaseDocumentId: expect.any(String),
 		});
@@ -170,6 +172,58 @@ describe('Publish: a bare agent', () => {
 		// The same texts as with the parameters: publishing with them changes nothing.
 		const again = await publish();
 		expect(again.json(NODE)[0].changed).toEqual([]);
+	});
+});
+
+describe('Publish: privacy and summary language', () => {
+	it('sets retention, voice recording and the set’s summary language on a bare agent, and leaves redaction as it was', async () => {
+		const bare = sandbox.ids.agents.bare;
+		const result = await publish(bare);
+		expect(result.json(NODE)[0].diff).toMatchObject({
+			privacy: { retentionDays: { before: -1, after: 30 } },
+			summaryLanguage: { before: undefined, after: 'de' },
+		});
+		const settings = agentOf(bare).platformSettings!;
+		expect(settings.summaryLanguage).toBe('de');
+		// The settings Publish does not manage are written back as they were.
+		expect(settings.privacy).toEqual({
+			recordVoice: true,
+			retentionDays: 30,
+			deleteTranscriptAndPii: false,
+			deleteAudio: false,
+			applyToExistingConversations: false,
+			zeroRetentionMode: false,
+		});
+		const [patch] = sandbox.requests.filter('PATCH', `/v1/convai/agents/${bare}`);
+		expect((patch.body as { platform_settings: IDataObject }).platform_settings).toMatchObject({
+			privacy: { retention_days: 30, record_voice: true },
+			summary_language: 'de',
+		});
+	});
+
+	it('switches on redaction and voice recording off when asked; a second publish changes nothing', async () => {
+		const bare = sandbox.ids.agents.bare;
+		const extra = { retentionDays: 14, recordAudio: false, redactPii: true, redactEntities: ['email_address', 'contact_number', 'medical'] };
+		const first = await publish(bare, { ...extra, templateSet: 'en' });
+		expect(first.json(NODE)[0].diff).toMatchObject({
+			privacy: {
+				retentionDays: { before: -1, after: 14 },
+				recordVoice: { before: true, after: false },
+				redaction: { before: 'off', after: ['email_address', 'contact_number', 'medical'] },
+			},
+			summaryLanguage: { after: 'en' },
+		});
+		const settings = agentOf(bare).platformSettings!;
+		expect(settings.summaryLanguage).toBe('en');
+		expect(settings.privacy).toMatchObject({
+			retentionDays: 14,
+			recordVoice: false,
+			conversationHistoryRedaction: { enabled: true, entities: ['email_address', 'contact_number', 'medical'] },
+		});
+		sandbox.requests.clear();
+		const second = await publish(bare, { ...extra, templateSet: 'en', redactEntities: ['medical', 'email_address', 'contact_number'] });
+		expect(second.json(NODE)[0]).toMatchObject({ changed: [], diff: {} });
+		expect(writes()).toEqual([]);
 	});
 });
 
@@ -370,26 +424,33 @@ describe('Publish: several items', () => {
 	});
 });
 
+/** The client data of every dial the sandbox received, in order. */
+const dialledClientData = () =>
+	sandbox.requests
+		.filter('POST', '/v1/convai/twilio/outbound-call')
+		.map((r) => (r.body as { conversation_initiation_client_data: IDataObject }).conversation_initiation_client_data);
+
+/** Place Agent Call → Get Transcript (waiting) on the published agent, for `items`. */
+async function callAndWait(agentId: string, items: IDataObject[], extra: INodeParameters = {}): Promise<RunResult> {
+	sandbox.requests.clear();
+	sandbox.clock.setSpeed(50);
+	const place = placeNode(sandbox, { agentId: locator(agentId), ...extra });
+	const result = await runNodes([place, waitingGetNode()], { credentials: elevenLabsCredential(sandbox), items });
+	expect(result.status).toBe('success');
+	return result;
+}
+
 describe('A call after Publish, without any prompt override', () => {
 	it('runs to done with the agent’s own prompt and brings back the published answers', async () => {
 		const bare = sandbox.ids.agents.bare;
 		expect((await publish(bare)).status).toBe('success');
 		const published = agentOf(bare).platformSettings!.dataCollection!;
-		sandbox.requests.clear();
-		sandbox.clock.setSpeed(50);
 		// The item brings no prompt: the call runs on the agent's own.
-		const place = placeNode(sandbox, {
-			agentId: locator(bare),
+		const result = await callAndWait(bare, [{ name: 'Anna Schmidt', phone: '0171 12345601' }], {
 			campaign: 'after-publish',
 			dynamicVariables: pairs({ name: '={{ $json.name }}' }),
 		});
-		const result = await runNodes([place, waitingGetNode()], {
-			credentials: elevenLabsCredential(sandbox),
-			items: [{ name: 'Anna Schmidt', phone: '0171 12345601' }],
-		});
-		expect(result.status).toBe('success');
-		const [dialRequest] = sandbox.requests.filter('POST', '/v1/convai/twilio/outbound-call');
-		const clientData = (dialRequest.body as { conversation_initiation_client_data: IDataObject }).conversation_initiation_client_data;
+		const [clientData] = dialledClientData();
 		expect(clientData.conversation_config_override ?? {}).toEqual({});
 		expect(clientData.dynamic_variables).toEqual({ name: 'Anna Schmidt' });
 
@@ -399,5 +460,41 @@ describe('A call after Publish, without any prompt override', () => {
 		expect(Object.keys(answers).sort()).toEqual(Object.keys(published).sort());
 		expect(answers).toMatchObject({ consent_given: true, still_interested: true, opt_out: false });
 		expect(String(outcome.transcriptText).split('\n')[0]).toContain('Anna Schmidt');
+	});
+
+	it('dials a bare four-column row with the variables the agent uses, read from its fields', async () => {
+		const bare = sandbox.ids.agents.bare;
+		// The recruiter's sheet has no recruiter column, and Publish is given none.
+		expect((await publish(bare, { recruiterName: '' })).status).toBe('success');
+		const row = { name: 'Anna Schmidt', phone: '0171 12345601', jobTitle: 'Pflegefachkraft (m/w/d)', company: 'Klinikum Nord GmbH' };
+		const result = await callAndWait(bare, [row], { campaign: 'bare-row' });
+		const [clientData] = dialledClientData();
+		expect(clientData.conversation_config_override ?? {}).toEqual({});
+		// Only what the agent's own texts use: company and job title were written in at publish time.
+		expect(clientData.dynamic_variables).toEqual({ name: 'Anna Schmidt' });
+		const [outcome] = result.json(GET);
+		expect(outcome).toMatchObject({ agentId: bare, status: 'done', callResult: 'answered', dynamicVariables: { name: 'Anna Schmidt' } });
+		expect(String(outcome.transcriptText).split('\n')[0]).toContain('Anna Schmidt');
+	});
+
+	it('fills every call variable from the row, and refuses before dialling a row that lacks one, naming it', async () => {
+		const bare = sandbox.ids.agents.bare;
+		expect((await publish(bare, { recruiterName: '', callVariables: 'name, recruiterName' })).status).toBe('success');
+		sandbox.requests.clear();
+		const rows = [
+			{ name: 'Anna Schmidt', phone: '0171 12345601', jobTitle: 'Pflegefachkraft (m/w/d)', company: 'Klinikum Nord GmbH' },
+			{ name: 'Ben Okafor', phone: '0171 12345602', recruiterName: 'Jonas Weber' },
+		];
+		const result = await runNode(placeNode(sandbox, { agentId: locator(bare), campaign: 'bare-rows' }, 'continueRegularOutput'), {
+			credentials: elevenLabsCredential(sandbox),
+			items: rows,
+		});
+		const [anna, ben] = result.json('Place Agent Call');
+		expect(anna.error).toBe('The system prompt uses the dynamic variable {{recruiterName}}, which this call does not supply');
+		expect(anna.errorDescription).toContain('Give the item a field named recruiterName');
+		expect(ben.status).toBe('initiated');
+		const dials = dialledClientData();
+		expect(dials).toHaveLength(1);
+		expect(dials[0].dynamic_variables).toEqual({ name: 'Ben Okafor', recruiterName: 'Jonas Weber' });
 	});
 });

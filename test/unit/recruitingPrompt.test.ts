@@ -287,7 +287,7 @@ describe('bundled sets', () => {
 		expect(en.phases).toEqual(de.phases);
 		const summary = (set: typeof de) => Object.fromEntries([...set.variables].map(([name, use]) => [name, [use.required, use.inKnowledgeBase]]));
 		expect(summary(en)).toEqual(summary(de));
-		expect([...de.variables].filter(([, use]) => use.required).map(([name]) => name).sort()).toEqual(['company', 'jobTitle', 'name', 'recruiterName']);
+		expect([...de.variables].filter(([, use]) => use.required).map(([name]) => name).sort()).toEqual(['company', 'jobTitle', 'name']);
 	});
 
 	it('the knowledge base uses company and job data only (it is the same for every candidate)', () => {

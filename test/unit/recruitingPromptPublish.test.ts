@@ -7,6 +7,7 @@ import { GERMAN_DESCRIPTIONS, answersNamedIn, criteriaFor } from '../../nodes/Re
 import { documentName, isPublishedDocument } from '../../nodes/RecruitingPrompt/helpers/publishDocument';
 import { planPublish, voiceModelFor } from '../../nodes/RecruitingPrompt/helpers/publishPlan';
 import type { DesiredState } from '../../nodes/RecruitingPrompt/helpers/publishPlan';
+import { planPrivacy } from '../../nodes/RecruitingPrompt/helpers/publishPrivacy';
 import { callVariables, placeholderSamples, publishTimeVariables } from '../../nodes/RecruitingPrompt/helpers/publishVariables';
 import type { VariableUse } from '../../nodes/RecruitingPrompt/helpers/templateWalk';
 
@@ -167,5 +168,38 @@ describe('planPublish', () => {
 		expect(voiceModelFor('de', 'eleven_turbo_v2')).toBe('eleven_turbo_v2_5');
 		expect(voiceModelFor('en', 'eleven_turbo_v2')).toBe('eleven_turbo_v2');
 		expect(voiceModelFor('de', 'eleven_multilingual_v2')).toBe('eleven_multilingual_v2');
+	});
+});
+
+describe('planPrivacy', () => {
+	const current: ElevenLabs.PrivacyConfigOutput = {
+		recordVoice: true,
+		retentionDays: -1,
+		zeroRetentionMode: false,
+		conversationHistoryRedaction: { enabled: true, entities: ['medical', 'age'], excludedDataCollectionIds: ['salary_expectation'] },
+	};
+
+	it('changes only what differs and writes the rest back as it was', () => {
+		const plan = planPrivacy(current, { retentionDays: 30, recordVoice: true });
+		expect(plan.diff).toEqual({ retentionDays: { before: -1, after: 30 } });
+		expect(plan.next).toEqual({ ...current, retentionDays: 30 });
+	});
+
+	it('leaves redaction alone unless it is asked for, and compares entities as a set', () => {
+		expect(planPrivacy(current, { retentionDays: -1, recordVoice: true }).diff).toBeUndefined();
+		expect(planPrivacy(current, { retentionDays: -1, recordVoice: true, redactedEntities: ['age', 'medical'] }).diff).toBeUndefined();
+		const plan = planPrivacy(current, { retentionDays: -1, recordVoice: true, redactedEntities: ['email_address'] });
+		expect(plan.diff).toEqual({ redaction: { before: ['medical', 'age'], after: ['email_address'] } });
+		expect(plan.next.conversationHistoryRedaction).toEqual({ enabled: true, entities: ['email_address'], excludedDataCollectionIds: ['salary_expectation'] });
+	});
+
+	it('switches redaction on for an agent without any', () => {
+		const plan = planPrivacy(undefined, { retentionDays: 30, recordVoice: false, redactedEntities: ['medical'] });
+		expect(plan.diff).toEqual({
+			retentionDays: { before: undefined, after: 30 },
+			recordVoice: { before: undefined, after: false },
+			redaction: { before: 'off', after: ['medical'] },
+		});
+		expect(plan.next).toEqual({ retentionDays: 30, recordVoice: false, conversationHistoryRedaction: { enabled: true, entities: ['medical'] } });
 	});
 });

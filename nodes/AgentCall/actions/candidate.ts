@@ -1,7 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Checked } from '../../shared/problems';
-import { buildClientData, dynamicVariables, promptFromItem } from '../helpers/clientData';
+import { cleanValue, isGiven, isScalar } from '../../RecruitingPrompt/helpers/values';
+import { variablesUsed } from '../helpers/agentChecks';
+import type { AgentSettings } from '../helpers/agentChecks';
+import { buildClientData, dynamicVariables, isPromptObject, promptFromItem } from '../helpers/clientData';
 import type { ClientData, PromptOverrides } from '../helpers/clientData';
 import { idempotencyKey } from '../helpers/idempotency';
 import { parseCandidatePhone } from '../helpers/phone';
@@ -68,4 +71,26 @@ export function readCandidate(
 	});
 	const clientData = buildClientData(key, overrides, variables.value);
 	return { ok: true, value: { phone: parsed.value, key, overrides, clientData } };
+}
+
+/**
+ * A row without Build Recruiting Prompt's `prompt` (a bare sheet row after Publish): the agent's
+ * own prompt and first message name their variables after the candidate fields, so each one the
+ * call does not supply is read from the item field of that name. Values are cleaned as Render
+ * cleans them, since they land inside the prompt's data fence. The node's Dynamic Variables win.
+ */
+export function withItemVariables(candidate: Candidate, item: INodeExecutionData, agent: AgentSettings): Candidate {
+	if (isPromptObject(item.json.prompt)) return candidate;
+	const supplied = candidate.clientData.dynamicVariables ?? {};
+	const used = variablesUsed(agent, candidate.clientData);
+	const fromItem: Record<string, string> = {};
+	for (const name of new Set([...used.prompt, ...used.firstMessage])) {
+		const value = item.json[name];
+		if (!(name in supplied) && isGiven(value) && isScalar(value)) fromItem[name] = cleanValue(value);
+	}
+	if (!Object.keys(fromItem).length) return candidate;
+	return {
+		...candidate,
+		clientData: buildClientData(candidate.key, candidate.overrides, { ...fromItem, ...supplied }),
+	};
 }

@@ -64,31 +64,37 @@ export function placeholders(text: string | undefined): string[] {
 	return [...names];
 }
 
+/** The placeholders of the conversation's prompt and first message: those sent with the call, else the agent's own. */
+export function variablesUsed(agent: AgentSettings, clientData: ClientData): { prompt: string[]; firstMessage: string[] } {
+	const config = agent.conversationConfig?.agent;
+	const sent = clientData.conversationConfigOverride?.agent;
+	return {
+		prompt: placeholders(sent?.prompt?.prompt ?? config?.prompt?.prompt),
+		firstMessage: placeholders(sent?.firstMessage ?? config?.firstMessage),
+	};
+}
+
 /**
  * Every variable the conversation's prompt and first message use must be supplied, or the
  * conversation fails right after the candidate picks up.
  */
 export function missingVariables(agent: AgentSettings, clientData: ClientData): Problem | undefined {
-	const config = agent.conversationConfig?.agent;
-	const sent = clientData.conversationConfigOverride?.agent;
-	const prompt = sent?.prompt?.prompt ?? config?.prompt?.prompt;
-	const firstMessage = sent?.firstMessage ?? config?.firstMessage;
+	const used = variablesUsed(agent, clientData);
 	const supplied = new Set(Object.keys(clientData.dynamicVariables ?? {}));
-	const missing = [...new Set([...placeholders(prompt), ...placeholders(firstMessage)])].filter((n) => !supplied.has(n));
+	const missing = [...new Set([...used.prompt, ...used.firstMessage])].filter((n) => !supplied.has(n));
 	if (!missing.length) return undefined;
 	const where = [
-		placeholders(prompt).some((n) => missing.includes(n)) ? 'system prompt' : '',
-		placeholders(firstMessage).some((n) => missing.includes(n)) ? 'first message' : '',
+		used.prompt.some((n) => missing.includes(n)) ? 'system prompt' : '',
+		used.firstMessage.some((n) => missing.includes(n)) ? 'first message' : '',
 	]
 		.filter(Boolean)
 		.join(' and ');
+	const them = missing.length > 1 ? 'them' : 'it';
 	return {
 		message: `The ${where} use${where.includes(' and ') ? '' : 's'} the dynamic variable${missing.length > 1 ? 's' : ''} ${missing
 			.map((n) => `{{${n}}}`)
 			.join(', ')}, which this call does not supply`,
-		hint: `Add ${missing.length > 1 ? 'them' : 'it'} under "Dynamic Variables" in the node (or to prompt.dynamicVariables in Build Recruiting Prompt). Without ${
-			missing.length > 1 ? 'them' : 'it'
-		} ElevenLabs ends the conversation as soon as the candidate answers.`,
+		hint: `Give the item ${missing.length > 1 ? 'fields' : 'a field'} named ${missing.join(', ')} (read when the item has no prompt from Build Recruiting Prompt), add ${them} under "Dynamic Variables" in the node, or to prompt.dynamicVariables in Build Recruiting Prompt. Without ${them} ElevenLabs ends the conversation as soon as the candidate answers.`,
 	};
 }
 

@@ -23,9 +23,14 @@ export interface PromptOverrides {
 	language?: string;
 }
 
+/** Whether an item field holds a prompt object (Build Recruiting Prompt's output). */
+export function isPromptObject(value: unknown): value is IDataObject {
+	return Boolean(value) && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** Build Recruiting Prompt's output on the item (`prompt: { system, firstMessage, language, dynamicVariables }`). */
 export function promptFromItem(value: unknown): { overrides: PromptOverrides; variables: IDataObject } {
-	if (!value || typeof value !== 'object' || Array.isArray(value)) return { overrides: {}, variables: {} };
+	if (!isPromptObject(value)) return { overrides: {}, variables: {} };
 	const prompt = value as IDataObject;
 	const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : undefined);
 	const variables = prompt.dynamicVariables;

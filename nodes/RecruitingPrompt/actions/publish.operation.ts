@@ -7,6 +7,7 @@ import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
 import { mapItems } from '../../shared/items';
 import { ProblemError } from '../../shared/problems';
 import type { AnswerField } from '../helpers/publishAnswers';
+import { privacyProperties, readPrivacy } from './publishPrivacy.description';
 import { planPublish } from '../helpers/publishPlan';
 import type { DesiredState } from '../helpers/publishPlan';
 import { desiredState } from '../helpers/publishState';
@@ -89,6 +90,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	...privacyProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -204,13 +206,14 @@ function desiredFor(ctx: IExecuteFunctions, sets: CompiledSets, item: INodeExecu
 		locale: resolveLocale(options.locale ?? '', set, language),
 		timezone: resolveTimeZone(values.get('timezone'), options.timezone ?? '', ctx.getTimezone()),
 		extraAnswers: extraAnswers(ctx.getNodeParameter('answers.answer', i, [])),
+		privacy: readPrivacy(ctx, i),
 	});
 }
 
 /**
  * Puts a template set onto an agent: its own prompt, first message and language, the knowledge
- * base as a document, the answers to collect, evaluation criteria and the override permissions
- * Place Agent Call uses. One read of the agent, then only what differs is written: a second
+ * base as a document, the answers to collect, evaluation criteria, the override permissions
+ * Place Agent Call uses, privacy (retention, voice recording, redaction) and summary language. One read of the agent, then only what differs is written: a second
  * publish of the same set writes nothing.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

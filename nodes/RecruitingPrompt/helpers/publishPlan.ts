@@ -8,6 +8,8 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
 import type { AnswerField, Criterion } from './publishAnswers';
+import { planPrivacy } from './publishPrivacy';
+import type { DesiredPrivacy } from './publishPrivacy';
 
 export interface DesiredState {
 	systemPrompt: string;
@@ -21,6 +23,10 @@ export interface DesiredState {
 	criteria: Criterion[];
 	/** Sample values of the call variables for the dashboard's test calls; set when absent. */
 	placeholders: Record<string, string>;
+	/** Retention, voice recording and redaction; undefined leaves the agent's privacy as it is. */
+	privacy?: DesiredPrivacy;
+	/** The language of summaries and analysis; undefined leaves it as it is. */
+	summaryLanguage?: string;
 }
 
 /** What a publish can change, in the order the output lists it. */
@@ -34,6 +40,8 @@ export const CHANGES = [
 	'evaluationCriteria',
 	'overrides',
 	'dynamicVariablePlaceholders',
+	'privacy',
+	'summaryLanguage',
 ] as const;
 export type Change = (typeof CHANGES)[number];
 
@@ -165,6 +173,13 @@ export function planPublish(agent: ElevenLabs.GetAgentResponseModel, desired: De
 	const newPlaceholders = Object.keys(desired.placeholders).filter((name) => !(name in placeholders));
 	if (newPlaceholders.length) diff.dynamicVariablePlaceholders = { add: newPlaceholders };
 
+	const privacy = desired.privacy ? planPrivacy(agent.platformSettings?.privacy, desired.privacy) : undefined;
+	if (privacy?.diff) diff.privacy = privacy.diff;
+	const summaryLanguage = agent.platformSettings?.summaryLanguage;
+	if (desired.summaryLanguage && summaryLanguage !== desired.summaryLanguage) {
+		diff.summaryLanguage = { before: summaryLanguage, after: desired.summaryLanguage };
+	}
+
 	const changed = CHANGES.filter((change) => diff[change]);
 
 	function update(uploadedDocumentId?: string): UpdateAgentRequest | undefined {
@@ -206,6 +221,9 @@ export function planPublish(agent: ElevenLabs.GetAgentResponseModel, desired: De
 				},
 			};
 		}
+		// Sent whole (with the settings the package leaves alone), as for the overrides.
+		if (diff.privacy) platformSettings.privacy = privacy!.next;
+		if (diff.summaryLanguage) platformSettings.summaryLanguage = desired.summaryLanguage;
 		return {
 			...(Object.keys(conversationConfig).length ? { conversationConfig } : {}),
 			...(Object.keys(platformSettings).length ? { platformSettings } : {}),

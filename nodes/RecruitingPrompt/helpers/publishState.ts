@@ -8,6 +8,7 @@ import { answersNamedIn, criteriaFor } from './publishAnswers';
 import type { AnswerField } from './publishAnswers';
 import { documentName, isPublishedDocument } from './publishDocument';
 import type { DesiredState } from './publishPlan';
+import type { DesiredPrivacy } from './publishPrivacy';
 import { placeholderSamples } from './publishVariables';
 import { renderTexts } from './render';
 import type { CompiledSet } from './templates';
@@ -26,6 +27,7 @@ export interface PublishInput {
 	timezone: string;
 	/** Answers to collect besides those the templates name (id → type and description). */
 	extraAnswers: Record<string, AnswerField>;
+	privacy: DesiredPrivacy;
 }
 
 export function desiredState(set: CompiledSet, input: PublishInput): DesiredState {
@@ -55,5 +57,8 @@ export function desiredState(set: CompiledSet, input: PublishInput): DesiredStat
 		answers,
 		criteria: criteriaFor(answers, input.language),
 		placeholders: placeholderSamples(input.callVariables, input.language),
+		privacy: input.privacy,
+		// Summaries in the language of the calls (German for the de set), not inferred per call.
+		summaryLanguage: input.language,
 	};
 }

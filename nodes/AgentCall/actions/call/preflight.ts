@@ -15,7 +15,7 @@ import {
 	outboundProblem,
 } from '../../helpers/agentChecks';
 import { parseCandidatePhone } from '../../helpers/phone';
-import { readCandidate, text } from '../candidate';
+import { readCandidate, text, withItemVariables } from '../candidate';
 import type { Candidate, CandidateOptions } from '../candidate';
 import { readAgentId, readPhoneNumberId } from '../chosenIds';
 import type { ElevenLabsLookups } from '../lookups';
@@ -131,18 +131,19 @@ export async function prepareCall(
 	const transport = ctx.getNodeParameter('transport', i, 'elevenLabs') as
 		| 'elevenLabs'
 		| 'ownTwilio';
-	const candidate = readCandidate(ctx, item, i, options);
-	if (!candidate.ok) throw problemError(ctx.getNode(), candidate, i);
+	const read = readCandidate(ctx, item, i, options);
+	if (!read.ok) throw problemError(ctx.getNode(), read, i);
 
 	// Pre-flight against the account: the agent (once per execution) and the number.
 	const agent = await lookups.agent(agentId, i);
-	const problem = agentProblem(agent, candidate.value);
+	const candidate = withItemVariables(read.value, item, agent);
+	const problem = agentProblem(agent, candidate);
 	if (problem) throw problemError(ctx.getNode(), problem, i);
 
 	const request: DialRequest = {
 		agentId,
-		toNumber: candidate.value.phone.e164,
-		clientData: candidate.value.clientData,
+		toNumber: candidate.phone.e164,
+		clientData: candidate.clientData,
 		recording: options.recording === true,
 		ringingTimeout: options.ringingTimeout,
 		machineDetection: options.machineDetection ?? 'off',
@@ -151,5 +152,5 @@ export async function prepareCall(
 	if (transport === 'ownTwilio') request.ownTwilio = ownTwilioCaller(ctx, options, i);
 	else request.agentNumber = await agentNumber(ctx, lookups, request, i);
 	const concurrencyLimit = options.maxConcurrentCalls || agentConcurrencyLimit(agent);
-	return { agentId, candidate: candidate.value, request, options, concurrencyLimit };
+	return { agentId, candidate, request, options, concurrencyLimit };
 }

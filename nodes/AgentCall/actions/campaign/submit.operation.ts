@@ -5,6 +5,7 @@ import { agentProblem, outboundProblem } from '../../helpers/agentChecks';
 import { campaignStart } from '../../helpers/campaignStart';
 import type { CallingWindow } from '../../helpers/callingWindow';
 import type { WindowRules } from '../../helpers/windowRules';
+import { withItemVariables } from '../candidate';
 import { itemLedger } from '../ledger';
 import { readAttemptPolicy } from '../ledgerClaim';
 import { ElevenLabsLookups } from '../lookups';
@@ -18,7 +19,10 @@ import { reportSubmit, settleClaims, submitBatch } from './submitBatch';
 
 export { description } from './submit.description';
 
-/** The agent and the number, checked for every recipient before anything is submitted. */
+/**
+ * The agent and the number, checked for every recipient before anything is submitted; a bare
+ * row gets the agent's variables from its fields.
+ */
 async function preflight(
 	ctx: IExecuteFunctions,
 	lookups: ElevenLabsLookups,
@@ -29,7 +33,10 @@ async function preflight(
 	const number = await lookups.phoneNumber(settings.phoneNumberId, 0);
 	const cannotDialOut = outboundProblem(number);
 	if (cannotDialOut) throw problemError(ctx.getNode(), cannotDialOut, 0);
-	for (const { itemIndex, candidate } of recipients) {
+	const items = ctx.getInputData();
+	for (const recipient of recipients) {
+		recipient.candidate = withItemVariables(recipient.candidate, items[recipient.itemIndex], agent);
+		const { itemIndex, candidate } = recipient;
 		const problem = agentProblem(agent, candidate);
 		if (problem) throw problemError(ctx.getNode(), problem, itemIndex);
 	}

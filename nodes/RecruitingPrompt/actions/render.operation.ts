@@ -2,6 +2,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { mapItems } from '../../shared/items';
+import { readCheckedOptions } from '../../shared/numberParameters';
 import { ProblemError } from '../../shared/problems';
 import { renderTexts, resolveLanguage, resolveLocale, resolveTimeZone } from '../helpers/render';
 import type { CandidateField } from '../helpers/variables';
@@ -96,7 +97,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Max Prompt Characters',
 				name: 'maxPromptCharacters',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { minValue: 0, numberPrecision: 0 },
 				default: DEFAULT_MAX_PROMPT_CHARACTERS,
 				description: 'A longer system prompt is an error (0: no limit). Long prompts cost time and money on every turn of the call.',
 			},
@@ -104,7 +105,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Max Value Length',
 				name: 'maxValueLength',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 1, numberPrecision: 0 },
 				default: DEFAULT_MAX_VALUE_LENGTH,
 				description: 'Longer values (e.g. a name of thousands of characters) are cut to this many characters, ending in …',
 			},
@@ -151,7 +152,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const workflowZone = this.getTimezone();
 	return await mapItems(this, async (item, i) => {
 		const set = sets.get(readTemplateSource(this, item, i), this.getNodeParameter('phases', i, ''));
-		const options = this.getNodeParameter('options', i, {}) as RenderOptions;
+		const options = readCheckedOptions<RenderOptions>(this, properties, 'options', i);
 		const { values, dynamicVariables } = resolveVariables(
 			item.json,
 			set.variables,

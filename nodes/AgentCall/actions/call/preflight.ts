@@ -6,6 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { AgentPhoneNumber } from '../../../shared/agentsAndNumbers';
+import { readCheckedOptions } from '../../../shared/numberParameters';
 import { problemError } from '../../../shared/problems';
 import type { Problem } from '../../../shared/problems';
 import {
@@ -20,6 +21,7 @@ import type { Candidate, CandidateOptions } from '../candidate';
 import { readAgentId, readPhoneNumberId } from '../chosenIds';
 import type { ElevenLabsLookups } from '../lookups';
 import type { DialRequest, MachineDetection } from './dial';
+import { description } from './place.description';
 
 export interface PlaceOptions extends CandidateOptions {
 	machineDetection?: MachineDetection;
@@ -126,7 +128,7 @@ export async function prepareCall(
 	item: INodeExecutionData,
 	i: number,
 ): Promise<PreparedCall> {
-	const options = ctx.getNodeParameter('options', i, {}) as PlaceOptions;
+	const options = readCheckedOptions<PlaceOptions>(ctx, description, 'options', i);
 	const agentId = readAgentId(ctx, i);
 	const transport = ctx.getNodeParameter('transport', i, 'elevenLabs') as
 		| 'elevenLabs'

@@ -15,7 +15,7 @@ import { searchAgents } from '../shared/listSearch';
 import { problem, problemError } from '../shared/problems';
 import type { Checked } from '../shared/problems';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../shared/webhookSignature';
-import { audioFromWire, eventIds, initiationFailureFromWire, parseEventBody } from './helpers/events';
+import { audioFromWire, eventIds, initiationFailureFromWire, parseEventBody, transcriptionShapeProblem } from './helpers/events';
 import type { PostCallEvent } from './helpers/events';
 
 /** The credential's webhook secret, or the set-up problem that names what to do. */
@@ -170,7 +170,10 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 		const onlyAgent = locatorValue(options.agentId);
 		if (onlyAgent && onlyAgent !== ids.agentId) return ignore(`the call belongs to agent ${ids.agentId}`);
 
-		const result = await outputItem(this, body.type as PostCallEvent, body.data, ids, options.binaryPropertyName);
+		const result = await outputItem(this, body.type as PostCallEvent, body.data, ids, options.binaryPropertyName).catch(
+			// A shape no check above foresaw: answer 400 and start nothing, never a TypeError.
+			() => ({ ok: false as const, problem: `The ${body.type} event could not be read` }),
+		);
 		if (!result.ok) return reject(this, 400, result.problem);
 		const event = { event: body.type, eventTimestamp: body.eventTimestamp };
 		return { workflowData: [[{ ...result.item, json: { ...event, ...result.item.json } }]] };
@@ -186,6 +189,8 @@ async function outputItem(
 ): Promise<{ ok: true; item: INodeExecutionData } | { ok: false; problem: string }> {
 	switch (type) {
 		case 'post_call_transcription': {
+			const malformed = transcriptionShapeProblem(data);
+			if (malformed) return { ok: false, problem: malformed };
 			// The SDK's own wire → camelCase mapping, so Get and the trigger shape the same model.
 			const { GetConversationResponseModel } = await import(
 				'@elevenlabs/elevenlabs-js/serialization/types/GetConversationResponseModel'

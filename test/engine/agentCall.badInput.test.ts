@@ -162,3 +162,44 @@ describe('Place Agent Call: continue-on-fail', () => {
 		expect(dialled(sandbox)).toBe(2);
 	});
 });
+
+describe('Place Agent Call: calling window and phone as expressions give them', () => {
+	it.each([
+		['windowStart', '={{ 0 }}'],
+		['callingDays', '={{ "1,2,3,4,5,6,7" }}'],
+		['callingDays', '={{ "Mon-Sun" }}'],
+		['callingDays', '={{ "Montag-Sonntag" }}'],
+	])('takes %s %s as a no-code user types it', async (name, value) => {
+		const result = await runPlace(sandbox, [CANDIDATE], { [name]: value });
+		expect(result.status).toBe('success');
+		expect(result.json(NODE)[0]).toMatchObject({ status: 'initiated' });
+	});
+
+	it.each([
+		['windowStart', '={{ null }}', "The calling window's earliest time is empty"],
+		['windowEnd', '={{ 18.5 }}', "The calling window's latest time is 18.5, not a time"],
+		['callingDays', '={{ [0, 8] }}', '"Calling Days" has 0, 8, which are not weekdays'],
+		['callingDays', '={{ "Mon, Funday" }}', '"Calling Days" has "Funday", which is not a weekday'],
+		['callingDays', '={{ ({ monday: true }) }}', '"Calling Days" must be a list of weekdays, not {"monday":true}'],
+	])('%s %s: a setup error, not a JavaScript error or a window that never opens', async (name, value, message) => {
+		const result = await runPlace(sandbox, [CANDIDATE], { [name]: value });
+		const error = expectStopped(result, message, 0);
+		expect(error.description).toMatch(/HH:MM|1 \(Monday\) to 7 \(Sunday\)/);
+	});
+
+	it.each([
+		['an object', { number: '0171 1234567' }, /phone number is an object, not text: \{"number":"0171 1234567"\}/],
+		['a list', ['0171 1234567'], /phone number is a list, not text/],
+		['a boolean', true, /phone number is a true\/false value \(true\), not text/],
+	])('a phone given as %s says what it is', async (_label, phone, message) => {
+		const result = await runPlace(sandbox, [{ ...CANDIDATE, phone }]);
+		expectStopped(result, message, 0);
+	});
+
+	it('a 10 MB phone string gives a short message', async () => {
+		const result = await runPlace(sandbox, [{ ...CANDIDATE, phone: '1'.repeat(10_000_000) }]);
+		const error = expectStopped(result, /is not a valid phone number/, 0);
+		expect(error.message.length).toBeLessThan(200);
+		expect(error.message).toContain('(10,000,000 characters)');
+	});
+});

@@ -210,6 +210,27 @@ describe('requests that start nothing', () => {
 		expect(run.answered.json).toEqual({ error: 'The body is not JSON' });
 	});
 
+	it.each([
+		['transcript as text', { transcript: 'x' }, 'The transcription event is malformed: transcript is not a list'],
+		['turns that are not objects', { transcript: ['x', 1] }, 'The transcription event is malformed: transcript has entries that are not turns'],
+		['analysis as a list', { analysis: [] }, 'The transcription event is malformed: analysis is not an object'],
+		['metadata as a number', { metadata: 5 }, 'The transcription event is malformed: metadata is not an object'],
+	])('answers 400 to a signed transcription with %s, and starts nothing', async (_label, change, error) => {
+		const run = await trigger(signed('post_call_transcription', { ...(await transcriptionData()), ...change }));
+		expectRefused(run, 400);
+		expect(run.answered.json).toEqual({ error });
+	});
+
+	it('answers 400 to a signed body with a "__proto__" key, and starts nothing', async () => {
+		const data = await transcriptionData();
+		const body = JSON.stringify({ type: 'post_call_transcription', event_timestamp: 1, data }).replace('"data":{', '"data":{"__proto__":{"polluted":true},');
+		const headers = { 'content-type': 'application/json', 'ElevenLabs-Signature': signElevenLabsWebhook(body, secret(), Math.floor(Date.now() / 1000)) };
+		const run = await trigger({ headers, rawBody: body });
+		expectRefused(run, 400);
+		expect(run.answered.json).toEqual({ error: 'The body has a field named "__proto__", which no ElevenLabs event has' });
+		expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+	});
+
 	it('answers 400 to an event without conversation or agent', async () => {
 		const run = await trigger(signed('call_initiation_failure', { failure_reason: 'busy' }));
 		expectRefused(run, 400);

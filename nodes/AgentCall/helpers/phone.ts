@@ -3,6 +3,7 @@ import type { CountryCode, NumberType } from 'libphonenumber-js/max';
 
 import { problem } from '../../shared/problems';
 import type { Checked } from '../../shared/problems';
+import { quoted } from '../../shared/quoted';
 
 export interface CandidateNumber {
 	/** The number in E.164, e.g. +491711234567. */
@@ -46,6 +47,13 @@ function withoutLostPlus(text: string, region: CountryCode): string {
  * the default region (`0171 1234567` in DE); `+49…` and `0049…` work everywhere.
  */
 export function parseCandidatePhone(raw: unknown, defaultRegion: string): Checked<CandidateNumber> {
+	if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number') {
+		const what = Array.isArray(raw) ? 'a list' : typeof raw === 'boolean' ? `a true/false value (${String(raw)})` : typeof raw === 'object' ? 'an object' : `of type ${typeof raw}`;
+		return problem(
+			`The candidate's phone number is ${what}, not text: ${quoted(raw)}`,
+			'Map the "Candidate Phone Number" parameter to the field that holds the number itself, e.g. {{ $json.contact.phone }} instead of {{ $json.contact }}, or the first entry of a list.',
+		);
+	}
 	const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
 	if (!text) {
 		return problem(
@@ -63,13 +71,13 @@ export function parseCandidatePhone(raw: unknown, defaultRegion: string): Checke
 	const parsed = parsePhoneNumberFromString(withoutLostPlus(text, region), region);
 	if (!parsed || !parsed.isValid()) {
 		return problem(
-			`"${text}" is not a valid phone number`,
+			`${quoted(text)} is not a valid phone number`,
 			`Check the number. A national number such as 0171 1234567 is read as a number in ${region} (the default region); numbers of other countries need their country code, e.g. +43 or 0043.`,
 		);
 	}
 	if (parsed.ext) {
 		return problem(
-			`"${text}" has an extension (${parsed.ext}), which the agent cannot dial`,
+			`${quoted(text)} has an extension (${parsed.ext}), which the agent cannot dial`,
 			"Use the candidate's direct number without an extension.",
 		);
 	}
@@ -77,7 +85,7 @@ export function parseCandidatePhone(raw: unknown, defaultRegion: string): Checke
 	// A valid number whose type the metadata cannot tell is most often a plain line: allow it.
 	if (type !== undefined && !CALLABLE.has(type)) {
 		return problem(
-			`"${text}" is ${TYPE_WORDS[type] ?? 'a service number'}, not a personal phone`,
+			`${quoted(text)} is ${TYPE_WORDS[type] ?? 'a service number'}, not a personal phone`,
 			"Ask the candidate for a mobile or landline number. Service numbers cost the caller extra or reach no person.",
 		);
 	}

@@ -46,7 +46,15 @@ function withoutLostPlus(text: string, region: CountryCode): string {
  * The candidate's number in E.164, or why it cannot be called. National numbers are read with
  * the default region (`0171 1234567` in DE); `+49…` and `0049…` work everywhere.
  */
-export function parseCandidatePhone(raw: unknown, defaultRegion: string): Checked<CandidateNumber> {
+export interface NumberKinds {
+	/**
+	 * Satellite and international network numbers (+870 Inmarsat, +881 Iridium / Thuraya, +882 and
+	 * +883 networks): valid mobiles to libphonenumber, but of no country, and several euros a minute.
+	 */
+	nonGeographic?: boolean;
+}
+
+export function parseCandidatePhone(raw: unknown, defaultRegion: string, allow: NumberKinds = {}): Checked<CandidateNumber> {
 	if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number') {
 		const what = Array.isArray(raw) ? 'a list' : typeof raw === 'boolean' ? `a true/false value (${String(raw)})` : typeof raw === 'object' ? 'an object' : `of type ${typeof raw}`;
 		return problem(
@@ -87,6 +95,12 @@ export function parseCandidatePhone(raw: unknown, defaultRegion: string): Checke
 		return problem(
 			`${quoted(text)} is ${TYPE_WORDS[type] ?? 'a service number'}, not a personal phone`,
 			"Ask the candidate for a mobile or landline number. Service numbers cost the caller extra or reach no person.",
+		);
+	}
+	if (!parsed.country && !allow.nonGeographic) {
+		return problem(
+			`${quoted(text)} is a satellite or international network number (+${parsed.countryCallingCode}), not a number of a country`,
+			'Such calls cost several euros a minute. Ask the candidate for a mobile or landline number, or switch on Options → Allow Satellite and Network Numbers for candidates who can only be reached there.',
 		);
 	}
 	return { ok: true, value: { e164: parsed.number, country: parsed.country, type } };

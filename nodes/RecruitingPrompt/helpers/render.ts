@@ -1,6 +1,8 @@
 import { IANAZone } from 'luxon';
 
+import { LANGUAGE_CODE_HINT, isLanguageCode } from '../../shared/languageCode';
 import { ProblemError } from '../../shared/problems';
+import { quoted } from '../../shared/quoted';
 import type { RenderData } from './handlebarsHelpers';
 import type { CompiledSet, TemplateDelegate } from './templates';
 import { PlaceholderValue, TemplateValue } from './values';
@@ -75,20 +77,16 @@ export function renderTexts(set: CompiledSet, input: RenderInput): RenderedTexts
 
 /** The call language: the node's setting, the set's own, the candidate's, else German. */
 export function resolveLanguage(setting: string, set: CompiledSet, candidate: string | undefined): string {
-	const pattern = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
 	const chosen = setting.trim();
 	if (chosen) {
-		if (!pattern.test(chosen)) {
-			throw new ProblemError(
-				`"${chosen}" is not a language code`,
-				'Use an ISO 639-1 code as ElevenLabs takes it, e.g. de, en, fr or pt-br (Options → Language).',
-			);
+		if (!isLanguageCode(chosen)) {
+			throw new ProblemError(`${quoted(chosen)} is not a language code`, `${LANGUAGE_CODE_HINT} (Options → Language).`);
 		}
 		return chosen;
 	}
 	if (set.language) return set.language;
 	const fromItem = candidate?.trim().toLowerCase();
-	return fromItem && pattern.test(fromItem) ? fromItem : 'de';
+	return fromItem && isLanguageCode(fromItem) ? fromItem : 'de';
 }
 
 const LOCALES: Record<string, string> = { de: 'de-DE', en: 'en-GB', fr: 'fr-FR', es: 'es-ES', it: 'it-IT', nl: 'nl-NL', pl: 'pl-PL', tr: 'tr-TR' };

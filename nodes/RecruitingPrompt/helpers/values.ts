@@ -4,32 +4,11 @@
  * Values are never compiled as template source.
  */
 
-export const FENCE_OPEN = '⟦';
-export const FENCE_CLOSE = '⟧';
+import { FENCE_CLOSE, FENCE_OPEN } from '../../shared/cleanText';
 
-/** The default longest value (characters); longer values are cut with "…". */
-export const DEFAULT_MAX_VALUE_LENGTH = 1000;
+export { FENCE_CLOSE, FENCE_OPEN };
 
-// Control characters (tabs and line breaks included), invisible format characters (zero-width,
-// bidirectional overrides, soft hyphen), line and paragraph separators.
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu;
-const FENCE_CHARS = /[⟦⟧]/g;
-
-/**
- * The text a value may carry into a prompt: one line, no control or invisible characters, no
- * fence characters (so it cannot close its own fence), no `{{` or `}}` (Handlebars and
- * ElevenLabs would both read those as placeholders), at most `maxLength` characters.
- */
-export function cleanValue(value: string | number, maxLength = DEFAULT_MAX_VALUE_LENGTH): string {
-	let text = typeof value === 'number' ? String(value) : value.normalize('NFC');
-	text = text.replace(INVISIBLE, ' ').replace(FENCE_CHARS, '').replace(/\s+/g, ' ').trim();
-	text = text.replace(/\{{2,}/g, '{').replace(/\}{2,}/g, '}');
-	const chars = Array.from(text);
-	if (maxLength > 0 && chars.length > maxLength) {
-		text = chars.slice(0, Math.max(1, maxLength - 1)).join('').trimEnd() + '…';
-	}
-	return text;
-}
+export { DEFAULT_MAX_VALUE_LENGTH, cleanValue } from '../../shared/cleanText';
 
 /** Whether a raw value counts as given: not undefined, null, or empty / blank text. */
 export function isGiven(value: unknown): boolean {

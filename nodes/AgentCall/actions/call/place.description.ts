@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { agentLocator, phoneNumberLocator } from '../../../shared/descriptions';
 import { callingHoursProperties } from '../callingHours.description';
-import { candidateProperties } from '../candidate.description';
+import { candidateProperties, numberKindOptions } from '../candidate.description';
 import { attemptOptions, ledgerProperties } from '../ledger.description';
 
 const show = { resource: ['call'], operation: ['place'] };
@@ -112,6 +112,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: [
 			...attemptOptions,
+			...numberKindOptions,
 			{
 				displayName: 'Answering Machine Detection',
 				name: 'machineDetection',

@@ -15,6 +15,7 @@ import {
 	numberLabel,
 	outboundProblem,
 } from '../../helpers/agentChecks';
+import { checkCallbackUrl } from '../../helpers/callbackUrl';
 import { parseCandidatePhone } from '../../helpers/phone';
 import { readCandidate, text } from '../candidate';
 import type { Candidate, CandidateOptions } from '../candidate';
@@ -115,10 +116,10 @@ function ownTwilioCaller(
 			i,
 		);
 	}
-	return {
-		fromNumber: from.value.e164,
-		statusCallbackUrl: text(options.statusCallbackUrl) || undefined,
-	};
+	const callback = text(options.statusCallbackUrl);
+	const statusCallbackUrl = callback ? checkCallbackUrl(callback) : undefined;
+	if (statusCallbackUrl && !statusCallbackUrl.ok) throw problemError(ctx.getNode(), statusCallbackUrl, i);
+	return { fromNumber: from.value.e164, statusCallbackUrl: statusCallbackUrl?.value };
 }
 
 /** Reads and checks one item against the account; throws the item's error on a problem. */

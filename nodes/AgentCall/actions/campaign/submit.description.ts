@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { agentLocator, phoneNumberLocator } from '../../../shared/descriptions';
 import { callingHoursProperties } from '../callingHours.description';
-import { candidateProperties } from '../candidate.description';
+import { candidateProperties, numberKindOptions } from '../candidate.description';
 import { attemptOptions, ledgerProperties } from '../ledger.description';
 
 const show = { resource: ['campaign'], operation: ['submit'] };
@@ -47,6 +47,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			...attemptOptions,
+			...numberKindOptions,
 			{
 				displayName: 'Concurrency Limit',
 				name: 'concurrencyLimit',

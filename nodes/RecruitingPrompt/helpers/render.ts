@@ -3,6 +3,7 @@ import { IANAZone } from 'luxon';
 import { LANGUAGE_CODE_HINT, isLanguageCode } from '../../shared/languageCode';
 import { ProblemError } from '../../shared/problems';
 import { quoted } from '../../shared/quoted';
+import { isLocale } from './locale';
 import type { RenderData } from './handlebarsHelpers';
 import type { CompiledSet, TemplateDelegate } from './templates';
 import { PlaceholderValue, TemplateValue } from './values';
@@ -49,6 +50,7 @@ function run(template: TemplateDelegate, name: string, context: object, data: Re
 	} catch (error) {
 		failure = error;
 	}
+	if (failure instanceof ProblemError) throw failure;
 	// Handlebars names the object it looked in; that may be candidate data, so leave it out.
 	const message = String((failure as Error)?.message ?? failure).replace(/ not defined in .*? - /, ' not defined - ');
 	throw new ProblemError(
@@ -93,10 +95,18 @@ const LOCALES: Record<string, string> = { de: 'de-DE', en: 'en-GB', fr: 'fr-FR',
 
 /** The date locale: the node's setting, the set's own, else one that fits the language. */
 export function resolveLocale(setting: string, set: CompiledSet, language: string): string {
-	if (setting.trim()) return setting.trim();
+	const chosen = setting.trim();
+	if (chosen) {
+		if (!isLocale(chosen)) {
+			throw new ProblemError(`${quoted(chosen)} (Options → Date Locale) is not a locale`, LOCALE_HINT);
+		}
+		return chosen;
+	}
 	if (set.locale && (!set.language || set.language === language)) return set.locale;
 	return LOCALES[language.slice(0, 2)] ?? language;
 }
+
+const LOCALE_HINT = 'Use a BCP 47 locale such as de-DE, de-AT, en-GB or fr-FR, or leave it empty for the language’s own.';
 
 const zones = new Map<string, boolean>();
 

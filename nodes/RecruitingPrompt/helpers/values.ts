@@ -25,15 +25,29 @@ export function isScalar(value: unknown): value is string | number {
 /**
  * A cleaned value in a template context. Handlebars (with `noEscape`) prints it through
  * toString: fenced in the system prompt and knowledge base, plain in the spoken first message.
+ * It has no own properties (private fields, getters on the prototype, which Handlebars does not
+ * read): `{{#with name}}{{text}}{{/with}}`, `{{#each name}}` or `{{lookup name "text"}}` cannot
+ * reach the unfenced text; printing the value itself is the only way out.
  */
 export class TemplateValue {
-	constructor(
-		readonly text: string,
-		readonly fenced: boolean,
-	) {}
+	readonly #text: string;
+	readonly #fenced: boolean;
+
+	constructor(text: string, fenced: boolean) {
+		this.#text = text;
+		this.#fenced = fenced;
+	}
+
+	get text(): string {
+		return this.#text;
+	}
+
+	get fenced(): boolean {
+		return this.#fenced;
+	}
 
 	toString(): string {
-		return this.fenced ? `${FENCE_OPEN}${this.text}${FENCE_CLOSE}` : this.text;
+		return this.#fenced ? `${FENCE_OPEN}${this.#text}${FENCE_CLOSE}` : this.#text;
 	}
 }
 
@@ -43,10 +57,7 @@ export class TemplateValue {
  * ElevenLabs fills in each call's values.
  */
 export class PlaceholderValue extends TemplateValue {
-	constructor(
-		readonly variable: string,
-		fenced: boolean,
-	) {
+	constructor(variable: string, fenced: boolean) {
 		super(`{{${variable}}}`, fenced);
 	}
 }

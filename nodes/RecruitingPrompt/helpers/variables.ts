@@ -73,14 +73,21 @@ interface Lookup {
 	lookedAt: string;
 }
 
+/** A value set under a name, never one that every object has (constructor, toString). */
+function own(values: Record<string, unknown>, name: string): unknown {
+	return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+}
+
 function lookup(json: Record<string, unknown>, name: string, sources: VariableSources): Lookup {
-	if (isGiven(sources.extra[name])) return { value: sources.extra[name], origin: 'Extra Variables', lookedAt: '' };
+	const extra = own(sources.extra, name);
+	if (isGiven(extra)) return { value: extra, origin: 'Extra Variables', lookedAt: '' };
 	const field = isCandidateField(name) ? (sources.fieldNames[name] || name) : sources.readItemFields ? name : undefined;
 	if (field !== undefined) {
 		const value = readField(json, field);
 		if (isGiven(value)) return { value, origin: `item field "${field}"`, lookedAt: '' };
 	}
-	if (isGiven(sources.defaults[name])) return { value: sources.defaults[name], origin: 'Defaults', lookedAt: '' };
+	const fallback = own(sources.defaults, name);
+	if (isGiven(fallback)) return { value: fallback, origin: 'Defaults', lookedAt: '' };
 	return {
 		origin: '',
 		lookedAt: field !== undefined ? `item field "${field}"${isGiven(readField(json, field)) ? '' : ' is empty or absent'}` : 'no item field is read for it',

@@ -12,8 +12,10 @@ import { conversationOutput, initiationFailureOutput } from '../shared/conversat
 import { agentLocator, locatorValue } from '../shared/descriptions';
 import { ELEVENLABS_CREDENTIAL } from '../shared/elevenLabsClient';
 import { searchAgents } from '../shared/listSearch';
+import { audioProblem } from '../shared/mp3';
 import { problem, problemError } from '../shared/problems';
 import type { Checked } from '../shared/problems';
+import { safeFileName } from '../shared/safeFileName';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../shared/webhookSignature';
 import { audioFromWire, eventIds, initiationFailureFromWire, parseEventBody, transcriptionShapeProblem } from './helpers/events';
 import type { PostCallEvent } from './helpers/events';
@@ -208,7 +210,10 @@ async function outputItem(
 		case 'post_call_audio': {
 			const audio = audioFromWire(data);
 			if (!audio) return { ok: false, problem: 'The audio event has no base64 full_audio' };
-			const fileName = `${ids.conversationId}.mp3`;
+			const notMp3 = audioProblem('audio/mpeg', audio);
+			if (notMp3) return { ok: false, problem: `The audio event's full_audio is not a recording: ${notMp3}` };
+			// The id comes from the request body: only safe characters reach the file name.
+			const fileName = safeFileName(ids.conversationId, 'mp3');
 			const binary = await ctx.helpers.prepareBinaryData(audio, fileName, 'audio/mpeg');
 			return {
 				ok: true,

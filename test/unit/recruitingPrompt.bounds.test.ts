@@ -3,7 +3,7 @@ import Handlebars from 'handlebars';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { MAX_EXPANDED_CHARACTERS, MAX_PARTIAL_DEPTH, checkExpansion } from '../../nodes/RecruitingPrompt/helpers/templateBounds';
+import { MAX_BLOCK_DEPTH, MAX_EXPANDED_CHARACTERS, MAX_PARTIAL_DEPTH, checkBlockDepth, checkExpansion } from '../../nodes/RecruitingPrompt/helpers/templateBounds';
 import { compileSet } from '../../nodes/RecruitingPrompt/helpers/templates';
 import { ProblemError } from '../../nodes/shared/problems';
 
@@ -75,3 +75,16 @@ describe('checkExpansion', () => {
 		expect(circular.message).toBe('The template "a" includes itself (master → a → b → a)');
 	});
 });
+
+describe('checkBlockDepth', () => {
+	it('takes blocks as deep as the bound, side by side without limit', () => {
+		expect(() => checkBlockDepth('master', '{{#if a}}'.repeat(MAX_BLOCK_DEPTH) + '{{/if}}'.repeat(MAX_BLOCK_DEPTH))).not.toThrow();
+		expect(() => checkBlockDepth('master', '{{#if a}}x{{/if}}'.repeat(10_000))).not.toThrow();
+	});
+
+	it('refuses 3,000 nested blocks before Handlebars parses them', () => {
+		const error = failure(() => compileSet({ name: 'custom', bundled: false, templates: { master: 'Rolle\n' + '{{#if name}}'.repeat(3000) + 'x' + '{{/if}}'.repeat(3000) } }));
+		expect(error.message).toBe(`The template "master" nests blocks more than ${MAX_BLOCK_DEPTH} levels deep (line 2)`);
+	});
+});
+

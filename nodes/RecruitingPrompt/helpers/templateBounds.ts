@@ -17,6 +17,29 @@ export const MAX_EXPANDED_CHARACTERS = 200_000;
 /** The deepest nesting of partials (the bundled sets use 3: master → phases → phase-…). */
 export const MAX_PARTIAL_DEPTH = 32;
 
+/** The deepest nesting of blocks ({{#if}} in {{#if}} …) in one template; Handlebars' parser overflows its stack near 2,000. */
+export const MAX_BLOCK_DEPTH = 100;
+
+const BLOCK_TAG = /\{\{~?\s*([#^/])/g;
+
+/**
+ * Checks, on the text before Handlebars parses it, that blocks nest at most MAX_BLOCK_DEPTH
+ * deep: thousands of nested {{#if}} end in "Maximum call stack size exceeded" instead.
+ */
+export function checkBlockDepth(name: string, text: string): void {
+	let depth = 0;
+	for (const match of text.matchAll(BLOCK_TAG)) {
+		depth += match[1] === '/' ? -1 : 1;
+		if (depth > MAX_BLOCK_DEPTH) {
+			const line = text.slice(0, match.index).split('\n').length;
+			throw new ProblemError(
+				`The template "${name}" nests blocks more than ${MAX_BLOCK_DEPTH} levels deep (line ${line})`,
+				'Each {{#if}}, {{#unless}} or {{#each}} inside another adds a level. Combine conditions, e.g. {{#if (and name jobTitle)}}, instead of nesting them.',
+			);
+		}
+	}
+}
+
 interface Expansion {
 	/** Characters of template source, with every included partial counted as often as included. */
 	size: number;

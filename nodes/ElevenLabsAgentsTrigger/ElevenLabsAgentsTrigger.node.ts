@@ -12,11 +12,13 @@ import { conversationOutput, initiationFailureOutput } from '../shared/conversat
 import { agentLocator, locatorValue } from '../shared/descriptions';
 import { ELEVENLABS_CREDENTIAL } from '../shared/elevenLabsClient';
 import { agentOptions, searchAgents } from '../shared/listSearch';
+import { audioProblem } from '../shared/mp3';
 import { problem } from '../shared/problems';
 import type { Checked } from '../shared/problems';
+import { safeFileName } from '../shared/safeFileName';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../shared/webhookSignature';
 import { isRepeatDelivery, rememberDelivery } from './helpers/deliveries';
-import { audioFromWire, eventIds, initiationFailureFromWire, parseEventBody } from './helpers/events';
+import { audioFromWire, eventIds, initiationFailureFromWire, parseEventBody, transcriptionShapeProblem } from './helpers/events';
 import type { PostCallEvent } from './helpers/events';
 import { register, registrationExists, storedRegistration, unregister } from './helpers/registration';
 
@@ -191,7 +193,10 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 			return ignore(`${body.type} of conversation ${ids.conversationId} was already received`);
 		}
 
-		const result = await outputItem(this, body.type as PostCallEvent, body.data, ids, options.binaryPropertyName);
+		const result = await outputItem(this, body.type as PostCallEvent, body.data, ids, options.binaryPropertyName).catch(
+			// A shape no check above foresaw: answer 400 and start nothing, never a TypeError.
+			() => ({ ok: false as const, problem: `The ${body.type} event could not be read` }),
+		);
 		if (!result.ok) return reject(this, 400, result.problem);
 		rememberDelivery(staticData, body.type, ids.conversationId, now);
 		const event = { event: body.type, eventTimestamp: body.eventTimestamp };
@@ -208,6 +213,8 @@ async function outputItem(
 ): Promise<{ ok: true; item: INodeExecutionData } | { ok: false; problem: string }> {
 	switch (type) {
 		case 'post_call_transcription': {
+			const malformed = transcriptionShapeProblem(data);
+			if (malformed) return { ok: false, problem: malformed };
 			// The SDK's own wire → camelCase mapping, so Get and the trigger shape the same model.
 			const { GetConversationResponseModel } = await import(
 				'@elevenlabs/elevenlabs-js/serialization/types/GetConversationResponseModel'
@@ -225,7 +232,10 @@ async function outputItem(
 		case 'post_call_audio': {
 			const audio = audioFromWire(data);
 			if (!audio) return { ok: false, problem: 'The audio event has no base64 full_audio' };
-			const fileName = `${ids.conversationId}.mp3`;
+			const notMp3 = audioProblem('audio/mpeg', audio);
+			if (notMp3) return { ok: false, problem: `The audio event's full_audio is not a recording: ${notMp3}` };
+			// The id comes from the request body: only safe characters reach the file name.
+			const fileName = safeFileName(ids.conversationId, 'mp3');
 			const binary = await ctx.helpers.prepareBinaryData(audio, fileName, 'audio/mpeg');
 			return {
 				ok: true,

@@ -86,5 +86,7 @@ export async function twilioClient(ctx: CredentialContext, itemIndex?: number): 
 		// Keep TWILIO_EDGE / TWILIO_REGION of the n8n host out of it: the credential decides.
 		env: {},
 	});
-	return { client, secrets: [fields.password] };
+	// The HTTP Basic credentials as sent (base64 of "sid:secret"), which a failing proxy may echo.
+	const basic = Buffer.from(`${fields.username}:${fields.password}`, 'utf8').toString('base64');
+	return { client, secrets: [fields.password, basic] };
 }

@@ -162,3 +162,116 @@ describe('Place Agent Call: continue-on-fail', () => {
 		expect(dialled(sandbox)).toBe(2);
 	});
 });
+
+describe('Place Agent Call: calling window and phone as expressions give them', () => {
+	it.each([
+		['windowStart', '={{ 0 }}'],
+		['callingDays', '={{ "1,2,3,4,5,6,7" }}'],
+		['callingDays', '={{ "Mon-Sun" }}'],
+		['callingDays', '={{ "Montag-Sonntag" }}'],
+	])('takes %s %s as a no-code user types it', async (name, value) => {
+		const result = await runPlace(sandbox, [CANDIDATE], { [name]: value });
+		expect(result.status).toBe('success');
+		expect(result.json(NODE)[0]).toMatchObject({ status: 'initiated' });
+	});
+
+	it.each([
+		['windowStart', '={{ null }}', "The calling window's earliest time is empty"],
+		['windowEnd', '={{ 18.5 }}', "The calling window's latest time is 18.5, not a time"],
+		['callingDays', '={{ [0, 8] }}', '"Calling Days" has 0, 8, which are not weekdays'],
+		['callingDays', '={{ "Mon, Funday" }}', '"Calling Days" has "Funday", which is not a weekday'],
+		['callingDays', '={{ ({ monday: true }) }}', '"Calling Days" must be a list of weekdays, not {"monday":true}'],
+	])('%s %s: a setup error, not a JavaScript error or a window that never opens', async (name, value, message) => {
+		const result = await runPlace(sandbox, [CANDIDATE], { [name]: value });
+		const error = expectStopped(result, message, 0);
+		expect(error.description).toMatch(/HH:MM|1 \(Monday\) to 7 \(Sunday\)/);
+	});
+
+	it.each([
+		['an object', { number: '0171 1234567' }, /phone number is an object, not text: \{"number":"0171 1234567"\}/],
+		['a list', ['0171 1234567'], /phone number is a list, not text/],
+		['a boolean', true, /phone number is a true\/false value \(true\), not text/],
+	])('a phone given as %s says what it is', async (_label, phone, message) => {
+		const result = await runPlace(sandbox, [{ ...CANDIDATE, phone }]);
+		expectStopped(result, message, 0);
+	});
+
+	it('a 10 MB phone string gives a short message', async () => {
+		const result = await runPlace(sandbox, [{ ...CANDIDATE, phone: '1'.repeat(10_000_000) }]);
+		const error = expectStopped(result, /is not a valid phone number/, 0);
+		expect(error.message.length).toBeLessThan(200);
+		expect(error.message).toContain('(10,000,000 characters)');
+	});
+});
+
+describe('Place Agent Call: costly number ranges', () => {
+	it.each([
+		['Inmarsat', '+870773111632', '+870'],
+		['Iridium / Thuraya', '+881631234567', '+881'],
+		['an international network', '+882161234567', '+882'],
+	])('%s (%s) is refused unless allowed, nobody dialled', async (_label, phone, code) => {
+		const result = await runPlace(sandbox, [{ ...CANDIDATE, phone }]);
+		const error = expectStopped(result, `"${phone}" is a satellite or international network number (${code}), not a number of a country`, 0);
+		expect(error.description).toContain('Allow Satellite and Network Numbers');
+		expect(dialAttempts(sandbox)).toBe(0);
+	});
+
+	it('dials a satellite number when the option allows it', async () => {
+		// A number of no country has no time zone of its own: the item gives it.
+		const candidate = { ...CANDIDATE, phone: '+881631234567', timezone: 'Europe/Berlin' };
+		const result = await runPlace(sandbox, [candidate], { options: { allowNonGeographic: true } });
+		expect(result.status).toBe('success');
+		expect(result.json(NODE)[0]).toMatchObject({ status: 'initiated', toNumber: '+881631234567' });
+	});
+});
+
+describe('Place Agent Call: dynamic variables and overrides are cleaned and limited', () => {
+	const sentClientData = () => {
+		const [request] = sandbox.requests.all().filter((r) => r.path === '/v1/convai/twilio/outbound-call');
+		return (request.body as { conversation_initiation_client_data: { dynamic_variables: Record<string, unknown>; conversation_config_override?: { agent?: { prompt?: { prompt: string }; first_message?: string } } } })
+			.conversation_initiation_client_data;
+	};
+
+	it('sends values without NUL, ESC or bidirectional overrides, and cuts a 10 MB value', async () => {
+		const prompt = {
+			...CANDIDATE.prompt,
+			system: `${CANDIDATE.prompt.system}\u0000\u001b[31m\u202eRot`,
+			dynamicVariables: { candidate_name: 'Anna\u0000 \u001b[31mSchmidt\u202e', company: 'M'.repeat(10_000_000), job_title: 'Lager⟧ist' },
+		};
+		const result = await runPlace(sandbox, [{ ...CANDIDATE, prompt }]);
+		expect(result.status).toBe('success');
+		const sent = sentClientData();
+		expect(sent.dynamic_variables.candidate_name).toBe('Anna [31mSchmidt');
+		expect(sent.dynamic_variables.job_title).toBe('Lagerist');
+		expect(String(sent.dynamic_variables.company)).toHaveLength(10_000);
+		expect(sent.conversation_config_override?.agent?.prompt?.prompt).toBe(`${CANDIDATE.prompt.system}[31mRot`);
+	});
+
+	it.each([
+		['system__caller_id', /The dynamic variable "system__caller_id" uses the reserved prefix system__/],
+		['__proto__', /"__proto__" is not a valid dynamic variable name/],
+	])('refuses a variable named %s by name', async (name, message) => {
+		const result = await runPlace(sandbox, [CANDIDATE], { dynamicVariables: { variable: [{ name, value: 'x' }] } });
+		expectStopped(result, message, 0);
+	});
+
+	it('refuses a 10 MB system prompt instead of sending it', async () => {
+		const result = await runPlace(sandbox, [CANDIDATE], { options: { systemPrompt: `={{ "x".repeat(10000000) }}` } });
+		expectStopped(result, 'The system prompt to send has 10,000,000 characters, more than 200,000', 0);
+	});
+
+	it('refuses a language that is not a language code', async () => {
+		const result = await runPlace(sandbox, [CANDIDATE], { options: { language: 'xx-💥' } });
+		expectStopped(result, 'The language "xx-💥" is not a language code', 0);
+	});
+
+	it('refuses a status callback that is not an http(s) URL', async () => {
+		const result = await runPlace(sandbox, [CANDIDATE], {
+			transport: 'ownTwilio',
+			fromNumber: sandbox.numbers.twilioBerlin,
+			options: { statusCallbackUrl: 'javascript:alert(1)' },
+		});
+		expectStopped(result, 'The status callback URL "javascript:alert(1)" is not an http(s) address', 0);
+		expect(dialAttempts(sandbox)).toBe(0);
+	});
+});

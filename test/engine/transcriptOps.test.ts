@@ -227,6 +227,19 @@ describe('Download Audio', () => {
 		expect(result.error?.message).toContain('There is no conversation "conv_nothere"');
 	});
 
+	it.each([
+		['a JSON error body', { error: 'quota' }, 'it is application/json (17 bytes), not an MP3 recording'],
+		['a text page', 'Service busy', 'it is text/plain (12 bytes), not an MP3 recording'],
+	])('refuses %s answered with 200, and stores nothing', async (_label, body, problem) => {
+		const conversationId = await startSandboxCall(sandbox, 'answered');
+		endSandboxCalls(sandbox);
+		sandbox.faults.add({ kind: 'status', status: 200, method: 'GET', path: `${LIST}/${conversationId}/audio`, body });
+		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [{ conversationId }]);
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe(`ElevenLabs sent no usable recording for conversation ${conversationId}`);
+		expect(runError(result).description).toContain(`Nothing was stored: ${problem}`);
+	});
+
 	it('refuses another agent’s conversation before downloading anything', async () => {
 		const conversationId = await startSandboxCall(sandbox, 'answered');
 		endSandboxCalls(sandbox);

@@ -210,6 +210,45 @@ describe('requests that start nothing', () => {
 		expect(run.answered.json).toEqual({ error: 'The body is not JSON' });
 	});
 
+	it.each([
+		['transcript as text', { transcript: 'x' }, 'The transcription event is malformed: transcript is not a list'],
+		['turns that are not objects', { transcript: ['x', 1] }, 'The transcription event is malformed: transcript has entries that are not turns'],
+		['analysis as a list', { analysis: [] }, 'The transcription event is malformed: analysis is not an object'],
+		['metadata as a number', { metadata: 5 }, 'The transcription event is malformed: metadata is not an object'],
+	])('answers 400 to a signed transcription with %s, and starts nothing', async (_label, change, error) => {
+		const run = await trigger(signed('post_call_transcription', { ...(await transcriptionData()), ...change }));
+		expectRefused(run, 400);
+		expect(run.answered.json).toEqual({ error });
+	});
+
+	it('answers 400 to a signed body with a "__proto__" key, and starts nothing', async () => {
+		const data = await transcriptionData();
+		const body = JSON.stringify({ type: 'post_call_transcription', event_timestamp: 1, data }).replace('"data":{', '"data":{"__proto__":{"polluted":true},');
+		const headers = { 'content-type': 'application/json', 'ElevenLabs-Signature': signElevenLabsWebhook(body, secret(), Math.floor(Date.now() / 1000)) };
+		const run = await trigger({ headers, rawBody: body });
+		expectRefused(run, 400);
+		expect(run.answered.json).toEqual({ error: 'The body has a field named "__proto__", which no ElevenLabs event has' });
+		expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+	});
+
+	it('builds the audio file name from safe characters of the conversation id only', async () => {
+		const audio = { agent_id: sandbox.ids.agents.recruitingDe, conversation_id: '../../etc/passwd', full_audio: silentMp3(2).toString('base64') };
+		const run = await trigger(signed('post_call_audio', audio));
+		expect(run.items).toHaveLength(1);
+		expect(run.items[0].json.fileName).toBe('etc_passwd.mp3');
+		expect((run.items[0].binary?.data as IBinaryData).fileName).toBe('etc_passwd.mp3');
+	});
+
+	it.each([
+		['8 bytes', Buffer.from('ID3abcde'), 'it has only 8 bytes, too short for a recording'],
+		['2 KB of zeros', Buffer.alloc(2048), 'it does not begin like an MP3 file (no ID3 tag or MPEG frame)'],
+	])('answers 400 to audio that is not a recording (%s), and starts nothing', async (_label, bytes, problem) => {
+		const audio = { agent_id: sandbox.ids.agents.recruitingDe, conversation_id: 'conv_x', full_audio: bytes.toString('base64') };
+		const run = await trigger(signed('post_call_audio', audio));
+		expectRefused(run, 400);
+		expect(run.answered.json).toEqual({ error: `The audio event's full_audio is not a recording: ${problem}` });
+	});
+
 	it('answers 400 to an event without conversation or agent', async () => {
 		const run = await trigger(signed('call_initiation_failure', { failure_reason: 'busy' }));
 		expectRefused(run, 400);

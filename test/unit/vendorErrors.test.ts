@@ -3,7 +3,7 @@ import type { INode } from 'n8n-workflow';
 
 import { elevenLabsFailure, twilioFailure, vendorApiError } from '../../nodes/shared/errors';
 import type { FailureContext } from '../../nodes/shared/errors';
-import { redact } from '../../nodes/shared/redact';
+import { WITHHELD, redact } from '../../nodes/shared/redact';
 
 const node: INode = {
 	id: '1',
@@ -96,5 +96,29 @@ describe('Twilio errors', () => {
 describe('redact', () => {
 	it('replaces every occurrence of every secret, and ignores empty ones', () => {
 		expect(redact('a SECRET b SECRET', ['SECRET', '', undefined])).toBe('a [redacted] b [redacted]');
+	});
+
+	const LONG_KEY = ['sk', 'live', '4f9a2b7c1d3e5f60718293a4'].join('_');
+
+	it.each([
+		['upper-cased', `invalid key ${LONG_KEY.toUpperCase()}`],
+		['base64', `echo: ${Buffer.from(LONG_KEY).toString('base64')}`],
+		['base64 without padding', `echo: ${Buffer.from(LONG_KEY).toString('base64').replace(/=+$/, '')}`],
+		['its first 16 characters', `key ${LONG_KEY.slice(0, 16)}… is not valid`],
+	])('replaces the secret echoed %s', (_label, text) => {
+		const out = redact(text, [LONG_KEY]);
+		expect(out).toContain('[redacted]');
+		expect(out.toLowerCase()).not.toContain(LONG_KEY.slice(0, 12).toLowerCase());
+		expect(out).not.toContain(Buffer.from(LONG_KEY).toString('base64').slice(0, 12));
+	});
+
+	it('replaces an HTTP Basic header given as a secret of its own', () => {
+		const basic = Buffer.from('AC123:tok3n-secret-value').toString('base64');
+		expect(redact(`Authorization: Basic ${basic}`, ['tok3n-secret-value', basic])).toBe('Authorization: Basic [redacted]');
+	});
+
+	it('withholds a text that holds a secret too short to hide', () => {
+		expect(redact('invalid key abc', ['abc'])).toBe(WITHHELD);
+		expect(redact('no such agent', ['xyz'])).toBe('no such agent');
 	});
 });

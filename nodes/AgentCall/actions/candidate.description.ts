@@ -62,3 +62,15 @@ export function candidateProperties(show: NonNullable<IDisplayOptions['show']>):
 		},
 	];
 }
+
+/** Number kinds beyond a person's mobile, landline or VoIP number, in the options of Place and Submit. */
+export const numberKindOptions: INodeProperties[] = [
+	{
+		displayName: 'Allow Satellite and Network Numbers',
+		name: 'allowNonGeographic',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to call numbers of no country: satellite phones (+870, +881) and international networks (+882, +883). Such calls cost several euros a minute.',
+	},
+];

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Checked } from '../../shared/problems';
-import { cleanValue, isGiven, isScalar } from '../../RecruitingPrompt/helpers/values';
+import { cleanValue } from '../../shared/cleanText';
+import { isGiven, isScalar } from '../../RecruitingPrompt/helpers/values';
 import { variablesUsed } from '../helpers/agentChecks';
 import type { AgentSettings } from '../helpers/agentChecks';
-import { buildClientData, dynamicVariables, isPromptObject, promptFromItem } from '../helpers/clientData';
+import { buildClientData, checkOverrides, dynamicVariables, isPromptObject, promptFromItem } from '../helpers/clientData';
 import type { ClientData, PromptOverrides } from '../helpers/clientData';
 import { idempotencyKey } from '../helpers/idempotency';
 import { parseCandidatePhone } from '../helpers/phone';
@@ -12,6 +13,7 @@ import type { CandidateNumber } from '../helpers/phone';
 
 /** Options both Place Call and Submit Campaign read. */
 export interface CandidateOptions {
+	allowNonGeographic?: boolean;
 	defaultRegion?: string;
 	firstMessage?: string;
 	idempotencyKey?: string;
@@ -45,18 +47,20 @@ export function readCandidate(
 	i: number,
 	options: CandidateOptions,
 ): Checked<Candidate> {
-	const parsed = parseCandidatePhone(givenPhone(ctx, i), options.defaultRegion || 'DE');
+	const parsed = parseCandidatePhone(givenPhone(ctx, i), options.defaultRegion || 'DE', { nonGeographic: options.allowNonGeographic === true });
 	if (!parsed.ok) return parsed;
 
 	const fromItem = ctx.getNodeParameter('sendItemPrompt', i, true)
 		? promptFromItem(item.json.prompt)
 		: { overrides: {}, variables: {} };
-	const overrides: PromptOverrides = {
+	const overrides = checkOverrides({
 		systemPrompt: options.systemPrompt || fromItem.overrides.systemPrompt,
 		firstMessage: options.firstMessage || fromItem.overrides.firstMessage,
 		language: options.language || fromItem.overrides.language,
-	};
-	const extra: IDataObject = {};
+	});
+	if (!overrides.ok) return overrides;
+	// A null prototype keeps a variable named __proto__ as a key, so that it is refused by name.
+	const extra = Object.create(null) as IDataObject;
 	for (const v of ctx.getNodeParameter('dynamicVariables.variable', i, []) as Array<{ name?: string; value?: unknown }>) {
 		if (v.name?.trim()) extra[v.name.trim()] = v.value as IDataObject[string];
 	}
@@ -69,8 +73,8 @@ export function readCandidate(
 		candidateId: text(ctx.getNodeParameter('candidateId', i, '')),
 		e164: parsed.value.e164,
 	});
-	const clientData = buildClientData(key, overrides, variables.value);
-	return { ok: true, value: { phone: parsed.value, key, overrides, clientData } };
+	const clientData = buildClientData(key, overrides.value, variables.value);
+	return { ok: true, value: { phone: parsed.value, key, overrides: overrides.value, clientData } };
 }
 
 /**

@@ -34,7 +34,7 @@ export const attemptOptions: INodeProperties[] = [
 		displayName: 'Max Attempts',
 		name: 'maxAttempts',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { minValue: 1, numberPrecision: 0 },
 		default: 3,
 		description:
 			'How often one person may be called in this campaign (same agent and campaign name) when earlier calls did not reach them. Further items come out with status "attempts_exhausted".',
@@ -51,7 +51,7 @@ export const attemptOptions: INodeProperties[] = [
 		displayName: 'Ledger Retention (Days)',
 		name: 'ledgerRetentionDays',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { minValue: 1, numberPrecision: 0 },
 		default: 180,
 		description: 'Claims older than this are removed from the call ledger. The do-not-call list is kept until an entry is removed.',
 	},

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { problem, problemError } from '../../shared/problems';
-import type { Checked } from '../../shared/problems';
 import type { CallLedger, Claim, ClaimResult } from '../../shared/ledger/callLedger';
 import type { AttemptPolicy } from '../../shared/ledger/decideAttempt';
 import type { Attempt } from '../../shared/ledger/types';
@@ -36,23 +35,9 @@ export interface ClaimSubject {
 	history(): Promise<EarlierCall | undefined>;
 }
 
-/** The attempt budget from the options, checked at run time (expressions skip the editor's minimums). */
-export function readAttemptPolicy(options: { maxAttempts?: unknown; hoursBetweenAttempts?: unknown }): Checked<AttemptPolicy> {
-	const maxAttempts = Number(options.maxAttempts ?? 3);
-	const hoursBetweenAttempts = Number(options.hoursBetweenAttempts ?? 4);
-	if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-		return problem(
-			`"Max Attempts" must be a whole number of 1 or more, not ${JSON.stringify(options.maxAttempts)}`,
-			'Set Options → Max Attempts to how often one person may be called in this campaign, e.g. 3.',
-		);
-	}
-	if (!Number.isFinite(hoursBetweenAttempts) || hoursBetweenAttempts < 0) {
-		return problem(
-			`"Hours Between Attempts" must be a number of 0 or more, not ${JSON.stringify(options.hoursBetweenAttempts)}`,
-			'Set Options → Hours Between Attempts to the pause after a call that did not reach the person, e.g. 4.',
-		);
-	}
-	return { ok: true, value: { maxAttempts, hoursBetweenAttempts } };
+/** The attempt budget from the options (checked with the other options, against their description). */
+export function attemptPolicy(options: { maxAttempts?: number; hoursBetweenAttempts?: number }): AttemptPolicy {
+	return { maxAttempts: options.maxAttempts ?? 3, hoursBetweenAttempts: options.hoursBetweenAttempts ?? 4 };
 }
 
 /** The campaign a claim belongs to: the agent and the node's Campaign name. */

@@ -25,11 +25,9 @@ export function readWindowRules(
 	const options = ctx.getNodeParameter(collection, itemIndex, {}) as WindowOptions;
 	return windowRules(
 		{
-			days: ctx.getNodeParameter('callingDays', itemIndex, [1, 2, 3, 4, 5]) as Array<
-				number | string
-			>,
-			start: ctx.getNodeParameter('windowStart', itemIndex, '09:00') as string,
-			end: ctx.getNodeParameter('windowEnd', itemIndex, '18:00') as string,
+			days: ctx.getNodeParameter('callingDays', itemIndex, [1, 2, 3, 4, 5]),
+			start: ctx.getNodeParameter('windowStart', itemIndex, '09:00'),
+			end: ctx.getNodeParameter('windowEnd', itemIndex, '18:00'),
 			timeZone: text(options.timeZone),
 			holidayCountry: text(options.holidayCountry),
 			holidayState: text(options.holidayState),

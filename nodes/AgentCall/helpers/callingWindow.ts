@@ -3,6 +3,7 @@ import { DateTime, IANAZone } from 'luxon';
 
 import { problem } from '../../shared/problems';
 import type { Checked } from '../../shared/problems';
+import { quoted } from '../../shared/quoted';
 
 /** ISO weekday numbers as luxon counts them: 1 = Monday … 7 = Sunday. */
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -32,12 +33,21 @@ export type WindowCheck =
 	| { open: true }
 	| { open: false; reason: string; nextWindowStart: string };
 
-/** "09:00" → 540. */
-export function parseClockTime(text: string, label: string): Checked<number> {
-	const match = /^([01]?\d|2[0-4]):([0-5]\d)$/.exec(text.trim());
+/**
+ * "09:00" → 540. A whole number is read as hours (9 → 09:00), as a sheet or an expression gives
+ * it; anything else that is not HH:MM text says what is expected.
+ */
+export function parseClockTime(value: unknown, label: string): Checked<number> {
+	const hint = 'Enter the time as HH:MM in 24-hour format, e.g. 09:00 or 18:30.';
+	if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 24) return { ok: true, value: value * 60 };
+	if (typeof value !== 'string') {
+		const what = value === null || value === undefined ? 'is empty' : `is ${quoted(value)}, not a time`;
+		return problem(`The calling window's ${label} ${what}`, hint);
+	}
+	const match = /^([01]?\d|2[0-4]):([0-5]\d)$/.exec(value.trim());
 	const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
 	if (!match || minutes > 24 * 60) {
-		return problem(`The calling window's ${label} "${text}" is not a time`, 'Enter the time as HH:MM in 24-hour format, e.g. 09:00 or 18:30.');
+		return problem(`The calling window's ${label} ${quoted(value)} is not a time`, hint);
 	}
 	return { ok: true, value: minutes };
 }

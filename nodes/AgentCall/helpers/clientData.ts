@@ -1,7 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { cleanLines, cleanValue } from '../../shared/cleanText';
+import { LANGUAGE_CODE_HINT, isLanguageCode } from '../../shared/languageCode';
 import { problem } from '../../shared/problems';
 import type { Checked } from '../../shared/problems';
+import { quoted } from '../../shared/quoted';
 
 /** What the node sends as `conversation_initiation_client_data` (SDK camelCase shape). */
 export interface ClientData {
@@ -42,17 +45,26 @@ export function promptFromItem(value: unknown): { overrides: PromptOverrides; va
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
+/** The longest dynamic variable value sent (characters; cut with "…"). Build Recruiting Prompt's are 1,000 by default. */
+export const MAX_DYNAMIC_VARIABLE_LENGTH = 10_000;
+
+/** The longest override texts sent: far above real prompts, far below what would flood the agent. */
+export const MAX_SYSTEM_PROMPT_LENGTH = 200_000;
+export const MAX_FIRST_MESSAGE_LENGTH = 5_000;
+
 /**
- * Dynamic variables as ElevenLabs takes them (string, number or boolean). Objects and lists are
- * sent as JSON text; empty values count as not given, so the missing-variable check sees them.
+ * Dynamic variables as ElevenLabs takes them (string, number or boolean), text cleaned as Build
+ * Recruiting Prompt cleans its values and cut at MAX_DYNAMIC_VARIABLE_LENGTH. Objects and lists
+ * are sent as JSON text; empty values count as not given, so the missing-variable check sees them.
  */
 export function dynamicVariables(...sources: IDataObject[]): Checked<Record<string, string | number | boolean>> {
-	const out: Record<string, string | number | boolean> = {};
+	// A null prototype, so that a variable named __proto__ is a key like any other (and refused).
+	const out = Object.create(null) as Record<string, string | number | boolean>;
 	for (const source of sources) {
 		for (const [name, value] of Object.entries(source)) {
-			if (!VARIABLE_NAME.test(name)) {
+			if (!VARIABLE_NAME.test(name) || name === '__proto__') {
 				return problem(
-					`"${name}" is not a valid dynamic variable name`,
+					`${quoted(name, 40)} is not a valid dynamic variable name`,
 					'Use letters, digits and underscores, starting with a letter, e.g. candidate_name.',
 				);
 			}
@@ -63,10 +75,40 @@ export function dynamicVariables(...sources: IDataObject[]): Checked<Record<stri
 				);
 			}
 			if (value === undefined || value === null || value === '') continue;
-			out[name] = typeof value === 'object' ? JSON.stringify(value) : (value as string | number | boolean);
+			if (typeof value === 'number' || typeof value === 'boolean') {
+				out[name] = typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+				continue;
+			}
+			const text = typeof value === 'object' ? (JSON.stringify(value) ?? '') : String(value);
+			out[name] = cleanValue(text, MAX_DYNAMIC_VARIABLE_LENGTH);
 		}
 	}
-	return { ok: true, value: out };
+	return { ok: true, value: { ...out } };
+}
+
+/**
+ * The override texts as they are sent: without control or invisible characters, within their
+ * limits (too long is an error: a cut prompt would lose its end), and a language code.
+ */
+export function checkOverrides(overrides: PromptOverrides): Checked<PromptOverrides> {
+	const systemPrompt = overrides.systemPrompt === undefined ? undefined : cleanLines(overrides.systemPrompt);
+	const firstMessage = overrides.firstMessage === undefined ? undefined : cleanLines(overrides.firstMessage);
+	const language = overrides.language?.trim();
+	for (const [label, text, max] of [
+		['system prompt', systemPrompt, MAX_SYSTEM_PROMPT_LENGTH],
+		['first message', firstMessage, MAX_FIRST_MESSAGE_LENGTH],
+	] as const) {
+		if (text && text.length > max) {
+			return problem(
+				`The ${label} to send has ${text.length.toLocaleString('en')} characters, more than ${max.toLocaleString('en')}`,
+				`Shorten it (Build Recruiting Prompt: switch off phases or lower Max Prompt Characters), or check the field it comes from.`,
+			);
+		}
+	}
+	if (language && !isLanguageCode(language)) {
+		return problem(`The language ${quoted(language)} is not a language code`, `${LANGUAGE_CODE_HINT} (Options → Language, or the item's prompt.language).`);
+	}
+	return { ok: true, value: { systemPrompt, firstMessage, language } };
 }
 
 export function buildClientData(

@@ -3,6 +3,7 @@ import type { CountryCode, NumberType } from 'libphonenumber-js/max';
 
 import { problem } from '../../shared/problems';
 import type { Checked } from '../../shared/problems';
+import { quoted } from '../../shared/quoted';
 
 export interface CandidateNumber {
 	/** The number in E.164, e.g. +491711234567. */
@@ -45,7 +46,22 @@ function withoutLostPlus(text: string, region: CountryCode): string {
  * The candidate's number in E.164, or why it cannot be called. National numbers are read with
  * the default region (`0171 1234567` in DE); `+49…` and `0049…` work everywhere.
  */
-export function parseCandidatePhone(raw: unknown, defaultRegion: string): Checked<CandidateNumber> {
+export interface NumberKinds {
+	/**
+	 * Satellite and international network numbers (+870 Inmarsat, +881 Iridium / Thuraya, +882 and
+	 * +883 networks): valid mobiles to libphonenumber, but of no country, and several euros a minute.
+	 */
+	nonGeographic?: boolean;
+}
+
+export function parseCandidatePhone(raw: unknown, defaultRegion: string, allow: NumberKinds = {}): Checked<CandidateNumber> {
+	if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number') {
+		const what = Array.isArray(raw) ? 'a list' : typeof raw === 'boolean' ? `a true/false value (${String(raw)})` : typeof raw === 'object' ? 'an object' : `of type ${typeof raw}`;
+		return problem(
+			`The candidate's phone number is ${what}, not text: ${quoted(raw)}`,
+			'Map the "Candidate Phone Number" parameter to the field that holds the number itself, e.g. {{ $json.contact.phone }} instead of {{ $json.contact }}, or the first entry of a list.',
+		);
+	}
 	const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
 	if (!text) {
 		return problem(
@@ -63,13 +79,13 @@ export function parseCandidatePhone(raw: unknown, defaultRegion: string): Checke
 	const parsed = parsePhoneNumberFromString(withoutLostPlus(text, region), region);
 	if (!parsed || !parsed.isValid()) {
 		return problem(
-			`"${text}" is not a valid phone number`,
+			`${quoted(text)} is not a valid phone number`,
 			`Check the number. A national number such as 0171 1234567 is read as a number in ${region} (the default region); numbers of other countries need their country code, e.g. +43 or 0043.`,
 		);
 	}
 	if (parsed.ext) {
 		return problem(
-			`"${text}" has an extension (${parsed.ext}), which the agent cannot dial`,
+			`${quoted(text)} has an extension (${parsed.ext}), which the agent cannot dial`,
 			"Use the candidate's direct number without an extension.",
 		);
 	}
@@ -77,8 +93,14 @@ export function parseCandidatePhone(raw: unknown, defaultRegion: string): Checke
 	// A valid number whose type the metadata cannot tell is most often a plain line: allow it.
 	if (type !== undefined && !CALLABLE.has(type)) {
 		return problem(
-			`"${text}" is ${TYPE_WORDS[type] ?? 'a service number'}, not a personal phone`,
+			`${quoted(text)} is ${TYPE_WORDS[type] ?? 'a service number'}, not a personal phone`,
 			"Ask the candidate for a mobile or landline number. Service numbers cost the caller extra or reach no person.",
+		);
+	}
+	if (!parsed.country && !allow.nonGeographic) {
+		return problem(
+			`${quoted(text)} is a satellite or international network number (+${parsed.countryCallingCode}), not a number of a country`,
+			'Such calls cost several euros a minute. Ask the candidate for a mobile or landline number, or switch on Options → Allow Satellite and Network Numbers for candidates who can only be reached there.',
 		);
 	}
 	return { ok: true, value: { e164: parsed.number, country: parsed.country, type } };

@@ -5,14 +5,16 @@
  */
 import { checkHolidayRegion, parseClockTime, resolveTimeZone } from './callingWindow';
 import type { CallingWindow, Weekday } from './callingWindow';
+import { parseCallingDays } from './callingDays';
 import { problem } from '../../shared/problems';
 import type { Checked } from '../../shared/problems';
 
 /** The parameters as the node reads them. */
 export interface WindowSettings {
-	days: Array<number | string>;
-	start: string;
-	end: string;
+	/** As given: the editor's list, or what an expression made of it (text, names, …). */
+	days: unknown;
+	start: unknown;
+	end: unknown;
 	/** One time zone for every candidate; empty: each candidate's own. */
 	timeZone?: string;
 	/** The country whose holidays are skipped; empty: each number's country. */
@@ -50,7 +52,9 @@ export function windowRules(settings: WindowSettings, now: Date): Checked<Window
 			'Set "Latest Local Time" after "Earliest Local Time" (windows over midnight are not supported).',
 		);
 	}
-	const days = settings.days.map(Number) as Weekday[];
+	const parsed = parseCallingDays(settings.days);
+	if (!parsed.ok) return parsed;
+	const days = parsed.value;
 	if (!days.length)
 		return problem('No calling days are chosen', 'Choose at least one day under "Calling Days".');
 	let zone: string | undefined;

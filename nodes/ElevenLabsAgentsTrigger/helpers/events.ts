@@ -14,16 +14,40 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 
 export function parseEventBody(raw: Buffer): ParsedBody {
 	let body: unknown;
+	// JSON.parse makes "__proto__" an own key; copied on (as the SDK's parse does) it would set a
+	// prototype. No ElevenLabs event has such a field: the body is refused.
+	let prototypeKey = false;
 	try {
-		body = JSON.parse(raw.toString('utf8'));
+		body = JSON.parse(raw.toString('utf8'), (key, value: unknown) => {
+			if (key === '__proto__') prototypeKey = true;
+			return value;
+		});
 	} catch {
 		return { ok: false, message: 'The body is not JSON' };
 	}
+	if (prototypeKey) return { ok: false, message: 'The body has a field named "__proto__", which no ElevenLabs event has' };
 	if (!isObject(body) || typeof body.type !== 'string' || !isObject(body.data)) {
 		return { ok: false, message: 'The body is not an ElevenLabs post-call event ({ type, event_timestamp, data })' };
 	}
 	const timestamp = typeof body.event_timestamp === 'number' ? body.event_timestamp : null;
 	return { ok: true, type: body.type, eventTimestamp: timestamp, data: body.data };
+}
+
+/** The parts of a transcription event that the output reads as lists or objects, where they are not. */
+export function transcriptionShapeProblem(data: WireObject): string | undefined {
+	const wrong: string[] = [];
+	if (data.transcript !== undefined && data.transcript !== null) {
+		if (!Array.isArray(data.transcript)) wrong.push('transcript is not a list');
+		else if (!data.transcript.every(isObject)) wrong.push('transcript has entries that are not turns');
+	}
+	for (const field of ['analysis', 'metadata'] as const) {
+		if (data[field] !== undefined && data[field] !== null && !isObject(data[field])) wrong.push(`${field} is not an object`);
+	}
+	const analysis = isObject(data.analysis) ? data.analysis : {};
+	for (const field of ['data_collection_results', 'evaluation_criteria_results'] as const) {
+		if (analysis[field] !== undefined && analysis[field] !== null && !isObject(analysis[field])) wrong.push(`analysis.${field} is not an object`);
+	}
+	return wrong.length ? `The transcription event is malformed: ${wrong.join(', ')}` : undefined;
 }
 
 /** `conversation_id` and `agent_id`, which every post-call event carries. */

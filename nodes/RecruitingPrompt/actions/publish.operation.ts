@@ -5,6 +5,7 @@ import { agentLocator } from '../../shared/descriptions';
 import { elevenLabsClient } from '../../shared/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
 import { mapItems } from '../../shared/items';
+import { readCheckedOptions } from '../../shared/numberParameters';
 import { ProblemError } from '../../shared/problems';
 import type { AnswerField } from '../helpers/publishAnswers';
 import { privacyProperties, readPrivacy } from './publishPrivacy.description';
@@ -118,7 +119,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Max Value Length',
 				name: 'maxValueLength',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 1, numberPrecision: 0 },
 				default: DEFAULT_MAX_VALUE_LENGTH,
 				description: 'Longer values (e.g. a long job description) are cut to this many characters, ending in …',
 			},
@@ -224,7 +225,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (!agentId) {
 			throw new NodeOperationError(this.getNode(), 'No agent is chosen', { description: 'Pick the agent to set up under "Agent".', itemIndex: i });
 		}
-		const options = this.getNodeParameter('options', i, {}) as PublishOptions;
+		const options = readCheckedOptions<PublishOptions>(this, properties, 'options', i);
 		// Templates and values first: a template error stops the item before anything is sent.
 		const desired = desiredFor(this, sets, item, i, options);
 		connection ??= elevenLabsClient(this, { itemIndex: i });

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { ItemParameters } from '../../shared/itemParameters';
 import { mapItems } from '../../shared/items';
+import { readCheckedOptions } from '../../shared/numberParameters';
 import { ProblemError } from '../../shared/problems';
 import { renderTexts, resolveLanguage, resolveLocale, resolveTimeZone } from '../helpers/render';
 import type { CandidateField } from '../helpers/variables';
@@ -97,7 +98,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Max Prompt Characters',
 				name: 'maxPromptCharacters',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { minValue: 0, numberPrecision: 0 },
 				default: DEFAULT_MAX_PROMPT_CHARACTERS,
 				description: 'A longer system prompt is an error (0: no limit). Long prompts cost time and money on every turn of the call.',
 			},
@@ -105,7 +106,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Max Value Length',
 				name: 'maxValueLength',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 1, numberPrecision: 0 },
 				default: DEFAULT_MAX_VALUE_LENGTH,
 				description: 'Longer values (e.g. a name of thousands of characters) are cut to this many characters, ending in …',
 			},
@@ -153,7 +154,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const workflowZone = this.getTimezone();
 	return await mapItems(this, async (item, i) => {
 		const set = sets.get(readTemplateSource(parameters, item, i), parameters.getNodeParameter('phases', i, ''));
-		const options = parameters.getNodeParameter('options', i, {}) as RenderOptions;
+		const options = readCheckedOptions<RenderOptions>(this, properties, 'options', i, parameters);
 		const { values, dynamicVariables } = resolveVariables(
 			item.json,
 			set.variables,

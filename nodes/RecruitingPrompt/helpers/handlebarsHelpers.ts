@@ -2,6 +2,9 @@ import type { HelperDelegate, HelperOptions } from 'handlebars';
 import { DateTime } from 'luxon';
 import type { DateTimeFormatOptions } from 'luxon';
 
+import { ProblemError } from '../../shared/problems';
+import { quoted } from '../../shared/quoted';
+import { isLocale } from './locale';
 import { PlaceholderValue, unwrap } from './values';
 
 /** What every render passes as Handlebars data (`@now`, `@locale`, …). */
@@ -110,6 +113,9 @@ export const HELPERS: Record<string, HelperDelegate> = {
 		const data = (options?.data ?? {}) as Partial<RenderData>;
 		const hash = (options?.hash ?? {}) as { locale?: unknown; zone?: unknown };
 		const locale = String(unwrap(hash.locale) ?? data.locale ?? 'de-DE');
+		if (!isLocale(locale)) {
+			throw new ProblemError(`${quoted(locale)} in {{formatDate … locale=…}} is not a locale`, 'Use a BCP 47 locale such as de-DE, en-GB or fr-FR.');
+		}
 		const zone = String(unwrap(hash.zone) ?? data.timezone ?? 'Europe/Berlin');
 		const raw = unwrap(value);
 		if (typeof raw !== 'string') return value;

@@ -1,6 +1,9 @@
 import { IANAZone } from 'luxon';
 
+import { LANGUAGE_CODE_HINT, isLanguageCode } from '../../shared/languageCode';
 import { ProblemError } from '../../shared/problems';
+import { quoted } from '../../shared/quoted';
+import { isLocale } from './locale';
 import type { RenderData } from './handlebarsHelpers';
 import { memoisedKnowledgeBase } from './knowledgeBaseMemo';
 import type { CompiledSet, TemplateDelegate } from './templates';
@@ -65,6 +68,7 @@ function run(template: TemplateDelegate, name: string, context: object, data: Re
 	} catch (error) {
 		failure = error;
 	}
+	if (failure instanceof ProblemError) throw failure;
 	// Handlebars names the object it looked in; that may be candidate data, so leave it out.
 	const message = String((failure as Error)?.message ?? failure).replace(/ not defined in .*? - /, ' not defined - ');
 	throw new ProblemError(
@@ -96,30 +100,34 @@ export function renderTexts(set: CompiledSet, input: RenderInput): RenderedTexts
 
 /** The call language: the node's setting, the set's own, the candidate's, else German. */
 export function resolveLanguage(setting: string, set: CompiledSet, candidate: string | undefined): string {
-	const pattern = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
 	const chosen = setting.trim();
 	if (chosen) {
-		if (!pattern.test(chosen)) {
-			throw new ProblemError(
-				`"${chosen}" is not a language code`,
-				'Use an ISO 639-1 code as ElevenLabs takes it, e.g. de, en, fr or pt-br (Options → Language).',
-			);
+		if (!isLanguageCode(chosen)) {
+			throw new ProblemError(`${quoted(chosen)} is not a language code`, `${LANGUAGE_CODE_HINT} (Options → Language).`);
 		}
 		return chosen;
 	}
 	if (set.language) return set.language;
 	const fromItem = candidate?.trim().toLowerCase();
-	return fromItem && pattern.test(fromItem) ? fromItem : 'de';
+	return fromItem && isLanguageCode(fromItem) ? fromItem : 'de';
 }
 
 const LOCALES: Record<string, string> = { de: 'de-DE', en: 'en-GB', fr: 'fr-FR', es: 'es-ES', it: 'it-IT', nl: 'nl-NL', pl: 'pl-PL', tr: 'tr-TR' };
 
 /** The date locale: the node's setting, the set's own, else one that fits the language. */
 export function resolveLocale(setting: string, set: CompiledSet, language: string): string {
-	if (setting.trim()) return setting.trim();
+	const chosen = setting.trim();
+	if (chosen) {
+		if (!isLocale(chosen)) {
+			throw new ProblemError(`${quoted(chosen)} (Options → Date Locale) is not a locale`, LOCALE_HINT);
+		}
+		return chosen;
+	}
 	if (set.locale && (!set.language || set.language === language)) return set.locale;
 	return LOCALES[language.slice(0, 2)] ?? language;
 }
+
+const LOCALE_HINT = 'Use a BCP 47 locale such as de-DE, de-AT, en-GB or fr-FR, or leave it empty for the language’s own.';
 
 const zones = new Map<string, boolean>();
 

@@ -77,6 +77,14 @@ function rootVariable(node: hbs.AST.PathExpression, scope: Scope): string | unde
 }
 
 function checkDepth(parts: string[], node: hbs.AST.PathExpression, scope: Scope): string {
+	// constructor, toString, __proto__ …: every object has them, so they would resolve to
+	// JavaScript's own functions instead of a value (or of nothing).
+	if (parts[0] in Object.prototype) {
+		throw new ProblemError(
+			`The template "${scope.template}" uses "${node.original}" on line ${node.loc?.start.line ?? '?'}, a name every JavaScript object has`,
+			`"${parts[0]}" cannot be a template variable. Name the variable differently (e.g. ${parts[0]}Text), in the template and where its value comes from.`,
+		);
+	}
 	if (parts.length > 1) {
 		throw new ProblemError(
 			`The template "${scope.template}" uses "${node.original}" on line ${node.loc?.start.line ?? '?'}, a field inside a variable`,
@@ -110,6 +118,24 @@ function visitExpression(walk: Walk, scope: Scope, node: hbs.AST.Expression, req
 	}
 }
 
+/**
+ * `{{#with name}}`, `{{#each name}}` and `{{lookup name …}}` go into a variable, which is text
+ * without fields: nothing there but the value object's inside, never fenced.
+ */
+function refuseGoingInto(helper: string, params: hbs.AST.Expression[], scope: Scope) {
+	if (helper !== 'with' && helper !== 'each' && helper !== 'lookup') return;
+	const first = params[0];
+	if (first?.type !== 'PathExpression') return;
+	const path = first as hbs.AST.PathExpression;
+	const variable = rootVariable(path, scope);
+	if (!variable) return;
+	const tag = helper === 'lookup' ? `{{lookup ${path.original} …}}` : `{{#${helper} ${path.original}}}`;
+	throw new ProblemError(
+		`The template "${scope.template}" uses ${tag} on line ${path.loc?.start.line ?? '?'}, but "${variable}" is text, without fields or entries`,
+		`Print the variable itself, {{${variable}}}, or test it with {{#if ${variable}}}…{{/if}}.`,
+	);
+}
+
 function visitCall(
 	walk: Walk,
 	scope: Scope,
@@ -121,6 +147,7 @@ function visitCall(
 ) {
 	const name =
 		node.path.type === 'PathExpression' ? (node.path as hbs.AST.PathExpression).original : '';
+	refuseGoingInto(name, node.params, scope);
 	const tolerant = TOLERANT_HELPERS.has(name);
 	for (const param of node.params) visitExpression(walk, scope, param, !tolerant);
 	for (const pair of node.hash?.pairs ?? []) visitExpression(walk, scope, pair.value, !tolerant);

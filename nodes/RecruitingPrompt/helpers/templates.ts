@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { ProblemError } from '../../shared/problems';
 import { HELPERS, KNOWN_HELPERS } from './handlebarsHelpers';
 import { FIRST_MESSAGE, KNOWLEDGE_BASE, MASTER, PHASES, PHASE_PREFIX } from './templateNames';
+import { checkBlockDepth, checkExpansion } from './templateBounds';
 import { walkTemplates } from './templateWalk';
 import type { TemplateUses } from './templateWalk';
 import { closest, listing } from './wording';
@@ -243,9 +244,12 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 
 	const programs = new Map<string, hbs.AST.Program>();
 	for (const [name, text] of Object.entries(texts)) {
+		checkBlockDepth(name, text);
 		programs.set(name, handlebarsStep(name, setName, () => env.parse(text)));
 	}
 
+	// Before the walk and the render, which would both expand every include.
+	checkExpansion(texts, programs, [MASTER, FIRST_MESSAGE, KNOWLEDGE_BASE]);
 	const uses = walkTemplates(programs);
 	if (selection && !uses.phases.length) {
 		throw new ProblemError(

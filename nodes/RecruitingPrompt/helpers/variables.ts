@@ -78,14 +78,21 @@ function origin(found: Lookup, variable: PlannedVariable): string {
 	return found.from === 'item' ? `item field "${variable.field}"` : ORIGINS[found.from];
 }
 
+/** A value set under a name, never one that every object has (constructor, toString). */
+function own(values: Record<string, unknown>, name: string): unknown {
+	return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+}
+
 function lookup(json: Record<string, unknown>, variable: PlannedVariable, sources: VariableSources): Lookup {
 	const { name, field } = variable;
-	if (isGiven(sources.extra[name])) return { value: sources.extra[name], from: 'extra' };
+	const extra = own(sources.extra, name);
+	if (isGiven(extra)) return { value: extra, from: 'extra' };
 	if (field !== undefined) {
 		const value = readField(json, field);
 		if (isGiven(value)) return { value, from: 'item' };
 	}
-	if (isGiven(sources.defaults[name])) return { value: sources.defaults[name], from: 'defaults' };
+	const fallback = own(sources.defaults, name);
+	if (isGiven(fallback)) return { value: fallback, from: 'defaults' };
 	return { from: 'none' };
 }
 

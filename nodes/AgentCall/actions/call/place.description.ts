@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { agentLocator, phoneNumberLocator } from '../../../shared/descriptions';
 import { callingHoursProperties } from '../callingHours.description';
-import { candidateProperties } from '../candidate.description';
+import { candidateProperties, numberKindOptions } from '../candidate.description';
 import { attemptOptions, ledgerProperties } from '../ledger.description';
 
 const show = { resource: ['call'], operation: ['place'] };
@@ -112,6 +112,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: [
 			...attemptOptions,
+			...numberKindOptions,
 			{
 				displayName: 'Answering Machine Detection',
 				name: 'machineDetection',
@@ -174,7 +175,7 @@ export const description: INodeProperties[] = [
 				displayName: 'Look Back (Days)',
 				name: 'lookBackDays',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 1, numberPrecision: 0 },
 				default: 90,
 				description: 'How far back "Skip If Already Called" searches',
 			},
@@ -182,7 +183,7 @@ export const description: INodeProperties[] = [
 				displayName: 'Max Concurrent Calls',
 				name: 'maxConcurrentCalls',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { minValue: 0, numberPrecision: 0 },
 				default: 0,
 				description: 'Limit for the concurrency guard; 0 uses the agent’s own concurrency limit',
 			},
@@ -214,7 +215,7 @@ export const description: INodeProperties[] = [
 				displayName: 'Retries When Busy',
 				name: 'busyRetries',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { minValue: 0, numberPrecision: 0 },
 				default: 5,
 				description:
 					'How often a dial refused with 429 (over the concurrency limit: nobody was called) is tried again with backoff',
@@ -223,7 +224,7 @@ export const description: INodeProperties[] = [
 				displayName: 'Ringing Timeout (Seconds)',
 				name: 'ringingTimeout',
 				type: 'number',
-				typeOptions: { minValue: 5, maxValue: 600 },
+				typeOptions: { minValue: 5, maxValue: 600, numberPrecision: 0 },
 				default: 60,
 				description: 'How long the phone rings before the call counts as not answered',
 			},

@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/items';
-import { problemError } from '../../../shared/problems';
 import { ElevenLabsLookups } from '../lookups';
 import { itemLedger } from '../ledger';
-import { claimCandidate, readAttemptPolicy } from '../ledgerClaim';
+import { claimCandidate, attemptPolicy } from '../ledgerClaim';
 import { historyCall, outsideCallingWindow } from './clearance';
 import { dialWithRetry } from './dialWithRetry';
 import type { PacingClock } from './dialWithRetry';
@@ -30,13 +29,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		};
 		const closed = outsideCallingWindow(this, call, item, i);
 		if (closed) return { ...base, ...closed };
-		const policy = readAttemptPolicy(call.options);
-		if (!policy.ok) throw problemError(this.getNode(), policy, i);
+		const policy = attemptPolicy(call.options);
 		const ledger = await itemLedger(this, i);
 		const cleared = await claimCandidate(this, lookups, ledger, {
 			agentId: call.agentId,
 			candidate: call.candidate,
-			policy: policy.value,
+			policy,
 			skipIfAlreadyCalled: this.getNodeParameter('skipIfAlreadyCalled', i, true) as boolean,
 			history: async () => await historyCall(lookups, call, i),
 		}, i);

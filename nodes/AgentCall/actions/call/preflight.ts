@@ -6,6 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { AgentPhoneNumber } from '../../../shared/agentsAndNumbers';
+import { readCheckedOptions } from '../../../shared/numberParameters';
 import { problemError } from '../../../shared/problems';
 import type { Problem } from '../../../shared/problems';
 import {
@@ -14,12 +15,14 @@ import {
 	numberLabel,
 	outboundProblem,
 } from '../../helpers/agentChecks';
+import { checkCallbackUrl } from '../../helpers/callbackUrl';
 import { parseCandidatePhone } from '../../helpers/phone';
 import { readCandidate, text, withItemVariables } from '../candidate';
 import type { Candidate, CandidateOptions } from '../candidate';
 import { readAgentId, readPhoneNumberId } from '../chosenIds';
 import type { ElevenLabsLookups } from '../lookups';
 import type { DialRequest, MachineDetection } from './dial';
+import { description } from './place.description';
 
 export interface PlaceOptions extends CandidateOptions {
 	machineDetection?: MachineDetection;
@@ -113,10 +116,10 @@ function ownTwilioCaller(
 			i,
 		);
 	}
-	return {
-		fromNumber: from.value.e164,
-		statusCallbackUrl: text(options.statusCallbackUrl) || undefined,
-	};
+	const callback = text(options.statusCallbackUrl);
+	const statusCallbackUrl = callback ? checkCallbackUrl(callback) : undefined;
+	if (statusCallbackUrl && !statusCallbackUrl.ok) throw problemError(ctx.getNode(), statusCallbackUrl, i);
+	return { fromNumber: from.value.e164, statusCallbackUrl: statusCallbackUrl?.value };
 }
 
 /** Reads and checks one item against the account; throws the item's error on a problem. */
@@ -126,7 +129,7 @@ export async function prepareCall(
 	item: INodeExecutionData,
 	i: number,
 ): Promise<PreparedCall> {
-	const options = ctx.getNodeParameter('options', i, {}) as PlaceOptions;
+	const options = readCheckedOptions<PlaceOptions>(ctx, description, 'options', i);
 	const agentId = readAgentId(ctx, i);
 	const transport = ctx.getNodeParameter('transport', i, 'elevenLabs') as
 		| 'elevenLabs'

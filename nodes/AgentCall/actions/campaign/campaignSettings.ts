@@ -1,9 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { readCheckedOptions } from '../../../shared/numberParameters';
 import { problemError } from '../../../shared/problems';
 import { text } from '../candidate';
 import type { CandidateOptions } from '../candidate';
 import { readAgentId, readPhoneNumberId } from '../chosenIds';
+import { description } from './submit.description';
 
 export interface SubmitOptions extends CandidateOptions {
 	concurrencyLimit?: number;
@@ -39,7 +41,7 @@ export function readCampaignSettings(ctx: IExecuteFunctions): CampaignSettings {
 		);
 	const agentId = readAgentId(ctx, 0);
 	const phoneNumberId = readPhoneNumberId(ctx, 0);
-	const options = ctx.getNodeParameter('options', 0, {}) as SubmitOptions;
+	const options = readCheckedOptions<SubmitOptions>(ctx, description, 'options', 0);
 	const scheduledTime = text(options.scheduledTime);
 	const scheduled = scheduledTime ? new Date(scheduledTime) : undefined;
 	if (scheduled && !Number.isFinite(scheduled.getTime())) {

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { agentLocator, phoneNumberLocator } from '../../../shared/descriptions';
 import { callingHoursProperties } from '../callingHours.description';
-import { candidateProperties } from '../candidate.description';
+import { candidateProperties, numberKindOptions } from '../candidate.description';
 import { attemptOptions, ledgerProperties } from '../ledger.description';
 
 const show = { resource: ['campaign'], operation: ['submit'] };
@@ -47,11 +47,12 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			...attemptOptions,
+			...numberKindOptions,
 			{
 				displayName: 'Concurrency Limit',
 				name: 'concurrencyLimit',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 1, numberPrecision: 0 },
 				default: 5,
 				description: 'Most calls of this campaign at the same time',
 			},
@@ -107,7 +108,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Look Back (Days)',
 				name: 'lookBackDays',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 1, numberPrecision: 0 },
 				default: 90,
 				description: 'How far back "Skip If Already Called" searches',
 			},
@@ -115,7 +116,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Ringing Timeout (Seconds)',
 				name: 'ringingTimeout',
 				type: 'number',
-				typeOptions: { minValue: 5, maxValue: 600 },
+				typeOptions: { minValue: 5, maxValue: 600, numberPrecision: 0 },
 				default: 60,
 			},
 			{

@@ -7,7 +7,7 @@ import type { CallingWindow } from '../../helpers/callingWindow';
 import type { WindowRules } from '../../helpers/windowRules';
 import { withItemVariables } from '../candidate';
 import { itemLedger } from '../ledger';
-import { readAttemptPolicy } from '../ledgerClaim';
+import { attemptPolicy } from '../ledgerClaim';
 import { ElevenLabsLookups } from '../lookups';
 import { readWindowRules } from '../windowSettings';
 import { readCampaignSettings } from './campaignSettings';
@@ -66,8 +66,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		.filter((w): w is CallingWindow => w !== undefined);
 	const start = campaignStart(windows, settings.scheduled, new Date());
 	if (!start.ok) throw problemError(this.getNode(), start, 0);
-	const policy = readAttemptPolicy(settings.options);
-	if (!policy.ok) throw problemError(this.getNode(), policy, 0);
+	const policy = attemptPolicy(settings.options);
 	const ledger = await itemLedger(this, 0);
 	const { toDial, alreadyCalled, heldBack, outsideWindow } = await clearRecipients(
 		this,
@@ -76,7 +75,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		settings,
 		recipients,
 		start.value.at,
-		policy.value,
+		policy,
 	);
 
 	const pairedItem = this.getInputData().map((_, item) => ({ item }));

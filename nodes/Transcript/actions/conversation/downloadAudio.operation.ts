@@ -10,6 +10,9 @@ import type { ElevenLabsConnection } from '../../../shared/elevenLabsClient';
 import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
 import { vendorApiError } from '../../../shared/errors';
 import { mapItems } from '../../../shared/items';
+import { AUDIO_HEAD_BYTES, audioProblem } from '../../../shared/mp3';
+import { safeFileName } from '../../../shared/safeFileName';
+import { peekStream } from '../../helpers/peekStream';
 import { assertAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
 import { conversationIdField, onlyForAgentOption } from './fields';
 
@@ -61,7 +64,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (!conversation.hasAudio) throw noAudioError(this, conversationId, conversation.status, i);
 		}
 		const audio = await downloadAudio(this, connection, conversationId, i);
-		const fileName = options.fileName?.trim() || `${conversationId}.mp3`;
+		const fileName = options.fileName?.trim() || safeFileName(conversationId, 'mp3');
 		const binary = await this.helpers.prepareBinaryData(audio, fileName, 'audio/mpeg');
 		return { json: { ...item.json }, binary: { ...item.binary, [property]: binary } };
 	});
@@ -75,9 +78,20 @@ async function downloadAudio(
 	itemIndex: number,
 ): Promise<Readable> {
 	const audio = await attemptElevenLabs(connection, (client) =>
-		client.conversationalAi.conversations.audio.get(conversationId),
+		client.conversationalAi.conversations.audio.get(conversationId).withRawResponse(),
 	);
-	if (audio.ok) return Readable.fromWeb(audio.value as unknown as WebReadableStream<Uint8Array>);
+	if (audio.ok) {
+		const body = Readable.fromWeb(audio.value.data as unknown as WebReadableStream<Uint8Array>);
+		const { head, stream } = await peekStream(body, AUDIO_HEAD_BYTES);
+		const problem = audioProblem(audio.value.rawResponse.headers.get('content-type'), head);
+		if (!problem) return stream;
+		stream.destroy();
+		// The body itself stays out of the message: it may be a vendor page that echoes a request.
+		throw new NodeOperationError(ctx.getNode(), `ElevenLabs sent no usable recording for conversation ${conversationId}`, {
+			itemIndex,
+			description: `Nothing was stored: ${problem}. Try again in a minute; if it stays so, open the conversation in ElevenLabs and check its audio there.`,
+		});
+	}
 	if (audio.failure.status !== 404) {
 		throw vendorApiError(ctx.getNode(), 'ElevenLabs', audio.failure, {
 			action: `download the audio of conversation ${conversationId}`,

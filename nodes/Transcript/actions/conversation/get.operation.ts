@@ -7,6 +7,7 @@ import { isFinished } from '../../../shared/conversationStatus';
 import { locatorValue } from '../../../shared/descriptions';
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
 import { mapItems } from '../../../shared/items';
+import { readCheckedOptions, readNumberParameter } from '../../../shared/numberParameters';
 import { assertAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
 import { nextPollDelayMs } from '../../helpers/polling';
 import { conversationIdField, onlyForAgentOption, simplifyField } from './fields';
@@ -81,16 +82,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const conversationId = readConversationId(this, item, i);
 		const wait = this.getNodeParameter('waitForCompletion', i, false) as boolean;
 		const simplify = this.getNodeParameter('simplify', i, false) as boolean;
-		const options = this.getNodeParameter('options', i, {}) as GetOptions;
+		const options = readCheckedOptions<GetOptions>(this, properties, 'options', i);
 		const agentId = locatorValue(options.agentId);
 
+		// Checked before the first request: NaN would make the wait loop poll without pause or end.
+		const timeoutMs = wait ? readNumberParameter(this, properties, 'timeoutSeconds', i) * 1000 : 0;
+		const initialMs = (options.pollIntervalSeconds ?? 5) * 1000;
 		let conversation = await fetchConversation(this, connection, conversationId, i);
 		assertAgent(this, conversation, agentId, i);
 		const started = Date.now();
 		let waitedMs = 0;
 		if (wait && !isFinished(conversation.status)) {
-			const timeoutMs = Math.max(1, Number(this.getNodeParameter('timeoutSeconds', i, 1200))) * 1000;
-			const initialMs = Math.max(0.2, Number(options.pollIntervalSeconds ?? 5)) * 1000;
 			let delay: number | undefined;
 			while (!isFinished(conversation.status)) {
 				const remaining = started + timeoutMs - Date.now();

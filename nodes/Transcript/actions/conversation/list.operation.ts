@@ -8,6 +8,7 @@ import { agentLocator, locatorValue } from '../../../shared/descriptions';
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
 import { elevenLabsPages, nextCursor } from '../../../shared/elevenLabsTransport';
 import { mapItems } from '../../../shared/items';
+import { readNumberParameter } from '../../../shared/numberParameters';
 import { fetchConversation } from '../../helpers/conversations';
 import { conversationSummary, unixSeconds } from '../../helpers/summaries';
 
@@ -25,7 +26,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Limit',
 		name: 'limit',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { minValue: 1, numberPrecision: 0 },
 		default: 50,
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
@@ -150,7 +151,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await elevenLabsClient(this);
 	return await mapItems(this, async (_item, i) => {
 		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = returnAll ? Infinity : Math.max(1, Number(this.getNodeParameter('limit', i, 50)));
+		const limit = returnAll ? Infinity : readNumberParameter(this, properties, 'limit', i);
 		const filters = this.getNodeParameter('filters', i, {}) as ListFilters;
 		const options = this.getNodeParameter('options', i, {}) as { includeDetails?: boolean; simplify?: boolean };
 		const callResults = filters.callResults ?? [];

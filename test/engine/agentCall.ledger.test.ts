@@ -142,8 +142,13 @@ describe('Call ledger: retries never dial twice', () => {
 	});
 
 	it('Look Back (Days) of 0 or below from an expression does not open a second call', async () => {
-		await runPlace(sandbox, [CANDIDATE], { skipIfAlreadyCalled: true, options: { lookBackDays: 0 } });
-		const again = await runPlace(sandbox, [CANDIDATE], { skipIfAlreadyCalled: true, options: { lookBackDays: -3 } });
+		await runPlace(sandbox, [CANDIDATE], { skipIfAlreadyCalled: true });
+		for (const lookBackDays of [0, -3]) {
+			const refused = await runPlace(sandbox, [CANDIDATE], { skipIfAlreadyCalled: true, options: { lookBackDays } });
+			expect(runError(refused).message).toContain('"Look Back (Days)" must be');
+		}
+		// The shortest look back the editor allows: the ledger, not the vendor's history, finds the call.
+		const again = await runPlace(sandbox, [CANDIDATE], { skipIfAlreadyCalled: true, options: { lookBackDays: 1 } });
 		expect(again.json(NODE)[0]).toMatchObject({ status: 'already_called' });
 		expect(dialled(sandbox)).toBe(1);
 	});

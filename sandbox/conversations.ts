@@ -57,6 +57,18 @@ export interface ConversationRecord {
 	history: Array<{ status: ConversationStatus; atMs: number }>;
 	/** The planned result (kept for transcripts and webhooks). */
 	outcome: CallOutcome;
+	/**
+	 * What was really said, for conversations the sandbox held itself (browser sessions over its
+	 * WebSocket): the transcript is these turns instead of the scripted ones.
+	 */
+	turns?: LiveTurn[];
+}
+
+/** One turn of a live conversation, in ElevenLabs' transcript roles. */
+export interface LiveTurn {
+	role: 'agent' | 'user';
+	message: string;
+	timeInCallSecs: number;
 }
 
 /** Durations in clock milliseconds (the sandbox Clock runs faster or is advanced in tests). */
@@ -172,6 +184,43 @@ export class ConversationStore {
 		const ringMs = input.outcome.ringSecs !== undefined ? input.outcome.ringSecs * 1000 : this.timing.ringMs;
 		this.schedule(record, ringMs, () => this.afterRinging(record));
 		return record;
+	}
+
+	/**
+	 * A conversation the sandbox holds live (a browser session): in progress at once, no ringing
+	 * and no timers; its turns are added as they are said, and endLive() finishes it.
+	 */
+	openLive(input: Omit<NewConversation, 'outcome'>): ConversationRecord {
+		const at = this.now();
+		const record: ConversationRecord = {
+			conversationId: conversationId(),
+			agentId: input.agentId,
+			userId: input.userId,
+			status: 'initiated',
+			createdAtMs: at,
+			startTimeUnixSecs: Math.floor(at / 1000),
+			acceptedTimeUnixSecs: Math.floor(at / 1000),
+			callDurationSecs: 0,
+			source: input.source,
+			clientData: input.clientData,
+			history: [{ status: 'initiated', atMs: at }],
+			outcome: { callResult: 'answered' },
+			callResult: 'answered',
+			turns: [],
+		};
+		this.conversations.set(record.conversationId, record);
+		this.emit(record, undefined);
+		this.setStatus(record, 'in-progress');
+		return record;
+	}
+
+	/** Ends a live conversation: processing, then done after the analysis time, like a call. */
+	endLive(record: ConversationRecord, terminationReason: string): void {
+		if (record.status !== 'in-progress') return;
+		record.callDurationSecs = Math.max(1, Math.round((this.now() - record.createdAtMs) / 1000));
+		record.terminationReason = terminationReason;
+		this.setStatus(record, 'processing');
+		this.schedule(record, this.timing.processingMs, () => this.setStatus(record, 'done'));
 	}
 
 	get(conversationId: string): ConversationRecord | undefined {

@@ -20,8 +20,8 @@ export class WebRtcToken implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		// Serving a shipped script talks to nobody, so it needs no credential.
-		credentials: [{ name: 'elevenLabsAgentsApi', required: true, displayOptions: { hide: { operation: ['script'] } } }],
+		// A notice page or a shipped script talks to nobody, so they need no credential.
+		credentials: [{ name: 'elevenLabsAgentsApi', required: true, displayOptions: { hide: { operation: ['notice', 'script'] } } }],
 		properties: [
 			{
 				displayName: 'Resource',

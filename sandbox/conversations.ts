@@ -161,8 +161,8 @@ export class ConversationStore {
 		return this.clock.now();
 	}
 
-	/** Starts a conversation in `initiated` and schedules the rest of its life. */
-	create(input: NewConversation): ConversationRecord {
+	/** A new conversation in `initiated`, stored and announced to the listeners. */
+	private add(input: NewConversation, extra: Partial<ConversationRecord> = {}): ConversationRecord {
 		const at = this.now();
 		const record: ConversationRecord = {
 			conversationId: conversationId(),
@@ -178,9 +178,16 @@ export class ConversationStore {
 			batchCall: input.batchCall,
 			history: [{ status: 'initiated', atMs: at }],
 			outcome: input.outcome,
+			...extra,
 		};
 		this.conversations.set(record.conversationId, record);
 		this.emit(record, undefined);
+		return record;
+	}
+
+	/** Starts a conversation in `initiated` and schedules the rest of its life. */
+	create(input: NewConversation): ConversationRecord {
+		const record = this.add(input);
 		const ringMs = input.outcome.ringSecs !== undefined ? input.outcome.ringSecs * 1000 : this.timing.ringMs;
 		this.schedule(record, ringMs, () => this.afterRinging(record));
 		return record;
@@ -191,25 +198,10 @@ export class ConversationStore {
 	 * and no timers; its turns are added as they are said, and endLive() finishes it.
 	 */
 	openLive(input: Omit<NewConversation, 'outcome'>): ConversationRecord {
-		const at = this.now();
-		const record: ConversationRecord = {
-			conversationId: conversationId(),
-			agentId: input.agentId,
-			userId: input.userId,
-			status: 'initiated',
-			createdAtMs: at,
-			startTimeUnixSecs: Math.floor(at / 1000),
-			acceptedTimeUnixSecs: Math.floor(at / 1000),
-			callDurationSecs: 0,
-			source: input.source,
-			clientData: input.clientData,
-			history: [{ status: 'initiated', atMs: at }],
-			outcome: { callResult: 'answered' },
-			callResult: 'answered',
-			turns: [],
-		};
-		this.conversations.set(record.conversationId, record);
-		this.emit(record, undefined);
+		const record = this.add(
+			{ ...input, outcome: { callResult: 'answered' } },
+			{ acceptedTimeUnixSecs: Math.floor(this.now() / 1000), callResult: 'answered', turns: [] },
+		);
 		this.setStatus(record, 'in-progress');
 		return record;
 	}

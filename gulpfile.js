@@ -41,6 +41,31 @@ function bundlePrompts() {
 		.pipe(dest('dist'));
 }
 
+// The interview page's template, and the browser scripts it loads from the same n8n (the exact
+// versions package.json pins), under the names nodes/WebRtcToken/helpers/pageAssets.ts serves.
+function buildPage() {
+	return src('nodes/**/page/*.hbs', { base: '.' }).pipe(dest('dist'));
+}
+
+const PAGE_SCRIPTS = {
+	'elevenlabs-client.js': 'node_modules/@elevenlabs/client/dist/lib.iife.js',
+	'libsamplerate.worklet.js': 'node_modules/@alexanderolsen/libsamplerate-js/dist/libsamplerate.worklet.js',
+};
+
+function buildPageScripts() {
+	const rename = new Transform({
+		objectMode: true,
+		transform(file, _enc, done) {
+			const name = Object.keys(PAGE_SCRIPTS).find((key) => path.resolve(PAGE_SCRIPTS[key]) === file.path);
+			file.base = process.cwd();
+			file.path = path.join(process.cwd(), 'nodes', 'WebRtcToken', 'page', 'assets', name);
+			done(null, file);
+		},
+	});
+	return src(Object.values(PAGE_SCRIPTS)).pipe(rename).pipe(dest('dist'));
+}
+
 exports['build:icons'] = buildIcons;
 exports['build:prompts'] = bundlePrompts;
-exports.build = parallel(buildIcons, bundlePrompts);
+exports['build:page'] = parallel(buildPage, buildPageScripts);
+exports.build = parallel(buildIcons, bundlePrompts, buildPage, buildPageScripts);

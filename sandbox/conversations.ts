@@ -57,6 +57,18 @@ export interface ConversationRecord {
 	history: Array<{ status: ConversationStatus; atMs: number }>;
 	/** The planned result (kept for transcripts and webhooks). */
 	outcome: CallOutcome;
+	/**
+	 * What was really said, for conversations the sandbox held itself (browser sessions over its
+	 * WebSocket): the transcript is these turns instead of the scripted ones.
+	 */
+	turns?: LiveTurn[];
+}
+
+/** One turn of a live conversation, in ElevenLabs' transcript roles. */
+export interface LiveTurn {
+	role: 'agent' | 'user';
+	message: string;
+	timeInCallSecs: number;
 }
 
 /** Durations in clock milliseconds (the sandbox Clock runs faster or is advanced in tests). */
@@ -149,8 +161,8 @@ export class ConversationStore {
 		return this.clock.now();
 	}
 
-	/** Starts a conversation in `initiated` and schedules the rest of its life. */
-	create(input: NewConversation): ConversationRecord {
+	/** A new conversation in `initiated`, stored and announced to the listeners. */
+	private add(input: NewConversation, extra: Partial<ConversationRecord> = {}): ConversationRecord {
 		const at = this.now();
 		const record: ConversationRecord = {
 			conversationId: conversationId(),
@@ -166,12 +178,41 @@ export class ConversationStore {
 			batchCall: input.batchCall,
 			history: [{ status: 'initiated', atMs: at }],
 			outcome: input.outcome,
+			...extra,
 		};
 		this.conversations.set(record.conversationId, record);
 		this.emit(record, undefined);
+		return record;
+	}
+
+	/** Starts a conversation in `initiated` and schedules the rest of its life. */
+	create(input: NewConversation): ConversationRecord {
+		const record = this.add(input);
 		const ringMs = input.outcome.ringSecs !== undefined ? input.outcome.ringSecs * 1000 : this.timing.ringMs;
 		this.schedule(record, ringMs, () => this.afterRinging(record));
 		return record;
+	}
+
+	/**
+	 * A conversation the sandbox holds live (a browser session): in progress at once, no ringing
+	 * and no timers; its turns are added as they are said, and endLive() finishes it.
+	 */
+	openLive(input: Omit<NewConversation, 'outcome'>): ConversationRecord {
+		const record = this.add(
+			{ ...input, outcome: { callResult: 'answered' } },
+			{ acceptedTimeUnixSecs: Math.floor(this.now() / 1000), callResult: 'answered', turns: [] },
+		);
+		this.setStatus(record, 'in-progress');
+		return record;
+	}
+
+	/** Ends a live conversation: processing, then done after the analysis time, like a call. */
+	endLive(record: ConversationRecord, terminationReason: string): void {
+		if (record.status !== 'in-progress') return;
+		record.callDurationSecs = Math.max(1, Math.round((this.now() - record.createdAtMs) / 1000));
+		record.terminationReason = terminationReason;
+		this.setStatus(record, 'processing');
+		this.schedule(record, this.timing.processingMs, () => this.setStatus(record, 'done'));
 	}
 
 	get(conversationId: string): ConversationRecord | undefined {

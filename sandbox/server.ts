@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 
 import { authenticateElevenLabs, authenticateTwilio, requiredPermission } from './auth';
+import { attachConvaiSockets } from './convaiSocket';
 import type { RouteContext, RouteModule } from './context';
 import { elevenLabsErrors, HttpError, twilioErrors } from './errors';
 import { carriesOut, DEFAULT_HOLD_MS, defaultFaultResponse } from './faults';
@@ -172,6 +173,7 @@ export function buildServer(ctx: RouteContext, admin: AdminControls, network: Ne
 	const routes: Array<{ methods: string[]; pattern: RegExp }> = [];
 
 	app.decorateRequest('sandbox', null as unknown as FastifyRequest['sandbox']);
+	attachConvaiSockets(app, ctx);
 
 	app.addHook('onRoute', (route) => {
 		routes.push({ methods: [route.method].flat(), pattern: patternToRegExp(route.url) });

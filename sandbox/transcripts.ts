@@ -397,9 +397,12 @@ export function conversationDetails(record: ConversationRecord, agent: AgentMode
 	const number = record.phoneCall?.externalNumber ?? '';
 	const scenario = number ? scenarioForNumber(number) : undefined;
 	const facts = factsFor(record, sent, scenario);
-	const turns = timed(scriptedTurns(behaviour, sent, facts, number), record.callDurationSecs);
+	const turns = record.turns
+		? record.turns.map((turn) => ({ role: turn.role, message: turn.message, timeInCallSecs: turn.timeInCallSecs }))
+		: timed(scriptedTurns(behaviour, sent, facts, number), record.callDurationSecs);
 	const done = record.status === 'done';
-	const transcript = TALKED.has(record.status) ? turns : record.status === 'in-progress' ? turns.slice(0, 1) : [];
+	// A live conversation shows what was said so far; a scripted one its first line while it runs.
+	const transcript = record.turns || TALKED.has(record.status) ? turns : record.status === 'in-progress' ? turns.slice(0, 1) : [];
 	const clientData = record.clientData as ElevenLabs.ConversationInitiationClientDataRequestOutput | undefined;
 	const systemVariables: Record<string, unknown> = {
 		system__agent_id: record.agentId,

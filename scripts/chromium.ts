@@ -22,6 +22,8 @@ export async function ensureChromium(): Promise<string> {
 export interface ChromiumOptions {
 	/** A candidate who allows the microphone, with a fake one (the browser interview). */
 	fakeMicrophone?: boolean;
+	/** A WAV file the fake microphone plays (in a loop); Chromium's beeps otherwise. */
+	microphoneFile?: string;
 }
 
 export async function launchChromium(options: ChromiumOptions = {}): Promise<Browser> {
@@ -37,6 +39,9 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Bro
 			'--disable-component-update',
 			'--disable-sync',
 			...(options.fakeMicrophone ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] : []),
+			...(options.microphoneFile ? [`--use-file-for-fake-audio-capture=${options.microphoneFile}`] : []),
+			// The agent's audio plays without a further click (the start button was the gesture).
+			'--autoplay-policy=no-user-gesture-required',
 		],
 	});
 }

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { searchAgents } from '../shared/listSearch';
 import * as conversation from './actions/conversation/Conversation.resource';
+import * as interviewPage from './actions/interviewPage/InterviewPage.resource';
 import { router } from './actions/router';
 
 export class WebRtcToken implements INodeType {
@@ -19,17 +20,22 @@ export class WebRtcToken implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'elevenLabsAgentsApi', required: true }],
+		// A notice page or a shipped script talks to nobody, so they need no credential.
+		credentials: [{ name: 'elevenLabsAgentsApi', required: true, displayOptions: { hide: { operation: ['notice', 'script'] } } }],
 		properties: [
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Browser Conversation', value: 'conversation' }],
+				options: [
+					{ name: 'Browser Conversation', value: 'conversation' },
+					{ name: 'Interview Page', value: 'interviewPage' },
+				],
 				default: 'conversation',
 			},
 			...conversation.description,
+			...interviewPage.description,
 		],
 	};
 

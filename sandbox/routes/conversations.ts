@@ -66,7 +66,7 @@ const followed = new WeakSet<object>();
  * Sends the post-call webhooks of every conversation of the store: the transcription (and the
  * audio) when it is done, `call_initiation_failure` when the phone never connected.
  */
-function sendPostCallWebhooks(ctx: RouteContext): void {
+export function sendPostCallWebhooks(ctx: RouteContext): void {
 	const store = conversationStore(ctx);
 	if (followed.has(store)) return;
 	followed.add(store);

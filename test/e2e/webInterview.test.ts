@@ -1,85 +1,119 @@
 /**
  * The web-interview example in a real n8n 2.41.1 against the sandbox, opened by a candidate in
- * headless Chromium. The ElevenLabs browser client is replaced by a stub (request routing of its
- * pinned CDN URL), since the real service is not reachable: the stub records what the page hands
- * it. Everything else is real: the published workflow, its webhook, Build Recruiting Prompt,
- * Fetch WebRTC Token against the sandbox, the page n8n sends.
+ * headless Chromium with a fake microphone (a German sentence from espeak-ng). Everything is
+ * real: the published workflow and its two webhooks (the page, and the ElevenLabs browser client
+ * shipped with the package), Build Recruiting Prompt, Fetch WebRTC Token, the page template, the
+ * pinned @elevenlabs/client running in the browser, and the sandbox's ConvAI WebSocket. Every
+ * request and WebSocket of the browser is listed; anything that is not n8n or the sandbox fails
+ * the test. WebRTC is followed up to the LiveKit connection (the sandbox cannot host a room).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import type { INode } from 'n8n-workflow';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import { ensureRuntime, N8nInstance, REPO_ROOT } from '../../scripts/n8n';
 import type { WorkflowJson } from '../../scripts/n8n';
+import { launchChromium } from '../../scripts/chromium';
+import { fakeMicrophone } from '../../scripts/fakeMicrophone';
+import { progress } from '../../scripts/process';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
+import { conversationStore } from '../../sandbox/conversations';
+import { CANDIDATE_LINES, livekitAttempts } from '../../sandbox/convaiSocket';
 import { browserSessions } from '../../sandbox/routes/conversationTokens';
-import { forbiddenOverrides, missingVariablesError } from '../../sandbox/routes/outboundCalls';
-import { TARBALL_ENV } from './helpers';
-import { launchChromium } from '../../scripts/chromium';
+import { renderVariables } from '../../sandbox/transcripts';
+import { PACKAGE_PREFIX, TARBALL_ENV, webhookNode } from './helpers';
 
 jest.setTimeout(240_000);
 
 const CANDIDATES = { valid: 'k7Qm2xW9pL4t', expired: 'p3Rt8vN1bZ6c', used: 'h5Wz0n7Ks2dF' };
-const SCREENSHOT = path.join(REPO_ROOT, 'docs', 'images', 'web-interview.png');
+const IMAGES = path.join(REPO_ROOT, 'docs', 'images');
 // A candidate's browser: n8n's "Ignore Bots" option turns headless user agents away.
 const CANDIDATE_UA =
 	'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
-
-/** Stands in for @elevenlabs/client's IIFE build: records startSession, plays a short conversation. */
-const STUB_CLIENT = `
-window.__stubCalls = [];
-window.ElevenLabsClient = { Conversation: { async startSession(options) {
-  const { onConnect, onModeChange, onMessage, onDisconnect, ...config } = options;
-  window.__stubCalls.push(JSON.parse(JSON.stringify(config)));
-  let open = true;
-  setTimeout(() => {
-    onConnect({ conversationId: 'conv_stub' });
-    onModeChange({ mode: 'speaking' });
-    onMessage({ message: (config.overrides && config.overrides.agent && config.overrides.agent.firstMessage) || 'Hallo', role: 'agent', source: 'ai' });
-    onModeChange({ mode: 'listening' });
-    onMessage({ message: 'Ja, das passt gerade gut.', role: 'user', source: 'user' });
-  }, 20);
-  return { setMicMuted() {}, getId: () => 'conv_stub', async endSession() { if (open) { open = false; onDisconnect({ reason: 'user' }); } } };
-} } };`;
-const STUB_INTEGRITY = `sha384-${createHash('sha384').update(STUB_CLIENT).digest('base64')}`;
-
-interface StubCall {
-	conversationToken: string;
-	connectionType: string;
-	overrides: { agent: { prompt?: { prompt: string }; firstMessage?: string; language?: string } };
-	dynamicVariables: Record<string, string | number | boolean>;
-	userId: string;
-}
+const CLIENT_BUNDLE = path.join(REPO_ROOT, 'node_modules', '@elevenlabs', 'client', 'dist', 'lib.iife.js');
 
 let sandbox: Sandbox;
 let n8n: N8nInstance;
 let baseUrl: string;
 let browser: Browser;
-let settings: Record<string, string>;
+let microphoneSource: string;
+
+function node(workflow: WorkflowJson, name: string): INode {
+	const found = workflow.nodes.find((candidate) => candidate.name === name);
+	if (!found) throw new Error(`web-interview.json has no node "${name}"`);
+	return found;
+}
 
 function loadWorkflow(): WorkflowJson {
-	const workflow = JSON.parse(readFileSync(path.join(REPO_ROOT, 'workflows', 'web-interview.json'), 'utf8')) as WorkflowJson;
-	const node = workflow.nodes.find((candidate) => candidate.name === 'Page settings');
-	const assignments = (node?.parameters.assignments as { assignments: Array<{ name: string; value: string }> }).assignments;
-	settings = Object.fromEntries(assignments.map((entry) => [entry.name, entry.value]));
-	// The stub is not the pinned file, so the page must pin the stub's hash instead.
-	assignments.find((entry) => entry.name === 'clientIntegrity')!.value = STUB_INTEGRITY;
-	return workflow;
+	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'workflows', 'web-interview.json'), 'utf8')) as WorkflowJson;
+}
+
+/**
+ * The same example with Fetch WebRTC Token switched to "Get Signed WebSocket URL" (how a user
+ * chooses WebSocket), on its own link; it uses the example's script webhook.
+ */
+function webSocketWorkflow(): WorkflowJson {
+	const workflow = loadWorkflow();
+	const scripts = new Set(['Script link', 'Interview script', 'Send script']);
+	workflow.nodes = workflow.nodes.filter((candidate) => !scripts.has(candidate.name));
+	for (const name of scripts) delete workflow.connections[name];
+	const fetchNode = node(workflow, 'Fetch WebRTC Token');
+	fetchNode.parameters = { ...fetchNode.parameters, operation: 'signedUrl', options: {} };
+	const hook = node(workflow, 'Candidate link');
+	hook.parameters = { ...hook.parameters, path: 'interview-ws' };
+	hook.webhookId = randomUUID();
+	return { ...workflow, id: 'vrWebInterviewWs', name: `${workflow.name} (WebSocket)` };
+}
+
+/** Get Transcript for a posted conversation id, answering with its item. */
+function transcriptWorkflow(): WorkflowJson {
+	const hook = webhookNode('Check transcript', 'interview-transcript', randomUUID());
+	const transcript: INode = {
+		id: 'e2e-get-transcript',
+		name: 'Get Transcript',
+		type: `${PACKAGE_PREFIX}.transcript`,
+		typeVersion: 1,
+		position: [220, 0],
+		parameters: { conversationId: '={{ $json.body.conversationId }}', waitForCompletion: true, timeoutSeconds: 60, options: { pollIntervalSeconds: 1 } },
+		credentials: node(loadWorkflow(), 'Fetch WebRTC Token').credentials,
+	};
+	return {
+		id: 'e2eInterviewTrans',
+		name: 'Interview transcript',
+		nodes: [hook, transcript],
+		connections: { [hook.name]: { main: [[{ node: transcript.name, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
 }
 
 beforeAll(async () => {
 	const tarball = process.env[TARBALL_ENV];
 	if (!tarball) throw new Error(`${TARBALL_ENV} is not set: run the e2e tests with "npm run test:e2e"`);
+	mkdirSync(IMAGES, { recursive: true });
+	const microphone = await fakeMicrophone(CANDIDATE_LINES.de, 'de');
+	microphoneSource = microphone.source;
 	sandbox = await startSandbox({ port: 0 });
 	// n8n 2.x sandboxes webhook HTML (CSP "sandbox", an opaque origin) and browsers refuse the
 	// microphone there; the page needs this setting, as the README (Fetch WebRTC Token) explains.
 	n8n = await N8nInstance.create({ tarball, env: { N8N_INSECURE_DISABLE_WEBHOOK_IFRAME_SANDBOX: 'true' }, label: 'web interview' });
 	await n8n.importCredentials(sandbox.n8nCredentials());
-	const id = await n8n.importWorkflow(loadWorkflow());
-	await n8n.publish(id);
-	[baseUrl, browser] = await Promise.all([n8n.start({ webhookPaths: [{ path: 'interview', method: 'GET' }] }), launchChromium({ fakeMicrophone: true })]);
+	for (const workflow of [loadWorkflow(), webSocketWorkflow(), transcriptWorkflow()]) {
+		await n8n.publish(await n8n.importWorkflow(workflow));
+	}
+	[baseUrl, browser] = await Promise.all([
+		n8n.start({
+			webhookPaths: [
+				{ path: 'interview', method: 'GET' },
+				{ path: 'interview-ws', method: 'GET' },
+				{ path: 'interview-script', method: 'GET' },
+				{ path: 'interview-transcript', method: 'POST' },
+			],
+		}),
+		launchChromium({ fakeMicrophone: true, microphoneFile: microphone.file }),
+	]);
 });
 
 afterAll(async () => {
@@ -90,130 +124,174 @@ afterAll(async () => {
 
 beforeEach(() => sandbox.reset());
 
-const link = (candidate: string) => `${baseUrl}/webhook/interview?candidate=${candidate}`;
+const link = (candidate: string, webhookPath = 'interview') => `${baseUrl}/webhook/${webhookPath}?candidate=${candidate}`;
 
 interface Visit {
 	context: BrowserContext;
 	page: Page;
-	requests: Request[];
-	/** URLs the page tried that are neither n8n nor the client library (aborted). */
+	/** Every URL the browser asked for (HTTP and WebSocket), in order. */
+	urls: string[];
+	/** Those that are neither n8n nor the sandbox (HTTP ones aborted). */
 	foreign: string[];
 }
 
-/** A fresh browser profile for one candidate, with the CDN answered by the stub and nothing else let out. */
+/** A fresh browser profile for one candidate; only n8n and the sandbox are let through. */
 async function visit(extraHeaders: Record<string, string> = {}): Promise<Visit> {
 	const context = await browser.newContext({ userAgent: CANDIDATE_UA, locale: 'de-DE', viewport: { width: 820, height: 1000 } });
 	const page = await context.newPage();
-	const requests: Request[] = [];
+	const urls: string[] = [];
 	const foreign: string[] = [];
-	page.on('request', (request) => requests.push(request));
+	const allowed = (url: string) => [baseUrl, sandbox.url, sandbox.url.replace(/^http/, 'ws')].some((origin) => url.startsWith(`${origin}/`));
+	const note = (url: string) => {
+		urls.push(url);
+		if (!allowed(url) && !url.startsWith('blob:') && !url.startsWith('data:')) foreign.push(url);
+	};
+	page.on('websocket', (socket) => note(socket.url()));
 	await context.route('**/*', async (route) => {
 		const url = route.request().url();
-		if (url === settings.clientUrl) {
-			await route.fulfill({
-				status: 200,
-				contentType: 'application/javascript; charset=utf-8',
-				headers: { 'access-control-allow-origin': '*' },
-				body: STUB_CLIENT,
-			});
-		} else if (url.startsWith(baseUrl)) {
-			if (Object.keys(extraHeaders).length === 0) return await route.continue();
-			const response = await route.fetch();
-			await route.fulfill({ response, headers: { ...response.headers(), ...extraHeaders } });
-		} else {
-			foreign.push(url);
-			await route.abort();
-		}
+		note(url);
+		if (!allowed(url)) return await route.abort();
+		if (!url.startsWith(baseUrl) || Object.keys(extraHeaders).length === 0) return await route.continue();
+		const response = await route.fetch();
+		await route.fulfill({ response, headers: { ...response.headers(), ...extraHeaders } });
 	});
-	return { context, page, requests, foreign };
+	return { context, page, urls, foreign };
 }
 
-async function expectNothingSecret(visitData: Visit, html: string) {
-	const secrets = [sandbox.apiKey, sandbox.otherWorkspaceApiKey, sandbox.readOnlyApiKey, sandbox.info().webhook?.secret]
-		.concat(sandbox.credentials().elevenLabsAgentsApi.webhookSecret)
-		.filter((secret): secret is string => Boolean(secret));
-	for (const secret of secrets) expect(html).not.toContain(secret);
-	expect(visitData.requests.length).toBeGreaterThan(0);
-	for (const request of visitData.requests) {
-		const headers = await request.allHeaders();
-		expect(Object.keys(headers).map((name) => name.toLowerCase())).not.toContain('xi-api-key');
-		const seen = [request.url(), JSON.stringify(headers), request.postData() ?? ''].join('\n');
-		for (const secret of secrets) expect(seen).not.toContain(secret);
-		// The page talks to n8n and loads the client library; never to ElevenLabs' API itself.
-		expect(request.url().startsWith(baseUrl) || request.url() === settings.clientUrl).toBe(true);
-	}
-	expect(visitData.foreign).toEqual([]);
+/** The session the page hands the client (its JSON script element). */
+interface PageSession {
+	connectionType: 'webrtc' | 'websocket';
+	signedUrl: string;
+	conversationToken: string;
+	livekitUrl: string;
+	overrides: { agent: { firstMessage: string } };
+	dynamicVariables: Record<string, unknown>;
 }
 
-describe('the interview page', () => {
-	it('shows the notice, fetches nothing secret, and starts the session with the token, overrides and variables', async () => {
+async function sessionData(page: Page): Promise<PageSession> {
+	return JSON.parse((await page.textContent('#session-data')) ?? '{}') as PageSession;
+}
+
+/** What Get Transcript outputs, as far as the test reads it. */
+interface TranscriptItem {
+	turns: Array<{ role: string }>;
+	transcriptText: string;
+	dataCollection: Record<string, unknown>;
+}
+
+function expectNothingSecret(text: string) {
+	const secrets = [sandbox.apiKey, sandbox.otherWorkspaceApiKey, sandbox.readOnlyApiKey, sandbox.credentials().elevenLabsAgentsApi.webhookSecret].filter(Boolean);
+	for (const secret of secrets) expect(text).not.toContain(secret);
+}
+
+describe('the interview over WebSocket, with the real ElevenLabs client served by n8n', () => {
+	it('consent, start, the live transcript, end; Get Transcript returns the finished conversation', async () => {
 		const visitData = await visit();
 		const { page } = visitData;
-		const response = await page.goto(link(CANDIDATES.valid));
+		const response = await page.goto(link(CANDIDATES.valid, 'interview-ws'));
 		expect(response?.status()).toBe(200);
 		expect(response?.headers()['content-type']).toMatch(/^text\/html/);
 		expect(response?.headers()['cache-control']).toBe('no-store');
 		const html = (await response?.text()) ?? '';
+		expectNothingSecret(html);
 
-		// The pinned client library, with its integrity hash.
-		expect(settings.clientUrl).toMatch(/^https:\/\/cdn\.jsdelivr\.net\/npm\/@elevenlabs\/client@\d+\.\d+\.\d+\/dist\/lib\.iife\.js$/);
-		expect(settings.clientIntegrity).toMatch(/^sha384-[A-Za-z0-9+/]{64}$/);
+		// The pinned client from this n8n, with the integrity of the shipped file.
 		const script = page.locator('#client-library');
-		expect(await script.getAttribute('src')).toBe(settings.clientUrl);
-		expect(await script.getAttribute('integrity')).toBe(STUB_INTEGRITY);
-		expect(await script.getAttribute('crossorigin')).toBe('anonymous');
+		expect(await script.getAttribute('src')).toBe('interview-script?file=elevenlabs-client.js');
+		const served = await fetch(`${baseUrl}/webhook/interview-script?file=elevenlabs-client.js`);
+		expect(served.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+		const bytes = Buffer.from(await served.arrayBuffer());
+		expect(bytes.equals(readFileSync(CLIENT_BUNDLE))).toBe(true);
+		expect(await script.getAttribute('integrity')).toBe(`sha384-${createHash('sha384').update(bytes).digest('base64')}`);
 
-		// Candidate-facing, German, with the AI and recording notice before anything starts.
+		// German, with the AI and recording notice before anything starts.
 		expect(await page.getAttribute('html', 'lang')).toBe('de');
 		await expect(page.locator('h1').textContent()).resolves.toContain('Pflegefachkraft (m/w/d)');
-		const notice = await page.locator('#intro').innerText();
-		expect(notice).toContain('Sie sprechen mit einer KI-Assistenz, nicht mit einem Menschen.');
-		expect(notice).toContain('Das Gespräch wird aufgezeichnet');
-		expect(await page.isVisible('#intro')).toBe(true);
-		expect(await page.isHidden('#live')).toBe(true);
-		await page.screenshot({ path: SCREENSHOT, fullPage: true });
+		expect(await page.locator('#intro').innerText()).toContain('Sie sprechen mit einer KI-Assistenz, nicht mit einem Menschen.');
+		await page.screenshot({ path: path.join(IMAGES, 'web-interview.png'), fullPage: true });
+
+		const session = await sessionData(page);
+		expect(session.connectionType).toBe('websocket');
+		expect(browserSessions(sandbox).lookup(session.signedUrl)).toMatchObject({ kind: 'signedUrl', agentId: sandbox.ids.agents.recruitingDe });
 
 		// No consent, no start.
 		await page.click('#start');
 		expect(await page.isVisible('#consent-hint')).toBe(true);
-		expect(await page.evaluate('window.__stubCalls.length')).toBe(0);
+		expect(conversationStore(sandbox).list()).toHaveLength(0);
 
 		await page.check('#consent');
 		await page.click('#start');
-		await page.waitForSelector('#live:not([hidden])');
-		await page.waitForFunction("document.querySelectorAll('#transcript li').length === 2");
-		const [call] = (await page.evaluate('window.__stubCalls')) as StubCall[];
-
-		// The token is one the sandbox issued for this agent and candidate, and still valid.
-		const issued = browserSessions(sandbox).lookup(call.conversationToken);
-		expect(issued).toMatchObject({ kind: 'token', agentId: sandbox.ids.agents.recruitingDe, participantName: 'Anna Schmidt' });
-		expect(browserSessions(sandbox).status(call.conversationToken)).toBe('valid');
-		expect(browserSessions(sandbox).all()).toHaveLength(1);
-		expect(call.connectionType).toBe('webrtc');
-		expect(call.userId).toBe(CANDIDATES.valid);
-
-		// What Build Recruiting Prompt rendered for Anna, as overrides the agent accepts.
-		const { agent } = call.overrides;
-		expect(agent.prompt?.prompt).toEqual(expect.stringContaining('Anna'));
-		expect(agent.firstMessage).toEqual(expect.stringContaining('Anna'));
-		expect(agent.language).toBe('de');
-		expect(Object.keys(call.dynamicVariables).length).toBeGreaterThan(0);
-		const storedAgent = sandbox.state.agents.get(sandbox.ids.agents.recruitingDe)!;
-		const clientData = { conversationConfigOverride: call.overrides, dynamicVariables: call.dynamicVariables };
-		expect(forbiddenOverrides(storedAgent, clientData)).toEqual([]);
-		expect(missingVariablesError(storedAgent, clientData)).toBeUndefined();
-
-		// The conversation as it goes, then the end.
+		await page.waitForSelector('#live:not([hidden])', { timeout: 30_000 });
+		const firstMessage = renderVariables(session.overrides.agent.firstMessage, session.dynamicVariables);
+		expect(firstMessage).toContain('Anna');
+		await page.waitForFunction(
+			`[...document.querySelectorAll('#transcript li')].some((item) => item.textContent.includes(${JSON.stringify(CANDIDATE_LINES.de)}))`,
+			undefined,
+			{ timeout: 60_000 },
+		);
 		const transcript = await page.locator('#transcript').innerText();
 		expect(transcript).toContain('KI-Assistenz');
-		expect(transcript).toContain(agent.firstMessage);
-		expect(transcript).toContain('Ja, das passt gerade gut.');
-		expect(await page.textContent('#status')).toBe('Die KI-Assistenz hört zu – Sie können sprechen.');
+		expect(transcript).toContain(firstMessage);
+		expect(transcript).toContain(CANDIDATE_LINES.de);
+		await page.screenshot({ path: path.join(IMAGES, 'web-interview-live.png'), fullPage: true });
+
+		const [conversation] = conversationStore(sandbox).list();
+		expect(conversation).toMatchObject({ status: 'in-progress', userId: CANDIDATES.valid, source: 'js_sdk' });
+
 		await page.click('#end');
 		await page.waitForSelector('#done:not([hidden])');
 		expect(await page.innerText('#done')).toContain('Vielen Dank!');
+		await page.screenshot({ path: path.join(IMAGES, 'web-interview-done.png'), fullPage: true });
 
-		await expectNothingSecret(visitData, html);
+		// The analysis takes the sandbox ten seconds of its clock; run it now.
+		await waitFor(() => conversation.status === 'processing');
+		conversationStore(sandbox).settleAll();
+		const answer = await fetch(`${baseUrl}/webhook/interview-transcript`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ conversationId: conversation.conversationId }),
+		});
+		expect(answer.status).toBe(200);
+		const result = (await answer.json()) as TranscriptItem;
+		expect(result).toMatchObject({ conversationId: conversation.conversationId, status: 'done', userId: CANDIDATES.valid, callResult: 'answered' });
+		expect(result.turns.map((turn) => turn.role)).toEqual(['agent', 'candidate', 'agent']);
+		expect(result.transcriptText).toContain(CANDIDATE_LINES.de);
+		expect(result.transcriptText).toContain(firstMessage);
+		expect(Object.keys(result.dataCollection).length).toBeGreaterThan(0);
+
+		// Only n8n and the sandbox: the page, the client, the signed WebSocket.
+		expect(visitData.foreign).toEqual([]);
+		expect(visitData.urls).toEqual(expect.arrayContaining([expect.stringContaining('/webhook/interview-script?file=elevenlabs-client.js'), expect.stringContaining('/v1/convai/conversation?')]));
+		expect(visitData.urls.filter((url) => url.startsWith(sandbox.url.replace(/^http/, 'ws')))).toHaveLength(1);
+		progress(`fake microphone: ${microphoneSource}; the browser asked for:\n${visitData.urls.map((url) => url.replace(/(conversation_signature|access_token)=[^&]+/, '$1=…')).join('\n')}`);
+		await visitData.context.close();
+	});
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+}
+
+describe('the interview over WebRTC', () => {
+	it('the real client receives the token and connects to the LiveKit address the sandbox names; nothing goes to a CDN', async () => {
+		const visitData = await visit();
+		const { page } = visitData;
+		await page.goto(link(CANDIDATES.valid));
+		const session = await sessionData(page);
+		expect(session.connectionType).toBe('webrtc');
+		expect(session.livekitUrl).toBe(sandbox.url.replace(/^http/, 'ws'));
+		expect(browserSessions(sandbox).lookup(session.conversationToken)).toMatchObject({ kind: 'token', participantName: 'Anna Schmidt' });
+		await page.check('#consent');
+		await page.click('#start');
+		// No room in the sandbox: the client fails after trying, and the page says so.
+		await page.waitForSelector('#problem:not([hidden])', { timeout: 60_000 });
+		expect(livekitAttempts(sandbox).length).toBeGreaterThan(0);
+		expect(livekitAttempts(sandbox)[0]).toEqual({ path: expect.stringMatching(/^\/rtc/), token: session.conversationToken });
+		expect(visitData.foreign).toEqual([]);
 		await visitData.context.close();
 	});
 
@@ -227,7 +305,7 @@ describe('the interview page', () => {
 		await page.click('#start');
 		await page.waitForSelector('#problem:not([hidden])');
 		expect(await page.textContent('#problem-title')).toBe('Die Seite ist abgelaufen');
-		expect(await page.evaluate('window.__stubCalls.length')).toBe(0);
+		expect(livekitAttempts(sandbox)).toHaveLength(0);
 		await page.click('#reload');
 		await page.waitForSelector('#intro:not([hidden])');
 		expect(browserSessions(sandbox).all()).toHaveLength(2);
@@ -267,7 +345,8 @@ describe('links that cannot start a conversation', () => {
 		const text = await visitData.page.innerText('body');
 		expect(text).not.toMatch(/error|stack|undefined|\bat \w+ \(/i);
 		expect(browserSessions(sandbox).all()).toHaveLength(0);
-		await expectNothingSecret(visitData, (await response?.text()) ?? '');
+		expectNothingSecret((await response?.text()) ?? '');
+		expect(visitData.foreign).toEqual([]);
 		await visitData.context.close();
 	});
 

@@ -2,12 +2,13 @@
  * Fetch WebRTC Token through n8n's real engine against the sandbox, over HTTP with the real SDK:
  * both operations, their options, what they output, and every way they fail.
  */
-import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
+import type { IBinaryData, IDataObject, INodeParameters, OnError } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox';
 import type { CredentialOptions, Sandbox } from '../../sandbox';
 import { browserSessions } from '../../sandbox/routes/conversationTokens';
-import { listSearch, locator, runError, runNode } from './harness';
+import { listSearch, locator, runError, runNode, runNodes } from './harness';
 import type { PackageNode } from './harness';
 import { elevenLabsCredential } from './sandbox.helpers';
 
@@ -239,5 +240,97 @@ describe('agent list search', () => {
 		const result = await listSearch('webRtcToken', 'searchAgents', elevenLabsCredential(sandbox), { filter: 'recruiting' });
 		expect(result.results.map((agentItem) => agentItem.value)).toContain(sandbox.ids.agents.recruitingDe);
 		expect(result.results.map((agentItem) => agentItem.value)).not.toContain(sandbox.ids.agents.otherWorkspace);
+	});
+});
+
+describe('resource interviewPage', () => {
+	const CANDIDATE = { candidateId: 'k7Qm2xW9pL4t', name: 'Anna Schmidt', jobTitle: 'Pflegefachkraft (m/w/d)', company: 'Muster Klinikum GmbH' };
+
+	function pageNode(parameters: INodeParameters, onError?: OnError): PackageNode {
+		return {
+			type: 'webRtcToken',
+			name: 'Page',
+			parameters: { resource: 'interviewPage', operation: 'render', privacyUrl: 'https://www.example.de/datenschutz', ...parameters },
+			onError,
+		};
+	}
+
+	function sessionOf(html: string): Record<string, unknown> {
+		return JSON.parse(/id="session-data">([^<]*)</.exec(html)![1]) as Record<string, unknown>;
+	}
+
+	it('renders the page after a token: WebRTC to the LiveKit address of the credential, the client served by this n8n', async () => {
+		const result = await runNodes([tokenNode({}), pageNode({ contactEmail: 'recruiting@example.de' })], {
+			credentials: elevenLabsCredential(sandbox),
+			items: [CANDIDATE],
+		});
+		expect(result.status).toBe('success');
+		const [out] = result.output('Page');
+		expect(out.pairedItem).toEqual({ item: 0 });
+		const json = out.json as { html: string; connectionType: string; candidateId: string; conversationId: string; expiresAt: string };
+		expect(json).toEqual({
+			html: expect.stringContaining('<html lang="de">'),
+			connectionType: 'webrtc',
+			candidateId: CANDIDATE.candidateId,
+			conversationId: expect.stringMatching(/^conv_/),
+			expiresAt: expect.any(String),
+		});
+		const session = sessionOf(json.html);
+		expect(browserSessions(sandbox).lookup(session.conversationToken as string)).toMatchObject({ kind: 'token' });
+		// The sandbox is a custom base URL: LiveKit is its host over ws.
+		expect(session.livekitUrl).toBe(sandbox.url.replace(/^http/, 'ws'));
+		expect(session.userId).toBe(CANDIDATE.candidateId);
+		expect(json.html).toContain('src="interview-script?file&#x3D;elevenlabs-client.js" integrity="sha384-');
+		expect(json.html).toContain('Muster Klinikum GmbH');
+		expectNoSecret(result.run);
+	});
+
+	it('renders the page after a signed URL: WebSocket to the signed address, in English with a changed wording', async () => {
+		const result = await runNodes(
+			[
+				{ ...tokenNode({ operation: 'signedUrl' }) },
+				pageNode({ language: 'en', wording: { texts: [{ key: 'greeting', text: 'Hi {name}!' }] } }),
+			],
+			{ credentials: elevenLabsCredential(sandbox), items: [CANDIDATE] },
+		);
+		expect(result.status).toBe('success');
+		const [json] = result.json('Page') as Array<{ html: string; connectionType: string }>;
+		expect(json.connectionType).toBe('websocket');
+		const session = sessionOf(json.html);
+		expect(browserSessions(sandbox).lookup(session.signedUrl as string)).toMatchObject({ kind: 'signedUrl' });
+		expect(json.html).toContain('<p>Hi Anna Schmidt!</p>');
+		expect(json.html).toContain('<html lang="en">');
+	});
+
+	it('a missing privacy URL is an error with the item index, at render time', async () => {
+		const result = await runNodes([tokenNode({}), pageNode({ privacyUrl: '={{ $json.privacy }}' })], {
+			credentials: elevenLabsCredential(sandbox),
+			items: [CANDIDATE],
+		});
+		const error = runError(result);
+		expect(error.message).toBe('The interview page needs a privacy URL');
+		expect(error.description).toContain('Privacy URL');
+		expect(error.itemIndex).toBe(0);
+	});
+
+	it('an item without token or signed URL says to put Fetch WebRTC Token first', async () => {
+		const result = await runNode(pageNode({}, 'continueRegularOutput'), { credentials: elevenLabsCredential(sandbox), items: [CANDIDATE] });
+		expect(result.json('Page')[0]).toMatchObject({ ...CANDIDATE, error: 'The item has no conversation token and no signed URL' });
+	});
+
+	it('serves the shipped client as binary JavaScript with the integrity the page pins, and only the shipped files', async () => {
+		const script = { type: 'webRtcToken', name: 'Script', parameters: { resource: 'interviewPage', operation: 'script' } };
+		const result = await runNode(script, { items: [{ query: { file: 'elevenlabs-client.js' } }, { query: { file: '../../package.json' } }] });
+		expect(runError(result).message).toBe('"../../package.json" is not a script of the interview page');
+		const ok = await runNode(script, { items: [{ query: { file: 'elevenlabs-client.js' } }] });
+		expect(ok.status).toBe('success');
+		const [item] = ok.output('Script');
+		const binary = item.binary?.data as IBinaryData;
+		expect(binary).toMatchObject({ mimeType: 'text/javascript; charset=utf-8', fileName: 'elevenlabs-client.js' });
+		const bytes = Buffer.from(binary.data, 'base64');
+		const integrity = `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+		expect(item.json).toEqual({ file: 'elevenlabs-client.js', integrity, contentType: 'text/javascript; charset=utf-8' });
+		const page = await runNodes([tokenNode({}), pageNode({})], { credentials: elevenLabsCredential(sandbox), items: [CANDIDATE] });
+		expect(page.json('Page')[0].html).toContain(`integrity="${integrity}"`);
 	});
 });

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { routeByResource } from '../../shared/router';
 import * as conversation from './conversation/Conversation.resource';
+import * as interviewPage from './interviewPage/InterviewPage.resource';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeByResource(this, { conversation: conversation.operations });
+	return await routeByResource(this, { conversation: conversation.operations, interviewPage: interviewPage.operations });
 }

@@ -1,0 +1,41 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { ItemParameters } from '../../../shared/itemParameters';
+import { mapItems } from '../../../shared/items';
+import { ProblemError } from '../../../shared/problems';
+import { renderNoticePage } from '../../helpers/interviewPage';
+import { NOTICE_REASONS } from '../../helpers/pageTexts';
+import { companyField, contactEmailField, languageField } from './fields';
+
+const properties: INodeProperties[] = [
+	languageField,
+	{
+		displayName: 'Reason',
+		name: 'reason',
+		type: 'string',
+		// An item from an error output (ElevenLabs unreachable) carries `error`.
+		default: "={{ $json.error ? 'unavailable' : $json.linkStatus }}",
+		description: `Why the link cannot start a conversation: ${Object.keys(NOTICE_REASONS).join(', ')}. Anything else shows the page for an unknown link.`,
+	},
+	companyField,
+	contactEmailField,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['interviewPage'], operation: ['notice'] } }, properties);
+
+/** Per item the friendly page as `html` and the HTTP status it answers with (`statusCode`). */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const parameters = new ItemParameters(this);
+	const read = (name: string, i: number) => String(parameters.getNodeParameter(name, i, '') ?? '');
+	return await mapItems(this, async (_item, i) => {
+		const page = renderNoticePage({
+			language: read('language', i),
+			reason: read('reason', i),
+			company: read('company', i),
+			contactEmail: read('contactEmail', i),
+		});
+		if (!page.ok) throw new ProblemError(page.message, page.hint);
+		return { html: page.value.html, statusCode: page.value.statusCode, linkStatus: page.value.reason };
+	});
+}

@@ -1,0 +1,129 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { ItemParameters } from '../../../shared/itemParameters';
+import { mapItems } from '../../../shared/items';
+import { ProblemError } from '../../../shared/problems';
+import { renderInterviewPage } from '../../helpers/interviewPage';
+import { pageScript, pageScriptUrl } from '../../helpers/pageAssets';
+import { PAGE_TEXT_KEYS } from '../../helpers/pageTexts';
+import { readText } from '../conversation/fields';
+import { companyField, contactEmailField, languageField, readConnection } from './fields';
+
+const properties: INodeProperties[] = [
+	languageField,
+	companyField,
+	{
+		displayName: 'Privacy URL',
+		name: 'privacyUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://www.example.de/datenschutz',
+		description: 'Your privacy notice, linked from the consent text. Candidates read it before they agree to the recording.',
+	},
+	contactEmailField,
+	{
+		displayName: 'Scripts URL',
+		name: 'scriptsUrl',
+		type: 'string',
+		default: 'interview-script',
+		description:
+			'Where the page loads the ElevenLabs browser client from: the Webhook path that runs "Interview Page › Serve Script" in this workflow (relative to the page), or a full URL. The client is shipped with this package, so no CDN sees the candidate.',
+	},
+	{
+		displayName: 'Wording',
+		name: 'wording',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Replace a Text',
+		default: {},
+		description: 'Replace texts of the page. {name}, {company} and {jobTitle} are filled in from the candidate.',
+		options: [
+			{
+				displayName: 'Text',
+				name: 'texts',
+				values: [
+					{
+						displayName: 'Text',
+						name: 'key',
+						type: 'options',
+						options: PAGE_TEXT_KEYS.map((key) => ({ name: key, value: key })),
+						default: 'greeting',
+						description: 'Which text of the page to replace',
+					},
+					{
+						displayName: 'New Wording',
+						name: 'text',
+						type: 'string',
+						typeOptions: { rows: 2 },
+						default: '',
+						description: 'The new text, shown as plain text (no HTML)',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'LiveKit URL',
+				name: 'livekitUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'wss://livekit.rtc.eu.residency.elevenlabs.io',
+				description: "For WebRTC: the server the browser connects to. Empty means the one of the credential's region.",
+			},
+			{
+				displayName: 'User ID',
+				name: 'userId',
+				type: 'string',
+				default: '',
+				description: "The ID the conversation is stored with at ElevenLabs. Empty means the item's candidateId.",
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['interviewPage'], operation: ['render'] } }, properties);
+
+/** Per item the candidate's page as `html`, ready for Respond to Webhook. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const parameters = new ItemParameters(this);
+	const read = (name: string, i: number) => String(parameters.getNodeParameter(name, i, '') ?? '');
+	return await mapItems(this, async (item, i) => {
+		const json = item.json;
+		const options = parameters.getNodeParameter('options', i, {}) as Record<string, unknown>;
+		const wording = parameters.getNodeParameter('wording', i, {}) as { texts?: Array<{ key: string; text: string }> };
+		const connection = await readConnection(this, json, readText(options.livekitUrl) ?? '', i);
+		const scriptsUrl = read('scriptsUrl', i).trim() || 'interview-script';
+		const client = pageScript('elevenlabs-client.js');
+		const page = renderInterviewPage({
+			language: read('language', i),
+			company: read('company', i),
+			privacyUrl: read('privacyUrl', i),
+			contactEmail: read('contactEmail', i),
+			wording: wording.texts ?? [],
+			candidate: { name: String(json.name ?? ''), jobTitle: String(json.jobTitle ?? ''), userId: readText(options.userId) ?? String(json.candidateId ?? '') },
+			prompt: json.prompt,
+			connection,
+			expiresAt: String(json.expiresAt ?? ''),
+			nowMs: Date.now(),
+			clientScript: { url: pageScriptUrl(scriptsUrl, client.name), integrity: client.integrity },
+			resamplerUrl: pageScriptUrl(scriptsUrl, 'libsamplerate.worklet.js'),
+		});
+		if (!page.ok) throw new ProblemError(page.message, page.hint);
+		return {
+			html: page.value,
+			connectionType: connection.type,
+			candidateId: json.candidateId,
+			conversationId: json.conversationId,
+			expiresAt: json.expiresAt,
+		};
+	});
+}

@@ -54,6 +54,9 @@ export interface NumberKinds {
 	nonGeographic?: boolean;
 }
 
+/** Longer than any way of writing a phone number, extension and spacing included. */
+const MAX_PHONE_TEXT = 100;
+
 export function parseCandidatePhone(raw: unknown, defaultRegion: string, allow: NumberKinds = {}): Checked<CandidateNumber> {
 	if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number') {
 		const what = Array.isArray(raw) ? 'a list' : typeof raw === 'boolean' ? `a true/false value (${String(raw)})` : typeof raw === 'object' ? 'an object' : `of type ${typeof raw}`;
@@ -76,7 +79,9 @@ export function parseCandidatePhone(raw: unknown, defaultRegion: string, allow: 
 			'Enter a country code such as DE, AT or CH under "Default Phone Region".',
 		);
 	}
-	const parsed = parsePhoneNumberFromString(withoutLostPlus(text, region), region);
+	// No phone number is this long; a huge text would only send the parser's regular expressions
+	// into deep backtracking (a stack overflow on 10 MB).
+	const parsed = text.length > MAX_PHONE_TEXT ? undefined : parsePhoneNumberFromString(withoutLostPlus(text, region), region);
 	if (!parsed || !parsed.isValid()) {
 		return problem(
 			`${quoted(text)} is not a valid phone number`,

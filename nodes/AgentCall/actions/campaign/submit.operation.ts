@@ -14,6 +14,7 @@ import { readCampaignSettings } from './campaignSettings';
 import type { CampaignSettings } from './campaignSettings';
 import { clearRecipients } from './clearance';
 import { readRecipients } from './recipients';
+import { fitIntoWindows } from './windowFit';
 import type { Recipient } from './recipients';
 import { reportSubmit, settleClaims, submitBatch } from './submitBatch';
 
@@ -79,25 +80,31 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		policy.value,
 	);
 
+	const { toSubmit, report: fit } = rules
+		? await fitIntoWindows(this, lookups, settings, toDial, start.value.at)
+		: { toSubmit: toDial, report: {} };
+
 	const pairedItem = this.getInputData().map((_, item) => ({ item }));
 	const { movedBecause } = start.value;
 	const report = {
-		recipients: toDial.length,
+		recipients: toSubmit.length,
 		alreadyCalled,
 		heldBack,
 		invalid,
 		outsideWindow,
 		...(movedBecause ? { scheduledBecause: movedBecause } : {}),
+		...fit,
 	};
-	if (!toDial.length) {
+	if (!toSubmit.length) {
+		const waiting = toDial.length;
 		this.logger.info(
-			`Submit Campaign: nobody left to call (${alreadyCalled.length} already called, ${heldBack.length} held back by the call ledger, ${outsideWindow.length} outside their window, ${invalid.length} invalid)`,
+			`Submit Campaign: nobody left to call (${alreadyCalled.length} already called, ${heldBack.length} held back by the call ledger, ${outsideWindow.length} outside their window, ${waiting} not reached before it closes, ${invalid.length} invalid)`,
 		);
 		return [{ json: { campaignId: null, status: 'nothing_to_submit', ...report }, pairedItem }];
 	}
 	const scheduled = settings.scheduled ?? (movedBecause ? start.value.at : undefined);
 	const scheduledUnix = scheduled ? Math.floor(scheduled.getTime() / 1000) : undefined;
-	const outcome = await submitBatch(lookups, settings, toDial, scheduledUnix);
-	await settleClaims(this, toDial, outcome);
+	const outcome = await submitBatch(lookups, settings, toSubmit, scheduledUnix);
+	await settleClaims(this, toSubmit, outcome);
 	return [{ json: reportSubmit(this, outcome, report), pairedItem }];
 }

@@ -14,9 +14,9 @@ import { readCampaignSettings } from './campaignSettings';
 import type { CampaignSettings } from './campaignSettings';
 import { clearRecipients } from './clearance';
 import { readRecipients } from './recipients';
-import { fitIntoWindows } from './windowFit';
 import type { Recipient } from './recipients';
 import { reportSubmit, settleClaims, submitBatch } from './submitBatch';
+import { fitIntoWindows } from './windowFit';
 
 export { description } from './submit.description';
 
@@ -53,7 +53,8 @@ function windowRulesIfRespected(ctx: IExecuteFunctions): WindowRules | undefined
 
 /**
  * All input items become the recipients of one ElevenLabs batch call: read and checked first,
- * then the start and who may be dialled then, then one submit and its outcome.
+ * then the start and who may be dialled then, and of them only those the batch reaches before
+ * their window closes (it has no window of its own), then one submit and its outcome.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readCampaignSettings(this);

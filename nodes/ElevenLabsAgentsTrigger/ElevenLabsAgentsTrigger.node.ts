@@ -199,8 +199,12 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 		);
 		if (!result.ok) return reject(this, 400, result.problem);
 		rememberDelivery(staticData, body.type, ids.conversationId, now);
+		// Answered here, before n8n starts the execution: n8n 2.41 saves the static data a
+		// webhook() changed when the answer goes out, and starting the execution first clears
+		// its "changed" mark (the run wraps the same static data), so the repeat would be lost.
+		this.getResponseObject().status(200).json({ received: true });
 		const event = { event: body.type, eventTimestamp: body.eventTimestamp };
-		return { workflowData: [[{ ...result.item, json: { ...event, ...result.item.json } }]] };
+		return { workflowData: [[{ ...result.item, json: { ...event, ...result.item.json } }]], noWebhookResponse: true };
 	}
 }
 

@@ -1,4 +1,7 @@
-/** n8n's internal REST API as the editor uses it: owner set-up, login, node and credential types. */
+/**
+ * n8n's internal REST API as the editor uses it: owner set-up, login, node and credential types,
+ * unpublishing a workflow in the running n8n, and its executions.
+ */
 import type { ICredentialType, INodeTypeDescription } from 'n8n-workflow';
 
 /** One entry of an `n8n import:credentials` file; `data` is plain and encrypted on import. */
@@ -24,6 +27,14 @@ export const DEFAULT_OWNER: OwnerAccount = {
 	// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets
 	password: 'E2e-Owner-Passw0rd',
 };
+
+/** An execution as n8n lists it. */
+export interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	status: string;
+	mode: string;
+}
 
 export interface RestResponse<T = unknown> {
 	status: number;
@@ -90,5 +101,21 @@ export class N8nRestClient {
 	 */
 	async testCredential(credential: CredentialImport): Promise<{ status: 'OK' | 'Error'; message: string }> {
 		return await this.call('POST', '/rest/credentials/test', { credentials: credential });
+	}
+
+	/**
+	 * Unpublishes a workflow in the running n8n (`POST /rest/workflows/:id/deactivate`), which
+	 * removes its triggers and webhooks there; `n8n unpublish:workflow` only changes the database
+	 * ("Changes will not take effect if n8n is running").
+	 */
+	async unpublish(workflowId: string): Promise<void> {
+		await this.call('POST', `/rest/workflows/${encodeURIComponent(workflowId)}/deactivate`, {});
+	}
+
+	/** The workflow's executions (`GET /rest/executions`), newest first. */
+	async executions(workflowId: string): Promise<ExecutionSummary[]> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const page = await this.call<{ results: ExecutionSummary[] }>('GET', `/rest/executions?filter=${filter}`);
+		return page.results;
 	}
 }

@@ -248,17 +248,12 @@ describe('post-call webhooks from the sandbox', () => {
 	describe('requests that start nothing', () => {
 		const data = () => JSON.parse(transcription.rawBody).data as IDataObject;
 
-		it('a correctly signed request is accepted (the control case); the same delivery again starts nothing', async () => {
+		it('a correctly signed request is accepted (the control case)', async () => {
 			const before = captured.all.length;
-			// A conversation of its own: the first delivery of this event was received above already.
-			const request = signed('post_call_transcription', { ...data(), conversation_id: 'conv_e2e_control_case' });
+			// Another conversation: the sandbox's own delivery of this one was received already.
+			const request = signed('post_call_transcription', { ...data(), conversation_id: 'conv_control_case' });
 			expect((await post(hookUrl('all'), request.rawBody, request.headers)).status).toBe(200);
 			await until('the execution', () => (captured.all.length > before ? true : undefined));
-			const repeat = await post(hookUrl('all'), request.rawBody, request.headers);
-			expect(repeat.status).toBe(200);
-			expect(repeat.text).toContain('already received');
-			await new Promise((resolve) => setTimeout(resolve, 2_000));
-			expect(captured.all.length).toBe(before + 1);
 		});
 
 		it.each([

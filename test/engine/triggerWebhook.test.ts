@@ -162,7 +162,8 @@ describe('post-call webhooks from the sandbox', () => {
 describe('requests that start nothing', () => {
 	it('a correctly signed request starts the workflow (the control case)', async () => {
 		const run = await trigger(signed('post_call_transcription', await transcriptionData()));
-		expect(run.answered).toEqual({});
+		expect(run.answered).toEqual({ status: 200, json: { received: true } });
+		expect(run.returned.noWebhookResponse).toBe(true);
 		expect(run.items).toHaveLength(1);
 	});
 
@@ -275,9 +276,9 @@ describe('requests that start nothing', () => {
 		expect(selected.items).toHaveLength(1);
 	});
 
-	it('answers the sandbox’s delivery as n8n does: 200 when it starts the workflow', async () => {
+	it('answers the sandbox’s delivery itself: 200 when it starts the workflow', async () => {
 		const delivery = await transcriptionDelivery();
 		expect(delivery).toMatchObject({ type: 'post_call_transcription', status: 200 });
-		expect(JSON.parse(String(delivery.responseBody))).toEqual({ message: 'Workflow was started' });
+		expect(JSON.parse(String(delivery.responseBody))).toEqual({ received: true });
 	});
 });

@@ -152,7 +152,27 @@ function closedReason(day: DateTime, window: CallingWindow): string | undefined 
 	return undefined;
 }
 
+
 const SEARCH_DAYS = 400;
+
+/**
+ * When the window that is open at `now` closes, or undefined when it is not open then. A window
+ * from 00:00 to 24:00 runs on into the next day when that is a calling day too.
+ */
+export function windowClosesAt(window: CallingWindow, now: Date): Date | undefined {
+	const local = DateTime.fromJSDate(now, { zone: window.zone });
+	let day = local.startOf('day');
+	if (closedReason(day, window)) return undefined;
+	const [start, end] = bounds(day, window);
+	if (local < start || local >= end) return undefined;
+	const roundTheClock = window.startMinute === 0 && window.endMinute >= 24 * 60;
+	for (let offset = 0; roundTheClock && offset < SEARCH_DAYS; offset++) {
+		const next = day.plus({ days: 1 });
+		if (closedReason(next, window)) break;
+		day = next;
+	}
+	return bounds(day, window)[1].toJSDate();
+}
 
 /**
  * Whether `now` lies inside the calling window in the candidate's time zone and, when not,

@@ -15,6 +15,8 @@ export interface SubmitOptions extends CandidateOptions {
 	scheduledTime?: string;
 	/** The calling window's zone for every recipient, and the zone ElevenLabs shows the campaign in. */
 	timeZone?: string;
+	/** How long a call holds a line, for the calling-window plan. */
+	typicalCallMinutes?: number;
 	maxAttempts?: number;
 	hoursBetweenAttempts?: number;
 	ledgerRetentionDays?: number;

@@ -54,7 +54,8 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, numberPrecision: 0 },
 				default: 5,
-				description: 'Most calls of this campaign at the same time',
+				description:
+					'Most calls of this campaign at the same time. Without it ElevenLabs gives the campaign a share of the workspace’s lines, and the calling-window plan counts on the agent’s own limit (one line when it has none).',
 			},
 			{
 				displayName: 'Default Phone Region',
@@ -150,6 +151,15 @@ const properties: INodeProperties[] = [
 				placeholder: 'Europe/Berlin',
 				description:
 					'IANA time zone of every recipient’s calling window, and the one ElevenLabs shows the campaign in. Default: each recipient’s own (the item field "timezone", else the number’s country); ElevenLabs shows Europe/Berlin.',
+			},
+			{
+				displayName: 'Typical Call Length (Minutes)',
+				name: 'typicalCallMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1, numberPrecision: 1 },
+				default: 5,
+				description:
+					'How long a call holds a line, ringing and wrap-up included. With the concurrency limit it decides how many recipients the campaign reaches before their calling window closes; the rest are listed under waitingForNextWindow for the next run.',
 			},
 		],
 	},

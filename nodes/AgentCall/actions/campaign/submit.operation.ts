@@ -16,6 +16,7 @@ import { clearRecipients } from './clearance';
 import { readRecipients } from './recipients';
 import type { Recipient } from './recipients';
 import { reportSubmit, settleClaims, submitBatch } from './submitBatch';
+import { fitIntoWindows } from './windowFit';
 
 export { description } from './submit.description';
 
@@ -52,7 +53,8 @@ function windowRulesIfRespected(ctx: IExecuteFunctions): WindowRules | undefined
 
 /**
  * All input items become the recipients of one ElevenLabs batch call: read and checked first,
- * then the start and who may be dialled then, then one submit and its outcome.
+ * then the start and who may be dialled then, and of them only those the batch reaches before
+ * their window closes (it has no window of its own), then one submit and its outcome.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readCampaignSettings(this);
@@ -78,25 +80,31 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		policy,
 	);
 
+	const { toSubmit, report: fit } = rules
+		? await fitIntoWindows(this, lookups, settings, toDial, start.value.at)
+		: { toSubmit: toDial, report: {} };
+
 	const pairedItem = this.getInputData().map((_, item) => ({ item }));
 	const { movedBecause } = start.value;
 	const report = {
-		recipients: toDial.length,
+		recipients: toSubmit.length,
 		alreadyCalled,
 		heldBack,
 		invalid,
 		outsideWindow,
 		...(movedBecause ? { scheduledBecause: movedBecause } : {}),
+		...fit,
 	};
-	if (!toDial.length) {
+	if (!toSubmit.length) {
+		const waiting = toDial.length;
 		this.logger.info(
-			`Submit Campaign: nobody left to call (${alreadyCalled.length} already called, ${heldBack.length} held back by the call ledger, ${outsideWindow.length} outside their window, ${invalid.length} invalid)`,
+			`Submit Campaign: nobody left to call (${alreadyCalled.length} already called, ${heldBack.length} held back by the call ledger, ${outsideWindow.length} outside their window, ${waiting} not reached before it closes, ${invalid.length} invalid)`,
 		);
 		return [{ json: { campaignId: null, status: 'nothing_to_submit', ...report }, pairedItem }];
 	}
 	const scheduled = settings.scheduled ?? (movedBecause ? start.value.at : undefined);
 	const scheduledUnix = scheduled ? Math.floor(scheduled.getTime() / 1000) : undefined;
-	const outcome = await submitBatch(lookups, settings, toDial, scheduledUnix);
-	await settleClaims(this, toDial, outcome);
+	const outcome = await submitBatch(lookups, settings, toSubmit, scheduledUnix);
+	await settleClaims(this, toSubmit, outcome);
 	return [{ json: reportSubmit(this, outcome, report), pairedItem }];
 }

@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
 import { mayHaveHappenedError, vendorApiError } from '../../../shared/errors';
 import type { VendorFailure } from '../../../shared/errors';
+import type { Claim } from '../../../shared/ledger/callLedger';
 import type { ElevenLabsLookups } from '../lookups';
 import type { CampaignSettings } from './campaignSettings';
 import { campaignOutput } from './output';
@@ -57,29 +58,43 @@ export async function submitBatch(
 	return unclear ? { status: 'unknown', failure } : { status: 'refused', failure };
 }
 
+/** Settles each claim; a ledger that fails now is logged: an unsettled claim counts as a maybe-placed call later. */
+async function settleEach(
+	ctx: IExecuteFunctions,
+	recipients: ClaimedRecipient[],
+	what: string,
+	settle: (claim: Claim) => Promise<void>,
+): Promise<void> {
+	await Promise.all(
+		recipients.map(async ({ claim }) => {
+			await settle(claim).catch((error: unknown) =>
+				ctx.logger.warn(`Submit Campaign: the call ledger did not record the outcome (${what}): ${String(error)}`),
+			);
+		}),
+	);
+}
+
 /**
  * Records the submit's outcome for every claimed recipient: in the campaign, maybe in it
- * (never submitted again), or released (nobody is called). A ledger that fails now is logged:
- * an unsettled claim counts as a maybe-placed call later.
+ * (never submitted again), or released (nobody is called).
  */
 export async function settleClaims(
 	ctx: IExecuteFunctions,
 	recipients: ClaimedRecipient[],
 	outcome: SubmitOutcome,
 ): Promise<void> {
-	await Promise.all(
-		recipients.map(async ({ claim }) => {
-			const settled =
-				outcome.status === 'initiated'
-					? claim.initiated({ batchId: outcome.batch.id })
-					: outcome.status === 'unknown'
-						? claim.unknown()
-						: claim.release();
-			await settled.catch((error: unknown) =>
-				ctx.logger.warn(`Submit Campaign: the call ledger did not record the outcome (${outcome.status}): ${String(error)}`),
-			);
-		}),
+	await settleEach(ctx, recipients, outcome.status, async (claim) =>
+		outcome.status === 'initiated'
+			? await claim.initiated({ batchId: outcome.batch.id })
+			: outcome.status === 'unknown'
+				? await claim.unknown()
+				: await claim.release(),
 	);
+}
+
+/** Nobody of these is called by this run: the next run may claim them again. */
+export async function releaseClaims(ctx: IExecuteFunctions, recipients: ClaimedRecipient[]): Promise<void> {
+	await settleEach(ctx, recipients, 'waiting for the next window', async (claim) => await claim.release());
 }
 
 /** The one place where the submit's outcome is known: the campaign's output, or the error. */

@@ -9,7 +9,10 @@ export class CallLedgerPostgresApi implements ICredentialType {
 
 	displayName = 'Call Ledger Postgres';
 
-	icon = { light: 'file:../icons/callLedger.svg', dark: 'file:../icons/callLedger.dark.svg' } as const;
+	icon = {
+		light: 'file:../icons/callLedger.svg',
+		dark: 'file:../icons/callLedger.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://www.postgresql.org/docs/current/libpq-connect.html';
 
@@ -24,7 +27,13 @@ export class CallLedgerPostgresApi implements ICredentialType {
 			description: "The ledger's tables (voice_recruiting_*) are created here on first use",
 		},
 		{ displayName: 'User', name: 'user', type: 'string', default: 'n8n' },
-		{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
 		{
 			displayName: 'SSL',
 			name: 'ssl',

@@ -12,7 +12,10 @@ export class ElevenLabsAgentsApi implements ICredentialType {
 
 	displayName = 'ElevenLabs Agents API';
 
-	icon = { light: 'file:../icons/elevenlabs.svg', dark: 'file:../icons/elevenlabs.dark.svg' } as const;
+	icon = {
+		light: 'file:../icons/elevenlabs.svg',
+		dark: 'file:../icons/elevenlabs.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://elevenlabs.io/docs/api-reference/authentication';
 

@@ -76,8 +76,10 @@ export class TwilioCallsApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			auth: {
-				username: '={{ $credentials.authType === "apiKey" ? $credentials.apiKeySid : $credentials.accountSid }}',
-				password: '={{ $credentials.authType === "apiKey" ? $credentials.apiKeySecret : $credentials.authToken }}',
+				username:
+					'={{ $credentials.authType === "apiKey" ? $credentials.apiKeySid : $credentials.accountSid }}',
+				password:
+					'={{ $credentials.authType === "apiKey" ? $credentials.apiKeySecret : $credentials.authToken }}',
 			},
 		},
 	};
@@ -100,7 +102,8 @@ export class TwilioCallsApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message: 'No Twilio account with this Account SID. Copy the SID ("AC…") from the Twilio Console.',
+					message:
+						'No Twilio account with this Account SID. Copy the SID ("AC…") from the Twilio Console.',
 				},
 			},
 		],

@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { searchAgents, searchPhoneNumbers } from '../shared/listSearch';
 import * as call from './actions/call/Call.resource';
@@ -16,20 +21,29 @@ export class AgentCall implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Call job candidates with an ElevenLabs voice agent, once each, inside the calling hours',
+		description:
+			'Call job candidates with an ElevenLabs voice agent, once each, inside the calling hours',
 		defaults: { name: 'Place Agent Call' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'elevenLabsAgentsApi', required: true, displayOptions: { show: { resource: ['call', 'campaign'] } } },
+			{
+				name: 'elevenLabsAgentsApi',
+				required: true,
+				displayOptions: { show: { resource: ['call', 'campaign'] } },
+			},
 			{
 				name: 'callLedgerPostgresApi',
 				required: true,
 				testedBy: 'callLedgerConnection',
 				displayOptions: { show: { ledger: ['postgres'] } },
 			},
-			{ name: 'twilioCallsApi', required: true, displayOptions: { show: { resource: ['call'], transport: ['ownTwilio'] } } },
+			{
+				name: 'twilioCallsApi',
+				required: true,
+				displayOptions: { show: { resource: ['call'], transport: ['ownTwilio'] } },
+			},
 		],
 		properties: [
 			{
@@ -38,9 +52,21 @@ export class AgentCall implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Call', value: 'call', description: 'One call per candidate, placed by this node' },
-					{ name: 'Campaign', value: 'campaign', description: 'An ElevenLabs batch call for long lists' },
-					{ name: 'Do Not Call', value: 'doNotCall', description: 'Numbers that no call or campaign dials' },
+					{
+						name: 'Call',
+						value: 'call',
+						description: 'One call per candidate, placed by this node',
+					},
+					{
+						name: 'Campaign',
+						value: 'campaign',
+						description: 'An ElevenLabs batch call for long lists',
+					},
+					{
+						name: 'Do Not Call',
+						value: 'doNotCall',
+						description: 'Numbers that no call or campaign dials',
+					},
 				],
 				default: 'call',
 			},
@@ -50,7 +76,10 @@ export class AgentCall implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchAgents, searchPhoneNumbers }, credentialTest: { callLedgerConnection } };
+	methods = {
+		listSearch: { searchAgents, searchPhoneNumbers },
+		credentialTest: { callLedgerConnection },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

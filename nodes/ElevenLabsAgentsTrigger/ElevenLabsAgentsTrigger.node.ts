@@ -18,9 +18,20 @@ import type { Checked } from '../shared/problems';
 import { safeFileName } from '../shared/safeFileName';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../shared/webhookSignature';
 import { isRepeatDelivery, rememberDelivery } from './helpers/deliveries';
-import { audioFromWire, eventIds, initiationFailureFromWire, parseEventBody, transcriptionShapeProblem } from './helpers/events';
+import {
+	audioFromWire,
+	eventIds,
+	initiationFailureFromWire,
+	parseEventBody,
+	transcriptionShapeProblem,
+} from './helpers/events';
 import type { PostCallEvent } from './helpers/events';
-import { register, registrationExists, storedRegistration, unregister } from './helpers/registration';
+import {
+	register,
+	registrationExists,
+	storedRegistration,
+	unregister,
+} from './helpers/registration';
 
 /**
  * The secret that verifies the signatures: the credential's, for a webhook set up by hand, else
@@ -28,7 +39,9 @@ import { register, registrationExists, storedRegistration, unregister } from './
  */
 async function webhookSecret(ctx: IWebhookFunctions): Promise<Checked<string>> {
 	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL);
-	const secret = String(credentials.webhookSecret ?? '').trim() || storedRegistration(ctx.getWorkflowStaticData('node'))?.webhookSecret;
+	const secret =
+		String(credentials.webhookSecret ?? '').trim() ||
+		storedRegistration(ctx.getWorkflowStaticData('node'))?.webhookSecret;
 	if (secret) return { ok: true, value: secret };
 	return problem(
 		'The ElevenLabs credential has no webhook secret',
@@ -43,7 +56,9 @@ async function setUpByHand(ctx: IHookFunctions): Promise<boolean> {
 }
 
 function reject(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	ctx.logger.warn(`ElevenLabs Agents Trigger answered ${status}: ${message}`, { node: ctx.getNode().name });
+	ctx.logger.warn(`ElevenLabs Agents Trigger answered ${status}: ${message}`, {
+		node: ctx.getNode().name,
+	});
 	ctx.getResponseObject().status(status).json({ error: message });
 	return { noWebhookResponse: true };
 }
@@ -57,7 +72,10 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'ElevenLabs Agents Trigger',
 		name: 'elevenLabsAgentsTrigger',
-		icon: { light: 'file:../../icons/agentsTrigger.svg', dark: 'file:../../icons/agentsTrigger.dark.svg' },
+		icon: {
+			light: 'file:../../icons/agentsTrigger.svg',
+			dark: 'file:../../icons/agentsTrigger.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
@@ -67,7 +85,14 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: ELEVENLABS_CREDENTIAL, required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'elevenlabs-post-call' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'elevenlabs-post-call',
+			},
+		],
 		properties: [
 			{
 				displayName:
@@ -91,7 +116,8 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 				type: 'multiOptions',
 				required: true,
 				default: ['post_call_transcription', 'call_initiation_failure'],
-				description: 'Which post-call webhooks start the workflow; others are acknowledged and ignored',
+				description:
+					'Which post-call webhooks start the workflow; others are acknowledged and ignored',
 				options: [
 					{
 						name: 'Call Audio',
@@ -106,7 +132,8 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 					{
 						name: 'Transcript Ready',
 						value: 'post_call_transcription',
-						description: 'Transcript, summary, collected answers and evaluation, after the analysis',
+						description:
+							'Transcript, summary, collected answers and evaluation, after the analysis',
 					},
 				],
 			},
@@ -183,9 +210,13 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 		}
 		const ids = eventIds(body.data);
 		if (!ids) return reject(this, 400, 'The event has no conversation_id or agent_id');
-		const options = this.getNodeParameter('options', {}) as { binaryPropertyName?: string; agentId?: unknown };
+		const options = this.getNodeParameter('options', {}) as {
+			binaryPropertyName?: string;
+			agentId?: unknown;
+		};
 		const onlyAgent = locatorValue(options.agentId);
-		if (onlyAgent && onlyAgent !== ids.agentId) return ignore(`the call belongs to agent ${ids.agentId}`);
+		if (onlyAgent && onlyAgent !== ids.agentId)
+			return ignore(`the call belongs to agent ${ids.agentId}`);
 
 		const staticData = this.getWorkflowStaticData('node');
 		const now = Date.now();
@@ -193,7 +224,13 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 			return ignore(`${body.type} of conversation ${ids.conversationId} was already received`);
 		}
 
-		const result = await outputItem(this, body.type as PostCallEvent, body.data, ids, options.binaryPropertyName).catch(
+		const result = await outputItem(
+			this,
+			body.type as PostCallEvent,
+			body.data,
+			ids,
+			options.binaryPropertyName,
+		).catch(
 			// A shape no check above foresaw: answer 400 and start nothing, never a TypeError.
 			() => ({ ok: false as const, problem: `The ${body.type} event could not be read` }),
 		);
@@ -204,7 +241,10 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 		// its "changed" mark (the run wraps the same static data), so the repeat would be lost.
 		this.getResponseObject().status(200).json({ received: true });
 		const event = { event: body.type, eventTimestamp: body.eventTimestamp };
-		return { workflowData: [[{ ...result.item, json: { ...event, ...result.item.json } }]], noWebhookResponse: true };
+		return {
+			workflowData: [[{ ...result.item, json: { ...event, ...result.item.json } }]],
+			noWebhookResponse: true,
+		};
 	}
 }
 
@@ -237,7 +277,8 @@ async function outputItem(
 			const audio = audioFromWire(data);
 			if (!audio) return { ok: false, problem: 'The audio event has no base64 full_audio' };
 			const notMp3 = audioProblem('audio/mpeg', audio);
-			if (notMp3) return { ok: false, problem: `The audio event's full_audio is not a recording: ${notMp3}` };
+			if (notMp3)
+				return { ok: false, problem: `The audio event's full_audio is not a recording: ${notMp3}` };
 			// The id comes from the request body: only safe characters reach the file name.
 			const fileName = safeFileName(ids.conversationId, 'mp3');
 			const binary = await ctx.helpers.prepareBinaryData(audio, fileName, 'audio/mpeg');
@@ -250,6 +291,9 @@ async function outputItem(
 			};
 		}
 		case 'call_initiation_failure':
-			return { ok: true, item: { json: initiationFailureOutput(initiationFailureFromWire(data, ids)) } };
+			return {
+				ok: true,
+				item: { json: initiationFailureOutput(initiationFailureFromWire(data, ids)) },
+			};
 	}
 }

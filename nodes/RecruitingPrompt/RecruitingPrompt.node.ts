@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { searchAgents } from '../shared/listSearch';
 import * as publish from './actions/publish.operation';
@@ -10,7 +15,10 @@ export class RecruitingPrompt implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Build Recruiting Prompt',
 		name: 'recruitingPrompt',
-		icon: { light: 'file:../../icons/recruitingPrompt.svg', dark: 'file:../../icons/recruitingPrompt.dark.svg' },
+		icon: {
+			light: 'file:../../icons/recruitingPrompt.svg',
+			dark: 'file:../../icons/recruitingPrompt.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["templateSet"]}}',
@@ -20,7 +28,13 @@ export class RecruitingPrompt implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'elevenLabsAgentsApi', required: true, displayOptions: { show: { operation: ['publish'] } } }],
+		credentials: [
+			{
+				name: 'elevenLabsAgentsApi',
+				required: true,
+				displayOptions: { show: { operation: ['publish'] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -32,7 +46,8 @@ export class RecruitingPrompt implements INodeType {
 						name: 'Render',
 						value: 'render',
 						action: 'Render a recruiting prompt',
-						description: 'Render the prompt, first message and knowledge base for each candidate (item)',
+						description:
+							'Render the prompt, first message and knowledge base for each candidate (item)',
 					},
 					{
 						name: 'Publish',

@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { searchAgents } from '../shared/listSearch';
 import * as conversation from './actions/conversation/Conversation.resource';
@@ -9,7 +14,10 @@ export class Transcript implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Get Transcript',
 		name: 'transcript',
-		icon: { light: 'file:../../icons/transcript.svg', dark: 'file:../../icons/transcript.dark.svg' },
+		icon: {
+			light: 'file:../../icons/transcript.svg',
+			dark: 'file:../../icons/transcript.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

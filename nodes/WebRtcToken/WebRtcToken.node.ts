@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { searchAgents } from '../shared/listSearch';
 import * as conversation from './actions/conversation/Conversation.resource';
@@ -10,7 +15,10 @@ export class WebRtcToken implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Fetch WebRTC Token',
 		name: 'webRtcToken',
-		icon: { light: 'file:../../icons/webRtcToken.svg', dark: 'file:../../icons/webRtcToken.dark.svg' },
+		icon: {
+			light: 'file:../../icons/webRtcToken.svg',
+			dark: 'file:../../icons/webRtcToken.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
@@ -21,7 +29,13 @@ export class WebRtcToken implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		// A notice page or a shipped script talks to nobody, so they need no credential.
-		credentials: [{ name: 'elevenLabsAgentsApi', required: true, displayOptions: { hide: { operation: ['notice', 'script'] } } }],
+		credentials: [
+			{
+				name: 'elevenLabsAgentsApi',
+				required: true,
+				displayOptions: { hide: { operation: ['notice', 'script'] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Resource',

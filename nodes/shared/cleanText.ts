@@ -54,11 +54,20 @@ export function cleanValue(value: string | number, maxLength = DEFAULT_MAX_VALUE
 	// A huge value (10 MB) is cut before the work below, which copies it several times.
 	const cutEarly = maxLength > 0 && text.length > maxLength * 4 + 16;
 	if (cutEarly) text = text.slice(0, maxLength * 4 + 16);
-	text = text.normalize('NFC').replace(INVISIBLE, ' ').replace(FENCE_CHARS, '').replace(/\s+/g, ' ').trim();
+	text = text
+		.normalize('NFC')
+		.replace(INVISIBLE, ' ')
+		.replace(FENCE_CHARS, '')
+		.replace(/\s+/g, ' ')
+		.trim();
 	text = text.replace(/\{{2,}/g, '{').replace(/\}{2,}/g, '}');
 	const chars = Array.from(text);
 	if (maxLength > 0 && (chars.length > maxLength || cutEarly)) {
-		text = chars.slice(0, Math.max(1, maxLength - 1)).join('').trimEnd() + '…';
+		text =
+			chars
+				.slice(0, Math.max(1, maxLength - 1))
+				.join('')
+				.trimEnd() + '…';
 	}
 	return text;
 }

@@ -74,12 +74,17 @@ const SPEAKERS: Record<string, { agent: string; candidate: string }> = {
 };
 
 /** Speaker labels for a language code such as `de`, `de-DE` or `pt_BR` (English otherwise). */
-export function speakerLabels(language: string | null | undefined): { agent: string; candidate: string } {
+export function speakerLabels(language: string | null | undefined): {
+	agent: string;
+	candidate: string;
+} {
 	const primary = (language ?? '').toLowerCase().split(/[-_]/)[0];
 	return SPEAKERS[primary] ?? SPEAKERS.en;
 }
 
-function conversationLanguage(conversation: ElevenLabs.GetConversationResponseModel): string | null {
+function conversationLanguage(
+	conversation: ElevenLabs.GetConversationResponseModel,
+): string | null {
 	return (
 		conversation.metadata?.mainLanguage ??
 		conversation.conversationInitiationClientData?.conversationConfigOverride?.agent?.language ??
@@ -87,32 +92,49 @@ function conversationLanguage(conversation: ElevenLabs.GetConversationResponseMo
 	);
 }
 
-function callResultOf(conversation: ElevenLabs.GetConversationResponseModel, turns: TranscriptTurn[]): CallResult | null {
+function callResultOf(
+	conversation: ElevenLabs.GetConversationResponseModel,
+	turns: TranscriptTurn[],
+): CallResult | null {
 	const reported = conversation.metadata?.phoneCall?.callResult;
 	if (reported) return reported;
 	if (conversation.status === 'failed') return 'failed';
 	// Browser conversations and older calls carry no call result: someone spoke, so it was answered.
-	if (conversation.status === 'done' && turns.some((turn) => turn.role === 'candidate')) return 'answered';
+	if (conversation.status === 'done' && turns.some((turn) => turn.role === 'candidate'))
+		return 'answered';
 	return null;
 }
 
-function withoutSystemVariables(variables: Record<string, unknown> | undefined): Record<string, unknown> {
-	return Object.fromEntries(Object.entries(variables ?? {}).filter(([name]) => !name.startsWith('system__')));
+function withoutSystemVariables(
+	variables: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+	return Object.fromEntries(
+		Object.entries(variables ?? {}).filter(([name]) => !name.startsWith('system__')),
+	);
 }
 
 function isoFromUnix(seconds: number | undefined): string | null {
-	return typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : null;
+	return typeof seconds === 'number' && Number.isFinite(seconds)
+		? new Date(seconds * 1000).toISOString()
+		: null;
 }
 
 /** Shapes a conversation (the SDK's camelCase model, from GET or a webhook) for the output. */
-export function conversationOutput(conversation: ElevenLabs.GetConversationResponseModel): ConversationOutput {
+export function conversationOutput(
+	conversation: ElevenLabs.GetConversationResponseModel,
+): ConversationOutput {
 	const language = conversationLanguage(conversation);
 	const labels = speakerLabels(language);
 	const turns: TranscriptTurn[] = (conversation.transcript ?? [])
 		.filter((turn) => typeof turn.message === 'string' && turn.message.trim() !== '')
 		.map((turn) => {
 			const role = turn.role === 'agent' ? 'agent' : 'candidate';
-			return { role, speaker: labels[role], message: turn.message!.trim(), timeInCallSecs: turn.timeInCallSecs };
+			return {
+				role,
+				speaker: labels[role],
+				message: turn.message!.trim(),
+				timeInCallSecs: turn.timeInCallSecs,
+			};
 		});
 	const analysis = conversation.analysis;
 	const dataCollection: Record<string, unknown> = {};
@@ -150,7 +172,8 @@ export function conversationOutput(conversation: ElevenLabs.GetConversationRespo
 
 export function simplifyConversation(output: ConversationOutput): SimplifiedConversation {
 	const simplified: Partial<SimplifiedConversation> = {};
-	for (const field of SIMPLIFIED_FIELDS) (simplified as Record<string, unknown>)[field] = output[field];
+	for (const field of SIMPLIFIED_FIELDS)
+		(simplified as Record<string, unknown>)[field] = output[field];
 	return simplified as SimplifiedConversation;
 }
 
@@ -165,7 +188,11 @@ export type InitiationFailure = {
 	dynamicVariables: Record<string, unknown>;
 };
 
-const FAILURE_RESULTS: Record<string, CallResult> = { busy: 'busy', 'no-answer': 'no_answer', no_answer: 'no_answer' };
+const FAILURE_RESULTS: Record<string, CallResult> = {
+	busy: 'busy',
+	'no-answer': 'no_answer',
+	no_answer: 'no_answer',
+};
 
 /** A call that never connected, in the same shape as a finished conversation. */
 export function initiationFailureOutput(failure: InitiationFailure): ConversationOutput {

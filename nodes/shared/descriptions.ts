@@ -23,7 +23,10 @@ export const agentLocator: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: '^[A-Za-z0-9_-]+$', errorMessage: 'An agent ID has only letters, digits, _ and -' },
+					properties: {
+						regex: '^[A-Za-z0-9_-]+$',
+						errorMessage: 'An agent ID has only letters, digits, _ and -',
+					},
 				},
 			],
 		},
@@ -53,7 +56,10 @@ export const phoneNumberLocator: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: '^[A-Za-z0-9_-]+$', errorMessage: 'A phone number ID has only letters, digits, _ and -' },
+					properties: {
+						regex: '^[A-Za-z0-9_-]+$',
+						errorMessage: 'A phone number ID has only letters, digits, _ and -',
+					},
 				},
 			],
 		},
@@ -62,6 +68,7 @@ export const phoneNumberLocator: INodeProperties = {
 
 /** The id a resource locator holds (`{ mode, value }`, or a plain string from older saves). */
 export function locatorValue(locator: unknown): string | undefined {
-	const value = locator && typeof locator === 'object' ? (locator as { value?: unknown }).value : locator;
+	const value =
+		locator && typeof locator === 'object' ? (locator as { value?: unknown }).value : locator;
 	return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }

@@ -77,7 +77,10 @@ function retryAfter(headers: SdkErrorLike['rawResponse']): number | undefined {
 }
 
 /** Reads an ElevenLabs SDK error (or any thrown value) into plain values. */
-export function elevenLabsFailure(error: unknown, secrets: Array<string | undefined>): VendorFailure {
+export function elevenLabsFailure(
+	error: unknown,
+	secrets: Array<string | undefined>,
+): VendorFailure {
 	const e = (error ?? {}) as SdkErrorLike;
 	// The SDK's fetcher can also surface its own timeout as a plain ElevenLabsError("timeout").
 	const timedOut =
@@ -142,9 +145,12 @@ export interface FailureContext {
 }
 
 const TWILIO_HINTS: Record<string, string> = {
-	'20003': 'Twilio rejected the credential. Check the Account SID and the Auth Token (or API key SID and secret).',
-	'20404': 'Twilio does not know this resource. Check the SID, or whether it belongs to another Twilio account.',
-	'21210': 'The caller number is not a number of this Twilio account or a verified caller ID. Choose one of your numbers.',
+	'20003':
+		'Twilio rejected the credential. Check the Account SID and the Auth Token (or API key SID and secret).',
+	'20404':
+		'Twilio does not know this resource. Check the SID, or whether it belongs to another Twilio account.',
+	'21210':
+		'The caller number is not a number of this Twilio account or a verified caller ID. Choose one of your numbers.',
 	'21211': "Twilio says the candidate's number is invalid. Check the number.",
 	'21215':
 		"The destination country is not enabled for calls. Enable it in Twilio's Voice geographic permissions (Console → Voice → Settings → Geo permissions).",
@@ -192,7 +198,9 @@ function genericAdvice(f: VendorFailure, vendor: string): string {
 			return `${vendor} rejected the request as invalid: ${f.detail}`;
 		case 429:
 			return `${vendor} is rate limiting these requests${
-				f.retryAfterSeconds !== undefined ? ` (retry after ${Math.ceil(f.retryAfterSeconds)} s)` : ''
+				f.retryAfterSeconds !== undefined
+					? ` (retry after ${Math.ceil(f.retryAfterSeconds)} s)`
+					: ''
 			}. Lower the pacing or try later.`;
 		default:
 			return f.status && f.status >= 500
@@ -217,10 +225,16 @@ export function vendorApiError(
 		(failure.status !== undefined && context.statusHints?.[failure.status]) ||
 		(failure.code && VENDOR_HINTS[vendor][failure.code]) ||
 		genericAdvice(failure, vendor);
-	const what = failure.status ? `${vendor} refused to ${context.action}` : `Could not ${context.action}`;
+	const what = failure.status
+		? `${vendor} refused to ${context.action}`
+		: `Could not ${context.action}`;
 	const message = `${what}: ${hint}`;
 	const description = [
-		failure.status ? `HTTP ${failure.status}` : failure.timedOut ? 'No answer before the timeout' : 'No answer',
+		failure.status
+			? `HTTP ${failure.status}`
+			: failure.timedOut
+				? 'No answer before the timeout'
+				: 'No answer',
 		failure.code ? `code ${failure.code}` : '',
 		failure.detail,
 	]

@@ -14,7 +14,10 @@ function holdsExpression(value: unknown): boolean {
 }
 
 /** The raw (saved) value of a parameter by its dotted name, e.g. `extraVariables.variable`. */
-function rawParameter(parameters: INodeParameters, name: string): NodeParameterValueType | undefined {
+function rawParameter(
+	parameters: INodeParameters,
+	name: string,
+): NodeParameterValueType | undefined {
 	let current: unknown = parameters;
 	for (const part of name.split('.')) {
 		if (!current || typeof current !== 'object') return undefined;

@@ -7,7 +7,12 @@ import { ProblemError, problemError } from './problems';
 export type ItemResult = IDataObject | INodeExecutionData | INodeExecutionData[];
 
 function isExecutionData(value: unknown): value is INodeExecutionData {
-	return typeof value === 'object' && value !== null && 'json' in value && typeof (value as INodeExecutionData).json === 'object';
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		'json' in value &&
+		typeof (value as INodeExecutionData).json === 'object'
+	);
 }
 
 /** What a failure adds to an item: `error`, `errorDescription`, and what an error knows despite it (`itemFields`). */
@@ -27,7 +32,11 @@ function errorFields(error: unknown): IDataObject {
  * so a sheet row can be updated with what went wrong. An error may carry `itemFields` (what is
  * known despite the failure, e.g. `status: "unknown"`).
  */
-function failedItem(item: INodeExecutionData, itemIndex: number, error: unknown): INodeExecutionData {
+function failedItem(
+	item: INodeExecutionData,
+	itemIndex: number,
+	error: unknown,
+): INodeExecutionData {
 	return { json: { ...item.json, ...errorFields(error) }, pairedItem: { item: itemIndex } };
 }
 
@@ -60,7 +69,9 @@ export async function mapItems(
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const result = await work(items[i], i);
-			const list = Array.isArray(result) ? result : [isExecutionData(result) ? result : { json: result }];
+			const list = Array.isArray(result)
+				? result
+				: [isExecutionData(result) ? result : { json: result }];
 			for (const entry of list) out.push({ ...entry, pairedItem: entry.pairedItem ?? { item: i } });
 		} catch (error) {
 			const failure = error instanceof ProblemError ? problemError(ctx.getNode(), error, i) : error;

@@ -5,4 +5,5 @@ export function isLanguageCode(code: string): boolean {
 	return LANGUAGE_CODE.test(code);
 }
 
-export const LANGUAGE_CODE_HINT = 'Use an ISO 639-1 code as ElevenLabs takes it, e.g. de, en, fr or pt-br';
+export const LANGUAGE_CODE_HINT =
+	'Use an ISO 639-1 code as ElevenLabs takes it, e.g. de, en, fr or pt-br';

@@ -21,12 +21,22 @@ function hasMp3Signature(head: Buffer): boolean {
  * (audio/*, or octet-stream / none, then the bytes decide), size and MPEG/ID3 signature.
  * `head` holds the first bytes (at least AUDIO_HEAD_BYTES unless the body is shorter).
  */
-export function audioProblem(contentType: string | null | undefined, head: Buffer): string | undefined {
+export function audioProblem(
+	contentType: string | null | undefined,
+	head: Buffer,
+): string | undefined {
 	const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-	if (type && !type.startsWith('audio/') && type !== 'application/octet-stream' && type !== 'binary/octet-stream') {
+	if (
+		type &&
+		!type.startsWith('audio/') &&
+		type !== 'application/octet-stream' &&
+		type !== 'binary/octet-stream'
+	) {
 		return `it is ${type.slice(0, 60)} (${head.length < AUDIO_HEAD_BYTES ? `${head.length} bytes` : 'not audio'}), not an MP3 recording`;
 	}
-	if (head.length < MIN_AUDIO_BYTES) return `it has only ${head.length} bytes, too short for a recording`;
-	if (!hasMp3Signature(head)) return 'it does not begin like an MP3 file (no ID3 tag or MPEG frame)';
+	if (head.length < MIN_AUDIO_BYTES)
+		return `it has only ${head.length} bytes, too short for a recording`;
+	if (!hasMp3Signature(head))
+		return 'it does not begin like an MP3 file (no ID3 tag or MPEG frame)';
 	return undefined;
 }

@@ -28,13 +28,20 @@ function range(min: number | undefined, max: number | undefined): string {
  * The value of a number parameter, checked against its description. `where` is how the editor
  * shows the way to it, e.g. "Options → Request Timeout (Seconds)".
  */
-export function checkNumber(property: INodeProperties, value: unknown, where = property.displayName): Checked<number> {
+export function checkNumber(
+	property: INodeProperties,
+	value: unknown,
+	where = property.displayName,
+): Checked<number> {
 	const number = asNumber(value);
 	const min = property.typeOptions?.minValue as number | undefined;
 	const max = property.typeOptions?.maxValue as number | undefined;
 	const whole = property.typeOptions?.numberPrecision === 0;
 	const fits =
-		Number.isFinite(number) && (min === undefined || number >= min) && (max === undefined || number <= max) && (!whole || Number.isInteger(number));
+		Number.isFinite(number) &&
+		(min === undefined || number >= min) &&
+		(max === undefined || number <= max) &&
+		(!whole || Number.isInteger(number));
 	if (fits) return { ok: true, value: number };
 	const expected = `${whole ? 'a whole number' : 'a number'} ${range(min, max)}`.trim();
 	return problem(
@@ -47,12 +54,19 @@ export function checkNumber(property: INodeProperties, value: unknown, where = p
  * The number options of a collection (e.g. Options), checked and turned into numbers; other
  * options unchanged. Unset options stay unset (the node's defaults apply).
  */
-export function checkNumberOptions<T extends object>(collection: INodeProperties, given: T): Checked<T> {
+export function checkNumberOptions<T extends object>(
+	collection: INodeProperties,
+	given: T,
+): Checked<T> {
 	const values = given as IDataObject;
 	const out: IDataObject = { ...values };
 	for (const option of (collection.options ?? []) as INodeProperties[]) {
 		if (option.type !== 'number' || values[option.name] === undefined) continue;
-		const checked = checkNumber(option, values[option.name], `${collection.displayName} → ${option.displayName}`);
+		const checked = checkNumber(
+			option,
+			values[option.name],
+			`${collection.displayName} → ${option.displayName}`,
+		);
 		if (!checked.ok) return checked;
 		out[option.name] = checked.value;
 	}
@@ -67,7 +81,12 @@ function findProperty(properties: INodeProperties[], name: string): INodePropert
 }
 
 /** A number parameter of the operation, checked against its description; throws the item's error. */
-export function readNumberParameter(ctx: IExecuteFunctions, properties: INodeProperties[], name: string, itemIndex: number): number {
+export function readNumberParameter(
+	ctx: IExecuteFunctions,
+	properties: INodeProperties[],
+	name: string,
+	itemIndex: number,
+): number {
 	const property = findProperty(properties, name);
 	const checked = checkNumber(property, ctx.getNodeParameter(name, itemIndex, property.default));
 	if (!checked.ok) throw problemError(ctx.getNode(), checked, itemIndex);
@@ -83,7 +102,10 @@ export function readCheckedOptions<T extends object>(
 	// A reader that keeps values without expressions for the whole execution, where a node has one.
 	parameters: ParameterReader = ctx,
 ): T {
-	const checked = checkNumberOptions(findProperty(properties, name), parameters.getNodeParameter(name, itemIndex, {}) as T);
+	const checked = checkNumberOptions(
+		findProperty(properties, name),
+		parameters.getNodeParameter(name, itemIndex, {}) as T,
+	);
 	if (!checked.ok) throw problemError(ctx.getNode(), checked, itemIndex);
 	return checked.value;
 }

@@ -6,12 +6,14 @@ export const MAX_QUOTED_CHARACTERS = 60;
  * anything else as JSON; cut to MAX_QUOTED_CHARACTERS with "…" and the full length.
  */
 export function quoted(value: unknown, max = MAX_QUOTED_CHARACTERS): string {
-	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+		return String(value);
 	if (value === undefined) return 'nothing';
 	let text: string;
 	try {
 		// Only the start of a long text is shown: do not copy all of it first.
-		text = JSON.stringify(typeof value === 'string' ? value.slice(0, max * 2) : value) ?? String(value);
+		text =
+			JSON.stringify(typeof value === 'string' ? value.slice(0, max * 2) : value) ?? String(value);
 	} catch {
 		text = Object.prototype.toString.call(value);
 	}

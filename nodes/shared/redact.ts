@@ -6,7 +6,8 @@
  */
 
 const REDACTED = '[redacted]';
-export const WITHHELD = '(the vendor’s message is left out: the credential holds a secret too short to hide in it)';
+export const WITHHELD =
+	'(the vendor’s message is left out: the credential holds a secret too short to hide in it)';
 
 /** The shortest secret that is looked for; a shorter one could be any word of the text. */
 const MIN_SECRET_LENGTH = 4;
@@ -18,15 +19,23 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Every form of a secret worth looking for, longest first. */
 function forms(secret: string): string[] {
 	const base64 = Buffer.from(secret, 'utf8').toString('base64');
-	const all = [secret, base64, base64.replace(/=+$/, ''), Buffer.from(secret, 'utf8').toString('base64url')];
+	const all = [
+		secret,
+		base64,
+		base64.replace(/=+$/, ''),
+		Buffer.from(secret, 'utf8').toString('base64url'),
+	];
 	return [...new Set(all)].sort((a, b) => b.length - a.length);
 }
 
 /** Replaces every occurrence of the given secrets (and their echoed forms) in a text. */
 export function redact(text: string, secrets: Array<string | undefined>): string {
-	const given = secrets.filter((secret): secret is string => typeof secret === 'string' && secret !== '');
+	const given = secrets.filter(
+		(secret): secret is string => typeof secret === 'string' && secret !== '',
+	);
 	for (const secret of given) {
-		if (secret.length < MIN_SECRET_LENGTH && text.toLowerCase().includes(secret.toLowerCase())) return WITHHELD;
+		if (secret.length < MIN_SECRET_LENGTH && text.toLowerCase().includes(secret.toLowerCase()))
+			return WITHHELD;
 	}
 	const long = given.filter((secret) => secret.length >= MIN_SECRET_LENGTH);
 	// Longest first over all secrets: one secret's form can be part of another's (base64 aligns).
@@ -35,7 +44,10 @@ export function redact(text: string, secrets: Array<string | undefined>): string
 		// The beginning of a key and whatever of it follows: "sk_live_abcdef12…" is the key too.
 		...long
 			.filter((secret) => secret.length > PREFIX_LENGTH)
-			.map((secret) => ({ length: PREFIX_LENGTH, pattern: `${escape(secret.slice(0, PREFIX_LENGTH))}[A-Za-z0-9_\\-+/=]*` })),
+			.map((secret) => ({
+				length: PREFIX_LENGTH,
+				pattern: `${escape(secret.slice(0, PREFIX_LENGTH))}[A-Za-z0-9_\\-+/=]*`,
+			})),
 	].sort((a, b) => b.length - a.length);
 	let out = text;
 	for (const { pattern } of patterns) out = out.replace(new RegExp(pattern, 'gi'), REDACTED);

@@ -24,7 +24,9 @@ export interface TwilioFields {
 }
 
 /** Validates the credential's fields and returns what the SDK needs, without loading it. */
-export function twilioCredentialFields(credentials: Record<string, unknown>): Checked<TwilioFields> {
+export function twilioCredentialFields(
+	credentials: Record<string, unknown>,
+): Checked<TwilioFields> {
 	const accountSid = String(credentials.accountSid ?? '').trim();
 	if (!ACCOUNT_SID.test(accountSid)) {
 		return problem(
@@ -34,7 +36,9 @@ export function twilioCredentialFields(credentials: Record<string, unknown>): Ch
 	}
 	const useApiKey = credentials.authType === 'apiKey';
 	const username = useApiKey ? String(credentials.apiKeySid ?? '').trim() : accountSid;
-	const password = String((useApiKey ? credentials.apiKeySecret : credentials.authToken) ?? '').trim();
+	const password = String(
+		(useApiKey ? credentials.apiKeySecret : credentials.authToken) ?? '',
+	).trim();
 	if (useApiKey && !API_KEY_SID.test(username)) {
 		return problem(
 			'The Twilio API Key SID must start with "SK" followed by 32 hexadecimal characters',
@@ -60,7 +64,10 @@ export function twilioCredentialFields(credentials: Record<string, unknown>): Ch
  * The one place that builds the Twilio SDK client from the credential. Automatic retries stay
  * off (the SDK default): a retried call creation can ring a person twice.
  */
-export async function twilioClient(ctx: CredentialContext, itemIndex?: number): Promise<TwilioConnection> {
+export async function twilioClient(
+	ctx: CredentialContext,
+	itemIndex?: number,
+): Promise<TwilioConnection> {
 	const credentials = await ctx.getCredentials(TWILIO_CREDENTIAL, itemIndex);
 	const checked = twilioCredentialFields(credentials);
 	if (!checked.ok) throw problemError(ctx.getNode(), checked, itemIndex);

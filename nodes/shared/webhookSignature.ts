@@ -20,7 +20,9 @@ export type SignatureProblem =
 	| 'timestamp_in_future'
 	| 'signature_mismatch';
 
-export type SignatureCheck = { ok: true; timestamp: number } | { ok: false; problem: SignatureProblem; message: string };
+export type SignatureCheck =
+	| { ok: true; timestamp: number }
+	| { ok: false; problem: SignatureProblem; message: string };
 
 export interface SignatureInput {
 	/** The `ElevenLabs-Signature` header as received (`t=<unix seconds>,v0=<hex>`). */
@@ -34,7 +36,11 @@ export interface SignatureInput {
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 
-const fail = (problem: SignatureProblem, message: string): SignatureCheck => ({ ok: false, problem, message });
+const fail = (problem: SignatureProblem, message: string): SignatureCheck => ({
+	ok: false,
+	problem,
+	message,
+});
 
 /**
  * Verifies an ElevenLabs post-call webhook: HMAC-SHA256 keyed with the webhook secret over
@@ -50,15 +56,24 @@ export function verifyWebhookSignature(input: SignatureInput): SignatureCheck {
 	const timestamps = parts.filter((part) => part.startsWith('t=')).map((part) => part.slice(2));
 	const signatures = parts.filter((part) => part.startsWith('v0=')).map((part) => part.slice(3));
 	if (timestamps.length !== 1 || !/^\d{1,12}$/.test(timestamps[0]) || signatures.length === 0) {
-		return fail('malformed_header', 'The ElevenLabs-Signature header is not of the form t=<seconds>,v0=<hex>');
+		return fail(
+			'malformed_header',
+			'The ElevenLabs-Signature header is not of the form t=<seconds>,v0=<hex>',
+		);
 	}
 	const timestamp = Number(timestamps[0]);
 	const ageSeconds = input.nowMs / 1000 - timestamp;
 	if (ageSeconds > MAX_AGE_SECONDS) {
-		return fail('timestamp_too_old', `The signature is ${Math.round(ageSeconds / 60)} minutes old (at most 30 are accepted)`);
+		return fail(
+			'timestamp_too_old',
+			`The signature is ${Math.round(ageSeconds / 60)} minutes old (at most 30 are accepted)`,
+		);
 	}
 	if (-ageSeconds > MAX_FUTURE_SKEW_SECONDS) {
-		return fail('timestamp_in_future', 'The signature timestamp lies in the future beyond the allowed clock skew');
+		return fail(
+			'timestamp_in_future',
+			'The signature timestamp lies in the future beyond the allowed clock skew',
+		);
 	}
 
 	const expected = createHmac('sha256', input.secret)

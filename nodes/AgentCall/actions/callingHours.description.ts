@@ -14,7 +14,10 @@ export const WEEKDAY_OPTIONS = [
  * Calling days and local hours, shared by single calls and campaigns (same names, so the
  * calling-window helpers read both); `zone` says whose time zone the hours are in.
  */
-export function callingHoursProperties(show: IDisplayOptions['show'], zone: string): INodeProperties[] {
+export function callingHoursProperties(
+	show: IDisplayOptions['show'],
+	zone: string,
+): INodeProperties[] {
 	const displayOptions = { show: { ...show, useCallingWindow: [true] } };
 	return [
 		{

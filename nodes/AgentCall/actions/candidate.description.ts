@@ -28,7 +28,8 @@ export function candidateProperties(show: NonNullable<IDisplayOptions['show']>):
 			name: 'candidateId',
 			type: 'string',
 			default: '={{ $json.candidateId }}',
-			description: 'Your ID of the candidate (e.g. from the ATS). When empty, the phone number identifies the candidate.',
+			description:
+				'Your ID of the candidate (e.g. from the ATS). When empty, the phone number identifies the candidate.',
 			displayOptions: { show },
 		},
 		{
@@ -47,14 +48,21 @@ export function candidateProperties(show: NonNullable<IDisplayOptions['show']>):
 			placeholder: 'Add Variable',
 			typeOptions: { multipleValues: true },
 			default: {},
-			description: 'Values for {{placeholders}} in the agent’s prompt and first message, in addition to those of the item’s prompt',
+			description:
+				'Values for {{placeholders}} in the agent’s prompt and first message, in addition to those of the item’s prompt',
 			displayOptions: { show },
 			options: [
 				{
 					displayName: 'Variable',
 					name: 'variable',
 					values: [
-						{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'candidate_name' },
+						{
+							displayName: 'Name',
+							name: 'name',
+							type: 'string',
+							default: '',
+							placeholder: 'candidate_name',
+						},
 						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 					],
 				},

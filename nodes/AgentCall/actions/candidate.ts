@@ -5,7 +5,13 @@ import { cleanValue } from '../../shared/cleanText';
 import { isGiven, isScalar } from '../../RecruitingPrompt/helpers/values';
 import { variablesUsed } from '../helpers/agentChecks';
 import type { AgentSettings } from '../helpers/agentChecks';
-import { buildClientData, checkOverrides, dynamicVariables, isPromptObject, promptFromItem } from '../helpers/clientData';
+import {
+	buildClientData,
+	checkOverrides,
+	dynamicVariables,
+	isPromptObject,
+	promptFromItem,
+} from '../helpers/clientData';
 import type { ClientData, PromptOverrides } from '../helpers/clientData';
 import { idempotencyKey } from '../helpers/idempotency';
 import { parseCandidatePhone } from '../helpers/phone';
@@ -47,7 +53,9 @@ export function readCandidate(
 	i: number,
 	options: CandidateOptions,
 ): Checked<Candidate> {
-	const parsed = parseCandidatePhone(givenPhone(ctx, i), options.defaultRegion || 'DE', { nonGeographic: options.allowNonGeographic === true });
+	const parsed = parseCandidatePhone(givenPhone(ctx, i), options.defaultRegion || 'DE', {
+		nonGeographic: options.allowNonGeographic === true,
+	});
 	if (!parsed.ok) return parsed;
 
 	const fromItem = ctx.getNodeParameter('sendItemPrompt', i, true)
@@ -61,7 +69,10 @@ export function readCandidate(
 	if (!overrides.ok) return overrides;
 	// A null prototype keeps a variable named __proto__ as a key, so that it is refused by name.
 	const extra = Object.create(null) as IDataObject;
-	for (const v of ctx.getNodeParameter('dynamicVariables.variable', i, []) as Array<{ name?: string; value?: unknown }>) {
+	for (const v of ctx.getNodeParameter('dynamicVariables.variable', i, []) as Array<{
+		name?: string;
+		value?: unknown;
+	}>) {
 		if (v.name?.trim()) extra[v.name.trim()] = v.value as IDataObject[string];
 	}
 	const variables = dynamicVariables(fromItem.variables, extra);
@@ -83,14 +94,19 @@ export function readCandidate(
  * call does not supply is read from the item field of that name. Values are cleaned as Render
  * cleans them, since they land inside the prompt's data fence. The node's Dynamic Variables win.
  */
-export function withItemVariables(candidate: Candidate, item: INodeExecutionData, agent: AgentSettings): Candidate {
+export function withItemVariables(
+	candidate: Candidate,
+	item: INodeExecutionData,
+	agent: AgentSettings,
+): Candidate {
 	if (isPromptObject(item.json.prompt)) return candidate;
 	const supplied = candidate.clientData.dynamicVariables ?? {};
 	const used = variablesUsed(agent, candidate.clientData);
 	const fromItem: Record<string, string> = {};
 	for (const name of new Set([...used.prompt, ...used.firstMessage])) {
 		const value = item.json[name];
-		if (!(name in supplied) && isGiven(value) && isScalar(value)) fromItem[name] = cleanValue(value);
+		if (!(name in supplied) && isGiven(value) && isScalar(value))
+			fromItem[name] = cleanValue(value);
 	}
 	if (!Object.keys(fromItem).length) return candidate;
 	return {

@@ -12,12 +12,14 @@ export function ledgerProperties(show: Record<string, string[]>): INodePropertie
 				{
 					name: 'Embedded',
 					value: 'embedded',
-					description: "A file in n8n's user folder, for a single n8n process. Needs no set-up; refused in queue mode.",
+					description:
+						"A file in n8n's user folder, for a single n8n process. Needs no set-up; refused in queue mode.",
 				},
 				{
 					name: 'Postgres (Queue Mode)',
 					value: 'postgres',
-					description: 'A Postgres database that every n8n process reaches, with a Postgres credential',
+					description:
+						'A Postgres database that every n8n process reaches, with a Postgres credential',
 				},
 			],
 			default: 'embedded',
@@ -45,7 +47,8 @@ export const attemptOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, numberPrecision: 1 },
 		default: 4,
-		description: 'The pause after a call that did not reach the person. Earlier items come out with status "too_soon" and nextAttemptAfter.',
+		description:
+			'The pause after a call that did not reach the person. Earlier items come out with status "too_soon" and nextAttemptAfter.',
 	},
 	{
 		displayName: 'Ledger Retention (Days)',
@@ -53,6 +56,7 @@ export const attemptOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, numberPrecision: 0 },
 		default: 180,
-		description: 'Claims older than this are removed from the call ledger. The do-not-call list is kept until an entry is removed.',
+		description:
+			'Claims older than this are removed from the call ledger. The do-not-call list is kept until an entry is removed.',
 	},
 ];

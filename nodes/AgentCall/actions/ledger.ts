@@ -15,7 +15,13 @@ function errorText(error: unknown): string {
 }
 
 /** The ledger cannot be read or written: nothing is dialled without its answer. */
-export function ledgerUnavailable(ctx: IExecuteFunctions, label: string, error: unknown, itemIndex: number, secrets: string[] = []) {
+export function ledgerUnavailable(
+	ctx: IExecuteFunctions,
+	label: string,
+	error: unknown,
+	itemIndex: number,
+	secrets: string[] = [],
+) {
 	return new NodeOperationError(ctx.getNode(), `Could not reach ${label}, so nobody was called`, {
 		itemIndex,
 		description: `The node never dials without the ledger's check. Check that the database runs and that the credential is right, then run again. ${redact(errorText(error), secrets)}`,
@@ -25,7 +31,9 @@ export function ledgerUnavailable(ctx: IExecuteFunctions, label: string, error: 
 /** The item's call ledger: opened once per process and database, checked before any dial. */
 export async function itemLedger(ctx: IExecuteFunctions, itemIndex: number): Promise<CallLedger> {
 	const kind = ctx.getNodeParameter('ledger', itemIndex, 'embedded') as LedgerKind;
-	const retention = Number(ctx.getNodeParameter('options.ledgerRetentionDays', itemIndex, DEFAULT_RETENTION_DAYS));
+	const retention = Number(
+		ctx.getNodeParameter('options.ledgerRetentionDays', itemIndex, DEFAULT_RETENTION_DAYS),
+	);
 	let location: LedgerLocation;
 	let secrets: string[] = [];
 	if (kind === 'postgres') {
@@ -34,14 +42,19 @@ export async function itemLedger(ctx: IExecuteFunctions, itemIndex: number): Pro
 		location = { kind, postgres };
 	} else {
 		// n8n's own setting, read as n8n reads it: the embedded ledger is per process.
-		location = { kind: 'embedded', storagePath: ctx.helpers.getStoragePath(), executionsMode: process.env.EXECUTIONS_MODE };
+		location = {
+			kind: 'embedded',
+			storagePath: ctx.helpers.getStoragePath(),
+			executionsMode: process.env.EXECUTIONS_MODE,
+		};
 	}
 	const label = kind === 'postgres' ? 'the Postgres call ledger' : 'the embedded call ledger';
-	const opened = await openLedger(location, Number.isFinite(retention) && retention >= 1 ? retention : DEFAULT_RETENTION_DAYS).catch(
-		(error: unknown) => {
-			throw ledgerUnavailable(ctx, label, error, itemIndex, secrets);
-		},
-	);
+	const opened = await openLedger(
+		location,
+		Number.isFinite(retention) && retention >= 1 ? retention : DEFAULT_RETENTION_DAYS,
+	).catch((error: unknown) => {
+		throw ledgerUnavailable(ctx, label, error, itemIndex, secrets);
+	});
 	if (!opened.ok) throw problemError(ctx.getNode(), opened, itemIndex);
 	return opened.value;
 }

@@ -36,8 +36,14 @@ export interface ClaimSubject {
 }
 
 /** The attempt budget from the options (checked with the other options, against their description). */
-export function attemptPolicy(options: { maxAttempts?: number; hoursBetweenAttempts?: number }): AttemptPolicy {
-	return { maxAttempts: options.maxAttempts ?? 3, hoursBetweenAttempts: options.hoursBetweenAttempts ?? 4 };
+export function attemptPolicy(options: {
+	maxAttempts?: number;
+	hoursBetweenAttempts?: number;
+}): AttemptPolicy {
+	return {
+		maxAttempts: options.maxAttempts ?? 3,
+		hoursBetweenAttempts: options.hoursBetweenAttempts ?? 4,
+	};
 }
 
 /** The campaign a claim belongs to: the agent and the node's Campaign name. */
@@ -53,12 +59,18 @@ function previousCallStatus(last: Attempt): string {
 	return last.outcome;
 }
 
-function heldFields(result: Exclude<ClaimResult, { kind: 'claimed' | 'ownUnknown' | 'conflict' }>): LedgerClearance {
+function heldFields(
+	result: Exclude<ClaimResult, { kind: 'claimed' | 'ownUnknown' | 'conflict' }>,
+): LedgerClearance {
 	if (result.kind === 'doNotCall') {
 		const { entry } = result;
 		return {
 			kind: 'held',
-			fields: { status: 'do_not_call', doNotCallSince: iso(entry.addedAt), doNotCallReason: entry.reason },
+			fields: {
+				status: 'do_not_call',
+				doNotCallSince: iso(entry.addedAt),
+				doNotCallReason: entry.reason,
+			},
 		};
 	}
 	const { last, attempts, status } = result;
@@ -68,12 +80,20 @@ function heldFields(result: Exclude<ClaimResult, { kind: 'claimed' | 'ownUnknown
 		attempts,
 	};
 	if (status === 'too_soon') {
-		return { kind: 'held', fields: { status, nextAttemptAfter: iso(result.nextAttemptAfter!), ...earlier } };
+		return {
+			kind: 'held',
+			fields: { status, nextAttemptAfter: iso(result.nextAttemptAfter!), ...earlier },
+		};
 	}
 	if (status === 'attempts_exhausted') return { kind: 'held', fields: { status, ...earlier } };
 	return {
 		kind: 'held',
-		fields: { status, ...earlier, previousCallStatus: previousCallStatus(last), placedAt: iso(last.claimedAt) },
+		fields: {
+			status,
+			...earlier,
+			previousCallStatus: previousCallStatus(last),
+			placedAt: iso(last.claimedAt),
+		},
 	};
 }
 
@@ -135,7 +155,9 @@ export async function claimCandidate(
 		case 'claimed':
 			break;
 		default:
-			ctx.logger.info(`Place Agent Call: item ${i}: ${masked} not called (${result.kind === 'doNotCall' ? 'do_not_call' : result.status})`);
+			ctx.logger.info(
+				`Place Agent Call: item ${i}: ${masked} not called (${result.kind === 'doNotCall' ? 'do_not_call' : result.status})`,
+			);
 			return heldFields(result);
 	}
 	const { claim } = result;
@@ -145,8 +167,12 @@ export async function claimCandidate(
 		throw error;
 	});
 	if (!earlier) return { kind: 'dial', claim };
-	await claim.adopt(earlier.conversationId, earlier.campaignId, earlier.startedAt).catch(ledgerFailed);
-	ctx.logger.info(`Place Agent Call: item ${i}: ${masked} already called (${earlier.conversationId ?? earlier.campaignId})`);
+	await claim
+		.adopt(earlier.conversationId, earlier.campaignId, earlier.startedAt)
+		.catch(ledgerFailed);
+	ctx.logger.info(
+		`Place Agent Call: item ${i}: ${masked} already called (${earlier.conversationId ?? earlier.campaignId})`,
+	);
 	return {
 		kind: 'held',
 		fields: {

@@ -11,7 +11,6 @@ import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
 import { elevenLabsRequest } from '../../shared/elevenLabsTransport';
 import type { AgentSettings } from '../helpers/agentChecks';
 
-
 /** The value for `key`, loaded once; a failed load is tried again next time when `retry`. */
 function once<V>(
 	cache: Map<string, Promise<V>>,
@@ -142,8 +141,11 @@ export class ElevenLabsLookups {
 		const connection = await this.reader(itemIndex);
 		const context = { action: 'check whether the last call reached the candidate', itemIndex };
 		const found = conversationId;
-		const conversation = await elevenLabsRequest(this.ctx.getNode(), connection, context, (client) =>
-			client.conversationalAi.conversations.get(found),
+		const conversation = await elevenLabsRequest(
+			this.ctx.getNode(),
+			connection,
+			context,
+			(client) => client.conversationalAi.conversations.get(found),
 		);
 		if (!isFinished(conversation.status)) return 'reached';
 		const result = conversationOutput(conversation).callResult;

@@ -20,11 +20,16 @@ export interface AgentSettings {
 }
 
 /** The Security → Overrides toggles each override needs, in the dashboard's words. */
-const TOGGLES: Array<{ key: keyof PromptOverrides; label: string; allowed: (a: AgentSettings) => boolean | undefined }> = [
+const TOGGLES: Array<{
+	key: keyof PromptOverrides;
+	label: string;
+	allowed: (a: AgentSettings) => boolean | undefined;
+}> = [
 	{
 		key: 'systemPrompt',
 		label: 'System prompt',
-		allowed: (a) => a.platformSettings?.overrides?.conversationConfigOverride?.agent?.prompt?.prompt,
+		allowed: (a) =>
+			a.platformSettings?.overrides?.conversationConfigOverride?.agent?.prompt?.prompt,
 	},
 	{
 		key: 'firstMessage',
@@ -42,7 +47,10 @@ const TOGGLES: Array<{ key: keyof PromptOverrides; label: string; allowed: (a: A
  * ElevenLabs accepts the call and then fails the conversation when an override is sent that
  * the agent does not allow: find that before dialling.
  */
-export function overridesNotAllowed(agent: AgentSettings, overrides: PromptOverrides): Problem | undefined {
+export function overridesNotAllowed(
+	agent: AgentSettings,
+	overrides: PromptOverrides,
+): Problem | undefined {
 	const blocked = TOGGLES.filter((t) => overrides[t.key] && !t.allowed(agent)).map((t) => t.label);
 	if (!blocked.length) return undefined;
 	const list = blocked.map((label) => `"${label}"`).join(', ');
@@ -60,12 +68,16 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
 export function placeholders(text: string | undefined): string[] {
 	if (!text) return [];
 	const names = new Set<string>();
-	for (const match of text.matchAll(PLACEHOLDER)) if (!match[1].startsWith('system__')) names.add(match[1]);
+	for (const match of text.matchAll(PLACEHOLDER))
+		if (!match[1].startsWith('system__')) names.add(match[1]);
 	return [...names];
 }
 
 /** The placeholders of the conversation's prompt and first message: those sent with the call, else the agent's own. */
-export function variablesUsed(agent: AgentSettings, clientData: ClientData): { prompt: string[]; firstMessage: string[] } {
+export function variablesUsed(
+	agent: AgentSettings,
+	clientData: ClientData,
+): { prompt: string[]; firstMessage: string[] } {
 	const config = agent.conversationConfig?.agent;
 	const sent = clientData.conversationConfigOverride?.agent;
 	return {
@@ -78,10 +90,15 @@ export function variablesUsed(agent: AgentSettings, clientData: ClientData): { p
  * Every variable the conversation's prompt and first message use must be supplied, or the
  * conversation fails right after the candidate picks up.
  */
-export function missingVariables(agent: AgentSettings, clientData: ClientData): Problem | undefined {
+export function missingVariables(
+	agent: AgentSettings,
+	clientData: ClientData,
+): Problem | undefined {
 	const used = variablesUsed(agent, clientData);
 	const supplied = new Set(Object.keys(clientData.dynamicVariables ?? {}));
-	const missing = [...new Set([...used.prompt, ...used.firstMessage])].filter((n) => !supplied.has(n));
+	const missing = [...new Set([...used.prompt, ...used.firstMessage])].filter(
+		(n) => !supplied.has(n),
+	);
 	if (!missing.length) return undefined;
 	const where = [
 		used.prompt.some((n) => missing.includes(n)) ? 'system prompt' : '',

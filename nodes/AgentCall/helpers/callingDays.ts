@@ -24,7 +24,8 @@ const HINT =
 	'Choose the days in the list, or give 1 (Monday) to 7 (Sunday) or day names, e.g. [1, 2, 3, 4, 5], "1-5", "Mon, Wed, Fri" or "Montag-Freitag".';
 
 function oneDay(entry: unknown): Weekday | undefined {
-	if (typeof entry === 'number') return Number.isInteger(entry) && entry >= 1 && entry <= 7 ? (entry as Weekday) : undefined;
+	if (typeof entry === 'number')
+		return Number.isInteger(entry) && entry >= 1 && entry <= 7 ? (entry as Weekday) : undefined;
 	if (typeof entry !== 'string') return undefined;
 	const word = entry.trim().toLowerCase().replace(/\.$/, '');
 	if (/^\d+$/.test(word)) return oneDay(Number(word));
@@ -35,13 +36,19 @@ function oneDay(entry: unknown): Weekday | undefined {
 export function parseCallingDays(value: unknown): Checked<Weekday[]> {
 	// "Mon - Fri, Sun" → ["Mon-Fri", "Sun"]: a range stays one entry.
 	const listed = (text: string) => text.replace(/\s*[-–]\s*/g, '-').split(/[,;\s]+/);
-	const entries = Array.isArray(value) ? value : typeof value === 'string' || typeof value === 'number' ? listed(String(value)) : undefined;
-	if (!entries) return problem(`"Calling Days" must be a list of weekdays, not ${quoted(value)}`, HINT);
+	const entries = Array.isArray(value)
+		? value
+		: typeof value === 'string' || typeof value === 'number'
+			? listed(String(value))
+			: undefined;
+	if (!entries)
+		return problem(`"Calling Days" must be a list of weekdays, not ${quoted(value)}`, HINT);
 	const days = new Set<Weekday>();
 	const wrong: unknown[] = [];
 	for (const entry of entries) {
 		if (typeof entry === 'string' && entry.trim() === '') continue;
-		const range = typeof entry === 'string' ? /^([^-]+)-([^-]+)$/.exec(listed(entry).join('')) : null;
+		const range =
+			typeof entry === 'string' ? /^([^-]+)-([^-]+)$/.exec(listed(entry).join('')) : null;
 		if (range) {
 			const from = oneDay(range[1]);
 			const to = oneDay(range[2]);
@@ -55,7 +62,10 @@ export function parseCallingDays(value: unknown): Checked<Weekday[]> {
 	}
 	if (wrong.length) {
 		const shown = wrong.slice(0, 5).map((entry) => quoted(entry, 20));
-		return problem(`"Calling Days" has ${shown.join(', ')}${wrong.length > 5 ? ', …' : ''}, which ${wrong.length > 1 ? 'are not weekdays' : 'is not a weekday'}`, HINT);
+		return problem(
+			`"Calling Days" has ${shown.join(', ')}${wrong.length > 5 ? ', …' : ''}, which ${wrong.length > 1 ? 'are not weekdays' : 'is not a weekday'}`,
+			HINT,
+		);
 	}
 	return { ok: true, value: [...days].sort((a, b) => a - b) };
 }

@@ -29,9 +29,7 @@ export interface CallingWindow {
 	holidays?: { country: string; state?: string };
 }
 
-export type WindowCheck =
-	| { open: true }
-	| { open: false; reason: string; nextWindowStart: string };
+export type WindowCheck = { open: true } | { open: false; reason: string; nextWindowStart: string };
 
 /**
  * "09:00" → 540. A whole number is read as hours (9 → 09:00), as a sheet or an expression gives
@@ -39,9 +37,11 @@ export type WindowCheck =
  */
 export function parseClockTime(value: unknown, label: string): Checked<number> {
 	const hint = 'Enter the time as HH:MM in 24-hour format, e.g. 09:00 or 18:30.';
-	if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 24) return { ok: true, value: value * 60 };
+	if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 24)
+		return { ok: true, value: value * 60 };
 	if (typeof value !== 'string') {
-		const what = value === null || value === undefined ? 'is empty' : `is ${quoted(value)}, not a time`;
+		const what =
+			value === null || value === undefined ? 'is empty' : `is ${quoted(value)}, not a time`;
 		return problem(`The calling window's ${label} ${what}`, hint);
 	}
 	const match = /^([01]?\d|2[0-4]):([0-5]\d)$/.exec(value.trim());
@@ -61,13 +61,19 @@ function holidayCalendar(country: string, state?: string): Holidays | undefined 
 		const known = new Holidays().getCountries();
 		const states = known[country] ? new Holidays().getStates(country) : undefined;
 		const ok = Boolean(known[country]) && (!state || Boolean(states?.[state]));
-		holidayCalendars.set(key, ok ? new Holidays(country, state ?? '', { types: ['public'] }) : undefined);
+		holidayCalendars.set(
+			key,
+			ok ? new Holidays(country, state ?? '', { types: ['public'] }) : undefined,
+		);
 	}
 	return holidayCalendars.get(key);
 }
 
 /** Checks that a country (and state) has a holiday calendar, with what to change when not. */
-export function checkHolidayRegion(country: string, state?: string): Checked<{ country: string; state?: string }> {
+export function checkHolidayRegion(
+	country: string,
+	state?: string,
+): Checked<{ country: string; state?: string }> {
 	const c = country.trim().toUpperCase();
 	const s = state?.trim().toUpperCase() || undefined;
 	if (holidayCalendar(c)) {
@@ -87,10 +93,15 @@ export function checkHolidayRegion(country: string, state?: string): Checked<{ c
 }
 
 /** The public holiday on a local date (YYYY-MM-DD), if any. */
-export function holidayOn(localDate: DateTime, region: { country: string; state?: string }): string | undefined {
+export function holidayOn(
+	localDate: DateTime,
+	region: { country: string; state?: string },
+): string | undefined {
 	const calendar = holidayCalendar(region.country, region.state);
 	const day = localDate.toISODate();
-	const found = calendar?.getHolidays(localDate.year).find((h) => h.type === 'public' && h.date.startsWith(day ?? ''));
+	const found = calendar
+		?.getHolidays(localDate.year)
+		.find((h) => h.type === 'public' && h.date.startsWith(day ?? ''));
 	return found?.name;
 }
 
@@ -104,11 +115,18 @@ function countryZones(country: string): string[] {
  * The candidate's time zone: the item's own field when given, else the zone of the number's
  * country, when that country keeps one time (several zones with one offset count as one).
  */
-export function resolveTimeZone(field: unknown, country: string | undefined, now: Date): Checked<string> {
+export function resolveTimeZone(
+	field: unknown,
+	country: string | undefined,
+	now: Date,
+): Checked<string> {
 	const given = typeof field === 'string' ? field.trim() : '';
 	if (given) {
 		if (IANAZone.isValidZone(given)) return { ok: true, value: given };
-		return problem(`"${given}" is not a time zone`, 'Use an IANA time zone name such as Europe/Berlin or America/New_York.');
+		return problem(
+			`"${given}" is not a time zone`,
+			'Use an IANA time zone name such as Europe/Berlin or America/New_York.',
+		);
 	}
 	const zones = country ? countryZones(country) : [];
 	if (!zones.length) {
@@ -144,14 +162,14 @@ function bounds(day: DateTime, window: CallingWindow): [DateTime, DateTime] {
 
 /** Why a local day is closed, or undefined when calls are allowed on it. */
 function closedReason(day: DateTime, window: CallingWindow): string | undefined {
-	if (!window.days.includes(day.weekday as Weekday)) return `${WEEKDAY_NAMES[day.weekday as Weekday]} is not a calling day`;
+	if (!window.days.includes(day.weekday as Weekday))
+		return `${WEEKDAY_NAMES[day.weekday as Weekday]} is not a calling day`;
 	if (window.holidays) {
 		const holiday = holidayOn(day, window.holidays);
 		if (holiday) return `${day.toISODate()} is a public holiday (${holiday})`;
 	}
 	return undefined;
 }
-
 
 const SEARCH_DAYS = 400;
 
@@ -194,7 +212,11 @@ export function checkCallingWindow(window: CallingWindow, now: Date): WindowChec
 		if (closedReason(day, window)) continue;
 		const [dayStart] = bounds(day, window);
 		if (dayStart > local) {
-			return { open: false, reason: `Outside the calling window in ${window.zone}: ${reason}`, nextWindowStart: dayStart.toISO()! };
+			return {
+				open: false,
+				reason: `Outside the calling window in ${window.zone}: ${reason}`,
+				nextWindowStart: dayStart.toISO()!,
+			};
 		}
 	}
 	return {

@@ -32,14 +32,24 @@ export function isPromptObject(value: unknown): value is IDataObject {
 }
 
 /** Build Recruiting Prompt's output on the item (`prompt: { system, firstMessage, language, dynamicVariables }`). */
-export function promptFromItem(value: unknown): { overrides: PromptOverrides; variables: IDataObject } {
+export function promptFromItem(value: unknown): {
+	overrides: PromptOverrides;
+	variables: IDataObject;
+} {
 	if (!isPromptObject(value)) return { overrides: {}, variables: {} };
 	const prompt = value as IDataObject;
 	const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : undefined);
 	const variables = prompt.dynamicVariables;
 	return {
-		overrides: { systemPrompt: text(prompt.system), firstMessage: text(prompt.firstMessage), language: text(prompt.language) },
-		variables: variables && typeof variables === 'object' && !Array.isArray(variables) ? (variables as IDataObject) : {},
+		overrides: {
+			systemPrompt: text(prompt.system),
+			firstMessage: text(prompt.firstMessage),
+			language: text(prompt.language),
+		},
+		variables:
+			variables && typeof variables === 'object' && !Array.isArray(variables)
+				? (variables as IDataObject)
+				: {},
 	};
 }
 
@@ -57,7 +67,9 @@ export const MAX_FIRST_MESSAGE_LENGTH = 5_000;
  * Recruiting Prompt cleans its values and cut at MAX_DYNAMIC_VARIABLE_LENGTH. Objects and lists
  * are sent as JSON text; empty values count as not given, so the missing-variable check sees them.
  */
-export function dynamicVariables(...sources: IDataObject[]): Checked<Record<string, string | number | boolean>> {
+export function dynamicVariables(
+	...sources: IDataObject[]
+): Checked<Record<string, string | number | boolean>> {
 	// A null prototype, so that a variable named __proto__ is a key like any other (and refused).
 	const out = Object.create(null) as Record<string, string | number | boolean>;
 	for (const source of sources) {
@@ -91,8 +103,10 @@ export function dynamicVariables(...sources: IDataObject[]): Checked<Record<stri
  * limits (too long is an error: a cut prompt would lose its end), and a language code.
  */
 export function checkOverrides(overrides: PromptOverrides): Checked<PromptOverrides> {
-	const systemPrompt = overrides.systemPrompt === undefined ? undefined : cleanLines(overrides.systemPrompt);
-	const firstMessage = overrides.firstMessage === undefined ? undefined : cleanLines(overrides.firstMessage);
+	const systemPrompt =
+		overrides.systemPrompt === undefined ? undefined : cleanLines(overrides.systemPrompt);
+	const firstMessage =
+		overrides.firstMessage === undefined ? undefined : cleanLines(overrides.firstMessage);
 	const language = overrides.language?.trim();
 	for (const [label, text, max] of [
 		['system prompt', systemPrompt, MAX_SYSTEM_PROMPT_LENGTH],
@@ -106,7 +120,10 @@ export function checkOverrides(overrides: PromptOverrides): Checked<PromptOverri
 		}
 	}
 	if (language && !isLanguageCode(language)) {
-		return problem(`The language ${quoted(language)} is not a language code`, `${LANGUAGE_CODE_HINT} (Options → Language, or the item's prompt.language).`);
+		return problem(
+			`The language ${quoted(language)} is not a language code`,
+			`${LANGUAGE_CODE_HINT} (Options → Language, or the item's prompt.language).`,
+		);
 	}
 	return { ok: true, value: { systemPrompt, firstMessage, language } };
 }

@@ -5,7 +5,12 @@ import { createHash } from 'node:crypto';
  * from stable inputs only, so every worker and every re-run computes the same key; hashed, so
  * the phone number is not copied into yet another field.
  */
-export function idempotencyKey(input: { explicit?: string; campaign: string; candidateId?: string; e164: string }): string {
+export function idempotencyKey(input: {
+	explicit?: string;
+	campaign: string;
+	candidateId?: string;
+	e164: string;
+}): string {
 	const explicit = input.explicit?.trim();
 	if (explicit) return explicit;
 	const who = input.candidateId?.trim() ? `id:${input.candidateId.trim()}` : `tel:${input.e164}`;

@@ -1,5 +1,9 @@
 /** How long to wait before the next dial so that at most `perMinute` calls start per minute. */
-export function rateDelayMs(lastDialAt: number | undefined, now: number, perMinute: number): number {
+export function rateDelayMs(
+	lastDialAt: number | undefined,
+	now: number,
+	perMinute: number,
+): number {
 	if (!perMinute || perMinute <= 0 || lastDialAt === undefined) return 0;
 	return Math.max(0, lastDialAt + 60_000 / perMinute - now);
 }
@@ -10,7 +14,11 @@ export const MAX_BACKOFF_MS = 60_000;
  * Wait before retrying a dial that was rejected with 429 (nothing was dialled): the vendor's
  * Retry-After when given, else 1 s, 2 s, 4 s … with a little jitter so that workers spread out.
  */
-export function backoffMs(attempt: number, retryAfterSeconds: number | undefined, random: () => number = Math.random): number {
+export function backoffMs(
+	attempt: number,
+	retryAfterSeconds: number | undefined,
+	random: () => number = Math.random,
+): number {
 	if (retryAfterSeconds !== undefined && Number.isFinite(retryAfterSeconds)) {
 		return Math.min(MAX_BACKOFF_MS, Math.max(0, retryAfterSeconds * 1000));
 	}

@@ -14,7 +14,12 @@ export interface CandidateNumber {
 }
 
 /** Number types a person answers. Everything else (premium, shared cost, toll free, pager …) is a service. */
-const CALLABLE: ReadonlySet<NumberType> = new Set(['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'VOIP']);
+const CALLABLE: ReadonlySet<NumberType> = new Set([
+	'MOBILE',
+	'FIXED_LINE',
+	'FIXED_LINE_OR_MOBILE',
+	'VOIP',
+]);
 
 const TYPE_WORDS: Partial<Record<NonNullable<NumberType>, string>> = {
 	PREMIUM_RATE: 'a premium-rate number',
@@ -57,9 +62,19 @@ export interface NumberKinds {
 /** Longer than any way of writing a phone number, extension and spacing included. */
 const MAX_PHONE_TEXT = 100;
 
-export function parseCandidatePhone(raw: unknown, defaultRegion: string, allow: NumberKinds = {}): Checked<CandidateNumber> {
+export function parseCandidatePhone(
+	raw: unknown,
+	defaultRegion: string,
+	allow: NumberKinds = {},
+): Checked<CandidateNumber> {
 	if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number') {
-		const what = Array.isArray(raw) ? 'a list' : typeof raw === 'boolean' ? `a true/false value (${String(raw)})` : typeof raw === 'object' ? 'an object' : `of type ${typeof raw}`;
+		const what = Array.isArray(raw)
+			? 'a list'
+			: typeof raw === 'boolean'
+				? `a true/false value (${String(raw)})`
+				: typeof raw === 'object'
+					? 'an object'
+					: `of type ${typeof raw}`;
 		return problem(
 			`The candidate's phone number is ${what}, not text: ${quoted(raw)}`,
 			'Map the "Candidate Phone Number" parameter to the field that holds the number itself, e.g. {{ $json.contact.phone }} instead of {{ $json.contact }}, or the first entry of a list.',
@@ -81,7 +96,10 @@ export function parseCandidatePhone(raw: unknown, defaultRegion: string, allow: 
 	}
 	// No phone number is this long; a huge text would only send the parser's regular expressions
 	// into deep backtracking (a stack overflow on 10 MB).
-	const parsed = text.length > MAX_PHONE_TEXT ? undefined : parsePhoneNumberFromString(withoutLostPlus(text, region), region);
+	const parsed =
+		text.length > MAX_PHONE_TEXT
+			? undefined
+			: parsePhoneNumberFromString(withoutLostPlus(text, region), region);
 	if (!parsed || !parsed.isValid()) {
 		return problem(
 			`${quoted(text)} is not a valid phone number`,
@@ -99,7 +117,7 @@ export function parseCandidatePhone(raw: unknown, defaultRegion: string, allow: 
 	if (type !== undefined && !CALLABLE.has(type)) {
 		return problem(
 			`${quoted(text)} is ${TYPE_WORDS[type] ?? 'a service number'}, not a personal phone`,
-			"Ask the candidate for a mobile or landline number. Service numbers cost the caller extra or reach no person.",
+			'Ask the candidate for a mobile or landline number. Service numbers cost the caller extra or reach no person.',
 		);
 	}
 	if (!parsed.country && !allow.nonGeographic) {

@@ -49,7 +49,9 @@ export function planWithinWindows<T extends { window?: CallingWindow }>(
 	const plan: WindowPlan<T> = { submit: [], wait: [] };
 	let cutOff: Date | undefined;
 	for (const recipient of recipients) {
-		const expectedStartAt = new Date(startAt.getTime() + Math.floor(plan.submit.length / lines) * callMs);
+		const expectedStartAt = new Date(
+			startAt.getTime() + Math.floor(plan.submit.length / lines) * callMs,
+		);
 		const { window } = recipient;
 		if (!window) {
 			plan.submit.push({ recipient, expectedStartAt });
@@ -58,7 +60,9 @@ export function planWithinWindows<T extends { window?: CallingWindow }>(
 		const closes = windowClosesAt(window, startAt);
 		if (!closes) {
 			const closed = checkCallingWindow(window, startAt);
-			const { reason, nextWindowStart } = closed.open ? { reason: '', nextWindowStart: '' } : closed;
+			const { reason, nextWindowStart } = closed.open
+				? { reason: '', nextWindowStart: '' }
+				: closed;
 			plan.wait.push({ recipient, reason, nextWindowStart });
 			continue;
 		}

@@ -1,4 +1,8 @@
-import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 
 import { openLedger } from '../../shared/ledger/openLedger';
 import type { PostgresCredential } from '../../shared/ledger/postgresDatabase';
@@ -17,6 +21,9 @@ export async function callLedgerConnection(
 		return { status: 'OK', message: `Connected: ${opened.value.label}` };
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
-		return { status: 'Error', message: `Could not use the database: ${redact(message, [String(postgres.password ?? '')])}` };
+		return {
+			status: 'Error',
+			message: `Could not use the database: ${redact(message, [String(postgres.password ?? '')])}`,
+		};
 	}
 }

@@ -15,16 +15,29 @@ const deliveryKey = (type: string, conversationId: string) => `${type}:${convers
 
 function recent(staticData: IDataObject, nowMs: number): Record<string, number> {
 	const stored = staticData[KEY];
-	const entries = stored && typeof stored === 'object' ? Object.entries(stored as Record<string, number>) : [];
-	return Object.fromEntries(entries.filter(([, at]) => typeof at === 'number' && nowMs - at < TOLERANCE_MS));
+	const entries =
+		stored && typeof stored === 'object' ? Object.entries(stored as Record<string, number>) : [];
+	return Object.fromEntries(
+		entries.filter(([, at]) => typeof at === 'number' && nowMs - at < TOLERANCE_MS),
+	);
 }
 
 /** Whether this event of this conversation already started a workflow within the tolerance. */
-export function isRepeatDelivery(staticData: IDataObject, type: string, conversationId: string, nowMs: number): boolean {
+export function isRepeatDelivery(
+	staticData: IDataObject,
+	type: string,
+	conversationId: string,
+	nowMs: number,
+): boolean {
 	return deliveryKey(type, conversationId) in recent(staticData, nowMs);
 }
 
 /** Records that this event of this conversation starts a workflow now. */
-export function rememberDelivery(staticData: IDataObject, type: string, conversationId: string, nowMs: number): void {
+export function rememberDelivery(
+	staticData: IDataObject,
+	type: string,
+	conversationId: string,
+	nowMs: number,
+): void {
 	staticData[KEY] = { ...recent(staticData, nowMs), [deliveryKey(type, conversationId)]: nowMs };
 }

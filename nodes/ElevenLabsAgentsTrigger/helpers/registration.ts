@@ -43,7 +43,8 @@ export function storedRegistration(staticData: IDataObject): Registration | unde
 // Writes go once: a retried create would leave a second webhook behind.
 const ONCE = { maxRetries: 0 };
 
-const webhookSetting = (agent: ElevenLabs.GetAgentResponseModel) => agent.platformSettings?.workspaceOverrides?.webhooks;
+const webhookSetting = (agent: ElevenLabs.GetAgentResponseModel) =>
+	agent.platformSettings?.workspaceOverrides?.webhooks;
 
 /** The agents whose post-call webhook the trigger becomes (parameter Agents). */
 function chosenAgents(ctx: IHookFunctions): string[] {
@@ -59,22 +60,32 @@ async function setWebhookSetting(
 	webhooks: ElevenLabs.ConvAiWebhooks,
 ): Promise<void> {
 	const overrides = agent.platformSettings?.workspaceOverrides;
-	await elevenLabsRequest(ctx.getNode(), connection, { action: `set the post-call webhook of the agent "${agent.agentId}"` }, (client) =>
-		client.conversationalAi.agents.update(
-			agent.agentId,
-			{ platformSettings: { workspaceOverrides: { ...overrides, webhooks } } },
-			ONCE,
-		),
+	await elevenLabsRequest(
+		ctx.getNode(),
+		connection,
+		{ action: `set the post-call webhook of the agent "${agent.agentId}"` },
+		(client) =>
+			client.conversationalAi.agents.update(
+				agent.agentId,
+				{ platformSettings: { workspaceOverrides: { ...overrides, webhooks } } },
+				ONCE,
+			),
 	);
 }
 
 /** Whether the stored webhook is still in the workspace, for this URL, and selected by every chosen agent. */
-export async function registrationExists(ctx: IHookFunctions, staticData: IDataObject): Promise<boolean> {
+export async function registrationExists(
+	ctx: IHookFunctions,
+	staticData: IDataObject,
+): Promise<boolean> {
 	const registration = storedRegistration(staticData);
 	if (!registration || registration.webhookUrl !== ctx.getNodeWebhookUrl('default')) return false;
 	const connection = await elevenLabsClient(ctx);
-	const list = await elevenLabsRequest(ctx.getNode(), connection, { action: 'list the workspace webhooks' }, (client) =>
-		client.webhooks.list(),
+	const list = await elevenLabsRequest(
+		ctx.getNode(),
+		connection,
+		{ action: 'list the workspace webhooks' },
+		(client) => client.webhooks.list(),
 	);
 	if (!list.webhooks.some((webhook) => webhook.webhookId === registration.webhookId)) return false;
 	const attached = new Set(registration.agents.map((agent) => agent.agentId));
@@ -89,37 +100,65 @@ export async function register(ctx: IHookFunctions, staticData: IDataObject): Pr
 	const agentIds = chosenAgents(ctx);
 	if (!agentIds.length) {
 		throw problemError(ctx.getNode(), {
-			message: 'The ElevenLabs credential has no webhook secret, and no agent is chosen for the trigger to set up its own webhook',
+			message:
+				'The ElevenLabs credential has no webhook secret, and no agent is chosen for the trigger to set up its own webhook',
 			hint: 'Choose the agents whose calls start this workflow under "Agent Names or IDs": the trigger then sets up their post-call webhook itself. Or, with a webhook set up by hand in ElevenLabs, paste its secret into "Webhook Secret" of the "ElevenLabs Agents API" credential.',
 		});
 	}
 	const webhookUrl = ctx.getNodeWebhookUrl('default');
-	if (!webhookUrl) throw problemError(ctx.getNode(), { message: 'n8n gave this trigger no webhook URL', hint: 'Save the workflow and activate it again.' });
+	if (!webhookUrl)
+		throw problemError(ctx.getNode(), {
+			message: 'n8n gave this trigger no webhook URL',
+			hint: 'Save the workflow and activate it again.',
+		});
 	// A registration left from before (another URL, other agents) is undone first.
 	await unregister(ctx, staticData);
 	const connection = await elevenLabsClient(ctx);
 	const workflow = ctx.getWorkflow();
-	const created = await elevenLabsRequest(ctx.getNode(), connection, { action: 'create the post-call webhook' }, (client) =>
-		client.webhooks.create(
-			{ settings: { authType: 'hmac', name: `n8n · ${workflow.name ?? workflow.id} · ${ctx.getNode().name}`.slice(0, 200), webhookUrl } },
-			ONCE,
-		),
+	const created = await elevenLabsRequest(
+		ctx.getNode(),
+		connection,
+		{ action: 'create the post-call webhook' },
+		(client) =>
+			client.webhooks.create(
+				{
+					settings: {
+						authType: 'hmac',
+						name: `n8n · ${workflow.name ?? workflow.id} · ${ctx.getNode().name}`.slice(0, 200),
+						webhookUrl,
+					},
+				},
+				ONCE,
+			),
 	);
 	if (!created.webhookSecret) {
-		await attemptElevenLabs(connection, (client) => client.webhooks.delete(created.webhookId, ONCE));
+		await attemptElevenLabs(connection, (client) =>
+			client.webhooks.delete(created.webhookId, ONCE),
+		);
 		throw problemError(ctx.getNode(), {
 			message: 'ElevenLabs created the webhook without an HMAC secret',
 			hint: 'Set the webhook up by hand in ElevenLabs (Settings → Webhooks, authentication HMAC) and paste its secret into the credential.',
 		});
 	}
-	const registration: Registration = { webhookId: created.webhookId, webhookUrl, webhookSecret: created.webhookSecret, agents: [] };
+	const registration: Registration = {
+		webhookId: created.webhookId,
+		webhookUrl,
+		webhookSecret: created.webhookSecret,
+		agents: [],
+	};
 	staticData[KEY] = registration as unknown as IDataObject;
-	const events = (ctx.getNodeParameter('events', []) as PostCallEvent[]).map((event) => AGENT_EVENT[event]).filter(Boolean);
+	const events = (ctx.getNodeParameter('events', []) as PostCallEvent[])
+		.map((event) => AGENT_EVENT[event])
+		.filter(Boolean);
 	try {
 		for (const agentId of agentIds) {
 			const agent = await readAgent(ctx.getNode(), connection, agentId);
 			const previous = webhookSetting(agent);
-			await setWebhookSetting(ctx, connection, agent, { ...previous, postCallWebhookId: created.webhookId, events });
+			await setWebhookSetting(ctx, connection, agent, {
+				...previous,
+				postCallWebhookId: created.webhookId,
+				events,
+			});
 			registration.agents.push({ agentId, ...(previous ? { previous } : {}) });
 			staticData[KEY] = registration as unknown as IDataObject;
 		}
@@ -139,7 +178,9 @@ export async function unregister(ctx: IHookFunctions, staticData: IDataObject): 
 	if (!registration) return;
 	const connection = await elevenLabsClient(ctx);
 	for (const { agentId, previous } of [...registration.agents]) {
-		const read = await attemptElevenLabs(connection, (client) => client.conversationalAi.agents.get(agentId));
+		const read = await attemptElevenLabs(connection, (client) =>
+			client.conversationalAi.agents.get(agentId),
+		);
 		// An agent deleted meanwhile has nothing to give back.
 		if (read.ok && webhookSetting(read.value)?.postCallWebhookId === registration.webhookId) {
 			await setWebhookSetting(ctx, connection, read.value, previous ?? {});
@@ -147,7 +188,9 @@ export async function unregister(ctx: IHookFunctions, staticData: IDataObject): 
 		registration.agents = registration.agents.filter((agent) => agent.agentId !== agentId);
 		staticData[KEY] = registration as unknown as IDataObject;
 	}
-	const removed = await attemptElevenLabs(connection, (client) => client.webhooks.delete(registration.webhookId, ONCE));
+	const removed = await attemptElevenLabs(connection, (client) =>
+		client.webhooks.delete(registration.webhookId, ONCE),
+	);
 	if (!removed.ok && removed.failure.status !== 404) {
 		throw problemError(ctx.getNode(), {
 			message: `The post-call webhook "${registration.webhookId}" could not be deleted`,

@@ -1,5 +1,10 @@
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { agentLocator } from '../../shared/descriptions';
 import { elevenLabsClient } from '../../shared/elevenLabsClient';
@@ -12,14 +17,30 @@ import { privacyProperties, readPrivacy } from './publishPrivacy.description';
 import { planPublish } from '../helpers/publishPlan';
 import type { DesiredState } from '../helpers/publishPlan';
 import { desiredState } from '../helpers/publishState';
-import { callVariables, publishTimeVariables, withoutCandidateFields } from '../helpers/publishVariables';
+import {
+	callVariables,
+	publishTimeVariables,
+	withoutCandidateFields,
+} from '../helpers/publishVariables';
 import { resolveLanguage, resolveLocale, resolveTimeZone } from '../helpers/render';
 import { resolveVariables } from '../helpers/variables';
 import { DEFAULT_MAX_VALUE_LENGTH } from '../helpers/values';
 import { applyPlan, loadAgent } from './publishAgent';
-import { CompiledSets, dateLocaleOption, nameValueCollection, readTemplateSource, templateSetProperties, variablePairs } from './templateSet';
+import {
+	CompiledSets,
+	dateLocaleOption,
+	nameValueCollection,
+	readTemplateSource,
+	templateSetProperties,
+	variablePairs,
+} from './templateSet';
 
-const jobField = (displayName: string, name: string, placeholder: string, description: string): INodeProperties => ({
+const jobField = (
+	displayName: string,
+	name: string,
+	placeholder: string,
+	description: string,
+): INodeProperties => ({
 	displayName,
 	name,
 	type: 'string',
@@ -32,7 +53,12 @@ const properties: INodeProperties[] = [
 	{ ...agentLocator, description: 'The ElevenLabs agent to set up with this template set' },
 	...templateSetProperties,
 	jobField('Company', 'company', 'Muster Klinikum GmbH', 'The hiring company.'),
-	jobField('Job Title', 'jobTitle', 'Pflegefachkraft (m/w/d)', 'The position the agent screens for.'),
+	jobField(
+		'Job Title',
+		'jobTitle',
+		'Pflegefachkraft (m/w/d)',
+		'The position the agent screens for.',
+	),
 	jobField('Recruiter Name', 'recruiterName', 'Jonas Weber', 'The recruiter the agent speaks for.'),
 	nameValueCollection({
 		displayName: 'Job Details',
@@ -66,7 +92,13 @@ const properties: INodeProperties[] = [
 				displayName: 'Answer',
 				name: 'answer',
 				values: [
-					{ displayName: 'ID', name: 'id', type: 'string', default: '', placeholder: 'drivers_license' },
+					{
+						displayName: 'ID',
+						name: 'id',
+						type: 'string',
+						default: '',
+						placeholder: 'drivers_license',
+					},
 					{
 						displayName: 'Type',
 						name: 'type',
@@ -105,7 +137,8 @@ const properties: INodeProperties[] = [
 				name: 'dryRun',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to only compare: the output shows what would change, and nothing is written to ElevenLabs',
+				description:
+					'Whether to only compare: the output shows what would change, and nothing is written to ElevenLabs',
 			},
 			{
 				displayName: 'Language',
@@ -113,7 +146,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'de',
-				description: 'The agent’s language code. Empty: the bundled set’s language; for custom templates the item’s language field, else de.',
+				description:
+					'The agent’s language code. Empty: the bundled set’s language; for custom templates the item’s language field, else de.',
 			},
 			{
 				displayName: 'Max Value Length',
@@ -121,14 +155,16 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, numberPrecision: 0 },
 				default: DEFAULT_MAX_VALUE_LENGTH,
-				description: 'Longer values (e.g. a long job description) are cut to this many characters, ending in …',
+				description:
+					'Longer values (e.g. a long job description) are cut to this many characters, ending in …',
 			},
 			{
 				displayName: 'Read Other Item Fields',
 				name: 'readItemFields',
 				type: 'boolean',
 				default: true,
-				description: 'Whether template variables other than company, job title and recruiter (e.g. jobLocation) are read from item fields of the same name',
+				description:
+					'Whether template variables other than company, job title and recruiter (e.g. jobLocation) are read from item fields of the same name',
 			},
 			{
 				displayName: 'Time Zone',
@@ -161,7 +197,9 @@ const ANSWER_TYPES = new Set<AnswerField['type']>(['boolean', 'string', 'integer
 /** The answers added under Answers to Collect, each with a type and a description. */
 function extraAnswers(entries: unknown): Record<string, AnswerField> {
 	const out: Record<string, AnswerField> = {};
-	for (const entry of Array.isArray(entries) ? (entries as Array<{ id?: unknown; type?: unknown; description?: unknown }>) : []) {
+	for (const entry of Array.isArray(entries)
+		? (entries as Array<{ id?: unknown; type?: unknown; description?: unknown }>)
+		: []) {
 		const id = String(entry.id ?? '').trim();
 		if (!id) continue;
 		const description = String(entry.description ?? '').trim();
@@ -178,10 +216,19 @@ function extraAnswers(entries: unknown): Record<string, AnswerField> {
 }
 
 /** What the template set asks of the agent, for one item: rendered with the company's and job's values. */
-function desiredFor(ctx: IExecuteFunctions, sets: CompiledSets, item: INodeExecutionData, i: number, options: PublishOptions): DesiredState {
+function desiredFor(
+	ctx: IExecuteFunctions,
+	sets: CompiledSets,
+	item: INodeExecutionData,
+	i: number,
+	options: PublishOptions,
+): DesiredState {
 	const set = sets.get(readTemplateSource(ctx, item, i), ctx.getNodeParameter('phases', i, ''));
 	const calls = callVariables(ctx.getNodeParameter('callVariables', i, 'name'), set.variables);
-	const extra: Record<string, unknown> = variablePairs(ctx.getNodeParameter('jobDetails.variable', i, []), 'Job Details');
+	const extra: Record<string, unknown> = variablePairs(
+		ctx.getNodeParameter('jobDetails.variable', i, []),
+		'Job Details',
+	);
 	for (const field of ['company', 'jobTitle', 'recruiterName']) {
 		const value = String(ctx.getNodeParameter(field, i, '') ?? '').trim();
 		if (value) extra[field] = value;
@@ -221,9 +268,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const sets = new CompiledSets();
 	let connection: Promise<ElevenLabsConnection> | undefined;
 	return await mapItems(this, async (item, i) => {
-		const agentId = String(this.getNodeParameter('agentId', i, '', { extractValue: true }) ?? '').trim();
+		const agentId = String(
+			this.getNodeParameter('agentId', i, '', { extractValue: true }) ?? '',
+		).trim();
 		if (!agentId) {
-			throw new NodeOperationError(this.getNode(), 'No agent is chosen', { description: 'Pick the agent to set up under "Agent".', itemIndex: i });
+			throw new NodeOperationError(this.getNode(), 'No agent is chosen', {
+				description: 'Pick the agent to set up under "Agent".',
+				itemIndex: i,
+			});
 		}
 		const options = readCheckedOptions<PublishOptions>(this, properties, 'options', i);
 		// Templates and values first: a template error stops the item before anything is sent.

@@ -50,14 +50,24 @@ export async function loadAgent(target: PublishTarget): Promise<ElevenLabs.GetAg
 	return await readAgent(target.ctx.getNode(), target.connection, target.agentId, target.itemIndex);
 }
 
-async function upload(target: PublishTarget, document: { name: string; text: string }): Promise<string> {
+async function upload(
+	target: PublishTarget,
+	document: { name: string; text: string },
+): Promise<string> {
 	const tooLong = `The knowledge base has ${document.text.length} characters, more than ElevenLabs accepts for one document. Shorten the knowledge-base template or the long job details (e.g. jobDescription, benefits). The agent was left as it was.`;
 	const unanswered =
 		'ElevenLabs did not confirm the upload (server error). The agent was left as it was. Publishing again is safe: a document ElevenLabs stored anyway is attached then, not uploaded a second time.';
 	const context = {
 		action: 'upload the knowledge base',
 		hints: { max_character_limit_exceeded: tooLong },
-		statusHints: { 403: NO_WRITE_ACCESS, 413: tooLong, 500: unanswered, 502: unanswered, 503: unanswered, 504: unanswered },
+		statusHints: {
+			403: NO_WRITE_ACCESS,
+			413: tooLong,
+			500: unanswered,
+			502: unanswered,
+			503: unanswered,
+			504: unanswered,
+		},
 	};
 	const created = await request(target, context, (client) =>
 		client.conversationalAi.knowledgeBase.documents.createFromText(document, ONCE),
@@ -71,7 +81,10 @@ async function upload(target: PublishTarget, document: { name: string; text: str
  * stored it, or when another agent was set up with the same job; it is attached instead of a copy.
  */
 async function existingDocument(target: PublishTarget, name: string): Promise<string | undefined> {
-	const context = { action: 'look up the knowledge base documents', statusHints: { 403: NO_WRITE_ACCESS } };
+	const context = {
+		action: 'look up the knowledge base documents',
+		statusHints: { 403: NO_WRITE_ACCESS },
+	};
 	const page = await request(target, context, (client) =>
 		client.conversationalAi.knowledgeBase.list({ search: name, pageSize: 10 }),
 	);
@@ -89,13 +102,19 @@ async function removeDocument(target: PublishTarget, id: string): Promise<string
 }
 
 /** The answer ids of a 422 that ElevenLabs refused, among those the update sends. */
-function refusedAnswerIds(detail: string, update: ElevenLabs.conversationalAi.UpdateAgentRequest): string[] {
+function refusedAnswerIds(
+	detail: string,
+	update: ElevenLabs.conversationalAi.UpdateAgentRequest,
+): string[] {
 	const ids = Object.keys(update.platformSettings?.dataCollection ?? {});
 	return ids.filter((id) => detail.includes(`data_collection.${id}`));
 }
 
 /** Sends the update; returns the error to throw when ElevenLabs refused it (the caller cleans up first). */
-async function patch(target: PublishTarget, update: ElevenLabs.conversationalAi.UpdateAgentRequest): Promise<NodeApiError | undefined> {
+async function patch(
+	target: PublishTarget,
+	update: ElevenLabs.conversationalAi.UpdateAgentRequest,
+): Promise<NodeApiError | undefined> {
 	const patched = await attemptElevenLabs(target.connection, (client) =>
 		client.conversationalAi.agents.update(target.agentId, update, ONCE),
 	);
@@ -132,7 +151,8 @@ export async function applyPlan(target: PublishTarget, plan: PublishPlan): Promi
 			const left = await removeDocument(target, uploadedId);
 			// Only when even the clean-up failed does the user have something to tidy up.
 			if (left) {
-				refused.description = `${refused.description ?? ''}\nThe new knowledge-base document "${plan.upload!.name}" (${uploadedId}) could not be deleted again (${left}); delete it in ElevenLabs → Knowledge Base.`.trim();
+				refused.description =
+					`${refused.description ?? ''}\nThe new knowledge-base document "${plan.upload!.name}" (${uploadedId}) could not be deleted again (${left}); delete it in ElevenLabs → Knowledge Base.`.trim();
 			}
 		}
 		throw refused;
@@ -140,7 +160,10 @@ export async function applyPlan(target: PublishTarget, plan: PublishPlan): Promi
 	for (const document of plan.removedDocuments) {
 		const left = await removeDocument(target, document.id);
 		// Documents are workspace-wide: one that another agent still uses stays for that agent.
-		if (left) warnings.push(`The earlier knowledge-base document "${document.name}" (${document.id}) was detached but not deleted (${left}).`);
+		if (left)
+			warnings.push(
+				`The earlier knowledge-base document "${document.name}" (${document.id}) was detached but not deleted (${left}).`,
+			);
 	}
 	return { knowledgeBaseDocumentId: documentId ?? plan.keptDocument?.id ?? null, warnings };
 }

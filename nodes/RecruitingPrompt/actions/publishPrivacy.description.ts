@@ -59,7 +59,8 @@ export const privacyProperties: INodeProperties[] = [
 		type: 'multiOptions',
 		options: ENTITIES,
 		default: [...DEFAULT_REDACTED_ENTITIES],
-		description: 'What redaction removes. By default contact data and the special categories of GDPR Art. 9; names stay.',
+		description:
+			'What redaction removes. By default contact data and the special categories of GDPR Art. 9; names stay.',
 		displayOptions: { show: { redactPii: [true] } },
 	},
 ];
@@ -68,7 +69,11 @@ export const privacyProperties: INodeProperties[] = [
 export function readPrivacy(ctx: IExecuteFunctions, i: number): DesiredPrivacy {
 	const days = Number(ctx.getNodeParameter('retentionDays', i, DEFAULT_RETENTION_DAYS));
 	const redact = ctx.getNodeParameter('redactPii', i, false) === true;
-	const entities = ctx.getNodeParameter('redactEntities', i, DEFAULT_REDACTED_ENTITIES) as ElevenLabs.ConfigEntityType[];
+	const entities = ctx.getNodeParameter(
+		'redactEntities',
+		i,
+		DEFAULT_REDACTED_ENTITIES,
+	) as ElevenLabs.ConfigEntityType[];
 	return {
 		retentionDays: Number.isFinite(days) ? Math.max(-1, Math.round(days)) : DEFAULT_RETENTION_DAYS,
 		recordVoice: ctx.getNodeParameter('recordAudio', i, true) !== false,

@@ -1,5 +1,10 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { ItemParameters } from '../../shared/itemParameters';
 import { mapItems } from '../../shared/items';
@@ -20,7 +25,11 @@ import {
 
 export const DEFAULT_MAX_PROMPT_CHARACTERS = 50000;
 
-const candidateField = (displayName: string, name: CandidateField, description: string): INodeProperties => ({
+const candidateField = (
+	displayName: string,
+	name: CandidateField,
+	description: string,
+): INodeProperties => ({
 	displayName,
 	name,
 	type: 'string',
@@ -41,15 +50,27 @@ const properties: INodeProperties[] = [
 			'Which item fields hold the candidate’s data. Without a mapping each is read from the field of its own name (name, phone, email, …).',
 		options: [
 			candidateField('Address', 'address', 'The item field with the postal address'),
-			candidateField('Candidate ID', 'candidateId', 'The item field with your ID of the candidate (e.g. the ATS or sheet row ID)'),
+			candidateField(
+				'Candidate ID',
+				'candidateId',
+				'The item field with your ID of the candidate (e.g. the ATS or sheet row ID)',
+			),
 			candidateField('Company', 'company', 'The item field with the hiring company'),
 			candidateField('Email', 'email', 'The item field with the email address'),
 			candidateField('Job Title', 'jobTitle', 'The item field with the position applied for'),
 			candidateField('Language', 'language', 'The item field with the candidate’s language code'),
 			candidateField('Name', 'name', 'The item field with the candidate’s full name'),
 			candidateField('Phone', 'phone', 'The item field with the phone number'),
-			candidateField('Recruiter Name', 'recruiterName', 'The item field with the name of the responsible recruiter'),
-			candidateField('Time Zone', 'timezone', 'The item field with the candidate’s IANA time zone, e.g. Europe/Berlin'),
+			candidateField(
+				'Recruiter Name',
+				'recruiterName',
+				'The item field with the name of the responsible recruiter',
+			),
+			candidateField(
+				'Time Zone',
+				'timezone',
+				'The item field with the candidate’s IANA time zone, e.g. Europe/Berlin',
+			),
 		],
 	},
 	nameValueCollection({
@@ -66,7 +87,8 @@ const properties: INodeProperties[] = [
 		name: 'defaults',
 		entry: 'Default',
 		placeholder: 'Add Default',
-		description: 'Values for variables that an item lacks (or has empty). A variable without value and without default is an error.',
+		description:
+			'Values for variables that an item lacks (or has empty). A variable without value and without default is an error.',
 		example: ['recruiterName', 'Ihr Recruiting-Team'],
 	}),
 	{
@@ -100,7 +122,8 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, numberPrecision: 0 },
 				default: DEFAULT_MAX_PROMPT_CHARACTERS,
-				description: 'A longer system prompt is an error (0: no limit). Long prompts cost time and money on every turn of the call.',
+				description:
+					'A longer system prompt is an error (0: no limit). Long prompts cost time and money on every turn of the call.',
 			},
 			{
 				displayName: 'Max Value Length',
@@ -108,7 +131,8 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, numberPrecision: 0 },
 				default: DEFAULT_MAX_VALUE_LENGTH,
-				description: 'Longer values (e.g. a name of thousands of characters) are cut to this many characters, ending in …',
+				description:
+					'Longer values (e.g. a name of thousands of characters) are cut to this many characters, ending in …',
 			},
 			{
 				displayName: 'Read Other Item Fields',
@@ -124,7 +148,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'Europe/Berlin',
-				description: 'Time zone for dates when the item has none in its time zone field. Empty: the workflow’s time zone.',
+				description:
+					'Time zone for dates when the item has none in its time zone field. Empty: the workflow’s time zone.',
 			},
 		],
 	},
@@ -153,15 +178,26 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const now = new Date().toISOString();
 	const workflowZone = this.getTimezone();
 	return await mapItems(this, async (item, i) => {
-		const set = sets.get(readTemplateSource(parameters, item, i), parameters.getNodeParameter('phases', i, ''));
+		const set = sets.get(
+			readTemplateSource(parameters, item, i),
+			parameters.getNodeParameter('phases', i, ''),
+		);
 		const options = readCheckedOptions<RenderOptions>(this, properties, 'options', i, parameters);
 		const { values, dynamicVariables } = resolveVariables(
 			item.json,
 			set.variables,
 			{
-				fieldNames: parameters.getNodeParameter('candidateFields', i, {}) as Partial<Record<CandidateField, string>>,
-				extra: variablePairs(parameters.getNodeParameter('extraVariables.variable', i, []), 'Extra Variables'),
-				defaults: variablePairs(parameters.getNodeParameter('defaults.variable', i, []), 'Defaults'),
+				fieldNames: parameters.getNodeParameter('candidateFields', i, {}) as Partial<
+					Record<CandidateField, string>
+				>,
+				extra: variablePairs(
+					parameters.getNodeParameter('extraVariables.variable', i, []),
+					'Extra Variables',
+				),
+				defaults: variablePairs(
+					parameters.getNodeParameter('defaults.variable', i, []),
+					'Defaults',
+				),
 				readItemFields: options.readItemFields ?? true,
 				maxValueLength: options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH,
 			},

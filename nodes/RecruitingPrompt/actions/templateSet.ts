@@ -28,7 +28,8 @@ export const templateSetProperties: INodeProperties[] = [
 			{
 				name: 'German (Bundled)',
 				value: 'de',
-				description: 'A German phone screen: AI and recording disclosure with consent first, then identity, interest, experience, availability, salary, questions and next steps',
+				description:
+					'A German phone screen: AI and recording disclosure with consent first, then identity, interest, experience, availability, salary, questions and next steps',
 			},
 			{
 				name: 'English (Bundled)',
@@ -38,7 +39,8 @@ export const templateSetProperties: INodeProperties[] = [
 			{
 				name: 'Custom',
 				value: 'custom',
-				description: 'Your own Handlebars templates, typed in here or taken from a field of the input item',
+				description:
+					'Your own Handlebars templates, typed in here or taken from a field of the input item',
 			},
 		],
 		default: 'de',
@@ -50,11 +52,16 @@ export const templateSetProperties: INodeProperties[] = [
 		type: 'options',
 		displayOptions: { show: { templateSet: ['custom'] } },
 		options: [
-			{ name: 'Parameters', value: 'parameters', description: 'Type the templates into the fields below' },
+			{
+				name: 'Parameters',
+				value: 'parameters',
+				description: 'Type the templates into the fields below',
+			},
 			{
 				name: 'Item Field',
 				value: 'field',
-				description: 'Read them from a field of the input item, e.g. loaded from a file by an earlier node',
+				description:
+					'Read them from a field of the input item, e.g. loaded from a file by an earlier node',
 			},
 		],
 		default: 'parameters',
@@ -77,7 +84,8 @@ export const templateSetProperties: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		displayOptions: { show: { templateSet: ['custom'], customSource: ['parameters'] } },
 		default: '',
-		description: 'What the agent says first (spoken as it is). Empty: taken from the bundled set below, or none.',
+		description:
+			'What the agent says first (spoken as it is). Empty: taken from the bundled set below, or none.',
 	},
 	{
 		displayName: 'Knowledge Base Template',
@@ -86,7 +94,8 @@ export const templateSetProperties: INodeProperties[] = [
 		typeOptions: { rows: 6 },
 		displayOptions: { show: { templateSet: ['custom'], customSource: ['parameters'] } },
 		default: '',
-		description: 'Facts about the company and the job for the agent’s answers. Empty: taken from the bundled set below, or none.',
+		description:
+			'Facts about the company and the job for the agent’s answers. Empty: taken from the bundled set below, or none.',
 	},
 	{
 		displayName: 'Partials and Phases',
@@ -103,8 +112,20 @@ export const templateSetProperties: INodeProperties[] = [
 				displayName: 'Partial',
 				name: 'partial',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'phase-greeting' },
-					{ displayName: 'Template', name: 'template', type: 'string', typeOptions: { rows: 6 }, default: '' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'phase-greeting',
+					},
+					{
+						displayName: 'Template',
+						name: 'template',
+						type: 'string',
+						typeOptions: { rows: 6 },
+						default: '',
+					},
 				],
 			},
 		],
@@ -126,18 +147,28 @@ export const templateSetProperties: INodeProperties[] = [
 		displayOptions: { show: { templateSet: ['custom'] } },
 		options: [
 			{ name: 'None', value: 'none', description: 'Only your templates' },
-			{ name: 'German', value: 'de', description: 'Templates you leave out come from the German set' },
-			{ name: 'English', value: 'en', description: 'Templates you leave out come from the English set' },
+			{
+				name: 'German',
+				value: 'de',
+				description: 'Templates you leave out come from the German set',
+			},
+			{
+				name: 'English',
+				value: 'en',
+				description: 'Templates you leave out come from the English set',
+			},
 		],
 		default: 'none',
-		description: 'Whether to take the templates you do not give from a bundled set (e.g. to change only the knowledge base)',
+		description:
+			'Whether to take the templates you do not give from a bundled set (e.g. to change only the knowledge base)',
 	},
 	{
 		displayName: 'Phases',
 		name: 'phases',
 		type: 'string',
 		default: '',
-		placeholder: 'greeting, identity, interest, qualification, availability, salary, questions, closing, optOut, callback, voicemail, wrongPerson',
+		placeholder:
+			'greeting, identity, interest, qualification, availability, salary, questions, closing, optOut, callback, voicemail, wrongPerson',
 		description:
 			'The phases to include, in this order, separated by commas. Empty: all phases of the set in its own order. The bundled sets always begin with greeting (AI and recording disclosure, consent).',
 	},
@@ -150,7 +181,8 @@ export const dateLocaleOption: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'de-DE',
-	description: 'Locale of dates printed with formatDate. Empty: the set’s own (de-DE, en-GB) or one that fits the language.',
+	description:
+		'Locale of dates printed with formatDate. Empty: the set’s own (de-DE, en-GB) or one that fits the language.',
 };
 
 /** A list of name → value pairs (Extra Variables, Defaults, Job Details), read with variablePairs. */
@@ -175,8 +207,20 @@ export function nameValueCollection(options: {
 				displayName: options.entry,
 				name: 'variable',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: options.example[0] },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: options.example[1] },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: options.example[0],
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						placeholder: options.example[1],
+					},
 				],
 			},
 		],
@@ -184,10 +228,20 @@ export function nameValueCollection(options: {
 }
 
 /** Reads the template set an item asks for (bundled, custom parameters, or an item field). */
-export function readTemplateSource(ctx: ParameterReader, item: INodeExecutionData, itemIndex: number): TemplateSource {
+export function readTemplateSource(
+	ctx: ParameterReader,
+	item: INodeExecutionData,
+	itemIndex: number,
+): TemplateSource {
 	const choice = String(ctx.getNodeParameter('templateSet', itemIndex, 'de'));
 	if (isBundledSetName(choice)) {
-		return { name: choice, bundled: true, templates: loadBundledSet(choice), cacheKey: choice, ...BUNDLED_SETS[choice] };
+		return {
+			name: choice,
+			bundled: true,
+			templates: loadBundledSet(choice),
+			cacheKey: choice,
+			...BUNDLED_SETS[choice],
+		};
 	}
 	if (choice !== 'custom') {
 		throw new ProblemError(
@@ -209,7 +263,11 @@ export function readTemplateSource(ctx: ParameterReader, item: INodeExecutionDat
 	};
 }
 
-function customTemplates(ctx: ParameterReader, item: INodeExecutionData, itemIndex: number): TemplateTexts {
+function customTemplates(
+	ctx: ParameterReader,
+	item: INodeExecutionData,
+	itemIndex: number,
+): TemplateTexts {
 	const source = String(ctx.getNodeParameter('customSource', itemIndex, 'parameters'));
 	if (source === 'field') {
 		const field = String(ctx.getNodeParameter('templatesField', itemIndex, 'templates'));
@@ -230,7 +288,10 @@ function customTemplates(ctx: ParameterReader, item: INodeExecutionData, itemInd
 		[FIRST_MESSAGE]: String(ctx.getNodeParameter('firstMessageTemplate', itemIndex, '') ?? ''),
 		[KNOWLEDGE_BASE]: String(ctx.getNodeParameter('knowledgeBaseTemplate', itemIndex, '') ?? ''),
 	};
-	const partials = ctx.getNodeParameter('partials.partial', itemIndex, []) as Array<{ name?: string; template?: string }>;
+	const partials = ctx.getNodeParameter('partials.partial', itemIndex, []) as Array<{
+		name?: string;
+		template?: string;
+	}>;
 	for (const partial of partials) {
 		const name = String(partial.name ?? '').trim();
 		if (!name) continue;
@@ -256,7 +317,13 @@ export class CompiledSets {
 
 	get(source: TemplateSource, phases: unknown): CompiledSet {
 		const last = this.last;
-		if (last && typeof phases === 'string' && last.phases === phases && last.cacheKey === source.cacheKey) return last.set;
+		if (
+			last &&
+			typeof phases === 'string' &&
+			last.phases === phases &&
+			last.cacheKey === source.cacheKey
+		)
+			return last.set;
 		const selection = parsePhaseList(phases);
 		const key = `${selection?.join(',') ?? ''}\u0000${source.cacheKey ?? JSON.stringify(source)}`;
 		let set = this.sets.get(key);
@@ -272,7 +339,9 @@ export class CompiledSets {
 /** Name → value pairs of a fixedCollection (Extra Variables, Defaults), with checked names. */
 export function variablePairs(entries: unknown, parameter: string): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
-	for (const entry of Array.isArray(entries) ? (entries as Array<{ name?: unknown; value?: unknown }>) : []) {
+	for (const entry of Array.isArray(entries)
+		? (entries as Array<{ name?: unknown; value?: unknown }>)
+		: []) {
 		const name = String(entry.name ?? '').trim();
 		if (!name) continue;
 		if (!isDynamicVariableName(name)) {

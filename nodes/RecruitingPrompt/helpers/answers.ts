@@ -25,13 +25,15 @@ export const COLLECTED_ANSWERS: readonly CollectedAnswer[] = [
 		id: 'identity_confirmed',
 		type: 'boolean',
 		phase: 'identity',
-		description: 'True if the person on the phone confirmed being the candidate the call was meant for.',
+		description:
+			'True if the person on the phone confirmed being the candidate the call was meant for.',
 	},
 	{
 		id: 'address_confirmed',
 		type: 'boolean',
 		phase: 'identity',
-		description: 'True if the candidate confirmed the postal address on file; false if they corrected it.',
+		description:
+			'True if the candidate confirmed the postal address on file; false if they corrected it.',
 	},
 	{
 		id: 'address_correction',
@@ -43,43 +45,50 @@ export const COLLECTED_ANSWERS: readonly CollectedAnswer[] = [
 		id: 'still_interested',
 		type: 'boolean',
 		phase: 'interest',
-		description: 'True if the candidate is still interested in the position; false if they are no longer interested or withdrew the application.',
+		description:
+			'True if the candidate is still interested in the position; false if they are no longer interested or withdrew the application.',
 	},
 	{
 		id: 'motivation',
 		type: 'string',
 		phase: 'interest',
-		description: 'In one or two sentences, why the candidate is interested in the position, in their own words.',
+		description:
+			'In one or two sentences, why the candidate is interested in the position, in their own words.',
 	},
 	{
 		id: 'years_of_experience',
 		type: 'number',
 		phase: 'qualification',
-		description: 'The candidate’s years of relevant professional experience for this position, as a number.',
+		description:
+			'The candidate’s years of relevant professional experience for this position, as a number.',
 	},
 	{
 		id: 'relevant_experience',
 		type: 'string',
 		phase: 'qualification',
-		description: 'A short factual summary of the candidate’s relevant experience, qualifications, certificates and skills.',
+		description:
+			'A short factual summary of the candidate’s relevant experience, qualifications, certificates and skills.',
 	},
 	{
 		id: 'earliest_start_date',
 		type: 'string',
 		phase: 'availability',
-		description: 'The earliest date the candidate could start, as YYYY-MM-DD if a date was named, otherwise as said (e.g. "immediately").',
+		description:
+			'The earliest date the candidate could start, as YYYY-MM-DD if a date was named, otherwise as said (e.g. "immediately").',
 	},
 	{
 		id: 'notice_period',
 		type: 'string',
 		phase: 'availability',
-		description: 'The candidate’s notice period at their current employer, as said (e.g. "3 months to the end of a quarter"); empty if none.',
+		description:
+			'The candidate’s notice period at their current employer, as said (e.g. "3 months to the end of a quarter"); empty if none.',
 	},
 	{
 		id: 'availability',
 		type: 'string',
 		phase: 'availability',
-		description: 'The weekly hours, days and shifts the candidate can work (full or part time, shifts, weekends, travel).',
+		description:
+			'The weekly hours, days and shifts the candidate can work (full or part time, shifts, weekends, travel).',
 	},
 	{
 		id: 'salary_expectation',
@@ -92,7 +101,8 @@ export const COLLECTED_ANSWERS: readonly CollectedAnswer[] = [
 		id: 'candidate_questions',
 		type: 'string',
 		phase: 'questions',
-		description: 'Questions of the candidate that the assistant could not answer and the recruiter should answer.',
+		description:
+			'Questions of the candidate that the assistant could not answer and the recruiter should answer.',
 	},
 	{
 		id: 'opt_out',
@@ -110,7 +120,8 @@ export const COLLECTED_ANSWERS: readonly CollectedAnswer[] = [
 		id: 'callback_requested',
 		type: 'boolean',
 		phase: 'callback',
-		description: 'True if the candidate (or the person who answered) asked to be called back at another time.',
+		description:
+			'True if the candidate (or the person who answered) asked to be called back at another time.',
 	},
 	{
 		id: 'callback_time',
@@ -123,6 +134,7 @@ export const COLLECTED_ANSWERS: readonly CollectedAnswer[] = [
 		id: 'reached_other_person',
 		type: 'boolean',
 		phase: 'wrongPerson',
-		description: 'True if someone other than the candidate answered, or the number does not belong to the candidate.',
+		description:
+			'True if someone other than the candidate answered, or the number does not belong to the candidate.',
 	},
 ];

@@ -34,7 +34,16 @@ const PRESETS: Record<string, DateTimeFormatOptions> = {
 };
 
 // Formats that German and English sheets and forms use besides ISO 8601.
-const FORMATS = ['d.M.yyyy', 'd.M.yy', 'd.M.yyyy H:mm', 'd.M.yyyy, H:mm', 'yyyy-MM-dd H:mm', 'd/M/yyyy', 'd MMMM yyyy', 'MMMM d, yyyy'];
+const FORMATS = [
+	'd.M.yyyy',
+	'd.M.yy',
+	'd.M.yyyy H:mm',
+	'd.M.yyyy, H:mm',
+	'yyyy-MM-dd H:mm',
+	'd/M/yyyy',
+	'd MMMM yyyy',
+	'MMMM d, yyyy',
+];
 
 /** Reads a date from text (ISO 8601, German and English day-first forms, RFC 2822, HTTP). */
 export function parseDate(text: string, zone: string, locale: string): DateTime | undefined {
@@ -114,7 +123,10 @@ export const HELPERS: Record<string, HelperDelegate> = {
 		const hash = (options?.hash ?? {}) as { locale?: unknown; zone?: unknown };
 		const locale = String(unwrap(hash.locale) ?? data.locale ?? 'de-DE');
 		if (!isLocale(locale)) {
-			throw new ProblemError(`${quoted(locale)} in {{formatDate … locale=…}} is not a locale`, 'Use a BCP 47 locale such as de-DE, en-GB or fr-FR.');
+			throw new ProblemError(
+				`${quoted(locale)} in {{formatDate … locale=…}} is not a locale`,
+				'Use a BCP 47 locale such as de-DE, en-GB or fr-FR.',
+			);
 		}
 		const zone = String(unwrap(hash.zone) ?? data.timezone ?? 'Europe/Berlin');
 		const raw = unwrap(value);
@@ -126,7 +138,11 @@ export const HELPERS: Record<string, HelperDelegate> = {
 		if (text === undefined) {
 			const date = parseDate(raw, zone, locale);
 			const local = date?.setZone(zone).setLocale(locale);
-			text = !local ? '' : PRESETS[pattern] ? local.toLocaleString(PRESETS[pattern]) : local.toFormat(pattern);
+			text = !local
+				? ''
+				: PRESETS[pattern]
+					? local.toLocaleString(PRESETS[pattern])
+					: local.toFormat(pattern);
 			if (formatted.size >= 1000) formatted.clear();
 			formatted.set(key, text);
 		}
@@ -138,4 +154,16 @@ export const HELPERS: Record<string, HelperDelegate> = {
 export const KNOWN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', ...Object.keys(HELPERS)];
 
 /** Helpers whose parameters may be absent: a variable used only there is optional. */
-export const TOLERANT_HELPERS = new Set(['if', 'unless', 'each', 'with', 'default', 'eq', 'ne', 'and', 'or', 'not', 'lookup']);
+export const TOLERANT_HELPERS = new Set([
+	'if',
+	'unless',
+	'each',
+	'with',
+	'default',
+	'eq',
+	'ne',
+	'and',
+	'or',
+	'not',
+	'lookup',
+]);

@@ -24,16 +24,25 @@ function memoFor(set: CompiledSet): Memo | null {
 		// A knowledge base that reads the whole context (`lookup this …`) may depend on any variable.
 		memo = set.knowledgeBaseReadsWholeContext
 			? null
-			: { names: [...set.variables].filter(([, use]) => use.inKnowledgeBase).map(([name]) => name), texts: new Map() };
+			: {
+					names: [...set.variables].filter(([, use]) => use.inKnowledgeBase).map(([name]) => name),
+					texts: new Map(),
+				};
 		memos.set(set, memo);
 	}
 	return memo;
 }
 
 /** What a knowledge-base render depends on: its variables' texts (or placeholders) and the dates' settings. */
-function keyOf(memo: Memo, values: Map<string, string>, placeholders: ReadonlySet<string> | undefined, data: RenderData): string {
+function keyOf(
+	memo: Memo,
+	values: Map<string, string>,
+	placeholders: ReadonlySet<string> | undefined,
+	data: RenderData,
+): string {
 	const parts = [String(data.now), data.locale, data.timezone, data.language];
-	for (const name of memo.names) parts.push(placeholders?.has(name) ? `{{${name}}}` : (values.get(name) ?? ABSENT));
+	for (const name of memo.names)
+		parts.push(placeholders?.has(name) ? `{{${name}}}` : (values.get(name) ?? ABSENT));
 	return parts.join('\u0000');
 }
 

@@ -29,27 +29,38 @@ export type PublishLanguage = 'de' | 'en';
 export const GERMAN_DESCRIPTIONS: Record<string, string> = {
 	consent_given:
 		'Wahr, wenn die Person dem Gespräch mit der KI-Assistentin und der Aufzeichnung des Anrufs klar zugestimmt hat; falsch, wenn sie abgelehnt, die Zustimmung im Gespräch zurückgenommen oder nie klar zugestimmt hat.',
-	identity_confirmed: 'Wahr, wenn die Person am Telefon bestätigt hat, die Bewerberin oder der Bewerber zu sein, für die oder den der Anruf gedacht war.',
-	address_confirmed: 'Wahr, wenn die Person die Anschrift aus der Bewerbung bestätigt hat; falsch, wenn sie sie berichtigt hat.',
-	address_correction: 'Die berichtigte Anschrift (oder der Wohnort), die die Person genannt hat; sonst leer.',
+	identity_confirmed:
+		'Wahr, wenn die Person am Telefon bestätigt hat, die Bewerberin oder der Bewerber zu sein, für die oder den der Anruf gedacht war.',
+	address_confirmed:
+		'Wahr, wenn die Person die Anschrift aus der Bewerbung bestätigt hat; falsch, wenn sie sie berichtigt hat.',
+	address_correction:
+		'Die berichtigte Anschrift (oder der Wohnort), die die Person genannt hat; sonst leer.',
 	still_interested:
 		'Wahr, wenn die Person weiterhin an der Stelle interessiert ist; falsch, wenn sie kein Interesse mehr hat oder die Bewerbung zurückgezogen hat.',
-	motivation: 'In ein, zwei Sätzen und in den Worten der Person: warum sie sich für die Stelle interessiert.',
-	years_of_experience: 'Die Jahre einschlägiger Berufserfahrung der Person für diese Stelle, als Zahl.',
-	relevant_experience: 'Eine kurze, sachliche Zusammenfassung der einschlägigen Erfahrung, Abschlüsse, Zertifikate und Kenntnisse der Person.',
+	motivation:
+		'In ein, zwei Sätzen und in den Worten der Person: warum sie sich für die Stelle interessiert.',
+	years_of_experience:
+		'Die Jahre einschlägiger Berufserfahrung der Person für diese Stelle, als Zahl.',
+	relevant_experience:
+		'Eine kurze, sachliche Zusammenfassung der einschlägigen Erfahrung, Abschlüsse, Zertifikate und Kenntnisse der Person.',
 	earliest_start_date:
 		'Der früheste Termin, zu dem die Person anfangen könnte: als JJJJ-MM-TT, wenn ein Datum genannt wurde, sonst so, wie es gesagt wurde (z. B. „sofort“).',
-	notice_period: 'Die Kündigungsfrist beim jetzigen Arbeitgeber, so wie genannt (z. B. „drei Monate zum Quartalsende“); leer, wenn es keine gibt.',
-	availability: 'Wochenstunden, Tage und Schichten, in denen die Person arbeiten kann (Voll- oder Teilzeit, Schichten, Wochenenden, Reisen).',
+	notice_period:
+		'Die Kündigungsfrist beim jetzigen Arbeitgeber, so wie genannt (z. B. „drei Monate zum Quartalsende“); leer, wenn es keine gibt.',
+	availability:
+		'Wochenstunden, Tage und Schichten, in denen die Person arbeiten kann (Voll- oder Teilzeit, Schichten, Wochenenden, Reisen).',
 	salary_expectation:
 		'Die Gehaltsvorstellung der Person mit Betrag, Währung und Zeitraum, z. B. „55000 EUR brutto im Jahr“; leer, wenn sie keine Zahl nennen wollte.',
-	candidate_questions: 'Fragen der Person, die die Assistentin nicht beantworten konnte und die das Recruiting-Team beantworten soll.',
+	candidate_questions:
+		'Fragen der Person, die die Assistentin nicht beantworten konnte und die das Recruiting-Team beantworten soll.',
 	opt_out: 'Wahr, wenn die Person gebeten hat, nicht mehr angerufen zu werden.',
 	application_withdrawn: 'Wahr, wenn die Person ihre Bewerbung zurückgezogen hat.',
-	callback_requested: 'Wahr, wenn die Person (oder wer abgenommen hat) um einen Anruf zu einer anderen Zeit gebeten hat.',
+	callback_requested:
+		'Wahr, wenn die Person (oder wer abgenommen hat) um einen Anruf zu einer anderen Zeit gebeten hat.',
 	callback_time:
 		'Der vereinbarte Termin für den Rückruf als Ortszeit der Person im Format JJJJ-MM-TTTHH:MM, wenn einer vereinbart wurde, sonst so, wie er gesagt wurde.',
-	reached_other_person: 'Wahr, wenn jemand anderes als die Bewerberin oder der Bewerber abgenommen hat oder die Nummer nicht zu ihr oder ihm gehört.',
+	reached_other_person:
+		'Wahr, wenn jemand anderes als die Bewerberin oder der Bewerber abgenommen hat oder die Nummer nicht zu ihr oder ihm gehört.',
 };
 
 interface CriterionDefinition {
@@ -118,7 +129,10 @@ export function answersNamedIn(text: string, language: string): Record<string, A
 	const out: Record<string, AnswerField> = {};
 	for (const answer of COLLECTED_ANSWERS) {
 		if (!names(text, answer.id)) continue;
-		out[answer.id] = { type: answer.type, description: lang === 'de' ? GERMAN_DESCRIPTIONS[answer.id] : answer.description };
+		out[answer.id] = {
+			type: answer.type,
+			description: lang === 'de' ? GERMAN_DESCRIPTIONS[answer.id] : answer.description,
+		};
 	}
 	return out;
 }

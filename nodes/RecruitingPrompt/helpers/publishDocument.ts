@@ -16,7 +16,12 @@ const HASH = /^[0-9a-f]{8}$/;
 function part(text: string): string {
 	const clean = text.replace(/[·\s]+/g, ' ').trim();
 	const chars = Array.from(clean);
-	return chars.length > MAX_PART_CHARACTERS ? `${chars.slice(0, MAX_PART_CHARACTERS - 1).join('').trimEnd()}…` : clean;
+	return chars.length > MAX_PART_CHARACTERS
+		? `${chars
+				.slice(0, MAX_PART_CHARACTERS - 1)
+				.join('')
+				.trimEnd()}…`
+		: clean;
 }
 
 /** What every version of the document for this company and job starts with. */

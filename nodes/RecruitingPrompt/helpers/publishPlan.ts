@@ -68,7 +68,10 @@ const MULTILINGUAL: Record<string, ElevenLabs.TtsConversationalModel> = {
 	eleven_flash_v2: 'eleven_flash_v2_5',
 };
 
-export function voiceModelFor(language: string, model: ElevenLabs.TtsConversationalModel | undefined) {
+export function voiceModelFor(
+	language: string,
+	model: ElevenLabs.TtsConversationalModel | undefined,
+) {
 	if (!model || language.toLowerCase().startsWith('en')) return model;
 	return MULTILINGUAL[model] ?? model;
 }
@@ -85,7 +88,10 @@ function sameAnswer(have: ElevenLabs.AnalysisProperty, want: AnswerField): boole
 	);
 }
 
-function planAnswers(existing: Record<string, ElevenLabs.AnalysisProperty>, wanted: Record<string, AnswerField>) {
+function planAnswers(
+	existing: Record<string, ElevenLabs.AnalysisProperty>,
+	wanted: Record<string, AnswerField>,
+) {
 	const next: Record<string, ElevenLabs.AnalysisProperty> = { ...existing };
 	const add: string[] = [];
 	const update: string[] = [];
@@ -94,7 +100,11 @@ function planAnswers(existing: Record<string, ElevenLabs.AnalysisProperty>, want
 		if (have && sameAnswer(have, field)) continue;
 		(have ? update : add).push(id);
 		// The user's choice of analysis model for the field stays.
-		next[id] = { type: field.type, description: field.description, ...(have?.llm ? { llm: have.llm } : {}) };
+		next[id] = {
+			type: field.type,
+			description: field.description,
+			...(have?.llm ? { llm: have.llm } : {}),
+		};
 	}
 	return { next, add, update };
 }
@@ -104,9 +114,18 @@ function planCriteria(existing: ElevenLabs.PromptEvaluationCriteria[], wanted: C
 	const update: string[] = [];
 	const next = existing.map((have) => {
 		const want = byId.get(have.id);
-		if (!want || (have.name === want.name && have.conversationGoalPrompt === want.conversationGoalPrompt)) return have;
+		if (
+			!want ||
+			(have.name === want.name && have.conversationGoalPrompt === want.conversationGoalPrompt)
+		)
+			return have;
 		update.push(have.id);
-		return { ...have, name: want.name, type: want.type, conversationGoalPrompt: want.conversationGoalPrompt };
+		return {
+			...have,
+			name: want.name,
+			type: want.type,
+			conversationGoalPrompt: want.conversationGoalPrompt,
+		};
 	});
 	const add = wanted.filter((want) => !existing.some((have) => have.id === want.id));
 	return { next: [...next, ...add], add: add.map((criterion) => criterion.id), update };
@@ -125,13 +144,20 @@ function togglesToEnable(agent: ElevenLabs.GetAgentResponseModel): Toggle[] {
 
 /** The agent's dynamic-variable placeholders (typed `unknown` in the SDK: the wire form). */
 function placeholdersOf(agent: ElevenLabs.GetAgentResponseModel): Record<string, unknown> {
-	const config = agent.conversationConfig.agent?.dynamicVariables as { dynamic_variable_placeholders?: unknown } | undefined;
+	const config = agent.conversationConfig.agent?.dynamicVariables as
+		| { dynamic_variable_placeholders?: unknown }
+		| undefined;
 	const placeholders = config?.dynamic_variable_placeholders;
-	return placeholders && typeof placeholders === 'object' ? (placeholders as Record<string, unknown>) : {};
+	return placeholders && typeof placeholders === 'object'
+		? (placeholders as Record<string, unknown>)
+		: {};
 }
 
 /** Compares the agent with the desired state: what changes, and the single update that does it. */
-export function planPublish(agent: ElevenLabs.GetAgentResponseModel, desired: DesiredState): PublishPlan {
+export function planPublish(
+	agent: ElevenLabs.GetAgentResponseModel,
+	desired: DesiredState,
+): PublishPlan {
 	const own = agent.conversationConfig.agent;
 	const diff: PublishPlan['diff'] = {};
 
@@ -154,26 +180,36 @@ export function planPublish(agent: ElevenLabs.GetAgentResponseModel, desired: De
 		['firstMessage', own?.firstMessage ?? '', desired.firstMessage],
 		['language', own?.language ?? 'en', desired.language],
 	];
-	for (const [change, before, after] of texts) if (before !== after) diff[change] = { before, after };
+	for (const [change, before, after] of texts)
+		if (before !== after) diff[change] = { before, after };
 
 	const model = agent.conversationConfig.tts?.modelId;
 	const voiceModel = voiceModelFor(desired.language, model);
 	if (voiceModel !== model) diff.voiceModel = { before: model, after: voiceModel };
 
 	const answers = planAnswers(agent.platformSettings?.dataCollection ?? {}, desired.answers);
-	if (answers.add.length || answers.update.length) diff.dataCollection = { add: answers.add, update: answers.update };
+	if (answers.add.length || answers.update.length)
+		diff.dataCollection = { add: answers.add, update: answers.update };
 
-	const criteria = planCriteria(agent.platformSettings?.evaluation?.criteria ?? [], desired.criteria);
-	if (criteria.add.length || criteria.update.length) diff.evaluationCriteria = { add: criteria.add, update: criteria.update };
+	const criteria = planCriteria(
+		agent.platformSettings?.evaluation?.criteria ?? [],
+		desired.criteria,
+	);
+	if (criteria.add.length || criteria.update.length)
+		diff.evaluationCriteria = { add: criteria.add, update: criteria.update };
 
 	const enable = togglesToEnable(agent);
 	if (enable.length) diff.overrides = { enable };
 
 	const placeholders = placeholdersOf(agent);
-	const newPlaceholders = Object.keys(desired.placeholders).filter((name) => !(name in placeholders));
+	const newPlaceholders = Object.keys(desired.placeholders).filter(
+		(name) => !(name in placeholders),
+	);
 	if (newPlaceholders.length) diff.dynamicVariablePlaceholders = { add: newPlaceholders };
 
-	const privacy = desired.privacy ? planPrivacy(agent.platformSettings?.privacy, desired.privacy) : undefined;
+	const privacy = desired.privacy
+		? planPrivacy(agent.platformSettings?.privacy, desired.privacy)
+		: undefined;
 	if (privacy?.diff) diff.privacy = privacy.diff;
 	const summaryLanguage = agent.platformSettings?.summaryLanguage;
 	if (desired.summaryLanguage && summaryLanguage !== desired.summaryLanguage) {
@@ -184,13 +220,23 @@ export function planPublish(agent: ElevenLabs.GetAgentResponseModel, desired: De
 
 	function update(uploadedDocumentId?: string): UpdateAgentRequest | undefined {
 		if (!changed.length) return undefined;
-		if (upload && !uploadedDocumentId) throw new Error('The knowledge base document must be uploaded before the update');
+		if (upload && !uploadedDocumentId)
+			throw new Error('The knowledge base document must be uploaded before the update');
 		const agentConfig: ElevenLabs.AgentConfig = {};
 		const prompt: ElevenLabs.PromptAgentApiModelOutput = {};
 		if (diff.knowledgeBase) {
 			prompt.knowledgeBase = [
 				...documents.filter((locator) => !removedDocuments.includes(locator)),
-				...(upload ? [{ type: 'text' as const, name: upload.name, id: uploadedDocumentId!, usageMode: 'prompt' as const }] : []),
+				...(upload
+					? [
+							{
+								type: 'text' as const,
+								name: upload.name,
+								id: uploadedDocumentId!,
+								usageMode: 'prompt' as const,
+							},
+						]
+					: []),
 			];
 		}
 		if (diff.prompt) prompt.prompt = desired.systemPrompt;
@@ -198,8 +244,12 @@ export function planPublish(agent: ElevenLabs.GetAgentResponseModel, desired: De
 		if (diff.firstMessage) agentConfig.firstMessage = desired.firstMessage;
 		if (diff.language) agentConfig.language = desired.language;
 		if (diff.dynamicVariablePlaceholders) {
-			const added = Object.fromEntries(newPlaceholders.map((name) => [name, desired.placeholders[name]]));
-			agentConfig.dynamicVariables = { dynamic_variable_placeholders: { ...placeholders, ...added } };
+			const added = Object.fromEntries(
+				newPlaceholders.map((name) => [name, desired.placeholders[name]]),
+			);
+			agentConfig.dynamicVariables = {
+				dynamic_variable_placeholders: { ...placeholders, ...added },
+			};
 		}
 		const conversationConfig: ElevenLabs.ConversationalConfig = {};
 		if (Object.keys(agentConfig).length) conversationConfig.agent = agentConfig;
@@ -217,7 +267,12 @@ export function planPublish(agent: ElevenLabs.GetAgentResponseModel, desired: De
 				...current,
 				conversationConfigOverride: {
 					...current?.conversationConfigOverride,
-					agent: { ...toggles, firstMessage: true, language: true, prompt: { ...toggles?.prompt, prompt: true } },
+					agent: {
+						...toggles,
+						firstMessage: true,
+						language: true,
+						prompt: { ...toggles?.prompt, prompt: true },
+					},
 				},
 			};
 		}

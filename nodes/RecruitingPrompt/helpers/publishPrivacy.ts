@@ -56,7 +56,7 @@ export function planPrivacy(current: Privacy | undefined, desired: DesiredPrivac
 	const entities = desired.redactedEntities;
 	if (entities && (redaction?.enabled !== true || !sameSet(redaction.entities, entities))) {
 		diff.redaction = {
-			before: redaction?.enabled ? redaction.entities ?? [] : 'off',
+			before: redaction?.enabled ? (redaction.entities ?? []) : 'off',
 			after: entities,
 		};
 		next.conversationHistoryRedaction = { ...redaction, enabled: true, entities };

@@ -42,10 +42,18 @@ export function desiredState(set: CompiledSet, input: PublishInput): DesiredStat
 	const texts = renderTexts(set, {
 		values: input.values,
 		placeholders: new Set(input.callVariables),
-		data: { now: new PlaceholderValue(NOW_VARIABLE, true), locale: input.locale, timezone: input.timezone, language: input.language },
+		data: {
+			now: new PlaceholderValue(NOW_VARIABLE, true),
+			locale: input.locale,
+			timezone: input.timezone,
+			language: input.language,
+		},
 		includeKnowledgeBase: false,
 	});
-	const answers = { ...answersNamedIn(`${texts.system}\n${texts.knowledgeBase}`, input.language), ...input.extraAnswers };
+	const answers = {
+		...answersNamedIn(`${texts.system}\n${texts.knowledgeBase}`, input.language),
+		...input.extraAnswers,
+	};
 	return {
 		systemPrompt: texts.system,
 		firstMessage: texts.firstMessage,

@@ -35,7 +35,14 @@ const SAMPLES: Record<PublishLanguage, Record<string, string>> = {
  * Names the templates do not use are left out.
  */
 export function callVariables(value: unknown, used: Map<string, VariableUse>): string[] {
-	const names = [...new Set(String(value ?? '').split(/[,;\n]/).map((name) => name.trim()).filter(Boolean))];
+	const names = [
+		...new Set(
+			String(value ?? '')
+				.split(/[,;\n]/)
+				.map((name) => name.trim())
+				.filter(Boolean),
+		),
+	];
 	const invalid = names.filter((name) => !isDynamicVariableName(name));
 	if (invalid.length) {
 		throw new ProblemError(
@@ -63,17 +70,29 @@ export function placeholderSamples(names: string[], language: string): Record<st
  * Fields that describe one candidate. At publish time they never take a value (a candidate's
  * address must not end up in the agent's prompt for everyone): each is a call variable or absent.
  */
-export const CANDIDATE_SPECIFIC_FIELDS = ['name', 'phone', 'email', 'address', 'candidateId'] as const;
+export const CANDIDATE_SPECIFIC_FIELDS = [
+	'name',
+	'phone',
+	'email',
+	'address',
+	'candidateId',
+] as const;
 
-const isCandidateSpecific = (name: string) => (CANDIDATE_SPECIFIC_FIELDS as readonly string[]).includes(name);
+const isCandidateSpecific = (name: string) =>
+	(CANDIDATE_SPECIFIC_FIELDS as readonly string[]).includes(name);
 
 /**
  * The variables to resolve at publish time: those the templates use, without the call variables
  * and the candidate's own fields. A candidate field the templates print for every candidate must
  * be a call variable.
  */
-export function publishTimeVariables(used: Map<string, VariableUse>, calls: string[]): Map<string, VariableUse> {
-	const needed = [...used].filter(([name, use]) => use.required && isCandidateSpecific(name) && !calls.includes(name)).map(([name]) => name);
+export function publishTimeVariables(
+	used: Map<string, VariableUse>,
+	calls: string[],
+): Map<string, VariableUse> {
+	const needed = [...used]
+		.filter(([name, use]) => use.required && isCandidateSpecific(name) && !calls.includes(name))
+		.map(([name]) => name);
 	if (needed.length) {
 		throw new ProblemError(
 			`The templates use ${listing(needed)} for every candidate, so ${needed.length > 1 ? 'they have' : 'it has'} to be ${needed.length > 1 ? 'call variables' : 'a call variable'}`,

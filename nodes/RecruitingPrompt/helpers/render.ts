@@ -58,7 +58,10 @@ function needsTidying(text: string): boolean {
 export function tidy(text: string): string {
 	// Prompts are long and rendered per candidate: copy only when there is something to tidy.
 	if (!needsTidying(text)) return text.trim();
-	return text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+	return text
+		.replace(/[ \t]+\n/g, '\n')
+		.replace(/\n{3,}/g, '\n\n')
+		.trim();
 }
 
 function run(template: TemplateDelegate, name: string, context: object, data: RenderData): string {
@@ -70,7 +73,10 @@ function run(template: TemplateDelegate, name: string, context: object, data: Re
 	}
 	if (failure instanceof ProblemError) throw failure;
 	// Handlebars names the object it looked in; that may be candidate data, so leave it out.
-	const message = String((failure as Error)?.message ?? failure).replace(/ not defined in .*? - /, ' not defined - ');
+	const message = String((failure as Error)?.message ?? failure).replace(
+		/ not defined in .*? - /,
+		' not defined - ',
+	);
 	throw new ProblemError(
 		`The template "${name}" could not be rendered: ${message}`,
 		'A variable or partial it needs is missing. Check the variable names in the template against the item and the node’s variables.',
@@ -87,23 +93,35 @@ export function renderTexts(set: CompiledSet, input: RenderInput): RenderedTexts
 	const data: RenderData = { ...input.data };
 	const template = set.knowledgeBase;
 	const knowledgeBase = template
-		? memoisedKnowledgeBase(set, { ...input, data }, () => run(template, 'knowledgeBase', fenced, data))
+		? memoisedKnowledgeBase(set, { ...input, data }, () =>
+				run(template, 'knowledgeBase', fenced, data),
+			)
 		: '';
 	let system = run(set.master, 'master', fenced, {
 		...data,
 		...(input.includeKnowledgeBase && knowledgeBase ? { knowledgeBase } : {}),
 	});
-	if (input.includeKnowledgeBase && knowledgeBase && !set.masterPlacesKnowledgeBase) system = `${system}\n\n${knowledgeBase}`;
-	const firstMessage = set.firstMessage ? run(set.firstMessage, 'firstMessage', contextFor(input, false), data) : '';
+	if (input.includeKnowledgeBase && knowledgeBase && !set.masterPlacesKnowledgeBase)
+		system = `${system}\n\n${knowledgeBase}`;
+	const firstMessage = set.firstMessage
+		? run(set.firstMessage, 'firstMessage', contextFor(input, false), data)
+		: '';
 	return { system, firstMessage, knowledgeBase };
 }
 
 /** The call language: the node's setting, the set's own, the candidate's, else German. */
-export function resolveLanguage(setting: string, set: CompiledSet, candidate: string | undefined): string {
+export function resolveLanguage(
+	setting: string,
+	set: CompiledSet,
+	candidate: string | undefined,
+): string {
 	const chosen = setting.trim();
 	if (chosen) {
 		if (!isLanguageCode(chosen)) {
-			throw new ProblemError(`${quoted(chosen)} is not a language code`, `${LANGUAGE_CODE_HINT} (Options → Language).`);
+			throw new ProblemError(
+				`${quoted(chosen)} is not a language code`,
+				`${LANGUAGE_CODE_HINT} (Options → Language).`,
+			);
 		}
 		return chosen;
 	}
@@ -112,14 +130,26 @@ export function resolveLanguage(setting: string, set: CompiledSet, candidate: st
 	return fromItem && isLanguageCode(fromItem) ? fromItem : 'de';
 }
 
-const LOCALES: Record<string, string> = { de: 'de-DE', en: 'en-GB', fr: 'fr-FR', es: 'es-ES', it: 'it-IT', nl: 'nl-NL', pl: 'pl-PL', tr: 'tr-TR' };
+const LOCALES: Record<string, string> = {
+	de: 'de-DE',
+	en: 'en-GB',
+	fr: 'fr-FR',
+	es: 'es-ES',
+	it: 'it-IT',
+	nl: 'nl-NL',
+	pl: 'pl-PL',
+	tr: 'tr-TR',
+};
 
 /** The date locale: the node's setting, the set's own, else one that fits the language. */
 export function resolveLocale(setting: string, set: CompiledSet, language: string): string {
 	const chosen = setting.trim();
 	if (chosen) {
 		if (!isLocale(chosen)) {
-			throw new ProblemError(`${quoted(chosen)} (Options → Date Locale) is not a locale`, LOCALE_HINT);
+			throw new ProblemError(
+				`${quoted(chosen)} (Options → Date Locale) is not a locale`,
+				LOCALE_HINT,
+			);
 		}
 		return chosen;
 	}
@@ -127,7 +157,8 @@ export function resolveLocale(setting: string, set: CompiledSet, language: strin
 	return LOCALES[language.slice(0, 2)] ?? language;
 }
 
-const LOCALE_HINT = 'Use a BCP 47 locale such as de-DE, de-AT, en-GB or fr-FR, or leave it empty for the language’s own.';
+const LOCALE_HINT =
+	'Use a BCP 47 locale such as de-DE, de-AT, en-GB or fr-FR, or leave it empty for the language’s own.';
 
 const zones = new Map<string, boolean>();
 
@@ -143,7 +174,11 @@ function isZone(name: string): boolean {
 }
 
 /** The candidate's time zone, else the node's, else the workflow's. Each must be an IANA zone. */
-export function resolveTimeZone(candidate: string | undefined, setting: string, workflowZone: string): string {
+export function resolveTimeZone(
+	candidate: string | undefined,
+	setting: string,
+	workflowZone: string,
+): string {
 	for (const [zone, origin] of [
 		[candidate, 'the item’s time zone field'],
 		[setting, 'Options → Time Zone'],

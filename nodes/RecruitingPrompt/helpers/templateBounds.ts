@@ -52,8 +52,10 @@ function includedPartials(program: hbs.AST.Program | undefined, out: string[] = 
 	for (const statement of program?.body ?? []) {
 		if (statement.type === 'PartialStatement' || statement.type === 'PartialBlockStatement') {
 			const node = statement as hbs.AST.PartialStatement;
-			if (node.name.type === 'PathExpression') out.push((node.name as hbs.AST.PathExpression).original);
-			if (statement.type === 'PartialBlockStatement') includedPartials((statement as hbs.AST.PartialBlockStatement).program, out);
+			if (node.name.type === 'PathExpression')
+				out.push((node.name as hbs.AST.PathExpression).original);
+			if (statement.type === 'PartialBlockStatement')
+				includedPartials((statement as hbs.AST.PartialBlockStatement).program, out);
 		} else if (statement.type === 'BlockStatement' || statement.type === 'DecoratorBlock') {
 			const block = statement as hbs.AST.BlockStatement;
 			includedPartials(block.program, out);
@@ -71,7 +73,9 @@ function shortChain(chain: string[]): string {
 function counted(names: string[]): string {
 	const counts = new Map<string, number>();
 	for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
-	return [...counts].map(([name, count]) => `${count > 1 ? `${count} × ` : ''}"${name}"`).join(', ');
+	return [...counts]
+		.map(([name, count]) => `${count > 1 ? `${count} × ` : ''}"${name}"`)
+		.join(', ');
 }
 
 function tooDeep(chain: string[]): ProblemError {
@@ -104,10 +108,13 @@ export function checkExpansion(
 		active.add(name);
 		let size = texts[name]?.length ?? 0;
 		let chain = [name];
-		const partials = includedPartials(programs.get(name)).filter((partial) => programs.has(partial) && !active.has(partial));
+		const partials = includedPartials(programs.get(name)).filter(
+			(partial) => programs.has(partial) && !active.has(partial),
+		);
 		for (const partial of partials) {
 			const inner = expand(partial, [...above, name]);
-			if (above.length + 1 + inner.chain.length > MAX_PARTIAL_DEPTH) throw tooDeep([...above, name, ...inner.chain]);
+			if (above.length + 1 + inner.chain.length > MAX_PARTIAL_DEPTH)
+				throw tooDeep([...above, name, ...inner.chain]);
 			size += inner.size;
 			if (inner.chain.length + 1 > chain.length) chain = [name, ...inner.chain];
 			if (size > MAX_EXPANDED_CHARACTERS) {

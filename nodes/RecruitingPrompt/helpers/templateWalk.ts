@@ -111,7 +111,8 @@ function visitExpression(walk: Walk, scope: Scope, node: hbs.AST.Expression, req
 	if (node.type === 'PathExpression') {
 		const path = node as hbs.AST.PathExpression;
 		if (path.data && path.parts[0] === 'knowledgeBase') walk.usesKnowledgeBase = true;
-		if (walk.root === KNOWLEDGE_BASE && isWholeContext(path, scope)) walk.knowledgeBaseReadsWholeContext = true;
+		if (walk.root === KNOWLEDGE_BASE && isWholeContext(path, scope))
+			walk.knowledgeBaseReadsWholeContext = true;
 		use(walk, scope, rootVariable(path, scope), required);
 	} else if (node.type === 'SubExpression') {
 		visitCall(walk, scope, node as hbs.AST.SubExpression);
@@ -129,7 +130,8 @@ function refuseGoingInto(helper: string, params: hbs.AST.Expression[], scope: Sc
 	const path = first as hbs.AST.PathExpression;
 	const variable = rootVariable(path, scope);
 	if (!variable) return;
-	const tag = helper === 'lookup' ? `{{lookup ${path.original} …}}` : `{{#${helper} ${path.original}}}`;
+	const tag =
+		helper === 'lookup' ? `{{lookup ${path.original} …}}` : `{{#${helper} ${path.original}}}`;
 	throw new ProblemError(
 		`The template "${scope.template}" uses ${tag} on line ${path.loc?.start.line ?? '?'}, but "${variable}" is text, without fields or entries`,
 		`Print the variable itself, {{${variable}}}, or test it with {{#if ${variable}}}…{{/if}}.`,

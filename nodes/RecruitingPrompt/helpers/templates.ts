@@ -163,7 +163,9 @@ function syntaxError(template: string, error: unknown, setName: string): Problem
 	const message = String(e.message ?? error);
 	const unknownHelper = /unknown helper (\S+)/.exec(message);
 	const line = e.lineNumber ?? Number(/on line (\d+)/.exec(message)?.[1] ?? NaN);
-	const where = Number.isFinite(line) ? ` on line ${line}${typeof e.column === 'number' ? `, column ${e.column + 1}` : ''}` : '';
+	const where = Number.isFinite(line)
+		? ` on line ${line}${typeof e.column === 'number' ? `, column ${e.column + 1}` : ''}`
+		: '';
 	const inSet = setName === 'custom' ? '' : ` of the "${setName}" set`;
 	if (unknownHelper) {
 		return new ProblemError(
@@ -189,9 +191,16 @@ function handlebarsStep<T>(name: string, setName: string, work: () => T): T {
 	throw syntaxError(name, failure, setName);
 }
 
-function compileTemplate(env: typeof Handlebars, name: string, program: hbs.AST.Program, setName: string): TemplateDelegate {
+function compileTemplate(
+	env: typeof Handlebars,
+	name: string,
+	program: hbs.AST.Program,
+	setName: string,
+): TemplateDelegate {
 	return handlebarsStep(name, setName, () => {
-		const delegate = env.compile(program, COMPILE_OPTIONS) as TemplateDelegate & { _setup?: (o: object) => unknown };
+		const delegate = env.compile(program, COMPILE_OPTIONS) as TemplateDelegate & {
+			_setup?: (o: object) => unknown;
+		};
 		// Handlebars compiles on first use; do it now, so that errors surface here, once.
 		delegate._setup?.({});
 		return delegate;
@@ -205,10 +214,14 @@ function compileTemplate(env: typeof Handlebars, name: string, program: hbs.AST.
  */
 export function compileSet(source: TemplateSource, selection?: string[]): CompiledSet {
 	const setName = source.name;
-	const texts = Object.fromEntries(Object.entries(source.templates).filter(([, text]) => text.trim() !== ''));
+	const texts = Object.fromEntries(
+		Object.entries(source.templates).filter(([, text]) => text.trim() !== ''),
+	);
 	if (!Object.keys(texts).length) {
 		throw new ProblemError(
-			source.bundled ? `The bundled template set "${setName}" is empty` : 'The custom template set is empty',
+			source.bundled
+				? `The bundled template set "${setName}" is empty`
+				: 'The custom template set is empty',
 			source.bundled
 				? 'Reinstall n8n-nodes-voice-recruiting; the package ships its templates in dist/prompts.'
 				: 'Give at least the master template (the system prompt), as a parameter or in the item field with the templates.',
@@ -235,7 +248,8 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 		texts[PHASES] = selectPhases(source, selection);
 	} else if (!texts[PHASES]) {
 		const all = phaseNames(texts);
-		if (all.length) texts[PHASES] = `${all.map((name) => `{{> ${PHASE_PREFIX}${name}}}`).join('\n\n')}\n`;
+		if (all.length)
+			texts[PHASES] = `${all.map((name) => `{{> ${PHASE_PREFIX}${name}}}`).join('\n\n')}\n`;
 	}
 
 	const env = Handlebars.create();
@@ -245,7 +259,10 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 	const programs = new Map<string, hbs.AST.Program>();
 	for (const [name, text] of Object.entries(texts)) {
 		checkBlockDepth(name, text);
-		programs.set(name, handlebarsStep(name, setName, () => env.parse(text)));
+		programs.set(
+			name,
+			handlebarsStep(name, setName, () => env.parse(text)),
+		);
 	}
 
 	// Before the walk and the render, which would both expand every include.
@@ -262,7 +279,8 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 	for (const [name, program] of programs) {
 		const delegate = compileTemplate(env, name, program, setName);
 		compiled.set(name, delegate);
-		if (name !== MASTER && name !== FIRST_MESSAGE && name !== KNOWLEDGE_BASE) env.registerPartial(name, delegate);
+		if (name !== MASTER && name !== FIRST_MESSAGE && name !== KNOWLEDGE_BASE)
+			env.registerPartial(name, delegate);
 	}
 
 	return {

@@ -49,7 +49,9 @@ export class TemplateValue {
 	}
 
 	toString(): string {
-		return (this.#printed ??= this.#fenced ? `${FENCE_OPEN}${this.#text}${FENCE_CLOSE}` : this.#text);
+		return (this.#printed ??= this.#fenced
+			? `${FENCE_OPEN}${this.#text}${FENCE_CLOSE}`
+			: this.#text);
 	}
 }
 

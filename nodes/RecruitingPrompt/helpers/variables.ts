@@ -1,7 +1,13 @@
 import { ProblemError } from '../../shared/problems';
 import type { VariableUse } from './templateWalk';
 import { listing } from './wording';
-import { DEFAULT_MAX_VALUE_LENGTH, cleanValue, isDynamicVariableName, isGiven, isScalar } from './values';
+import {
+	DEFAULT_MAX_VALUE_LENGTH,
+	cleanValue,
+	isDynamicVariableName,
+	isGiven,
+	isScalar,
+} from './values';
 
 /**
  * The candidate fields, read from the item by these names unless mapped: part of the public
@@ -53,7 +59,12 @@ export function readField(json: Record<string, unknown>, field: string): unknown
 	if (!field.includes('.')) return undefined;
 	let current: unknown = json;
 	for (const part of field.split('.')) {
-		if (!current || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, part)) return undefined;
+		if (
+			!current ||
+			typeof current !== 'object' ||
+			!Object.prototype.hasOwnProperty.call(current, part)
+		)
+			return undefined;
 		current = (current as Record<string, unknown>)[part];
 	}
 	return current;
@@ -83,7 +94,11 @@ function own(values: Record<string, unknown>, name: string): unknown {
 	return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
 }
 
-function lookup(json: Record<string, unknown>, variable: PlannedVariable, sources: VariableSources): Lookup {
+function lookup(
+	json: Record<string, unknown>,
+	variable: PlannedVariable,
+	sources: VariableSources,
+): Lookup {
 	const { name, field } = variable;
 	const extra = own(sources.extra, name);
 	if (isGiven(extra)) return { value: extra, from: 'extra' };
@@ -98,7 +113,9 @@ function lookup(json: Record<string, unknown>, variable: PlannedVariable, source
 
 /** Where a variable without value was looked for. */
 function lookedAt(json: Record<string, unknown>, field: string | undefined): string {
-	return field !== undefined ? `item field "${field}"${isGiven(readField(json, field)) ? '' : ' is empty or absent'}` : 'no item field is read for it';
+	return field !== undefined
+		? `item field "${field}"${isGiven(readField(json, field)) ? '' : ' is empty or absent'}`
+		: 'no item field is read for it';
 }
 
 /** A variable to look up, in output order, and whether ElevenLabs takes its name as a dynamic variable. */
@@ -128,7 +145,11 @@ function variablePlan(used: Map<string, VariableUse>, sources: VariableSources):
 			.filter((name) => !isCandidateField(name))
 			.sort((a, b) => a.localeCompare(b));
 		const fieldOf = (name: string) =>
-			isCandidateField(name) ? sources.fieldNames[name] || name : sources.readItemFields ? name : undefined;
+			isCandidateField(name)
+				? sources.fieldNames[name] || name
+				: sources.readItemFields
+					? name
+					: undefined;
 		plan = [...new Set<string>([...CANDIDATE_FIELDS, ...others])].map((name) => ({
 			name,
 			field: fieldOf(name),
@@ -165,7 +186,10 @@ export function resolveVariables(
 		const found = lookup(json, variable, sources);
 		const use = used.get(name);
 		if (found.value === undefined) {
-			if (use?.required) missing.push(`${name} (${lookedAt(json, variable.field)}; used in ${use.templates.join(', ')})`);
+			if (use?.required)
+				missing.push(
+					`${name} (${lookedAt(json, variable.field)}; used in ${use.templates.join(', ')})`,
+				);
 			continue;
 		}
 		if (!isScalar(found.value)) {

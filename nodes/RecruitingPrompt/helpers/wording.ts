@@ -24,7 +24,8 @@ export function closest(name: string, candidates: string[]): string | undefined 
 	let best: { name: string; d: number } | undefined;
 	for (const candidate of candidates) {
 		const d = distance(name.toLowerCase(), candidate.toLowerCase());
-		if (d <= Math.max(1, Math.floor(name.length / 3)) && (!best || d < best.d)) best = { name: candidate, d };
+		if (d <= Math.max(1, Math.floor(name.length / 3)) && (!best || d < best.d))
+			best = { name: candidate, d };
 	}
 	return best?.name;
 }

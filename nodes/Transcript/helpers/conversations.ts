@@ -10,7 +10,11 @@ import type { FailureContext } from '../../shared/errors';
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,200}$/;
 
 /** The item's conversation id (parameter `conversationId`, `$json.conversationId` by default). */
-export function readConversationId(ctx: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): string {
+export function readConversationId(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+): string {
 	const raw = ctx.getNodeParameter('conversationId', itemIndex, '') as unknown;
 	const id = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
 	if (!id) {
@@ -25,14 +29,19 @@ export function readConversationId(ctx: IExecuteFunctions, item: INodeExecutionD
 	if (!CONVERSATION_ID.test(id)) {
 		throw new NodeOperationError(ctx.getNode(), `"${id.slice(0, 80)}" is not a conversation ID`, {
 			itemIndex,
-			description: 'A conversation ID has only letters, digits, _ and -, for example conv_01abc…. Check what "Conversation ID" is mapped to.',
+			description:
+				'A conversation ID has only letters, digits, _ and -, for example conv_01abc…. Check what "Conversation ID" is mapped to.',
 		});
 	}
 	return id;
 }
 
 /** What a request about one conversation is doing, with a 404 that names the id. */
-export function conversationContext(verb: string, conversationId: string, itemIndex: number): FailureContext {
+export function conversationContext(
+	verb: string,
+	conversationId: string,
+	itemIndex: number,
+): FailureContext {
 	return {
 		action: `${verb} conversation ${conversationId}`,
 		itemIndex,

@@ -4,7 +4,10 @@ import { Readable } from 'node:stream';
  * The first `bytes` of a stream (fewer when it is shorter), and a stream of the whole body again,
  * so that a download can be checked before n8n stores it, without holding all of it in memory.
  */
-export async function peekStream(source: Readable, bytes: number): Promise<{ head: Buffer; stream: Readable }> {
+export async function peekStream(
+	source: Readable,
+	bytes: number,
+): Promise<{ head: Buffer; stream: Readable }> {
 	const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
 	const chunks: Buffer[] = [];
 	let size = 0;

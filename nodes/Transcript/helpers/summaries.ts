@@ -17,14 +17,18 @@ export type ConversationSummary = {
 	terminationReason: string | null;
 };
 
-export function conversationSummary(summary: ElevenLabs.ConversationSummaryResponseModel): ConversationSummary {
+export function conversationSummary(
+	summary: ElevenLabs.ConversationSummaryResponseModel,
+): ConversationSummary {
 	return {
 		conversationId: summary.conversationId,
 		agentId: summary.agentId,
 		agentName: summary.agentName ?? null,
 		status: summary.status,
 		callSuccessful: summary.callSuccessful ?? null,
-		startedAt: Number.isFinite(summary.startTimeUnixSecs) ? new Date(summary.startTimeUnixSecs * 1000).toISOString() : null,
+		startedAt: Number.isFinite(summary.startTimeUnixSecs)
+			? new Date(summary.startTimeUnixSecs * 1000).toISOString()
+			: null,
 		durationSecs: summary.callDurationSecs,
 		messageCount: summary.messageCount,
 		summary: summary.transcriptSummary ?? null,
@@ -45,7 +49,8 @@ export function unixSeconds(value: unknown): number | undefined | 'invalid' {
 	if (typeof value === 'number') ms = value > 1e11 ? value : value * 1000;
 	else if (typeof value === 'string') ms = Date.parse(value);
 	else if (value instanceof Date) ms = value.getTime();
-	else if (typeof (value as { toMillis?: unknown }).toMillis === 'function') ms = (value as { toMillis(): number }).toMillis();
+	else if (typeof (value as { toMillis?: unknown }).toMillis === 'function')
+		ms = (value as { toMillis(): number }).toMillis();
 	else return 'invalid';
 	return Number.isFinite(ms) ? Math.floor(ms / 1000) : 'invalid';
 }

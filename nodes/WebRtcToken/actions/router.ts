@@ -5,5 +5,8 @@ import * as conversation from './conversation/Conversation.resource';
 import * as interviewPage from './interviewPage/InterviewPage.resource';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeByResource(this, { conversation: conversation.operations, interviewPage: interviewPage.operations });
+	return await routeByResource(this, {
+		conversation: conversation.operations,
+		interviewPage: interviewPage.operations,
+	});
 }

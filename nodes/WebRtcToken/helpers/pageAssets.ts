@@ -11,7 +11,10 @@ export const PAGE_SCRIPTS = {
 	/** @elevenlabs/client's browser build (window.ElevenLabsClient). */
 	'elevenlabs-client.js': { module: '@elevenlabs/client', file: 'dist/lib.iife.js' },
 	/** The resampler worklet the client loads when a browser cannot open the microphone at 16 kHz (Firefox). */
-	'libsamplerate.worklet.js': { module: '@alexanderolsen/libsamplerate-js', file: 'dist/libsamplerate.worklet.js' },
+	'libsamplerate.worklet.js': {
+		module: '@alexanderolsen/libsamplerate-js',
+		file: 'dist/libsamplerate.worklet.js',
+	},
 } as const;
 
 export type PageScriptName = keyof typeof PAGE_SCRIPTS;
@@ -46,7 +49,11 @@ export function pageScript(name: PageScriptName): PageScript {
 	let script = loaded.get(name);
 	if (!script) {
 		const content = readFileSync(scriptPath(name));
-		script = { name, content, integrity: `sha384-${createHash('sha384').update(content).digest('base64')}` };
+		script = {
+			name,
+			content,
+			integrity: `sha384-${createHash('sha384').update(content).digest('base64')}`,
+		};
 		loaded.set(name, script);
 	}
 	return script;

@@ -9,11 +9,14 @@ export type PageLanguage = (typeof PAGE_LANGUAGES)[number];
 const de = {
 	title: 'Vorgespräch {jobTitle} – {company}',
 	heading: 'Ihr Vorgespräch als {jobTitle}',
-	greeting: 'Guten Tag {name}, vielen Dank für Ihre Bewerbung! Hier können Sie das erste Gespräch direkt im Browser führen – wann es Ihnen passt.',
+	greeting:
+		'Guten Tag {name}, vielen Dank für Ihre Bewerbung! Hier können Sie das erste Gespräch direkt im Browser führen – wann es Ihnen passt.',
 	introTitle: 'Bevor Sie beginnen',
 	noticeAi: 'Sie sprechen mit einer KI-Assistenz, nicht mit einem Menschen.',
-	noticeRecording: 'Das Gespräch wird aufgezeichnet (Ton und Text). Das Recruiting-Team von {company} wertet es für Ihre Bewerbung aus; technisch verarbeitet es unser Dienstleister ElevenLabs.',
-	noticeDuration: 'Das Gespräch dauert einige Minuten. Sie brauchen ein Mikrofon (zum Beispiel am Smartphone oder Headset) und eine ruhige Umgebung.',
+	noticeRecording:
+		'Das Gespräch wird aufgezeichnet (Ton und Text). Das Recruiting-Team von {company} wertet es für Ihre Bewerbung aus; technisch verarbeitet es unser Dienstleister ElevenLabs.',
+	noticeDuration:
+		'Das Gespräch dauert einige Minuten. Sie brauchen ein Mikrofon (zum Beispiel am Smartphone oder Headset) und eine ruhige Umgebung.',
 	noticeEnd: 'Sie können jederzeit mit „Gespräch beenden“ aufhören.',
 	privacyBefore: 'Mehr dazu in unseren',
 	privacyLink: 'Datenschutzhinweisen',
@@ -27,7 +30,8 @@ const de = {
 	mute: 'Mikrofon stummschalten',
 	unmute: 'Mikrofon einschalten',
 	doneTitle: 'Vielen Dank!',
-	doneText: 'Das Gespräch ist beendet. Das Team von {company} meldet sich bei Ihnen. Sie können dieses Fenster jetzt schließen.',
+	doneText:
+		'Das Gespräch ist beendet. Das Team von {company} meldet sich bei Ihnen. Sie können dieses Fenster jetzt schließen.',
 	reload: 'Seite neu laden',
 	stillProblem: 'Klappt es weiterhin nicht? Schreiben Sie an',
 	technicalDetails: 'Technische Details',
@@ -40,21 +44,30 @@ const de = {
 	statusConnecting: 'Verbindung wird aufgebaut …',
 	statusEnding: 'Das Gespräch wird beendet …',
 	micUnavailableTitle: 'Mikrofon nicht verfügbar',
-	micUnsupportedText: 'Ihr Browser erlaubt hier keinen Zugriff auf das Mikrofon. Bitte öffnen Sie den Link in einem aktuellen Browser (Chrome, Edge, Firefox oder Safari).',
+	micUnsupportedText:
+		'Ihr Browser erlaubt hier keinen Zugriff auf das Mikrofon. Bitte öffnen Sie den Link in einem aktuellen Browser (Chrome, Edge, Firefox oder Safari).',
 	micDeniedTitle: 'Kein Zugriff auf das Mikrofon',
-	micDeniedText: 'Ohne Mikrofon ist das Gespräch leider nicht möglich. Bitte erlauben Sie den Zugriff (meist über das Schloss- oder Kamera-Symbol neben der Adresszeile) und versuchen Sie es erneut.',
+	micDeniedText:
+		'Ohne Mikrofon ist das Gespräch leider nicht möglich. Bitte erlauben Sie den Zugriff (meist über das Schloss- oder Kamera-Symbol neben der Adresszeile) und versuchen Sie es erneut.',
 	micMissingTitle: 'Kein Mikrofon gefunden',
-	micMissingText: 'Bitte schließen Sie ein Mikrofon oder Headset an, oder öffnen Sie den Link auf Ihrem Smartphone.',
-	micBusyText: 'Das Mikrofon wird gerade von einem anderen Programm verwendet oder ist gestört. Bitte schließen Sie andere Programme mit Mikrofon und versuchen Sie es erneut.',
+	micMissingText:
+		'Bitte schließen Sie ein Mikrofon oder Headset an, oder öffnen Sie den Link auf Ihrem Smartphone.',
+	micBusyText:
+		'Das Mikrofon wird gerade von einem anderen Programm verwendet oder ist gestört. Bitte schließen Sie andere Programme mit Mikrofon und versuchen Sie es erneut.',
 	expiredTitle: 'Die Seite ist abgelaufen',
-	expiredText: 'Aus Sicherheitsgründen ist diese Seite nur einige Minuten gültig. Bitte laden Sie sie neu – Ihr Link bleibt gültig.',
+	expiredText:
+		'Aus Sicherheitsgründen ist diese Seite nur einige Minuten gültig. Bitte laden Sie sie neu – Ihr Link bleibt gültig.',
 	sandboxedTitle: 'Gespräch im Browser gerade nicht möglich',
-	sandboxedText: 'Diese Seite darf Ihr Mikrofon leider nicht verwenden. Bitte melden Sie sich bei uns, wir finden eine andere Möglichkeit.',
+	sandboxedText:
+		'Diese Seite darf Ihr Mikrofon leider nicht verwenden. Bitte melden Sie sich bei uns, wir finden eine andere Möglichkeit.',
 	clientFailedTitle: 'Das Gespräch kann nicht geladen werden',
-	clientFailedText: 'Bitte prüfen Sie Ihre Internetverbindung und laden Sie die Seite neu. Im Firmennetz kann auch ein anderes Netz (z. B. mobile Daten) helfen.',
+	clientFailedText:
+		'Bitte prüfen Sie Ihre Internetverbindung und laden Sie die Seite neu. Im Firmennetz kann auch ein anderes Netz (z. B. mobile Daten) helfen.',
 	interruptedTitle: 'Das Gespräch wurde unterbrochen',
-	interruptedText: 'Es gab eine technische Störung. Bitte laden Sie die Seite neu, um es noch einmal zu versuchen.',
-	disconnectedText: 'Die Verbindung wurde getrennt. Bitte laden Sie die Seite neu, um es noch einmal zu versuchen.',
+	interruptedText:
+		'Es gab eine technische Störung. Bitte laden Sie die Seite neu, um es noch einmal zu versuchen.',
+	disconnectedText:
+		'Die Verbindung wurde getrennt. Bitte laden Sie die Seite neu, um es noch einmal zu versuchen.',
 	startFailedTitle: 'Das Gespräch konnte nicht starten',
 	startFailedText: 'Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
 };
@@ -65,11 +78,14 @@ export type PageTexts = Record<PageTextKey, string>;
 const en: PageTexts = {
 	title: 'Interview {jobTitle} – {company}',
 	heading: 'Your first interview as {jobTitle}',
-	greeting: 'Hello {name}, thank you for your application! You can hold the first interview right here in your browser, whenever it suits you.',
+	greeting:
+		'Hello {name}, thank you for your application! You can hold the first interview right here in your browser, whenever it suits you.',
 	introTitle: 'Before you start',
 	noticeAi: 'You are talking to an AI assistant, not to a person.',
-	noticeRecording: "The conversation is recorded (audio and text). {company}'s recruiting team reviews it for your application; our service provider ElevenLabs processes it technically.",
-	noticeDuration: 'The conversation takes a few minutes. You need a microphone (for example on your phone or a headset) and a quiet place.',
+	noticeRecording:
+		"The conversation is recorded (audio and text). {company}'s recruiting team reviews it for your application; our service provider ElevenLabs processes it technically.",
+	noticeDuration:
+		'The conversation takes a few minutes. You need a microphone (for example on your phone or a headset) and a quiet place.',
 	noticeEnd: 'You can stop at any time with "End conversation".',
 	privacyBefore: 'More in our',
 	privacyLink: 'privacy notice',
@@ -83,7 +99,8 @@ const en: PageTexts = {
 	mute: 'Mute microphone',
 	unmute: 'Unmute microphone',
 	doneTitle: 'Thank you!',
-	doneText: 'The conversation has ended. The team of {company} will get back to you. You can close this window now.',
+	doneText:
+		'The conversation has ended. The team of {company} will get back to you. You can close this window now.',
 	reload: 'Reload page',
 	stillProblem: 'Still not working? Write to',
 	technicalDetails: 'Technical details',
@@ -96,18 +113,24 @@ const en: PageTexts = {
 	statusConnecting: 'Connecting …',
 	statusEnding: 'Ending the conversation …',
 	micUnavailableTitle: 'Microphone not available',
-	micUnsupportedText: 'Your browser does not allow the microphone here. Please open the link in a current browser (Chrome, Edge, Firefox or Safari).',
+	micUnsupportedText:
+		'Your browser does not allow the microphone here. Please open the link in a current browser (Chrome, Edge, Firefox or Safari).',
 	micDeniedTitle: 'No access to the microphone',
-	micDeniedText: 'The conversation needs a microphone. Please allow access (usually through the lock or camera icon next to the address bar) and try again.',
+	micDeniedText:
+		'The conversation needs a microphone. Please allow access (usually through the lock or camera icon next to the address bar) and try again.',
 	micMissingTitle: 'No microphone found',
 	micMissingText: 'Please connect a microphone or headset, or open the link on your phone.',
-	micBusyText: 'Another program is using the microphone, or it is not working. Please close other programs that use the microphone and try again.',
+	micBusyText:
+		'Another program is using the microphone, or it is not working. Please close other programs that use the microphone and try again.',
 	expiredTitle: 'This page has expired',
-	expiredText: 'For security, this page is valid for a few minutes only. Please reload it – your link stays valid.',
+	expiredText:
+		'For security, this page is valid for a few minutes only. Please reload it – your link stays valid.',
 	sandboxedTitle: 'The conversation cannot run in the browser right now',
-	sandboxedText: 'This page is not allowed to use your microphone. Please get in touch with us and we will find another way.',
+	sandboxedText:
+		'This page is not allowed to use your microphone. Please get in touch with us and we will find another way.',
 	clientFailedTitle: 'The conversation cannot be loaded',
-	clientFailedText: 'Please check your internet connection and reload the page. On a company network, another network (such as mobile data) may help.',
+	clientFailedText:
+		'Please check your internet connection and reload the page. On a company network, another network (such as mobile data) may help.',
 	interruptedTitle: 'The conversation was interrupted',
 	interruptedText: 'There was a technical problem. Please reload the page to try again.',
 	disconnectedText: 'The connection was lost. Please reload the page to try again.',
@@ -136,19 +159,43 @@ export interface NoticeTexts {
 export const NOTICE_TEXTS: Record<PageLanguage, NoticeTexts> = {
 	de: {
 		pages: {
-			unknown: { title: 'Link nicht gefunden', text: 'Diesen Link kennen wir leider nicht. Bitte prüfen Sie, ob Sie ihn vollständig aus unserer Nachricht übernommen haben.' },
-			expired: { title: 'Link abgelaufen', text: 'Dieser Link für das Vorgespräch ist nicht mehr gültig. Wenn Sie das Gespräch noch führen möchten, melden Sie sich bitte bei uns.' },
-			used: { title: 'Gespräch bereits geführt', text: 'Sie haben das Vorgespräch über diesen Link bereits geführt – vielen Dank! Wir melden uns bei Ihnen.' },
-			unavailable: { title: 'Gespräch gerade nicht möglich', text: 'Das Gespräch kann im Moment leider nicht starten. Bitte versuchen Sie es in einigen Minuten noch einmal.' },
+			unknown: {
+				title: 'Link nicht gefunden',
+				text: 'Diesen Link kennen wir leider nicht. Bitte prüfen Sie, ob Sie ihn vollständig aus unserer Nachricht übernommen haben.',
+			},
+			expired: {
+				title: 'Link abgelaufen',
+				text: 'Dieser Link für das Vorgespräch ist nicht mehr gültig. Wenn Sie das Gespräch noch führen möchten, melden Sie sich bitte bei uns.',
+			},
+			used: {
+				title: 'Gespräch bereits geführt',
+				text: 'Sie haben das Vorgespräch über diesen Link bereits geführt – vielen Dank! Wir melden uns bei Ihnen.',
+			},
+			unavailable: {
+				title: 'Gespräch gerade nicht möglich',
+				text: 'Das Gespräch kann im Moment leider nicht starten. Bitte versuchen Sie es in einigen Minuten noch einmal.',
+			},
 		},
 		questions: 'Fragen? Schreiben Sie an',
 	},
 	en: {
 		pages: {
-			unknown: { title: 'Link not found', text: 'We do not know this link. Please check that you copied all of it from our message.' },
-			expired: { title: 'Link expired', text: 'This interview link is no longer valid. If you would still like to have the conversation, please get in touch with us.' },
-			used: { title: 'Interview already held', text: 'You have already held the interview through this link – thank you! We will get back to you.' },
-			unavailable: { title: 'The conversation cannot start right now', text: 'The conversation cannot start at the moment. Please try again in a few minutes.' },
+			unknown: {
+				title: 'Link not found',
+				text: 'We do not know this link. Please check that you copied all of it from our message.',
+			},
+			expired: {
+				title: 'Link expired',
+				text: 'This interview link is no longer valid. If you would still like to have the conversation, please get in touch with us.',
+			},
+			used: {
+				title: 'Interview already held',
+				text: 'You have already held the interview through this link – thank you! We will get back to you.',
+			},
+			unavailable: {
+				title: 'The conversation cannot start right now',
+				text: 'The conversation cannot start at the moment. Please try again in a few minutes.',
+			},
 		},
 		questions: 'Questions? Write to',
 	},

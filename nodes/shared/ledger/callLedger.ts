@@ -22,7 +22,13 @@ export interface ClaimRequest {
 export type ClaimResult =
 	| { kind: 'claimed'; claim: Claim }
 	| { kind: 'doNotCall'; entry: DoNotCallEntry }
-	| { kind: 'skipped'; status: SkipStatus; last: Attempt; attempts: number; nextAttemptAfter?: number }
+	| {
+			kind: 'skipped';
+			status: SkipStatus;
+			last: Attempt;
+			attempts: number;
+			nextAttemptAfter?: number;
+	  }
 	/** This execution tried before and does not know whether that call was placed. */
 	| { kind: 'ownUnknown'; last: Attempt }
 	/** The key was used for another number: the item names one candidate with two numbers. */
@@ -45,7 +51,11 @@ export class Claim {
 		return this.ref.attempt;
 	}
 
-	async initiated(ids: { conversationId?: string; callSid?: string; batchId?: string }): Promise<void> {
+	async initiated(ids: {
+		conversationId?: string;
+		callSid?: string;
+		batchId?: string;
+	}): Promise<void> {
 		await this.store.settleAttempt(this.ref, { outcome: 'initiated', ...ids }, Date.now());
 	}
 
@@ -55,7 +65,11 @@ export class Claim {
 	}
 
 	/** A call found in the vendor's history that the ledger did not know: recorded as this attempt. */
-	async adopt(conversationId: string | undefined, batchId: string | undefined, startedAt: number): Promise<void> {
+	async adopt(
+		conversationId: string | undefined,
+		batchId: string | undefined,
+		startedAt: number,
+	): Promise<void> {
 		await this.store.settleAttempt(
 			this.ref,
 			{ outcome: 'initiated', conversationId, batchId, claimedAt: startedAt },
@@ -101,7 +115,12 @@ export class CallLedger {
 		const person = this.person(req.e164);
 		const listed = await this.store.doNotCall(person);
 		if (listed) return { kind: 'doNotCall', entry: listed };
-		const binding = await this.store.bindKey(req.scope, req.callKey, { person, maskedNumber: req.maskedNumber }, Date.now());
+		const binding = await this.store.bindKey(
+			req.scope,
+			req.callKey,
+			{ person, maskedNumber: req.maskedNumber },
+			Date.now(),
+		);
 		if (binding.person !== person) return { kind: 'conflict', boundTo: binding };
 
 		const waitUntil = Date.now() + req.waitForOthersMs;
@@ -115,7 +134,12 @@ export class CallLedger {
 			switch (decision.kind) {
 				case 'claim': {
 					round++;
-					const ref = { scope: req.scope, person, attempt: decision.attempt, claimId: randomUUID() };
+					const ref = {
+						scope: req.scope,
+						person,
+						attempt: decision.attempt,
+						claimId: randomUUID(),
+					};
 					const now = Date.now();
 					const won = await this.store.insertAttempt({
 						...ref,
@@ -131,7 +155,12 @@ export class CallLedger {
 				}
 				case 'wait':
 					if (Date.now() >= waitUntil || req.signal?.aborted) {
-						return { kind: 'skipped', status: 'already_called', last: decision.last, attempts: attempts.length };
+						return {
+							kind: 'skipped',
+							status: 'already_called',
+							last: decision.last,
+							attempts: attempts.length,
+						};
 					}
 					await sleep(WAIT_POLL_MS);
 					break;
@@ -152,8 +181,17 @@ export class CallLedger {
 		return await this.store.doNotCall(this.person(e164));
 	}
 
-	async addDoNotCall(e164: string, maskedNumber: string, reason: string): Promise<{ entry: DoNotCallEntry; added: boolean }> {
-		return await this.store.addDoNotCall({ person: this.person(e164), maskedNumber, reason, addedAt: Date.now() });
+	async addDoNotCall(
+		e164: string,
+		maskedNumber: string,
+		reason: string,
+	): Promise<{ entry: DoNotCallEntry; added: boolean }> {
+		return await this.store.addDoNotCall({
+			person: this.person(e164),
+			maskedNumber,
+			reason,
+			addedAt: Date.now(),
+		});
 	}
 
 	async removeDoNotCall(e164: string): Promise<boolean> {

@@ -44,14 +44,18 @@ export function decideAttempt(
 ): AttemptDecision {
 	const last = attempts.at(-1);
 	if (!last) return { kind: 'claim', attempt: 1 };
-	if (last.outcome === 'claimed' && now - last.updatedAt < STALE_CLAIM_MS) return { kind: 'wait', last };
+	if (last.outcome === 'claimed' && now - last.updatedAt < STALE_CLAIM_MS)
+		return { kind: 'wait', last };
 	if (last.outcome !== 'initiated') {
 		// Unknown (or a claimant that vanished): the person may have been called. Never again.
-		return last.executionId === executionId ? { kind: 'ownUnknown', last } : { kind: 'skip', status: 'already_called', last };
+		return last.executionId === executionId
+			? { kind: 'ownUnknown', last }
+			: { kind: 'skip', status: 'already_called', last };
 	}
 	if (reach === undefined) return { kind: 'checkReach', last };
 	if (reach === 'reached') return { kind: 'skip', status: 'already_called', last };
-	if (attempts.length >= policy.maxAttempts) return { kind: 'skip', status: 'attempts_exhausted', last };
+	if (attempts.length >= policy.maxAttempts)
+		return { kind: 'skip', status: 'attempts_exhausted', last };
 	const nextAttemptAfter = last.claimedAt + policy.hoursBetweenAttempts * HOUR_MS;
 	if (now < nextAttemptAfter) {
 		// Without the vendor's word the last call may still be going on: report it, not a pause.

@@ -33,7 +33,9 @@ const PURGE_EVERY_MS = 3_600_000;
 function cacheKey(location: LedgerLocation): string {
 	if (location.kind === 'embedded') return `embedded:${location.storagePath}`;
 	const c = location.postgres ?? {};
-	const secret = createHash('sha256').update(String(c.password ?? '')).digest('hex');
+	const secret = createHash('sha256')
+		.update(String(c.password ?? ''))
+		.digest('hex');
 	return `postgres:${c.user}@${c.host}:${c.port}/${c.database}?ssl=${c.ssl}&${secret}`;
 }
 
@@ -71,7 +73,10 @@ export function ledgerProblem(location: LedgerLocation): Problem | undefined {
  * are removed at most once an hour. A location that cannot work is a problem value; a store
  * that cannot be reached throws (and is tried afresh next time).
  */
-export async function openLedger(location: LedgerLocation, retentionDays: number): Promise<Checked<CallLedger>> {
+export async function openLedger(
+	location: LedgerLocation,
+	retentionDays: number,
+): Promise<Checked<CallLedger>> {
 	const unusable = ledgerProblem(location);
 	if (unusable) return { ok: false, ...unusable };
 	const key = cacheKey(location);
@@ -80,7 +85,11 @@ export async function openLedger(location: LedgerLocation, retentionDays: number
 		found = (
 			location.kind === 'postgres'
 				? openPostgres(location.postgres ?? {})
-				: CallLedger.open(new SqlLedgerStore(new SqliteDatabase(loadSqlite()!, join(location.storagePath ?? '.', LEDGER_FILE))))
+				: CallLedger.open(
+						new SqlLedgerStore(
+							new SqliteDatabase(loadSqlite()!, join(location.storagePath ?? '.', LEDGER_FILE)),
+						),
+					)
 		).catch((error: unknown) => {
 			open.delete(key);
 			throw error;

@@ -18,7 +18,8 @@ const MIGRATION_LOCK = 7_245_001;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 export function postgresPoolConfig(c: PostgresCredential): PoolConfig {
-	const ssl = c.ssl && c.ssl !== 'disable' ? { rejectUnauthorized: c.ignoreSslIssues !== true } : undefined;
+	const ssl =
+		c.ssl && c.ssl !== 'disable' ? { rejectUnauthorized: c.ignoreSslIssues !== true } : undefined;
 	return {
 		host: c.host || 'localhost',
 		port: Number(c.port) || 5432,
@@ -38,7 +39,10 @@ export function postgresPoolConfig(c: PostgresCredential): PoolConfig {
 export class PostgresDatabase implements SqlDatabase {
 	readonly label: string;
 
-	private constructor(private readonly pool: Pool, config: PoolConfig) {
+	private constructor(
+		private readonly pool: Pool,
+		config: PoolConfig,
+	) {
 		this.label = `the Postgres call ledger (${config.user}@${config.host}:${config.port}/${config.database})`;
 	}
 
@@ -71,7 +75,12 @@ export class PostgresDatabase implements SqlDatabase {
 			committed = true;
 		} finally {
 			// A failed ROLLBACK leaves a broken connection: release(true) closes it.
-			const broken = !committed && (await client.query('ROLLBACK').then(() => false, () => true));
+			const broken =
+				!committed &&
+				(await client.query('ROLLBACK').then(
+					() => false,
+					() => true,
+				));
 			client.release(broken);
 		}
 	}

@@ -68,7 +68,8 @@ export const LEDGER_SCHEMA = [
 	)`,
 ];
 
-const optional = (value: unknown) => (value === null || value === undefined ? undefined : String(value));
+const optional = (value: unknown) =>
+	value === null || value === undefined ? undefined : String(value);
 
 function toAttempt(row: SqlRow): Attempt {
 	return {
@@ -99,7 +100,12 @@ function toDoNotCall(row: SqlRow): DoNotCallEntry {
 }
 
 const refWhere = 'scope = $1 AND person = $2 AND attempt = $3 AND claim_id = $4';
-const refParams = (ref: AttemptRef): SqlValue[] => [ref.scope, ref.person, ref.attempt, ref.claimId];
+const refParams = (ref: AttemptRef): SqlValue[] => [
+	ref.scope,
+	ref.person,
+	ref.attempt,
+	ref.claimId,
+];
 
 /** The ledger on any SQL database that supports `ON CONFLICT` and `RETURNING`. */
 export class SqlLedgerStore implements LedgerStore {
@@ -121,14 +127,20 @@ export class SqlLedgerStore implements LedgerStore {
 
 	async personSalt(): Promise<string> {
 		await this.schema();
-		await this.db.run(`INSERT INTO ${T.meta} (name, value) VALUES ('person_salt', $1) ON CONFLICT (name) DO NOTHING`, [
-			randomBytes(32).toString('hex'),
-		]);
+		await this.db.run(
+			`INSERT INTO ${T.meta} (name, value) VALUES ('person_salt', $1) ON CONFLICT (name) DO NOTHING`,
+			[randomBytes(32).toString('hex')],
+		);
 		const [row] = await this.db.query(`SELECT value FROM ${T.meta} WHERE name = 'person_salt'`);
 		return String(row.value);
 	}
 
-	async bindKey(scope: string, callKey: string, binding: KeyBinding, at: number): Promise<KeyBinding> {
+	async bindKey(
+		scope: string,
+		callKey: string,
+		binding: KeyBinding,
+		at: number,
+	): Promise<KeyBinding> {
 		await this.schema();
 		const [row] = await this.db.query(
 			`INSERT INTO ${T.keys} (scope, call_key, person, masked_number, used_at) VALUES ($1, $2, $3, $4, $5)
@@ -192,11 +204,17 @@ export class SqlLedgerStore implements LedgerStore {
 	}
 
 	async touchAttempt(ref: AttemptRef, at: number): Promise<void> {
-		await this.db.run(`UPDATE ${T.attempts} SET updated_at = $5 WHERE ${refWhere}`, [...refParams(ref), at]);
+		await this.db.run(`UPDATE ${T.attempts} SET updated_at = $5 WHERE ${refWhere}`, [
+			...refParams(ref),
+			at,
+		]);
 	}
 
 	async releaseAttempt(ref: AttemptRef): Promise<void> {
-		await this.db.run(`DELETE FROM ${T.attempts} WHERE ${refWhere} AND outcome = 'claimed'`, refParams(ref));
+		await this.db.run(
+			`DELETE FROM ${T.attempts} WHERE ${refWhere} AND outcome = 'claimed'`,
+			refParams(ref),
+		);
 	}
 
 	async doNotCall(person: string): Promise<DoNotCallEntry | undefined> {

@@ -47,7 +47,11 @@ export function outsideCallingWindow(
 	if (!closed) return undefined;
 	const masked = maskNumber(call.candidate.phone.e164);
 	ctx.logger.info(`Place Agent Call: item ${i}: ${masked} not called, outside the calling window`);
-	return { status: 'outside_window', reason: closed.reason, nextWindowStart: closed.nextWindowStart || null };
+	return {
+		status: 'outside_window',
+		reason: closed.reason,
+		nextWindowStart: closed.nextWindowStart || null,
+	};
 }
 
 /** The candidate's latest call in ElevenLabs' history with the same idempotency key, if any. */
@@ -59,5 +63,10 @@ export async function historyCall(
 	const lookBackDays = call.options.lookBackDays ?? DEFAULT_LOOK_BACK_DAYS;
 	const since = Math.floor(Date.now() / 1000) - lookBackDays * 86400;
 	const previous = await lookups.previousCall(call.agentId, call.candidate.key, since, i);
-	return previous && { conversationId: previous.conversationId, startedAt: Date.parse(previous.startedAt) };
+	return (
+		previous && {
+			conversationId: previous.conversationId,
+			startedAt: Date.parse(previous.startedAt),
+		}
+	);
 }

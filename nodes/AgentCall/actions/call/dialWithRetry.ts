@@ -34,9 +34,13 @@ const DEFAULT_BUSY_RETRIES = 5;
 
 /** Marks the claim alive; a ledger that fails here only loses that mark (the claim is held). */
 async function keepAlive(ctx: IExecuteFunctions, claim: Claim, i: number): Promise<void> {
-	await claim.alive().catch((error: unknown) =>
-		ctx.logger.warn(`Place Agent Call: item ${i}: could not refresh the claim in the call ledger: ${String(error)}`),
-	);
+	await claim
+		.alive()
+		.catch((error: unknown) =>
+			ctx.logger.warn(
+				`Place Agent Call: item ${i}: could not refresh the claim in the call ledger: ${String(error)}`,
+			),
+		);
 }
 
 /** Waits while the agent is at its concurrency limit; false when the deadline came first. */
@@ -103,9 +107,16 @@ export async function dialWithRetry(
 		clock.lastDialAt = dialledAt;
 		const outcome = await dial(ctx, lookups, call.request, i);
 		if (outcome.ok) return { status: 'initiated', result: outcome, dialledAt };
-		if (outcome.kind === 'busy' && limit && Date.now() < deadline && (await lookups.runningCalls(call.agentId, i)) >= limit) {
+		if (
+			outcome.kind === 'busy' &&
+			limit &&
+			Date.now() < deadline &&
+			(await lookups.runningCalls(call.agentId, i)) >= limit
+		) {
 			// Another process took the line that was free a moment ago: wait for the next one.
-			ctx.logger.info(`Place Agent Call: item ${i}: refused as busy (429) while all lines were taken, nobody called; waiting for a free line`);
+			ctx.logger.info(
+				`Place Agent Call: item ${i}: refused as busy (429) while all lines were taken, nobody called; waiting for a free line`,
+			);
 			continue;
 		}
 		const wait = backoffMs(attempt, outcome.failure.retryAfterSeconds);

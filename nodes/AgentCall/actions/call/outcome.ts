@@ -49,7 +49,10 @@ export async function settleClaim(
 ): Promise<void> {
 	const settled =
 		outcome.status === 'initiated'
-			? claim.initiated({ conversationId: outcome.result.conversationId, callSid: outcome.result.callSid })
+			? claim.initiated({
+					conversationId: outcome.result.conversationId,
+					callSid: outcome.result.callSid,
+				})
 			: outcome.status === 'unknown'
 				? claim.unknown()
 				: claim.release();

@@ -19,12 +19,14 @@ export const description: INodeProperties[] = [
 			{
 				name: 'ElevenLabs Phone Number',
 				value: 'elevenLabs',
-				description: 'ElevenLabs dials from a number imported into ElevenLabs (Twilio or SIP trunk, picked from the number)',
+				description:
+					'ElevenLabs dials from a number imported into ElevenLabs (Twilio or SIP trunk, picked from the number)',
 			},
 			{
 				name: 'Own Twilio Account',
 				value: 'ownTwilio',
-				description: 'Your Twilio account dials and connects the call to the agent (needs the Twilio Calls API credential)',
+				description:
+					'Your Twilio account dials and connects the call to the agent (needs the Twilio Calls API credential)',
 			},
 		],
 		default: 'elevenLabs',
@@ -37,7 +39,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: '+4930123456789',
-		description: 'A voice number of your Twilio account (or a verified caller ID) in international format',
+		description:
+			'A voice number of your Twilio account (or a verified caller ID) in international format',
 		displayOptions: { show: { ...show, transport: ['ownTwilio'] } },
 	},
 	...candidateProperties(show),
@@ -84,7 +87,8 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'DE',
-				description: 'Two-letter country whose public holidays are skipped. Default: the phone number’s country.',
+				description:
+					'Two-letter country whose public holidays are skipped. Default: the phone number’s country.',
 			},
 			{
 				displayName: 'Holiday State',
@@ -92,7 +96,8 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'BY',
-				description: 'State or region code for regional holidays, e.g. BY (Bavaria) or NW (North Rhine-Westphalia)',
+				description:
+					'State or region code for regional holidays, e.g. BY (Bavaria) or NW (North Rhine-Westphalia)',
 			},
 			{
 				displayName: 'Skip Public Holidays',
@@ -119,8 +124,16 @@ export const description: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{ name: 'Off', value: 'off' },
-					{ name: 'Detect', value: 'enable', description: 'Twilio tells whether a person or a machine answered' },
-					{ name: 'Detect and Wait for Message End', value: 'detect_message_end', description: 'For leaving a voicemail after the beep' },
+					{
+						name: 'Detect',
+						value: 'enable',
+						description: 'Twilio tells whether a person or a machine answered',
+					},
+					{
+						name: 'Detect and Wait for Message End',
+						value: 'detect_message_end',
+						description: 'For leaving a voicemail after the beep',
+					},
 				],
 				default: 'off',
 				description: 'Twilio numbers only',
@@ -138,7 +151,8 @@ export const description: INodeProperties[] = [
 				name: 'concurrencyGuard',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to count the agent’s running calls before each dial and wait while it is at its limit',
+				description:
+					'Whether to count the agent’s running calls before each dial and wait while it is at its limit',
 			},
 			{
 				displayName: 'Default Phone Region',
@@ -153,7 +167,8 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { rows: 2 },
 				default: '',
-				description: 'Replaces the first message (also the one from the item’s prompt). The agent must allow it.',
+				description:
+					'Replaces the first message (also the one from the item’s prompt). The agent must allow it.',
 			},
 			{
 				displayName: 'Idempotency Key',
@@ -193,14 +208,16 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 600,
-				description: 'How long one candidate waits for a free line (concurrency guard and busy retries) before failing',
+				description:
+					'How long one candidate waits for a free line (concurrency guard and busy retries) before failing',
 			},
 			{
 				displayName: 'Record Call (Twilio)',
 				name: 'recording',
 				type: 'boolean',
 				default: false,
-				description: 'Whether Twilio records the call (Twilio numbers only). Candidates must be told and, under GDPR, usually consent.',
+				description:
+					'Whether Twilio records the call (Twilio numbers only). Candidates must be told and, under GDPR, usually consent.',
 			},
 			{
 				displayName: 'Request Timeout (Seconds)',
@@ -234,7 +251,8 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'https://n8n.example.com/webhook/call-status',
-				description: 'Twilio posts the call’s status changes (initiated, ringing, answered, completed) here',
+				description:
+					'Twilio posts the call’s status changes (initiated, ringing, answered, completed) here',
 			},
 			{
 				displayName: 'System Prompt',
@@ -242,7 +260,8 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { rows: 4 },
 				default: '',
-				description: 'Replaces the agent’s system prompt (also the one from the item’s prompt). The agent must allow it.',
+				description:
+					'Replaces the agent’s system prompt (also the one from the item’s prompt). The agent must allow it.',
 			},
 		],
 	},

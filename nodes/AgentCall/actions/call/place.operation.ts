@@ -31,13 +31,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (closed) return { ...base, ...closed };
 		const policy = attemptPolicy(call.options);
 		const ledger = await itemLedger(this, i);
-		const cleared = await claimCandidate(this, lookups, ledger, {
-			agentId: call.agentId,
-			candidate: call.candidate,
-			policy,
-			skipIfAlreadyCalled: this.getNodeParameter('skipIfAlreadyCalled', i, true) as boolean,
-			history: async () => await historyCall(lookups, call, i),
-		}, i);
+		const cleared = await claimCandidate(
+			this,
+			lookups,
+			ledger,
+			{
+				agentId: call.agentId,
+				candidate: call.candidate,
+				policy,
+				skipIfAlreadyCalled: this.getNodeParameter('skipIfAlreadyCalled', i, true) as boolean,
+				history: async () => await historyCall(lookups, call, i),
+			},
+			i,
+		);
 		if (cleared.kind === 'held') return { ...base, ...cleared.fields };
 		const outcome = await dialWithRetry(this, lookups, clock, call, i, cleared.claim);
 		await settleClaim(this, cleared.claim, outcome, i);

@@ -118,7 +118,8 @@ function ownTwilioCaller(
 	}
 	const callback = text(options.statusCallbackUrl);
 	const statusCallbackUrl = callback ? checkCallbackUrl(callback) : undefined;
-	if (statusCallbackUrl && !statusCallbackUrl.ok) throw problemError(ctx.getNode(), statusCallbackUrl, i);
+	if (statusCallbackUrl && !statusCallbackUrl.ok)
+		throw problemError(ctx.getNode(), statusCallbackUrl, i);
 	return { fromNumber: from.value.e164, statusCallbackUrl: statusCallbackUrl?.value };
 }
 

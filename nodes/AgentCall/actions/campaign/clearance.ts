@@ -55,9 +55,15 @@ export async function clearRecipients(
 	for (const recipient of recipients) {
 		const { itemIndex, candidate } = recipient;
 		const who = { itemIndex, toNumber: candidate.phone.e164, idempotencyKey: candidate.key };
-		const window = recipient.window ? checkCallingWindow(recipient.window, startAt) : { open: true as const };
+		const window = recipient.window
+			? checkCallingWindow(recipient.window, startAt)
+			: { open: true as const };
 		if (!window.open) {
-			clearance.outsideWindow.push({ ...who, reason: window.reason, nextWindowStart: window.nextWindowStart || null });
+			clearance.outsideWindow.push({
+				...who,
+				reason: window.reason,
+				nextWindowStart: window.nextWindowStart || null,
+			});
 			continue;
 		}
 		// One person once per list, whatever key each row carries.
@@ -83,7 +89,8 @@ export async function clearRecipients(
 			itemIndex,
 		);
 		if (cleared.kind === 'dial') clearance.toDial.push({ ...recipient, claim: cleared.claim });
-		else if (cleared.fields.status === 'already_called') clearance.alreadyCalled.push({ ...who, ...cleared.fields });
+		else if (cleared.fields.status === 'already_called')
+			clearance.alreadyCalled.push({ ...who, ...cleared.fields });
 		else clearance.heldBack.push({ ...who, ...cleared.fields });
 	}
 	return clearance;

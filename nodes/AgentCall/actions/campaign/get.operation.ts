@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
 import { elevenLabsRequest } from '../../../shared/elevenLabsTransport';
@@ -14,7 +19,8 @@ export const description: INodeProperties[] = [
 		name: 'splitRecipients',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to output each recipient as its own item (status, conversation ID) instead of one item for the campaign',
+		description:
+			'Whether to output each recipient as its own item (status, conversation ID) instead of one item for the campaign',
 		displayOptions: { show: { resource: ['campaign'], operation: ['get'] } },
 	},
 ];
@@ -37,7 +43,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}));
 		const campaign = campaignOutput(batch);
 		if (this.getNodeParameter('splitRecipients', i, false)) {
-			return recipients.map((r) => ({ json: { campaignId: campaign.campaignId, campaignStatus: campaign.status, ...r } }));
+			return recipients.map((r) => ({
+				json: { campaignId: campaign.campaignId, campaignStatus: campaign.status, ...r },
+			}));
 		}
 		return { ...campaign, recipients };
 	});

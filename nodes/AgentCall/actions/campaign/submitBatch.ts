@@ -68,7 +68,9 @@ async function settleEach(
 	await Promise.all(
 		recipients.map(async ({ claim }) => {
 			await settle(claim).catch((error: unknown) =>
-				ctx.logger.warn(`Submit Campaign: the call ledger did not record the outcome (${what}): ${String(error)}`),
+				ctx.logger.warn(
+					`Submit Campaign: the call ledger did not record the outcome (${what}): ${String(error)}`,
+				),
 			);
 		}),
 	);
@@ -93,8 +95,16 @@ export async function settleClaims(
 }
 
 /** Nobody of these is called by this run: the next run may claim them again. */
-export async function releaseClaims(ctx: IExecuteFunctions, recipients: ClaimedRecipient[]): Promise<void> {
-	await settleEach(ctx, recipients, 'waiting for the next window', async (claim) => await claim.release());
+export async function releaseClaims(
+	ctx: IExecuteFunctions,
+	recipients: ClaimedRecipient[],
+): Promise<void> {
+	await settleEach(
+		ctx,
+		recipients,
+		'waiting for the next window',
+		async (claim) => await claim.release(),
+	);
 }
 
 /** The one place where the submit's outcome is known: the campaign's output, or the error. */

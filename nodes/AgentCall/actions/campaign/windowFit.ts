@@ -59,7 +59,10 @@ export async function fitIntoWindows(
 	return {
 		toSubmit: plan.submit.map((s) => s.recipient),
 		report: {
-			submitted: plan.submit.map((s) => ({ ...who(s.recipient), expectedStartAt: s.expectedStartAt.toISOString() })),
+			submitted: plan.submit.map((s) => ({
+				...who(s.recipient),
+				expectedStartAt: s.expectedStartAt.toISOString(),
+			})),
 			waitingForNextWindow: plan.wait.map((w) => ({
 				...who(w.recipient),
 				reason: w.reason,

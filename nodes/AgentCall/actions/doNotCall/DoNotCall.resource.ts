@@ -20,7 +20,8 @@ export const description: INodeProperties[] = [
 				name: 'Add',
 				value: 'add',
 				action: 'Add a number to the do not call list',
-				description: 'No call or campaign of this ledger dials the number again, until it is removed',
+				description:
+					'No call or campaign of this ledger dials the number again, until it is removed',
 			},
 			{
 				name: 'Get',

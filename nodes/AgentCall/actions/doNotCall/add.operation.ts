@@ -15,14 +15,21 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['doNotCall'], operation: ['add'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['doNotCall'], operation: ['add'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (item, i) => {
 		const number = await listedNumber(this, i);
 		const reason = String(this.getNodeParameter('reason', i, '') ?? '').trim();
-		const { entry, added } = await number.run(async (ledger) => await ledger.addDoNotCall(number.e164, number.masked, reason));
-		this.logger.info(`Place Agent Call: ${number.masked} ${added ? 'added to' : 'already on'} the do-not-call list`);
+		const { entry, added } = await number.run(
+			async (ledger) => await ledger.addDoNotCall(number.e164, number.masked, reason),
+		);
+		this.logger.info(
+			`Place Agent Call: ${number.masked} ${added ? 'added to' : 'already on'} the do-not-call list`,
+		);
 		return {
 			...item.json,
 			toNumber: number.e164,

@@ -10,7 +10,8 @@ export const numberProperties: INodeProperties[] = [
 		required: true,
 		default: '={{ $json.phone }}',
 		placeholder: '0171 1234567',
-		description: 'The number, as a candidate gave it; it is normalised to international format as for calls',
+		description:
+			'The number, as a candidate gave it; it is normalised to international format as for calls',
 		displayOptions: { show },
 	},
 	{

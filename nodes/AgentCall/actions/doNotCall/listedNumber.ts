@@ -15,10 +15,15 @@ export interface ListedNumber {
 }
 
 /** The item's number, normalised as Place Agent Call normalises it, and its ledger. */
-export async function listedNumber(ctx: IExecuteFunctions, itemIndex: number): Promise<ListedNumber> {
+export async function listedNumber(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): Promise<ListedNumber> {
 	const region = String(ctx.getNodeParameter('options.defaultRegion', itemIndex, 'DE') || 'DE');
 	// Any number a person may ask not to be called on can be listed, satellite numbers included.
-	const phone = parseCandidatePhone(ctx.getNodeParameter('phone', itemIndex, ''), region, { nonGeographic: true });
+	const phone = parseCandidatePhone(ctx.getNodeParameter('phone', itemIndex, ''), region, {
+		nonGeographic: true,
+	});
 	if (!phone.ok) throw problemError(ctx.getNode(), phone, itemIndex);
 	const ledger = await itemLedger(ctx, itemIndex);
 	return {

@@ -7,7 +7,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await mapItems(this, async (item, i) => {
 		const number = await listedNumber(this, i);
 		const removed = await number.run(async (ledger) => await ledger.removeDoNotCall(number.e164));
-		this.logger.info(`Place Agent Call: ${number.masked} ${removed ? 'removed from' : 'was not on'} the do-not-call list`);
+		this.logger.info(
+			`Place Agent Call: ${number.masked} ${removed ? 'removed from' : 'was not on'} the do-not-call list`,
+		);
 		return { ...item.json, toNumber: number.e164, doNotCall: false, removed };
 	});
 }

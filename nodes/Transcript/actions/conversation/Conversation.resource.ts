@@ -19,7 +19,8 @@ export const description: INodeProperties[] = [
 				name: 'Delete',
 				value: 'delete',
 				action: 'Delete a conversation',
-				description: 'Delete a finished conversation with its transcript and audio (data minimisation)',
+				description:
+					'Delete a finished conversation with its transcript and audio (data minimisation)',
 			},
 			{
 				name: 'Download Audio',

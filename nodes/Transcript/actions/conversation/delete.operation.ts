@@ -34,7 +34,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['conversation'], operation: ['delete'] } },
+	properties,
+);
 
 /** The answer of a request, or `undefined` when the conversation is gone and that is fine. */
 async function unlessMissing<T>(
@@ -54,26 +57,41 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await elevenLabsClient(this);
 	return await mapItems(this, async (item, i) => {
 		const conversationId = readConversationId(this, item, i);
-		const options = this.getNodeParameter('options', i, {}) as { ignoreMissing?: boolean; agentId?: unknown };
+		const options = this.getNodeParameter('options', i, {}) as {
+			ignoreMissing?: boolean;
+			agentId?: unknown;
+		};
 		const request = { conversationId, itemIndex: i, ignoreMissing: options.ignoreMissing };
 		const missing = { conversationId, deleted: false, reason: 'not_found' };
 		// Read first: to check the agent and the state, and to say what was deleted.
-		const conversation = await unlessMissing(this, connection, { ...request, verb: 'get' }, (client) =>
-			client.conversationalAi.conversations.get(conversationId),
+		const conversation = await unlessMissing(
+			this,
+			connection,
+			{ ...request, verb: 'get' },
+			(client) => client.conversationalAi.conversations.get(conversationId),
 		);
 		if (!conversation) return missing;
 		assertAgent(this, conversation, locatorValue(options.agentId), i);
 		if (!isFinished(conversation.status)) {
-			throw new NodeOperationError(this.getNode(), `Conversation ${conversationId} is still "${conversation.status}"`, {
-				itemIndex: i,
-				description:
-					'Only a finished conversation (done or failed) can be deleted. Delete it after Get with "Wait for Completion", once its results are stored.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`Conversation ${conversationId} is still "${conversation.status}"`,
+				{
+					itemIndex: i,
+					description:
+						'Only a finished conversation (done or failed) can be deleted. Delete it after Get with "Wait for Completion", once its results are stored.',
+				},
+			);
 		}
-		const deleted = await unlessMissing(this, connection, { ...request, verb: 'delete' }, async (client) => {
-			await client.conversationalAi.conversations.delete(conversationId);
-			return true;
-		});
+		const deleted = await unlessMissing(
+			this,
+			connection,
+			{ ...request, verb: 'delete' },
+			async (client) => {
+				await client.conversationalAi.conversations.delete(conversationId);
+				return true;
+			},
+		);
 		if (!deleted) return missing;
 		return {
 			conversationId,

@@ -55,8 +55,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await elevenLabsClient(this);
 	return await mapItems(this, async (item, i) => {
 		const conversationId = readConversationId(this, item, i);
-		const property = String(this.getNodeParameter('binaryPropertyName', i, 'data')).trim() || 'data';
-		const options = this.getNodeParameter('options', i, {}) as { fileName?: string; agentId?: unknown };
+		const property =
+			String(this.getNodeParameter('binaryPropertyName', i, 'data')).trim() || 'data';
+		const options = this.getNodeParameter('options', i, {}) as {
+			fileName?: string;
+			agentId?: unknown;
+		};
 		const agentId = locatorValue(options.agentId);
 		if (agentId) {
 			const conversation = await fetchConversation(this, connection, conversationId, i);
@@ -87,10 +91,14 @@ async function downloadAudio(
 		if (!problem) return stream;
 		stream.destroy();
 		// The body itself stays out of the message: it may be a vendor page that echoes a request.
-		throw new NodeOperationError(ctx.getNode(), `ElevenLabs sent no usable recording for conversation ${conversationId}`, {
-			itemIndex,
-			description: `Nothing was stored: ${problem}. Try again in a minute; if it stays so, open the conversation in ElevenLabs and check its audio there.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`ElevenLabs sent no usable recording for conversation ${conversationId}`,
+			{
+				itemIndex,
+				description: `Nothing was stored: ${problem}. Try again in a minute; if it stays so, open the conversation in ElevenLabs and check its audio there.`,
+			},
+		);
 	}
 	if (audio.failure.status !== 404) {
 		throw vendorApiError(ctx.getNode(), 'ElevenLabs', audio.failure, {
@@ -103,7 +111,12 @@ async function downloadAudio(
 	throw noAudioError(ctx, conversationId, conversation.status, itemIndex);
 }
 
-function noAudioError(ctx: IExecuteFunctions, conversationId: string, status: string, itemIndex: number) {
+function noAudioError(
+	ctx: IExecuteFunctions,
+	conversationId: string,
+	status: string,
+	itemIndex: number,
+) {
 	const running = !isFinished(status);
 	return new NodeOperationError(ctx.getNode(), `Conversation ${conversationId} has no audio`, {
 		itemIndex,

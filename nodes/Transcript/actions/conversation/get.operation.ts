@@ -44,9 +44,14 @@ const properties: INodeProperties[] = [
 				name: 'ifNotFinished',
 				type: 'options',
 				default: 'error',
-				description: 'What to do with a conversation that is still running (after the timeout, when waiting)',
+				description:
+					'What to do with a conversation that is still running (after the timeout, when waiting)',
 				options: [
-					{ name: 'Fail the Item', value: 'error', description: 'Stop with an error that says how long it was waited' },
+					{
+						name: 'Fail the Item',
+						value: 'error',
+						description: 'Stop with an error that says how long it was waited',
+					},
 					{
 						name: 'Return Current State',
 						value: 'returnCurrent',
@@ -61,13 +66,17 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0.2, numberPrecision: 1 },
 				default: 5,
-				description: 'The first pause between checks while waiting; each further pause is 1.5 times longer, up to 30 seconds',
+				description:
+					'The first pause between checks while waiting; each further pause is 1.5 times longer, up to 30 seconds',
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['conversation'], operation: ['get'] } },
+	properties,
+);
 
 interface GetOptions {
 	ifNotFinished?: 'error' | 'returnCurrent';
@@ -120,11 +129,15 @@ function notFinishedError(
 ): NodeOperationError {
 	const id = conversation.conversationId;
 	if (!waited) {
-		return new NodeOperationError(ctx.getNode(), `Conversation ${id} has not finished yet (status "${conversation.status}")`, {
-			itemIndex,
-			description:
-				'Turn on "Wait for Completion" to wait for the end of the call, receive the result with the ElevenLabs Agents Trigger instead, or set Options → If Not Finished to "Return Current State".',
-		});
+		return new NodeOperationError(
+			ctx.getNode(),
+			`Conversation ${id} has not finished yet (status "${conversation.status}")`,
+			{
+				itemIndex,
+				description:
+					'Turn on "Wait for Completion" to wait for the end of the call, receive the result with the ElevenLabs Agents Trigger instead, or set Options → If Not Finished to "Return Current State".',
+			},
+		);
 	}
 	return new NodeOperationError(
 		ctx.getNode(),

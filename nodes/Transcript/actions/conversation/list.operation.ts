@@ -1,6 +1,11 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { conversationOutput, simplifyConversation } from '../../../shared/conversationOutput';
 import { CONVERSATION_STATUSES, excludedStatuses } from '../../../shared/conversationStatus';
@@ -71,7 +76,8 @@ const properties: INodeProperties[] = [
 				name: 'userId',
 				type: 'string',
 				default: '',
-				description: "Only conversations placed with this key (ElevenLabs' user_id), as Place Agent Call outputs it in idempotencyKey",
+				description:
+					"Only conversations placed with this key (ElevenLabs' user_id), as Place Agent Call outputs it in idempotencyKey",
 			},
 			{
 				displayName: 'Started After',
@@ -94,7 +100,8 @@ const properties: INodeProperties[] = [
 				default: [],
 				description: 'Only conversations in one of these states',
 				options: CONVERSATION_STATUSES.map((status) => ({
-					name: status === 'in-progress' ? 'In Progress' : status[0].toUpperCase() + status.slice(1),
+					name:
+						status === 'in-progress' ? 'In Progress' : status[0].toUpperCase() + status.slice(1),
 					value: status,
 				})),
 			},
@@ -120,13 +127,17 @@ const properties: INodeProperties[] = [
 				name: 'simplify',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to return only the outcome of each detailed conversation, without the transcript',
+				description:
+					'Whether to return only the outcome of each detailed conversation, without the transcript',
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['list'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['conversation'], operation: ['list'] } },
+	properties,
+);
 
 interface ListFilters {
 	agentId?: unknown;
@@ -138,7 +149,12 @@ interface ListFilters {
 	statuses?: string[];
 }
 
-function dateFilter(ctx: IExecuteFunctions, value: unknown, field: string, itemIndex: number): number | undefined {
+function dateFilter(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	field: string,
+	itemIndex: number,
+): number | undefined {
 	const seconds = unixSeconds(value);
 	if (seconds !== 'invalid') return seconds;
 	throw new NodeOperationError(ctx.getNode(), `Filter "${field}" is not a date`, {
@@ -153,7 +169,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 		const limit = returnAll ? Infinity : readNumberParameter(this, properties, 'limit', i);
 		const filters = this.getNodeParameter('filters', i, {}) as ListFilters;
-		const options = this.getNodeParameter('options', i, {}) as { includeDetails?: boolean; simplify?: boolean };
+		const options = this.getNodeParameter('options', i, {}) as {
+			includeDetails?: boolean;
+			simplify?: boolean;
+		};
 		const callResults = filters.callResults ?? [];
 		const details = options.includeDetails === true || callResults.length > 0;
 		const request: ElevenLabs.conversationalAi.ConversationsListRequest = {
@@ -187,7 +206,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					out.push(conversationSummary(summary));
 					continue;
 				}
-				const full = conversationOutput(await fetchConversation(this, connection, summary.conversationId, i));
+				const full = conversationOutput(
+					await fetchConversation(this, connection, summary.conversationId, i),
+				);
 				if (callResults.length && !callResults.includes(full.callResult ?? '')) continue;
 				out.push(options.simplify ? simplifyConversation(full) : full);
 			}

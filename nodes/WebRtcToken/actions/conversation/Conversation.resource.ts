@@ -23,7 +23,8 @@ export const description: INodeProperties[] = [
 				name: 'Get WebRTC Token',
 				value: 'token',
 				action: 'Get a conversation token for a browser conversation',
-				description: 'A conversation token valid for 10 minutes, for pages that talk to the agent over WebRTC (recommended)',
+				description:
+					'A conversation token valid for 10 minutes, for pages that talk to the agent over WebRTC (recommended)',
 			},
 		],
 		default: 'token',

@@ -20,7 +20,8 @@ export const branchOption: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'agtbrch_01abc…',
-	description: 'Talk to this branch of the agent instead of its main version (for testing a changed prompt)',
+	description:
+		'Talk to this branch of the agent instead of its main version (for testing a changed prompt)',
 };
 
 export interface CommonOptions {
@@ -45,13 +46,15 @@ export function readAgentId(ctx: IExecuteFunctions, itemIndex: number): string {
 	if (!agentId) {
 		throw new NodeOperationError(ctx.getNode(), 'No agent chosen', {
 			itemIndex,
-			description: 'Choose the agent the candidate talks to under "Agent" (from the list, or by its ID agent_…).',
+			description:
+				'Choose the agent the candidate talks to under "Agent" (from the list, or by its ID agent_…).',
 		});
 	}
 	if (!AGENT_ID.test(agentId)) {
 		throw new NodeOperationError(ctx.getNode(), `"${agentId.slice(0, 80)}" is not an agent ID`, {
 			itemIndex,
-			description: 'An agent ID has only letters, digits, _ and -, for example agent_01abc…. Check what "Agent" is mapped to.',
+			description:
+				'An agent ID has only letters, digits, _ and -, for example agent_01abc…. Check what "Agent" is mapped to.',
 		});
 	}
 	return agentId;

@@ -18,13 +18,19 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['signedUrl'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['conversation'], operation: ['signedUrl'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await issuePerItem(this, {
 		what: 'a signed URL',
 		request: async (client, agentId, options) =>
-			await client.conversationalAi.conversations.getSignedUrl({ agentId, ...readCommonOptions(options) }),
+			await client.conversationalAi.conversations.getSignedUrl({
+				agentId,
+				...readCommonOptions(options),
+			}),
 		output: (answer, sentAt) => ({
 			signedUrl: answer.signedUrl,
 			expiresAt: expiresAt(sentAt, SIGNED_URL_LIFETIME_MS),

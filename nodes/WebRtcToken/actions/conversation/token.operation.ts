@@ -23,13 +23,17 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. {{ $json.name }}',
-				description: "The candidate's name in the conversation's room. Empty means ElevenLabs uses the user ID.",
+				description:
+					"The candidate's name in the conversation's room. Empty means ElevenLabs uses the user ID.",
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['token'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['conversation'], operation: ['token'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await issuePerItem(this, {

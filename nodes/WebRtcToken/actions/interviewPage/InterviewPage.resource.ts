@@ -18,19 +18,22 @@ export const description: INodeProperties[] = [
 				name: 'Render',
 				value: 'render',
 				action: 'Render the interview page',
-				description: "The candidate's page (consent, conversation, live transcript) as HTML, from the token or signed URL on the item",
+				description:
+					"The candidate's page (consent, conversation, live transcript) as HTML, from the token or signed URL on the item",
 			},
 			{
 				name: 'Render Notice',
 				value: 'notice',
 				action: 'Render a notice page',
-				description: 'A friendly page (and its HTTP status) for a link that is unknown, expired, already used, or cannot start now',
+				description:
+					'A friendly page (and its HTTP status) for a link that is unknown, expired, already used, or cannot start now',
 			},
 			{
 				name: 'Serve Script',
 				value: 'script',
 				action: 'Serve a script of the interview page',
-				description: 'The ElevenLabs browser client (or its resampler) shipped with this package, for the page to load from this n8n',
+				description:
+					'The ElevenLabs browser client (or its resampler) shipped with this package, for the page to load from this n8n',
 			},
 		],
 		default: 'render',

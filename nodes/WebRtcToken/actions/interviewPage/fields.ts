@@ -17,7 +17,8 @@ export const languageField: INodeProperties = {
 		{ name: 'English', value: 'en' },
 	],
 	default: 'de',
-	description: 'The language of the page. The conversation itself speaks the language Build Recruiting Prompt chose.',
+	description:
+		'The language of the page. The conversation itself speaks the language Build Recruiting Prompt chose.',
 };
 
 export const companyField: INodeProperties = {
@@ -25,7 +26,8 @@ export const companyField: INodeProperties = {
 	name: 'company',
 	type: 'string',
 	default: '={{ $json.company }}',
-	description: 'The company the candidate applied to, shown on the page and in the recording notice',
+	description:
+		'The company the candidate applied to, shown on the page and in the recording notice',
 };
 
 export const contactEmailField: INodeProperties = {
@@ -34,16 +36,23 @@ export const contactEmailField: INodeProperties = {
 	type: 'string',
 	placeholder: 'recruiting@example.de',
 	default: '',
-	description: 'Where candidates write when they would rather talk to a person, or when something fails. Empty leaves the lines out.',
+	description:
+		'Where candidates write when they would rather talk to a person, or when something fails. Empty leaves the lines out.',
 };
 
 /**
  * How the candidate connects, from what Fetch WebRTC Token put on the item: a signed URL means
  * WebSocket, a conversation token WebRTC. So the choice is the earlier node's operation.
  */
-export function itemConnection(json: Record<string, unknown>): Checked<{ type: 'websocket'; signedUrl: string } | { type: 'webrtc'; conversationToken: string }> {
-	if (typeof json.signedUrl === 'string' && json.signedUrl) return { ok: true, value: { type: 'websocket', signedUrl: json.signedUrl } };
-	if (typeof json.token === 'string' && json.token) return { ok: true, value: { type: 'webrtc', conversationToken: json.token } };
+export function itemConnection(
+	json: Record<string, unknown>,
+): Checked<
+	{ type: 'websocket'; signedUrl: string } | { type: 'webrtc'; conversationToken: string }
+> {
+	if (typeof json.signedUrl === 'string' && json.signedUrl)
+		return { ok: true, value: { type: 'websocket', signedUrl: json.signedUrl } };
+	if (typeof json.token === 'string' && json.token)
+		return { ok: true, value: { type: 'webrtc', conversationToken: json.token } };
 	return problem(
 		'The item has no conversation token and no signed URL',
 		'Put Fetch WebRTC Token ("Get WebRTC Token" or "Get Signed WebSocket URL") before this node, so that the item carries `token` or `signedUrl`.',

@@ -22,7 +22,10 @@ const properties: INodeProperties[] = [
 	contactEmailField,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['interviewPage'], operation: ['notice'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['interviewPage'], operation: ['notice'] } },
+	properties,
+);
 
 /** Per item the friendly page as `html` and the HTTP status it answers with (`statusCode`). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -36,6 +39,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			contactEmail: read('contactEmail', i),
 		});
 		if (!page.ok) throw new ProblemError(page.message, page.hint);
-		return { html: page.value.html, statusCode: page.value.statusCode, linkStatus: page.value.reason };
+		return {
+			html: page.value.html,
+			statusCode: page.value.statusCode,
+			linkStatus: page.value.reason,
+		};
 	});
 }

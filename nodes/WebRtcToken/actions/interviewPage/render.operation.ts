@@ -20,7 +20,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'https://www.example.de/datenschutz',
-		description: 'Your privacy notice, linked from the consent text. Candidates read it before they agree to the recording.',
+		description:
+			'Your privacy notice, linked from the consent text. Candidates read it before they agree to the recording.',
 	},
 	contactEmailField,
 	{
@@ -38,7 +39,8 @@ const properties: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		placeholder: 'Replace a Text',
 		default: {},
-		description: 'Replace texts of the page. {name}, {company} and {jobTitle} are filled in from the candidate.',
+		description:
+			'Replace texts of the page. {name}, {company} and {jobTitle} are filled in from the candidate.',
 		options: [
 			{
 				displayName: 'Text',
@@ -77,20 +79,25 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'wss://livekit.rtc.eu.residency.elevenlabs.io',
-				description: "For WebRTC: the server the browser connects to. Empty means the one of the credential's region.",
+				description:
+					"For WebRTC: the server the browser connects to. Empty means the one of the credential's region.",
 			},
 			{
 				displayName: 'User ID',
 				name: 'userId',
 				type: 'string',
 				default: '',
-				description: "The ID the conversation is stored with at ElevenLabs. Empty means the item's candidateId.",
+				description:
+					"The ID the conversation is stored with at ElevenLabs. Empty means the item's candidateId.",
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['interviewPage'], operation: ['render'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['interviewPage'], operation: ['render'] } },
+	properties,
+);
 
 /** Per item the candidate's page as `html`, ready for Respond to Webhook. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -99,7 +106,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await mapItems(this, async (item, i) => {
 		const json = item.json;
 		const options = parameters.getNodeParameter('options', i, {}) as Record<string, unknown>;
-		const wording = parameters.getNodeParameter('wording', i, {}) as { texts?: Array<{ key: string; text: string }> };
+		const wording = parameters.getNodeParameter('wording', i, {}) as {
+			texts?: Array<{ key: string; text: string }>;
+		};
 		const connection = await readConnection(this, json, readText(options.livekitUrl) ?? '', i);
 		const scriptsUrl = read('scriptsUrl', i).trim() || 'interview-script';
 		const client = pageScript('elevenlabs-client.js');
@@ -109,7 +118,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			privacyUrl: read('privacyUrl', i),
 			contactEmail: read('contactEmail', i),
 			wording: wording.texts ?? [],
-			candidate: { name: String(json.name ?? ''), jobTitle: String(json.jobTitle ?? ''), userId: readText(options.userId) ?? String(json.candidateId ?? '') },
+			candidate: {
+				name: String(json.name ?? ''),
+				jobTitle: String(json.jobTitle ?? ''),
+				userId: readText(options.userId) ?? String(json.candidateId ?? ''),
+			},
 			prompt: json.prompt,
 			connection,
 			expiresAt: String(json.expiresAt ?? ''),

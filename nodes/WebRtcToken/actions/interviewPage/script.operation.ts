@@ -3,7 +3,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { mapItems } from '../../../shared/items';
 import { ProblemError } from '../../../shared/problems';
-import { PAGE_SCRIPT_NAMES, SCRIPT_CONTENT_TYPE, isPageScriptName, pageScript } from '../../helpers/pageAssets';
+import {
+	PAGE_SCRIPT_NAMES,
+	SCRIPT_CONTENT_TYPE,
+	isPageScriptName,
+	pageScript,
+} from '../../helpers/pageAssets';
 
 const properties: INodeProperties[] = [
 	{
@@ -15,7 +20,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['interviewPage'], operation: ['script'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['interviewPage'], operation: ['script'] } },
+	properties,
+);
 
 /** Per item the asked-for script as binary `data` (for Respond to Webhook › Binary File), with its integrity hash. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -29,6 +37,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		const script = pageScript(name);
 		const data = await this.helpers.prepareBinaryData(script.content, name, SCRIPT_CONTENT_TYPE);
-		return { json: { file: name, integrity: script.integrity, contentType: SCRIPT_CONTENT_TYPE }, binary: { data } };
+		return {
+			json: { file: name, integrity: script.integrity, contentType: SCRIPT_CONTENT_TYPE },
+			binary: { data },
+		};
 	});
 }

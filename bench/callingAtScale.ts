@@ -111,7 +111,7 @@ async function singleProcess(sandbox: Sandbox, items: Candidate[]): Promise<Plac
 
 async function queueMode(sandbox: Sandbox, items: Candidate[]): Promise<Placed<{ executionsPerWorker: Record<string, number> }>> {
 	const { N8nCluster, packPackage, preparePackageInstall } = await import('../scripts/n8n');
-	const { chainWorkflow, webhookNode, PACKAGE_PREFIX } = await import('../test/e2e/helpers');
+	const { bodyAsItemNode, chainWorkflow, webhookNode, PACKAGE_PREFIX } = await import('../test/e2e/helpers');
 	const { placeParameters } = await import('../test/engine/agentCall.helpers');
 	const tarball = await packPackage();
 	await preparePackageInstall(tarball);
@@ -129,14 +129,7 @@ async function queueMode(sandbox: Sandbox, items: Candidate[]): Promise<Placed<{
 		]);
 		const workflow = chainWorkflow('benchQueueCall', 'Bench: call a candidate', [
 			webhookNode('Candidate webhook', WEBHOOK_PATH, '2f8c1d7e-5a3b-4c9d-8e1f-6b2a7c4d9e03'),
-			{
-				id: 'bench-candidate',
-				name: 'Candidate',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [0, 0],
-				parameters: { mode: 'raw', jsonOutput: '={{ JSON.stringify($json.body) }}', options: {} },
-			},
+			bodyAsItemNode('bench-candidate'),
 			{
 				id: 'bench-call',
 				name: 'Place Agent Call',

@@ -28,6 +28,18 @@ export const MANUAL_TRIGGER: INode = {
 	parameters: {},
 };
 
+/** Edit Fields (Set) that makes the webhook's JSON body the item: the candidate a form or ATS posted. */
+export function bodyAsItemNode(id: string): INode {
+	return {
+		id,
+		name: 'Candidate',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [0, 0],
+		parameters: { mode: 'raw', jsonOutput: '={{ JSON.stringify($json.body) }}', options: {} },
+	};
+}
+
 /** A workflow that runs `nodes` one after the other behind a Manual Trigger. */
 export function manualWorkflow(id: string, name: string, nodes: INode[]): WorkflowJson {
 	return chainWorkflow(id, name, [MANUAL_TRIGGER, ...nodes]);

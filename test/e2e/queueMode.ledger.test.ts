@@ -14,7 +14,7 @@ import { conversationStore } from '../../sandbox/conversations';
 import { N8nCluster } from '../../scripts/n8n';
 import type { WorkflowJson } from '../../scripts/n8n';
 import { progress, sleep } from '../../scripts/process';
-import { chainWorkflow, PACKAGE_PREFIX, TARBALL_ENV, webhookNode } from './helpers';
+import { bodyAsItemNode, chainWorkflow, PACKAGE_PREFIX, TARBALL_ENV, webhookNode } from './helpers';
 
 const CALL_PATH = 'queue-ledger-call';
 const DNC_PATH = 'queue-ledger-do-not-call';
@@ -28,14 +28,7 @@ let sandbox: Sandbox;
 let cluster: N8nCluster;
 let settler: NodeJS.Timeout;
 
-const candidateNode: INode = {
-	id: 'queue-ledger-candidate',
-	name: 'Candidate',
-	type: 'n8n-nodes-base.set',
-	typeVersion: 3.4,
-	position: [0, 0],
-	parameters: { mode: 'raw', jsonOutput: '={{ JSON.stringify($json.body) }}', options: {} },
-};
+const candidateNode = bodyAsItemNode('queue-ledger-candidate');
 
 /** Place Agent Call on the Postgres ledger, in a window open at any moment. */
 function agentCallNode(parameters: INode['parameters']): INode {

@@ -7,7 +7,7 @@
 import { N8nCluster } from '../../scripts/n8n';
 import type { WorkflowJson } from '../../scripts/n8n';
 import { progress } from '../../scripts/process';
-import { chainWorkflow, PACKAGE_PREFIX, TARBALL_ENV, webhookNode } from './helpers';
+import { bodyAsItemNode, chainWorkflow, PACKAGE_PREFIX, TARBALL_ENV, webhookNode } from './helpers';
 
 const WEBHOOK_PATH = 'queue-candidate';
 const DELIVERIES = 20;
@@ -18,14 +18,7 @@ let cluster: N8nCluster;
 function promptWorkflow(): WorkflowJson {
 	return chainWorkflow('e2eQueuePrompt', 'Queue mode: candidate prompt', [
 		webhookNode('Candidate webhook', WEBHOOK_PATH, '6b2d0c1e-4f7a-4a51-9c3e-2d8f1a7b5c90'),
-		{
-			id: 'queue-candidate',
-			name: 'Candidate',
-			type: 'n8n-nodes-base.set',
-			typeVersion: 3.4,
-			position: [0, 0],
-			parameters: { mode: 'raw', jsonOutput: '={{ JSON.stringify($json.body) }}', options: {} },
-		},
+		bodyAsItemNode('queue-candidate'),
 		{ id: 'queue-prompt', name: 'Build Recruiting Prompt', type: `${PACKAGE_PREFIX}.recruitingPrompt`, typeVersion: 1, position: [0, 0], parameters: {} },
 	]);
 }

@@ -7,8 +7,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { CANDIDATE, CANDIDATES, NODE, dialled } from './agentCall.helpers';
-import { locator, runError, runNode } from './harness';
+import { CANDIDATE, CANDIDATES, NODE, dialled, submitParameters } from './agentCall.helpers';
+import { runError, runNode } from './harness';
 import type { PackageNode } from './harness';
 import { elevenLabsCredential } from './sandbox.helpers';
 
@@ -22,16 +22,7 @@ beforeEach(() => sandbox.reset());
 
 /** The campaign operation; Submit with a window open at any moment and at most two calls at once. */
 function campaignNode(operation: string, parameters: INodeParameters = {}): PackageNode {
-	const submit: INodeParameters = {
-		agentId: locator(sandbox.ids.agents.recruitingDe),
-		phoneNumberId: locator(sandbox.ids.phoneNumbers.twilioDe),
-		callName: 'Lager Leipzig',
-		campaign: 'lager-leipzig',
-		callingDays: [1, 2, 3, 4, 5, 6, 7],
-		windowStart: '00:00',
-		windowEnd: '24:00',
-		options: { skipHolidays: false, concurrencyLimit: 2 },
-	};
+	const submit = submitParameters(sandbox, { concurrencyLimit: 2 });
 	return {
 		type: 'agentCall',
 		name: NODE,

@@ -46,6 +46,20 @@ export function placeParameters(sandbox: Sandbox, extra: INodeParameters = {}): 
 	};
 }
 
+/** Campaign → Submit's own parameters: a window open at any moment, holidays off, `options` on top. */
+export function submitParameters(sandbox: Sandbox, options: IDataObject = {}): INodeParameters {
+	return {
+		agentId: locator(sandbox.ids.agents.recruitingDe),
+		phoneNumberId: locator(sandbox.ids.phoneNumbers.twilioDe),
+		callName: 'Lager Leipzig',
+		campaign: 'lager-leipzig',
+		callingDays: [1, 2, 3, 4, 5, 6, 7],
+		windowStart: '00:00',
+		windowEnd: '24:00',
+		options: { skipHolidays: false, ...options },
+	};
+}
+
 /** Place Agent Call (operation Place) with the defaults above and `extra` on top. */
 export function placeNode(sandbox: Sandbox, extra: INodeParameters = {}, onError?: OnError): PackageNode {
 	return { type: 'agentCall', name: NODE, parameters: placeParameters(sandbox, extra), onError };

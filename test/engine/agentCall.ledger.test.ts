@@ -11,8 +11,8 @@ import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { freshPostgresDatabase } from '../ledger/postgres';
 import type { FreshDatabase } from '../ledger/postgres';
-import { CANDIDATE, NODE, dialAttempts, dialled, placeNode, runPlace } from './agentCall.helpers';
-import { locator, runError, runNode } from './harness';
+import { CANDIDATE, NODE, dialAttempts, dialled, placeNode, runPlace, submitParameters } from './agentCall.helpers';
+import { runError, runNode } from './harness';
 import type { CredentialData, PackageNode, RunResult } from './harness';
 import { endSandboxCalls } from './sandbox.helpers';
 
@@ -41,18 +41,7 @@ const NO_ANSWER = { ...CANDIDATE, candidateId: 'no-answer', phone: '' };
 
 /** Campaign → Submit of `items` as one batch, in a window open at any moment. */
 async function runSubmit(items: IDataObject[]) {
-	const parameters: INodeParameters = {
-		resource: 'campaign',
-		operation: 'submit',
-		agentId: locator(sandbox.ids.agents.recruitingDe),
-		phoneNumberId: locator(sandbox.ids.phoneNumbers.twilioDe),
-		callName: 'Lager Leipzig',
-		campaign: 'lager-leipzig',
-		callingDays: [1, 2, 3, 4, 5, 6, 7],
-		windowStart: '00:00',
-		windowEnd: '24:00',
-		options: { skipHolidays: false },
-	};
+	const parameters: INodeParameters = { resource: 'campaign', operation: 'submit', ...submitParameters(sandbox) };
 	return await runNode({ type: 'agentCall', name: NODE, parameters }, { credentials: { ...sandbox.credentials() }, items });
 }
 

@@ -22,7 +22,6 @@ export interface LineUsage {
 	dialledTwice(): number;
 	/** People (numbers) dialled at least once. */
 	dialledPeople(): number;
-	stop(): void;
 }
 
 export function trackLines(sandbox: Sandbox, agentId: string): LineUsage {
@@ -32,7 +31,7 @@ export function trackLines(sandbox: Sandbox, agentId: string): LineUsage {
 	const startedAt = new Map<string, number>();
 	let callMs = 0;
 	let busy = 0;
-	const stop = store.onChange((conversation, previous) => {
+	store.onChange((conversation, previous) => {
 		if (conversation.agentId !== agentId) return;
 		const now = Date.now();
 		const was = holdsLine(previous);
@@ -70,6 +69,5 @@ export function trackLines(sandbox: Sandbox, agentId: string): LineUsage {
 		},
 		dialledTwice: () => [...callsPerPerson().values()].filter((n) => n > 1).length,
 		dialledPeople: () => callsPerPerson().size,
-		stop,
 	};
 }

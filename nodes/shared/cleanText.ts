@@ -76,3 +76,15 @@ export function cleanValue(value: string | number, maxLength = DEFAULT_MAX_VALUE
 export function cleanLines(text: string): string {
 	return text.normalize('NFC').replace(/\r\n?/g, '\n').replace(INVISIBLE_IN_LINES, '');
 }
+
+/** Whether a raw value counts as given: not undefined, null, or empty / blank text. */
+export function isGiven(value: unknown): boolean {
+	if (value === undefined || value === null) return false;
+	if (typeof value === 'string') return value.trim() !== '';
+	return true;
+}
+
+/** Whether a raw value may be used in a template or as a dynamic variable: text, or a finite number. */
+export function isScalar(value: unknown): value is string | number {
+	return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+}

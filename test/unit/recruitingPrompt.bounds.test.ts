@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 import { MAX_BLOCK_DEPTH, MAX_EXPANDED_CHARACTERS, MAX_PARTIAL_DEPTH, checkBlockDepth, checkExpansion } from '../../nodes/RecruitingPrompt/helpers/templateBounds';
 import { compileSet } from '../../nodes/RecruitingPrompt/helpers/templates';
-import { ProblemError } from '../../nodes/shared/problems';
+import { thrownProblem } from './thrownProblem';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -18,17 +18,6 @@ function doublingSet(levels: number): Record<string, string> {
 	const texts: Record<string, string> = { master: 'Rolle\n{{> p0}}' };
 	for (let i = 0; i < levels; i++) texts[`p${i}`] = i === levels - 1 ? 'Text {{name}}' : `{{> p${i + 1}}}{{> p${i + 1}}}`;
 	return texts;
-}
-
-function failure(work: () => unknown): ProblemError {
-	let caught: unknown;
-	try {
-		work();
-	} catch (error) {
-		caught = error;
-	}
-	expect(caught).toBeInstanceOf(ProblemError);
-	return caught as ProblemError;
 }
 
 describe('checkExpansion', () => {
@@ -56,7 +45,7 @@ describe('checkExpansion', () => {
 		let culprit = sizes.length - 1;
 		while (sizes[culprit] <= MAX_EXPANDED_CHARACTERS) culprit--;
 		expect(sizes[culprit + 1]).toBeLessThanOrEqual(MAX_EXPANDED_CHARACTERS);
-		const error = failure(() => checkExpansion(texts, parsed(texts), ['master']));
+		const error = thrownProblem(() => checkExpansion(texts, parsed(texts), ['master']));
 		expect(error.message).toBe(
 			`The template "p${culprit}" multiplies its partials: it includes 2 × "p${culprit + 1}", and expands to more than 200,000 characters of template text`,
 		);
@@ -66,12 +55,12 @@ describe('checkExpansion', () => {
 	it('refuses a chain deeper than the bound, naming the chain', () => {
 		const texts: Record<string, string> = { master: '{{> p0}}' };
 		for (let i = 0; i < 3000; i++) texts[`p${i}`] = i === 2999 ? 'end' : `{{> p${i + 1}}}`;
-		const error = failure(() => checkExpansion(texts, parsed(texts), ['master']));
+		const error = thrownProblem(() => checkExpansion(texts, parsed(texts), ['master']));
 		expect(error.message).toBe(`The partials nest more than ${MAX_PARTIAL_DEPTH} levels deep: master → p0 → p1 → p2 → … → p29 → p30 → p31`);
 	});
 
 	it('leaves unknown and circular includes to the walk, which names them with their line', () => {
-		const circular = failure(() => compileSet({ name: 'custom', bundled: false, templates: { master: '{{> a}}', a: '{{> b}}', b: '{{> a}}' } }));
+		const circular = thrownProblem(() => compileSet({ name: 'custom', bundled: false, templates: { master: '{{> a}}', a: '{{> b}}', b: '{{> a}}' } }));
 		expect(circular.message).toBe('The template "a" includes itself (master → a → b → a)');
 	});
 });
@@ -83,7 +72,7 @@ describe('checkBlockDepth', () => {
 	});
 
 	it('refuses 3,000 nested blocks before Handlebars parses them', () => {
-		const error = failure(() => compileSet({ name: 'custom', bundled: false, templates: { master: 'Rolle\n' + '{{#if name}}'.repeat(3000) + 'x' + '{{/if}}'.repeat(3000) } }));
+		const error = thrownProblem(() => compileSet({ name: 'custom', bundled: false, templates: { master: 'Rolle\n' + '{{#if name}}'.repeat(3000) + 'x' + '{{/if}}'.repeat(3000) } }));
 		expect(error.message).toBe(`The template "master" nests blocks more than ${MAX_BLOCK_DEPTH} levels deep (line 2)`);
 	});
 });

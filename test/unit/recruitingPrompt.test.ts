@@ -4,7 +4,7 @@ import * as path from 'node:path';
 
 import { CompiledSets } from '../../nodes/RecruitingPrompt/actions/templateSet';
 import { COLLECTED_ANSWERS } from '../../nodes/RecruitingPrompt/helpers/answers';
-import { ProblemError } from '../../nodes/shared/problems';
+import { thrownProblem } from './thrownProblem';
 import { HELPERS, parseDate } from '../../nodes/RecruitingPrompt/helpers/handlebarsHelpers';
 import { renderTexts, resolveLanguage, resolveLocale, resolveTimeZone, tidy } from '../../nodes/RecruitingPrompt/helpers/render';
 import type { RenderInput } from '../../nodes/RecruitingPrompt/helpers/render';
@@ -33,17 +33,6 @@ const data = { now: '2026-03-02T08:30:00.000Z', locale: 'de-DE', timezone: 'Euro
 
 function input(values: Record<string, string>, extra: Partial<RenderInput> = {}): RenderInput {
 	return { values: new Map(Object.entries(values)), data, includeKnowledgeBase: false, ...extra };
-}
-
-function thrown(work: () => unknown): ProblemError {
-	let caught: unknown;
-	try {
-		work();
-	} catch (error) {
-		caught = error;
-	}
-	expect(caught).toBeInstanceOf(ProblemError);
-	return caught as ProblemError;
 }
 
 describe('cleanValue', () => {
@@ -105,7 +94,7 @@ describe('helpers', () => {
 
 	it('has no log helper (nothing writes to the n8n log from a template)', () => {
 		expect(Object.keys(HELPERS)).not.toContain('log');
-		expect(thrown(() => compileSet(custom({ master: '{{log name}}' }))).message).toBe(
+		expect(thrownProblem(() => compileSet(custom({ master: '{{log name}}' }))).message).toBe(
 			'The template "master" uses the unknown helper "log" on line 1, column 1',
 		);
 	});
@@ -153,21 +142,21 @@ describe('template analysis', () => {
 	});
 
 	it('refuses nested fields, circular partials and partials by expression', () => {
-		expect(thrown(() => compileSet(custom({ master: '{{a.b}}' }))).message).toBe('The template "master" uses "a.b" on line 1, a field inside a variable');
-		expect(thrown(() => compileSet(custom({ master: '{{> p}}', p: 'x {{> q}}', q: '{{> p}}' }))).message).toBe(
+		expect(thrownProblem(() => compileSet(custom({ master: '{{a.b}}' }))).message).toBe('The template "master" uses "a.b" on line 1, a field inside a variable');
+		expect(thrownProblem(() => compileSet(custom({ master: '{{> p}}', p: 'x {{> q}}', q: '{{> p}}' }))).message).toBe(
 			'The template "p" includes itself (master → p → q → p)',
 		);
-		expect(thrown(() => compileSet(custom({ master: '{{> (lookup . "x")}}' }))).message).toBe(
+		expect(thrownProblem(() => compileSet(custom({ master: '{{> (lookup . "x")}}' }))).message).toBe(
 			'The template "master" includes a partial by expression on line 1',
 		);
 	});
 
 	it('refuses chosen phases that the master does not include, bad names and twice-listed phases', () => {
-		expect(thrown(() => compileSet(custom({ master: 'x', 'phase-a': 'a' }), ['a'])).message).toBe(
+		expect(thrownProblem(() => compileSet(custom({ master: 'x', 'phase-a': 'a' }), ['a'])).message).toBe(
 			'Phases were chosen, but the master template does not include them',
 		);
-		expect(thrown(() => compileSet(custom({ master: 'x', 'phase a': 'a' }))).message).toBe('The template name "phase a" is not allowed');
-		expect(thrown(() => compileSet(custom({ master: '{{> phases}}', 'phase-a': 'a' }), ['a', 'a'])).message).toBe(
+		expect(thrownProblem(() => compileSet(custom({ master: 'x', 'phase a': 'a' }))).message).toBe('The template name "phase a" is not allowed');
+		expect(thrownProblem(() => compileSet(custom({ master: '{{> phases}}', 'phase-a': 'a' }), ['a', 'a'])).message).toBe(
 			'The phase "a" is listed twice in Phases',
 		);
 	});
@@ -221,14 +210,14 @@ describe('rendering', () => {
 		expect(resolveLanguage('', set, 'EN')).toBe('en');
 		expect(resolveLanguage('', set, 'Deutsch')).toBe('de');
 		expect(resolveLanguage('pt-br', de, undefined)).toBe('pt-br');
-		expect(thrown(() => resolveLanguage('German', set, undefined)).message).toBe('"German" is not a language code');
+		expect(thrownProblem(() => resolveLanguage('German', set, undefined)).message).toBe('"German" is not a language code');
 		expect(resolveLocale('', de, 'de')).toBe('de-DE');
 		expect(resolveLocale('', set, 'fr')).toBe('fr-FR');
 		expect(resolveLocale('de-AT', de, 'de')).toBe('de-AT');
 		expect(resolveTimeZone('America/New_York', 'Europe/Vienna', 'Europe/Berlin')).toBe('America/New_York');
 		expect(resolveTimeZone(undefined, 'Europe/Vienna', 'Europe/Berlin')).toBe('Europe/Vienna');
 		expect(resolveTimeZone(undefined, '', 'Europe/Zurich')).toBe('Europe/Zurich');
-		expect(thrown(() => resolveTimeZone('CET+1', '', 'Europe/Berlin')).message).toBe('"CET+1" (the item’s time zone field) is not a time zone');
+		expect(thrownProblem(() => resolveTimeZone('CET+1', '', 'Europe/Berlin')).message).toBe('"CET+1" (the item’s time zone field) is not a time zone');
 	});
 });
 
@@ -251,13 +240,13 @@ describe('variables', () => {
 		expect(readField({ contact: { email: 'a@b.de' } }, 'contact.email')).toBe('a@b.de');
 		expect(readField({ 'contact.email': 'flat' }, 'contact.email')).toBe('flat');
 		expect(readField({ contact: null }, 'contact.email')).toBeUndefined();
-		const error = thrown(() => resolveVariables({ name: 'A', jobTitle: 'J', agentName: 'X' }, used, { ...sources, readItemFields: false }, 4));
+		const error = thrownProblem(() => resolveVariables({ name: 'A', jobTitle: 'J', agentName: 'X' }, used, { ...sources, readItemFields: false }, 4));
 		expect(error.message).toBe('Missing template variable in item 4: agentName');
 		expect(error.hint).toContain('agentName (no item field is read for it; used in master)');
 	});
 
 	it('lists every missing variable at once, candidate fields first', () => {
-		const error = thrown(() => resolveVariables({ jobTitle: '', agentName: { x: 1 } }, used, sources, 2));
+		const error = thrownProblem(() => resolveVariables({ jobTitle: '', agentName: { x: 1 } }, used, sources, 2));
 		expect(error.message).toBe('Missing template variables in item 2: name, jobTitle');
 		expect(error.hint).toContain('Also: agentName is an object (from item field "agentName"): templates take text or numbers.');
 	});
@@ -275,7 +264,7 @@ describe('variables', () => {
 
 describe('bundled sets', () => {
 	it('load from the build output once per process, and say clearly when they are missing', () => {
-		const error = thrown(() => loadBundledSet('de', path.join(ROOT, 'test', 'no-such-folder')));
+		const error = thrownProblem(() => loadBundledSet('de', path.join(ROOT, 'test', 'no-such-folder')));
 		expect(error.message).toBe('The bundled template set "de" is missing from this installation of the package');
 		expect(error.hint).toContain('prompts/de.json');
 	});

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Checked } from '../../shared/problems';
-import { cleanValue } from '../../shared/cleanText';
-import { isGiven, isScalar } from '../../RecruitingPrompt/helpers/values';
+import { cleanValue, isGiven, isScalar } from '../../shared/cleanText';
 import { variablesUsed } from '../helpers/agentChecks';
 import type { AgentSettings } from '../helpers/agentChecks';
 import {

@@ -10,17 +10,7 @@ export { FENCE_CLOSE, FENCE_OPEN };
 
 export { DEFAULT_MAX_VALUE_LENGTH, cleanValue } from '../../shared/cleanText';
 
-/** Whether a raw value counts as given: not undefined, null, or empty / blank text. */
-export function isGiven(value: unknown): boolean {
-	if (value === undefined || value === null) return false;
-	if (typeof value === 'string') return value.trim() !== '';
-	return true;
-}
-
-/** Whether a raw value may be used in a template: text, or a finite number. */
-export function isScalar(value: unknown): value is string | number {
-	return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
-}
+export { isGiven, isScalar } from '../../shared/cleanText';
 
 /**
  * A cleaned value in a template context. Handlebars (with `noEscape`) prints it through

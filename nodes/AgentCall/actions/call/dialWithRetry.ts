@@ -43,6 +43,11 @@ async function keepAlive(ctx: IExecuteFunctions, claim: Claim, i: number): Promi
 		);
 }
 
+/** The pause between two looks at the live count, with a little jitter, so that processes waiting for the same agent do not all look at once. */
+async function untilNextLook(signal: AbortSignal | undefined): Promise<void> {
+	await pause(CONCURRENCY_POLL_MS * (0.75 + Math.random() / 2), signal);
+}
+
 /** Waits while the agent is at its concurrency limit; false when the deadline came first. */
 async function waitForFreeLine(
 	ctx: IExecuteFunctions,
@@ -61,8 +66,7 @@ async function waitForFreeLine(
 		ctx.logger.debug(
 			`Place Agent Call: item ${i}: ${running}/${limit} calls running, waiting for a free line`,
 		);
-		// A little jitter, so that processes waiting for the same agent do not all look at once.
-		await pause(CONCURRENCY_POLL_MS * (0.75 + Math.random() / 2), signal);
+		await untilNextLook(signal);
 		// The claim stays fresh while this execution waits, so nobody takes it as abandoned.
 		await keepAlive(ctx, claim, i);
 	}
@@ -117,6 +121,8 @@ export async function dialWithRetry(
 			ctx.logger.info(
 				`Place Agent Call: item ${i}: refused as busy (429) while all lines were taken, nobody called; waiting for a free line`,
 			);
+			// The count just read is the guard's first look: the next one comes after the pause.
+			await untilNextLook(signal);
 			continue;
 		}
 		const wait = backoffMs(attempt, outcome.failure.retryAfterSeconds);

@@ -1,0 +1,13 @@
+import { ProblemError } from '../../nodes/shared/problems';
+
+/** The ProblemError that `work` throws; fails the test when it throws nothing or something else. */
+export function thrownProblem(work: () => unknown): ProblemError {
+	let caught: unknown;
+	try {
+		work();
+	} catch (error) {
+		caught = error;
+	}
+	expect(caught).toBeInstanceOf(ProblemError);
+	return caught as ProblemError;
+}

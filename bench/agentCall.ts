@@ -48,12 +48,20 @@ const candidates = () =>
 	Array.from({ length: CANDIDATES }, (_, n) => ({
 		candidateId: `bench-${n}`,
 		phone: `+49171${String(2000000 + n)}`,
-		prompt: { dynamicVariables: { candidate_name: `Kandidat ${n}`, company: 'Muster GmbH', job_title: 'Lagerist' } },
+		prompt: {
+			dynamicVariables: {
+				candidate_name: `Kandidat ${n}`,
+				company: 'Muster GmbH',
+				job_title: 'Lagerist',
+			},
+		},
 	}));
 type Candidate = ReturnType<typeof candidates>[number];
 
 /** Runs `place` against a fresh sandbox and measures the agent's calls until the last has ended. */
-async function measure(place: (sandbox: Sandbox, items: Candidate[]) => Promise<void>): Promise<CallingFigures> {
+async function measure(
+	place: (sandbox: Sandbox, items: Candidate[]) => Promise<void>,
+): Promise<CallingFigures> {
 	const { startSandbox } = await import('../sandbox');
 	const sandbox = await startSandbox({ port: 0, clock: { speed: CLOCK_SPEED } });
 	try {
@@ -64,8 +72,11 @@ async function measure(place: (sandbox: Sandbox, items: Candidate[]) => Promise<
 		const ended = await lines.allEnded();
 		return {
 			seconds: Math.round((ended - started) / 100) / 10,
-			averageConcurrencyPerLimit: Math.round((lines.averageBusy(started, ended) / LIMIT) * 100) / 100,
-			rejectedByLimit: sandbox.requests.all().filter((r) => r.path === OUTBOUND_PATH && r.status === 429).length,
+			averageConcurrencyPerLimit:
+				Math.round((lines.averageBusy(started, ended) / LIMIT) * 100) / 100,
+			rejectedByLimit: sandbox.requests
+				.all()
+				.filter((r) => r.path === OUTBOUND_PATH && r.status === 429).length,
 			dialledTwice: lines.dialledTwice(),
 		};
 	} finally {
@@ -78,7 +89,9 @@ async function placeWithNode(sandbox: Sandbox, items: Candidate[]) {
 	// The engine harness builds its mocks with jest-mock-extended, which needs `jest.fn` outside jest too.
 	const { ModuleMocker } = await import('jest-mock');
 	const mocker = new ModuleMocker(globalThis);
-	(globalThis as { jest?: unknown }).jest ??= { fn: (impl?: (...args: unknown[]) => unknown) => mocker.fn(impl) };
+	(globalThis as { jest?: unknown }).jest ??= {
+		fn: (impl?: (...args: unknown[]) => unknown) => mocker.fn(impl),
+	};
 	const { runPlace } = await import('../test/engine/agentCall.helpers');
 	// No calls-per-minute cap: the agent's limit alone paces the calls. No calling window (the run may be at night).
 	const result = await runPlace(sandbox, items, {
@@ -87,7 +100,8 @@ async function placeWithNode(sandbox: Sandbox, items: Candidate[]) {
 		useCallingWindow: false,
 		options: { maxWaitSeconds: 600 },
 	});
-	if (result.status !== 'success') throw new Error(`The run failed: ${String(result.error?.message)}`);
+	if (result.status !== 'success')
+		throw new Error(`The run failed: ${String(result.error?.message)}`);
 }
 
 /** What HTTP Request's batching sends: LIMIT requests at once, then a pause, no retry. */
@@ -103,7 +117,10 @@ async function placeWithFixedBatches(sandbox: Sandbox, items: Candidate[]) {
 						agent_id: sandbox.ids.agents.recruitingDe,
 						agent_phone_number_id: sandbox.ids.phoneNumbers.twilioDe,
 						to_number: item.phone,
-						conversation_initiation_client_data: { user_id: item.candidateId, dynamic_variables: item.prompt.dynamicVariables },
+						conversation_initiation_client_data: {
+							user_id: item.candidateId,
+							dynamic_variables: item.prompt.dynamicVariables,
+						},
 					}),
 				}).then((response) => response.arrayBuffer()),
 			),
@@ -124,7 +141,10 @@ export async function benchmarkAgentCall(): Promise<AgentCallFigures> {
 
 if (require.main === module) {
 	benchmarkAgentCall().then(
-		(figures) => process.stdout.write(`Place Agent Call (${process.version}, ${process.arch}): ${JSON.stringify(figures)}\n`),
+		(figures) =>
+			process.stdout.write(
+				`Place Agent Call (${process.version}, ${process.arch}): ${JSON.stringify(figures)}\n`,
+			),
 		(error) => {
 			process.stderr.write(`${String(error?.stack ?? error)}\n`);
 			process.exitCode = 1;

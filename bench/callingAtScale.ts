@@ -53,7 +53,13 @@ const candidates = () =>
 	Array.from({ length: CANDIDATES }, (_, n) => ({
 		candidateId: `scale-${n}`,
 		phone: `+49171${String(3000000 + n)}`,
-		prompt: { dynamicVariables: { candidate_name: `Kandidat ${n}`, company: 'Muster GmbH', job_title: 'Lagerist' } },
+		prompt: {
+			dynamicVariables: {
+				candidate_name: `Kandidat ${n}`,
+				company: 'Muster GmbH',
+				job_title: 'Lagerist',
+			},
+		},
 	}));
 type Candidate = ReturnType<typeof candidates>[number];
 
@@ -63,20 +69,26 @@ const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 
 /** What a way of placing the calls reports: when the campaign began (after any set-up), and more figures. */
 type Placed<T> = T & { startedAt: number };
 
-async function measure<T extends object>(place: (sandbox: Sandbox, items: Candidate[]) => Promise<Placed<T>>): Promise<ScaleFigures & T> {
+async function measure<T extends object>(
+	place: (sandbox: Sandbox, items: Candidate[]) => Promise<Placed<T>>,
+): Promise<ScaleFigures & T> {
 	const { startSandbox } = await import('../sandbox');
 	const sandbox = await startSandbox({ port: 0, latencyMs: LATENCY_MS, callLengths: CALL_LENGTHS });
 	try {
 		const agentId = sandbox.ids.agents.recruitingDe;
-		sandbox.state.agents.get(agentId)!.agent.platformSettings!.callLimits!.agentConcurrencyLimit = LIMIT;
+		sandbox.state.agents.get(agentId)!.agent.platformSettings!.callLimits!.agentConcurrencyLimit =
+			LIMIT;
 		const lines = trackLines(sandbox, agentId);
 		const { startedAt: started, ...extra } = await place(sandbox, candidates());
 		const ended = await lines.allEnded();
 		const idealMs = lines.totalCallMs() / LIMIT;
 		return {
-			busyWhileWaitingPerLimit: round(lines.averageBusy(lines.firstDialAt(), lines.lastDialAt()) / LIMIT),
+			busyWhileWaitingPerLimit: round(
+				lines.averageBusy(lines.firstDialAt(), lines.lastDialAt()) / LIMIT,
+			),
 			rejectedByLimit: CANDIDATES - lines.dialledPeople(),
-			retried429: sandbox.requests.all().filter((r) => r.path === OUTBOUND_PATH && r.status === 429).length,
+			retried429: sandbox.requests.all().filter((r) => r.path === OUTBOUND_PATH && r.status === 429)
+				.length,
 			dialledTwice: lines.dialledTwice(),
 			wallSeconds: round((ended - started) / 1000, 1),
 			idealSeconds: round(idealMs / 1000, 1),
@@ -101,17 +113,25 @@ async function singleProcess(sandbox: Sandbox, items: Candidate[]): Promise<Plac
 	// The engine harness builds its mocks with jest-mock-extended, which needs `jest.fn` outside jest too.
 	const { ModuleMocker } = await import('jest-mock');
 	const mocker = new ModuleMocker(globalThis);
-	(globalThis as { jest?: unknown }).jest ??= { fn: (impl?: (...args: unknown[]) => unknown) => mocker.fn(impl) };
+	(globalThis as { jest?: unknown }).jest ??= {
+		fn: (impl?: (...args: unknown[]) => unknown) => mocker.fn(impl),
+	};
 	const { runPlace } = await import('../test/engine/agentCall.helpers');
 	const startedAt = Date.now();
 	const result = await runPlace(sandbox, items, PLACE_PARAMETERS);
-	if (result.status !== 'success') throw new Error(`The run failed: ${String(result.error?.message)}`);
+	if (result.status !== 'success')
+		throw new Error(`The run failed: ${String(result.error?.message)}`);
 	return { startedAt };
 }
 
-async function queueMode(sandbox: Sandbox, items: Candidate[]): Promise<Placed<{ executionsPerWorker: Record<string, number> }>> {
+async function queueMode(
+	sandbox: Sandbox,
+	items: Candidate[],
+): Promise<Placed<{ executionsPerWorker: Record<string, number> }>> {
 	const { N8nCluster, packPackage, preparePackageInstall } = await import('../scripts/n8n');
-	const { bodyAsItemNode, chainWorkflow, webhookNode, PACKAGE_PREFIX } = await import('../test/e2e/helpers');
+	const { bodyAsItemNode, chainWorkflow, webhookNode, PACKAGE_PREFIX } = await import(
+		'../test/e2e/helpers'
+	);
 	const { placeParameters } = await import('../test/engine/agentCall.helpers');
 	const tarball = await packPackage();
 	await preparePackageInstall(tarball);
@@ -124,7 +144,14 @@ async function queueMode(sandbox: Sandbox, items: Candidate[]): Promise<Placed<{
 				id: 'benchLedger',
 				name: 'Call Ledger',
 				type: 'callLedgerPostgresApi',
-				data: { host: database.host, port: database.port, database: database.name, user: database.user, password: database.password, ssl: 'disable' },
+				data: {
+					host: database.host,
+					port: database.port,
+					database: database.name,
+					user: database.user,
+					password: database.password,
+					ssl: 'disable',
+				},
 			},
 		]);
 		const workflow = chainWorkflow('benchQueueCall', 'Bench: call a candidate', [
@@ -159,9 +186,17 @@ async function queueMode(sandbox: Sandbox, items: Candidate[]): Promise<Placed<{
 			}),
 		);
 		const failed = answers.filter((answer) => answer.status !== 'initiated');
-		if (failed.length) throw new Error(`${failed.length} deliveries were not called: ${JSON.stringify(failed.slice(0, 3))}`);
+		if (failed.length)
+			throw new Error(
+				`${failed.length} deliveries were not called: ${JSON.stringify(failed.slice(0, 3))}`,
+			);
 		const byWorker = await cluster.executionsByWorker();
-		return { startedAt, executionsPerWorker: Object.fromEntries(Object.entries(byWorker).map(([name, ids]) => [name, ids.length])) };
+		return {
+			startedAt,
+			executionsPerWorker: Object.fromEntries(
+				Object.entries(byWorker).map(([name, ids]) => [name, ids.length]),
+			),
+		};
 	} finally {
 		await cluster.dispose();
 	}

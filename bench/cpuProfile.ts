@@ -52,7 +52,8 @@ function partOfUrl(url: string, root: string): ProfilePart | undefined {
 	if (file.includes('/node_modules/handlebars/')) return 'handlebars';
 	if (file.includes('/node_modules/luxon/')) return 'luxon';
 	if (file.startsWith(path.join(root, 'dist', 'nodes'))) return 'node';
-	if (file.startsWith(path.join(root, 'bench')) || file.startsWith(path.join(root, 'test'))) return 'harness';
+	if (file.startsWith(path.join(root, 'bench')) || file.startsWith(path.join(root, 'test')))
+		return 'harness';
 	return 'engine';
 }
 
@@ -60,11 +61,16 @@ function partOfUrl(url: string, root: string): ProfilePart | undefined {
  * The summary of the samples taken between `fromMicros` and `toMicros` (the profile's own
  * clock, which is process.hrtime's); all samples when the window is not given.
  */
-export function summariseProfile(file: string, root: string, window?: { fromMicros: number; toMicros: number }): ProfileSummary {
+export function summariseProfile(
+	file: string,
+	root: string,
+	window?: { fromMicros: number; toMicros: number },
+): ProfileSummary {
 	const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
 	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 	const parent = new Map<number, number>();
-	for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+	for (const node of profile.nodes)
+		for (const child of node.children ?? []) parent.set(child, node.id);
 
 	// Each profile node once: its part, and the function of the package's own code it counts for.
 	const attribution = new Map<number, { part: ProfilePart; own?: string }>();
@@ -80,7 +86,10 @@ export function summariseProfile(file: string, root: string, window?: { fromMicr
 			const up = parent.get(id);
 			if (part) {
 				const where = `${path.basename(frame.url)}:${frame.lineNumber + 1}`;
-				result = { part, own: part === 'node' ? `${frame.functionName || '(anonymous)'} ${where}` : undefined };
+				result = {
+					part,
+					own: part === 'node' ? `${frame.functionName || '(anonymous)'} ${where}` : undefined,
+				};
 			} else result = up === undefined ? { part: 'other' } : attribute(up);
 		}
 		attribution.set(id, result);
@@ -112,7 +121,8 @@ export function summariseProfile(file: string, root: string, window?: { fromMicr
 		const { part, own } = attribute(profile.samples[i]);
 		partMicros.set(part, (partMicros.get(part) ?? 0) + delta);
 		if (own) ownMicros.set(own, (ownMicros.get(own) ?? 0) + delta);
-		for (const name of ownStack(profile.samples[i])) inclusiveMicros.set(name, (inclusiveMicros.get(name) ?? 0) + delta);
+		for (const name of ownStack(profile.samples[i]))
+			inclusiveMicros.set(name, (inclusiveMicros.get(name) ?? 0) + delta);
 		total += delta;
 	}
 	const share = (micros: number) => Math.round((micros / Math.max(total, 1)) * 1000) / 10;
@@ -133,10 +143,14 @@ export function summariseProfile(file: string, root: string, window?: { fromMicr
 
 /** The summary as indented lines. */
 export function formatProfile(summary: ProfileSummary): string[] {
-	const line = (f: { name: string; ms: number; share: number }) => `    ${String(f.share).padStart(5)} %  ${String(f.ms).padStart(6)} ms  ${f.name}`;
+	const line = (f: { name: string; ms: number; share: number }) =>
+		`    ${String(f.share).padStart(5)} %  ${String(f.ms).padStart(6)} ms  ${f.name}`;
 	return [
 		`  CPU profile of one node run (${summary.totalMs} ms sampled), self time by part:`,
-		...summary.byPart.map((p) => `    ${String(p.share).padStart(5)} %  ${String(p.ms).padStart(6)} ms  ${PART_LABELS[p.part]}`),
+		...summary.byPart.map(
+			(p) =>
+				`    ${String(p.share).padStart(5)} %  ${String(p.ms).padStart(6)} ms  ${PART_LABELS[p.part]}`,
+		),
 		`  the package's own functions with most self time (builtins they call included):`,
 		...summary.topOwn.map(line),
 		`  the same with their callees (Handlebars, n8n's parameter reads, …) included:`,

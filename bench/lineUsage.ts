@@ -6,7 +6,8 @@ import type { Sandbox } from '../sandbox';
 import { conversationStore } from '../sandbox/conversations';
 import type { ConversationStatus } from '../sandbox/conversations';
 
-const holdsLine = (status: ConversationStatus | undefined) => status === 'initiated' || status === 'in-progress';
+const holdsLine = (status: ConversationStatus | undefined) =>
+	status === 'initiated' || status === 'in-progress';
 
 export interface LineUsage {
 	/** Time-weighted average of busy lines between two moments (ms since the epoch). */
@@ -64,7 +65,8 @@ export function trackLines(sandbox: Sandbox, agentId: string): LineUsage {
 		lastDialAt: () => dialMoments().at(-1) ?? Date.now(),
 		totalCallMs: () => callMs,
 		async allEnded() {
-			while (store.activeCount(agentId) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+			while (store.activeCount(agentId) > 0)
+				await new Promise((resolve) => setTimeout(resolve, 100));
 			return steps.at(-1)![0];
 		},
 		dialledTwice: () => [...callsPerPerson().values()].filter((n) => n > 1).length,

@@ -40,10 +40,13 @@ function measure(files: string[]) {
 	return JSON.parse(out) as { ms: number; heap: number; sdks: string[] };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) =>
+	[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function benchmarkLoadCost(): Promise<LoadCostFigures> {
-	const distFiles = [...packageJson.n8n.credentials, ...packageJson.n8n.nodes].map((f) => path.join(ROOT, f));
+	const distFiles = [...packageJson.n8n.credentials, ...packageJson.n8n.nodes].map((f) =>
+		path.join(ROOT, f),
+	);
 	// The package's own time includes n8n-workflow, which every node requires first.
 	const pkg: ReturnType<typeof measure>[] = [];
 	const floor: ReturnType<typeof measure>[] = [];

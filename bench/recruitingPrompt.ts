@@ -99,8 +99,30 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** The candidate rows: what a recruiting sheet gives (numbers stay numbers). */
 function candidates(): Array<Record<string, string | number>> {
-	const first = ['Anna', 'Mehmet', 'Zoë', 'Jonas', 'Aleksandra', 'Lukas', 'Fatma', 'Sven', 'Olga', 'Noah'];
-	const last = ['Schmidt', 'Yılmaz', 'Müller', 'Weber', 'Nowak', 'Becker', 'Kaya', 'Hoffmann', 'Iwanowa', 'Wagner'];
+	const first = [
+		'Anna',
+		'Mehmet',
+		'Zoë',
+		'Jonas',
+		'Aleksandra',
+		'Lukas',
+		'Fatma',
+		'Sven',
+		'Olga',
+		'Noah',
+	];
+	const last = [
+		'Schmidt',
+		'Yılmaz',
+		'Müller',
+		'Weber',
+		'Nowak',
+		'Becker',
+		'Kaya',
+		'Hoffmann',
+		'Iwanowa',
+		'Wagner',
+	];
 	return Array.from({ length: CANDIDATES }, (_, i) => ({
 		candidateId: 100000 + i,
 		name: `${first[i % 10]} ${last[Math.floor(i / 10) % 10]}`,
@@ -165,7 +187,13 @@ async function measured<T>(work: () => Promise<T> | T): Promise<Measurement<T>> 
 		const ms = performance.now() - began;
 		const toMicros = micros();
 		sample();
-		return { result, rss: rss - start.rss, heap: heap - start.heapUsed, ms, window: { fromMicros, toMicros } };
+		return {
+			result,
+			rss: rss - start.rss,
+			heap: heap - start.heapUsed,
+			ms,
+			window: { fromMicros, toMicros },
+		};
 	} finally {
 		clearInterval(sampler);
 	}
@@ -182,7 +210,10 @@ function figures(variant: Variant, run: Measurement<unknown>, characters: number
 			peakHeapGrowthMegabytes: mb(run.heap),
 			outputMegaCharacters: round2(characters / 1e6),
 			...(characters
-				? { rssBytesPerOutputCharacter: round2(run.rss / characters), rssPerOutputSize: round2(run.rss / (characters * 2)) }
+				? {
+						rssBytesPerOutputCharacter: round2(run.rss / characters),
+						rssPerOutputSize: round2(run.rss / (characters * 2)),
+					}
 				: {}),
 		},
 		window: run.window,
@@ -191,16 +222,27 @@ function figures(variant: Variant, run: Measurement<unknown>, characters: number
 
 function textLength(json: Record<string, unknown>): number {
 	const prompt = json.prompt as { system?: string; firstMessage?: string; knowledgeBase?: string };
-	return (prompt?.system?.length ?? 0) + (prompt?.firstMessage?.length ?? 0) + (prompt?.knowledgeBase?.length ?? 0);
+	return (
+		(prompt?.system?.length ?? 0) +
+		(prompt?.firstMessage?.length ?? 0) +
+		(prompt?.knowledgeBase?.length ?? 0)
+	);
 }
 
 /** The bundled German set as the build bundled it (falls back to the sources). */
 function germanSet(): Record<string, string> {
 	try {
-		return JSON.parse(readFileSync(join(ROOT, 'dist', 'prompts', 'de.json'), 'utf8')) as Record<string, string>;
+		return JSON.parse(readFileSync(join(ROOT, 'dist', 'prompts', 'de.json'), 'utf8')) as Record<
+			string,
+			string
+		>;
 	} catch {
 		const dir = join(ROOT, 'prompts', 'de');
-		return Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.hbs')).map((f) => [f.slice(0, -4), readFileSync(join(dir, f), 'utf8')]));
+		return Object.fromEntries(
+			readdirSync(dir)
+				.filter((f) => f.endsWith('.hbs'))
+				.map((f) => [f.slice(0, -4), readFileSync(join(dir, f), 'utf8')]),
+		);
 	}
 }
 
@@ -212,20 +254,31 @@ async function setUpEngine() {
 	// The engine harness builds its mocks with jest-mock-extended, which needs `jest.fn` outside jest too.
 	const { ModuleMocker } = await import('jest-mock');
 	const mocker = new ModuleMocker(globalThis);
-	(globalThis as { jest?: unknown }).jest ??= { fn: (impl?: (...args: unknown[]) => unknown) => mocker.fn(impl) };
+	(globalThis as { jest?: unknown }).jest ??= {
+		fn: (impl?: (...args: unknown[]) => unknown) => mocker.fn(impl),
+	};
 	return await import('../test/engine/harness');
 }
 
 async function runNode(): Promise<ChildResult> {
 	const { runWorkflow, singleNodeWorkflow } = await setUpEngine();
-	const workflow = singleNodeWorkflow({ name: 'Build Recruiting Prompt', type: 'n8n-nodes-voice-recruiting.recruitingPrompt', parameters: {} });
+	const workflow = singleNodeWorkflow({
+		name: 'Build Recruiting Prompt',
+		type: 'n8n-nodes-voice-recruiting.recruitingPrompt',
+		parameters: {},
+	});
 	await runWorkflow(workflow, { items: candidates().slice(0, 20) });
 	const items = candidates();
 	const run = await repeated(async () => await runWorkflow(workflow, { items }));
-	if (run.result.status !== 'success') throw new Error(`The node's run failed: ${String(run.result.error?.message)}`);
+	if (run.result.status !== 'success')
+		throw new Error(`The node's run failed: ${String(run.result.error?.message)}`);
 	const out = run.result.json('Build Recruiting Prompt');
 	if (out.length !== CANDIDATES) throw new Error(`The node returned ${out.length} items`);
-	return figures('node', run, out.reduce((sum, json) => sum + textLength(json), 0));
+	return figures(
+		'node',
+		run,
+		out.reduce((sum, json) => sum + textLength(json), 0),
+	);
 }
 
 /**
@@ -235,7 +288,13 @@ async function runNode(): Promise<ChildResult> {
 async function setNodeTemplates() {
 	const { compileSet } = await import('../nodes/RecruitingPrompt/helpers/templates');
 	const { renderTexts } = await import('../nodes/RecruitingPrompt/helpers/render');
-	const set = compileSet({ name: 'de', bundled: true, templates: germanSet(), language: 'de', locale: 'de-DE' });
+	const set = compileSet({
+		name: 'de',
+		bundled: true,
+		templates: germanSet(),
+		language: 'de',
+		locale: 'de-DE',
+	});
 	const fields = Object.keys(candidates()[0]);
 	const now = new Date().toISOString();
 	const texts = renderTexts(set, {
@@ -245,13 +304,22 @@ async function setNodeTemplates() {
 		includeKnowledgeBase: false,
 	});
 	const { DateTime } = await import('luxon');
-	const today = DateTime.fromISO(now).setZone('Europe/Berlin').setLocale('de-DE').toFormat('cccc, d. MMMM yyyy');
+	const today = DateTime.fromISO(now)
+		.setZone('Europe/Berlin')
+		.setLocale('de-DE')
+		.toFormat('cccc, d. MMMM yyyy');
 	const expression = (text: string) =>
 		`=${text
 			.replace(/\{\{(\w+)\}\}/g, (_, field: string) => `{{ $json.${field} }}`)
 			.split(today)
-			.join(`{{ $now.setZone('Europe/Berlin').setLocale('de-DE').toFormat('cccc, d. MMMM yyyy') }}`)}`;
-	return { system: expression(texts.system), firstMessage: expression(texts.firstMessage), knowledgeBase: expression(texts.knowledgeBase) };
+			.join(
+				`{{ $now.setZone('Europe/Berlin').setLocale('de-DE').toFormat('cccc, d. MMMM yyyy') }}`,
+			)}`;
+	return {
+		system: expression(texts.system),
+		firstMessage: expression(texts.firstMessage),
+		knowledgeBase: expression(texts.knowledgeBase),
+	};
 }
 
 /** The engine harness with one of n8n's own nodes (from the n8n-nodes-base of the real n8n install) added. */
@@ -259,7 +327,15 @@ async function engineWithBaseNode(folder: string, className: string, typeName: s
 	const { ensureRuntime } = await import('../scripts/n8n');
 	const runtime = await ensureRuntime();
 	const harness = await setUpEngine();
-	const file = join(runtime.dir, 'node_modules', 'n8n-nodes-base', 'dist', 'nodes', folder, `${className}.node.js`);
+	const file = join(
+		runtime.dir,
+		'node_modules',
+		'n8n-nodes-base',
+		'dist',
+		'nodes',
+		folder,
+		`${className}.node.js`,
+	);
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const NodeClass = (require(file) as Record<string, new () => never>)[className];
 	harness.loadPackage().nodeTypes[`n8n-nodes-base.${typeName}`] = new NodeClass();
@@ -268,11 +344,16 @@ async function engineWithBaseNode(folder: string, className: string, typeName: s
 
 async function runNoOp(): Promise<ChildResult> {
 	const harness = await engineWithBaseNode('NoOp', 'NoOp', 'noOp');
-	const workflow = harness.singleNodeWorkflow({ name: 'No Operation', type: 'n8n-nodes-base.noOp', parameters: {} });
+	const workflow = harness.singleNodeWorkflow({
+		name: 'No Operation',
+		type: 'n8n-nodes-base.noOp',
+		parameters: {},
+	});
 	await harness.runWorkflow(workflow, { items: candidates().slice(0, 20) });
 	const items = candidates();
 	const run = await repeated(async () => await harness.runWorkflow(workflow, { items }));
-	if (run.result.status !== 'success') throw new Error(`The No Operation run failed: ${String(run.result.error?.message)}`);
+	if (run.result.status !== 'success')
+		throw new Error(`The No Operation run failed: ${String(run.result.error?.message)}`);
 	const out = run.result.json('No Operation');
 	if (out.length !== CANDIDATES) throw new Error(`No Operation returned ${out.length} items`);
 	return figures('noOp', run, 0);
@@ -303,14 +384,24 @@ async function runSetNode(): Promise<ChildResult> {
 	});
 	const warm = await harness.runWorkflow(workflow, { items: candidates().slice(0, 20) });
 	const sample = warm.json('Edit Fields')[0];
-	if (warm.status !== 'success' || !String((sample?.prompt as { system?: string })?.system).includes('Anna Schmidt')) {
-		throw new Error(`The Set node did not render the prompt: ${String(warm.error?.message ?? JSON.stringify(sample).slice(0, 300))}`);
+	if (
+		warm.status !== 'success' ||
+		!String((sample?.prompt as { system?: string })?.system).includes('Anna Schmidt')
+	) {
+		throw new Error(
+			`The Set node did not render the prompt: ${String(warm.error?.message ?? JSON.stringify(sample).slice(0, 300))}`,
+		);
 	}
 	const items = candidates();
 	const run = await repeated(async () => await harness.runWorkflow(workflow, { items }));
-	if (run.result.status !== 'success') throw new Error(`The Set node's run failed: ${String(run.result.error?.message)}`);
+	if (run.result.status !== 'success')
+		throw new Error(`The Set node's run failed: ${String(run.result.error?.message)}`);
 	const out = run.result.json('Edit Fields');
-	return figures('setNode', run, out.reduce((sum, json) => sum + textLength(json), 0));
+	return figures(
+		'setNode',
+		run,
+		out.reduce((sum, json) => sum + textLength(json), 0),
+	);
 }
 
 /**
@@ -326,7 +417,10 @@ async function runHandlebarsRead(): Promise<ChildResult> {
 	return await runHandlebars(readOnce, 'handlebarsRead');
 }
 
-async function runHandlebars(read = asReturned, variant: Variant = 'handlebars'): Promise<ChildResult> {
+async function runHandlebars(
+	read = asReturned,
+	variant: Variant = 'handlebars',
+): Promise<ChildResult> {
 	const Handlebars = (await import('handlebars')).default;
 	const { HELPERS } = await import('../nodes/RecruitingPrompt/helpers/handlebarsHelpers');
 	const templates = germanSet();
@@ -334,18 +428,27 @@ async function runHandlebars(read = asReturned, variant: Variant = 'handlebars')
 	for (const [name, helper] of Object.entries(HELPERS)) env.registerHelper(name, helper);
 	const compile = (text: string) => {
 		const template = env.compile(text, { noEscape: true, strict: true });
-		template({ name: '', company: '', jobTitle: '', recruiterName: '' }, { data: { now: new Date().toISOString() } });
+		template(
+			{ name: '', company: '', jobTitle: '', recruiterName: '' },
+			{ data: { now: new Date().toISOString() } },
+		);
 		return template;
 	};
 	for (const [name, text] of Object.entries(templates)) {
-		if (name !== 'master' && name !== 'firstMessage' && name !== 'knowledgeBase') env.registerPartial(name, compile(text));
+		if (name !== 'master' && name !== 'firstMessage' && name !== 'knowledgeBase')
+			env.registerPartial(name, compile(text));
 	}
 	const master = compile(templates.master);
 	const firstMessage = compile(templates.firstMessage);
 	const knowledgeBase = compile(templates.knowledgeBase);
 	const items = candidates();
 	const run = await repeated(() => {
-		const data = { now: new Date().toISOString(), locale: 'de-DE', timezone: 'Europe/Berlin', language: 'de' };
+		const data = {
+			now: new Date().toISOString(),
+			locale: 'de-DE',
+			timezone: 'Europe/Berlin',
+			language: 'de',
+		};
 		const out: Array<Record<string, unknown>> = [];
 		for (const item of items) {
 			out.push({
@@ -360,7 +463,11 @@ async function runHandlebars(read = asReturned, variant: Variant = 'handlebars')
 		}
 		return out;
 	});
-	return figures(variant, run, run.result.reduce((sum, json) => sum + textLength(json), 0));
+	return figures(
+		variant,
+		run,
+		run.result.reduce((sum, json) => sum + textLength(json), 0),
+	);
 }
 
 const VARIANTS: Record<Variant, () => Promise<ChildResult>> = {
@@ -380,29 +487,48 @@ async function inChild(variant: Variant, profileDir?: string): Promise<ChildResu
 		const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 		// A benchmark, not a node: a fresh process per variant keeps one variant's heap out of the other's figure.
 		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions
-		const child = fork(__filename, ['--variant', variant, ...(profileDir ? ['--repeats', '1'] : [])], {
-			execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=8192', ...profiling],
-			env: { ...process.env, N8N_USER_FOLDER: mkdtempSync(join(tmpdir(), 'n8n-bench-prompt-')) },
-			stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-		});
+		const child = fork(
+			__filename,
+			['--variant', variant, ...(profileDir ? ['--repeats', '1'] : [])],
+			{
+				execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=8192', ...profiling],
+				env: { ...process.env, N8N_USER_FOLDER: mkdtempSync(join(tmpdir(), 'n8n-bench-prompt-')) },
+				stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+			},
+		);
 		let result: ChildResult | undefined;
 		let stderr = '';
-		child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+		child.stderr?.on(
+			'data',
+			(chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)),
+		);
 		child.on('message', (message) => (result = message as ChildResult));
 		child.on('error', reject);
 		child.on('exit', (code) =>
-			result ? resolve(result) : reject(new Error(`The ${variant} benchmark child exited with ${String(code)}: ${stderr.trim()}`)),
+			result
+				? resolve(result)
+				: reject(
+						new Error(
+							`The ${variant} benchmark child exited with ${String(code)}: ${stderr.trim()}`,
+						),
+					),
 		);
 	});
 }
 
 /** A baseline that needs the real n8n install (n8n's own nodes), or why it was left out. */
-async function baseline(variant: Variant, label: string, wanted: Set<string>): Promise<VariantFigures | Skipped> {
+async function baseline(
+	variant: Variant,
+	label: string,
+	wanted: Set<string>,
+): Promise<VariantFigures | Skipped> {
 	if (!wanted.has(variant)) return { skipped: 'not asked for (RECRUITING_PROMPT_VARIANTS)' };
 	try {
 		return (await inChild(variant)).figures;
 	} catch (error) {
-		return { skipped: `${label} could not run: ${String((error as Error)?.message ?? error).slice(0, 500)}` };
+		return {
+			skipped: `${label} could not run: ${String((error as Error)?.message ?? error).slice(0, 500)}`,
+		};
 	}
 }
 
@@ -419,7 +545,12 @@ const isFigures = (value: VariantFigures | Skipped): value is VariantFigures => 
 
 export async function benchmarkRecruitingPrompt(): Promise<RecruitingPromptFigures> {
 	const { cpus } = await import('node:os');
-	const wanted = new Set((process.env.RECRUITING_PROMPT_VARIANTS || 'node,noOp,setNode,handlebars,handlebarsRead,profile').split(','));
+	const wanted = new Set(
+		(
+			process.env.RECRUITING_PROMPT_VARIANTS ||
+			'node,noOp,setNode,handlebars,handlebarsRead,profile'
+		).split(','),
+	);
 	const node = (await inChild('node')).figures;
 	const noOp = await baseline('noOp', "n8n's No Operation node", wanted);
 	const handlebars = (await inChild('handlebars')).figures;
@@ -440,7 +571,13 @@ export async function benchmarkRecruitingPrompt(): Promise<RecruitingPromptFigur
 			? {
 					noOpPerHandlebars: round2(noOp.seconds / handlebars.seconds),
 					nodeOwnPerHandlebars: round2((node.seconds - noOp.seconds) / handlebars.seconds),
-					...(isFigures(handlebarsRead) ? { nodeOwnPerHandlebarsRead: round2((node.seconds - noOp.seconds) / handlebarsRead.seconds) } : {}),
+					...(isFigures(handlebarsRead)
+						? {
+								nodeOwnPerHandlebarsRead: round2(
+									(node.seconds - noOp.seconds) / handlebarsRead.seconds,
+								),
+							}
+						: {}),
 				}
 			: {}),
 		...(profile ? { profile } : {}),
@@ -457,7 +594,14 @@ export function formatRecruitingPrompt(f: RecruitingPromptFigures): string {
 						? `, ${v.rssBytesPerOutputCharacter} B RSS per output character (${v.outputMegaCharacters} M characters; ${v.rssPerOutputSize} × their UTF-16 size)`
 						: ''
 				}`;
-	const profile = !f.profile ? [] : 'skipped' in f.profile ? [`  CPU profile: ${f.profile.skipped}`] : [...formatProfile(f.profile.summary), `  profile file (Chrome DevTools → Performance): ${f.profile.file}`];
+	const profile = !f.profile
+		? []
+		: 'skipped' in f.profile
+			? [`  CPU profile: ${f.profile.skipped}`]
+			: [
+					...formatProfile(f.profile.summary),
+					`  profile file (Chrome DevTools → Performance): ${f.profile.file}`,
+				];
 	return [
 		`Build Recruiting Prompt, ${f.candidates} candidates, bundled de set (${f.machine})`,
 		`  node (n8n engine):          ${line(f.node)}`,
@@ -490,7 +634,10 @@ if (variantArg > 0 && process.send) {
 	);
 } else if (require.main === module) {
 	benchmarkRecruitingPrompt().then(
-		(result) => process.stdout.write(`${formatRecruitingPrompt(result)}\n${JSON.stringify(result, null, 2)}\n`),
+		(result) =>
+			process.stdout.write(
+				`${formatRecruitingPrompt(result)}\n${JSON.stringify(result, null, 2)}\n`,
+			),
 		(error) => {
 			process.stderr.write(`${String(error?.stack ?? error)}\n`);
 			process.exitCode = 1;

@@ -37,7 +37,8 @@ const BENCHMARKS: Benchmark[] = [
 	{
 		name: 'recruitingPrompt',
 		alias: 'render',
-		title: "Build Recruiting Prompt: 10,000 candidates, bundled de set, vs the Set node, plain Handlebars and n8n's No Operation node",
+		title:
+			"Build Recruiting Prompt: 10,000 candidates, bundled de set, vs the Set node, plain Handlebars and n8n's No Operation node",
 		run: async () => formatRecruitingPrompt(await benchmarkRecruitingPrompt()),
 	},
 	{
@@ -47,12 +48,14 @@ const BENCHMARKS: Benchmark[] = [
 	},
 	{
 		name: 'callingAtScale',
-		title: 'A campaign at scale: 100 candidates, agent limit 20, calls of 10–40 s, 300 ms per API request; one process and queue mode with two workers',
+		title:
+			'A campaign at scale: 100 candidates, agent limit 20, calls of 10–40 s, 300 ms per API request; one process and queue mode with two workers',
 		run: async () => json(await benchmarkCallingAtScale()),
 	},
 	{
 		name: 'transcript',
-		title: 'Get Transcript: 1,000 finished conversations with audio in one execution (filesystem binary mode; in-memory as an n8n 2.x note)',
+		title:
+			'Get Transcript: 1,000 finished conversations with audio in one execution (filesystem binary mode; in-memory as an n8n 2.x note)',
 		run: async () => json(await benchmarkTranscript()),
 	},
 ];
@@ -60,12 +63,21 @@ const BENCHMARKS: Benchmark[] = [
 async function main() {
 	const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 	const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-	process.stdout.write(`Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version} (${process.arch})\n\n`);
+	process.stdout.write(
+		`Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version} (${process.arch})\n\n`,
+	);
 	for (const bench of BENCHMARKS) {
-		if (wanted.length && !wanted.includes(bench.name) && !(bench.alias && wanted.includes(bench.alias))) continue;
+		if (
+			wanted.length &&
+			!wanted.includes(bench.name) &&
+			!(bench.alias && wanted.includes(bench.alias))
+		)
+			continue;
 		process.stdout.write(`## ${bench.title}\n`);
 		const started = Date.now();
-		process.stdout.write(`${await bench.run()}\n(${Math.round((Date.now() - started) / 1000)} s)\n\n`);
+		process.stdout.write(
+			`${await bench.run()}\n(${Math.round((Date.now() - started) / 1000)} s)\n\n`,
+		);
 	}
 }
 

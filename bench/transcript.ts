@@ -50,7 +50,9 @@ const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Runs `work` while sampling resident memory; returns its result, the peak growth and the time. */
-async function measured<T>(work: () => Promise<T>): Promise<{ result: T; peakGrowth: number; ms: number }> {
+async function measured<T>(
+	work: () => Promise<T>,
+): Promise<{ result: T; peakGrowth: number; ms: number }> {
 	(globalThis as { gc?: () => void }).gc?.();
 	const start = process.memoryUsage().rss;
 	let peak = start;
@@ -75,10 +77,14 @@ async function runMode(mode: BinaryMode): Promise<TranscriptModeFigures> {
 	// The engine harness builds its mocks with jest-mock-extended, which needs `jest.fn` outside jest too.
 	const { ModuleMocker } = await import('jest-mock');
 	const mocker = new ModuleMocker(globalThis);
-	(globalThis as { jest?: unknown }).jest ??= { fn: (impl?: (...args: unknown[]) => unknown) => mocker.fn(impl) };
+	(globalThis as { jest?: unknown }).jest ??= {
+		fn: (impl?: (...args: unknown[]) => unknown) => mocker.fn(impl),
+	};
 	if (mode === 'filesystem') {
 		// n8n-core's own copy of the DI container (it nests its @n8n/di), where its services are registered.
-		const { Container } = (await import(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }))) as typeof import('@n8n/di');
+		const { Container } = (await import(
+			require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] })
+		)) as typeof import('@n8n/di');
 		const { BinaryDataService } = await import('n8n-core');
 		await Container.get(BinaryDataService).init();
 	}
@@ -103,7 +109,13 @@ async function runMode(mode: BinaryMode): Promise<TranscriptModeFigures> {
 					agentNumber: sandbox.numbers.twilioBerlin,
 					externalNumber: `+49171${String(3000000 + i)}`,
 				},
-				clientData: { dynamicVariables: { candidate_name: `Kandidat ${i}`, company: 'Muster GmbH', job_title: 'Lagerist' } },
+				clientData: {
+					dynamicVariables: {
+						candidate_name: `Kandidat ${i}`,
+						company: 'Muster GmbH',
+						job_title: 'Lagerist',
+					},
+				},
 			});
 			ids.push(record.conversationId);
 		}
@@ -113,8 +125,12 @@ async function runMode(mode: BinaryMode): Promise<TranscriptModeFigures> {
 		const headers = { 'xi-api-key': sandbox.apiKey };
 		const floor = await measured(async () => {
 			for (const id of ids) {
-				await (await fetch(`${sandbox.url}/v1/convai/conversations/${id}`, { headers })).arrayBuffer();
-				await (await fetch(`${sandbox.url}/v1/convai/conversations/${id}/audio`, { headers })).arrayBuffer();
+				await (
+					await fetch(`${sandbox.url}/v1/convai/conversations/${id}`, { headers })
+				).arrayBuffer();
+				await (
+					await fetch(`${sandbox.url}/v1/convai/conversations/${id}/audio`, { headers })
+				).arrayBuffer();
 			}
 		});
 
@@ -130,7 +146,14 @@ async function runMode(mode: BinaryMode): Promise<TranscriptModeFigures> {
 		});
 		const workflow = {
 			nodes: [
-				{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} },
+				{
+					id: 'start',
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0] as [number, number],
+					parameters: {},
+				},
 				node('Get Transcript', 'get', 200),
 				node('Download Audio', 'downloadAudio', 400),
 			],
@@ -146,9 +169,13 @@ async function runMode(mode: BinaryMode): Promise<TranscriptModeFigures> {
 					items: ids.map((conversationId) => ({ conversationId })),
 				}),
 		);
-		if (run.result.status !== 'success') throw new Error(`The run failed: ${String(run.result.error?.message)}`);
+		if (run.result.status !== 'success')
+			throw new Error(`The run failed: ${String(run.result.error?.message)}`);
 		const out = run.result.output('Download Audio');
-		if (out.length !== CONVERSATIONS || out.some((item) => item.binary?.data?.mimeType !== 'audio/mpeg')) {
+		if (
+			out.length !== CONVERSATIONS ||
+			out.some((item) => item.binary?.data?.mimeType !== 'audio/mpeg')
+		) {
 			throw new Error('The run did not return every recording');
 		}
 		return {
@@ -174,13 +201,18 @@ async function inChild(mode: BinaryMode): Promise<TranscriptModeFigures> {
 		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions
 		const child = fork(__filename, ['--mode', mode], {
 			execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'],
-			env: { ...process.env, N8N_USER_FOLDER: mkdtempSync(join(tmpdir(), 'n8n-bench-transcript-')) },
+			env: {
+				...process.env,
+				N8N_USER_FOLDER: mkdtempSync(join(tmpdir(), 'n8n-bench-transcript-')),
+			},
 		});
 		let figures: TranscriptModeFigures | undefined;
 		child.on('message', (message) => (figures = message as TranscriptModeFigures));
 		child.on('error', reject);
 		child.on('exit', (code) =>
-			figures ? resolve(figures) : reject(new Error(`The ${mode} benchmark child exited with ${String(code)}`)),
+			figures
+				? resolve(figures)
+				: reject(new Error(`The ${mode} benchmark child exited with ${String(code)}`)),
 		);
 	});
 }
@@ -212,7 +244,10 @@ if (modeArg > 0 && process.send) {
 	);
 } else if (require.main === module) {
 	benchmarkTranscript().then(
-		(figures) => process.stdout.write(`Get Transcript, 1,000 conversations with audio: ${JSON.stringify(figures, null, 2)}\n`),
+		(figures) =>
+			process.stdout.write(
+				`Get Transcript, 1,000 conversations with audio: ${JSON.stringify(figures, null, 2)}\n`,
+			),
 		(error) => {
 			process.stderr.write(`${String(error?.stack ?? error)}\n`);
 			process.exitCode = 1;

@@ -14,7 +14,10 @@ export function secretEquals(a: string, b: string): boolean {
 	return timingSafeEqual(digest(a), digest(b));
 }
 
-export function authenticateElevenLabs(state: SandboxState, header: string | string[] | undefined): ApiKeyRecord | HttpError {
+export function authenticateElevenLabs(
+	state: SandboxState,
+	header: string | string[] | undefined,
+): ApiKeyRecord | HttpError {
 	const key = Array.isArray(header) ? header[0] : header;
 	if (!key) return elevenLabsErrors.needsAuthorization();
 	for (const record of state.apiKeys.values()) {
@@ -38,7 +41,10 @@ export interface TwilioPrincipal {
 	via: 'authToken' | 'mainApiKey' | 'standardApiKey';
 }
 
-export function authenticateTwilio(state: SandboxState, header: string | undefined): TwilioPrincipal | HttpError {
+export function authenticateTwilio(
+	state: SandboxState,
+	header: string | undefined,
+): TwilioPrincipal | HttpError {
 	const match = /^Basic\s+(.+)$/i.exec(header ?? '');
 	if (!match) return twilioErrors.authenticate();
 	const decoded = Buffer.from(match[1], 'base64').toString('utf8');
@@ -52,7 +58,11 @@ export function authenticateTwilio(state: SandboxState, header: string | undefin
 	}
 	const apiKey = state.twilio.apiKeys.get(username);
 	if (apiKey && secretEquals(apiKey.secret, password)) {
-		return { accountSid: apiKey.accountSid, username, via: apiKey.keyType === 'main' ? 'mainApiKey' : 'standardApiKey' };
+		return {
+			accountSid: apiKey.accountSid,
+			username,
+			via: apiKey.keyType === 'main' ? 'mainApiKey' : 'standardApiKey',
+		};
 	}
 	return twilioErrors.authenticate();
 }

@@ -25,7 +25,10 @@ export function cliOptions(argv: string[], env: NodeJS.ProcessEnv = process.env)
 	return parseCommandLine(argv, env).options;
 }
 
-export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): { options: SandboxOptions; json: boolean } {
+export function parseCommandLine(
+	argv: string[],
+	env: NodeJS.ProcessEnv = process.env,
+): { options: SandboxOptions; json: boolean } {
 	const { values } = parseArgs({
 		args: argv,
 		options: {
@@ -42,12 +45,15 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
 		strict: true,
 	});
 	const port = Number(values.port ?? env.SANDBOX_PORT ?? DEFAULT_PORT);
-	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port "${values.port ?? env.SANDBOX_PORT}"`);
+	if (!Number.isInteger(port) || port < 0 || port > 65535)
+		throw new Error(`Invalid port "${values.port ?? env.SANDBOX_PORT}"`);
 	const speed = values.speed === undefined ? undefined : Number(values.speed);
 	if (speed !== undefined && !(speed > 0)) throw new Error(`Invalid speed "${values.speed}"`);
 	const latencyMs = values['latency-ms'] === undefined ? undefined : Number(values['latency-ms']);
-	if (latencyMs !== undefined && !(latencyMs >= 0)) throw new Error(`Invalid latency "${values['latency-ms']}"`);
-	if (values['webhook-secret'] && !values['webhook-url']) throw new Error('--webhook-secret needs --webhook-url');
+	if (latencyMs !== undefined && !(latencyMs >= 0))
+		throw new Error(`Invalid latency "${values['latency-ms']}"`);
+	if (values['webhook-secret'] && !values['webhook-url'])
+		throw new Error('--webhook-secret needs --webhook-url');
 	const options: SandboxOptions = {
 		port,
 		host: values.host,
@@ -58,7 +64,9 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
 			? {
 					url: values['webhook-url'],
 					secret: values['webhook-secret'],
-					events: values['webhook-events']?.split(',').map((event) => event.trim() as ElevenLabs.WebhookEventType),
+					events: values['webhook-events']
+						?.split(',')
+						.map((event) => event.trim() as ElevenLabs.WebhookEventType),
 				}
 			: undefined,
 	};
@@ -83,7 +91,10 @@ export function banner(sandbox: Sandbox): string {
 		`Twilio: account ${ids.twilio.accountSid}, trial account ${ids.twilio.trialAccountSid}`,
 		'',
 		'Dial these numbers for each outcome (any other number is answered):',
-		...Object.values(sandbox.scenarios).map((scenario) => `  ${scenario.number.padEnd(16)} ${scenario.key.padEnd(18)} ${scenario.description}`),
+		...Object.values(sandbox.scenarios).map(
+			(scenario) =>
+				`  ${scenario.number.padEnd(16)} ${scenario.key.padEnd(18)} ${scenario.description}`,
+		),
 		'',
 		sandbox.webhooks.config
 			? `Post-call webhooks go to ${sandbox.webhooks.config.url} (events: ${sandbox.webhooks.config.events?.join(', ')})`
@@ -118,7 +129,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
 	main().catch((error: unknown) => {
-		process.stderr.write(`The sandbox could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.stderr.write(
+			`The sandbox could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+		);
 		process.exit(1);
 	});
 }

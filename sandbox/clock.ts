@@ -22,9 +22,12 @@ export class Clock {
 	private handle: NodeJS.Timeout | undefined;
 	private readonly onError: (error: unknown) => void;
 
-	constructor(options: { start?: Date | number; speed?: number; onError?: (error: unknown) => void } = {}) {
+	constructor(
+		options: { start?: Date | number; speed?: number; onError?: (error: unknown) => void } = {},
+	) {
 		this.onError =
-			options.onError ?? ((error) => process.stderr.write(`sandbox clock: a timer failed: ${String(error)}\n`));
+			options.onError ??
+			((error) => process.stderr.write(`sandbox clock: a timer failed: ${String(error)}\n`));
 		this.realBase = Date.now();
 		this.simBase = options.start === undefined ? this.realBase : new Date(options.start).getTime();
 		this.speedFactor = options.speed ?? 1;
@@ -51,7 +54,8 @@ export class Clock {
 
 	/** How many simulated milliseconds pass per real millisecond. */
 	setSpeed(speed: number): void {
-		if (!(speed > 0) || !Number.isFinite(speed)) throw new Error('Clock speed must be a positive number');
+		if (!(speed > 0) || !Number.isFinite(speed))
+			throw new Error('Clock speed must be a positive number');
 		this.rebase();
 		this.speedFactor = speed;
 		this.arm();
@@ -63,7 +67,8 @@ export class Clock {
 	 * long jump plays out a whole chain of them.
 	 */
 	advance(ms: number): void {
-		if (!Number.isFinite(ms) || ms < 0) throw new Error('The clock only moves forward, by a finite number of ms');
+		if (!Number.isFinite(ms) || ms < 0)
+			throw new Error('The clock only moves forward, by a finite number of ms');
 		this.runUntil(this.now() + ms);
 	}
 

@@ -13,7 +13,14 @@ import type { LoggedRequest, RequestLog } from './requestLog';
 import { scenarioForNumber, withCallLength } from './scenarios';
 import type { CallLengths } from './scenarios';
 import type { SeedIds } from './seed';
-import type { ApiKeyRecord, Permission, SandboxState, StoredAgent, StoredPhoneNumber, TwilioAccount } from './state';
+import type {
+	ApiKeyRecord,
+	Permission,
+	SandboxState,
+	StoredAgent,
+	StoredPhoneNumber,
+	TwilioAccount,
+} from './state';
 import type { TwilioPrincipal } from './auth';
 import { firstValue, parseForm, twilioDate, twilioPage } from './twilioFormat';
 import { parseBody, parseQuery, toWire } from './validation';
@@ -58,7 +65,12 @@ export interface ElevenLabsHelpers {
 	 * A record of the caller's workspace, or 404 `document_not_found`: an id of another
 	 * workspace looks exactly like an unknown id, as at ElevenLabs.
 	 */
-	owned<T extends WorkspaceOwned>(request: FastifyRequest, collection: Map<string, T>, id: string, what: string): T;
+	owned<T extends WorkspaceOwned>(
+		request: FastifyRequest,
+		collection: Map<string, T>,
+		id: string,
+		what: string,
+	): T;
 	agent(request: FastifyRequest, agentId: string): StoredAgent;
 	phoneNumber(request: FastifyRequest, phoneNumberId: string): StoredPhoneNumber;
 }
@@ -126,17 +138,22 @@ function elevenLabsHelpers(getState: () => SandboxState): ElevenLabsHelpers {
 		wire: (schema, value) => toWire(schema, value),
 		apiKey(request) {
 			const key = request.sandbox.apiKey;
-			if (!key) throw new Error(`${request.method} ${request.url} is not an authenticated ElevenLabs route`);
+			if (!key)
+				throw new Error(
+					`${request.method} ${request.url} is not an authenticated ElevenLabs route`,
+				);
 			return key;
 		},
 		workspaceId: (request) => helpers.apiKey(request).workspaceId,
 		owned(request, collection, id, what) {
 			const record = collection.get(id);
-			if (!record || record.workspaceId !== helpers.workspaceId(request)) throw elevenLabsErrors.notFound(what, id);
+			if (!record || record.workspaceId !== helpers.workspaceId(request))
+				throw elevenLabsErrors.notFound(what, id);
 			return record;
 		},
 		agent: (request, agentId) => helpers.owned(request, getState().agents, agentId, 'Agent'),
-		phoneNumber: (request, id) => helpers.owned(request, getState().phoneNumbers, id, 'Phone number'),
+		phoneNumber: (request, id) =>
+			helpers.owned(request, getState().phoneNumbers, id, 'Phone number'),
 	};
 	return helpers;
 }
@@ -146,7 +163,8 @@ function twilioHelpers(getState: () => SandboxState): TwilioHelpers {
 		errors: twilioErrors,
 		account(request) {
 			const principal = request.sandbox.twilio;
-			if (!principal) throw new Error(`${request.method} ${request.url} is not an authenticated Twilio route`);
+			if (!principal)
+				throw new Error(`${request.method} ${request.url} is not an authenticated Twilio route`);
 			const { AccountSid } = request.params as { AccountSid?: string };
 			if (!AccountSid || AccountSid !== principal.accountSid) throw twilioErrors.authenticate();
 			const account = getState().twilio.accounts.get(AccountSid);
@@ -155,7 +173,9 @@ function twilioHelpers(getState: () => SandboxState): TwilioHelpers {
 		},
 		form(request) {
 			const body = request.body;
-			return body !== null && typeof body === 'object' ? (body as Record<string, string | string[]>) : {};
+			return body !== null && typeof body === 'object'
+				? (body as Record<string, string | string[]>)
+				: {};
 		},
 		page: twilioPage,
 		date: twilioDate,

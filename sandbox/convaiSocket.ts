@@ -39,7 +39,10 @@ export const AUDIO_FORMAT = 'pcm_16000';
 const SAMPLE_RATE = 16_000;
 
 /** What the sandbox "hears" from a candidate, since it cannot transcribe, and what its agent answers. */
-export const CANDIDATE_LINES: Record<string, string> = { de: 'Ja, das passt gerade gut.', en: 'Yes, now is a good time.' };
+export const CANDIDATE_LINES: Record<string, string> = {
+	de: 'Ja, das passt gerade gut.',
+	en: 'Yes, now is a good time.',
+};
 export const AGENT_REPLIES: Record<string, string> = {
 	de: 'Vielen Dank, das habe ich notiert. Auf Wiederhören!',
 	en: 'Thank you, I have noted that. Goodbye!',
@@ -63,7 +66,10 @@ export function agentTone(durationMs = 300, frequency = 660): string {
 	const pcm = Buffer.alloc(samples * 2);
 	for (let i = 0; i < samples; i++) {
 		const fade = 1 - i / samples;
-		pcm.writeInt16LE(Math.round(Math.sin((2 * Math.PI * frequency * i) / SAMPLE_RATE) * 8000 * fade), i * 2);
+		pcm.writeInt16LE(
+			Math.round(Math.sin((2 * Math.PI * frequency * i) / SAMPLE_RATE) * 8000 * fade),
+			i * 2,
+		);
 	}
 	return pcm.toString('base64');
 }
@@ -94,16 +100,21 @@ export class TurnDetector {
 		} else if (this.soundMs > 0) {
 			this.quietMs += ms;
 		}
-		const done = (this.soundMs >= TURN_SOUND_MS && this.quietMs >= TURN_PAUSE_MS) || this.soundMs >= TURN_LONGEST_MS;
+		const done =
+			(this.soundMs >= TURN_SOUND_MS && this.quietMs >= TURN_PAUSE_MS) ||
+			this.soundMs >= TURN_LONGEST_MS;
 		if (done) this.soundMs = this.quietMs = 0;
 		return done;
 	}
 }
 
 /** The client's initiation data in the SDK's camelCase shape, as the outbound-call checks read it. */
-function clientDataOf(message: ConversationInitiation): ElevenLabs.ConversationInitiationClientDataRequestInput {
+function clientDataOf(
+	message: ConversationInitiation,
+): ElevenLabs.ConversationInitiationClientDataRequestInput {
 	const agent = message.conversation_config_override?.agent;
-	const section = (value: object | undefined) => (value && Object.values(value).some((v) => v !== undefined) ? value : undefined);
+	const section = (value: object | undefined) =>
+		value && Object.values(value).some((v) => v !== undefined) ? value : undefined;
 	const override: Record<string, unknown> = {};
 	if (agent) {
 		override.agent = {
@@ -121,7 +132,9 @@ function clientDataOf(message: ConversationInitiation): ElevenLabs.ConversationI
 		conversationConfigOverride: override as ElevenLabs.ConversationConfigClientOverrideInput,
 		...(message.dynamic_variables ? { dynamicVariables: message.dynamic_variables } : {}),
 		...(message.user_id ? { userId: message.user_id } : {}),
-		...(message.source_info ? { sourceInfo: message.source_info as ElevenLabs.ConversationInitiationSourceInfo } : {}),
+		...(message.source_info
+			? { sourceInfo: message.source_info as ElevenLabs.ConversationInitiationSourceInfo }
+			: {}),
 	};
 }
 
@@ -140,7 +153,10 @@ class ConvaiSession {
 		private readonly socket: WebSocket,
 		private readonly agentId: string,
 	) {
-		const timer = setTimeout(() => this.refuse('No conversation_initiation_client_data received'), INITIATION_TIMEOUT_MS);
+		const timer = setTimeout(
+			() => this.refuse('No conversation_initiation_client_data received'),
+			INITIATION_TIMEOUT_MS,
+		);
 		socket.on('message', (data) => {
 			clearTimeout(timer);
 			this.receive(data);
@@ -167,14 +183,17 @@ class ConvaiSession {
 			return this.refuse('Invalid message');
 		}
 		if (!this.record) {
-			if (message.type !== 'conversation_initiation_client_data') return this.refuse('Expected conversation_initiation_client_data first');
+			if (message.type !== 'conversation_initiation_client_data')
+				return this.refuse('Expected conversation_initiation_client_data first');
 			return this.start(message as unknown as ConversationInitiation);
 		}
 		if (typeof message.user_audio_chunk === 'string') {
-			if (this.turns.feed(Buffer.from(message.user_audio_chunk, 'base64'))) this.candidateSaid(CANDIDATE_LINES[this.language] ?? CANDIDATE_LINES.en);
+			if (this.turns.feed(Buffer.from(message.user_audio_chunk, 'base64')))
+				this.candidateSaid(CANDIDATE_LINES[this.language] ?? CANDIDATE_LINES.en);
 			return;
 		}
-		if (message.type === 'user_message' && typeof message.text === 'string') return this.candidateSaid(message.text);
+		if (message.type === 'user_message' && typeof message.text === 'string')
+			return this.candidateSaid(message.text);
 		if (message.type === 'pong') this.pongs.push(Number(message.event_id));
 		// user_activity, contextual_update, feedback and the rest change nothing here.
 	}
@@ -184,7 +203,8 @@ class ConvaiSession {
 		if (!stored) return this.refuse('Agent not found');
 		const clientData = clientDataOf(message);
 		const forbidden = forbiddenOverrides(stored, clientData);
-		if (forbidden.length) return this.refuse(`Override for field '${forbidden[0]}' is not allowed by config.`);
+		if (forbidden.length)
+			return this.refuse(`Override for field '${forbidden[0]}' is not allowed by config.`);
 		const missing = missingVariablesError(stored, clientData);
 		if (missing) return this.refuse(missing);
 		// The upgrade bypasses fastify's hooks, where the store's webhook sender is made sure of.
@@ -215,7 +235,10 @@ class ConvaiSession {
 
 	private turn(role: LiveTurn['role'], message: string) {
 		const record = this.record!;
-		const timeInCallSecs = Math.max(0, Math.floor((this.ctx.clock.now() - record.createdAtMs) / 1000));
+		const timeInCallSecs = Math.max(
+			0,
+			Math.floor((this.ctx.clock.now() - record.createdAtMs) / 1000),
+		);
 		record.turns!.push({ role, message, timeInCallSecs });
 	}
 
@@ -223,14 +246,20 @@ class ConvaiSession {
 		if (!text) return;
 		const eventId = ++this.eventId;
 		this.turn('agent', text);
-		this.send({ type: 'agent_response', agent_response_event: { agent_response: text, event_id: eventId } });
+		this.send({
+			type: 'agent_response',
+			agent_response_event: { agent_response: text, event_id: eventId },
+		});
 		this.send({ type: 'audio', audio_event: { audio_base_64: agentTone(), event_id: eventId } });
 	}
 
 	/** One candidate turn: reported back, then the agent answers (once; later turns are only recorded). */
 	private candidateSaid(text: string) {
 		this.turn('user', text);
-		this.send({ type: 'user_transcript', user_transcription_event: { user_transcript: text, event_id: ++this.eventId } });
+		this.send({
+			type: 'user_transcript',
+			user_transcription_event: { user_transcript: text, event_id: ++this.eventId },
+		});
 		if (this.answered) return;
 		this.answered = true;
 		this.agentSays(AGENT_REPLIES[this.language] ?? AGENT_REPLIES.en);
@@ -248,7 +277,10 @@ function moduleStore<T>(state: SandboxState, name: string, create: () => T): T {
 	return state.modules.get(name) as T;
 }
 
-export function convaiSession(ctx: { readonly state: SandboxState }, conversationId: string): { readonly pongs: number[] } | undefined {
+export function convaiSession(
+	ctx: { readonly state: SandboxState },
+	conversationId: string,
+): { readonly pongs: number[] } | undefined {
 	return liveSessions(ctx).get(conversationId);
 }
 
@@ -282,7 +314,10 @@ export function attachConvaiSockets(app: FastifyInstance, ctx: RouteContext): vo
 			receivedAt: new Date(),
 		});
 		if (url.pathname.startsWith('/rtc')) {
-			livekitAttempts(ctx).push({ path: url.pathname, token: url.searchParams.get('access_token') ?? undefined });
+			livekitAttempts(ctx).push({
+				path: url.pathname,
+				token: url.searchParams.get('access_token') ?? undefined,
+			});
 			return reject(socket, 503, 'No LiveKit room in the sandbox');
 		}
 		if (url.pathname !== CONVAI_SOCKET_PATH) return reject(socket, 404, 'Not Found');
@@ -291,8 +326,10 @@ export function attachConvaiSockets(app: FastifyInstance, ctx: RouteContext): vo
 		const agentId = url.searchParams.get('agent_id') ?? '';
 		wss.handleUpgrade(request, socket, head, (ws) => {
 			// ElevenLabs accepts the socket and closes it with the reason, which the client shows.
-			if (!issued || issued.kind !== 'signedUrl' || issued.agentId !== agentId) return ws.close(POLICY, 'Invalid conversation signature');
-			if (browserSessions(ctx).status(signature) !== 'valid') return ws.close(POLICY, 'Conversation signature expired');
+			if (!issued || issued.kind !== 'signedUrl' || issued.agentId !== agentId)
+				return ws.close(POLICY, 'Invalid conversation signature');
+			if (browserSessions(ctx).status(signature) !== 'valid')
+				return ws.close(POLICY, 'Conversation signature expired');
 			new ConvaiSession(ctx, ws, agentId);
 		});
 	});

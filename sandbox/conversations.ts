@@ -109,10 +109,16 @@ export interface ConversationFilter {
 	ascending?: boolean;
 }
 
-export type ConversationListener = (conversation: ConversationRecord, previous: ConversationStatus | undefined) => void;
+export type ConversationListener = (
+	conversation: ConversationRecord,
+	previous: ConversationStatus | undefined,
+) => void;
 
 /** Active conversations count against the agent's concurrency limit. */
-export const ACTIVE_STATUSES: ReadonlySet<ConversationStatus> = new Set(['initiated', 'in-progress']);
+export const ACTIVE_STATUSES: ReadonlySet<ConversationStatus> = new Set([
+	'initiated',
+	'in-progress',
+]);
 
 const FAILURE_REASONS: Partial<Record<CallResult, string>> = {
 	busy: 'busy',
@@ -188,7 +194,8 @@ export class ConversationStore {
 	/** Starts a conversation in `initiated` and schedules the rest of its life. */
 	create(input: NewConversation): ConversationRecord {
 		const record = this.add(input);
-		const ringMs = input.outcome.ringSecs !== undefined ? input.outcome.ringSecs * 1000 : this.timing.ringMs;
+		const ringMs =
+			input.outcome.ringSecs !== undefined ? input.outcome.ringSecs * 1000 : this.timing.ringMs;
 		this.schedule(record, ringMs, () => this.afterRinging(record));
 		return record;
 	}
@@ -228,14 +235,17 @@ export class ConversationStore {
 				(filter.startBeforeUnix === undefined || c.startTimeUnixSecs < filter.startBeforeUnix) &&
 				!(filter.excludeStatuses ?? []).includes(c.status),
 		);
-		out.sort((a, b) => a.createdAtMs - b.createdAtMs || a.conversationId.localeCompare(b.conversationId));
+		out.sort(
+			(a, b) => a.createdAtMs - b.createdAtMs || a.conversationId.localeCompare(b.conversationId),
+		);
 		return filter.ascending ? out : out.reverse();
 	}
 
 	/** Conversations of an agent that hold a line now (initiated or in progress). */
 	activeCount(agentId: string): number {
 		let n = 0;
-		for (const c of this.conversations.values()) if (c.agentId === agentId && ACTIVE_STATUSES.has(c.status)) n++;
+		for (const c of this.conversations.values())
+			if (c.agentId === agentId && ACTIVE_STATUSES.has(c.status)) n++;
 		return n;
 	}
 
@@ -319,7 +329,8 @@ export class ConversationStore {
 		const talkMs = outcome.talkSecs !== undefined ? outcome.talkSecs * 1000 : this.timing.talkMs;
 		this.schedule(record, talkMs, () => {
 			record.callDurationSecs = Math.round(talkMs / 1000);
-			record.terminationReason = outcome.callResult === 'voicemail' ? 'Voicemail detected' : 'Call ended by remote party';
+			record.terminationReason =
+				outcome.callResult === 'voicemail' ? 'Voicemail detected' : 'Call ended by remote party';
 			this.setStatus(record, 'processing');
 			this.schedule(record, this.timing.processingMs, () => this.setStatus(record, 'done'));
 		});
@@ -343,7 +354,10 @@ const stores = new WeakMap<object, ConversationStore>();
  * refills `state` with new collections, so the agents map marks the generation). Every route that
  * places, lists or reads conversations uses this; tests pass the Sandbox object itself.
  */
-export function conversationStore(ctx: { readonly state: { readonly agents: object }; readonly clock: Scheduler }): ConversationStore {
+export function conversationStore(ctx: {
+	readonly state: { readonly agents: object };
+	readonly clock: Scheduler;
+}): ConversationStore {
 	let store = stores.get(ctx.state.agents);
 	if (!store) {
 		store = new ConversationStore({}, ctx.clock);

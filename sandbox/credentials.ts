@@ -43,7 +43,10 @@ const ELEVENLABS_KEYS = {
 } as const;
 
 /** Ready-to-use credential data objects for a sandbox at `url`. */
-export function sandboxCredentials(url: string, options: CredentialOptions = {}): SandboxCredentials {
+export function sandboxCredentials(
+	url: string,
+	options: CredentialOptions = {},
+): SandboxCredentials {
 	const elevenLabsAgentsApi: ElevenLabsCredentialData = {
 		apiKey: ELEVENLABS_KEYS[options.workspace ?? 'main'],
 		region: 'custom',
@@ -51,7 +54,8 @@ export function sandboxCredentials(url: string, options: CredentialOptions = {})
 		webhookSecret: options.webhookSecret ?? SEED_SECRETS.webhookSecret,
 	};
 	const trial = options.twilioAccount === 'trial';
-	if (trial && options.twilioAuth === 'apiKey') throw new Error('The sandbox has no API key for the trial account');
+	if (trial && options.twilioAuth === 'apiKey')
+		throw new Error('The sandbox has no API key for the trial account');
 	const twilioCallsApi: TwilioCredentialData =
 		options.twilioAuth === 'apiKey'
 			? {
@@ -105,6 +109,9 @@ export function n8nCredentialsFile(credentials: SandboxCredentials): N8nCredenti
 }
 
 /** The `n8n import:credentials` file for a sandbox at `url` (what `npm run sandbox` prints). */
-export function n8nCredentialsForUrl(url: string, options: CredentialOptions = {}): N8nCredentialExport[] {
+export function n8nCredentialsForUrl(
+	url: string,
+	options: CredentialOptions = {},
+): N8nCredentialExport[] {
 	return n8nCredentialsFile(sandboxCredentials(url, options));
 }

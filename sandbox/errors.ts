@@ -23,7 +23,12 @@ export interface FastApiError {
 
 /** ElevenLabs errors: `{"detail":{"status":"<code>","message":"…"}}` (the shape the real API answers with). */
 export const elevenLabsErrors = {
-	detail(status: number, code: string, message: string, headers?: Record<string, string>): HttpError {
+	detail(
+		status: number,
+		code: string,
+		message: string,
+		headers?: Record<string, string>,
+	): HttpError {
 		return new HttpError(status, { detail: { status: code, message } }, headers);
 	},
 	/** 422 in FastAPI's shape. */
@@ -73,7 +78,12 @@ export const elevenLabsErrors = {
  * (read by the SDK's `RestException`: `code`, `message`, `more_info`, `details`).
  */
 export const twilioErrors = {
-	error(status: number, code: number, message: string, extra: Record<string, unknown> = {}): HttpError {
+	error(
+		status: number,
+		code: number,
+		message: string,
+		extra: Record<string, unknown> = {},
+	): HttpError {
 		return new HttpError(status, {
 			code,
 			message,
@@ -84,8 +94,12 @@ export const twilioErrors = {
 	},
 	/** Wrong, missing or foreign credentials (Twilio's own body includes `detail`). */
 	authenticate(): HttpError {
-		const error = this.error(401, 20003, 'Authenticate', { detail: 'Your AccountSid or AuthToken was incorrect.' });
-		return new HttpError(error.status, error.body, { 'www-authenticate': 'Basic realm="Twilio API"' });
+		const error = this.error(401, 20003, 'Authenticate', {
+			detail: 'Your AccountSid or AuthToken was incorrect.',
+		});
+		return new HttpError(error.status, error.body, {
+			'www-authenticate': 'Basic realm="Twilio API"',
+		});
 	},
 	notFound(path: string): HttpError {
 		return this.error(404, 20404, `The requested resource ${path} was not found`);

@@ -89,10 +89,18 @@ export class FaultInjector {
 
 	add(spec: FaultSpec): ArmedFault {
 		const times = spec.times ?? 1;
-		if (!Number.isInteger(times) || times < 1) throw new Error('Fault "times" must be a positive integer');
+		if (!Number.isInteger(times) || times < 1)
+			throw new Error('Fault "times" must be a positive integer');
 		const skip = spec.skip ?? 0;
-		if (!Number.isInteger(skip) || skip < 0) throw new Error('Fault "skip" must be a whole number of 0 or more');
-		const fault: ArmedFault = { id: this.nextId++, spec, remaining: times, hits: 0, skipLeft: skip };
+		if (!Number.isInteger(skip) || skip < 0)
+			throw new Error('Fault "skip" must be a whole number of 0 or more');
+		const fault: ArmedFault = {
+			id: this.nextId++,
+			spec,
+			remaining: times,
+			hits: 0,
+			skipLeft: skip,
+		};
 		this.armed.push(fault);
 		return fault;
 	}
@@ -136,14 +144,17 @@ const KINDS: FaultKind[] = ['status', 'status5xxAfter', 'timeout', 'reset', 'mal
  * instead of a RegExp. Throws a readable error for anything malformed.
  */
 export function faultFromJson(input: unknown): FaultSpec {
-	if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new Error('Send a JSON object');
+	if (input === null || typeof input !== 'object' || Array.isArray(input))
+		throw new Error('Send a JSON object');
 	const raw = input as Record<string, unknown>;
-	if (!KINDS.includes(raw.kind as FaultKind)) throw new Error(`"kind" must be one of ${KINDS.join(', ')}`);
+	if (!KINDS.includes(raw.kind as FaultKind))
+		throw new Error(`"kind" must be one of ${KINDS.join(', ')}`);
 	let path: PathMatcher;
 	if (typeof raw.pathRegex === 'string') path = new RegExp(raw.pathRegex);
 	else if (typeof raw.path === 'string') path = raw.path;
 	else throw new Error('Give "path" (a prefix) or "pathRegex" (a regular expression)');
-	if (raw.kind === 'status' && typeof raw.status !== 'number') throw new Error('A "status" fault needs "status"');
+	if (raw.kind === 'status' && typeof raw.status !== 'number')
+		throw new Error('A "status" fault needs "status"');
 	const rest = { ...raw };
 	delete rest.pathRegex;
 	return { ...rest, path } as FaultSpec;
@@ -187,13 +198,20 @@ export function defaultFaultResponse(status: number, path: string): FaultRespons
 	}
 	if (path.startsWith('/2010-04-01/')) {
 		const code = status === 401 ? 20003 : 20000 + status;
-		return { body: JSON.stringify(twilioErrors.error(status, code, 'Injected fault').body), contentType: 'application/json' };
+		return {
+			body: JSON.stringify(twilioErrors.error(status, code, 'Injected fault').body),
+			contentType: 'application/json',
+		};
 	}
 	const error =
 		status === 429
 			? elevenLabsErrors.tooManyConcurrentRequests()
 			: status >= 500
-				? elevenLabsErrors.detail(status, 'internal_server_error', 'An internal server error occurred.')
+				? elevenLabsErrors.detail(
+						status,
+						'internal_server_error',
+						'An internal server error occurred.',
+					)
 				: elevenLabsErrors.detail(status, 'injected_fault', `Injected fault with status ${status}`);
 	return { body: JSON.stringify(error.body), contentType: 'application/json' };
 }

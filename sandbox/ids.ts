@@ -47,7 +47,8 @@ export function newId(kind: IdKind): string {
 export function fixedId(kind: IdKind, label: string): string {
 	const shape = ID_SHAPES[kind];
 	const digest = createHash('sha256').update(`${kind}:${label}`).digest();
-	const readable = shape.alphabet === LOWER_ALNUM ? label.toLowerCase().replace(/[^0-9a-z]/g, '') : '';
+	const readable =
+		shape.alphabet === LOWER_ALNUM ? label.toLowerCase().replace(/[^0-9a-z]/g, '') : '';
 	const head = readable.slice(0, Math.max(0, shape.length - 6));
 	return shape.prefix + head + fromBytes(digest, shape.alphabet, shape.length - head.length);
 }

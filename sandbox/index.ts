@@ -101,7 +101,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	let url = '';
 
 	const setWebhook = (config: Partial<WebhookConfig> & { url: string }) =>
-		webhooks.configure({ url: config.url, secret: config.secret ?? SEED_SECRETS.webhookSecret, events: config.events });
+		webhooks.configure({
+			url: config.url,
+			secret: config.secret ?? SEED_SECRETS.webhookSecret,
+			events: config.events,
+		});
 	if (options.webhook) setWebhook(options.webhook);
 	const initialWebhook = webhooks.config;
 
@@ -146,7 +150,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		for (const listener of resetListeners) listener();
 	};
 
-	const admin: AdminControls = { info, reset, setWebhook, clearWebhook: () => webhooks.configure(undefined) };
+	const admin: AdminControls = {
+		info,
+		reset,
+		setWebhook,
+		clearWebhook: () => webhooks.configure(undefined),
+	};
 	const ctx = createRouteContext({
 		getState: () => state,
 		getUrl: () => url,
@@ -167,7 +176,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	await app.listen({ port: options.port ?? 0, host });
 	const address = app.server.address();
 	const port = typeof address === 'object' && address ? address.port : options.port;
-	url = (options.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+	url = (options.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(
+		/\/+$/,
+		'',
+	);
 
 	return {
 		get url() {
@@ -204,7 +216,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 export { Clock } from './clock';
 export type { ClockTimer } from './clock';
 export type { RouteContext, RouteModule } from './context';
-export { N8N_CREDENTIAL_IDS, n8nCredentialsFile, n8nCredentialsForUrl, sandboxCredentials } from './credentials';
+export {
+	N8N_CREDENTIAL_IDS,
+	n8nCredentialsFile,
+	n8nCredentialsForUrl,
+	sandboxCredentials,
+} from './credentials';
 export type { CredentialOptions, N8nCredentialExport, SandboxCredentials } from './credentials';
 export { elevenLabsErrors, HttpError, twilioErrors } from './errors';
 export type { FastApiError } from './errors';
@@ -217,4 +234,10 @@ export { SEED_IDS, SEED_NUMBERS } from './seed';
 export type { SeedIds } from './seed';
 export type { SandboxState } from './state';
 export { buildSignedWebhook, SIGNATURE_HEADER, signElevenLabsWebhook } from './webhooks';
-export type { SignedWebhook, WebhookConfig, WebhookDelivery, WebhookPayloadType, WebhookSender } from './webhooks';
+export type {
+	SignedWebhook,
+	WebhookConfig,
+	WebhookDelivery,
+	WebhookPayloadType,
+	WebhookSender,
+} from './webhooks';

@@ -36,7 +36,9 @@ export interface LoggedRequest {
 
 const SECRET_HEADERS = new Set(['xi-api-key', 'authorization', 'cookie', 'proxy-authorization']);
 
-export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+export function redactHeaders(
+	headers: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
 	const out: Record<string, string | string[]> = {};
 	for (const [name, value] of Object.entries(headers)) {
 		if (value === undefined) continue;
@@ -58,9 +60,16 @@ export class RequestLog {
 
 	/** Called by the server for each request; returns the live entry to complete later. */
 	start(entry: Omit<LoggedRequest, 'seq' | 'outcome' | 'handled' | 'body'>): LoggedRequest {
-		const logged: LoggedRequest = { ...entry, seq: ++this.seq, outcome: 'pending', handled: false, body: undefined };
+		const logged: LoggedRequest = {
+			...entry,
+			seq: ++this.seq,
+			outcome: 'pending',
+			handled: false,
+			body: undefined,
+		};
 		this.entries.push(logged);
-		if (this.entries.length > this.maxEntries) this.entries.splice(0, this.entries.length - this.maxEntries);
+		if (this.entries.length > this.maxEntries)
+			this.entries.splice(0, this.entries.length - this.maxEntries);
 		return logged;
 	}
 
@@ -73,7 +82,8 @@ export class RequestLog {
 	filter(method: string, path?: PathMatcher): LoggedRequest[] {
 		return this.entries.filter(
 			(entry) =>
-				(method === '*' || entry.method === method.toUpperCase()) && (path === undefined || pathMatches(entry.path, path)),
+				(method === '*' || entry.method === method.toUpperCase()) &&
+				(path === undefined || pathMatches(entry.path, path)),
 		);
 	}
 

@@ -104,7 +104,8 @@ export const SCENARIOS: Readonly<Record<ScenarioKey, CallScenario>> = {
 	consentRefused: {
 		key: 'consentRefused',
 		number: '+4915112345607',
-		description: 'Answered; the candidate refuses consent to the recording, the agent ends the call.',
+		description:
+			'Answered; the candidate refuses consent to the recording, the agent ends the call.',
 		callResult: 'answered',
 		candidate: 'refuses_consent',
 		ringSecs: 4,
@@ -153,6 +154,11 @@ export interface CallLengths {
 /** The scenario with its talk time drawn from `lengths` (only where somebody talks). */
 export function withCallLength(scenario: CallScenario, lengths: CallLengths): CallScenario {
 	if (scenario.talkSecs <= 0) return scenario;
-	const draw = createHash('sha256').update(`${lengths.seed}\n${scenario.number}`).digest().readUInt32BE(0) / 2 ** 32;
-	return { ...scenario, talkSecs: Math.round(lengths.minSecs + draw * (lengths.maxSecs - lengths.minSecs)) };
+	const draw =
+		createHash('sha256').update(`${lengths.seed}\n${scenario.number}`).digest().readUInt32BE(0) /
+		2 ** 32;
+	return {
+		...scenario,
+		talkSecs: Math.round(lengths.minSecs + draw * (lengths.maxSecs - lengths.minSecs)),
+	};
 }

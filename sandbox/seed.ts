@@ -7,7 +7,13 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
 import { fixedId, fixedSecret } from './ids';
 import { emptyState } from './state';
-import type { AgentModel, SandboxState, StoredAgent, StoredPhoneNumber, TwilioIncomingNumber } from './state';
+import type {
+	AgentModel,
+	SandboxState,
+	StoredAgent,
+	StoredPhoneNumber,
+	TwilioIncomingNumber,
+} from './state';
 
 export const SEED_IDS = {
 	workspaces: {
@@ -179,7 +185,11 @@ export function buildAgent(seed: AgentSeed): AgentModel {
 		metadata: { createdAtUnixSecs: seed.createdAt, updatedAtUnixSecs: seed.createdAt },
 		platformSettings: {
 			overrides: seed.overrides,
-			callLimits: { agentConcurrencyLimit: seed.concurrencyLimit, dailyLimit: 100000, burstingEnabled: false },
+			callLimits: {
+				agentConcurrencyLimit: seed.concurrencyLimit,
+				dailyLimit: 100000,
+				burstingEnabled: false,
+			},
 			// Off so that a call over the limit is rejected (429) rather than queued.
 			queueingConfig: { enabled: false, waitTimeoutSeconds: 0 },
 			dataCollection: seed.dataCollection ?? {},
@@ -230,13 +240,15 @@ const RECRUITING_CRITERIA: ElevenLabs.PromptEvaluationCriteria[] = [
 		id: 'screening_completed',
 		name: 'Screening completed',
 		type: 'prompt',
-		conversationGoalPrompt: 'The agent asked every screening question and the candidate answered them.',
+		conversationGoalPrompt:
+			'The agent asked every screening question and the candidate answered them.',
 	},
 	{
 		id: 'candidate_interested',
 		name: 'Candidate interested',
 		type: 'prompt',
-		conversationGoalPrompt: 'The candidate is still interested in the position at the end of the call.',
+		conversationGoalPrompt:
+			'The candidate is still interested in the position at the end of the call.',
 	},
 ];
 
@@ -310,7 +322,10 @@ function agents(): StoredAgent[] {
 function phoneNumbers(): StoredPhoneNumber[] {
 	const ids = SEED_IDS.phoneNumbers;
 	const ws = SEED_IDS.workspaces;
-	const recruiting = { agentId: SEED_IDS.agents.recruitingDe, agentName: 'Recruiting Vorgespräch (DE)' };
+	const recruiting = {
+		agentId: SEED_IDS.agents.recruitingDe,
+		agentName: 'Recruiting Vorgespräch (DE)',
+	};
 	return [
 		{
 			workspaceId: ws.main,
@@ -372,7 +387,10 @@ function phoneNumbers(): StoredPhoneNumber[] {
 				label: 'Sales London',
 				supportsInbound: true,
 				supportsOutbound: true,
-				assignedAgent: { agentId: SEED_IDS.agents.otherWorkspace, agentName: 'Sales Outreach (other workspace)' },
+				assignedAgent: {
+					agentId: SEED_IDS.agents.otherWorkspace,
+					agentName: 'Sales Outreach (other workspace)',
+				},
 			},
 		},
 	];
@@ -408,14 +426,30 @@ export function createSeedState(): SandboxState {
 	state.workspaces.set(ws.main, { id: ws.main, name: 'Muster Recruiting GmbH' });
 	state.workspaces.set(ws.other, { id: ws.other, name: 'Other Sales Team' });
 	for (const record of [
-		{ key: SEED_SECRETS.apiKey, workspaceId: ws.main, label: 'main', permissions: ['convai_read', 'convai_write'] },
-		{ key: SEED_SECRETS.otherWorkspaceApiKey, workspaceId: ws.other, label: 'other', permissions: ['convai_read', 'convai_write'] },
-		{ key: SEED_SECRETS.readOnlyApiKey, workspaceId: ws.main, label: 'readOnly', permissions: ['convai_read'] },
+		{
+			key: SEED_SECRETS.apiKey,
+			workspaceId: ws.main,
+			label: 'main',
+			permissions: ['convai_read', 'convai_write'],
+		},
+		{
+			key: SEED_SECRETS.otherWorkspaceApiKey,
+			workspaceId: ws.other,
+			label: 'other',
+			permissions: ['convai_read', 'convai_write'],
+		},
+		{
+			key: SEED_SECRETS.readOnlyApiKey,
+			workspaceId: ws.main,
+			label: 'readOnly',
+			permissions: ['convai_read'],
+		},
 	] as const) {
 		state.apiKeys.set(record.key, { ...record, permissions: [...record.permissions] });
 	}
 	for (const stored of agents()) state.agents.set(stored.agent.agentId, stored);
-	for (const stored of phoneNumbers()) state.phoneNumbers.set(stored.phoneNumber.phoneNumberId, stored);
+	for (const stored of phoneNumbers())
+		state.phoneNumbers.set(stored.phoneNumber.phoneNumberId, stored);
 
 	const tw = SEED_IDS.twilio;
 	const created = new Date(CREATED * 1000);
@@ -457,10 +491,38 @@ export function createSeedState(): SandboxState {
 	});
 	const elevenLabsInbound = 'https://api.elevenlabs.io/twilio/inbound_call';
 	for (const number of [
-		incomingNumber(tw.incomingNumbers.berlin, tw.accountSid, SEED_NUMBERS.twilioBerlin, 'Recruiting Berlin', elevenLabsInbound, 0),
-		incomingNumber(tw.incomingNumbers.hamburg, tw.accountSid, SEED_NUMBERS.inboundHamburg, 'Bewerber-Hotline Hamburg', elevenLabsInbound, 1),
-		incomingNumber(tw.incomingNumbers.cologne, tw.accountSid, SEED_NUMBERS.cologne, 'Recruiting Köln', null, 2),
-		incomingNumber(tw.incomingNumbers.trial, tw.trialAccountSid, SEED_NUMBERS.trialNumber, 'Trial number', null, 3),
+		incomingNumber(
+			tw.incomingNumbers.berlin,
+			tw.accountSid,
+			SEED_NUMBERS.twilioBerlin,
+			'Recruiting Berlin',
+			elevenLabsInbound,
+			0,
+		),
+		incomingNumber(
+			tw.incomingNumbers.hamburg,
+			tw.accountSid,
+			SEED_NUMBERS.inboundHamburg,
+			'Bewerber-Hotline Hamburg',
+			elevenLabsInbound,
+			1,
+		),
+		incomingNumber(
+			tw.incomingNumbers.cologne,
+			tw.accountSid,
+			SEED_NUMBERS.cologne,
+			'Recruiting Köln',
+			null,
+			2,
+		),
+		incomingNumber(
+			tw.incomingNumbers.trial,
+			tw.trialAccountSid,
+			SEED_NUMBERS.trialNumber,
+			'Trial number',
+			null,
+			3,
+		),
 	]) {
 		state.twilio.incomingNumbers.set(number.sid, number);
 	}

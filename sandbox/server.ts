@@ -94,12 +94,20 @@ function faultBody(status: number, path: string, body: unknown): FaultResponse {
 }
 
 /** Faults that replace the handler entirely (nothing is carried out). */
-function applyFaultInstead(request: FastifyRequest, reply: FastifyReply, fault: FaultSpec): FastifyReply {
+function applyFaultInstead(
+	request: FastifyRequest,
+	reply: FastifyReply,
+	fault: FaultSpec,
+): FastifyReply {
 	const path = pathOf(request.url);
 	switch (fault.kind) {
 		case 'status': {
 			const response = faultBody(fault.status, path, fault.body);
-			return reply.code(fault.status).headers(fault.headers ?? {}).type(response.contentType).send(response.body);
+			return reply
+				.code(fault.status)
+				.headers(fault.headers ?? {})
+				.type(response.contentType)
+				.send(response.body);
 		}
 		case 'timeout':
 			reply.hijack();
@@ -150,12 +158,19 @@ function jsonSyntaxError(text: string, error: unknown): HttpError {
 	const message = error instanceof Error ? error.message : String(error);
 	const position = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
 	return elevenLabsErrors.validation([
-		{ type: 'json_invalid', loc: ['body', position], msg: 'JSON decode error', input: {}, ctx: { error: message } },
+		{
+			type: 'json_invalid',
+			loc: ['body', position],
+			msg: 'JSON decode error',
+			input: {},
+			ctx: { error: message },
+		},
 	]);
 }
 
 function vendorError(vendor: Vendor, status: number, message: string): HttpError {
-	if (vendor === 'twilio') return twilioErrors.error(status, status === 401 ? 20003 : 20000 + status, message);
+	if (vendor === 'twilio')
+		return twilioErrors.error(status, status === 401 ? 20003 : 20000 + status, message);
 	const code = status >= 500 ? 'internal_server_error' : 'invalid_request';
 	return elevenLabsErrors.detail(status, code, message);
 }
@@ -167,7 +182,11 @@ export interface NetworkSettings {
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function buildServer(ctx: RouteContext, admin: AdminControls, network: NetworkSettings): FastifyInstance {
+export function buildServer(
+	ctx: RouteContext,
+	admin: AdminControls,
+	network: NetworkSettings,
+): FastifyInstance {
 	// forceCloseConnections: close() must not wait for requests a fault holds open.
 	const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: BODY_LIMIT });
 	const routes: Array<{ methods: string[]; pattern: RegExp }> = [];
@@ -193,11 +212,17 @@ export function buildServer(ctx: RouteContext, admin: AdminControls, network: Ne
 		} catch (error) {
 			if (request.sandbox.entry) request.sandbox.entry.body = text;
 			const vendor = vendorOf(pathOf(request.url));
-			done(vendor === 'elevenlabs' ? jsonSyntaxError(text, error) : vendorError(vendor, 400, 'Invalid JSON body'));
+			done(
+				vendor === 'elevenlabs'
+					? jsonSyntaxError(text, error)
+					: vendorError(vendor, 400, 'Invalid JSON body'),
+			);
 		}
 	});
-	app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
-		done(null, parseForm(String(body))),
+	app.addContentTypeParser(
+		'application/x-www-form-urlencoded',
+		{ parseAs: 'string' },
+		(_request, body, done) => done(null, parseForm(String(body))),
 	);
 
 	app.addHook('onRequest', async (request, reply) => {
@@ -259,14 +284,18 @@ export function buildServer(ctx: RouteContext, admin: AdminControls, network: Ne
 	});
 
 	app.setErrorHandler((error, request, reply) => {
-		if (error instanceof HttpError) return reply.code(error.status).headers(error.headers).send(error.body);
+		if (error instanceof HttpError)
+			return reply.code(error.status).headers(error.headers).send(error.body);
 		const vendor = vendorOf(pathOf(request.url));
 		const statusCode = (error as { statusCode?: unknown }).statusCode;
-		const status = typeof statusCode === 'number' && statusCode >= 400 && statusCode < 600 ? statusCode : 500;
+		const status =
+			typeof statusCode === 'number' && statusCode >= 400 && statusCode < 600 ? statusCode : 500;
 		const message = error instanceof Error ? error.message : String(error);
 		if (status >= 500) {
 			// A sandbox bug, not a simulated failure: make it visible.
-			process.stderr.write(`sandbox: ${request.method} ${request.url} failed: ${error instanceof Error ? error.stack : message}\n`);
+			process.stderr.write(
+				`sandbox: ${request.method} ${request.url} failed: ${error instanceof Error ? error.stack : message}\n`,
+			);
 		}
 		const answer = vendorError(vendor, status, message);
 		return reply.code(answer.status).send(answer.body);
@@ -275,14 +304,21 @@ export function buildServer(ctx: RouteContext, admin: AdminControls, network: Ne
 	app.setNotFoundHandler((request, reply) => {
 		const path = pathOf(request.url);
 		const vendor = vendorOf(path);
-		const allowed = [...new Set(routes.filter((route) => route.pattern.test(path)).flatMap((route) => route.methods))];
+		const allowed = [
+			...new Set(
+				routes.filter((route) => route.pattern.test(path)).flatMap((route) => route.methods),
+			),
+		];
 		if (allowed.length > 0) {
 			reply.header('allow', allowed.join(', '));
 			const error =
-				vendor === 'twilio' ? twilioErrors.error(405, 20004, 'Method not allowed') : elevenLabsErrors.methodNotAllowed();
+				vendor === 'twilio'
+					? twilioErrors.error(405, 20004, 'Method not allowed')
+					: elevenLabsErrors.methodNotAllowed();
 			return reply.code(error.status).send(error.body);
 		}
-		const error = vendor === 'twilio' ? twilioErrors.notFound(path) : elevenLabsErrors.routeNotFound();
+		const error =
+			vendor === 'twilio' ? twilioErrors.notFound(path) : elevenLabsErrors.routeNotFound();
 		return reply.code(error.status).send(error.body);
 	});
 

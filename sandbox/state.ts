@@ -99,7 +99,10 @@ export interface SandboxState {
  * A route module's records by id, in the state's module stores (a reset empties it): for modules
  * whose records tests and other modules read too, through the sandbox or a route context.
  */
-export function moduleRecords<T>(holder: { readonly state: SandboxState }, name: string): Map<string, T> {
+export function moduleRecords<T>(
+	holder: { readonly state: SandboxState },
+	name: string,
+): Map<string, T> {
 	const modules = holder.state.modules;
 	if (!modules.has(name)) modules.set(name, new Map<string, T>());
 	return modules.get(name) as Map<string, T>;

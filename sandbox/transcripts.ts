@@ -25,7 +25,9 @@ export interface SentConversation {
 }
 
 type ClientData = {
-	conversationConfigOverride?: { agent?: { firstMessage?: string; language?: string; prompt?: { prompt?: string } } };
+	conversationConfigOverride?: {
+		agent?: { firstMessage?: string; language?: string; prompt?: { prompt?: string } };
+	};
 	dynamicVariables?: Record<string, unknown>;
 };
 
@@ -36,7 +38,10 @@ export function renderVariables(template: string, variables: Record<string, unkn
 	);
 }
 
-export function sentConversation(record: ConversationRecord, agent: AgentModel | undefined): SentConversation {
+export function sentConversation(
+	record: ConversationRecord,
+	agent: AgentModel | undefined,
+): SentConversation {
 	const clientData = (record.clientData ?? {}) as ClientData;
 	const override = clientData.conversationConfigOverride?.agent;
 	const own = agent?.conversationConfig?.agent;
@@ -60,10 +65,20 @@ export function behaviourOf(record: ConversationRecord): Behaviour {
 
 // ---- the screening topics a prompt asks about, in the prompt's order ----
 
-export type Topic = 'consent' | 'start' | 'salary' | 'relocation' | 'interest' | 'optOut' | 'callback';
+export type Topic =
+	| 'consent'
+	| 'start'
+	| 'salary'
+	| 'relocation'
+	| 'interest'
+	| 'optOut'
+	| 'callback';
 
 const TOPIC_PATTERNS: Array<[Topic, RegExp]> = [
-	['optOut', /opt.?out|do.?not.?call|no (further|more) calls|keine (weiteren )?anrufe|widerspr|widerruf/i],
+	[
+		'optOut',
+		/opt.?out|do.?not.?call|no (further|more) calls|keine (weiteren )?anrufe|widerspr|widerruf/i,
+	],
 	['callback', /call.?back|rückruf|zurückruf/i],
 	['consent', /consent|einverst|einwillig|aufzeichn|aufgezeichnet|record/i],
 	['salary', /salary|gehalt|compensation|vergütung/i],
@@ -126,13 +141,20 @@ const DE: Lines = {
 	agentLabel: 'Agent',
 	hello: 'Ja, hallo. Das passt gerade, gerne.',
 	questions: {
-		consent: ['Vielen Dank! Darf ich unser Gespräch für die Auswertung aufzeichnen?', 'Ja, das ist in Ordnung.'],
+		consent: [
+			'Vielen Dank! Darf ich unser Gespräch für die Auswertung aufzeichnen?',
+			'Ja, das ist in Ordnung.',
+		],
 		start: ['Ab wann könnten Sie die neue Stelle antreten?', ''],
 		salary: ['Welche Gehaltsvorstellung haben Sie?', ''],
-		relocation: ['Wären Sie bereit, an den Arbeitsort umzuziehen oder zu pendeln?', 'Ja, pendeln wäre kein Problem.'],
+		relocation: [
+			'Wären Sie bereit, an den Arbeitsort umzuziehen oder zu pendeln?',
+			'Ja, pendeln wäre kein Problem.',
+		],
 	},
 	interestQuestion: ['Haben Sie weiterhin Interesse an der Stelle?', 'Ja, sehr.'],
-	goodbye: (f) => `Vielen Dank, ${f.name}. Wir melden uns in den nächsten Tagen bei Ihnen. Auf Wiederhören!`,
+	goodbye: (f) =>
+		`Vielen Dank, ${f.name}. Wir melden uns in den nächsten Tagen bei Ihnen. Auf Wiederhören!`,
 	thanks: 'Danke, auf Wiederhören!',
 	optOut: [
 		'Nein, bitte rufen Sie mich nicht mehr an. Ich möchte keine weiteren Anrufe.',
@@ -152,10 +174,12 @@ const DE: Lines = {
 	summaries: {
 		cooperative: (f) =>
 			`${f.name} hat der Aufzeichnung zugestimmt, ist an der Stelle als ${f.job} interessiert, kann ab ${f.startSpoken} anfangen und erwartet etwa ${f.salary.toLocaleString('de-DE')} € brutto im Jahr.`,
-		opts_out: (f) => `${f.name} möchte keine weiteren Anrufe erhalten. Das Gespräch wurde sofort beendet.`,
+		opts_out: (f) =>
+			`${f.name} möchte keine weiteren Anrufe erhalten. Das Gespräch wurde sofort beendet.`,
 		refuses_consent: (f) =>
 			`${f.name} hat der Aufzeichnung nicht zugestimmt. Das Vorgespräch wurde ohne weitere Fragen beendet.`,
-		requests_callback: (f) => `${f.name} hatte keine Zeit und bittet um einen Rückruf ${f.callbackTime}.`,
+		requests_callback: (f) =>
+			`${f.name} hatte keine Zeit und bittet um einen Rückruf ${f.callbackTime}.`,
 		voicemail: () => 'Die Mailbox hat den Anruf angenommen; es kam kein Gespräch zustande.',
 	},
 	notDiscussed: 'Im Gespräch nicht besprochen.',
@@ -170,12 +194,19 @@ const EN: Lines = {
 		consent: ['Thank you! May I record our conversation for the evaluation?', 'Yes, that is fine.'],
 		start: ['When could you start in the new position?', ''],
 		salary: ['What are your salary expectations?', ''],
-		relocation: ['Would you be willing to relocate or commute to the work location?', 'Yes, commuting is no problem.'],
+		relocation: [
+			'Would you be willing to relocate or commute to the work location?',
+			'Yes, commuting is no problem.',
+		],
 	},
 	interestQuestion: ['Are you still interested in the position?', 'Yes, very much.'],
-	goodbye: (f) => `Thank you, ${f.name}. We will get back to you within the next few days. Goodbye!`,
+	goodbye: (f) =>
+		`Thank you, ${f.name}. We will get back to you within the next few days. Goodbye!`,
 	thanks: 'Thanks, goodbye!',
-	optOut: ['No, please do not call me again. I do not want any further calls.', 'I understand. We will not call you again. Goodbye.'],
+	optOut: [
+		'No, please do not call me again. I do not want any further calls.',
+		'I understand. We will not call you again. Goodbye.',
+	],
 	refuse: [
 		'Yes, hello.',
 		'No, I do not agree to a recording.',
@@ -185,12 +216,14 @@ const EN: Lines = {
 		`This is a bad moment, sorry. Could you call me back ${f.callbackTime}?`,
 		`Of course. I am noting a call back ${f.callbackTime}. Talk to you then!`,
 	],
-	mailbox: (number) => `You have reached the voicemail of ${number}. Please leave a message after the tone.`,
+	mailbox: (number) =>
+		`You have reached the voicemail of ${number}. Please leave a message after the tone.`,
 	summaries: {
 		cooperative: (f) =>
 			`${f.name} agreed to the recording, is interested in the ${f.job} position, can start on ${f.startSpoken} and expects about EUR ${f.salary.toLocaleString('en-GB')} gross per year.`,
 		opts_out: (f) => `${f.name} does not want any further calls. The call was ended immediately.`,
-		refuses_consent: (f) => `${f.name} did not agree to the recording. The screening was ended without further questions.`,
+		refuses_consent: (f) =>
+			`${f.name} did not agree to the recording. The screening was ended without further questions.`,
 		requests_callback: (f) => `${f.name} had no time and asks for a call back ${f.callbackTime}.`,
 		voicemail: () => 'The voicemail answered the call; no conversation took place.',
 	},
@@ -207,7 +240,11 @@ function text(value: unknown): string | undefined {
 	return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
 
-function factsFor(record: ConversationRecord, sent: SentConversation, scenario: CallScenario | undefined): Facts {
+function factsFor(
+	record: ConversationRecord,
+	sent: SentConversation,
+	scenario: CallScenario | undefined,
+): Facts {
 	const v = sent.variables;
 	const de = linesFor(sent.language) === DE;
 	const started = new Date(record.startTimeUnixSecs * 1000);
@@ -217,9 +254,15 @@ function factsFor(record: ConversationRecord, sent: SentConversation, scenario: 
 		company: text(v.company) ?? (de ? 'unserem Unternehmen' : 'our company'),
 		job: text(v.job_title) ?? text(v.jobTitle) ?? (de ? 'Fachkraft' : 'specialist'),
 		startDate: start.toISOString().slice(0, 10),
-		startSpoken: start.toLocaleDateString(de ? 'de-DE' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),
+		startSpoken: start.toLocaleDateString(de ? 'de-DE' : 'en-GB', {
+			day: 'numeric',
+			month: 'long',
+			year: 'numeric',
+			timeZone: 'UTC',
+		}),
 		salary: 52000,
-		callbackTime: scenario?.callbackRequest?.preferredTime ?? (de ? 'morgen ab 17 Uhr' : 'tomorrow after 5 pm'),
+		callbackTime:
+			scenario?.callbackRequest?.preferredTime ?? (de ? 'morgen ab 17 Uhr' : 'tomorrow after 5 pm'),
 	};
 }
 
@@ -228,7 +271,12 @@ interface Turn {
 	message: string;
 }
 
-function scriptedTurns(behaviour: Behaviour, sent: SentConversation, facts: Facts, number: string): Turn[] {
+function scriptedTurns(
+	behaviour: Behaviour,
+	sent: SentConversation,
+	facts: Facts,
+	number: string,
+): Turn[] {
 	const l = linesFor(sent.language);
 	const agent = (message: string): Turn => ({ role: 'agent', message });
 	const user = (message: string): Turn => ({ role: 'user', message });
@@ -242,7 +290,13 @@ function scriptedTurns(behaviour: Behaviour, sent: SentConversation, facts: Fact
 		case 'opts_out':
 			return [first, user(l.optOut[0]), agent(l.optOut[1])];
 		case 'refuses_consent':
-			return [first, user(l.refuse[0]), agent(l.questions.consent[0]), user(l.refuse[1]), agent(l.refuse[2])];
+			return [
+				first,
+				user(l.refuse[0]),
+				agent(l.questions.consent[0]),
+				user(l.refuse[1]),
+				agent(l.refuse[2]),
+			];
 		case 'requests_callback': {
 			const [ask, confirm] = l.callback(facts);
 			return [first, user(ask), agent(confirm)];
@@ -259,24 +313,40 @@ function scriptedTurns(behaviour: Behaviour, sent: SentConversation, facts: Fact
 			const topics = promptTopics(sent.systemPrompt).filter(
 				(topic): topic is 'consent' | 'start' | 'salary' | 'relocation' => topic in answers,
 			);
-			const asked = topics.length ? topics.flatMap((t) => [agent(l.questions[t][0]), user(answers[t])]) : [];
-			const interest = topics.length ? [] : [agent(l.interestQuestion[0]), user(l.interestQuestion[1])];
+			const asked = topics.length
+				? topics.flatMap((t) => [agent(l.questions[t][0]), user(answers[t])])
+				: [];
+			const interest = topics.length
+				? []
+				: [agent(l.interestQuestion[0]), user(l.interestQuestion[1])];
 			return [first, user(l.hello), ...asked, ...interest, agent(l.goodbye(facts)), user(l.thanks)];
 		}
 	}
 }
 
 /** Spreads the turns over the call, as `time_in_call_secs`. */
-function timed(turns: Turn[], durationSecs: number): ElevenLabs.ConversationHistoryTranscriptResponseModel[] {
+function timed(
+	turns: Turn[],
+	durationSecs: number,
+): ElevenLabs.ConversationHistoryTranscriptResponseModel[] {
 	const step = turns.length > 1 ? Math.max(1, Math.floor(durationSecs / turns.length)) : 0;
-	return turns.map((turn, i) => ({ role: turn.role, message: turn.message, timeInCallSecs: i * step }));
+	return turns.map((turn, i) => ({
+		role: turn.role,
+		message: turn.message,
+		timeInCallSecs: i * step,
+	}));
 }
 
 // ---- analysis ----
 
 type Value = string | number | boolean | null;
 
-function topicValue(topic: Topic | undefined, behaviour: Behaviour, asked: Topic[], facts: Facts): Value {
+function topicValue(
+	topic: Topic | undefined,
+	behaviour: Behaviour,
+	asked: Topic[],
+	facts: Facts,
+): Value {
 	switch (behaviour) {
 		case 'cooperative':
 			if (topic === 'interest') return true;
@@ -288,7 +358,13 @@ function topicValue(topic: Topic | undefined, behaviour: Behaviour, asked: Topic
 		case 'refuses_consent':
 			return topic === 'consent' ? false : topic === 'optOut' ? false : null;
 		case 'requests_callback':
-			return topic === 'callback' ? facts.callbackTime : topic === 'interest' ? true : topic === 'optOut' ? false : null;
+			return topic === 'callback'
+				? facts.callbackTime
+				: topic === 'interest'
+					? true
+					: topic === 'optOut'
+						? false
+						: null;
 		default:
 			return null;
 	}
@@ -308,12 +384,21 @@ function typed(value: Value, type: string, l: Lines): Value {
 	}
 }
 
-function criterionResult(topic: Topic | undefined, id: string, behaviour: Behaviour): ElevenLabs.EvaluationSuccessResult {
+function criterionResult(
+	topic: Topic | undefined,
+	id: string,
+	behaviour: Behaviour,
+): ElevenLabs.EvaluationSuccessResult {
 	const completion = /complete|abgeschlossen|vollständig|screening/i.test(id);
 	if (behaviour === 'cooperative') return 'success';
 	if (behaviour === 'voicemail' || behaviour === 'none') return completion ? 'failure' : 'unknown';
 	if (completion) return 'failure';
-	if (topic === 'interest') return behaviour === 'opts_out' ? 'failure' : behaviour === 'requests_callback' ? 'success' : 'unknown';
+	if (topic === 'interest')
+		return behaviour === 'opts_out'
+			? 'failure'
+			: behaviour === 'requests_callback'
+				? 'success'
+				: 'unknown';
 	if (topic === 'consent') return behaviour === 'refuses_consent' ? 'failure' : 'unknown';
 	if (topic === 'optOut') return behaviour === 'opts_out' ? 'success' : 'failure';
 	return 'unknown';
@@ -347,10 +432,21 @@ function analysisFor(
 			rationale: value === null ? l.notDiscussed : `${l.agentLabel}: ${id} = ${String(value)}`,
 		};
 	}
-	const evaluationCriteriaResults: Record<string, ElevenLabs.ConversationHistoryEvaluationCriteriaResultCommonModel> = {};
+	const evaluationCriteriaResults: Record<
+		string,
+		ElevenLabs.ConversationHistoryEvaluationCriteriaResultCommonModel
+	> = {};
 	for (const criterion of agent?.platformSettings?.evaluation?.criteria ?? []) {
-		const result = criterionResult(topicOf(criterion.id, criterion.name, criterion.conversationGoalPrompt), criterion.id, behaviour);
-		evaluationCriteriaResults[criterion.id] = { criteriaId: criterion.id, result, rationale: criterion.conversationGoalPrompt };
+		const result = criterionResult(
+			topicOf(criterion.id, criterion.name, criterion.conversationGoalPrompt),
+			criterion.id,
+			behaviour,
+		);
+		evaluationCriteriaResults[criterion.id] = {
+			criteriaId: criterion.id,
+			result,
+			rationale: criterion.conversationGoalPrompt,
+		};
 	}
 	const summary = behaviour === 'none' ? '' : l.summaries[behaviour](facts);
 	return {
@@ -368,10 +464,15 @@ const TALKED = new Set(['processing', 'done']);
 
 /** Whether a recording exists: only once the call is over and someone (or a mailbox) talked. */
 export function hasAudio(record: ConversationRecord): boolean {
-	return record.status === 'done' && (record.callResult === 'answered' || record.callResult === 'voicemail');
+	return (
+		record.status === 'done' &&
+		(record.callResult === 'answered' || record.callResult === 'voicemail')
+	);
 }
 
-function phoneCallOf(record: ConversationRecord): ElevenLabs.ConversationHistoryMetadataCommonModelPhoneCall | undefined {
+function phoneCallOf(
+	record: ConversationRecord,
+): ElevenLabs.ConversationHistoryMetadataCommonModelPhoneCall | undefined {
 	const call = record.phoneCall;
 	if (!call) return undefined;
 	const sid = call.callSid ?? `CA${record.conversationId.slice(5).padEnd(32, '0').slice(0, 32)}`;
@@ -391,19 +492,33 @@ function phoneCallOf(record: ConversationRecord): ElevenLabs.ConversationHistory
 /** Cost in credits, roughly ElevenLabs' per-minute rate. */
 const creditsFor = (seconds: number) => Math.round((seconds / 60) * 100) * 10;
 
-export function conversationDetails(record: ConversationRecord, agent: AgentModel | undefined): ElevenLabs.GetConversationResponseModel {
+export function conversationDetails(
+	record: ConversationRecord,
+	agent: AgentModel | undefined,
+): ElevenLabs.GetConversationResponseModel {
 	const sent = sentConversation(record, agent);
 	const behaviour = behaviourOf(record);
 	const number = record.phoneCall?.externalNumber ?? '';
 	const scenario = number ? scenarioForNumber(number) : undefined;
 	const facts = factsFor(record, sent, scenario);
 	const turns = record.turns
-		? record.turns.map((turn) => ({ role: turn.role, message: turn.message, timeInCallSecs: turn.timeInCallSecs }))
+		? record.turns.map((turn) => ({
+				role: turn.role,
+				message: turn.message,
+				timeInCallSecs: turn.timeInCallSecs,
+			}))
 		: timed(scriptedTurns(behaviour, sent, facts, number), record.callDurationSecs);
 	const done = record.status === 'done';
 	// A live conversation shows what was said so far; a scripted one its first line while it runs.
-	const transcript = record.turns || TALKED.has(record.status) ? turns : record.status === 'in-progress' ? turns.slice(0, 1) : [];
-	const clientData = record.clientData as ElevenLabs.ConversationInitiationClientDataRequestOutput | undefined;
+	const transcript =
+		record.turns || TALKED.has(record.status)
+			? turns
+			: record.status === 'in-progress'
+				? turns.slice(0, 1)
+				: [];
+	const clientData = record.clientData as
+		| ElevenLabs.ConversationInitiationClientDataRequestOutput
+		| undefined;
 	const systemVariables: Record<string, unknown> = {
 		system__agent_id: record.agentId,
 		system__conversation_id: record.conversationId,

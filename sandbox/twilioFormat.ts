@@ -15,7 +15,12 @@ export function parseForm(text: string): Record<string, string | string[]> {
 	const out: Record<string, string | string[]> = {};
 	for (const [key, value] of new URLSearchParams(text)) {
 		const existing = out[key];
-		out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+		out[key] =
+			existing === undefined
+				? value
+				: Array.isArray(existing)
+					? [...existing, value]
+					: [existing, value];
 	}
 	return out;
 }
@@ -49,7 +54,10 @@ const MAX_PAGE_SIZE = 1000;
  * `page_size`, `previous_page_uri`, `start`, `end`, `uri`), as the SDK's `Page` reads it.
  */
 export function twilioPage<T>(options: TwilioPageOptions<T>): Record<string, unknown> {
-	const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(firstValue(options.query.PageSize)) || DEFAULT_PAGE_SIZE));
+	const size = Math.min(
+		MAX_PAGE_SIZE,
+		Math.max(1, Number(firstValue(options.query.PageSize)) || DEFAULT_PAGE_SIZE),
+	);
 	const page = Math.max(0, Math.floor(Number(firstValue(options.query.Page)) || 0));
 	const filters = new URLSearchParams();
 	for (const name of options.filterNames) {
@@ -74,7 +82,9 @@ export function twilioPage<T>(options: TwilioPageOptions<T>): Record<string, unk
 		next_page_uri: hasNext ? uri(page + 1, options.tokenAfter(slice[slice.length - 1])) : null,
 		page,
 		page_size: size,
-		previous_page_uri: previousToken ? uri(page - 1, `PB${options.tokenAfter(previousToken).slice(2)}`) : null,
+		previous_page_uri: previousToken
+			? uri(page - 1, `PB${options.tokenAfter(previousToken).slice(2)}`)
+			: null,
 		start,
 		uri: uri(page, firstValue(options.query.PageToken)),
 	};

@@ -33,16 +33,31 @@ const EVENTS: readonly StatusCallbackEvent[] = ['initiated', 'ringing', 'answere
 
 /** `StatusCallbackEvent` values of the request (several, or space-separated); Twilio's default is completed. */
 export function requestedEvents(value: unknown): Set<StatusCallbackEvent> {
-	const values = (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).map(String);
-	const named = values.flatMap((entry) => entry.split(/\s+/)).filter((value): value is StatusCallbackEvent => (EVENTS as readonly string[]).includes(value));
+	const values = (
+		Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]
+	).map(String);
+	const named = values
+		.flatMap((entry) => entry.split(/\s+/))
+		.filter((value): value is StatusCallbackEvent => (EVENTS as readonly string[]).includes(value));
 	return new Set(named.length ? named : ['completed']);
 }
 
 /** The events a conversation's step means for its Twilio call, with the call's status then. */
-export function eventsFor(status: ConversationStatus, previous: ConversationStatus | undefined, callStatus: string): Array<[StatusCallbackEvent, string]> {
-	if (!previous) return [['initiated', 'queued'], ['ringing', 'ringing']];
+export function eventsFor(
+	status: ConversationStatus,
+	previous: ConversationStatus | undefined,
+	callStatus: string,
+): Array<[StatusCallbackEvent, string]> {
+	if (!previous)
+		return [
+			['initiated', 'queued'],
+			['ringing', 'ringing'],
+		];
 	if (status === 'in-progress') return [['answered', 'in-progress']];
-	if ((status === 'processing' || status === 'failed' || status === 'done') && (previous === 'initiated' || previous === 'in-progress')) {
+	if (
+		(status === 'processing' || status === 'failed' || status === 'done') &&
+		(previous === 'initiated' || previous === 'in-progress')
+	) {
 		return [['completed', callStatus]];
 	}
 	return [];
@@ -56,7 +71,11 @@ export class StatusCallbacks {
 	constructor(private readonly nowSeconds: () => number) {}
 
 	/** Queues the callbacks of one step of the call; they go out one after another, in order. */
-	notify(target: StatusCallbackTarget, conversation: ConversationRecord, events: Array<[StatusCallbackEvent, string]>): void {
+	notify(
+		target: StatusCallbackTarget,
+		conversation: ConversationRecord,
+		events: Array<[StatusCallbackEvent, string]>,
+	): void {
 		for (const [event, callStatus] of events) {
 			if (!target.events.has(event)) continue;
 			const callSid = target.fields.CallSid;
@@ -68,7 +87,12 @@ export class StatusCallbacks {
 				CallbackSource: 'call-progress-events',
 				SequenceNumber: String(sequenceNumber),
 				Timestamp: new Date(this.nowSeconds() * 1000).toUTCString(),
-				...(event === 'completed' ? { CallDuration: String(conversation.callDurationSecs), Duration: String(Math.ceil(conversation.callDurationSecs / 60)) } : {}),
+				...(event === 'completed'
+					? {
+							CallDuration: String(conversation.callDurationSecs),
+							Duration: String(Math.ceil(conversation.callDurationSecs / 60)),
+						}
+					: {}),
 			};
 			this.queue = this.queue.then(() => this.deliver(target, params));
 		}
@@ -79,15 +103,24 @@ export class StatusCallbacks {
 		await this.queue;
 	}
 
-	private async deliver(target: StatusCallbackTarget, params: Record<string, string>): Promise<void> {
+	private async deliver(
+		target: StatusCallbackTarget,
+		params: Record<string, string>,
+	): Promise<void> {
 		const delivery: StatusCallbackDelivery = { url: target.url, params };
 		const get = target.method.toUpperCase() === 'GET';
-		const url = get ? `${target.url}${target.url.includes('?') ? '&' : '?'}${new URLSearchParams(params)}` : target.url;
+		const url = get
+			? `${target.url}${target.url.includes('?') ? '&' : '?'}${new URLSearchParams(params)}`
+			: target.url;
 		try {
 			const response = await fetch(url, {
 				method: get ? 'GET' : 'POST',
 				headers: {
-					'x-twilio-signature': twilio.getExpectedTwilioSignature(target.authToken, url, get ? {} : params),
+					'x-twilio-signature': twilio.getExpectedTwilioSignature(
+						target.authToken,
+						url,
+						get ? {} : params,
+					),
 					...(get ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
 					'user-agent': 'TwilioProxy/1.1',
 				},

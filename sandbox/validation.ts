@@ -9,7 +9,10 @@ import { elevenLabsErrors } from './errors';
 import type { FastApiError } from './errors';
 
 /** Any SDK wire schema: `parse` wire → camelCase, `jsonOrThrow` camelCase → wire. */
-export type WireSchema<Raw, Parsed> = Pick<serialization.Schema<Raw, Parsed>, 'parse' | 'jsonOrThrow'>;
+export type WireSchema<Raw, Parsed> = Pick<
+	serialization.Schema<Raw, Parsed>,
+	'parse' | 'jsonOrThrow'
+>;
 
 type SchemaError = { path: string[]; message: string };
 
@@ -33,7 +36,11 @@ function valueAt(root: unknown, loc: Array<string | number>): unknown {
 }
 
 /** Translates one SDK schema error into pydantic's type / msg vocabulary. */
-export function toFastApiError(error: SchemaError, root: unknown, where: 'body' | 'query'): FastApiError {
+export function toFastApiError(
+	error: SchemaError,
+	root: unknown,
+	where: 'body' | 'query',
+): FastApiError {
 	const loc = pathToLoc(error.path);
 	const missing = MISSING.exec(error.message);
 	if (missing) {
@@ -62,7 +69,12 @@ export function toFastApiError(error: SchemaError, root: unknown, where: 'body' 
 		};
 	}
 	if (error.message === 'Unexpected discriminant value') {
-		return { type: 'union_tag_invalid', loc: full, msg: 'Input tag does not match any of the expected tags', input };
+		return {
+			type: 'union_tag_invalid',
+			loc: full,
+			msg: 'Input tag does not match any of the expected tags',
+			input,
+		};
 	}
 	const expected = INCORRECT.exec(error.message)?.[1];
 	switch (expected) {
@@ -70,11 +82,21 @@ export function toFastApiError(error: SchemaError, root: unknown, where: 'body' 
 			return { type: 'string_type', loc: full, msg: 'Input should be a valid string', input };
 		case 'boolean':
 			return typeof input === 'string'
-				? { type: 'bool_parsing', loc: full, msg: 'Input should be a valid boolean, unable to interpret input', input }
+				? {
+						type: 'bool_parsing',
+						loc: full,
+						msg: 'Input should be a valid boolean, unable to interpret input',
+						input,
+					}
 				: { type: 'bool_type', loc: full, msg: 'Input should be a valid boolean', input };
 		case 'number':
 			return typeof input === 'string'
-				? { type: 'float_parsing', loc: full, msg: 'Input should be a valid number, unable to parse string as a number', input }
+				? {
+						type: 'float_parsing',
+						loc: full,
+						msg: 'Input should be a valid number, unable to parse string as a number',
+						input,
+					}
 				: { type: 'float_type', loc: full, msg: 'Input should be a valid number', input };
 		case 'object':
 			return {
@@ -107,7 +129,10 @@ function describe(value: unknown): string {
 	return String(value);
 }
 
-function allPaths(value: unknown, prefix: string[] = []): Array<{ path: string[]; value: unknown }> {
+function allPaths(
+	value: unknown,
+	prefix: string[] = [],
+): Array<{ path: string[]; value: unknown }> {
 	if (value === null || typeof value !== 'object') return [];
 	return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => {
 		const path = [...prefix, Array.isArray(value) ? `[${key}]` : key];
@@ -118,7 +143,8 @@ function allPaths(value: unknown, prefix: string[] = []): Array<{ path: string[]
 function withValueAt(root: unknown, path: string[], replacement: unknown): unknown {
 	const copy = structuredClone(root) as Record<string, unknown>;
 	let node: Record<string, unknown> = copy;
-	for (const part of path.slice(0, -1)) node = node[part.replace(/^\[(\d+)\]$/, '$1')] as Record<string, unknown>;
+	for (const part of path.slice(0, -1))
+		node = node[part.replace(/^\[(\d+)\]$/, '$1')] as Record<string, unknown>;
 	node[path[path.length - 1].replace(/^\[(\d+)\]$/, '$1')] = replacement;
 	return copy;
 }
@@ -127,12 +153,20 @@ function withValueAt(root: unknown, path: string[], replacement: unknown): unkno
  * The SDK's list schema reports "Expected list" without a path. Find where it belongs: the value
  * that, once replaced by an empty list, makes that error go away.
  */
-function locateListErrors<Parsed>(schema: WireSchema<unknown, Parsed>, raw: unknown, errors: SchemaError[]): SchemaError[] {
+function locateListErrors<Parsed>(
+	schema: WireSchema<unknown, Parsed>,
+	raw: unknown,
+	errors: SchemaError[],
+): SchemaError[] {
 	return errors.map((error) => {
 		if (error.path.length > 0 || !error.message.startsWith('Expected list.')) return error;
 		const count = (candidate: unknown) => {
 			const result = schema.parse(candidate, PARSE_OPTIONS);
-			return result.ok ? 0 : result.errors.filter((other) => other.path.length === 0 && other.message === error.message).length;
+			return result.ok
+				? 0
+				: result.errors.filter(
+						(other) => other.path.length === 0 && other.message === error.message,
+					).length;
 		};
 		const before = count(raw);
 		const found = allPaths(raw).find(
@@ -198,7 +232,11 @@ export const query = {
 			if (!/^[+-]?\d+$/.test(value.trim())) {
 				return {
 					ok: false,
-					error: { type: 'int_parsing', msg: 'Input should be a valid integer, unable to parse string as an integer', input: value },
+					error: {
+						type: 'int_parsing',
+						msg: 'Input should be a valid integer, unable to parse string as an integer',
+						input: value,
+					},
 				};
 			}
 			const number = Number(value);
@@ -233,28 +271,44 @@ export const query = {
 			if (FALSE.has(lower)) return { ok: true, value: false };
 			return {
 				ok: false,
-				error: { type: 'bool_parsing', msg: 'Input should be a valid boolean, unable to interpret input', input: value },
+				error: {
+					type: 'bool_parsing',
+					msg: 'Input should be a valid boolean, unable to interpret input',
+					input: value,
+				},
 			};
 		}),
 	/** One of a fixed set, e.g. an SDK enum object's values: `query.oneOf(Object.values(ElevenLabs.SortDirection))`. */
 	oneOf: <T extends string>(values: readonly T[]) =>
 		field<T>((value) => {
 			if ((values as readonly string[]).includes(value)) return { ok: true, value: value as T };
-			const expected = values.map((item) => `'${item}'`).join(', ').replace(/, ([^,]*)$/, ' or $1');
+			const expected = values
+				.map((item) => `'${item}'`)
+				.join(', ')
+				.replace(/, ([^,]*)$/, ' or $1');
 			return {
 				ok: false,
-				error: { type: 'enum', msg: `Input should be ${expected}`, input: value, ctx: { expected } },
+				error: {
+					type: 'enum',
+					msg: `Input should be ${expected}`,
+					input: value,
+					ctx: { expected },
+				},
 			};
 		}),
 	/** A repeatable parameter (`tags=a&tags=b`). */
 	list: (): QueryField<string[] | undefined> => ({
-		read: (raw) => ({ ok: true, value: raw === undefined ? undefined : Array.isArray(raw) ? raw : [raw] }),
+		read: (raw) => ({
+			ok: true,
+			value: raw === undefined ? undefined : Array.isArray(raw) ? raw : [raw],
+		}),
 	}),
 	/** Makes a parameter mandatory (422 "Field required" without it). */
 	required<T>(inner: QueryField<T | undefined>): QueryField<T> {
 		return {
 			read(raw) {
-				if (raw === undefined) return { ok: false, error: { type: 'missing', msg: 'Field required', input: null } };
+				if (raw === undefined)
+					return { ok: false, error: { type: 'missing', msg: 'Field required', input: null } };
 				const result = inner.read(raw);
 				if (!result.ok) return result;
 				return { ok: true, value: result.value as T };
@@ -274,7 +328,9 @@ export const query = {
 };
 
 export type QuerySpec = Record<string, QueryField<unknown>>;
-export type ParsedQuery<S extends QuerySpec> = { [K in keyof S]: S[K] extends QueryField<infer T> ? T : never };
+export type ParsedQuery<S extends QuerySpec> = {
+	[K in keyof S]: S[K] extends QueryField<infer T> ? T : never;
+};
 
 /**
  * Reads the query parameters a route declares (wire names as keys). Unknown parameters are

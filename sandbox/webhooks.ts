@@ -12,13 +12,22 @@ import type { Clock } from './clock';
 export const SIGNATURE_HEADER = 'ElevenLabs-Signature';
 
 /** `t=<unix seconds>,v0=<hex HMAC-SHA256 of "<t>.<raw body>">`, keyed with the webhook secret. */
-export function signElevenLabsWebhook(rawBody: string, secret: string, timestampSeconds: number): string {
-	const digest = createHmac('sha256', secret).update(`${timestampSeconds}.${rawBody}`).digest('hex');
+export function signElevenLabsWebhook(
+	rawBody: string,
+	secret: string,
+	timestampSeconds: number,
+): string {
+	const digest = createHmac('sha256', secret)
+		.update(`${timestampSeconds}.${rawBody}`)
+		.digest('hex');
 	return `t=${timestampSeconds},v0=${digest}`;
 }
 
 /** The `type` field of a post-call webhook body. */
-export type WebhookPayloadType = 'post_call_transcription' | 'post_call_audio' | 'call_initiation_failure';
+export type WebhookPayloadType =
+	| 'post_call_transcription'
+	| 'post_call_audio'
+	| 'call_initiation_failure';
 
 /** Which workspace webhook event setting switches each payload type on. */
 export const EVENT_FOR_TYPE: Record<WebhookPayloadType, ElevenLabs.WebhookEventType> = {
@@ -34,7 +43,10 @@ export interface WebhookConfig {
 	events?: ElevenLabs.WebhookEventType[];
 }
 
-export const DEFAULT_WEBHOOK_EVENTS: ElevenLabs.WebhookEventType[] = ['transcript', 'call_initiation_failure'];
+export const DEFAULT_WEBHOOK_EVENTS: ElevenLabs.WebhookEventType[] = [
+	'transcript',
+	'call_initiation_failure',
+];
 
 /** A ready-to-send webhook request: the exact bytes and headers ElevenLabs would send. */
 export interface SignedWebhook {
@@ -90,7 +102,10 @@ export class WebhookSender {
 			new URL(config.url); // fail early on a malformed URL
 			const known: string[] = Object.values(ElevenLabs.WebhookEventType);
 			const unknown = (config.events ?? []).filter((event) => !known.includes(event));
-			if (unknown.length > 0) throw new Error(`Unknown webhook events: ${unknown.join(', ')} (known: ${known.join(', ')})`);
+			if (unknown.length > 0)
+				throw new Error(
+					`Unknown webhook events: ${unknown.join(', ')} (known: ${known.join(', ')})`,
+				);
 		}
 		this.current = config && { ...config, events: config.events ?? [...DEFAULT_WEBHOOK_EVENTS] };
 	}
@@ -109,7 +124,11 @@ export class WebhookSender {
 	 * the agent's own post-call webhook, when it selects one; else the configured URL. Resolves to
 	 * undefined when there is neither or the event type is not enabled.
 	 */
-	async send(type: WebhookPayloadType, data: unknown, target?: WebhookConfig): Promise<WebhookDelivery | undefined> {
+	async send(
+		type: WebhookPayloadType,
+		data: unknown,
+		target?: WebhookConfig,
+	): Promise<WebhookDelivery | undefined> {
 		const config = target ?? this.current;
 		if (!config || !this.enabled(type, config)) return undefined;
 		const signed = buildSignedWebhook(type, data, config.secret, this.clock.nowSeconds());
@@ -134,7 +153,10 @@ export class WebhookSender {
 			delivery.ok = response.status === 200;
 			delivery.responseBody = (await response.text()).slice(0, 2000);
 		} catch (error) {
-			delivery.error = error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ''}` : String(error);
+			delivery.error =
+				error instanceof Error
+					? `${error.message}${error.cause ? ` (${String(error.cause)})` : ''}`
+					: String(error);
 		}
 		delivery.durationMs = Date.now() - started;
 		this.log.push(delivery);
@@ -151,7 +173,8 @@ export class WebhookSender {
 		match: WebhookPayloadType | ((delivery: WebhookDelivery) => boolean),
 		timeoutMs = 10_000,
 	): Promise<WebhookDelivery> {
-		const test = typeof match === 'string' ? (delivery: WebhookDelivery) => delivery.type === match : match;
+		const test =
+			typeof match === 'string' ? (delivery: WebhookDelivery) => delivery.type === match : match;
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const found = this.log.find(test);

@@ -15,7 +15,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 export async function ensureChromium(): Promise<string> {
 	if (existsSync(CHROMIUM)) return CHROMIUM;
 	await aptInstall(['chromium'], `${CHROMIUM} is missing`);
-	if (!existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
+	if (!existsSync(CHROMIUM))
+		throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
 	return CHROMIUM;
 }
 
@@ -38,8 +39,12 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Bro
 			'--disable-background-networking',
 			'--disable-component-update',
 			'--disable-sync',
-			...(options.fakeMicrophone ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] : []),
-			...(options.microphoneFile ? [`--use-file-for-fake-audio-capture=${options.microphoneFile}`] : []),
+			...(options.fakeMicrophone
+				? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']
+				: []),
+			...(options.microphoneFile
+				? [`--use-file-for-fake-audio-capture=${options.microphoneFile}`]
+				: []),
 			// The agent's audio plays without a further click (the start button was the gesture).
 			'--autoplay-policy=no-user-gesture-required',
 		],

@@ -13,7 +13,10 @@ export async function aptInstall(packages: string[], why: string): Promise<void>
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	const asRoot = process.getuid?.() === 0;
 	const apt = async (args: string[]) =>
-		await runChecked(asRoot ? 'apt-get' : 'sudo', asRoot ? args : ['apt-get', ...args], { env, timeoutMs: 15 * 60_000 });
+		await runChecked(asRoot ? 'apt-get' : 'sudo', asRoot ? args : ['apt-get', ...args], {
+			env,
+			timeoutMs: 15 * 60_000,
+		});
 	if (!updated) {
 		await apt(['update']);
 		updated = true;

@@ -107,12 +107,19 @@ export async function exampleWorkflowFiles(): Promise<string[]> {
 }
 
 /** The demo workflow with its file paths pointed at the repo's CSV and the output folder. */
-export function demoWorkflowFor(workflow: WorkflowJson, files: { candidatesFile: string; resultsFile: string }): WorkflowJson {
+export function demoWorkflowFor(
+	workflow: WorkflowJson,
+	files: { candidatesFile: string; resultsFile: string },
+): WorkflowJson {
 	const copy = structuredClone(workflow);
 	const settings = copy.nodes.find((node) => node.name === 'Demo settings');
-	const assignments = (settings?.parameters.assignments as { assignments?: Array<{ name: string; value: unknown }> } | undefined)
-		?.assignments;
-	if (!assignments) throw new Error('The demo workflow has no "Demo settings" node with assignments');
+	const assignments = (
+		settings?.parameters.assignments as
+			| { assignments?: Array<{ name: string; value: unknown }> }
+			| undefined
+	)?.assignments;
+	if (!assignments)
+		throw new Error('The demo workflow has no "Demo settings" node with assignments');
 	for (const assignment of assignments) {
 		if (assignment.name === 'candidatesFile') assignment.value = files.candidatesFile;
 		if (assignment.name === 'resultsFile') assignment.value = files.resultsFile;
@@ -125,7 +132,8 @@ export async function setUpAgentWorkflowFor(sandbox: Sandbox): Promise<WorkflowJ
 	const workflow = structuredClone(await readWorkflow(SET_UP_AGENT_FILE));
 	const credential = sandbox.n8nCredentials()[0];
 	for (const node of workflow.nodes) {
-		if (!node.type.endsWith('.recruitingPrompt') || node.parameters.operation !== 'publish') continue;
+		if (!node.type.endsWith('.recruitingPrompt') || node.parameters.operation !== 'publish')
+			continue;
 		node.parameters.agentId = { __rl: true, mode: 'id', value: sandbox.ids.agents.recruitingDe };
 		node.credentials = { elevenLabsAgentsApi: { id: credential.id, name: credential.name } };
 	}
@@ -138,7 +146,10 @@ export async function setUpAgentWorkflowFor(sandbox: Sandbox): Promise<WorkflowJ
  * without running the set-up workflow first, so that Get Transcript returns opt-out, call-back
  * and the other answers. The agent's own fields stay. Returns the field ids added.
  */
-export function giveAgentBundledAnswers(sandbox: Sandbox, agentId = sandbox.ids.agents.recruitingDe): string[] {
+export function giveAgentBundledAnswers(
+	sandbox: Sandbox,
+	agentId = sandbox.ids.agents.recruitingDe,
+): string[] {
 	const stored = sandbox.state.agents.get(agentId);
 	const settings = stored?.agent.platformSettings;
 	if (!settings) throw new Error(`The sandbox has no agent ${agentId}`);
@@ -155,7 +166,8 @@ export function giveAgentBundledAnswers(sandbox: Sandbox, agentId = sandbox.ids.
 
 const STATUS_WORDS: Record<ConversationStatus, (record: ConversationRecord) => string> = {
 	initiated: () => 'dialling …',
-	'in-progress': (record) => (record.callResult === 'voicemail' ? 'the mailbox answered' : 'answered, screening …'),
+	'in-progress': (record) =>
+		record.callResult === 'voicemail' ? 'the mailbox answered' : 'answered, screening …',
 	processing: (record) => `call ended after ${record.callDurationSecs} s, ElevenLabs analyses it …`,
 	done: () => 'results ready',
 	failed: (record) =>
@@ -169,11 +181,15 @@ const STATUS_WORDS: Record<ConversationStatus, (record: ConversationRecord) => s
 /** Prints each call's progress as the sandbox sees it: "Anna Schmidt: dialling …". */
 function printCallProgress(sandbox: Sandbox, started: number): () => void {
 	return conversationStore(sandbox).onChange((record) => {
-		const variables = ((record.clientData as { dynamicVariables?: Record<string, unknown> } | undefined)?.dynamicVariables ?? {}) as Record<
-			string,
-			unknown
-		>;
-		const who = String(variables.name ?? variables.candidate_name ?? record.phoneCall?.externalNumber ?? record.conversationId);
+		const variables = ((
+			record.clientData as { dynamicVariables?: Record<string, unknown> } | undefined
+		)?.dynamicVariables ?? {}) as Record<string, unknown>;
+		const who = String(
+			variables.name ??
+				variables.candidate_name ??
+				record.phoneCall?.externalNumber ??
+				record.conversationId,
+		);
 		const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
 		write(`  ${seconds} s  ${who.padEnd(16)} ${STATUS_WORDS[record.status](record)}`);
 	});
@@ -195,7 +211,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 
 	const firstRun = !(await runtimeInstalled());
 	if (firstRun) {
-		say(`First run: installing n8n 2.41.1 and Node 24 into ${runtimeDir()} (once per machine, about 5–10 minutes).`);
+		say(
+			`First run: installing n8n 2.41.1 and Node 24 into ${runtimeDir()} (once per machine, about 5–10 minutes).`,
+		);
 	}
 	const runtime = await time('runtime', ensureRuntime);
 	const tarball = options.tarball ?? (await time('pack', () => packPackage()));
@@ -205,7 +223,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 	const resultsFile = path.join(outputDir, 'demo-results.csv');
 	await rm(resultsFile, { force: true });
 
-	const sandbox = await startSandbox({ port: 0, clock: { speed: options.clockSpeed ?? DEMO_CLOCK_SPEED } });
+	const sandbox = await startSandbox({
+		port: 0,
+		clock: { speed: options.clockSpeed ?? DEMO_CLOCK_SPEED },
+	});
 	let n8n: N8nInstance | undefined;
 	const dispose = async () => {
 		await n8n?.dispose();
@@ -213,7 +234,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 	};
 	let handedOver = false;
 	try {
-		say(`Sandbox (simulated ElevenLabs and Twilio) on ${sandbox.url}, clock ${options.clockSpeed ?? DEMO_CLOCK_SPEED}× faster`);
+		say(
+			`Sandbox (simulated ElevenLabs and Twilio) on ${sandbox.url}, clock ${options.clockSpeed ?? DEMO_CLOCK_SPEED}× faster`,
+		);
 		n8n = await time('install package', () =>
 			N8nInstance.create({
 				runtime,
@@ -229,18 +252,25 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 		const instance = n8n;
 		await time('import', async () => {
 			await instance.importCredentials(sandbox.n8nCredentials());
-			const workflow = demoWorkflowFor(await readWorkflow(DEMO_WORKFLOW_FILE), { candidatesFile: DEMO_CANDIDATES_FILE, resultsFile });
+			const workflow = demoWorkflowFor(await readWorkflow(DEMO_WORKFLOW_FILE), {
+				candidatesFile: DEMO_CANDIDATES_FILE,
+				resultsFile,
+			});
 			await instance.importWorkflow(workflow);
 		});
 
 		const setUp = await setUpAgentWorkflowFor(sandbox);
-		say('Publishing the bundled German recruiting set to the sandbox agent (workflows/set-up-agent.json) …');
+		say(
+			'Publishing the bundled German recruiting set to the sandbox agent (workflows/set-up-agent.json) …',
+		);
 		await instance.importWorkflow(setUp);
 		const result = await time('publish', () => instance.execute(setUp.id));
-		if (result.status !== 'success') throw new Error(`The set-up workflow failed: ${result.error?.message ?? result.status}`);
+		if (result.status !== 'success')
+			throw new Error(`The set-up workflow failed: ${result.error?.message ?? result.status}`);
 		const publishNode = setUp.nodes.find((node: INode) => node.parameters.operation === 'publish');
 		const published = publishNode ? result.json(publishNode.name) : [];
-		for (const item of published) say(`  agent ${String(item.agentId)}: changed ${JSON.stringify(item.changed ?? [])}`);
+		for (const item of published)
+			say(`  agent ${String(item.agentId)}: changed ${JSON.stringify(item.changed ?? [])}`);
 
 		say('');
 		say('Calling the candidates of workflows/data/demo-candidates.csv …');
@@ -248,7 +278,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 		const stopProgress = print ? printCallProgress(sandbox, started) : () => undefined;
 		let execution: ExecutionResult;
 		try {
-			execution = await time('run', () => instance.execute(DEMO_WORKFLOW_ID, { timeoutMs: 10 * 60_000 }));
+			execution = await time('run', () =>
+				instance.execute(DEMO_WORKFLOW_ID, { timeoutMs: 10 * 60_000 }),
+			);
 		} finally {
 			stopProgress();
 		}
@@ -267,7 +299,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 			write(`Results CSV: ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
 		}
 		handedOver = true;
-		return { sandbox, n8n: instance, execution, rows, resultsFile, resultsCsv, published, timings, dispose };
+		return {
+			sandbox,
+			n8n: instance,
+			execution,
+			rows,
+			resultsFile,
+			resultsCsv,
+			published,
+			timings,
+			dispose,
+		};
 	} finally {
 		// On failure nothing is handed to the caller: stop what was started.
 		if (!handedOver) await dispose();
@@ -284,7 +326,18 @@ function cell(value: unknown): string {
 
 /** The results as a fixed-width table. */
 export function resultsTable(rows: DemoResultRow[]): string {
-	const header = ['Candidate', 'Outcome', 'Reached', 'Consent', 'Interest', 'Availability', 'Salary', 'Opt-out', 'Call-back', 'Cost'];
+	const header = [
+		'Candidate',
+		'Outcome',
+		'Reached',
+		'Consent',
+		'Interest',
+		'Availability',
+		'Salary',
+		'Opt-out',
+		'Call-back',
+		'Cost',
+	];
 	const body = rows.map((row) => [
 		row.name,
 		cell(row.outcome),
@@ -297,9 +350,17 @@ export function resultsTable(rows: DemoResultRow[]): string {
 		cell(row.callback),
 		row.cost === '' || row.cost === undefined || row.cost === null ? '–' : `${String(row.cost)} cr`,
 	]);
-	const widths = header.map((title, column) => Math.max(title.length, ...body.map((line) => line[column].length)));
-	const line = (cells: string[]) => cells.map((text, column) => text.padEnd(widths[column])).join('  ').trimEnd();
-	return [line(header), line(widths.map((width) => '─'.repeat(width))), ...body.map(line)].join('\n');
+	const widths = header.map((title, column) =>
+		Math.max(title.length, ...body.map((line) => line[column].length)),
+	);
+	const line = (cells: string[]) =>
+		cells
+			.map((text, column) => text.padEnd(widths[column]))
+			.join('  ')
+			.trimEnd();
+	return [line(header), line(widths.map((width) => '─'.repeat(width))), ...body.map(line)].join(
+		'\n',
+	);
 }
 
 /** `--open`: every example imported into the demo's n8n, the server started, an owner created. */
@@ -322,11 +383,18 @@ async function main(): Promise<void> {
 	const args = process.argv.slice(2);
 	const open = args.includes('--open');
 	const unknown = args.filter((arg) => arg !== '--open');
-	if (unknown.length) throw new Error(`Unknown option ${unknown.join(' ')} (npm run demo [-- --open])`);
+	if (unknown.length)
+		throw new Error(`Unknown option ${unknown.join(' ')} (npm run demo [-- --open])`);
 	const started = Date.now();
-	write('n8n-nodes-voice-recruiting demo: an AI phone-screen campaign in a real n8n, against a local sandbox');
+	write(
+		'n8n-nodes-voice-recruiting demo: an AI phone-screen campaign in a real n8n, against a local sandbox',
+	);
 	const run = await runDemo();
-	write(`Done in ${formatDuration(Date.now() - started)} (${Object.entries(run.timings).map(([step, ms]) => `${step} ${formatDuration(ms)}`).join(', ')}).`);
+	write(
+		`Done in ${formatDuration(Date.now() - started)} (${Object.entries(run.timings)
+			.map(([step, ms]) => `${step} ${formatDuration(ms)}`)
+			.join(', ')}).`,
+	);
 	if (!open) {
 		await run.dispose();
 		write('Run "npm run demo -- --open" to look at it in the n8n editor.');
@@ -336,7 +404,9 @@ async function main(): Promise<void> {
 	write('');
 	write(`n8n is running with every example workflow: ${url}/workflow/${DEMO_WORKFLOW_ID}`);
 	write(`Log in as ${DEMO_OWNER.email} with the password ${DEMO_OWNER.password}`);
-	write('The sandbox credentials are set up; "Execute workflow" in the demo calls the sandbox again.');
+	write(
+		'The sandbox credentials are set up; "Execute workflow" in the demo calls the sandbox again.',
+	);
 	write('Press Ctrl-C to stop n8n and the sandbox.');
 	await new Promise<void>((resolve) => {
 		process.once('SIGINT', resolve);
@@ -348,7 +418,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
 	main().catch((error: unknown) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exit(1);
 	});
 }

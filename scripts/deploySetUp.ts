@@ -55,10 +55,21 @@ export async function readEnvFile(file = ENV_EXAMPLE_FILE): Promise<Record<strin
 export function interpolate(value: string, variables: Record<string, string | undefined>): string {
 	return value.replace(
 		/\$(\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*)|\{[^}]*\})/g,
-		(whole, _all, braced?: string, colon?: string, operator?: string, operand?: string, bare?: string) => {
+		(
+			whole,
+			_all,
+			braced?: string,
+			colon?: string,
+			operator?: string,
+			operand?: string,
+			bare?: string,
+		) => {
 			if (whole === '$$') return '$';
 			const name = braced ?? bare;
-			if (!name) throw new Error(`Unsupported interpolation ${whole} (deploy/ uses \${NAME}, \${NAME:-default}, \${NAME:?message})`);
+			if (!name)
+				throw new Error(
+					`Unsupported interpolation ${whole} (deploy/ uses \${NAME}, \${NAME:-default}, \${NAME:?message})`,
+				);
 			const current = variables[name];
 			const missing = current === undefined || (colon === ':' && current === '');
 			if (operator === '-') return missing ? (operand ?? '') : current!;
@@ -69,15 +80,25 @@ export function interpolate(value: string, variables: Record<string, string | un
 }
 
 const toWords = (command: string | string[] | undefined) =>
-	command === undefined ? [] : Array.isArray(command) ? command : command.split(/\s+/).filter(Boolean);
+	command === undefined
+		? []
+		: Array.isArray(command)
+			? command
+			: command.split(/\s+/).filter(Boolean);
 
-function environmentOf(raw: RawService['environment'], variables: Record<string, string | undefined>): Record<string, string> {
+function environmentOf(
+	raw: RawService['environment'],
+	variables: Record<string, string | undefined>,
+): Record<string, string> {
 	const entries: Array<[string, string]> = Array.isArray(raw)
 		? raw.map((line) => {
 				const at = line.indexOf('=');
 				return at === -1 ? [line, variables[line] ?? ''] : [line.slice(0, at), line.slice(at + 1)];
 			})
-		: Object.entries(raw ?? {}).map(([key, value]) => [key, value === null ? (variables[key] ?? '') : String(value)]);
+		: Object.entries(raw ?? {}).map(([key, value]) => [
+				key,
+				value === null ? (variables[key] ?? '') : String(value),
+			]);
 	return Object.fromEntries(entries.map(([key, value]) => [key, interpolate(value, variables)]));
 }
 
@@ -85,9 +106,14 @@ function environmentOf(raw: RawService['environment'], variables: Record<string,
  * The services of deploy/docker-compose.yml with their environment resolved from `variables`
  * (default: deploy/.env.example). YAML anchors and merge keys are resolved as compose does.
  */
-export async function readComposeServices(variables?: Record<string, string | undefined>): Promise<ComposeService[]> {
+export async function readComposeServices(
+	variables?: Record<string, string | undefined>,
+): Promise<ComposeService[]> {
 	const vars = variables ?? (await readEnvFile());
-	const document = parseYaml(await readFile(COMPOSE_FILE, 'utf8'), { merge: true, maxAliasCount: -1 }) as {
+	const document = parseYaml(await readFile(COMPOSE_FILE, 'utf8'), {
+		merge: true,
+		maxAliasCount: -1,
+	}) as {
 		services?: Record<string, RawService>;
 	};
 	return Object.entries(document.services ?? {}).map(([name, raw]) => ({

@@ -49,7 +49,10 @@ function readWav(bytes: Buffer): { samples: Int16Array; sampleRate: number } {
 		const size = Math.min(bytes.readUInt32LE(offset + 4), bytes.length - offset - 8);
 		if (id === 'data') {
 			const data = bytes.subarray(offset + 8, offset + 8 + size - (size % 2));
-			return { samples: new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)), sampleRate };
+			return {
+				samples: new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)),
+				sampleRate,
+			};
 		}
 		offset += 8 + size + (size % 2);
 	}
@@ -70,7 +73,10 @@ function tone(sampleRate: number, ms: number): Int16Array {
 	for (let i = 0; i < n; i++) {
 		const t = i / sampleRate;
 		const envelope = 0.6 + 0.4 * Math.sin(2 * Math.PI * 3 * t);
-		const voice = Math.sin(2 * Math.PI * 150 * t) + 0.6 * Math.sin(2 * Math.PI * 300 * t) + 0.3 * Math.sin(2 * Math.PI * 450 * t);
+		const voice =
+			Math.sin(2 * Math.PI * 150 * t) +
+			0.6 * Math.sin(2 * Math.PI * 300 * t) +
+			0.3 * Math.sin(2 * Math.PI * 450 * t);
 		out[i] = Math.round(voice * envelope * 7000);
 	}
 	return out;
@@ -81,18 +87,26 @@ async function hasEspeak(): Promise<boolean> {
 	try {
 		await aptInstall(['espeak-ng'], `${ESPEAK} is missing`);
 	} catch (error) {
-		progress(`espeak-ng could not be installed (${error instanceof Error ? error.message : String(error)}): the fake microphone plays a tone`);
+		progress(
+			`espeak-ng could not be installed (${error instanceof Error ? error.message : String(error)}): the fake microphone plays a tone`,
+		);
 	}
 	return existsSync(ESPEAK);
 }
 
 /** The fake microphone's file: `sentence` spoken in `voice` (espeak-ng's name, e.g. "de"), then a pause. */
-export async function fakeMicrophone(sentence: string, voice: string, pauseMs = 1500): Promise<FakeMicrophone> {
+export async function fakeMicrophone(
+	sentence: string,
+	voice: string,
+	pauseMs = 1500,
+): Promise<FakeMicrophone> {
 	const dir = await mkdtemp(path.join(tmpdir(), 'fake-microphone-'));
 	const file = path.join(dir, 'microphone.wav');
 	if (await hasEspeak()) {
 		const spoken = path.join(dir, 'spoken.wav');
-		await runChecked(ESPEAK, ['-v', voice, '-s', '150', '-w', spoken, sentence], { timeoutMs: 60_000 });
+		await runChecked(ESPEAK, ['-v', voice, '-s', '150', '-w', spoken, sentence], {
+			timeoutMs: 60_000,
+		});
 		const { samples, sampleRate } = readWav(await readFile(spoken));
 		await writeFile(file, wav(withPause(samples, sampleRate, pauseMs), sampleRate));
 		return { file, source: 'espeak-ng' };

@@ -13,17 +13,26 @@ import { spawnChild } from './process';
 
 /** The CLI file to run: jest's (its package exports no bin path; its package.json says where), else tsx's for a script. */
 function entry(program: string | undefined): string[] {
-	if (program === 'jest') return [path.join(path.dirname(require.resolve('jest/package.json')), 'bin', 'jest.js')];
+	if (program === 'jest')
+		return [path.join(path.dirname(require.resolve('jest/package.json')), 'bin', 'jest.js')];
 	if (program?.endsWith('.ts')) return [require.resolve('tsx/cli'), program];
-	throw new Error(`Usage: tsx scripts/node24.ts jest [arguments] | <script.ts> [arguments] (got "${program ?? ''}")`);
+	throw new Error(
+		`Usage: tsx scripts/node24.ts jest [arguments] | <script.ts> [arguments] (got "${program ?? ''}")`,
+	);
 }
 
 async function main(): Promise<number> {
 	const [program, ...args] = process.argv.slice(2);
 	const command = entry(program);
 	const runtime = await ensureRuntime();
-	const child = spawnChild(runtime.node, ['--disable-warning=ExperimentalWarning', ...command, ...args], { stdio: 'inherit' });
-	return await new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+	const child = spawnChild(
+		runtime.node,
+		['--disable-warning=ExperimentalWarning', ...command, ...args],
+		{ stdio: 'inherit' },
+	);
+	return await new Promise((resolve) =>
+		child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))),
+	);
 }
 
 main().then(

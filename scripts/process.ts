@@ -34,10 +34,18 @@ process.once('exit', () => {
 });
 
 /** Spawns `command` in its own process group, so that its descendants can be stopped with it. */
-export function spawnChild(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+export function spawnChild(
+	command: string,
+	args: string[],
+	options: SpawnOptions = {},
+): ChildProcess {
 	// Spawning is what these scripts exist for; n8n's rule against it guards node code, not tooling.
 	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions
-	const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], ...options, detached: true });
+	const child = spawn(command, args, {
+		stdio: ['pipe', 'pipe', 'pipe'],
+		...options,
+		detached: true,
+	});
 	liveChildren.add(child);
 	child.once('exit', () => liveChildren.delete(child));
 	return child;
@@ -54,7 +62,11 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /** Runs a command to completion and collects its output. Never rejects on a non-zero exit. */
-export async function runProcess(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+export async function runProcess(
+	command: string,
+	args: string[],
+	options: RunOptions = {},
+): Promise<RunResult> {
 	const started = Date.now();
 	const child = spawnChild(command, args, { cwd: options.cwd, env: options.env });
 	const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
@@ -70,11 +82,15 @@ export async function runProcess(command: string, args: string[], options: RunOp
 	});
 	child.stdin?.end(options.input ?? '');
 	const timer =
-		options.timeoutMs === undefined ? undefined : setTimeout(() => killGroup(child, 'SIGKILL'), options.timeoutMs);
-	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-		child.once('error', reject);
-		child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
-	}).finally(() => clearTimeout(timer));
+		options.timeoutMs === undefined
+			? undefined
+			: setTimeout(() => killGroup(child, 'SIGKILL'), options.timeoutMs);
+	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+		(resolve, reject) => {
+			child.once('error', reject);
+			child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+		},
+	).finally(() => clearTimeout(timer));
 	await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
 	return {
 		code,
@@ -86,11 +102,18 @@ export async function runProcess(command: string, args: string[], options: RunOp
 }
 
 /** Like runProcess, but rejects unless the command exits 0; the error carries the output's tail. */
-export async function runChecked(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+export async function runChecked(
+	command: string,
+	args: string[],
+	options: RunOptions = {},
+): Promise<RunResult> {
 	const result = await runProcess(command, args, options);
 	if (result.code !== 0) {
-		const how = result.code === null ? `was killed (${result.signal})` : `exited with code ${result.code}`;
-		throw new Error(`${[command, ...args].join(' ')} ${how}:\n${tail(result.stdout + result.stderr, 30)}`);
+		const how =
+			result.code === null ? `was killed (${result.signal})` : `exited with code ${result.code}`;
+		throw new Error(
+			`${[command, ...args].join(' ')} ${how}:\n${tail(result.stdout + result.stderr, 30)}`,
+		);
 	}
 	return result;
 }
@@ -127,4 +150,5 @@ export function progress(line: string): void {
 	process.stderr.write(`${line}\n`);
 }
 
-export const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = async (ms: number): Promise<void> =>
+	await new Promise((resolve) => setTimeout(resolve, ms));

@@ -42,7 +42,10 @@ export interface ScreenshotOptions {
 /** Logs into n8n's sign-in page. */
 async function logIn(page: Page, baseUrl: string, owner: OwnerAccount): Promise<void> {
 	await page.goto(`${baseUrl}/signin`);
-	await page.locator('input[name="emailOrLdapLoginId"], input[type="email"]').first().fill(owner.email);
+	await page
+		.locator('input[name="emailOrLdapLoginId"], input[type="email"]')
+		.first()
+		.fill(owner.email);
 	await page.locator('input[name="password"], input[type="password"]').first().fill(owner.password);
 	await page.locator('button[type="submit"], [data-test-id="form-submit-button"]').first().click();
 	await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 60_000 });
@@ -66,15 +69,20 @@ export async function takeWorkflowScreenshots(options: ScreenshotOptions): Promi
 			await page.goto(`${options.baseUrl}/workflow/${target.id}`);
 			const nodes = page.locator('.vue-flow__node');
 			// Runs in the page (a string, as this file is compiled without the DOM types).
-			await page.waitForFunction(`document.querySelectorAll('.vue-flow__node').length >= ${target.nodeCount}`, undefined, {
-				timeout: 60_000,
-			});
+			await page.waitForFunction(
+				`document.querySelectorAll('.vue-flow__node').length >= ${target.nodeCount}`,
+				undefined,
+				{
+					timeout: 60_000,
+				},
+			);
 			// Close whatever the editor pops up over the canvas (tips, banners).
 			await page.keyboard.press('Escape');
 			// The canvas fits the view after the nodes are measured; let that and the fonts settle.
 			await page.evaluate('document.fonts.ready.then(() => true)');
 			await page.waitForTimeout(1500);
-			if ((await nodes.count()) < target.nodeCount) throw new Error(`Workflow ${target.id}: the canvas shows fewer nodes than expected`);
+			if ((await nodes.count()) < target.nodeCount)
+				throw new Error(`Workflow ${target.id}: the canvas shows fewer nodes than expected`);
 			const file = path.join(outDir, `workflow-${target.name}.png`);
 			await page.screenshot({ path: file });
 			files.push(file);
@@ -104,13 +112,25 @@ export function standInCredentials(): CredentialImport[] {
 			type: 'googleSheetsTriggerOAuth2Api',
 			data: { clientId: 'stand-in', clientSecret: 'stand-in' },
 		},
-		{ id: 'typeformAccount', name: 'Typeform account', type: 'typeformApi', data: { accessToken: 'stand-in' } },
-		{ id: 'smtpAccount', name: 'SMTP account', type: 'smtp', data: { host: '127.0.0.1', port: 2525, secure: false, user: '', password: '' } },
+		{
+			id: 'typeformAccount',
+			name: 'Typeform account',
+			type: 'typeformApi',
+			data: { accessToken: 'stand-in' },
+		},
+		{
+			id: 'smtpAccount',
+			name: 'SMTP account',
+			type: 'smtp',
+			data: { host: '127.0.0.1', port: 2525, secure: false, user: '', password: '' },
+		},
 	];
 }
 
 /** The screenshot targets of workflow files: one per file, named after it. */
-export function targetsFor(files: Array<{ file: string; workflow: WorkflowJson }>): ScreenshotTarget[] {
+export function targetsFor(
+	files: Array<{ file: string; workflow: WorkflowJson }>,
+): ScreenshotTarget[] {
 	return files.map(({ file, workflow }) => ({
 		id: workflow.id,
 		name: path.basename(file, '.json'),
@@ -121,16 +141,30 @@ export function targetsFor(files: Array<{ file: string; workflow: WorkflowJson }
 async function main(): Promise<void> {
 	const started = Date.now();
 	const { exampleWorkflowFiles, readWorkflow } = await import('./demo');
-	const files = await Promise.all((await exampleWorkflowFiles()).map(async (file) => ({ file, workflow: await readWorkflow(file) })));
-	const n8n = await N8nInstance.create({ tarball: await packPackage(), label: 'screenshots', env: { NODE_ENV: 'production' } });
+	const files = await Promise.all(
+		(await exampleWorkflowFiles()).map(async (file) => ({
+			file,
+			workflow: await readWorkflow(file),
+		})),
+	);
+	const n8n = await N8nInstance.create({
+		tarball: await packPackage(),
+		label: 'screenshots',
+		env: { NODE_ENV: 'production' },
+	});
 	try {
-		await n8n.importCredentials([...n8nCredentialsForUrl('http://127.0.0.1:8790'), ...standInCredentials()]);
+		await n8n.importCredentials([
+			...n8nCredentialsForUrl('http://127.0.0.1:8790'),
+			...standInCredentials(),
+		]);
 		await n8n.importWorkflows(files.map(({ workflow }) => workflow));
 		const baseUrl = await n8n.start();
 		await n8n.setupOwner();
 		const saved = await takeWorkflowScreenshots({ baseUrl, targets: targetsFor(files) });
 		for (const file of saved) progress(`screenshots: ${path.relative(REPO_ROOT, file)}`);
-		progress(`screenshots: ${saved.length} pictures in ${formatDuration(Date.now() - started)} (credential ids ${Object.values(N8N_CREDENTIAL_IDS).join(', ')})`);
+		progress(
+			`screenshots: ${saved.length} pictures in ${formatDuration(Date.now() - started)} (credential ids ${Object.values(N8N_CREDENTIAL_IDS).join(', ')})`,
+		);
 	} finally {
 		await n8n.dispose();
 	}
@@ -138,7 +172,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
 	main().catch((error: unknown) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exit(1);
 	});
 }

@@ -78,7 +78,9 @@ export function registerAdminRoutes(
 			const fault = ctx.faults.add(faultFromJson(request.body));
 			return reply.code(201).send(faultToJson(fault));
 		} catch (error) {
-			return reply.code(400).send(badRequest(error instanceof Error ? error.message : String(error)));
+			return reply
+				.code(400)
+				.send(badRequest(error instanceof Error ? error.message : String(error)));
 		}
 	});
 
@@ -89,11 +91,14 @@ export function registerAdminRoutes(
 
 	app.post(`${ADMIN_PREFIX}/webhook`, async (request, reply) => {
 		const body = (request.body ?? {}) as Partial<WebhookConfig>;
-		if (typeof body.url !== 'string') return reply.code(400).send(badRequest('Give the webhook "url"'));
+		if (typeof body.url !== 'string')
+			return reply.code(400).send(badRequest('Give the webhook "url"'));
 		try {
 			controls.setWebhook({ url: body.url, secret: body.secret, events: body.events });
 		} catch (error) {
-			return reply.code(400).send(badRequest(error instanceof Error ? error.message : String(error)));
+			return reply
+				.code(400)
+				.send(badRequest(error instanceof Error ? error.message : String(error)));
 		}
 		return { webhook: ctx.webhooks.config };
 	});
@@ -103,7 +108,9 @@ export function registerAdminRoutes(
 		return reply.code(204).send();
 	});
 
-	app.get(`${ADMIN_PREFIX}/webhook/deliveries`, async () => ({ deliveries: ctx.webhooks.deliveries() }));
+	app.get(`${ADMIN_PREFIX}/webhook/deliveries`, async () => ({
+		deliveries: ctx.webhooks.deliveries(),
+	}));
 
 	app.post(`${ADMIN_PREFIX}/clock`, async (request, reply) => {
 		const body = (request.body ?? {}) as { advanceMs?: unknown; speed?: unknown };
@@ -111,14 +118,17 @@ export function registerAdminRoutes(
 			if (body.speed !== undefined) ctx.clock.setSpeed(Number(body.speed));
 			if (body.advanceMs !== undefined) ctx.clock.advance(Number(body.advanceMs));
 		} catch (error) {
-			return reply.code(400).send(badRequest(error instanceof Error ? error.message : String(error)));
+			return reply
+				.code(400)
+				.send(badRequest(error instanceof Error ? error.message : String(error)));
 		}
 		return { now: ctx.clock.date().toISOString(), speed: ctx.clock.speed };
 	});
 
 	app.post<{ Body: { ms?: unknown } }>(`${ADMIN_PREFIX}/latency`, async (request, reply) => {
 		const ms = Number(request.body?.ms);
-		if (!Number.isFinite(ms) || ms < 0) return reply.code(400).send(badRequest('Give "ms", a delay of 0 or more milliseconds'));
+		if (!Number.isFinite(ms) || ms < 0)
+			return reply.code(400).send(badRequest('Give "ms", a delay of 0 or more milliseconds'));
 		network.latencyMs = ms;
 		return { latencyMs: ms };
 	});

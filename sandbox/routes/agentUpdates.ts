@@ -90,7 +90,12 @@ function validationErrors(patch: Wire): FastApiError[] {
  * Throws the API's error when the update (wire body `patch`, giving `agent` once applied) breaks
  * one of the rules above; returns when the update may be stored.
  */
-export function checkAgentUpdate(ctx: RouteContext, request: FastifyRequest, patch: Wire, agent: AgentModel): void {
+export function checkAgentUpdate(
+	ctx: RouteContext,
+	request: FastifyRequest,
+	patch: Wire,
+	agent: AgentModel,
+): void {
 	const el = ctx.elevenLabs;
 	const errors = validationErrors(patch);
 	if (errors.length) throw el.errors.validation(errors);
@@ -106,11 +111,16 @@ export function checkAgentUpdate(ctx: RouteContext, request: FastifyRequest, pat
 
 	const webhookId = agent.platformSettings?.workspaceOverrides?.webhooks?.postCallWebhookId;
 	const webhook = webhookId ? workspaceWebhooks(ctx).get(webhookId) : undefined;
-	if (webhookId && webhook?.workspaceId !== workspaceId) throw el.errors.notFound('Webhook', webhookId);
+	if (webhookId && webhook?.workspaceId !== workspaceId)
+		throw el.errors.notFound('Webhook', webhookId);
 
 	const language = agent.conversationConfig.agent?.language ?? 'en';
 	const model = agent.conversationConfig.tts?.modelId;
 	if (!language.toLowerCase().startsWith('en') && model && ENGLISH_ONLY_MODELS.has(model)) {
-		throw el.errors.detail(400, 'invalid_conversation_config', 'Invalid conversation config: Non-english Agents must use turbo or flash v2_5.');
+		throw el.errors.detail(
+			400,
+			'invalid_conversation_config',
+			'Invalid conversation config: Non-english Agents must use turbo or flash v2_5.',
+		);
 	}
 }

@@ -14,11 +14,15 @@ import { checkAgentUpdate, replacedWhole } from './agentUpdates';
 type Wire = Record<string, unknown>;
 
 /** The agent with the phone numbers assigned to it, as `agents.get` returns it. */
-export function agentResponse(ctx: RouteContext, stored: StoredAgent): ElevenLabs.GetAgentResponseModel {
+export function agentResponse(
+	ctx: RouteContext,
+	stored: StoredAgent,
+): ElevenLabs.GetAgentResponseModel {
 	const phoneNumbers = [...ctx.state.phoneNumbers.values()]
 		.filter(
 			(number) =>
-				number.workspaceId === stored.workspaceId && number.phoneNumber.assignedAgent?.agentId === stored.agent.agentId,
+				number.workspaceId === stored.workspaceId &&
+				number.phoneNumber.assignedAgent?.agentId === stored.agent.agentId,
 		)
 		.map((number) => ({
 			...number.phoneNumber,
@@ -35,7 +39,12 @@ function summary(stored: StoredAgent): ElevenLabs.AgentSummaryResponseModel {
 		voiceId: agent.conversationConfig.tts?.voiceId ?? '',
 		tags: agent.tags ?? [],
 		createdAtUnixSecs: agent.metadata.createdAtUnixSecs,
-		accessInfo: agent.accessInfo ?? { isCreator: true, creatorName: '', creatorEmail: '', role: 'admin' },
+		accessInfo: agent.accessInfo ?? {
+			isCreator: true,
+			creatorName: '',
+			creatorEmail: '',
+			role: 'admin',
+		},
 		lastCallTimeUnixSecs: stored.lastCallTimeUnixSecs,
 		archived: stored.archived,
 	};
@@ -60,7 +69,10 @@ const LIST_QUERY = {
 function mergePatch(target: unknown, patch: unknown, path: string[] = []): unknown {
 	if (patch === null) return undefined;
 	if (typeof patch !== 'object' || Array.isArray(patch) || replacedWhole(path)) return patch;
-	const base: Wire = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Wire) } : {};
+	const base: Wire =
+		target !== null && typeof target === 'object' && !Array.isArray(target)
+			? { ...(target as Wire) }
+			: {};
 	for (const [key, value] of Object.entries(patch as Wire)) {
 		const merged = mergePatch(base[key], value, [...path, key]);
 		if (merged === undefined) delete base[key];
@@ -70,7 +82,14 @@ function mergePatch(target: unknown, patch: unknown, path: string[] = []): unkno
 }
 
 /** Body keys of an update that are part of the stored agent (the rest only affect versioning). */
-const AGENT_KEYS = ['conversation_config', 'platform_settings', 'workflow', 'name', 'tags', 'procedures'];
+const AGENT_KEYS = [
+	'conversation_config',
+	'platform_settings',
+	'workflow',
+	'name',
+	'tags',
+	'procedures',
+];
 
 export const agentRoutes: RouteModule = (app, ctx) => {
 	const el = ctx.elevenLabs;
@@ -82,7 +101,9 @@ export const agentRoutes: RouteModule = (app, ctx) => {
 		const direction = q.sort_direction === 'asc' ? 1 : -1;
 		const agents = [...ctx.state.agents.values()]
 			.filter((stored) => stored.workspaceId === workspaceId)
-			.filter((stored) => (q.archived === undefined ? !stored.archived : stored.archived === q.archived))
+			.filter((stored) =>
+				q.archived === undefined ? !stored.archived : stored.archived === q.archived,
+			)
 			.filter((stored) => !search || stored.agent.name.toLowerCase().includes(search))
 			.filter((stored) => !q.tags || q.tags.some((tag) => stored.agent.tags?.includes(tag)))
 			.sort((a, b) => {
@@ -93,7 +114,11 @@ export const agentRoutes: RouteModule = (app, ctx) => {
 				return order * direction || a.agent.agentId.localeCompare(b.agent.agentId);
 			});
 		const { page, hasMore, nextCursor } = cursorPage(agents, q.cursor, q.page_size);
-		const response: ElevenLabs.GetAgentsPageResponseModel = { agents: page.map(summary), hasMore, nextCursor };
+		const response: ElevenLabs.GetAgentsPageResponseModel = {
+			agents: page.map(summary),
+			hasMore,
+			nextCursor,
+		};
 		return el.wire(schemas.GetAgentsPageResponseModel, response);
 	});
 
@@ -115,13 +140,18 @@ export const agentRoutes: RouteModule = (app, ctx) => {
 			allowUnrecognizedEnumValues: false,
 		});
 		if (!parsed.ok) {
-			throw el.errors.validation(parsed.errors.map((error) => toFastApiError(error, merged, 'body')));
+			throw el.errors.validation(
+				parsed.errors.map((error) => toFastApiError(error, merged, 'body')),
+			);
 		}
 		// phone_numbers is derived from the numbers' assignments, not stored on the agent.
 		const agent = { ...parsed.value };
 		delete agent.phoneNumbers;
 		checkAgentUpdate(ctx, request, patch, agent);
-		stored.agent = { ...agent, metadata: { ...agent.metadata, updatedAtUnixSecs: ctx.clock.nowSeconds() } };
+		stored.agent = {
+			...agent,
+			metadata: { ...agent.metadata, updatedAtUnixSecs: ctx.clock.nowSeconds() },
+		};
 		return el.wire(schemas.GetAgentResponseModel, agentResponse(ctx, stored));
 	});
 };

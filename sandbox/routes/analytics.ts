@@ -15,7 +15,11 @@ export const analyticsRoutes: RouteModule = (app, ctx) => {
 		const q = ctx.elevenLabs.query(request, LIVE_COUNT_QUERY);
 		const workspace = ctx.elevenLabs.workspaceId(request);
 		// `agent_ids` takes precedence over `agent_id`, as the SDK documents.
-		const agents = q.agent_ids?.length ? new Set(q.agent_ids) : q.agent_id ? new Set([q.agent_id]) : undefined;
+		const agents = q.agent_ids?.length
+			? new Set(q.agent_ids)
+			: q.agent_id
+				? new Set([q.agent_id])
+				: undefined;
 		const count = conversationStore(ctx)
 			.list()
 			.filter(

@@ -132,20 +132,37 @@ const LIST_QUERY = {
 export const batchCallRoutes: RouteModule = (app, ctx) => {
 	const el = ctx.elevenLabs;
 
-	const owned = (request: Parameters<typeof el.workspaceId>[0], id: string) => el.owned(request, batchesOf(ctx), id, 'Batch call');
+	const owned = (request: Parameters<typeof el.workspaceId>[0], id: string) =>
+		el.owned(request, batchesOf(ctx), id, 'Batch call');
 
 	app.post('/v1/convai/batch-calling/submit', async (request) => {
-		const body = el.body(request, schemas.conversationalAi.batchCalls.BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost);
+		const body = el.body(
+			request,
+			schemas.conversationalAi.batchCalls.BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost,
+		);
 		const agent = el.agent(request, body.agentId);
 		if (!body.agentPhoneNumberId) {
-			throw new HttpError(400, { detail: { status: 'missing_phone_number', message: 'A phone batch call needs agent_phone_number_id.' } });
+			throw new HttpError(400, {
+				detail: {
+					status: 'missing_phone_number',
+					message: 'A phone batch call needs agent_phone_number_id.',
+				},
+			});
 		}
 		const number = el.phoneNumber(request, body.agentPhoneNumberId);
-		if (!body.recipients.length) throw new HttpError(400, { detail: { status: 'empty_batch', message: 'The batch has no recipients.' } });
+		if (!body.recipients.length)
+			throw new HttpError(400, {
+				detail: { status: 'empty_batch', message: 'The batch has no recipients.' },
+			});
 		for (const [i, r] of body.recipients.entries()) {
 			if (!r.phoneNumber || !/^\+[1-9]\d{6,14}$/.test(r.phoneNumber)) {
 				throw el.errors.validation([
-					{ type: 'value_error', loc: ['body', 'recipients', i, 'phone_number'], msg: 'Value error, invalid phone number', input: r.phoneNumber ?? null },
+					{
+						type: 'value_error',
+						loc: ['body', 'recipients', i, 'phone_number'],
+						msg: 'Value error, invalid phone number',
+						input: r.phoneNumber ?? null,
+					},
 				]);
 			}
 		}
@@ -153,7 +170,9 @@ export const batchCallRoutes: RouteModule = (app, ctx) => {
 		const now = ctx.clock.nowSeconds();
 		const id = ctx.newId('batchCall');
 		// "The batch call will fail if those fields are passed but are not set to be overridable."
-		const forbidden = body.recipients.some((r) => forbiddenOverrides(agent, r.conversationInitiationClientData).length);
+		const forbidden = body.recipients.some(
+			(r) => forbiddenOverrides(agent, r.conversationInitiationClientData).length,
+		);
 		const stored: StoredBatch = {
 			workspaceId: agent.workspaceId,
 			batch: {
@@ -171,7 +190,9 @@ export const batchCallRoutes: RouteModule = (app, ctx) => {
 				lastUpdatedAtUnix: now,
 				status: forbidden ? 'failed' : 'pending',
 				retryCount: 0,
-				telephonyCallConfig: { ringingTimeoutSecs: body.telephonyCallConfig?.ringingTimeoutSecs ?? 60 },
+				telephonyCallConfig: {
+					ringingTimeoutSecs: body.telephonyCallConfig?.ringingTimeoutSecs ?? 60,
+				},
 				targetConcurrencyLimit: body.targetConcurrencyLimit,
 				agentName: agent.agent.name,
 			},
@@ -181,13 +202,21 @@ export const batchCallRoutes: RouteModule = (app, ctx) => {
 				status: forbidden ? 'failed' : 'pending',
 				createdAtUnix: now,
 				updatedAtUnix: now,
-				conversationInitiationClientData: r.conversationInitiationClientData as ElevenLabs.ConversationInitiationClientDataInternal | undefined,
+				conversationInitiationClientData: r.conversationInitiationClientData as
+					| ElevenLabs.ConversationInitiationClientDataInternal
+					| undefined,
 			})),
-			clientData: new Map(body.recipients.map((r, i) => [r.id ?? `rcp_${i}_${id.slice(-8)}`, r.conversationInitiationClientData])),
+			clientData: new Map(
+				body.recipients.map((r, i) => [
+					r.id ?? `rcp_${i}_${id.slice(-8)}`,
+					r.conversationInitiationClientData,
+				]),
+			),
 		};
 		batchesOf(ctx).set(id, stored);
 		if (!forbidden) {
-			if (stored.batch.scheduledTimeUnix > now) ctx.clock.at(stored.batch.scheduledTimeUnix * 1000, () => pump(ctx, stored));
+			if (stored.batch.scheduledTimeUnix > now)
+				ctx.clock.at(stored.batch.scheduledTimeUnix * 1000, () => pump(ctx, stored));
 			else pump(ctx, stored);
 		}
 		return el.wire(schemas.BatchCallResponse, summary(stored));
@@ -197,8 +226,13 @@ export const batchCallRoutes: RouteModule = (app, ctx) => {
 		const q = el.query(request, LIST_QUERY);
 		const workspaceId = el.workspaceId(request);
 		const all = [...batchesOf(ctx).values()]
-			.filter((b) => b.workspaceId === workspaceId && (!q.agent_id || b.batch.agentId === q.agent_id))
-			.sort((a, b) => b.batch.createdAtUnix - a.batch.createdAtUnix || b.batch.id.localeCompare(a.batch.id));
+			.filter(
+				(b) => b.workspaceId === workspaceId && (!q.agent_id || b.batch.agentId === q.agent_id),
+			)
+			.sort(
+				(a, b) =>
+					b.batch.createdAtUnix - a.batch.createdAtUnix || b.batch.id.localeCompare(a.batch.id),
+			);
 		const start = q.last_doc ? all.findIndex((b) => b.batch.id === q.last_doc) + 1 : 0;
 		const page = all.slice(start, start + q.limit);
 		const hasMore = start + q.limit < all.length;
@@ -209,52 +243,72 @@ export const batchCallRoutes: RouteModule = (app, ctx) => {
 		});
 	});
 
-	app.get<{ Params: { batch_id: string } }>('/v1/convai/batch-calling/:batch_id', async (request) => {
-		return el.wire(schemas.BatchCallDetailedResponse, response(owned(request, request.params.batch_id)));
-	});
+	app.get<{ Params: { batch_id: string } }>(
+		'/v1/convai/batch-calling/:batch_id',
+		async (request) => {
+			return el.wire(
+				schemas.BatchCallDetailedResponse,
+				response(owned(request, request.params.batch_id)),
+			);
+		},
+	);
 
-	app.post<{ Params: { batch_id: string } }>('/v1/convai/batch-calling/:batch_id/cancel', async (request) => {
-		const stored = owned(request, request.params.batch_id);
-		const now = ctx.clock.nowSeconds();
-		stored.batch.status = 'cancelled';
-		for (const r of stored.recipients) {
-			if (r.status === 'pending') {
-				r.status = 'cancelled';
-				r.updatedAtUnix = now;
+	app.post<{ Params: { batch_id: string } }>(
+		'/v1/convai/batch-calling/:batch_id/cancel',
+		async (request) => {
+			const stored = owned(request, request.params.batch_id);
+			const now = ctx.clock.nowSeconds();
+			stored.batch.status = 'cancelled';
+			for (const r of stored.recipients) {
+				if (r.status === 'pending') {
+					r.status = 'cancelled';
+					r.updatedAtUnix = now;
+				}
 			}
-		}
-		stored.batch.lastUpdatedAtUnix = now;
-		return el.wire(schemas.BatchCallResponse, summary(stored));
-	});
+			stored.batch.lastUpdatedAtUnix = now;
+			return el.wire(schemas.BatchCallResponse, summary(stored));
+		},
+	);
 
-	app.post<{ Params: { batch_id: string } }>('/v1/convai/batch-calling/:batch_id/retry', async (request) => {
-		const stored = owned(request, request.params.batch_id);
-		if (stored.batch.status === 'cancelled') {
-			throw new HttpError(400, { detail: { status: 'batch_cancelled', message: 'A cancelled batch call cannot be retried.' } });
-		}
-		const now = ctx.clock.nowSeconds();
-		let again = 0;
-		for (const r of stored.recipients) {
-			if (r.status === 'failed') {
-				r.status = 'pending';
-				r.conversationId = undefined;
-				r.updatedAtUnix = now;
-				again++;
+	app.post<{ Params: { batch_id: string } }>(
+		'/v1/convai/batch-calling/:batch_id/retry',
+		async (request) => {
+			const stored = owned(request, request.params.batch_id);
+			if (stored.batch.status === 'cancelled') {
+				throw new HttpError(400, {
+					detail: {
+						status: 'batch_cancelled',
+						message: 'A cancelled batch call cannot be retried.',
+					},
+				});
 			}
-		}
-		if (again) {
-			stored.batch.retryCount++;
-			stored.batch.status = 'in_progress';
-			stored.batch.totalCallsFinished -= again;
-			pump(ctx, stored);
-		}
-		return el.wire(schemas.BatchCallResponse, summary(stored));
-	});
+			const now = ctx.clock.nowSeconds();
+			let again = 0;
+			for (const r of stored.recipients) {
+				if (r.status === 'failed') {
+					r.status = 'pending';
+					r.conversationId = undefined;
+					r.updatedAtUnix = now;
+					again++;
+				}
+			}
+			if (again) {
+				stored.batch.retryCount++;
+				stored.batch.status = 'in_progress';
+				stored.batch.totalCallsFinished -= again;
+				pump(ctx, stored);
+			}
+			return el.wire(schemas.BatchCallResponse, summary(stored));
+		},
+	);
 
-	app.delete<{ Params: { batch_id: string } }>('/v1/convai/batch-calling/:batch_id', async (request, reply) => {
-		owned(request, request.params.batch_id);
-		batchesOf(ctx).delete(request.params.batch_id);
-		reply.code(200);
-		return null;
-	});
+	app.delete<{ Params: { batch_id: string } }>(
+		'/v1/convai/batch-calling/:batch_id',
+		async (request, reply) => {
+			owned(request, request.params.batch_id);
+			batchesOf(ctx).delete(request.params.batch_id);
+			reply.code(200);
+			return null;
+		},
+	);
 };

@@ -74,9 +74,13 @@ function signatureOf(value: string): string | undefined {
  * The issue log of a sandbox (or of a route context), on its clock: a module store
  * (`ctx.moduleState`), so a reset starts a fresh one. Tests pass the sandbox itself.
  */
-export function browserSessions(ctx: { readonly state: SandboxState; readonly clock: { now(): number } }): BrowserSessionLog {
+export function browserSessions(ctx: {
+	readonly state: SandboxState;
+	readonly clock: { now(): number };
+}): BrowserSessionLog {
 	const modules = ctx.state.modules;
-	if (!modules.has('conversationTokens')) modules.set('conversationTokens', new BrowserSessionLog(() => ctx.clock.now()));
+	if (!modules.has('conversationTokens'))
+		modules.set('conversationTokens', new BrowserSessionLog(() => ctx.clock.now()));
 	return modules.get('conversationTokens') as BrowserSessionLog;
 }
 
@@ -86,16 +90,29 @@ const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toStrin
  * A token shaped like the LiveKit access token (a JWT) that ElevenLabs' browser client hands to
  * LiveKit: room, participant and expiry in the claims. Only the sandbox reads it.
  */
-function conversationToken(claims: { conversationId: string; identity: string; name?: string; issuedAtMs: number; expiresAtMs: number }): string {
+function conversationToken(claims: {
+	conversationId: string;
+	identity: string;
+	name?: string;
+	issuedAtMs: number;
+	expiresAtMs: number;
+}): string {
 	const header = base64url({ alg: 'HS256', typ: 'JWT' });
 	const payload = base64url({
 		sub: claims.identity,
 		name: claims.name,
 		nbf: Math.floor(claims.issuedAtMs / 1000),
 		exp: Math.floor(claims.expiresAtMs / 1000),
-		video: { room: `room_${claims.conversationId}`, roomJoin: true, canPublish: true, canSubscribe: true },
+		video: {
+			room: `room_${claims.conversationId}`,
+			roomJoin: true,
+			canPublish: true,
+			canSubscribe: true,
+		},
 	});
-	const signature = createHmac('sha256', randomBytes(32)).update(`${header}.${payload}`).digest('base64url');
+	const signature = createHmac('sha256', randomBytes(32))
+		.update(`${header}.${payload}`)
+		.digest('base64url');
 	return `${header}.${payload}.${signature}`;
 }
 

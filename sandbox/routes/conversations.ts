@@ -13,7 +13,13 @@ import { conversationStore } from '../conversations';
 import type { ConversationRecord, ConversationStatus } from '../conversations';
 import { HttpError } from '../errors';
 import { cursorPage } from '../pages';
-import { conversationDetails, conversationSummary, hasAudio, initiationFailureData, silentMp3 } from '../transcripts';
+import {
+	conversationDetails,
+	conversationSummary,
+	hasAudio,
+	initiationFailureData,
+	silentMp3,
+} from '../transcripts';
 import { query } from '../validation';
 import { agentWebhookTarget } from './workspaceWebhooks';
 
@@ -27,7 +33,10 @@ const LIST_QUERY = {
 	call_start_before_unix: query.int(),
 	call_start_after_unix: query.int(),
 	page_size: query.withDefault(query.int({ min: 1, max: 100 }), 30),
-	summary_mode: query.withDefault(query.oneOf(Object.values(ElevenLabs.conversationalAi.ConversationsListRequestSummaryMode)), 'exclude'),
+	summary_mode: query.withDefault(
+		query.oneOf(Object.values(ElevenLabs.conversationalAi.ConversationsListRequestSummaryMode)),
+		'exclude',
+	),
 	exclude_statuses: query.list(),
 	sort_direction: query.withDefault(query.oneOf(Object.values(ElevenLabs.SortDirection)), 'desc'),
 };
@@ -36,22 +45,37 @@ function excludedStatuses(raw: string[] | undefined): ConversationStatus[] | und
 	if (!raw) return undefined;
 	const invalid = raw.findIndex((status) => !(STATUSES as string[]).includes(status));
 	if (invalid >= 0) {
-		const expected = STATUSES.map((status) => `'${status}'`).join(', ').replace(/, ([^,]*)$/, ' or $1');
+		const expected = STATUSES.map((status) => `'${status}'`)
+			.join(', ')
+			.replace(/, ([^,]*)$/, ' or $1');
 		throw new HttpError(422, {
 			detail: [
-				{ type: 'enum', loc: ['query', 'exclude_statuses', invalid], msg: `Input should be ${expected}`, input: raw[invalid], ctx: { expected } },
+				{
+					type: 'enum',
+					loc: ['query', 'exclude_statuses', invalid],
+					msg: `Input should be ${expected}`,
+					input: raw[invalid],
+					ctx: { expected },
+				},
 			],
 		});
 	}
 	return raw as ConversationStatus[];
 }
 
-function details(ctx: RouteContext, record: ConversationRecord): ElevenLabs.GetConversationResponseModel {
+function details(
+	ctx: RouteContext,
+	record: ConversationRecord,
+): ElevenLabs.GetConversationResponseModel {
 	return conversationDetails(record, ctx.state.agents.get(record.agentId)?.agent);
 }
 
 /** A conversation of the caller's workspace (its agent's), or 404 as ElevenLabs answers. */
-function owned(ctx: RouteContext, request: FastifyRequest, conversationId: string): ConversationRecord {
+function owned(
+	ctx: RouteContext,
+	request: FastifyRequest,
+	conversationId: string,
+): ConversationRecord {
 	const record = conversationStore(ctx).get(conversationId);
 	const agent = record && ctx.state.agents.get(record.agentId);
 	if (!record || !agent || agent.workspaceId !== ctx.elevenLabs.workspaceId(request)) {
@@ -118,24 +142,38 @@ export const conversationRoutes: RouteModule = (app, ctx) => {
 			.map((record) => conversationSummary(details(ctx, record), q.summary_mode === 'include'))
 			.filter((summary) => !q.call_successful || summary.callSuccessful === q.call_successful);
 		const { page, hasMore, nextCursor } = cursorPage(summaries, q.cursor, q.page_size);
-		const response: ElevenLabs.GetConversationsPageResponseModel = { conversations: page, hasMore, nextCursor };
+		const response: ElevenLabs.GetConversationsPageResponseModel = {
+			conversations: page,
+			hasMore,
+			nextCursor,
+		};
 		return el.wire(schemas.GetConversationsPageResponseModel, response);
 	});
 
-	app.get<{ Params: { conversation_id: string } }>('/v1/convai/conversations/:conversation_id', async (request) => {
-		const record = owned(ctx, request, request.params.conversation_id);
-		return el.wire(schemas.GetConversationResponseModel, details(ctx, record));
-	});
+	app.get<{ Params: { conversation_id: string } }>(
+		'/v1/convai/conversations/:conversation_id',
+		async (request) => {
+			const record = owned(ctx, request, request.params.conversation_id);
+			return el.wire(schemas.GetConversationResponseModel, details(ctx, record));
+		},
+	);
 
-	app.get<{ Params: { conversation_id: string } }>('/v1/convai/conversations/:conversation_id/audio', async (request, reply) => {
-		const record = owned(ctx, request, request.params.conversation_id);
-		if (!hasAudio(record)) throw el.errors.notFound('Audio of conversation', record.conversationId);
-		return reply.type('audio/mpeg').send(silentMp3(record.callDurationSecs));
-	});
+	app.get<{ Params: { conversation_id: string } }>(
+		'/v1/convai/conversations/:conversation_id/audio',
+		async (request, reply) => {
+			const record = owned(ctx, request, request.params.conversation_id);
+			if (!hasAudio(record))
+				throw el.errors.notFound('Audio of conversation', record.conversationId);
+			return reply.type('audio/mpeg').send(silentMp3(record.callDurationSecs));
+		},
+	);
 
-	app.delete<{ Params: { conversation_id: string } }>('/v1/convai/conversations/:conversation_id', async (request) => {
-		const record = owned(ctx, request, request.params.conversation_id);
-		conversationStore(ctx).delete(record.conversationId);
-		return {};
-	});
+	app.delete<{ Params: { conversation_id: string } }>(
+		'/v1/convai/conversations/:conversation_id',
+		async (request) => {
+			const record = owned(ctx, request, request.params.conversation_id);
+			conversationStore(ctx).delete(record.conversationId);
+			return {};
+		},
+	);
 };

@@ -37,7 +37,9 @@ export interface StoredDocument {
 }
 
 /** The documents of every workspace, by id (a module store: a reset empties it). */
-export function knowledgeBaseDocuments(holder: { readonly state: SandboxState }): Map<string, StoredDocument> {
+export function knowledgeBaseDocuments(holder: {
+	readonly state: SandboxState;
+}): Map<string, StoredDocument> {
 	return moduleRecords<StoredDocument>(holder, 'knowledgeBase');
 }
 
@@ -46,7 +48,9 @@ export function dependentAgents(state: SandboxState, document: StoredDocument): 
 	return [...state.agents.values()].filter(
 		(stored) =>
 			stored.workspaceId === document.workspaceId &&
-			(stored.agent.conversationConfig.agent?.prompt?.knowledgeBase ?? []).some((locator) => locator.id === document.id),
+			(stored.agent.conversationConfig.agent?.prompt?.knowledgeBase ?? []).some(
+				(locator) => locator.id === document.id,
+			),
 	);
 }
 
@@ -80,7 +84,10 @@ const LIST_QUERY = {
 	search: query.string(),
 	types: query.list(),
 	sort_direction: query.withDefault(query.oneOf(Object.values(ElevenLabs.SortDirection)), 'desc'),
-	sort_by: query.withDefault(query.oneOf(Object.values(ElevenLabs.KnowledgeBaseSortBy)), 'created_at'),
+	sort_by: query.withDefault(
+		query.oneOf(Object.values(ElevenLabs.KnowledgeBaseSortBy)),
+		'created_at',
+	),
 	cursor: query.string(),
 };
 
@@ -98,16 +105,22 @@ function sortKey(document: StoredDocument, by: ElevenLabs.KnowledgeBaseSortBy): 
 }
 
 function compare(a: string | number, b: string | number): number {
-	return typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
+	return typeof a === 'number' && typeof b === 'number'
+		? a - b
+		: String(a).localeCompare(String(b));
 }
 
 export const knowledgeBaseRoutes: RouteModule = (app, ctx) => {
 	const el = ctx.elevenLabs;
 	const documents = () => knowledgeBaseDocuments(ctx);
-	const document = (request: FastifyRequest, id: string) => el.owned(request, documents(), id, 'Document');
+	const document = (request: FastifyRequest, id: string) =>
+		el.owned(request, documents(), id, 'Document');
 
 	app.post('/v1/convai/knowledge-base/text', async (request) => {
-		const body = el.body(request, schemas.conversationalAi.knowledgeBase.BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost);
+		const body = el.body(
+			request,
+			schemas.conversationalAi.knowledgeBase.BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost,
+		);
 		// The sandbox has no folders: any folder id is unknown.
 		if (body.parentFolderId !== undefined) throw el.errors.notFound('Folder', body.parentFolderId);
 		const characters = [...body.text].length;
@@ -141,7 +154,11 @@ export const knowledgeBaseRoutes: RouteModule = (app, ctx) => {
 			.filter((stored) => !prefix || stored.name.toLowerCase().startsWith(prefix))
 			// Every stored document is a text document.
 			.filter(() => !q.types || q.types.includes('text'))
-			.sort((a, b) => compare(sortKey(a, q.sort_by), sortKey(b, q.sort_by)) * direction || a.id.localeCompare(b.id));
+			.sort(
+				(a, b) =>
+					compare(sortKey(a, q.sort_by), sortKey(b, q.sort_by)) * direction ||
+					a.id.localeCompare(b.id),
+			);
 		const { page, hasMore, nextCursor } = cursorPage(all, q.cursor, q.page_size);
 		const response: ElevenLabs.GetKnowledgeBaseListResponseModel = {
 			documents: page.map((stored) => ({
@@ -175,24 +192,33 @@ export const knowledgeBaseRoutes: RouteModule = (app, ctx) => {
 		return el.wire(schemas.conversationalAi.knowledgeBase.DocumentsGetResponse, response);
 	});
 
-	app.get<{ Params: { id: string } }>('/v1/convai/knowledge-base/:id/content', async (request, reply) => {
-		const stored = document(request, request.params.id);
-		return reply.type('text/plain; charset=utf-8').send(stored.text);
-	});
+	app.get<{ Params: { id: string } }>(
+		'/v1/convai/knowledge-base/:id/content',
+		async (request, reply) => {
+			const stored = document(request, request.params.id);
+			return reply.type('text/plain; charset=utf-8').send(stored.text);
+		},
+	);
 
-	app.get<{ Params: { id: string } }>('/v1/convai/knowledge-base/:id/dependent-agents', async (request) => {
-		el.query(request, {
-			dependent_type: query.withDefault(query.oneOf(Object.values(ElevenLabs.KnowledgeBaseDependentType)), 'direct'),
-			page_size: query.withDefault(query.int({ min: 1, max: 100 }), 30),
-			cursor: query.string(),
-		});
-		const stored = document(request, request.params.id);
-		const response: ElevenLabs.GetKnowledgeBaseDependentAgentsResponseModel = {
-			agents: dependentIdentifiers(ctx.state, stored),
-			hasMore: false,
-		};
-		return el.wire(schemas.GetKnowledgeBaseDependentAgentsResponseModel, response);
-	});
+	app.get<{ Params: { id: string } }>(
+		'/v1/convai/knowledge-base/:id/dependent-agents',
+		async (request) => {
+			el.query(request, {
+				dependent_type: query.withDefault(
+					query.oneOf(Object.values(ElevenLabs.KnowledgeBaseDependentType)),
+					'direct',
+				),
+				page_size: query.withDefault(query.int({ min: 1, max: 100 }), 30),
+				cursor: query.string(),
+			});
+			const stored = document(request, request.params.id);
+			const response: ElevenLabs.GetKnowledgeBaseDependentAgentsResponseModel = {
+				agents: dependentIdentifiers(ctx.state, stored),
+				hasMore: false,
+			};
+			return el.wire(schemas.GetKnowledgeBaseDependentAgentsResponseModel, response);
+		},
+	);
 
 	app.delete<{ Params: { id: string } }>('/v1/convai/knowledge-base/:id', async (request) => {
 		const q = el.query(request, { force: query.withDefault(query.bool(), false) });

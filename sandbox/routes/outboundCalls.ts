@@ -24,13 +24,17 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
 
 /** The override fields sent that the agent's Security settings do not allow (wire names). */
-export function forbiddenOverrides(agent: StoredAgent, clientData: ClientData | undefined): string[] {
+export function forbiddenOverrides(
+	agent: StoredAgent,
+	clientData: ClientData | undefined,
+): string[] {
 	const sent = clientData?.conversationConfigOverride?.agent;
 	const allowed = agent.agent.platformSettings?.overrides?.conversationConfigOverride?.agent;
 	const out: string[] = [];
 	if (sent?.firstMessage !== undefined && !allowed?.firstMessage) out.push('agent.first_message');
 	if (sent?.language !== undefined && !allowed?.language) out.push('agent.language');
-	if (sent?.prompt?.prompt !== undefined && !allowed?.prompt?.prompt) out.push('agent.prompt.prompt');
+	if (sent?.prompt?.prompt !== undefined && !allowed?.prompt?.prompt)
+		out.push('agent.prompt.prompt');
 	const other = clientData?.conversationConfigOverride;
 	for (const section of ['tts', 'asr', 'turn', 'conversation'] as const) {
 		if (other?.[section] && Object.keys(other[section] as object).length) out.push(section);
@@ -39,26 +43,52 @@ export function forbiddenOverrides(agent: StoredAgent, clientData: ClientData | 
 }
 
 function placeholders(text: string | undefined): string[] {
-	return text ? [...text.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((n) => !n.startsWith('system__')) : [];
+	return text
+		? [...text.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((n) => !n.startsWith('system__'))
+		: [];
 }
 
 /** ElevenLabs' message when the conversation starts without a variable it needs, or undefined. */
-export function missingVariablesError(agent: StoredAgent, clientData: ClientData | undefined): string | undefined {
+export function missingVariablesError(
+	agent: StoredAgent,
+	clientData: ClientData | undefined,
+): string | undefined {
 	const config = agent.agent.conversationConfig.agent;
 	const sent = clientData?.conversationConfigOverride?.agent;
 	const supplied = new Set(Object.keys(clientData?.dynamicVariables ?? {}));
-	const inFirst = [...new Set(placeholders(sent?.firstMessage ?? config?.firstMessage))].filter((n) => !supplied.has(n));
-	if (inFirst.length) return `Missing required dynamic variables in first message: {${inFirst.map((n) => `'${n}'`).join(', ')}}`;
-	const inPrompt = [...new Set(placeholders(sent?.prompt?.prompt ?? config?.prompt?.prompt))].filter((n) => !supplied.has(n));
-	if (inPrompt.length) return `Missing required dynamic variables in prompt: {${inPrompt.map((n) => `'${n}'`).join(', ')}}`;
+	const inFirst = [...new Set(placeholders(sent?.firstMessage ?? config?.firstMessage))].filter(
+		(n) => !supplied.has(n),
+	);
+	if (inFirst.length)
+		return `Missing required dynamic variables in first message: {${inFirst.map((n) => `'${n}'`).join(', ')}}`;
+	const inPrompt = [
+		...new Set(placeholders(sent?.prompt?.prompt ?? config?.prompt?.prompt)),
+	].filter((n) => !supplied.has(n));
+	if (inPrompt.length)
+		return `Missing required dynamic variables in prompt: {${inPrompt.map((n) => `'${n}'`).join(', ')}}`;
 	return undefined;
 }
 
 /** The outcome of dialling `toNumber`: the scenario, cut short by the ringing timeout, or a failed start. */
-export function outcomeFor(ctx: RouteContext, agent: StoredAgent, toNumber: string, clientData: ClientData | undefined, ringingTimeoutSecs?: number): CallOutcome {
+export function outcomeFor(
+	ctx: RouteContext,
+	agent: StoredAgent,
+	toNumber: string,
+	clientData: ClientData | undefined,
+	ringingTimeoutSecs?: number,
+): CallOutcome {
 	const scenario = ctx.scenarioForNumber(toNumber);
-	let outcome: CallOutcome = { callResult: scenario.callResult, ringSecs: scenario.ringSecs, talkSecs: scenario.talkSecs };
-	if (ringingTimeoutSecs !== undefined && scenario.ringSecs > ringingTimeoutSecs && scenario.callResult !== 'busy' && scenario.callResult !== 'failed') {
+	let outcome: CallOutcome = {
+		callResult: scenario.callResult,
+		ringSecs: scenario.ringSecs,
+		talkSecs: scenario.talkSecs,
+	};
+	if (
+		ringingTimeoutSecs !== undefined &&
+		scenario.ringSecs > ringingTimeoutSecs &&
+		scenario.callResult !== 'busy' &&
+		scenario.callResult !== 'failed'
+	) {
 		outcome = { callResult: 'no_answer', ringSecs: ringingTimeoutSecs, talkSecs: 0 };
 	}
 	if (outcome.callResult === 'answered' || outcome.callResult === 'voicemail') {
@@ -74,7 +104,11 @@ export function outcomeFor(ctx: RouteContext, agent: StoredAgent, toNumber: stri
 /** 429 when the agent already holds as many calls as its concurrency limit allows. */
 export function checkConcurrency(ctx: RouteContext, agent: StoredAgent): void {
 	const limit = agent.agent.platformSettings?.callLimits?.agentConcurrencyLimit;
-	if (typeof limit === 'number' && limit > 0 && conversationStore(ctx).activeCount(agent.agent.agentId) >= limit) {
+	if (
+		typeof limit === 'number' &&
+		limit > 0 &&
+		conversationStore(ctx).activeCount(agent.agent.agentId) >= limit
+	) {
 		throw ctx.elevenLabs.errors.tooManyConcurrentRequests();
 	}
 }
@@ -82,7 +116,10 @@ export function checkConcurrency(ctx: RouteContext, agent: StoredAgent): void {
 function checkToNumber(toNumber: string): void {
 	if (!E164.test(toNumber)) {
 		throw new HttpError(400, {
-			detail: { status: 'invalid_phone_number', message: `The number ${toNumber} is not a valid E.164 phone number.` },
+			detail: {
+				status: 'invalid_phone_number',
+				message: `The number ${toNumber} is not a valid E.164 phone number.`,
+			},
 		});
 	}
 }
@@ -96,10 +133,14 @@ function checkOutbound(stored: StoredPhoneNumber, provider: 'twilio' | 'sip_trun
 				: `The number ${number.phoneNumber} is not a SIP trunk number.`;
 		throw new HttpError(400, { detail: { status: 'invalid_provider_config', message } });
 	}
-	const trunk = number.provider === 'sip_trunk' ? (number.outboundTrunk ?? number.providerConfig) : undefined;
+	const trunk =
+		number.provider === 'sip_trunk' ? (number.outboundTrunk ?? number.providerConfig) : undefined;
 	if (number.supportsOutbound === false || (number.provider === 'sip_trunk' && !trunk?.address)) {
 		throw new HttpError(400, {
-			detail: { status: 'outbound_calls_not_supported', message: `The number ${number.phoneNumber} cannot make outbound calls.` },
+			detail: {
+				status: 'outbound_calls_not_supported',
+				message: `The number ${number.phoneNumber} cannot make outbound calls.`,
+			},
 		});
 	}
 }
@@ -108,7 +149,14 @@ function checkOutbound(stored: StoredPhoneNumber, provider: 'twilio' | 'sip_trun
 export function startConversation(
 	ctx: RouteContext,
 	agent: StoredAgent,
-	input: { toNumber: string; clientData?: ClientData; phoneCall: PhoneCallInfo; source: string; ringingTimeoutSecs?: number; batchCall?: ConversationRecord['batchCall'] },
+	input: {
+		toNumber: string;
+		clientData?: ClientData;
+		phoneCall: PhoneCallInfo;
+		source: string;
+		ringingTimeoutSecs?: number;
+		batchCall?: ConversationRecord['batchCall'];
+	},
 ): ConversationRecord {
 	agent.lastCallTimeUnixSecs = ctx.clock.nowSeconds();
 	return conversationStore(ctx).create({
@@ -148,7 +196,11 @@ export const outboundCallRoutes: RouteModule = (app, ctx) => {
 	const el = ctx.elevenLabs;
 
 	app.post('/v1/convai/twilio/outbound-call', async (request) => {
-		const body = el.body(request, schemas.conversationalAi.twilio.BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost);
+		const body = el.body(
+			request,
+			schemas.conversationalAi.twilio
+				.BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost,
+		);
 		const agent = el.agent(request, body.agentId);
 		const number = el.phoneNumber(request, body.agentPhoneNumberId);
 		checkOutbound(number, 'twilio');
@@ -178,7 +230,11 @@ export const outboundCallRoutes: RouteModule = (app, ctx) => {
 	});
 
 	app.post('/v1/convai/sip-trunk/outbound-call', async (request) => {
-		const body = el.body(request, schemas.conversationalAi.sipTrunk.BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost);
+		const body = el.body(
+			request,
+			schemas.conversationalAi.sipTrunk
+				.BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost,
+		);
 		const agent = el.agent(request, body.agentId);
 		const number = el.phoneNumber(request, body.agentPhoneNumberId);
 		checkOutbound(number, 'sip_trunk');
@@ -209,7 +265,11 @@ export const outboundCallRoutes: RouteModule = (app, ctx) => {
 	});
 
 	app.post('/v1/convai/twilio/register-call', async (request, reply) => {
-		const body = el.body(request, schemas.conversationalAi.twilio.BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost);
+		const body = el.body(
+			request,
+			schemas.conversationalAi.twilio
+				.BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost,
+		);
 		const agent = el.agent(request, body.agentId);
 		const direction = body.direction ?? 'inbound';
 		const candidate = direction === 'outbound' ? body.toNumber : body.fromNumber;

@@ -10,12 +10,18 @@ import type { PhoneNumberModel, StoredPhoneNumber } from '../state';
 import { query } from '../validation';
 
 /** The number with its assigned agent's current name (agents can be renamed). */
-export function phoneNumberResponse(ctx: RouteContext, stored: StoredPhoneNumber): PhoneNumberModel {
+export function phoneNumberResponse(
+	ctx: RouteContext,
+	stored: StoredPhoneNumber,
+): PhoneNumberModel {
 	const number = stored.phoneNumber;
 	const assigned = number.assignedAgent;
 	if (!assigned) return number;
 	const agent = ctx.state.agents.get(assigned.agentId);
-	return { ...number, assignedAgent: { ...assigned, agentName: agent?.agent.name ?? assigned.agentName } };
+	return {
+		...number,
+		assignedAgent: { ...assigned, agentName: agent?.agent.name ?? assigned.agentName },
+	};
 }
 
 const LIST_QUERY = {
@@ -38,8 +44,14 @@ export const phoneNumberRoutes: RouteModule = (app, ctx) => {
 		return el.wire(schemas.conversationalAi.phoneNumbers.list.Response, numbers);
 	});
 
-	app.get<{ Params: { phone_number_id: string } }>('/v1/convai/phone-numbers/:phone_number_id', async (request) => {
-		const stored = el.phoneNumber(request, request.params.phone_number_id);
-		return el.wire(schemas.conversationalAi.PhoneNumbersGetResponse, phoneNumberResponse(ctx, stored));
-	});
+	app.get<{ Params: { phone_number_id: string } }>(
+		'/v1/convai/phone-numbers/:phone_number_id',
+		async (request) => {
+			const stored = el.phoneNumber(request, request.params.phone_number_id);
+			return el.wire(
+				schemas.conversationalAi.PhoneNumbersGetResponse,
+				phoneNumberResponse(ctx, stored),
+			);
+		},
+	);
 };

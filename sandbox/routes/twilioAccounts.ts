@@ -49,7 +49,10 @@ function renderAccount(ctx: RouteContext, account: TwilioAccount): Record<string
 }
 
 /** Incoming phone number fields as `IncomingPhoneNumberInstance` reads them. */
-function renderIncomingNumber(ctx: RouteContext, number: TwilioIncomingNumber): Record<string, unknown> {
+function renderIncomingNumber(
+	ctx: RouteContext,
+	number: TwilioIncomingNumber,
+): Record<string, unknown> {
 	const uri = `${accountPath(number.accountSid)}/IncomingPhoneNumbers/${number.sid}`;
 	return {
 		account_sid: number.accountSid,
@@ -93,7 +96,10 @@ function renderIncomingNumber(ctx: RouteContext, number: TwilioIncomingNumber): 
 
 /** Twilio's PhoneNumber filter: partial numbers, "*" for any one digit. */
 function numberMatches(phoneNumber: string, filter: string): boolean {
-	const pattern = filter.replace(/[^\d*+]/g, '').replace(/\+/g, '\\+').replace(/\*/g, '\\d');
+	const pattern = filter
+		.replace(/[^\d*+]/g, '')
+		.replace(/\+/g, '\\+')
+		.replace(/\*/g, '\\d');
 	return new RegExp(pattern).test(phoneNumber);
 }
 
@@ -120,7 +126,9 @@ export const twilioAccountRoutes: RouteModule = (app, ctx) => {
 			.filter((number) => !friendlyName || number.friendlyName.toLowerCase().includes(friendlyName))
 			.filter((number) => !phoneNumber || numberMatches(number.phoneNumber, phoneNumber))
 			.filter((number) => !origin || number.origin === origin)
-			.sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime() || a.sid.localeCompare(b.sid));
+			.sort(
+				(a, b) => a.dateCreated.getTime() - b.dateCreated.getTime() || a.sid.localeCompare(b.sid),
+			);
 		return tw.page({
 			path: `${accountPath(account.sid)}/IncomingPhoneNumbers.json`,
 			key: 'incoming_phone_numbers',
@@ -137,7 +145,8 @@ export const twilioAccountRoutes: RouteModule = (app, ctx) => {
 		async (request) => {
 			const account = tw.account(request);
 			const number = ctx.state.twilio.incomingNumbers.get(request.params.Sid);
-			if (!number || number.accountSid !== account.sid) throw tw.errors.notFound(request.url.split('?')[0]);
+			if (!number || number.accountSid !== account.sid)
+				throw tw.errors.notFound(request.url.split('?')[0]);
 			return renderIncomingNumber(ctx, number);
 		},
 	);

@@ -18,7 +18,16 @@ import type { StatusCallbackTarget } from '../twilioStatusCallbacks';
 import { registrationToken, registrationsOf, startConversation } from './outboundCalls';
 
 /** Destinations the seed accounts may call (Twilio Console → Voice → Geo permissions). */
-export const GEO_PERMITTED_COUNTRIES: ReadonlySet<string> = new Set(['DE', 'AT', 'CH', 'NL', 'FR', 'GB', 'US', 'CA']);
+export const GEO_PERMITTED_COUNTRIES: ReadonlySet<string> = new Set([
+	'DE',
+	'AT',
+	'CH',
+	'NL',
+	'FR',
+	'GB',
+	'US',
+	'CA',
+]);
 
 interface TwilioCall {
 	sid: string;
@@ -45,7 +54,8 @@ const callbacks = new WeakMap<object, StatusCallbacks>();
 /** The status callbacks sent for this sandbox's calls (deliveries, and flush for tests). */
 export function statusCallbacksOf(ctx: Pick<RouteContext, 'state' | 'clock'>): StatusCallbacks {
 	let sender = callbacks.get(ctx.state.agents);
-	if (!sender) callbacks.set(ctx.state.agents, (sender = new StatusCallbacks(() => ctx.clock.nowSeconds())));
+	if (!sender)
+		callbacks.set(ctx.state.agents, (sender = new StatusCallbacks(() => ctx.clock.nowSeconds())));
 	return sender;
 }
 
@@ -58,18 +68,30 @@ function callStatus(conversation: ConversationRecord | undefined): string {
 		case 'in-progress':
 			return 'in-progress';
 		case 'failed':
-			return conversation.callResult === 'busy' ? 'busy' : conversation.callResult === 'no_answer' ? 'no-answer' : conversation.callResult === 'failed' ? 'failed' : 'completed';
+			return conversation.callResult === 'busy'
+				? 'busy'
+				: conversation.callResult === 'no_answer'
+					? 'no-answer'
+					: conversation.callResult === 'failed'
+						? 'failed'
+						: 'completed';
 		default:
 			return 'completed';
 	}
 }
 
 function renderCall(ctx: RouteContext, call: TwilioCall, status?: string): Record<string, unknown> {
-	const conversation = call.conversationId ? conversationStore(ctx).get(call.conversationId) : undefined;
+	const conversation = call.conversationId
+		? conversationStore(ctx).get(call.conversationId)
+		: undefined;
 	const uri = `${TWILIO_API_PREFIX}/Accounts/${call.accountSid}/Calls/${call.sid}`;
 	return {
 		account_sid: call.accountSid,
-		answered_by: call.machineDetection ? (conversation?.callResult === 'voicemail' ? 'machine_start' : 'human') : null,
+		answered_by: call.machineDetection
+			? conversation?.callResult === 'voicemail'
+				? 'machine_start'
+				: 'human'
+			: null,
 		api_version: '2010-04-01',
 		caller_name: null,
 		date_created: ctx.twilio.date(call.dateCreated),
@@ -88,7 +110,10 @@ function renderCall(ctx: RouteContext, call: TwilioCall, status?: string): Recor
 		sid: call.sid,
 		start_time: null,
 		status: status ?? callStatus(conversation),
-		subresource_uris: { recordings: `${uri}/Recordings.json`, notifications: `${uri}/Notifications.json` },
+		subresource_uris: {
+			recordings: `${uri}/Recordings.json`,
+			notifications: `${uri}/Notifications.json`,
+		},
 		to: call.to,
 		to_formatted: call.to,
 		trunk_sid: null,
@@ -101,7 +126,9 @@ function renderCall(ctx: RouteContext, call: TwilioCall, status?: string): Recor
 function ownsNumber(ctx: RouteContext, account: TwilioAccount, from: string): boolean {
 	return (
 		account.verifiedCallerIds.includes(from) ||
-		[...ctx.state.twilio.incomingNumbers.values()].some((n) => n.accountSid === account.sid && n.phoneNumber === from && n.capabilities.voice)
+		[...ctx.state.twilio.incomingNumbers.values()].some(
+			(n) => n.accountSid === account.sid && n.phoneNumber === from && n.capabilities.voice,
+		)
 	);
 }
 
@@ -111,7 +138,8 @@ function followWithCallbacks(ctx: RouteContext, call: TwilioCall, target: Status
 	const sender = statusCallbacksOf(ctx);
 	const created = store.get(call.conversationId!);
 	// The conversation started before the call was stored: its first step is sent now.
-	if (created) sender.notify(target, created, eventsFor(created.status, undefined, callStatus(created)));
+	if (created)
+		sender.notify(target, created, eventsFor(created.status, undefined, callStatus(created)));
 	const stop = store.onChange((conversation, previous) => {
 		if (conversation.conversationId !== call.conversationId) return;
 		const events = eventsFor(conversation.status, previous, callStatus(conversation));
@@ -134,17 +162,30 @@ export const twilioCallRoutes: RouteModule = (app, ctx) => {
 		if (!to) throw tw.errors.error(400, 21201, "No 'To' number is specified");
 		if (!from) throw tw.errors.error(400, 21213, "No 'From' number is specified");
 		if ([twiml, url, applicationSid].filter(Boolean).length !== 1) {
-			throw tw.errors.error(400, 21205, 'Either Url, Twiml or ApplicationSid is required, and only one of them');
+			throw tw.errors.error(
+				400,
+				21205,
+				'Either Url, Twiml or ApplicationSid is required, and only one of them',
+			);
 		}
 		const parsed = parsePhoneNumberFromString(to);
 		if (!parsed?.isValid()) throw tw.errors.error(400, 21211, `Invalid 'To' Phone Number: ${to}`);
 		if (!ownsNumber(ctx, account, from)) {
-			throw tw.errors.error(400, 21210, `The source phone number provided, ${from}, is not yet verified for your account. You may only make calls from phone numbers that you've verified or purchased from Twilio.`);
+			throw tw.errors.error(
+				400,
+				21210,
+				`The source phone number provided, ${from}, is not yet verified for your account. You may only make calls from phone numbers that you've verified or purchased from Twilio.`,
+			);
 		}
 		if (!GEO_PERMITTED_COUNTRIES.has(parsed.country ?? '')) {
-			throw tw.errors.error(400, 21215, `Account not authorized to call ${to}. Perhaps you need to enable some international permissions: https://www.twilio.com/console/voice/calls/geo-permissions/low-risk`);
+			throw tw.errors.error(
+				400,
+				21215,
+				`Account not authorized to call ${to}. Perhaps you need to enable some international permissions: https://www.twilio.com/console/voice/calls/geo-permissions/low-risk`,
+			);
 		}
-		if (account.type === 'Trial' && !account.verifiedCallerIds.includes(parsed.number)) throw tw.errors.trialUnverifiedNumber(to);
+		if (account.type === 'Trial' && !account.verifiedCallerIds.includes(parsed.number))
+			throw tw.errors.trialUnverifiedNumber(to);
 
 		const call: TwilioCall = {
 			sid: ctx.newId('twilioCall'),
@@ -168,7 +209,14 @@ export const twilioCallRoutes: RouteModule = (app, ctx) => {
 					clientData: registration.clientData,
 					source: 'twilio',
 					ringingTimeoutSecs: call.timeout,
-					phoneCall: { type: 'twilio', direction: 'outbound', phoneNumberId: '', agentNumber: from, externalNumber: call.to, callSid: call.sid },
+					phoneCall: {
+						type: 'twilio',
+						direction: 'outbound',
+						phoneNumberId: '',
+						agentNumber: from,
+						externalNumber: call.to,
+						callSid: call.sid,
+					},
 				}).conversationId;
 			}
 		}
@@ -179,17 +227,28 @@ export const twilioCallRoutes: RouteModule = (app, ctx) => {
 				method: tw.firstValue(form.StatusCallbackMethod) ?? 'POST',
 				events: requestedEvents(form.StatusCallbackEvent),
 				authToken: account.authToken,
-				fields: { CallSid: call.sid, AccountSid: account.sid, From: call.from, To: call.to, Direction: 'outbound-api', ApiVersion: '2010-04-01' },
+				fields: {
+					CallSid: call.sid,
+					AccountSid: account.sid,
+					From: call.from,
+					To: call.to,
+					Direction: 'outbound-api',
+					ApiVersion: '2010-04-01',
+				},
 			});
 		}
 		reply.code(201);
 		return renderCall(ctx, call, 'queued');
 	});
 
-	app.get<{ Params: { AccountSid: string; Sid: string } }>('/2010-04-01/Accounts/:AccountSid/Calls/:Sid.json', async (request) => {
-		const account = tw.account(request);
-		const call = callsOf(ctx).get(request.params.Sid);
-		if (!call || call.accountSid !== account.sid) throw tw.errors.notFound(request.url.split('?')[0]);
-		return renderCall(ctx, call);
-	});
+	app.get<{ Params: { AccountSid: string; Sid: string } }>(
+		'/2010-04-01/Accounts/:AccountSid/Calls/:Sid.json',
+		async (request) => {
+			const account = tw.account(request);
+			const call = callsOf(ctx).get(request.params.Sid);
+			if (!call || call.accountSid !== account.sid)
+				throw tw.errors.notFound(request.url.split('?')[0]);
+			return renderCall(ctx, call);
+		},
+	);
 };

@@ -29,24 +29,38 @@ export interface StoredWebhook {
 }
 
 /** The workspace webhooks of every workspace, by id (a module store: a reset empties it). */
-export function workspaceWebhooks(holder: { readonly state: SandboxState }): Map<string, StoredWebhook> {
+export function workspaceWebhooks(holder: {
+	readonly state: SandboxState;
+}): Map<string, StoredWebhook> {
 	return moduleRecords<StoredWebhook>(holder, 'workspaceWebhooks');
 }
 
 /** Where an agent's post-call events go when it selects a workspace webhook; undefined otherwise. */
-export function agentWebhookTarget(holder: { readonly state: SandboxState }, agentId: string): WebhookConfig | undefined {
+export function agentWebhookTarget(
+	holder: { readonly state: SandboxState },
+	agentId: string,
+): WebhookConfig | undefined {
 	const stored = holder.state.agents.get(agentId);
 	const selected = stored?.agent.platformSettings?.workspaceOverrides?.webhooks;
-	const webhook = selected?.postCallWebhookId ? workspaceWebhooks(holder).get(selected.postCallWebhookId) : undefined;
+	const webhook = selected?.postCallWebhookId
+		? workspaceWebhooks(holder).get(selected.postCallWebhookId)
+		: undefined;
 	if (!webhook || webhook.workspaceId !== stored?.workspaceId) return undefined;
 	return { url: webhook.webhookUrl, secret: webhook.secret, events: selected?.events ?? [] };
 }
 
 /** The agents of the webhook's workspace that select it. */
-function selectingAgents(holder: { readonly state: SandboxState }, webhook: StoredWebhook): string[] {
+function selectingAgents(
+	holder: { readonly state: SandboxState },
+	webhook: StoredWebhook,
+): string[] {
 	return [...holder.state.agents.values()]
 		.filter((stored) => stored.workspaceId === webhook.workspaceId)
-		.filter((stored) => stored.agent.platformSettings?.workspaceOverrides?.webhooks?.postCallWebhookId === webhook.webhookId)
+		.filter(
+			(stored) =>
+				stored.agent.platformSettings?.workspaceOverrides?.webhooks?.postCallWebhookId ===
+				webhook.webhookId,
+		)
 		.map((stored) => stored.agent.agentId);
 }
 
@@ -59,7 +73,12 @@ export const workspaceWebhookRoutes: RouteModule = (app, ctx) => {
 		const url = body.settings.webhookUrl;
 		if (!/^https?:\/\/[^\s/]+/.test(url)) {
 			throw el.errors.validation([
-				{ type: 'url_parsing', loc: ['body', 'settings', 'webhook_url'], msg: 'Input should be a valid URL', input: url },
+				{
+					type: 'url_parsing',
+					loc: ['body', 'settings', 'webhook_url'],
+					msg: 'Input should be a valid URL',
+					input: url,
+				},
 			]);
 		}
 		const webhook: StoredWebhook = {
@@ -71,7 +90,10 @@ export const workspaceWebhookRoutes: RouteModule = (app, ctx) => {
 			createdAtUnix: ctx.clock.nowSeconds(),
 		};
 		webhooks().set(webhook.webhookId, webhook);
-		const response: ElevenLabs.WorkspaceCreateWebhookResponseModel = { webhookId: webhook.webhookId, webhookSecret: webhook.secret };
+		const response: ElevenLabs.WorkspaceCreateWebhookResponseModel = {
+			webhookId: webhook.webhookId,
+			webhookSecret: webhook.secret,
+		};
 		return el.wire(schemas.WorkspaceCreateWebhookResponseModel, response);
 	});
 
@@ -80,24 +102,33 @@ export const workspaceWebhookRoutes: RouteModule = (app, ctx) => {
 		const workspaceId = el.workspaceId(request);
 		const list = [...webhooks().values()]
 			.filter((webhook) => webhook.workspaceId === workspaceId)
-			.map((webhook): ElevenLabs.WorkspaceWebhookResponseModel => ({
-				name: webhook.name,
-				webhookId: webhook.webhookId,
-				webhookUrl: webhook.webhookUrl,
-				isDisabled: false,
-				isAutoDisabled: false,
-				createdAtUnix: webhook.createdAtUnix,
-				authType: 'hmac',
-				...(q.include_usages
-					? { usage: selectingAgents(ctx, webhook).length ? [{ usageType: 'ConvAI Agent Settings' as const }] : [] }
-					: {}),
-			}));
+			.map(
+				(webhook): ElevenLabs.WorkspaceWebhookResponseModel => ({
+					name: webhook.name,
+					webhookId: webhook.webhookId,
+					webhookUrl: webhook.webhookUrl,
+					isDisabled: false,
+					isAutoDisabled: false,
+					createdAtUnix: webhook.createdAtUnix,
+					authType: 'hmac',
+					...(q.include_usages
+						? {
+								usage: selectingAgents(ctx, webhook).length
+									? [{ usageType: 'ConvAI Agent Settings' as const }]
+									: [],
+							}
+						: {}),
+				}),
+			);
 		return el.wire(schemas.WorkspaceWebhookListResponseModel, { webhooks: list });
 	});
 
-	app.delete<{ Params: { webhook_id: string } }>('/v1/workspace/webhooks/:webhook_id', async (request) => {
-		const webhook = el.owned(request, webhooks(), request.params.webhook_id, 'Webhook');
-		webhooks().delete(webhook.webhookId);
-		return el.wire(schemas.DeleteWorkspaceWebhookResponseModel, { status: 'ok' });
-	});
+	app.delete<{ Params: { webhook_id: string } }>(
+		'/v1/workspace/webhooks/:webhook_id',
+		async (request) => {
+			const webhook = el.owned(request, webhooks(), request.params.webhook_id, 'Webhook');
+			webhooks().delete(webhook.webhookId);
+			return el.wire(schemas.DeleteWorkspaceWebhookResponseModel, { status: 'ok' });
+		},
+	);
 };

@@ -10,7 +10,10 @@ import type { N8nRuntime } from './runtime';
  * prints no result), and with Node 24 first on PATH, so that anything n8n spawns with `node`
  * gets Node 24 too.
  */
-export function childEnv(runtime?: Pick<N8nRuntime, 'node'>, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function childEnv(
+	runtime?: Pick<N8nRuntime, 'node'>,
+	extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	const npmRunVariable =
 		/^npm_(package_|lifecycle_|command$|execpath$|node_execpath$|config_(local_prefix|prefix|global_prefix|call|node_gyp|nodedir)$)/i;

@@ -136,7 +136,8 @@ export class N8nCluster {
 			const members: ClusterMember[] = [];
 			for (const service of services) {
 				const role = roleOf(service);
-				const port = role === 'start' ? mainPort : role === 'webhook' ? webhookPort : await freePort();
+				const port =
+					role === 'start' ? mainPort : role === 'webhook' ? webhookPort : await freePort();
 				const overrides: Record<(typeof TEST_OVERRIDES)[number], string> = {
 					DB_POSTGRESDB_HOST: database.host,
 					DB_POSTGRESDB_PORT: String(database.port),
@@ -150,10 +151,16 @@ export class N8nCluster {
 					N8N_REDIS_KEY_PREFIX: `n8n_${runId}`,
 				};
 				const env = { ...service.environment, ...overrides };
-				const instance = await N8nInstance.create({ runtime, tarball: options.tarball, label: `${label} ${service.name}`, env });
+				const instance = await N8nInstance.create({
+					runtime,
+					tarball: options.tarball,
+					label: `${label} ${service.name}`,
+					env,
+				});
 				members.push({ service, instance, env });
 			}
-			if (!members.some((member) => roleOf(member.service) === 'start')) throw new Error('deploy/docker-compose.yml has no n8n main service');
+			if (!members.some((member) => roleOf(member.service) === 'start'))
+				throw new Error('deploy/docker-compose.yml has no n8n main service');
 			const cluster = new N8nCluster(database, members, webhookBaseUrl, mainBaseUrl);
 			handedOver = true;
 			return cluster;
@@ -170,7 +177,9 @@ export class N8nCluster {
 
 	/** The names of the worker services (`n8n-worker-1`, …). */
 	get workerNames(): string[] {
-		return this.members.filter((member) => roleOf(member.service) === 'worker').map((member) => member.service.name);
+		return this.members
+			.filter((member) => roleOf(member.service) === 'worker')
+			.map((member) => member.service.name);
 	}
 
 	/** The environment a service's process runs with (the compose service's plus `TEST_OVERRIDES`). */
@@ -195,7 +204,10 @@ export class N8nCluster {
 	 * `n8n execute` against the shared database. n8n runs it in the CLI process itself (the CLI
 	 * does not support queue mode), so it tests the package, not the workers.
 	 */
-	async execute(workflowId: string, options: { timeoutMs?: number } = {}): Promise<ExecutionResult> {
+	async execute(
+		workflowId: string,
+		options: { timeoutMs?: number } = {},
+	): Promise<ExecutionResult> {
 		return await this.main.execute(workflowId, options);
 	}
 
@@ -217,12 +229,21 @@ export class N8nCluster {
 			env: { WEBHOOK_URL: main.env.WEBHOOK_URL },
 		});
 		await Promise.all(
-			this.members.filter((member) => member !== main).map(async (member) => await this.startMember(member, timeoutMs)),
+			this.members
+				.filter((member) => member !== main)
+				.map(async (member) => await this.startMember(member, timeoutMs)),
 		);
 		for (const webhookPath of options.webhookPaths ?? []) {
-			await waitForWebhook(this.webhookBaseUrl, webhookPath, 'POST', Math.max(timeoutMs - (Date.now() - began), 30_000));
+			await waitForWebhook(
+				this.webhookBaseUrl,
+				webhookPath,
+				'POST',
+				Math.max(timeoutMs - (Date.now() - began), 30_000),
+			);
 		}
-		progress(`${this.main.label.split(' ')[0]}: n8n queue mode ready (${this.members.map((member) => member.service.name).join(', ')}) in ${formatDuration(Date.now() - began)}`);
+		progress(
+			`${this.main.label.split(' ')[0]}: n8n queue mode ready (${this.members.map((member) => member.service.name).join(', ')}) in ${formatDuration(Date.now() - began)}`,
+		);
 	}
 
 	/** Starts a worker again (after `killWorker` or `stopWorker`); resolves when it is ready. */
@@ -257,7 +278,9 @@ export class N8nCluster {
 		const result: Record<string, string[]> = {};
 		for (const name of this.workerNames) {
 			const log = await readFile(this.logFileOf(name), 'utf8').catch(() => '');
-			result[name] = [...log.matchAll(/Worker started execution (\S+) \(job/g)].map((match) => match[1]);
+			result[name] = [...log.matchAll(/Worker started execution (\S+) \(job/g)].map(
+				(match) => match[1],
+			);
 		}
 		return result;
 	}
@@ -270,20 +293,36 @@ export class N8nCluster {
 
 	/** The executions in n8n's database (of one workflow, if given), oldest first. */
 	async executions(workflowId?: string): Promise<ClusterExecution[]> {
-		const where = workflowId === undefined ? '' : ` WHERE "workflowId" = '${workflowId.replace(/'/g, "''")}'`;
-		const rows = await this.database.query(`SELECT id, "workflowId", status, finished FROM execution_entity${where} ORDER BY id`);
-		return rows.map(([id, wf, status, finished]) => ({ id, workflowId: wf, status, finished: finished === 't' }));
+		const where =
+			workflowId === undefined ? '' : ` WHERE "workflowId" = '${workflowId.replace(/'/g, "''")}'`;
+		const rows = await this.database.query(
+			`SELECT id, "workflowId", status, finished FROM execution_entity${where} ORDER BY id`,
+		);
+		return rows.map(([id, wf, status, finished]) => ({
+			id,
+			workflowId: wf,
+			status,
+			finished: finished === 't',
+		}));
 	}
 
 	/** Waits until `count` executions of the workflow have ended (any status but new, running, waiting). */
-	async waitForExecutions(workflowId: string, count: number, timeoutMs = 120_000): Promise<ClusterExecution[]> {
+	async waitForExecutions(
+		workflowId: string,
+		count: number,
+		timeoutMs = 120_000,
+	): Promise<ClusterExecution[]> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const executions = await this.executions(workflowId);
-			const ended = executions.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+			const ended = executions.filter(
+				(execution) => !['new', 'running', 'waiting'].includes(execution.status),
+			);
 			if (ended.length >= count) return executions;
 			if (Date.now() > deadline) {
-				throw new Error(`${ended.length} of ${count} executions of ${workflowId} ended after ${formatDuration(timeoutMs)}: ${JSON.stringify(executions.map((e) => e.status))}`);
+				throw new Error(
+					`${ended.length} of ${count} executions of ${workflowId} ended after ${formatDuration(timeoutMs)}: ${JSON.stringify(executions.map((e) => e.status))}`,
+				);
 			}
 			await sleep(500);
 		}
@@ -293,7 +332,9 @@ export class N8nCluster {
 	logFileOf(serviceName: string): string {
 		const member = this.member((candidate) => candidate.service.name === serviceName);
 		const role = roleOf(member.service);
-		return role === 'start' ? member.instance.serverLogFile : path.join(member.instance.userFolder, `n8n-${role}.log`);
+		return role === 'start'
+			? member.instance.serverLogFile
+			: path.join(member.instance.userFolder, `n8n-${role}.log`);
 	}
 
 	/** Stops every n8n process, deletes their user folders and drops the database. */
@@ -319,13 +360,17 @@ export class N8nCluster {
 			// The webhook processor also answers /healthz once its server listens.
 			ready:
 				role === 'webhook'
-					? async (child) => child.log.includes('Webhook listener waiting for requests') && (await httpStatus(`${this.webhookBaseUrl}/healthz`)) === 200
+					? async (child) =>
+							child.log.includes('Webhook listener waiting for requests') &&
+							(await httpStatus(`${this.webhookBaseUrl}/healthz`)) === 200
 					: undefined,
 		});
 	}
 
 	private worker(name: string): ClusterMember {
-		return this.member((member) => member.service.name === name && roleOf(member.service) === 'worker');
+		return this.member(
+			(member) => member.service.name === name && roleOf(member.service) === 'worker',
+		);
 	}
 
 	private member(predicate: (member: ClusterMember) => boolean): ClusterMember {

@@ -1,5 +1,11 @@
 /** What `n8n execute --rawOutput` prints, parsed into an execution with item accessors. */
-import type { ExecutionStatus, IDataObject, INodeExecutionData, IRun, IRunData } from 'n8n-workflow';
+import type {
+	ExecutionStatus,
+	IDataObject,
+	INodeExecutionData,
+	IRun,
+	IRunData,
+} from 'n8n-workflow';
 
 /** An execution's error as n8n serialises it (NodeApiError, NodeOperationError, …). */
 export interface ExecutionError {

@@ -8,7 +8,10 @@ import * as path from 'node:path';
 import { progress, sleep } from '../process';
 
 /** Waits until this process holds the lock; resolves with the function that releases it. */
-export async function acquireLock(lockDir: string, what = 'n8n runtime'): Promise<() => Promise<void>> {
+export async function acquireLock(
+	lockDir: string,
+	what = 'n8n runtime',
+): Promise<() => Promise<void>> {
 	const ownerFile = path.join(lockDir, 'pid');
 	let waitingSince: number | undefined;
 	for (;;) {

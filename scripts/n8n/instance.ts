@@ -34,7 +34,9 @@ import type { N8nRuntime } from './runtime';
  * Every n8n process of the runner uses this key, so that all of them can read the same database.
  * Derived from a fixed text: it protects nothing but throwaway test instances.
  */
-export const E2E_ENCRYPTION_KEY = createHash('sha256').update('n8n-nodes-voice-recruiting e2e').digest('hex');
+export const E2E_ENCRYPTION_KEY = createHash('sha256')
+	.update('n8n-nodes-voice-recruiting e2e')
+	.digest('hex');
 
 /** A workflow as `n8n import:workflow` reads it. `id`: at most 21 letters and digits. */
 export interface WorkflowJson {
@@ -134,7 +136,8 @@ export class N8nInstance {
 	async env(overrides: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
 		const base = childEnv(this.runtime);
 		// A clean n8n: settings of the calling shell (N8N_*, DB_*, QUEUE_*) do not leak in.
-		for (const key of Object.keys(base)) if (/^(N8N_|DB_|QUEUE_|EXECUTIONS_)/.test(key)) delete base[key];
+		for (const key of Object.keys(base))
+			if (/^(N8N_|DB_|QUEUE_|EXECUTIONS_)/.test(key)) delete base[key];
 		return {
 			...base,
 			// jest exports NODE_ENV=test, with which n8n's CLI prints nothing and `n8n start` exits.
@@ -163,7 +166,9 @@ export class N8nInstance {
 			env: await this.env(),
 			timeoutMs: options.timeoutMs ?? 180_000,
 		});
-		progress(`${this.label}: n8n ${args.join(' ')} → exit ${result.code ?? result.signal} (${formatDuration(result.durationMs)})`);
+		progress(
+			`${this.label}: n8n ${args.join(' ')} → exit ${result.code ?? result.signal} (${formatDuration(result.durationMs)})`,
+		);
 		return result;
 	}
 
@@ -171,7 +176,9 @@ export class N8nInstance {
 	async cliChecked(args: string[], options: { timeoutMs?: number } = {}): Promise<RunResult> {
 		const result = await this.cli(args, options);
 		if (result.code !== 0) {
-			throw new Error(`n8n ${args.join(' ')} failed (${result.code ?? result.signal}):\n${tail(result.stdout + result.stderr, 30)}`);
+			throw new Error(
+				`n8n ${args.join(' ')} failed (${result.code ?? result.signal}):\n${tail(result.stdout + result.stderr, 30)}`,
+			);
 		}
 		return result;
 	}
@@ -190,7 +197,8 @@ export class N8nInstance {
 	/** `n8n import:workflow` of several workflows in one CLI run (each n8n start costs seconds). */
 	async importWorkflows(workflows: WorkflowJson[]): Promise<string[]> {
 		for (const workflow of workflows) {
-			if (!/^[a-zA-Z0-9]{1,21}$/.test(workflow.id)) throw new Error(`Workflow id "${workflow.id}" must be 1–21 letters or digits`);
+			if (!/^[a-zA-Z0-9]{1,21}$/.test(workflow.id))
+				throw new Error(`Workflow id "${workflow.id}" must be 1–21 letters or digits`);
 		}
 		const file = await this.writeInputFile('workflows', workflows);
 		await this.cliChecked(['import:workflow', `--input=${file}`]);
@@ -212,7 +220,10 @@ export class N8nInstance {
 	 * `n8n execute --id=<id> --rawOutput` (the workflow needs a Manual Trigger). Resolves with the
 	 * execution also when it failed; rejects only when n8n printed no execution at all.
 	 */
-	async execute(workflowId: string, options: { timeoutMs?: number } = {}): Promise<ExecutionResult> {
+	async execute(
+		workflowId: string,
+		options: { timeoutMs?: number } = {},
+	): Promise<ExecutionResult> {
 		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], options);
 		const raw = parseExecutionOutput(result.stdout);
 		if (!raw) {
@@ -240,7 +251,8 @@ export class N8nInstance {
 			label: this.label,
 		});
 		this.processes.add(child);
-		const ready = options.ready ?? ((process: N8nProcess) => process.log.includes(READY_LINES[command]));
+		const ready =
+			options.ready ?? ((process: N8nProcess) => process.log.includes(READY_LINES[command]));
 		await child.waitUntilReady(() => ready(child), options.timeoutMs ?? 180_000);
 		progress(`${this.label}: n8n ${command} ready in ${formatDuration(Date.now() - started)}`);
 		return child;
@@ -268,13 +280,15 @@ export class N8nInstance {
 				...options.env,
 			},
 			logName: path.basename(this.serverLogFile),
-			ready: async (server) => server.log.includes(READY_LINES.start) && (await httpStatus(`${baseUrl}/healthz`)) === 200,
+			ready: async (server) =>
+				server.log.includes(READY_LINES.start) && (await httpStatus(`${baseUrl}/healthz`)) === 200,
 			timeoutMs,
 		});
 		this.lastServer = this.server;
 		this.baseUrl = baseUrl;
 		for (const webhook of options.webhookPaths ?? []) {
-			const { path: webhookPath, method } = typeof webhook === 'string' ? { path: webhook, method: 'POST' } : webhook;
+			const { path: webhookPath, method } =
+				typeof webhook === 'string' ? { path: webhook, method: 'POST' } : webhook;
 			await this.waitForWebhook(webhookPath, method, started + timeoutMs - Date.now());
 		}
 		progress(`${this.label}: n8n ready on ${baseUrl} in ${formatDuration(Date.now() - started)}`);
@@ -286,9 +300,11 @@ export class N8nInstance {
 	 * CORS preflight (OPTIONS), which n8n answers without running the workflow.
 	 */
 	async waitForWebhook(webhookPath: string, method = 'POST', timeoutMs = 60_000): Promise<void> {
-		await waitForWebhook(this.requireStarted(), webhookPath, method, timeoutMs).catch((error: Error) => {
-			throw new Error(`${this.label}: ${error.message}`);
-		});
+		await waitForWebhook(this.requireStarted(), webhookPath, method, timeoutMs).catch(
+			(error: Error) => {
+				throw new Error(`${this.label}: ${error.message}`);
+			},
+		);
 	}
 
 	/** Stops `n8n start` (SIGTERM to its process group, SIGKILL after 15 s). */
@@ -314,7 +330,10 @@ export class N8nInstance {
 	}
 
 	/** Logs in (`POST /rest/login`) and returns the client. */
-	async login(email = DEFAULT_OWNER.email, password = DEFAULT_OWNER.password): Promise<N8nRestClient> {
+	async login(
+		email = DEFAULT_OWNER.email,
+		password = DEFAULT_OWNER.password,
+	): Promise<N8nRestClient> {
 		const client = new N8nRestClient(this.requireStarted());
 		await client.call('POST', '/rest/login', { emailOrLdapLoginId: email, password });
 		return client;

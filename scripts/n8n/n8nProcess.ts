@@ -78,7 +78,8 @@ export class N8nProcess {
 	async waitUntilReady(ready: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
 		const started = Date.now();
 		for (;;) {
-			if (!this.running) throw this.failure(`exited (${this.child.exitCode ?? this.child.signalCode})`);
+			if (!this.running)
+				throw this.failure(`exited (${this.child.exitCode ?? this.child.signalCode})`);
 			if (await ready()) return;
 			if (Date.now() - started > timeoutMs) {
 				await this.stop();
@@ -107,7 +108,9 @@ export class N8nProcess {
 	}
 
 	private failure(why: string): Error {
-		return new Error(`${this.label}: n8n ${why}. Last output (${this.logFile}):\n${tail(this.output, 40)}`);
+		return new Error(
+			`${this.label}: n8n ${why}. Last output (${this.logFile}):\n${tail(this.output, 40)}`,
+		);
 	}
 }
 
@@ -126,7 +129,12 @@ export async function httpStatus(url: string): Promise<number | undefined> {
  * Waits until the n8n at `baseUrl` serves the production webhook `/webhook/<path>` for `method`.
  * It asks with a CORS preflight (OPTIONS), which n8n answers without running the workflow.
  */
-export async function waitForWebhook(baseUrl: string, webhookPath: string, method = 'POST', timeoutMs = 60_000): Promise<void> {
+export async function waitForWebhook(
+	baseUrl: string,
+	webhookPath: string,
+	method = 'POST',
+	timeoutMs = 60_000,
+): Promise<void> {
 	const url = `${baseUrl}/webhook/${webhookPath.replace(/^\/+/, '')}`;
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
@@ -137,7 +145,9 @@ export async function waitForWebhook(baseUrl: string, webhookPath: string, metho
 		const allowed = response?.headers.get('access-control-allow-methods') ?? '';
 		if (response?.status === 204 && allowed.split(/\s*,\s*/).includes(method.toUpperCase())) return;
 		if (Date.now() > deadline) {
-			throw new Error(`webhook ${method} ${url} was not registered after ${formatDuration(timeoutMs)}`);
+			throw new Error(
+				`webhook ${method} ${url} was not registered after ${formatDuration(timeoutMs)}`,
+			);
 		}
 		await sleep(500);
 	}

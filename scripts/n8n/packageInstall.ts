@@ -5,7 +5,17 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+	cp,
+	mkdir,
+	mkdtemp,
+	readdir,
+	readFile,
+	rename,
+	rm,
+	stat,
+	writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -60,14 +70,20 @@ const PREPARED_MAX_AGE_MS = 24 * 60 * 60 * 1000;
  */
 export async function installPackage(userFolder: string, tarball: string): Promise<string> {
 	const prepared = await preparePackageInstall(tarball);
-	const packageJson = JSON.parse(await readFile(path.join(prepared, 'package.json'), 'utf8')) as PackageJson;
+	const packageJson = JSON.parse(
+		await readFile(path.join(prepared, 'package.json'), 'utf8'),
+	) as PackageJson;
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const target = path.join(nodesDir, 'node_modules', packageJson.name);
 	await rm(target, { recursive: true, force: true });
 	await mkdir(path.dirname(target), { recursive: true });
 	await cp(prepared, target, { recursive: true, verbatimSymlinks: true });
 	// n8n's ledger of installed community packages (what it writes after an install).
-	const ledger = { name: 'installed-nodes', private: true, dependencies: { [packageJson.name]: packageJson.version } };
+	const ledger = {
+		name: 'installed-nodes',
+		private: true,
+		dependencies: { [packageJson.name]: packageJson.version },
+	};
 	await writeFile(path.join(nodesDir, 'package.json'), JSON.stringify(ledger, null, 2));
 	return target;
 }
@@ -131,6 +147,7 @@ async function pruneOldInstalls(): Promise<void> {
 	for (const entry of await readdir(PREPARED_ROOT)) {
 		const entryPath = path.join(PREPARED_ROOT, entry);
 		const info = await stat(entryPath).catch(() => undefined);
-		if (info && Date.now() - info.mtimeMs > PREPARED_MAX_AGE_MS) await rm(entryPath, { recursive: true, force: true });
+		if (info && Date.now() - info.mtimeMs > PREPARED_MAX_AGE_MS)
+			await rm(entryPath, { recursive: true, force: true });
 	}
 }

@@ -54,7 +54,11 @@ export class N8nRestClient {
 	constructor(readonly baseUrl: string) {}
 
 	/** Any request; never rejects on an HTTP error status. */
-	async request<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<RestResponse<T>> {
+	async request<T = unknown>(
+		method: string,
+		urlPath: string,
+		body?: unknown,
+	): Promise<RestResponse<T>> {
 		const response = await fetch(`${this.baseUrl}${urlPath}`, {
 			method,
 			headers: {
@@ -64,7 +68,9 @@ export class N8nRestClient {
 			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
-		const authCookie = response.headers.getSetCookie().find((cookie) => cookie.startsWith('n8n-auth='));
+		const authCookie = response.headers
+			.getSetCookie()
+			.find((cookie) => cookie.startsWith('n8n-auth='));
 		if (authCookie) this.cookie = authCookie.split(';')[0];
 		const text = await response.text();
 		let parsed: unknown = text;
@@ -80,7 +86,9 @@ export class N8nRestClient {
 	async call<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> {
 		const response = await this.request<{ data?: T }>(method, urlPath, body);
 		if (response.status < 200 || response.status >= 300) {
-			throw new Error(`${method} ${urlPath} answered ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`);
+			throw new Error(
+				`${method} ${urlPath} answered ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`,
+			);
 		}
 		return (response.body?.data ?? response.body) as T;
 	}
@@ -99,7 +107,9 @@ export class N8nRestClient {
 	 * The editor's "Test" of a credential (`POST /rest/credentials/test`): a stored credential's
 	 * id with the data as typed in the form. Resolves with n8n's verdict.
 	 */
-	async testCredential(credential: CredentialImport): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	async testCredential(
+		credential: CredentialImport,
+	): Promise<{ status: 'OK' | 'Error'; message: string }> {
 		return await this.call('POST', '/rest/credentials/test', { credentials: credential });
 	}
 
@@ -115,7 +125,10 @@ export class N8nRestClient {
 	/** The workflow's executions (`GET /rest/executions`), newest first. */
 	async executions(workflowId: string): Promise<ExecutionSummary[]> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const page = await this.call<{ results: ExecutionSummary[] }>('GET', `/rest/executions?filter=${filter}`);
+		const page = await this.call<{ results: ExecutionSummary[] }>(
+			'GET',
+			`/rest/executions?filter=${filter}`,
+		);
 		return page.results;
 	}
 }

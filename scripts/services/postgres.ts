@@ -39,7 +39,11 @@ const isRoot = () => process.getuid?.() === 0;
 
 async function accepting(): Promise<boolean> {
 	if (!existsSync('/usr/bin/pg_isready')) return false;
-	const result = await runProcess('pg_isready', ['-q', '-h', POSTGRES_HOST, '-p', String(POSTGRES_PORT)], { timeoutMs: 10_000 });
+	const result = await runProcess(
+		'pg_isready',
+		['-q', '-h', POSTGRES_HOST, '-p', String(POSTGRES_PORT)],
+		{ timeoutMs: 10_000 },
+	);
 	return result.code === 0;
 }
 
@@ -48,7 +52,11 @@ async function adminSql(sql: string, database = 'postgres'): Promise<string> {
 	const psql = ['psql', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', database, '-c', sql];
 	const result = isRoot()
 		? await runChecked('runuser', ['-u', 'postgres', '--', ...psql], { timeoutMs: 60_000 })
-		: await runChecked(psql[0], [...psql.slice(1), '-h', POSTGRES_HOST, '-p', String(POSTGRES_PORT), '-U', 'postgres'], { timeoutMs: 60_000 });
+		: await runChecked(
+				psql[0],
+				[...psql.slice(1), '-h', POSTGRES_HOST, '-p', String(POSTGRES_PORT), '-U', 'postgres'],
+				{ timeoutMs: 60_000 },
+			);
 	return result.stdout;
 }
 
@@ -57,21 +65,30 @@ export async function ensurePostgres(): Promise<void> {
 	if (await accepting()) return;
 	await withServicesLock(async () => {
 		if (await accepting()) return;
-		if (!existsSync('/usr/bin/pg_ctlcluster')) await aptInstall(['postgresql'], 'PostgreSQL is not installed');
+		if (!existsSync('/usr/bin/pg_ctlcluster'))
+			await aptInstall(['postgresql'], 'PostgreSQL is not installed');
 		const versions = existsSync('/etc/postgresql') ? await readdir('/etc/postgresql') : [];
 		let version = versions.sort().at(-1);
 		if (!version) {
 			// Debian's package creates the cluster "main" on install; create it when it did not.
 			version = (await readdir('/usr/lib/postgresql')).sort().at(-1);
-			if (!version) throw new Error('PostgreSQL is installed, but /usr/lib/postgresql has no server version');
+			if (!version)
+				throw new Error('PostgreSQL is installed, but /usr/lib/postgresql has no server version');
 			progress(`PostgreSQL: creating the cluster ${version}/main (pg_createcluster)`);
 			await runChecked('pg_createcluster', [version, 'main'], { timeoutMs: 120_000 });
 		}
-		progress(`PostgreSQL is not running on ${POSTGRES_HOST}:${POSTGRES_PORT}: starting it (pg_ctlcluster ${version} main start)`);
+		progress(
+			`PostgreSQL is not running on ${POSTGRES_HOST}:${POSTGRES_PORT}: starting it (pg_ctlcluster ${version} main start)`,
+		);
 		const started = Date.now();
-		await runChecked('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { timeoutMs: 120_000 });
+		await runChecked('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], {
+			timeoutMs: 120_000,
+		});
 		while (!(await accepting())) {
-			if (Date.now() - started > 60_000) throw new Error(`PostgreSQL ${version}/main started but does not accept connections on ${POSTGRES_HOST}:${POSTGRES_PORT}`);
+			if (Date.now() - started > 60_000)
+				throw new Error(
+					`PostgreSQL ${version}/main started but does not accept connections on ${POSTGRES_HOST}:${POSTGRES_PORT}`,
+				);
 			await sleep(500);
 		}
 		progress(`PostgreSQL: running (${formatDuration(Date.now() - started)})`);
@@ -80,9 +97,11 @@ export async function ensurePostgres(): Promise<void> {
 
 /** Creates the test role (once per server) and a fresh database it owns. */
 export async function createTestDatabase(name: string): Promise<TestDatabase> {
-	if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Database name "${name}" must be lower-case letters, digits and _`);
+	if (!/^[a-z][a-z0-9_]{0,62}$/.test(name))
+		throw new Error(`Database name "${name}" must be lower-case letters, digits and _`);
 	await withServicesLock(async () => {
-		const exists = (await adminSql(`SELECT 1 FROM pg_roles WHERE rolname = '${TEST_ROLE}'`)).trim() === '1';
+		const exists =
+			(await adminSql(`SELECT 1 FROM pg_roles WHERE rolname = '${TEST_ROLE}'`)).trim() === '1';
 		if (!exists) await adminSql(`CREATE ROLE ${TEST_ROLE} LOGIN PASSWORD '${TEST_ROLE_PASSWORD}'`);
 	});
 	await adminSql(`CREATE DATABASE ${name} OWNER ${TEST_ROLE}`);
@@ -96,7 +115,25 @@ export async function createTestDatabase(name: string): Promise<TestDatabase> {
 		query: async (sql) => {
 			const result = await runChecked(
 				'psql',
-				['-X', '-q', '-At', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-h', POSTGRES_HOST, '-p', String(POSTGRES_PORT), '-U', TEST_ROLE, '-d', name, '-c', sql],
+				[
+					'-X',
+					'-q',
+					'-At',
+					'-F',
+					'\t',
+					'-v',
+					'ON_ERROR_STOP=1',
+					'-h',
+					POSTGRES_HOST,
+					'-p',
+					String(POSTGRES_PORT),
+					'-U',
+					TEST_ROLE,
+					'-d',
+					name,
+					'-c',
+					sql,
+				],
 				{ env: { ...process.env, PGPASSWORD: TEST_ROLE_PASSWORD }, timeoutMs: 60_000 },
 			);
 			return result.stdout

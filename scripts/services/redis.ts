@@ -18,7 +18,11 @@ export const REDIS_PORT = 6379;
 
 async function answers(): Promise<boolean> {
 	if (!existsSync('/usr/bin/redis-cli')) return false;
-	const result = await runProcess('redis-cli', ['-h', REDIS_HOST, '-p', String(REDIS_PORT), 'ping'], { timeoutMs: 10_000 });
+	const result = await runProcess(
+		'redis-cli',
+		['-h', REDIS_HOST, '-p', String(REDIS_PORT), 'ping'],
+		{ timeoutMs: 10_000 },
+	);
 	return result.code === 0 && result.stdout.trim() === 'PONG';
 }
 
@@ -33,16 +37,35 @@ export async function ensureRedis(): Promise<void> {
 			if (await answers()) return;
 		}
 		// Root: Debian's own folders; otherwise a folder of ours. Nothing is persisted either way.
-		const dir = process.getuid?.() === 0 && existsSync('/var/lib/redis') ? '/var/lib/redis' : path.join(tmpdir(), `${CACHE_NAME}-redis`);
+		const dir =
+			process.getuid?.() === 0 && existsSync('/var/lib/redis')
+				? '/var/lib/redis'
+				: path.join(tmpdir(), `${CACHE_NAME}-redis`);
 		const logDir = dir === '/var/lib/redis' ? '/var/log/redis' : dir;
 		await mkdir(logDir, { recursive: true });
-		const args = ['--daemonize', 'yes', '--bind', `${REDIS_HOST} -::1`, '--port', String(REDIS_PORT), '--save', '', '--appendonly', 'no'];
+		const args = [
+			'--daemonize',
+			'yes',
+			'--bind',
+			`${REDIS_HOST} -::1`,
+			'--port',
+			String(REDIS_PORT),
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+		];
 		args.push('--dir', dir, '--logfile', path.join(logDir, 'ci.log'));
-		progress(`Redis is not running on ${REDIS_HOST}:${REDIS_PORT}: starting it (redis-server ${args.join(' ')})`);
+		progress(
+			`Redis is not running on ${REDIS_HOST}:${REDIS_PORT}: starting it (redis-server ${args.join(' ')})`,
+		);
 		const started = Date.now();
 		await runChecked('redis-server', args, { timeoutMs: 60_000 });
 		while (!(await answers())) {
-			if (Date.now() - started > 30_000) throw new Error(`redis-server started but does not answer on ${REDIS_HOST}:${REDIS_PORT} (log: ${logDir}/ci.log)`);
+			if (Date.now() - started > 30_000)
+				throw new Error(
+					`redis-server started but does not answer on ${REDIS_HOST}:${REDIS_PORT} (log: ${logDir}/ci.log)`,
+				);
 			await sleep(250);
 		}
 		progress(`Redis: running (${formatDuration(Date.now() - started)})`);

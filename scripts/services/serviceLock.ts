@@ -7,7 +7,10 @@ import { CACHE_NAME } from '../n8n/runtime';
 
 /** Runs `action` while holding the machine-wide services lock (two runs never apt-get at once). */
 export async function withServicesLock<T>(action: () => Promise<T>): Promise<T> {
-	const release = await acquireLock(path.join(tmpdir(), `${CACHE_NAME}-services.lock`), 'local services');
+	const release = await acquireLock(
+		path.join(tmpdir(), `${CACHE_NAME}-services.lock`),
+		'local services',
+	);
 	try {
 		return await action();
 	} finally {

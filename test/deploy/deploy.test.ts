@@ -26,7 +26,10 @@ import type { ComposeService } from '../../scripts/deploySetUp';
 import { runProcess } from '../../scripts/process';
 
 /** Values for the variables .env.example leaves empty (the secrets a team fills in). */
-const FILLED = { N8N_ENCRYPTION_KEY: 'test-encryption-key', POSTGRES_PASSWORD: 'test-postgres-password' };
+const FILLED = {
+	N8N_ENCRYPTION_KEY: 'test-encryption-key',
+	POSTGRES_PASSWORD: 'test-postgres-password',
+};
 
 /** Keys that differ between n8n services, each for its role's reason. */
 const ROLE_KEYS: Record<string, string[]> = {
@@ -57,32 +60,49 @@ describe('deploy/Dockerfile', () => {
 	it('installs this package’s release by default, as the `node` user, into ~/.n8n/nodes, like n8n’s community-package install', async () => {
 		const all = await instructions();
 		const { name, version } = await readPackageJson();
-		const packageArg = all.find((instruction) => keyword(instruction) === 'ARG' && instruction.getArgumentsContent()?.startsWith('PACKAGE='));
+		const packageArg = all.find(
+			(instruction) =>
+				keyword(instruction) === 'ARG' && instruction.getArgumentsContent()?.startsWith('PACKAGE='),
+		);
 		expect(packageArg?.getArgumentsContent()).toBe(`PACKAGE=${name}@${version}`);
 
-		const installs = all.filter((instruction) => keyword(instruction) === 'RUN' && /\bnpm install\b/.test(instruction.getArgumentsContent() ?? ''));
+		const installs = all.filter(
+			(instruction) =>
+				keyword(instruction) === 'RUN' &&
+				/\bnpm install\b/.test(instruction.getArgumentsContent() ?? ''),
+		);
 		expect(installs).toHaveLength(1);
 		const install = installs[0].getArgumentsContent()!;
 		expect(install).toContain('cd /home/node/.n8n/nodes');
-		for (const flag of ['--omit=dev', '--omit=peer', '--ignore-scripts']) expect(install).toContain(flag);
+		for (const flag of ['--omit=dev', '--omit=peer', '--ignore-scripts'])
+			expect(install).toContain(flag);
 		expect(install).toContain('"${PACKAGE}"');
 
 		// The user in effect at the install, and at the end (n8n must not run as root).
 		const users = all.filter((instruction) => keyword(instruction) === 'USER');
-		const userBeforeInstall = users.filter((user) => user.getRange().start.line < installs[0].getRange().start.line).pop();
+		const userBeforeInstall = users
+			.filter((user) => user.getRange().start.line < installs[0].getRange().start.line)
+			.pop();
 		expect(userBeforeInstall?.getArgumentsContent()).toBe('node');
 		expect(users.at(-1)?.getArgumentsContent()).toBe('node');
 	});
 
 	it('copies only what is in deploy/ and bakes no secrets or settings into the image', async () => {
 		const all = await instructions();
-		for (const copy of all.filter((instruction) => keyword(instruction) === 'COPY' || keyword(instruction) === 'ADD')) {
-			const source = copy.getArguments().filter((argument) => !argument.getValue().startsWith('--'))[0].getValue();
+		for (const copy of all.filter(
+			(instruction) => keyword(instruction) === 'COPY' || keyword(instruction) === 'ADD',
+		)) {
+			const source = copy
+				.getArguments()
+				.filter((argument) => !argument.getValue().startsWith('--'))[0]
+				.getValue();
 			expect(existsSync(path.join(DEPLOY_DIR, source))).toBe(true);
 		}
 		// Settings belong in the compose file and .env, where a team sees them.
 		expect(all.filter((instruction) => keyword(instruction) === 'ENV')).toEqual([]);
-		expect(readFileSync(path.join(DEPLOY_DIR, 'Dockerfile'), 'utf8')).not.toMatch(/ENCRYPTION_KEY|PASSWORD/);
+		expect(readFileSync(path.join(DEPLOY_DIR, 'Dockerfile'), 'utf8')).not.toMatch(
+			/ENCRYPTION_KEY|PASSWORD/,
+		);
 	});
 });
 
@@ -136,13 +156,18 @@ describe('deploy/docker-compose.yml', () => {
 	});
 
 	it('mounts no volume over ~/.n8n, where the image has the package (an old copy would hide a newer image’s)', () => {
-		for (const service of n8n) expect(service.volumes.filter((volume) => volume.includes('/home/node/.n8n'))).toEqual([]);
+		for (const service of n8n)
+			expect(service.volumes.filter((volume) => volume.includes('/home/node/.n8n'))).toEqual([]);
 	});
 
 	it('refuses to start without the secrets, naming the variable to set', async () => {
 		const example = await readEnvFile();
-		await expect(readComposeServices(example)).rejects.toThrow(/set (N8N_ENCRYPTION_KEY|POSTGRES_PASSWORD) in \.env/);
-		await expect(readComposeServices({ ...example, POSTGRES_PASSWORD: 'x' })).rejects.toThrow('N8N_ENCRYPTION_KEY: set N8N_ENCRYPTION_KEY in .env');
+		await expect(readComposeServices(example)).rejects.toThrow(
+			/set (N8N_ENCRYPTION_KEY|POSTGRES_PASSWORD) in \.env/,
+		);
+		await expect(readComposeServices({ ...example, POSTGRES_PASSWORD: 'x' })).rejects.toThrow(
+			'N8N_ENCRYPTION_KEY: set N8N_ENCRYPTION_KEY in .env',
+		);
 	});
 
 	it('interpolates as compose does', () => {
@@ -155,20 +180,28 @@ describe('deploy/docker-compose.yml', () => {
 describe('deploy/.env.example', () => {
 	it('names every variable the compose file uses and holds no secret', async () => {
 		const example = await readEnvFile();
-		const used = new Set([...readFileSync(COMPOSE_FILE, 'utf8').matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]));
+		const used = new Set(
+			[...readFileSync(COMPOSE_FILE, 'utf8').matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map(
+				(match) => match[1],
+			),
+		);
 		// Optional settings with a default in the compose file may stay out of .env.example.
 		const optional = ['N8N_DIAGNOSTICS_ENABLED'];
 		expect([...used].filter((name) => !(name in example) && !optional.includes(name))).toEqual([]);
 		expect(example.N8N_ENCRYPTION_KEY).toBe('');
 		expect(example.POSTGRES_PASSWORD).toBe('');
-		expect(readFileSync(ENV_EXAMPLE_FILE, 'utf8')).not.toMatch(/^[A-Z_]*(KEY|PASSWORD|SECRET|TOKEN)=\S/m);
+		expect(readFileSync(ENV_EXAMPLE_FILE, 'utf8')).not.toMatch(
+			/^[A-Z_]*(KEY|PASSWORD|SECRET|TOKEN)=\S/m,
+		);
 	});
 });
 
 /** The Compose CLI of this machine: `docker compose` (v2), else `docker-compose`, else none. */
 async function composeCli(): Promise<string[] | undefined> {
 	for (const cli of [['docker', 'compose'], ['docker-compose']]) {
-		const version = await runProcess(cli[0], [...cli.slice(1), 'version'], { timeoutMs: 30_000 }).catch(() => undefined);
+		const version = await runProcess(cli[0], [...cli.slice(1), 'version'], {
+			timeoutMs: 30_000,
+		}).catch(() => undefined);
 		if (version?.code === 0) return cli;
 	}
 	return undefined;
@@ -178,18 +211,31 @@ describe('docker compose config', () => {
 	it('accepts the compose file and gives each n8n service the environment the queue-mode suite runs', async () => {
 		const cli = await composeCli();
 		if (!cli) {
-			process.stderr.write('deploy: `docker compose config` skipped: neither `docker compose` nor `docker-compose` is installed here\n');
+			process.stderr.write(
+				'deploy: `docker compose config` skipped: neither `docker compose` nor `docker-compose` is installed here\n',
+			);
 			return;
 		}
-		const result = await runProcess(cli[0], [...cli.slice(1), '-f', COMPOSE_FILE, '--env-file', ENV_EXAMPLE_FILE, 'config'], {
-			env: { ...process.env, ...FILLED },
-			timeoutMs: 60_000,
-		});
+		const result = await runProcess(
+			cli[0],
+			[...cli.slice(1), '-f', COMPOSE_FILE, '--env-file', ENV_EXAMPLE_FILE, 'config'],
+			{
+				env: { ...process.env, ...FILLED },
+				timeoutMs: 60_000,
+			},
+		);
 		expect(result.stderr + (result.code === 0 ? '' : result.stdout)).not.toMatch(/invalid|error/i);
 		expect(result.code).toBe(0);
-		const config = parseYaml(result.stdout) as { services: Record<string, { environment: Record<string, string | number> }> };
+		const config = parseYaml(result.stdout) as {
+			services: Record<string, { environment: Record<string, string | number> }>;
+		};
 		for (const service of n8n) {
-			const theirs = Object.fromEntries(Object.entries(config.services[service.name].environment).map(([key, value]) => [key, String(value)]));
+			const theirs = Object.fromEntries(
+				Object.entries(config.services[service.name].environment).map(([key, value]) => [
+					key,
+					String(value),
+				]),
+			);
 			expect(theirs).toEqual(service.environment);
 		}
 	});

@@ -18,21 +18,59 @@ let n8n: N8nInstance;
 
 /** Answered (completes the screening) and busy, as the sandbox decides by the dialled number. */
 const ROWS = [
-	{ candidateId: 'e2e-anna', name: 'Anna Schmidt', phone: '0171 12345601', jobTitle: 'Lagerist (m/w/d)', company: 'Muster Logistik GmbH', recruiterName: 'Jonas Weber' },
-	{ candidateId: 'e2e-ben', name: 'Ben Keller', phone: '+49 171 123456-03', jobTitle: 'Lagerist (m/w/d)', company: 'Muster Logistik GmbH', recruiterName: 'Jonas Weber' },
+	{
+		candidateId: 'e2e-anna',
+		name: 'Anna Schmidt',
+		phone: '0171 12345601',
+		jobTitle: 'Lagerist (m/w/d)',
+		company: 'Muster Logistik GmbH',
+		recruiterName: 'Jonas Weber',
+	},
+	{
+		candidateId: 'e2e-ben',
+		name: 'Ben Keller',
+		phone: '+49 171 123456-03',
+		jobTitle: 'Lagerist (m/w/d)',
+		company: 'Muster Logistik GmbH',
+		recruiterName: 'Jonas Weber',
+	},
 ];
 
-const ELEVENLABS = { elevenLabsAgentsApi: { id: N8N_CREDENTIAL_IDS.elevenLabsAgentsApi, name: 'ElevenLabs (sandbox)' } };
-const TWILIO = { twilioCallsApi: { id: N8N_CREDENTIAL_IDS.twilioCallsApi, name: 'Twilio (sandbox)' } };
+const ELEVENLABS = {
+	elevenLabsAgentsApi: { id: N8N_CREDENTIAL_IDS.elevenLabsAgentsApi, name: 'ElevenLabs (sandbox)' },
+};
+const TWILIO = {
+	twilioCallsApi: { id: N8N_CREDENTIAL_IDS.twilioCallsApi, name: 'Twilio (sandbox)' },
+};
 
-function node(name: string, type: string, parameters: INode['parameters'], credentials: INode['credentials'] = {}, typeVersion = 1): INode {
-	return { id: `e2e-${name.replace(/\W+/g, '-')}`, name, type, typeVersion, position: [0, 0], parameters, credentials };
+function node(
+	name: string,
+	type: string,
+	parameters: INode['parameters'],
+	credentials: INode['credentials'] = {},
+	typeVersion = 1,
+): INode {
+	return {
+		id: `e2e-${name.replace(/\W+/g, '-')}`,
+		name,
+		type,
+		typeVersion,
+		position: [0, 0],
+		parameters,
+		credentials,
+	};
 }
 
 /** Rows → Split Out → Build Recruiting Prompt → Place Agent Call (→ Get Transcript). */
 function callWorkflow(id: string, place: INode['parameters'], withTranscript: boolean) {
 	const nodes: INode[] = [
-		node('Rows', 'n8n-nodes-base.set', { mode: 'raw', jsonOutput: JSON.stringify({ rows: ROWS }), options: {} }, {}, 3.4),
+		node(
+			'Rows',
+			'n8n-nodes-base.set',
+			{ mode: 'raw', jsonOutput: JSON.stringify({ rows: ROWS }), options: {} },
+			{},
+			3.4,
+		),
 		node('Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'rows', options: {} }),
 		node('Build Recruiting Prompt', `${PACKAGE_PREFIX}.recruitingPrompt`, {}),
 		node(
@@ -50,12 +88,20 @@ function callWorkflow(id: string, place: INode['parameters'], withTranscript: bo
 		),
 	];
 	if (withTranscript) {
-		nodes.push(node('Get Transcript', `${PACKAGE_PREFIX}.transcript`, { waitForCompletion: true, timeoutSeconds: 120, options: { pollIntervalSeconds: 1 } }, ELEVENLABS));
+		nodes.push(
+			node(
+				'Get Transcript',
+				`${PACKAGE_PREFIX}.transcript`,
+				{ waitForCompletion: true, timeoutSeconds: 120, options: { pollIntervalSeconds: 1 } },
+				ELEVENLABS,
+			),
+		);
 	}
 	return manualWorkflow(id, `Calls: ${id}`, nodes);
 }
 
-const byCandidate = (items: IDataObject[]) => Object.fromEntries(items.map((json) => [String(json.candidateId), json]));
+const byCandidate = (items: IDataObject[]) =>
+	Object.fromEntries(items.map((json) => [String(json.candidateId), json]));
 
 beforeAll(async () => {
 	// A fast clock: an answered call of a few minutes lasts a few seconds.
@@ -65,7 +111,11 @@ beforeAll(async () => {
 	await n8n.importWorkflows([
 		callWorkflow('e2eCallTwilio', {}, true),
 		callWorkflow('e2eCallSip', { phoneNumberId: locator(sandbox.ids.phoneNumbers.sipTrunk) }, true),
-		callWorkflow('e2eCallOwnTwilio', { transport: 'ownTwilio', fromNumber: sandbox.numbers.twilioBerlin }, false),
+		callWorkflow(
+			'e2eCallOwnTwilio',
+			{ transport: 'ownTwilio', fromNumber: sandbox.numbers.twilioBerlin },
+			false,
+		),
 	]);
 });
 
@@ -81,15 +131,32 @@ describe('n8n execute: Place Agent Call on every transport', () => {
 		expect(result.status).toBe('success');
 
 		const placed = byCandidate(result.json('Place Agent Call'));
-		expect(placed['e2e-anna']).toMatchObject({ status: 'initiated', transport: 'twilio', toNumber: '+4917112345601', conversationId: expect.stringMatching(/^conv_/) });
-		expect(placed['e2e-ben']).toMatchObject({ status: 'initiated', transport: 'twilio', toNumber: '+4917112345603' });
+		expect(placed['e2e-anna']).toMatchObject({
+			status: 'initiated',
+			transport: 'twilio',
+			toNumber: '+4917112345601',
+			conversationId: expect.stringMatching(/^conv_/),
+		});
+		expect(placed['e2e-ben']).toMatchObject({
+			status: 'initiated',
+			transport: 'twilio',
+			toNumber: '+4917112345603',
+		});
 
 		// Get Transcript's items are the conversations, in the order of the calls.
 		const [anna, ben] = result.json('Get Transcript');
-		expect(anna).toMatchObject({ conversationId: placed['e2e-anna'].conversationId, status: 'done', callResult: 'answered', callSuccessful: 'success' });
+		expect(anna).toMatchObject({
+			conversationId: placed['e2e-anna'].conversationId,
+			status: 'done',
+			callResult: 'answered',
+			callSuccessful: 'success',
+		});
 		expect(anna.transcriptText).toMatch(/^Agent: /);
 		expect(anna.dataCollection).toMatchObject({ consent_given: true });
-		expect(ben).toMatchObject({ conversationId: placed['e2e-ben'].conversationId, callResult: 'busy' });
+		expect(ben).toMatchObject({
+			conversationId: placed['e2e-ben'].conversationId,
+			callResult: 'busy',
+		});
 
 		// The sandbox's conversation carries the idempotency key as its user id.
 		const conversation = conversationStore(sandbox).get(String(placed['e2e-anna'].conversationId));
@@ -103,7 +170,11 @@ describe('n8n execute: Place Agent Call on every transport', () => {
 		expect(result.status).toBe('success');
 		const placed = byCandidate(result.json('Place Agent Call'));
 		expect(placed['e2e-anna']).toMatchObject({ status: 'already_called' });
-		expect(placed['e2e-ben']).toMatchObject({ status: 'too_soon', attempts: 1, nextAttemptAfter: expect.any(String) });
+		expect(placed['e2e-ben']).toMatchObject({
+			status: 'too_soon',
+			attempts: 1,
+			nextAttemptAfter: expect.any(String),
+		});
 		expect(conversationStore(sandbox).list().length).toBe(before);
 		expect(sandbox.requests.count('POST', '/v1/convai/twilio/outbound-call')).toBe(2);
 	});
@@ -112,8 +183,16 @@ describe('n8n execute: Place Agent Call on every transport', () => {
 		const result = await n8n.execute('e2eCallSip');
 		expect(result.status).toBe('success');
 		const placed = byCandidate(result.json('Place Agent Call'));
-		expect(placed['e2e-anna']).toMatchObject({ status: 'initiated', transport: 'sip_trunk', sipCallId: expect.any(String) });
-		expect(result.json('Get Transcript')[0]).toMatchObject({ conversationId: placed['e2e-anna'].conversationId, status: 'done', callResult: 'answered' });
+		expect(placed['e2e-anna']).toMatchObject({
+			status: 'initiated',
+			transport: 'sip_trunk',
+			sipCallId: expect.any(String),
+		});
+		expect(result.json('Get Transcript')[0]).toMatchObject({
+			conversationId: placed['e2e-anna'].conversationId,
+			status: 'done',
+			callResult: 'answered',
+		});
 		expect(sandbox.requests.count('POST', '/v1/convai/sip-trunk/outbound-call')).toBe(2);
 		expect(sandbox.requests.count('POST', '/v1/convai/twilio/outbound-call')).toBe(2);
 	});
@@ -122,11 +201,21 @@ describe('n8n execute: Place Agent Call on every transport', () => {
 		const result = await n8n.execute('e2eCallOwnTwilio');
 		expect(result.status).toBe('success');
 		const placed = byCandidate(result.json('Place Agent Call'));
-		expect(placed['e2e-anna']).toMatchObject({ status: 'initiated', transport: 'own_twilio', callSid: expect.stringMatching(/^CA[0-9a-f]{32}$/) });
-		const creates = sandbox.requests.all().filter((r) => r.method === 'POST' && /\/Calls\.json$/.test(r.path));
+		expect(placed['e2e-anna']).toMatchObject({
+			status: 'initiated',
+			transport: 'own_twilio',
+			callSid: expect.stringMatching(/^CA[0-9a-f]{32}$/),
+		});
+		const creates = sandbox.requests
+			.all()
+			.filter((r) => r.method === 'POST' && /\/Calls\.json$/.test(r.path));
 		expect(creates).toHaveLength(2);
 		expect(creates[0].principal).toBe(sandbox.twilio.accountSid);
-		expect(creates[0].body).toMatchObject({ To: '+4917112345601', From: sandbox.numbers.twilioBerlin, Twiml: expect.stringContaining('<Response>') });
+		expect(creates[0].body).toMatchObject({
+			To: '+4917112345601',
+			From: sandbox.numbers.twilioBerlin,
+			Twiml: expect.stringContaining('<Response>'),
+		});
 		expect(sandbox.requests.count('POST', '/v1/convai/twilio/register-call')).toBe(2);
 	});
 });

@@ -30,14 +30,24 @@ let sandbox: Sandbox;
 let n8n: N8nInstance;
 
 /** HTTP Request node (GET) authenticated with one of the package's credential types. */
-function httpRequest(name: string, url: string, credentialType: string, credential: { id: string; name: string }): INode {
+function httpRequest(
+	name: string,
+	url: string,
+	credentialType: string,
+	credential: { id: string; name: string },
+): INode {
 	return {
 		id: `e2e-${credentialType}-${name.length}`,
 		name,
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.2,
 		position: [0, 0],
-		parameters: { url, authentication: 'predefinedCredentialType', nodeCredentialType: credentialType, options: {} },
+		parameters: {
+			url,
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: credentialType,
+			options: {},
+		},
 		credentials: { [credentialType]: credential },
 	};
 }
@@ -62,7 +72,12 @@ beforeAll(async () => {
 	await n8n.importCredentials([elevenLabs, twilio, wrongKey]);
 	await n8n.importWorkflows([
 		manualWorkflow('e2eElevenLabsAgents', 'ElevenLabs agents via HTTP Request', [
-			httpRequest('Get Agents', `${sandbox.url}/v1/convai/agents`, 'elevenLabsAgentsApi', elevenLabs),
+			httpRequest(
+				'Get Agents',
+				`${sandbox.url}/v1/convai/agents`,
+				'elevenLabsAgentsApi',
+				elevenLabs,
+			),
 		]),
 		manualWorkflow('e2eTwilioAccount', 'Twilio account via HTTP Request', [
 			httpRequest(
@@ -122,7 +137,9 @@ describe('n8n execute: the credentials authenticate requests of n8n nodes', () =
 		expect(result.lastNodeExecuted).toBe('Get Agents');
 		expect(result.error?.httpCode).toBe('401');
 		expect(JSON.stringify(result.raw)).not.toContain(WRONG_ELEVENLABS_KEY);
-		expect(sandbox.requests.filter('GET', '/v1/convai/agents').map((request) => request.status)).toContain(401);
+		expect(
+			sandbox.requests.filter('GET', '/v1/convai/agents').map((request) => request.status),
+		).toContain(401);
 	});
 });
 
@@ -159,11 +176,15 @@ describe('n8n start: the package is loaded, its credential tests run, webhooks a
 
 	it('lists every node that package.json registers, under the package’s name', async () => {
 		const registered = (await readPackageJson()).n8n?.nodes ?? [];
-		const loaded = (await rest.nodeTypes()).map((type) => type.name).filter((name) => name.startsWith(`${PACKAGE_PREFIX}.`));
+		const loaded = (await rest.nodeTypes())
+			.map((type) => type.name)
+			.filter((name) => name.startsWith(`${PACKAGE_PREFIX}.`));
 		const expected = registered.map((file) => {
 			// The dist file's class holds the type name n8n registers (`<package>.<description.name>`).
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const exported = Object.values(require(`../../${file}`) as Record<string, new () => { description: { name: string } }>);
+			const exported = Object.values(
+				// eslint-disable-next-line @typescript-eslint/no-require-imports
+				require(`../../${file}`) as Record<string, new () => { description: { name: string } }>,
+			);
 			return `${PACKAGE_PREFIX}.${new exported[0]().description.name}`;
 		});
 
@@ -185,7 +206,10 @@ describe('n8n start: the package is loaded, its credential tests run, webhooks a
 
 		expect(response.status).toBe(200);
 		expect(response.body).toEqual({
-			data: { status: 'Error', message: expect.stringContaining('ElevenLabs rejected the API key') },
+			data: {
+				status: 'Error',
+				message: expect.stringContaining('ElevenLabs rejected the API key'),
+			},
 		});
 		expect(JSON.stringify(response.body)).not.toContain(WRONG_ELEVENLABS_KEY);
 	});
@@ -194,7 +218,9 @@ describe('n8n start: the package is loaded, its credential tests run, webhooks a
 		const result = await rest.testCredential(sandboxCredential('twilioCallsApi'));
 
 		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
-		expect(sandbox.requests.filter('GET', '/2010-04-01/Accounts/')[0]?.principal).toBe(sandbox.twilio.accountSid);
+		expect(sandbox.requests.filter('GET', '/2010-04-01/Accounts/')[0]?.principal).toBe(
+			sandbox.twilio.accountSid,
+		);
 	});
 
 	it('twilioCallsApi: a wrong auth token fails with the credential’s advice and without the token', async () => {
@@ -204,7 +230,10 @@ describe('n8n start: the package is loaded, its credential tests run, webhooks a
 		});
 
 		expect(response.body).toEqual({
-			data: { status: 'Error', message: expect.stringContaining('Twilio rejected the credentials') },
+			data: {
+				status: 'Error',
+				message: expect.stringContaining('Twilio rejected the credentials'),
+			},
 		});
 		expect(JSON.stringify(response.body)).not.toContain(WRONG_TWILIO_TOKEN);
 	});

@@ -53,11 +53,14 @@ describe('npm run demo', () => {
 		for (const call of calls) {
 			const body = call.body as {
 				conversation_initiation_client_data: {
-					conversation_config_override: { agent: { first_message: string; prompt: { prompt: string } } };
+					conversation_config_override: {
+						agent: { first_message: string; prompt: { prompt: string } };
+					};
 					dynamic_variables: Record<string, string>;
 				};
 			};
-			const { dynamic_variables: variables, conversation_config_override: override } = body.conversation_initiation_client_data;
+			const { dynamic_variables: variables, conversation_config_override: override } =
+				body.conversation_initiation_client_data;
 			expect(override.agent.first_message).toContain(variables.name);
 			expect(override.agent.prompt.prompt).toContain(`⟦${variables.name}⟧`);
 			expect(variables.candidateId).toMatch(/^D-10\d\d$/);
@@ -82,25 +85,56 @@ describe('npm run demo', () => {
 
 	it('reports the calls that reached nobody', () => {
 		expect(row('Jonas Becker')).toMatchObject({ outcome: 'voicemail', reached: 'no', consent: '' });
-		expect(row('Mehmet Yılmaz')).toMatchObject({ outcome: 'busy', reached: 'no', durationSecs: '0' });
-		expect(row('Sophie Wagner')).toMatchObject({ outcome: 'no_answer', reached: 'no', durationSecs: '0' });
+		expect(row('Mehmet Yılmaz')).toMatchObject({
+			outcome: 'busy',
+			reached: 'no',
+			durationSecs: '0',
+		});
+		expect(row('Sophie Wagner')).toMatchObject({
+			outcome: 'no_answer',
+			reached: 'no',
+			durationSecs: '0',
+		});
 	});
 
 	it('reports the opt-out, the refused consent and the call-back request', () => {
-		expect(row('Lukas Hoffmann')).toMatchObject({ outcome: 'answered', reached: 'yes', optOut: 'true', interested: 'false' });
-		expect(row('Elif Demir')).toMatchObject({ outcome: 'answered', reached: 'yes', consent: 'false' });
-		expect(row('Marie Keller')).toMatchObject({ outcome: 'answered', reached: 'yes', callback: 'morgen ab 17 Uhr', optOut: 'false' });
+		expect(row('Lukas Hoffmann')).toMatchObject({
+			outcome: 'answered',
+			reached: 'yes',
+			optOut: 'true',
+			interested: 'false',
+		});
+		expect(row('Elif Demir')).toMatchObject({
+			outcome: 'answered',
+			reached: 'yes',
+			consent: 'false',
+		});
+		expect(row('Marie Keller')).toMatchObject({
+			outcome: 'answered',
+			reached: 'yes',
+			callback: 'morgen ab 17 Uhr',
+			optOut: 'false',
+		});
 	});
 
 	it('writes the results CSV and prints the table', () => {
-		const lines = run.resultsCsv.replace(/^\uFEFF/, '').trim().split('\n');
+		const lines = run.resultsCsv
+			.replace(/^\uFEFF/, '')
+			.trim()
+			.split('\n');
 		expect(lines[0]).toBe(
 			'candidateId,name,phone,outcome,reached,consent,interested,availability,salary,optOut,callback,durationSecs,cost,summary,conversationId',
 		);
 		expect(lines).toHaveLength(8);
-		expect(lines.find((line) => line.startsWith('D-1005,'))).toMatch(/^D-1005,Lukas Hoffmann,\+4915112345606,answered,yes,/);
+		expect(lines.find((line) => line.startsWith('D-1005,'))).toMatch(
+			/^D-1005,Lukas Hoffmann,\+4915112345606,answered,yes,/,
+		);
 		const table = resultsTable(run.rows).split('\n');
-		expect(table[0]).toMatch(/^Candidate\s+Outcome\s+Reached\s+Consent\s+Interest\s+Availability\s+Salary\s+Opt-out\s+Call-back\s+Cost$/);
-		expect(table.find((line) => line.startsWith('Lukas Hoffmann'))).toMatch(/answered\s+yes\s+–\s+no\s+–\s+–\s+yes\s+/);
+		expect(table[0]).toMatch(
+			/^Candidate\s+Outcome\s+Reached\s+Consent\s+Interest\s+Availability\s+Salary\s+Opt-out\s+Call-back\s+Cost$/,
+		);
+		expect(table.find((line) => line.startsWith('Lukas Hoffmann'))).toMatch(
+			/answered\s+yes\s+–\s+no\s+–\s+–\s+yes\s+/,
+		);
 	});
 });

@@ -14,5 +14,7 @@ export default async function globalSetup(): Promise<void> {
 	await preparePackageInstall(tarball);
 	// Jest workers inherit the environment of the process that ran this.
 	process.env[TARBALL_ENV] = tarball;
-	progress(`e2e: n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion} and ${tarball} ready in ${formatDuration(Date.now() - started)}`);
+	progress(
+		`e2e: n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion} and ${tarball} ready in ${formatDuration(Date.now() - started)}`,
+	);
 }

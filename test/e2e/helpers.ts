@@ -14,7 +14,8 @@ export const PACKAGE_PREFIX = 'n8n-nodes-voice-recruiting';
 /** A fresh n8n user folder with the packed package installed as a community package. */
 export async function createN8n(label: string): Promise<N8nInstance> {
 	const tarball = process.env[TARBALL_ENV];
-	if (!tarball) throw new Error(`${TARBALL_ENV} is not set: run the e2e tests with "npm run test:e2e"`);
+	if (!tarball)
+		throw new Error(`${TARBALL_ENV} is not set: run the e2e tests with "npm run test:e2e"`);
 	return await N8nInstance.create({ tarball, label });
 }
 
@@ -57,16 +58,27 @@ export function webhookNode(name: string, webhookPath: string, webhookId: string
 		typeVersion: 2,
 		position: [0, 0],
 		webhookId,
-		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+		parameters: {
+			httpMethod: 'POST',
+			path: webhookPath,
+			responseMode: 'lastNode',
+			responseData: 'firstEntryJson',
+			options: {},
+		},
 	};
 }
 
 /** A workflow that runs `nodes` one after the other, the first one being its trigger. */
 export function chainWorkflow(id: string, name: string, nodes: INode[]): WorkflowJson {
-	const chain = nodes.map((node, index) => ({ ...node, position: [index * 220, 0] as [number, number] }));
+	const chain = nodes.map((node, index) => ({
+		...node,
+		position: [index * 220, 0] as [number, number],
+	}));
 	const connections: WorkflowJson['connections'] = {};
 	for (let index = 1; index < chain.length; index++) {
-		connections[chain[index - 1].name] = { main: [[{ node: chain[index].name, type: NodeConnectionTypes.Main, index: 0 }]] };
+		connections[chain[index - 1].name] = {
+			main: [[{ node: chain[index].name, type: NodeConnectionTypes.Main, index: 0 }]],
+		};
 	}
 	return { id, name, nodes: chain, connections, settings: { executionOrder: 'v1' } };
 }

@@ -19,7 +19,14 @@ function promptWorkflow(): WorkflowJson {
 	return chainWorkflow('e2eQueuePrompt', 'Queue mode: candidate prompt', [
 		webhookNode('Candidate webhook', WEBHOOK_PATH, '6b2d0c1e-4f7a-4a51-9c3e-2d8f1a7b5c90'),
 		bodyAsItemNode('queue-candidate'),
-		{ id: 'queue-prompt', name: 'Build Recruiting Prompt', type: `${PACKAGE_PREFIX}.recruitingPrompt`, typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'queue-prompt',
+			name: 'Build Recruiting Prompt',
+			type: `${PACKAGE_PREFIX}.recruitingPrompt`,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 	]);
 }
 
@@ -43,7 +50,8 @@ async function postCandidate(index: number): Promise<Response> {
 
 beforeAll(async () => {
 	const tarball = process.env[TARBALL_ENV];
-	if (!tarball) throw new Error(`${TARBALL_ENV} is not set: run the e2e tests with "npm run test:e2e"`);
+	if (!tarball)
+		throw new Error(`${TARBALL_ENV} is not set: run the e2e tests with "npm run test:e2e"`);
 	cluster = await N8nCluster.create({ tarball, label: 'queue' });
 	const [workflowId] = await cluster.importWorkflows([promptWorkflow()]);
 	await cluster.publish(workflowId);
@@ -72,7 +80,11 @@ describe('queue mode (deploy/docker-compose.yml, processes instead of containers
 		const answers = await Promise.all(
 			Array.from({ length: DELIVERIES }, async (_, index) => {
 				const response = await postCandidate(index);
-				return { index, status: response.status, body: (await response.json()) as { candidateId?: string; prompt?: { system?: string } } };
+				return {
+					index,
+					status: response.status,
+					body: (await response.json()) as { candidateId?: string; prompt?: { system?: string } },
+				};
 			}),
 		);
 		for (const { index, status, body } of answers) {
@@ -82,11 +94,15 @@ describe('queue mode (deploy/docker-compose.yml, processes instead of containers
 		}
 
 		const executions = await cluster.waitForExecutions('e2eQueuePrompt', DELIVERIES);
-		expect(executions.map((execution) => execution.status)).toEqual(Array(DELIVERIES).fill('success'));
+		expect(executions.map((execution) => execution.status)).toEqual(
+			Array(DELIVERIES).fill('success'),
+		);
 		const byWorker = await cluster.executionsByWorker();
 		const ran = Object.values(byWorker).flat().sort();
 		expect(ran).toEqual(executions.map((execution) => execution.id).sort());
-		progress(`queue: executions per worker: ${cluster.workerNames.map((name) => `${name} ${byWorker[name].length}`).join(', ')}`);
+		progress(
+			`queue: executions per worker: ${cluster.workerNames.map((name) => `${name} ${byWorker[name].length}`).join(', ')}`,
+		);
 		for (const name of cluster.workerNames) expect(byWorker[name].length).toBeGreaterThan(0);
 	});
 

@@ -25,7 +25,9 @@ function readOnlyCopy(): WorkflowJson {
 	const copy = structuredClone(workflow);
 	copy.id = 'vrSetUpAgentReadOnly';
 	copy.name = `${copy.name} (read-only key)`;
-	for (const node of copy.nodes) if (node.credentials?.elevenLabsAgentsApi) node.credentials.elevenLabsAgentsApi = { id: READ_ONLY_ID, name: 'ElevenLabs (read only)' };
+	for (const node of copy.nodes)
+		if (node.credentials?.elevenLabsAgentsApi)
+			node.credentials.elevenLabsAgentsApi = { id: READ_ONLY_ID, name: 'ElevenLabs (read only)' };
 	return copy;
 }
 
@@ -35,8 +37,13 @@ beforeAll(async () => {
 	sandbox = await startSandbox();
 	n8n = await createN8n('set-up-agent e2e');
 	workflow = JSON.parse(await readFile(FILE, 'utf8')) as WorkflowJson;
-	const readOnly = sandbox.n8nCredentials({ workspace: 'readOnly' }).find((c) => c.type === 'elevenLabsAgentsApi')!;
-	await n8n.importCredentials([...sandbox.n8nCredentials(), { ...readOnly, id: READ_ONLY_ID, name: 'ElevenLabs (read only)' }]);
+	const readOnly = sandbox
+		.n8nCredentials({ workspace: 'readOnly' })
+		.find((c) => c.type === 'elevenLabsAgentsApi')!;
+	await n8n.importCredentials([
+		...sandbox.n8nCredentials(),
+		{ ...readOnly, id: READ_ONLY_ID, name: 'ElevenLabs (read only)' },
+	]);
 	await n8n.importWorkflows([workflow, readOnlyCopy()]);
 });
 
@@ -49,7 +56,9 @@ describe('workflows/set-up-agent.json in real n8n', () => {
 	it('ships pointed at the sandbox’s bare agent and credential', () => {
 		const node = publishNode();
 		expect(node.parameters.agentId).toMatchObject({ __rl: true, value: sandbox.ids.agents.bare });
-		expect(node.credentials?.elevenLabsAgentsApi?.id).toBe(sandbox.n8nCredentials().find((c) => c.type === 'elevenLabsAgentsApi')?.id);
+		expect(node.credentials?.elevenLabsAgentsApi?.id).toBe(
+			sandbox.n8nCredentials().find((c) => c.type === 'elevenLabsAgentsApi')?.id,
+		);
 	});
 
 	it('with a key that may not change agents, n8n shows the node’s message and the agent stays bare', async () => {
@@ -71,7 +80,15 @@ describe('workflows/set-up-agent.json in real n8n', () => {
 		expect(published).toMatchObject({
 			agentId: bare,
 			dryRun: false,
-			changed: expect.arrayContaining(['knowledgeBase', 'prompt', 'firstMessage', 'language', 'dataCollection', 'evaluationCriteria', 'overrides']),
+			changed: expect.arrayContaining([
+				'knowledgeBase',
+				'prompt',
+				'firstMessage',
+				'language',
+				'dataCollection',
+				'evaluationCriteria',
+				'overrides',
+			]),
 			knowledgeBaseDocumentId: expect.any(String),
 		});
 
@@ -81,10 +98,21 @@ describe('workflows/set-up-agent.json in real n8n', () => {
 		expect(own.prompt?.prompt).toContain('{{name}}');
 		expect(own.firstMessage).toContain('{{name}}');
 		expect(own.language).toBe('de');
-		expect(own.prompt?.knowledgeBase).toEqual([expect.objectContaining({ id: published.knowledgeBaseDocumentId, type: 'text' })]);
-		expect(knowledgeBaseDocuments(sandbox).get(String(published.knowledgeBaseDocumentId))?.text).toContain('Hamburg-Eppendorf');
+		expect(own.prompt?.knowledgeBase).toEqual([
+			expect.objectContaining({ id: published.knowledgeBaseDocumentId, type: 'text' }),
+		]);
+		expect(
+			knowledgeBaseDocuments(sandbox).get(String(published.knowledgeBaseDocumentId))?.text,
+		).toContain('Hamburg-Eppendorf');
 		expect(Object.keys(agent.platformSettings?.dataCollection ?? {})).toEqual(
-			expect.arrayContaining(['consent_given', 'still_interested', 'earliest_start_date', 'salary_expectation', 'opt_out', 'callback_time']),
+			expect.arrayContaining([
+				'consent_given',
+				'still_interested',
+				'earliest_start_date',
+				'salary_expectation',
+				'opt_out',
+				'callback_time',
+			]),
 		);
 		expect(agent.platformSettings?.evaluation?.criteria?.length).toBeGreaterThan(0);
 		expect(agent.platformSettings?.overrides?.conversationConfigOverride?.agent).toMatchObject({

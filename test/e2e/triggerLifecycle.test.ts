@@ -33,16 +33,24 @@ let capture: JsonCapture;
 let baseUrl: string;
 
 const agentId = () => sandbox.ids.agents.recruitingDe;
-const webhookSetting = () => sandbox.state.agents.get(agentId())!.agent.platformSettings?.workspaceOverrides?.webhooks;
+const webhookSetting = () =>
+	sandbox.state.agents.get(agentId())!.agent.platformSettings?.workspaceOverrides?.webhooks;
 const webhooks = () => [...workspaceWebhooks(sandbox).values()];
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+async function eventually<T>(
+	what: string,
+	probe: () => Promise<T | undefined> | T | undefined,
+	timeoutMs = 30_000,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
 		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}\nn8n log:\n${n8n.serverLog.split('\n').slice(-30).join('\n')}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`Timed out waiting for ${what}\nn8n log:\n${n8n.serverLog.split('\n').slice(-30).join('\n')}`,
+			);
 		await sleep(250);
 	}
 }
@@ -56,7 +64,9 @@ function triggerWorkflow(): WorkflowJson {
 		position: [0, 0],
 		webhookId: WEBHOOK_ID,
 		parameters: { agentIds: [agentId()], events: ['post_call_transcription'] },
-		credentials: { elevenLabsAgentsApi: { id: CREDENTIAL_ID, name: 'ElevenLabs, no webhook secret' } },
+		credentials: {
+			elevenLabsAgentsApi: { id: CREDENTIAL_ID, name: 'ElevenLabs, no webhook secret' },
+		},
 	};
 	const workflow: WorkflowJson = {
 		id: WORKFLOW_ID,
@@ -69,13 +79,20 @@ function triggerWorkflow(): WorkflowJson {
 	return workflow;
 }
 
-const finished = async () => (await rest.executions(WORKFLOW_ID)).filter((execution) => execution.status !== 'running' && execution.status !== 'new');
+const finished = async () =>
+	(await rest.executions(WORKFLOW_ID)).filter(
+		(execution) => execution.status !== 'running' && execution.status !== 'new',
+	);
 
 beforeAll(async () => {
 	capture = await new JsonCapture().start();
 	sandbox = await startSandbox({ port: 0 });
 	// Jest sets NODE_ENV=test, with which `n8n start` exits at once without a word.
-	n8n = await N8nInstance.create({ tarball: process.env[TARBALL_ENV], label: 'trigger lifecycle', env: { NODE_ENV: 'production' } });
+	n8n = await N8nInstance.create({
+		tarball: process.env[TARBALL_ENV],
+		label: 'trigger lifecycle',
+		env: { NODE_ENV: 'production' },
+	});
 	await n8n.importCredentials([
 		{
 			id: CREDENTIAL_ID,
@@ -100,28 +117,56 @@ describe('the trigger’s own webhook in a real n8n', () => {
 	let delivery: { rawBody: string; signature: string };
 
 	it('on start creates the workspace webhook for the production URL and attaches it to the agent', async () => {
-		const [created] = await eventually('the workspace webhook', () => (webhooks().length ? webhooks() : undefined));
+		const [created] = await eventually('the workspace webhook', () =>
+			webhooks().length ? webhooks() : undefined,
+		);
 		expect(webhooks()).toHaveLength(1);
-		expect(created).toMatchObject({ webhookUrl: `${baseUrl}/webhook/${WEBHOOK_ID}/${TRIGGER_PATH}`, name: `n8n · Trigger sets itself up · ${TRIGGER}` });
-		expect(sandbox.requests.filter('POST', '/v1/workspace/webhooks').at(-1)!.body).toMatchObject({ settings: { auth_type: 'hmac' } });
-		expect(webhookSetting()).toEqual({ postCallWebhookId: created.webhookId, events: ['transcript'] });
+		expect(created).toMatchObject({
+			webhookUrl: `${baseUrl}/webhook/${WEBHOOK_ID}/${TRIGGER_PATH}`,
+			name: `n8n · Trigger sets itself up · ${TRIGGER}`,
+		});
+		expect(sandbox.requests.filter('POST', '/v1/workspace/webhooks').at(-1)!.body).toMatchObject({
+			settings: { auth_type: 'hmac' },
+		});
+		expect(webhookSetting()).toEqual({
+			postCallWebhookId: created.webhookId,
+			events: ['transcript'],
+		});
 	});
 
 	it('starts the workflow with a sandbox call’s signed post-call event, no secret typed anywhere', async () => {
-		const conversationId = await startSandboxCall(sandbox, 'answered', { userId: 'e2e-self-set-up' });
+		const conversationId = await startSandboxCall(sandbox, 'answered', {
+			userId: 'e2e-self-set-up',
+		});
 		endSandboxCalls(sandbox);
 		const sent = await sandbox.webhooks.waitFor('post_call_transcription', 20_000);
-		expect(sent).toMatchObject({ url: `${baseUrl}/webhook/${WEBHOOK_ID}/${TRIGGER_PATH}`, status: 200 });
+		expect(sent).toMatchObject({
+			url: `${baseUrl}/webhook/${WEBHOOK_ID}/${TRIGGER_PATH}`,
+			status: 200,
+		});
 		expect(JSON.parse(String(sent.responseBody))).toEqual({ received: true });
 		delivery = sent;
 
-		const started = await capture.waitFor('calls', (call) => call.conversationId === conversationId, 30_000);
-		expect(started).toMatchObject({ event: 'post_call_transcription', conversationId, agentId: agentId(), status: 'done', callResult: 'answered', userId: 'e2e-self-set-up' });
+		const started = await capture.waitFor(
+			'calls',
+			(call) => call.conversationId === conversationId,
+			30_000,
+		);
+		expect(started).toMatchObject({
+			event: 'post_call_transcription',
+			conversationId,
+			agentId: agentId(),
+			status: 'done',
+			callResult: 'answered',
+			userId: 'e2e-self-set-up',
+		});
 		const executions = await eventually('the execution', async () => {
 			const ended = await finished();
 			return ended.length ? ended : undefined;
 		});
-		expect(executions).toEqual([expect.objectContaining({ workflowId: WORKFLOW_ID, status: 'success', mode: 'webhook' })]);
+		expect(executions).toEqual([
+			expect.objectContaining({ workflowId: WORKFLOW_ID, status: 'success', mode: 'webhook' }),
+		]);
 	});
 
 	it('answers the same event delivered again with 200 and starts no second execution', async () => {

@@ -10,7 +10,12 @@ import type { Server } from 'node:http';
 
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { N8N_CREDENTIAL_IDS, buildSignedWebhook, signElevenLabsWebhook, startSandbox } from '../../sandbox';
+import {
+	N8N_CREDENTIAL_IDS,
+	buildSignedWebhook,
+	signElevenLabsWebhook,
+	startSandbox,
+} from '../../sandbox';
 import type { Sandbox, WebhookDelivery, WebhookPayloadType } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
 import { silentMp3 } from '../../sandbox/transcripts';
@@ -30,9 +35,15 @@ let captureUrl: string;
 /** What each workflow's Capture node posted: one entry per execution that started. */
 const captured: Record<string, IDataObject[]> = { all: [], only: [], noSecret: [] };
 
-const hookUrl = (key: keyof typeof WEBHOOK_IDS) => `${baseUrl}/webhook/${WEBHOOK_IDS[key]}/${TRIGGER_PATH}`;
+const hookUrl = (key: keyof typeof WEBHOOK_IDS) =>
+	`${baseUrl}/webhook/${WEBHOOK_IDS[key]}/${TRIGGER_PATH}`;
 
-function triggerWorkflow(key: keyof typeof WEBHOOK_IDS, id: string, parameters: INodeParameters, credentialId: string): WorkflowJson {
+function triggerWorkflow(
+	key: keyof typeof WEBHOOK_IDS,
+	id: string,
+	parameters: INodeParameters,
+	credentialId: string,
+): WorkflowJson {
 	const trigger: INode = {
 		id: 'trigger',
 		name: 'ElevenLabs Agents Trigger',
@@ -70,7 +81,9 @@ function triggerWorkflow(key: keyof typeof WEBHOOK_IDS, id: string, parameters: 
 
 /** Manual Trigger → Get Many (by idempotency key) → Get: what Get Transcript says about the same call. */
 function getWorkflow(userId: string): WorkflowJson {
-	const credentials = { elevenLabsAgentsApi: { id: N8N_CREDENTIAL_IDS.elevenLabsAgentsApi, name: 'ElevenLabs' } };
+	const credentials = {
+		elevenLabsAgentsApi: { id: N8N_CREDENTIAL_IDS.elevenLabsAgentsApi, name: 'ElevenLabs' },
+	};
 	const node = (name: string, parameters: INodeParameters): INode => ({
 		id: name,
 		name,
@@ -109,9 +122,18 @@ async function post(url: string, body: string | Buffer, headers: Record<string, 
 }
 
 /** A post-call event signed like ElevenLabs signs it, `ageSeconds` ago. */
-function signed(type: WebhookPayloadType, data: unknown, options: { secret?: string; ageSeconds?: number } = {}) {
+function signed(
+	type: WebhookPayloadType,
+	data: unknown,
+	options: { secret?: string; ageSeconds?: number } = {},
+) {
 	const timestamp = Math.floor(Date.now() / 1000) - (options.ageSeconds ?? 0);
-	return buildSignedWebhook(type, data, options.secret ?? sandbox.credentials().elevenLabsAgentsApi.webhookSecret, timestamp);
+	return buildSignedWebhook(
+		type,
+		data,
+		options.secret ?? sandbox.credentials().elevenLabsAgentsApi.webhookSecret,
+		timestamp,
+	);
 }
 
 /** Starts nothing: gives n8n time to start a wrongly accepted execution, then checks none came. */
@@ -135,7 +157,11 @@ beforeAll(async () => {
 
 	sandbox = await startSandbox({ port: 0 });
 	// Jest sets NODE_ENV=test, with which `n8n start` exits at once without a word.
-	n8n = await N8nInstance.create({ tarball: process.env[TARBALL_ENV], label: 'trigger e2e', env: { NODE_ENV: 'production' } });
+	n8n = await N8nInstance.create({
+		tarball: process.env[TARBALL_ENV],
+		label: 'trigger e2e',
+		env: { NODE_ENV: 'production' },
+	});
 	const credentials = sandbox.n8nCredentials();
 	await n8n.importCredentials([
 		...credentials,
@@ -148,7 +174,12 @@ beforeAll(async () => {
 	]);
 	const main = N8N_CREDENTIAL_IDS.elevenLabsAgentsApi;
 	const ids = await n8n.importWorkflows([
-		triggerWorkflow('all', 'triggerAll', { events: ['post_call_transcription', 'post_call_audio', 'call_initiation_failure'] }, main),
+		triggerWorkflow(
+			'all',
+			'triggerAll',
+			{ events: ['post_call_transcription', 'post_call_audio', 'call_initiation_failure'] },
+			main,
+		),
 		triggerWorkflow(
 			'only',
 			'triggerOnly',
@@ -158,13 +189,21 @@ beforeAll(async () => {
 			},
 			main,
 		),
-		triggerWorkflow('noSecret', 'triggerNoSecret', { events: ['post_call_transcription'] }, NO_SECRET_CREDENTIAL),
+		triggerWorkflow(
+			'noSecret',
+			'triggerNoSecret',
+			{ events: ['post_call_transcription'] },
+			NO_SECRET_CREDENTIAL,
+		),
 	]);
 	for (const id of ids) await n8n.publish(id);
 	baseUrl = await n8n.start({
 		webhookPaths: [`${WEBHOOK_IDS.all}/${TRIGGER_PATH}`, `${WEBHOOK_IDS.only}/${TRIGGER_PATH}`],
 	});
-	sandbox.setWebhook({ url: hookUrl('all'), events: ['transcript', 'audio', 'call_initiation_failure'] });
+	sandbox.setWebhook({
+		url: hookUrl('all'),
+		events: ['transcript', 'audio', 'call_initiation_failure'],
+	});
 }, 10 * 60_000);
 
 afterAll(async () => {
@@ -177,14 +216,20 @@ describe('post-call webhooks from the sandbox', () => {
 	let transcription: WebhookDelivery;
 
 	it('starts the workflow with the outcome of a finished call, shaped exactly like Get Transcript’s', async () => {
-		const client = await import('@elevenlabs/elevenlabs-js').then((sdk) => new sdk.ElevenLabsClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url }));
+		const client = await import('@elevenlabs/elevenlabs-js').then(
+			(sdk) => new sdk.ElevenLabsClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url }),
+		);
 		const { conversationId } = await client.conversationalAi.twilio.outboundCall({
 			agentId: sandbox.ids.agents.recruitingDe,
 			agentPhoneNumberId: sandbox.ids.phoneNumbers.twilioDe,
 			toNumber: sandbox.scenarios.answered.number,
 			conversationInitiationClientData: {
 				userId: 'e2e-answered',
-				dynamicVariables: { candidate_name: 'Anna Weber', company: 'Muster Pflege GmbH', job_title: 'Pflegefachkraft' },
+				dynamicVariables: {
+					candidate_name: 'Anna Weber',
+					company: 'Muster Pflege GmbH',
+					job_title: 'Pflegefachkraft',
+				},
 			},
 		});
 		conversationStore(sandbox).settleAll();
@@ -220,17 +265,27 @@ describe('post-call webhooks from the sandbox', () => {
 		const started = await until('the audio execution', () =>
 			captured.all.find((entry) => (entry.json as IDataObject).event === 'post_call_audio'),
 		);
-		expect(started.json).toMatchObject({ event: 'post_call_audio', fileSizeBytes: silentMp3(184).length });
-		expect(started.binary).toMatchObject({ mimeType: 'audio/mpeg', fileName: expect.stringMatching(/^conv_.+\.mp3$/) });
+		expect(started.json).toMatchObject({
+			event: 'post_call_audio',
+			fileSizeBytes: silentMp3(184).length,
+		});
+		expect(started.binary).toMatchObject({
+			mimeType: 'audio/mpeg',
+			fileName: expect.stringMatching(/^conv_.+\.mp3$/),
+		});
 	});
 
 	it('reports a call that never connected, with the dialled number', async () => {
-		const client = await import('@elevenlabs/elevenlabs-js').then((sdk) => new sdk.ElevenLabsClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url }));
+		const client = await import('@elevenlabs/elevenlabs-js').then(
+			(sdk) => new sdk.ElevenLabsClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url }),
+		);
 		const { conversationId } = await client.conversationalAi.twilio.outboundCall({
 			agentId: sandbox.ids.agents.recruitingDe,
 			agentPhoneNumberId: sandbox.ids.phoneNumbers.twilioDe,
 			toNumber: sandbox.scenarios.busy.number,
-			conversationInitiationClientData: { dynamicVariables: { candidate_name: 'Max', company: 'X', job_title: 'Y' } },
+			conversationInitiationClientData: {
+				dynamicVariables: { candidate_name: 'Max', company: 'X', job_title: 'Y' },
+			},
 		});
 		conversationStore(sandbox).settleAll();
 		const started = await until('the failure execution', () =>
@@ -251,16 +306,35 @@ describe('post-call webhooks from the sandbox', () => {
 		it('a correctly signed request is accepted (the control case)', async () => {
 			const before = captured.all.length;
 			// Another conversation: the sandbox's own delivery of this one was received already.
-			const request = signed('post_call_transcription', { ...data(), conversation_id: 'conv_control_case' });
+			const request = signed('post_call_transcription', {
+				...data(),
+				conversation_id: 'conv_control_case',
+			});
 			expect((await post(hookUrl('all'), request.rawBody, request.headers)).status).toBe(200);
 			await until('the execution', () => (captured.all.length > before ? true : undefined));
 		});
 
 		it.each([
-			['no signature', () => ({ ...signed('post_call_transcription', data()), drop: true }), 'no ElevenLabs-Signature header'],
-			['a signature with another secret', () => signed('post_call_transcription', data(), { secret: 'wsec_not_the_one' }), 'does not match'],
-			['a timestamp older than 30 minutes', () => signed('post_call_transcription', data(), { ageSeconds: 31 * 60 }), 'minutes old'],
-			['a timestamp far in the future', () => signed('post_call_transcription', data(), { ageSeconds: -10 * 60 }), 'in the future'],
+			[
+				'no signature',
+				() => ({ ...signed('post_call_transcription', data()), drop: true }),
+				'no ElevenLabs-Signature header',
+			],
+			[
+				'a signature with another secret',
+				() => signed('post_call_transcription', data(), { secret: 'wsec_not_the_one' }),
+				'does not match',
+			],
+			[
+				'a timestamp older than 30 minutes',
+				() => signed('post_call_transcription', data(), { ageSeconds: 31 * 60 }),
+				'minutes old',
+			],
+			[
+				'a timestamp far in the future',
+				() => signed('post_call_transcription', data(), { ageSeconds: -10 * 60 }),
+				'in the future',
+			],
 		])('answers 401 to %s', async (_name, make, reason) => {
 			const before = captured.all.length;
 			const request = make() as ReturnType<typeof signed> & { drop?: boolean };
@@ -287,7 +361,10 @@ describe('post-call webhooks from the sandbox', () => {
 			const before = captured.all.length;
 			const body = 'this is not json';
 			const secret = sandbox.credentials().elevenLabsAgentsApi.webhookSecret;
-			const headers = { 'content-type': 'text/plain', 'ElevenLabs-Signature': signElevenLabsWebhook(body, secret, Math.floor(Date.now() / 1000)) };
+			const headers = {
+				'content-type': 'text/plain',
+				'ElevenLabs-Signature': signElevenLabsWebhook(body, secret, Math.floor(Date.now() / 1000)),
+			};
 			const response = await post(hookUrl('all'), body, headers);
 			expect(response.status).toBe(400);
 			expect(response.json?.error).toBe('The body is not JSON');
@@ -296,7 +373,9 @@ describe('post-call webhooks from the sandbox', () => {
 
 		it('refuses a non-JSON body sent as application/json before the node runs', async () => {
 			const before = captured.all.length;
-			const response = await post(hookUrl('all'), '{"type": "post_call_transcription", "data": {', { 'content-type': 'application/json' });
+			const response = await post(hookUrl('all'), '{"type": "post_call_transcription", "data": {', {
+				'content-type': 'application/json',
+			});
 			expect(response.status).toBeGreaterThanOrEqual(400);
 			expect(response.status).toBeLessThan(500);
 			await expectNothingStarted('all', before);
@@ -304,7 +383,11 @@ describe('post-call webhooks from the sandbox', () => {
 
 		it('refuses a body over n8n’s size limit (16 MB by default) before the node runs', async () => {
 			const before = captured.all.length;
-			const huge = signed('post_call_audio', { agent_id: 'a', conversation_id: 'c', full_audio: 'A'.repeat(17 * 1024 * 1024) });
+			const huge = signed('post_call_audio', {
+				agent_id: 'a',
+				conversation_id: 'c',
+				full_audio: 'A'.repeat(17 * 1024 * 1024),
+			});
 			const response = await post(hookUrl('all'), huge.rawBody, huge.headers);
 			// n8n's body reader gives up (raw-body: "request entity too large"); n8n answers its generic 500.
 			expect(response.status).toBe(500);
@@ -314,14 +397,26 @@ describe('post-call webhooks from the sandbox', () => {
 
 		it('acknowledges an event type the trigger has not selected, or another agent’s call, and starts nothing', async () => {
 			const before = captured.only.length;
-			const audio = signed('post_call_audio', { agent_id: sandbox.ids.agents.recruitingDe, conversation_id: 'conv_x', full_audio: 'AAAA' });
+			const audio = signed('post_call_audio', {
+				agent_id: sandbox.ids.agents.recruitingDe,
+				conversation_id: 'conv_x',
+				full_audio: 'AAAA',
+			});
 			const ignoredType = await post(hookUrl('only'), audio.rawBody, audio.headers);
 			expect(ignoredType.status).toBe(200);
-			expect(ignoredType.json).toEqual({ received: true, ignored: 'event type post_call_audio is not selected in this trigger' });
-			const otherAgent = signed('post_call_transcription', { ...data(), agent_id: sandbox.ids.agents.noOverrides });
+			expect(ignoredType.json).toEqual({
+				received: true,
+				ignored: 'event type post_call_audio is not selected in this trigger',
+			});
+			const otherAgent = signed('post_call_transcription', {
+				...data(),
+				agent_id: sandbox.ids.agents.noOverrides,
+			});
 			const ignoredAgent = await post(hookUrl('only'), otherAgent.rawBody, otherAgent.headers);
 			expect(ignoredAgent.status).toBe(200);
-			expect(ignoredAgent.json?.ignored).toBe(`the call belongs to agent ${sandbox.ids.agents.noOverrides}`);
+			expect(ignoredAgent.json?.ignored).toBe(
+				`the call belongs to agent ${sandbox.ids.agents.noOverrides}`,
+			);
 			await expectNothingStarted('only', before);
 			// …while the selected event of its agent does start it.
 			const selected = signed('post_call_transcription', data());

@@ -33,7 +33,14 @@ const IMAGES = path.join(REPO_ROOT, 'docs', 'images');
 // A candidate's browser: n8n's "Ignore Bots" option turns headless user agents away.
 const CANDIDATE_UA =
 	'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
-const CLIENT_BUNDLE = path.join(REPO_ROOT, 'node_modules', '@elevenlabs', 'client', 'dist', 'lib.iife.js');
+const CLIENT_BUNDLE = path.join(
+	REPO_ROOT,
+	'node_modules',
+	'@elevenlabs',
+	'client',
+	'dist',
+	'lib.iife.js',
+);
 
 let sandbox: Sandbox;
 let n8n: N8nInstance;
@@ -48,7 +55,9 @@ function node(workflow: WorkflowJson, name: string): INode {
 }
 
 function loadWorkflow(): WorkflowJson {
-	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'workflows', 'web-interview.json'), 'utf8')) as WorkflowJson;
+	return JSON.parse(
+		readFileSync(path.join(REPO_ROOT, 'workflows', 'web-interview.json'), 'utf8'),
+	) as WorkflowJson;
 }
 
 /**
@@ -77,7 +86,12 @@ function transcriptWorkflow(): WorkflowJson {
 		type: `${PACKAGE_PREFIX}.transcript`,
 		typeVersion: 1,
 		position: [220, 0],
-		parameters: { conversationId: '={{ $json.body.conversationId }}', waitForCompletion: true, timeoutSeconds: 60, options: { pollIntervalSeconds: 1 } },
+		parameters: {
+			conversationId: '={{ $json.body.conversationId }}',
+			waitForCompletion: true,
+			timeoutSeconds: 60,
+			options: { pollIntervalSeconds: 1 },
+		},
 		credentials: node(loadWorkflow(), 'Fetch WebRTC Token').credentials,
 	};
 	return {
@@ -91,14 +105,19 @@ function transcriptWorkflow(): WorkflowJson {
 
 beforeAll(async () => {
 	const tarball = process.env[TARBALL_ENV];
-	if (!tarball) throw new Error(`${TARBALL_ENV} is not set: run the e2e tests with "npm run test:e2e"`);
+	if (!tarball)
+		throw new Error(`${TARBALL_ENV} is not set: run the e2e tests with "npm run test:e2e"`);
 	mkdirSync(IMAGES, { recursive: true });
 	const microphone = await fakeMicrophone(CANDIDATE_LINES.de, 'de');
 	microphoneSource = microphone.source;
 	sandbox = await startSandbox({ port: 0 });
 	// n8n 2.x sandboxes webhook HTML (CSP "sandbox", an opaque origin) and browsers refuse the
 	// microphone there; the page needs this setting, as the README (Fetch WebRTC Token) explains.
-	n8n = await N8nInstance.create({ tarball, env: { N8N_INSECURE_DISABLE_WEBHOOK_IFRAME_SANDBOX: 'true' }, label: 'web interview' });
+	n8n = await N8nInstance.create({
+		tarball,
+		env: { N8N_INSECURE_DISABLE_WEBHOOK_IFRAME_SANDBOX: 'true' },
+		label: 'web interview',
+	});
 	await n8n.importCredentials(sandbox.n8nCredentials());
 	for (const workflow of [loadWorkflow(), webSocketWorkflow(), transcriptWorkflow()]) {
 		await n8n.publish(await n8n.importWorkflow(workflow));
@@ -124,7 +143,8 @@ afterAll(async () => {
 
 beforeEach(() => sandbox.reset());
 
-const link = (candidate: string, webhookPath = 'interview') => `${baseUrl}/webhook/${webhookPath}?candidate=${candidate}`;
+const link = (candidate: string, webhookPath = 'interview') =>
+	`${baseUrl}/webhook/${webhookPath}?candidate=${candidate}`;
 
 interface Visit {
 	context: BrowserContext;
@@ -137,11 +157,18 @@ interface Visit {
 
 /** A fresh browser profile for one candidate; only n8n and the sandbox are let through. */
 async function visit(extraHeaders: Record<string, string> = {}): Promise<Visit> {
-	const context = await browser.newContext({ userAgent: CANDIDATE_UA, locale: 'de-DE', viewport: { width: 820, height: 1000 } });
+	const context = await browser.newContext({
+		userAgent: CANDIDATE_UA,
+		locale: 'de-DE',
+		viewport: { width: 820, height: 1000 },
+	});
 	const page = await context.newPage();
 	const urls: string[] = [];
 	const foreign: string[] = [];
-	const allowed = (url: string) => [baseUrl, sandbox.url, sandbox.url.replace(/^http/, 'ws')].some((origin) => url.startsWith(`${origin}/`));
+	const allowed = (url: string) =>
+		[baseUrl, sandbox.url, sandbox.url.replace(/^http/, 'ws')].some((origin) =>
+			url.startsWith(`${origin}/`),
+		);
 	const note = (url: string) => {
 		urls.push(url);
 		if (!allowed(url) && !url.startsWith('blob:') && !url.startsWith('data:')) foreign.push(url);
@@ -151,7 +178,8 @@ async function visit(extraHeaders: Record<string, string> = {}): Promise<Visit> 
 		const url = route.request().url();
 		note(url);
 		if (!allowed(url)) return await route.abort();
-		if (!url.startsWith(baseUrl) || Object.keys(extraHeaders).length === 0) return await route.continue();
+		if (!url.startsWith(baseUrl) || Object.keys(extraHeaders).length === 0)
+			return await route.continue();
 		const response = await route.fetch();
 		await route.fulfill({ response, headers: { ...response.headers(), ...extraHeaders } });
 	});
@@ -180,7 +208,12 @@ interface TranscriptItem {
 }
 
 function expectNothingSecret(text: string) {
-	const secrets = [sandbox.apiKey, sandbox.otherWorkspaceApiKey, sandbox.readOnlyApiKey, sandbox.credentials().elevenLabsAgentsApi.webhookSecret].filter(Boolean);
+	const secrets = [
+		sandbox.apiKey,
+		sandbox.otherWorkspaceApiKey,
+		sandbox.readOnlyApiKey,
+		sandbox.credentials().elevenLabsAgentsApi.webhookSecret,
+	].filter(Boolean);
 	for (const secret of secrets) expect(text).not.toContain(secret);
 }
 
@@ -202,17 +235,24 @@ describe('the interview over WebSocket, with the real ElevenLabs client served b
 		expect(served.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
 		const bytes = Buffer.from(await served.arrayBuffer());
 		expect(bytes.equals(readFileSync(CLIENT_BUNDLE))).toBe(true);
-		expect(await script.getAttribute('integrity')).toBe(`sha384-${createHash('sha384').update(bytes).digest('base64')}`);
+		expect(await script.getAttribute('integrity')).toBe(
+			`sha384-${createHash('sha384').update(bytes).digest('base64')}`,
+		);
 
 		// German, with the AI and recording notice before anything starts.
 		expect(await page.getAttribute('html', 'lang')).toBe('de');
 		await expect(page.locator('h1').textContent()).resolves.toContain('Pflegefachkraft (m/w/d)');
-		expect(await page.locator('#intro').innerText()).toContain('Sie sprechen mit einer KI-Assistenz, nicht mit einem Menschen.');
+		expect(await page.locator('#intro').innerText()).toContain(
+			'Sie sprechen mit einer KI-Assistenz, nicht mit einem Menschen.',
+		);
 		await page.screenshot({ path: path.join(IMAGES, 'web-interview.png'), fullPage: true });
 
 		const session = await sessionData(page);
 		expect(session.connectionType).toBe('websocket');
-		expect(browserSessions(sandbox).lookup(session.signedUrl)).toMatchObject({ kind: 'signedUrl', agentId: sandbox.ids.agents.recruitingDe });
+		expect(browserSessions(sandbox).lookup(session.signedUrl)).toMatchObject({
+			kind: 'signedUrl',
+			agentId: sandbox.ids.agents.recruitingDe,
+		});
 
 		// No consent, no start.
 		await page.click('#start');
@@ -222,7 +262,10 @@ describe('the interview over WebSocket, with the real ElevenLabs client served b
 		await page.check('#consent');
 		await page.click('#start');
 		await page.waitForSelector('#live:not([hidden])', { timeout: 30_000 });
-		const firstMessage = renderVariables(session.overrides.agent.firstMessage, session.dynamicVariables);
+		const firstMessage = renderVariables(
+			session.overrides.agent.firstMessage,
+			session.dynamicVariables,
+		);
 		expect(firstMessage).toContain('Anna');
 		await page.waitForFunction(
 			`[...document.querySelectorAll('#transcript li')].some((item) => item.textContent.includes(${JSON.stringify(CANDIDATE_LINES.de)}))`,
@@ -236,7 +279,11 @@ describe('the interview over WebSocket, with the real ElevenLabs client served b
 		await page.screenshot({ path: path.join(IMAGES, 'web-interview-live.png'), fullPage: true });
 
 		const [conversation] = conversationStore(sandbox).list();
-		expect(conversation).toMatchObject({ status: 'in-progress', userId: CANDIDATES.valid, source: 'js_sdk' });
+		expect(conversation).toMatchObject({
+			status: 'in-progress',
+			userId: CANDIDATES.valid,
+			source: 'js_sdk',
+		});
 
 		await page.click('#end');
 		await page.waitForSelector('#done:not([hidden])');
@@ -253,7 +300,12 @@ describe('the interview over WebSocket, with the real ElevenLabs client served b
 		});
 		expect(answer.status).toBe(200);
 		const result = (await answer.json()) as TranscriptItem;
-		expect(result).toMatchObject({ conversationId: conversation.conversationId, status: 'done', userId: CANDIDATES.valid, callResult: 'answered' });
+		expect(result).toMatchObject({
+			conversationId: conversation.conversationId,
+			status: 'done',
+			userId: CANDIDATES.valid,
+			callResult: 'answered',
+		});
 		expect(result.turns.map((turn) => turn.role)).toEqual(['agent', 'candidate', 'agent']);
 		expect(result.transcriptText).toContain(CANDIDATE_LINES.de);
 		expect(result.transcriptText).toContain(firstMessage);
@@ -261,9 +313,18 @@ describe('the interview over WebSocket, with the real ElevenLabs client served b
 
 		// Only n8n and the sandbox: the page, the client, the signed WebSocket.
 		expect(visitData.foreign).toEqual([]);
-		expect(visitData.urls).toEqual(expect.arrayContaining([expect.stringContaining('/webhook/interview-script?file=elevenlabs-client.js'), expect.stringContaining('/v1/convai/conversation?')]));
-		expect(visitData.urls.filter((url) => url.startsWith(sandbox.url.replace(/^http/, 'ws')))).toHaveLength(1);
-		progress(`fake microphone: ${microphoneSource}; the browser asked for:\n${visitData.urls.map((url) => url.replace(/(conversation_signature|access_token)=[^&]+/, '$1=…')).join('\n')}`);
+		expect(visitData.urls).toEqual(
+			expect.arrayContaining([
+				expect.stringContaining('/webhook/interview-script?file=elevenlabs-client.js'),
+				expect.stringContaining('/v1/convai/conversation?'),
+			]),
+		);
+		expect(
+			visitData.urls.filter((url) => url.startsWith(sandbox.url.replace(/^http/, 'ws'))),
+		).toHaveLength(1);
+		progress(
+			`fake microphone: ${microphoneSource}; the browser asked for:\n${visitData.urls.map((url) => url.replace(/(conversation_signature|access_token)=[^&]+/, '$1=…')).join('\n')}`,
+		);
 		await visitData.context.close();
 	});
 });
@@ -284,13 +345,19 @@ describe('the interview over WebRTC', () => {
 		const session = await sessionData(page);
 		expect(session.connectionType).toBe('webrtc');
 		expect(session.livekitUrl).toBe(sandbox.url.replace(/^http/, 'ws'));
-		expect(browserSessions(sandbox).lookup(session.conversationToken)).toMatchObject({ kind: 'token', participantName: 'Anna Schmidt' });
+		expect(browserSessions(sandbox).lookup(session.conversationToken)).toMatchObject({
+			kind: 'token',
+			participantName: 'Anna Schmidt',
+		});
 		await page.check('#consent');
 		await page.click('#start');
 		// No room in the sandbox: the client fails after trying, and the page says so.
 		await page.waitForSelector('#problem:not([hidden])', { timeout: 60_000 });
 		expect(livekitAttempts(sandbox).length).toBeGreaterThan(0);
-		expect(livekitAttempts(sandbox)[0]).toEqual({ path: expect.stringMatching(/^\/rtc/), token: session.conversationToken });
+		expect(livekitAttempts(sandbox)[0]).toEqual({
+			path: expect.stringMatching(/^\/rtc/),
+			token: session.conversationToken,
+		});
 		expect(visitData.foreign).toEqual([]);
 		await visitData.context.close();
 	});
@@ -316,7 +383,9 @@ describe('the interview over WebRTC', () => {
 		// What n8n 2.41.1 sends without N8N_INSECURE_DISABLE_WEBHOOK_IFRAME_SANDBOX (n8n-core html-sandbox).
 		const runtime = await ensureRuntime();
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { getHtmlSandboxCSP } = require(path.join(runtime.dir, 'node_modules', 'n8n-core', 'dist', 'html-sandbox.js')) as {
+		const { getHtmlSandboxCSP } = require(
+			path.join(runtime.dir, 'node_modules', 'n8n-core', 'dist', 'html-sandbox.js'),
+		) as {
 			getHtmlSandboxCSP: () => string;
 		};
 		const visitData = await visit({ 'content-security-policy': getHtmlSandboxCSP() });
@@ -326,8 +395,12 @@ describe('the interview over WebRTC', () => {
 		await page.check('#consent');
 		await page.click('#start');
 		await page.waitForSelector('#problem:not([hidden])');
-		expect(await page.textContent('#problem-title')).toBe('Gespräch im Browser gerade nicht möglich');
-		expect(await page.textContent('#problem-technical-text')).toContain('N8N_INSECURE_DISABLE_WEBHOOK_IFRAME_SANDBOX');
+		expect(await page.textContent('#problem-title')).toBe(
+			'Gespräch im Browser gerade nicht möglich',
+		);
+		expect(await page.textContent('#problem-technical-text')).toContain(
+			'N8N_INSECURE_DISABLE_WEBHOOK_IFRAME_SANDBOX',
+		);
 		await visitData.context.close();
 	});
 });
@@ -351,14 +424,24 @@ describe('links that cannot start a conversation', () => {
 	});
 
 	it('a link without a candidate id gets the unknown-link page', async () => {
-		const response = await fetch(`${baseUrl}/webhook/interview`, { headers: { 'user-agent': CANDIDATE_UA } });
+		const response = await fetch(`${baseUrl}/webhook/interview`, {
+			headers: { 'user-agent': CANDIDATE_UA },
+		});
 		expect(response.status).toBe(404);
 		expect(await response.text()).toContain('Link nicht gefunden');
 	});
 
 	it('ElevenLabs being unreachable gets a friendly page, not an n8n error', async () => {
-		sandbox.faults.add({ method: 'GET', path: '/v1/convai/conversation/token', kind: 'status', status: 503, times: 3 });
-		const response = await fetch(link(CANDIDATES.valid), { headers: { 'user-agent': CANDIDATE_UA } });
+		sandbox.faults.add({
+			method: 'GET',
+			path: '/v1/convai/conversation/token',
+			kind: 'status',
+			status: 503,
+			times: 3,
+		});
+		const response = await fetch(link(CANDIDATES.valid), {
+			headers: { 'user-agent': CANDIDATE_UA },
+		});
 		expect(response.status).toBe(503);
 		const html = await response.text();
 		expect(html).toContain('Gespräch gerade nicht möglich');
@@ -366,7 +449,9 @@ describe('links that cannot start a conversation', () => {
 	});
 
 	it('a link preview bot gets nothing and no token is spent', async () => {
-		const response = await fetch(link(CANDIDATES.valid), { headers: { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' } });
+		const response = await fetch(link(CANDIDATES.valid), {
+			headers: { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' },
+		});
 		expect(response.status).toBe(403);
 		expect(await response.text()).not.toContain('KI-Assistenz');
 		expect(browserSessions(sandbox).all()).toHaveLength(0);

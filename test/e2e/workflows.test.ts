@@ -47,11 +47,47 @@ const CONTROL = 'control';
 function controlNodes(): INode[] {
 	const base = { position: [0, 0] as [number, number] };
 	return [
-		{ ...base, id: 'c1', name: 'No agent', type: 'n8n-nodes-voice-recruiting.agentCall', typeVersion: 1, parameters: { agentId: locator('', 'list') }, credentials: { elevenLabsAgentsApi: { id: 'x', name: 'x' } } },
-		{ ...base, id: 'c2', name: 'No credential', type: 'n8n-nodes-voice-recruiting.transcript', typeVersion: 1, parameters: {} },
-		{ ...base, id: 'c3', name: 'Typo', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { asignments: {} } },
-		{ ...base, id: 'c4', name: 'Future version', type: 'n8n-nodes-base.set', typeVersion: 9, parameters: {} },
-		{ ...base, id: 'c5', name: 'No such node', type: 'n8n-nodes-voice-recruiting.placeCall', typeVersion: 1, parameters: {} },
+		{
+			...base,
+			id: 'c1',
+			name: 'No agent',
+			type: 'n8n-nodes-voice-recruiting.agentCall',
+			typeVersion: 1,
+			parameters: { agentId: locator('', 'list') },
+			credentials: { elevenLabsAgentsApi: { id: 'x', name: 'x' } },
+		},
+		{
+			...base,
+			id: 'c2',
+			name: 'No credential',
+			type: 'n8n-nodes-voice-recruiting.transcript',
+			typeVersion: 1,
+			parameters: {},
+		},
+		{
+			...base,
+			id: 'c3',
+			name: 'Typo',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			parameters: { asignments: {} },
+		},
+		{
+			...base,
+			id: 'c4',
+			name: 'Future version',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 9,
+			parameters: {},
+		},
+		{
+			...base,
+			id: 'c5',
+			name: 'No such node',
+			type: 'n8n-nodes-voice-recruiting.placeCall',
+			typeVersion: 1,
+			parameters: {},
+		},
 	];
 }
 
@@ -64,7 +100,10 @@ beforeAll(async () => {
 	n8n = await createN8n('example workflows');
 	// The sandbox credentials (the ids the examples reference) and stand-ins for the other
 	// accounts, so that the editor pictures show the credentials as set.
-	await n8n.importCredentials([...n8nCredentialsForUrl('http://127.0.0.1:8790'), ...standInCredentials()]);
+	await n8n.importCredentials([
+		...n8nCredentialsForUrl('http://127.0.0.1:8790'),
+		...standInCredentials(),
+	]);
 }, 10 * 60_000);
 
 afterAll(async () => {
@@ -95,32 +134,48 @@ describe('the example workflows in n8n 2.41.1', () => {
 		baseUrl = await n8n.start();
 		client = await n8n.setupOwner();
 		for (const { workflow } of files) {
-			const stored = await client.call<{ id: string; nodes: INode[] }>('GET', `/rest/workflows/${workflow.id}`);
+			const stored = await client.call<{ id: string; nodes: INode[] }>(
+				'GET',
+				`/rest/workflows/${workflow.id}`,
+			);
 			expect(stored.id).toBe(workflow.id);
-			expect(stored.nodes.map((node) => node.name).sort()).toEqual(workflow.nodes.map((node) => node.name).sort());
+			expect(stored.nodes.map((node) => node.name).sort()).toEqual(
+				workflow.nodes.map((node) => node.name).sort(),
+			);
 		}
 		nodeTypes = await client.nodeTypes();
-		expect(nodeTypes.some((type) => type.name === 'n8n-nodes-voice-recruiting.agentCall')).toBe(true);
+		expect(nodeTypes.some((type) => type.name === 'n8n-nodes-voice-recruiting.agentCall')).toBe(
+			true,
+		);
 
 		// n8n's own checks, in n8n's own n8n-workflow on n8n's Node 24.
 		const used = new Set(files.flatMap((entry) => entry.workflow.nodes.map((node) => node.type)));
 		const input = JSON.stringify({
 			nodeTypes: nodeTypes.filter((type) => used.has(type.name)),
-			workflows: [...files.map((entry) => ({ name: entry.name, nodes: entry.workflow.nodes })), { name: CONTROL, nodes: controlNodes() }],
+			workflows: [
+				...files.map((entry) => ({ name: entry.name, nodes: entry.workflow.nodes })),
+				{ name: CONTROL, nodes: controlNodes() },
+			],
 		});
 		const result = await runProcess(
 			n8n.runtime.node,
-			[path.join(__dirname, 'workflowsNodeCheck.js'), path.join(n8n.runtime.dir, 'node_modules', 'n8n-workflow')],
+			[
+				path.join(__dirname, 'workflowsNodeCheck.js'),
+				path.join(n8n.runtime.dir, 'node_modules', 'n8n-workflow'),
+			],
 			{ input, timeoutMs: 120_000 },
 		);
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
-		for (const entry of JSON.parse(result.stdout) as Array<{ name: string; nodes: NodeCheck[] }>) checks.set(entry.name, entry.nodes);
+		for (const entry of JSON.parse(result.stdout) as Array<{ name: string; nodes: NodeCheck[] }>)
+			checks.set(entry.name, entry.nodes);
 	});
 
 	it('the check reports what the editor would flag (control nodes with known faults)', () => {
 		const byName = new Map(checks.get(CONTROL)!.map((node) => [node.name, node]));
-		expect(Object.keys(byName.get('No agent')!.parameterIssues ?? {})).toEqual(expect.arrayContaining(['agentId', 'phoneNumberId']));
+		expect(Object.keys(byName.get('No agent')!.parameterIssues ?? {})).toEqual(
+			expect.arrayContaining(['agentId', 'phoneNumberId']),
+		);
 		expect(byName.get('No credential')!.credentialIssues).toEqual(['elevenLabsAgentsApi']);
 		expect(byName.get('Typo')!.dropped).toEqual(['asignments']);
 		expect(byName.get('Future version')!.type).toBe('unknownVersion');
@@ -128,12 +183,18 @@ describe('the example workflows in n8n 2.41.1', () => {
 	});
 
 	// Every file of workflows/, also those added later (e.g. set-up-agent.json).
-	describe.each(readdirSync(WORKFLOWS_DIR).filter((file) => file.endsWith('.json')).map((file) => path.basename(file, '.json')))('%s', (name) => {
+	describe.each(
+		readdirSync(WORKFLOWS_DIR)
+			.filter((file) => file.endsWith('.json'))
+			.map((file) => path.basename(file, '.json')),
+	)('%s', (name) => {
 		const entry = () => files.find((candidate) => candidate.name === name)!;
 
 		it('uses only node types and versions of this n8n', () => {
 			const result = checks.get(name)!;
-			const unknown = result.filter((node) => node.type !== 'ok').map((node) => `${node.name}: ${node.type} (${node.versions?.join(', ')})`);
+			const unknown = result
+				.filter((node) => node.type !== 'ok')
+				.map((node) => `${node.name}: ${node.type} (${node.versions?.join(', ')})`);
 			expect(unknown).toEqual([]);
 			expect(result).toHaveLength(entry().workflow.nodes.length);
 		});
@@ -143,9 +204,15 @@ describe('the example workflows in n8n 2.41.1', () => {
 				.get(name)!
 				.filter((node) => node.type === 'ok')
 				.flatMap((node) => [
-					...Object.entries(node.parameterIssues ?? {}).map(([parameter, issues]) => `${node.name} › ${parameter}: ${issues.join(' ')}`),
-					...(node.credentialIssues ?? []).map((credential) => `${node.name}: credential ${credential} not set`),
-					...(node.dropped ?? []).map((parameter) => `${node.name} › ${parameter}: dropped by the editor`),
+					...Object.entries(node.parameterIssues ?? {}).map(
+						([parameter, issues]) => `${node.name} › ${parameter}: ${issues.join(' ')}`,
+					),
+					...(node.credentialIssues ?? []).map(
+						(credential) => `${node.name}: credential ${credential} not set`,
+					),
+					...(node.dropped ?? []).map(
+						(parameter) => `${node.name} › ${parameter}: dropped by the editor`,
+					),
 				]);
 			expect(problems).toEqual([]);
 		});
@@ -160,7 +227,9 @@ describe('the example workflows in n8n 2.41.1', () => {
 				expect(names).toContain(from);
 				for (const target of (outputs.main ?? []).flat()) expect(names).toContain(target?.node);
 			}
-			const credentialTypes = new Set(nodeTypes.flatMap((type) => (type.credentials ?? []).map((credential) => credential.name)));
+			const credentialTypes = new Set(
+				nodeTypes.flatMap((type) => (type.credentials ?? []).map((credential) => credential.name)),
+			);
 			for (const node of workflow.nodes) {
 				for (const [type, reference] of Object.entries(node.credentials ?? {})) {
 					expect(credentialTypes).toContain(type);
@@ -168,21 +237,26 @@ describe('the example workflows in n8n 2.41.1', () => {
 				}
 				// Nodes with webhooks keep a fixed webhook id, so their URLs survive an import.
 				const description = nodeTypes.find((type) => type.name === node.type);
-				if (description?.webhooks?.length && description.group.includes('trigger')) expect(node.webhookId).toEqual(expect.any(String));
+				if (description?.webhooks?.length && description.group.includes('trigger'))
+					expect(node.webhookId).toEqual(expect.any(String));
 			}
 		});
 	});
 
 	it('points the ElevenLabs credential at the sandbox ids, so that the demo runs without set-up', () => {
 		const ids = new Set(
-			files.flatMap(({ workflow }) => workflow.nodes.map((node) => node.credentials?.elevenLabsAgentsApi?.id).filter(Boolean)),
+			files.flatMap(({ workflow }) =>
+				workflow.nodes.map((node) => node.credentials?.elevenLabsAgentsApi?.id).filter(Boolean),
+			),
 		);
 		expect([...ids]).toEqual([N8N_CREDENTIAL_IDS.elevenLabsAgentsApi]);
 	});
 
 	it('takes a picture of each example in the editor', async () => {
 		const saved = await takeWorkflowScreenshots({ baseUrl, targets: targetsFor(files) });
-		expect(saved.map((file) => path.basename(file)).sort()).toEqual(files.map((entry) => `workflow-${entry.name}.png`).sort());
+		expect(saved.map((file) => path.basename(file)).sort()).toEqual(
+			files.map((entry) => `workflow-${entry.name}.png`).sort(),
+		);
 		for (const file of saved) {
 			const png = readFileSync(file);
 			expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');

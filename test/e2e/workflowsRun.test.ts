@@ -46,7 +46,8 @@ import {
 
 const OUTBOUND = '/v1/convai/twilio/outbound-call';
 const RECRUITER = 'recruiting@example.de';
-const CONSENT = 'Ja, eine KI-Assistenz darf mich für ein Vorgespräch anrufen. Mir ist bekannt, dass das Gespräch aufgezeichnet wird.';
+const CONSENT =
+	'Ja, eine KI-Assistenz darf mich für ein Vorgespräch anrufen. Mir ist bekannt, dass das Gespräch aufgezeichnet wird.';
 
 let sandbox: Sandbox;
 let n8n: N8nInstance;
@@ -66,9 +67,27 @@ const ids = {
 
 /** The candidate sheet as the post-call workflow finds it (attempts before the call). */
 const SHEET_ROWS = [
-	{ candidateId: 'C-1', name: 'Anna Schmidt', phone: '0171 1234 5601', status: 'initiated', attempts: '' },
-	{ candidateId: 'C-2', name: 'Lukas Hoffmann', phone: '0151 1234 5606', status: 'initiated', attempts: '1' },
-	{ candidateId: 'C-3', name: 'Mehmet Yılmaz', phone: '0171 1234 5603', status: 'initiated', attempts: '0' },
+	{
+		candidateId: 'C-1',
+		name: 'Anna Schmidt',
+		phone: '0171 1234 5601',
+		status: 'initiated',
+		attempts: '',
+	},
+	{
+		candidateId: 'C-2',
+		name: 'Lukas Hoffmann',
+		phone: '0151 1234 5606',
+		status: 'initiated',
+		attempts: '1',
+	},
+	{
+		candidateId: 'C-3',
+		name: 'Mehmet Yılmaz',
+		phone: '0171 1234 5603',
+		status: 'initiated',
+		attempts: '0',
+	},
 ];
 
 /** New rows for "call each new candidate": three ready, four that must not be called. */
@@ -76,23 +95,72 @@ const NEW_ROWS = [
 	{ ...SHEET_ROWS[0], status: '', callConsent: 'ja' },
 	{ ...SHEET_ROWS[1], status: 'pending', callConsent: 'TRUE', attempts: '' },
 	{ ...SHEET_ROWS[2], status: '', callConsent: 'yes' },
-	{ candidateId: 'C-4', name: 'Ohne Einwilligung', phone: '0171 5550004', callConsent: '', status: '' },
-	{ candidateId: 'C-5', name: 'Gesperrt', phone: '0171 5550005', callConsent: 'ja', doNotCall: 'TRUE', status: '' },
-	{ candidateId: 'C-6', name: 'Schon fertig', phone: '0171 5550006', callConsent: 'ja', status: 'screened' },
+	{
+		candidateId: 'C-4',
+		name: 'Ohne Einwilligung',
+		phone: '0171 5550004',
+		callConsent: '',
+		status: '',
+	},
+	{
+		candidateId: 'C-5',
+		name: 'Gesperrt',
+		phone: '0171 5550005',
+		callConsent: 'ja',
+		doNotCall: 'TRUE',
+		status: '',
+	},
+	{
+		candidateId: 'C-6',
+		name: 'Schon fertig',
+		phone: '0171 5550006',
+		callConsent: 'ja',
+		status: 'screened',
+	},
 	{ candidateId: 'C-7', name: 'Falsche Nummer', phone: '12345', callConsent: 'ja', status: '' },
-].map((row) => ({ email: 'x@example.de', jobTitle: 'Pflegefachkraft (m/w/d)', company: 'Muster Klinikum GmbH', recruiterName: 'Lena Weber', ...row }));
+].map((row) => ({
+	email: 'x@example.de',
+	jobTitle: 'Pflegefachkraft (m/w/d)',
+	company: 'Muster Klinikum GmbH',
+	recruiterName: 'Lena Weber',
+	...row,
+}));
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
 /** The sheet of the scheduled campaign: which rows are due, and why not. */
 const CAMPAIGN_ROWS = [
 	{ candidateId: 'S-1', phone: '0171 5551001', status: 'pending' },
-	{ candidateId: 'S-2', phone: '0171 5551002', status: 'no_answer', attempts: '1', lastCallAt: hoursAgo(5) },
-	{ candidateId: 'S-3', phone: '0171 5551003', status: 'busy', attempts: '1', lastCallAt: hoursAgo(1) },
-	{ candidateId: 'S-4', phone: '0171 5551004', status: 'no_answer', attempts: '3', lastCallAt: hoursAgo(30) },
+	{
+		candidateId: 'S-2',
+		phone: '0171 5551002',
+		status: 'no_answer',
+		attempts: '1',
+		lastCallAt: hoursAgo(5),
+	},
+	{
+		candidateId: 'S-3',
+		phone: '0171 5551003',
+		status: 'busy',
+		attempts: '1',
+		lastCallAt: hoursAgo(1),
+	},
+	{
+		candidateId: 'S-4',
+		phone: '0171 5551004',
+		status: 'no_answer',
+		attempts: '3',
+		lastCallAt: hoursAgo(30),
+	},
 	{ candidateId: 'S-5', phone: '0171 5551005', status: 'screened', attempts: '1' },
 	{ candidateId: 'S-6', phone: '0171 5551006', status: 'pending', doNotCall: 'TRUE' },
-	{ candidateId: 'S-7', phone: '0171 5551007', status: 'callback', attempts: '1', callbackTime: hoursAgo(1) },
+	{
+		candidateId: 'S-7',
+		phone: '0171 5551007',
+		status: 'callback',
+		attempts: '1',
+		callbackTime: hoursAgo(1),
+	},
 	{ candidateId: 'S-8', phone: '0171 5551008', status: '', callConsent: '' },
 	{ candidateId: 'S-9', phone: '0171 5551009', status: 'outside_window', nextCallAt: hoursAgo(2) },
 	{ candidateId: 'S-10', phone: '', status: 'pending' },
@@ -143,7 +211,11 @@ function typeformCopy(): WorkflowJson {
 	const workflow = testCopy(loadExample('typeform-screen-call'), ids.typeform);
 	triggerAsTestData(workflow, 'New application', [
 		TYPEFORM_ANSWERS,
-		{ ...TYPEFORM_ANSWERS, 'Wie heißen Sie? (Vor- und Nachname)': 'Ohne Einwilligung', 'Dürfen wir Sie für ein kurzes Vorgespräch mit unserer KI-Assistenz anrufen? Das Gespräch wird aufgezeichnet.': false },
+		{
+			...TYPEFORM_ANSWERS,
+			'Wie heißen Sie? (Vor- und Nachname)': 'Ohne Einwilligung',
+			'Dürfen wir Sie für ein kurzes Vorgespräch mit unserer KI-Assistenz anrufen? Das Gespräch wird aufgezeichnet.': false,
+		},
 	]);
 	patchParameters(workflow, 'Place Agent Call', { useCallingWindow: false });
 	return workflow;
@@ -155,13 +227,18 @@ function scheduledCopy(id: string, mode: 'single' | 'batch'): WorkflowJson {
 	schedule.type = 'n8n-nodes-base.manualTrigger';
 	schedule.typeVersion = 1;
 	schedule.parameters = {};
-	const settings = nodeOf(workflow, 'Campaign settings').parameters.assignments as { assignments: Array<{ name: string; value: unknown }> };
+	const settings = nodeOf(workflow, 'Campaign settings').parameters.assignments as {
+		assignments: Array<{ name: string; value: unknown }>;
+	};
 	for (const assignment of settings.assignments) {
 		if (assignment.name === 'mode') assignment.value = mode;
 		if (assignment.name === 'campaign') assignment.value = `${mode}-screening`;
 	}
 	sheetReadAsTestData(workflow, 'Read candidates', CAMPAIGN_ROWS);
-	patchParameters(workflow, 'Place Agent Call', { useCallingWindow: false, options: { callsPerMinute: 0 } });
+	patchParameters(workflow, 'Place Agent Call', {
+		useCallingWindow: false,
+		options: { callsPerMinute: 0 },
+	});
 	patchParameters(workflow, 'Submit batch campaign', { useCallingWindow: false });
 	sheetUpdateAsSet(workflow, 'Update row');
 	sheetUpdateAsSet(workflow, 'Update rows (batch)');
@@ -177,7 +254,10 @@ function diagnosis(): string {
 	return `webhook deliveries: ${deliveries || 'none'}\nn8n log:\n${n8n.serverLog.split('\n').slice(-40).join('\n')}`;
 }
 
-const dialled = () => sandbox.requests.filter('POST', OUTBOUND).map((request) => (request.body as { to_number: string }).to_number);
+const dialled = () =>
+	sandbox.requests
+		.filter('POST', OUTBOUND)
+		.map((request) => (request.body as { to_number: string }).to_number);
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ port: 0 });
@@ -185,7 +265,11 @@ beforeAll(async () => {
 	giveAgentBundledAnswers(sandbox);
 	capture = await new JsonCapture().start();
 	// Jest sets NODE_ENV=test, with which `n8n start` exits at once; n8n runs as in production.
-	n8n = await N8nInstance.create({ tarball: process.env[TARBALL_ENV], label: 'example runs', env: { NODE_ENV: 'production' } });
+	n8n = await N8nInstance.create({
+		tarball: process.env[TARBALL_ENV],
+		label: 'example runs',
+		env: { NODE_ENV: 'production' },
+	});
 	smtp = await new SmtpCapture(n8n.runtime).start();
 	await n8n.importCredentials([
 		...sandbox.n8nCredentials(),
@@ -204,7 +288,10 @@ beforeAll(async () => {
 	const trigger = nodeOf(loadExample('sheets-call-results'), 'Call finished');
 	const hookPath = `${trigger.webhookId}/elevenlabs-post-call`;
 	baseUrl = await n8n.start({ webhookPaths: [hookPath, { path: 'bewerbung', method: 'POST' }] });
-	sandbox.setWebhook({ url: `${baseUrl}/webhook/${hookPath}`, events: ['transcript', 'call_initiation_failure'] });
+	sandbox.setWebhook({
+		url: `${baseUrl}/webhook/${hookPath}`,
+		events: ['transcript', 'call_initiation_failure'],
+	});
 }, 10 * 60_000);
 
 afterAll(async () => {
@@ -216,7 +303,13 @@ afterAll(async () => {
 });
 
 /** Submits the n8n form as a browser does (multipart, one field per form field). */
-async function submitForm(fields: { name: string; email: string; phone: string; jobTitle: string; consent: boolean }) {
+async function submitForm(fields: {
+	name: string;
+	email: string;
+	phone: string;
+	jobTitle: string;
+	consent: boolean;
+}) {
 	const form = new FormData();
 	form.append('field-0', fields.name);
 	form.append('field-1', fields.email);
@@ -264,7 +357,13 @@ describe('n8n Form: application → phone screen → mail to the recruiter', () 
 
 	it('mails "not called" with the reason when the number cannot be called, and dials nobody', async () => {
 		const before = dialled().length;
-		const response = await submitForm({ name: 'Ben Falsch', email: 'ben@example.de', phone: '12345', jobTitle: 'Pflegefachkraft (m/w/d)', consent: true });
+		const response = await submitForm({
+			name: 'Ben Falsch',
+			email: 'ben@example.de',
+			phone: '12345',
+			jobTitle: 'Pflegefachkraft (m/w/d)',
+			consent: true,
+		});
 		expect(response.status).toBe(200);
 		const mail = await smtp.waitFor((candidate) => candidate.subject.includes('Ben Falsch'));
 		expect(mail.subject).toBe('Vorgespräch Ben Falsch: nicht angerufen');
@@ -288,21 +387,35 @@ describe('Google Sheets: new rows are called, and the results come back through 
 			expect(byId[id]).toMatchObject({
 				status: 'initiated',
 				conversationId: expect.stringMatching(/^conv_/),
-				idempotencyKey: idempotencyKey({ campaign: 'bewerber-screening', candidateId: id, e164: '' }),
+				idempotencyKey: idempotencyKey({
+					campaign: 'bewerber-screening',
+					candidateId: id,
+					e164: '',
+				}),
 				lastCallAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 				error: '',
 			});
 		}
-		expect(byId['C-7']).toMatchObject({ status: 'error', conversationId: '', error: expect.stringContaining('"12345" is not a valid phone number') });
+		expect(byId['C-7']).toMatchObject({
+			status: 'error',
+			conversationId: '',
+			error: expect.stringContaining('"12345" is not a valid phone number'),
+		});
 		expect(dialled().slice(before).sort()).toEqual(
-			[sandbox.scenarios.answered.number, sandbox.scenarios.optOut.number, sandbox.scenarios.busy.number].sort(),
+			[
+				sandbox.scenarios.answered.number,
+				sandbox.scenarios.optOut.number,
+				sandbox.scenarios.busy.number,
+			].sort(),
 		);
 	});
 
 	it('writes each call’s outcome, answers and attempts to the candidate’s row; the opt-out is marked never to call', async () => {
-		const anna = await capture.waitFor('rows', (row) => row.candidateId === 'C-1').catch((error: Error) => {
-			throw new Error(`${error.message}\n${diagnosis()}`);
-		});
+		const anna = await capture
+			.waitFor('rows', (row) => row.candidateId === 'C-1')
+			.catch((error: Error) => {
+				throw new Error(`${error.message}\n${diagnosis()}`);
+			});
 		expect(anna).toMatchObject({
 			status: 'screened',
 			attempts: 1,
@@ -318,13 +431,25 @@ describe('Google Sheets: new rows are called, and the results come back through 
 		expect(String(anna.summary)).toContain('Anna Schmidt hat der Aufzeichnung zugestimmt');
 
 		const lukas = await capture.waitFor('rows', (row) => row.candidateId === 'C-2');
-		expect(lukas).toMatchObject({ status: 'opted_out', doNotCall: true, attempts: 2, callResult: 'answered' });
+		expect(lukas).toMatchObject({
+			status: 'opted_out',
+			doNotCall: true,
+			attempts: 2,
+			callResult: 'answered',
+		});
 
 		// Busy: ElevenLabs' call_initiation_failure carries no candidate data; the workflow reads it
 		// from the conversation (Get Transcript) and still finds the row.
 		const mehmet = await capture.waitFor('rows', (row) => row.candidateId === 'C-3');
-		expect(mehmet).toMatchObject({ status: 'busy', attempts: 1, callResult: 'busy', durationSecs: 0 });
-		expect(capture.all('rows').filter((row) => ['C-1', 'C-2', 'C-3'].includes(String(row.candidateId)))).toHaveLength(3);
+		expect(mehmet).toMatchObject({
+			status: 'busy',
+			attempts: 1,
+			callResult: 'busy',
+			durationSecs: 0,
+		});
+		expect(
+			capture.all('rows').filter((row) => ['C-1', 'C-2', 'C-3'].includes(String(row.candidateId))),
+		).toHaveLength(3);
 	});
 
 	it('dials nobody twice when the same rows come again', async () => {
@@ -353,7 +478,9 @@ describe('Typeform: application → phone screen → mail to the recruiter', () 
 		expect(mail.text).toContain('Rückruf gewünscht: morgen ab 17 Uhr');
 		expect(mail.text).toContain('Keine weiteren Anrufe: false');
 		expect(dialled().slice(before)).toEqual([sandbox.scenarios.callbackRequested.number]);
-		expect(smtp.mails.some((candidate) => candidate.subject.includes('Ohne Einwilligung'))).toBe(false);
+		expect(smtp.mails.some((candidate) => candidate.subject.includes('Ohne Einwilligung'))).toBe(
+			false,
+		);
 	});
 });
 
@@ -365,12 +492,27 @@ describe('Scheduled campaign', () => {
 		expect(result.json('Due candidates').map((row) => row.candidateId)).toEqual(DUE);
 		const rows = result.json('Update row');
 		expect(rows.map((row) => row.candidateId)).toEqual(DUE);
-		for (const row of rows) expect(row).toMatchObject({ status: 'initiated', conversationId: expect.stringMatching(/^conv_/) });
+		for (const row of rows)
+			expect(row).toMatchObject({
+				status: 'initiated',
+				conversationId: expect.stringMatching(/^conv_/),
+			});
 		// One key per candidate and campaign; the call ledger counts the attempts under it.
 		for (const row of rows) {
-			expect(row.idempotencyKey).toBe(idempotencyKey({ campaign: 'single-screening', candidateId: String(row.candidateId), e164: '' }));
+			expect(row.idempotencyKey).toBe(
+				idempotencyKey({
+					campaign: 'single-screening',
+					candidateId: String(row.candidateId),
+					e164: '',
+				}),
+			);
 		}
-		expect(dialled().slice(before).sort()).toEqual(['+491715551001', '+491715551002', '+491715551007', '+491715551009']);
+		expect(dialled().slice(before).sort()).toEqual([
+			'+491715551001',
+			'+491715551002',
+			'+491715551007',
+			'+491715551009',
+		]);
 		expect(result.json('Submit batch campaign')).toEqual([]);
 	});
 
@@ -379,7 +521,10 @@ describe('Scheduled campaign', () => {
 		const result = await n8n.execute(ids.scheduled);
 		const rows = result.json('Update row');
 		expect(rows.map((row) => row.candidateId)).toEqual(DUE);
-		for (const row of rows) expect(String(row.status)).toMatch(/^already_called \((initiated|in-progress|processing|done)\)$/);
+		for (const row of rows)
+			expect(String(row.status)).toMatch(
+				/^already_called \((initiated|in-progress|processing|done)\)$/,
+			);
 		expect(dialled().length).toBe(before);
 	});
 
@@ -388,15 +533,32 @@ describe('Scheduled campaign', () => {
 		const dialledBefore = dialled().length;
 		const result = await n8n.execute(ids.batch);
 		expect(result.error).toBeUndefined();
-		expect(sandbox.requests.count('POST', '/v1/convai/batch-calling/submit')).toBe(batchesBefore + 1);
+		expect(sandbox.requests.count('POST', '/v1/convai/batch-calling/submit')).toBe(
+			batchesBefore + 1,
+		);
 		const submitted = sandbox.requests.last('POST', '/v1/convai/batch-calling/submit')!.body as {
-			recipients: Array<{ phone_number: string; conversation_initiation_client_data: { dynamic_variables: Record<string, string> } }>;
+			recipients: Array<{
+				phone_number: string;
+				conversation_initiation_client_data: { dynamic_variables: Record<string, string> };
+			}>;
 		};
-		expect(submitted.recipients.map((recipient) => recipient.conversation_initiation_client_data.dynamic_variables.candidateId)).toEqual(DUE);
+		expect(
+			submitted.recipients.map(
+				(recipient) => recipient.conversation_initiation_client_data.dynamic_variables.candidateId,
+			),
+		).toEqual(DUE);
 		const [campaign] = result.json('Submit batch campaign');
 		expect(campaign).toMatchObject({ campaignId: expect.any(String), recipients: 4 });
 		const rows = result.json('Update rows (batch)');
-		expect(rows).toEqual(DUE.map((candidateId) => expect.objectContaining({ candidateId, status: 'in_campaign', campaignId: campaign.campaignId })));
+		expect(rows).toEqual(
+			DUE.map((candidateId) =>
+				expect.objectContaining({
+					candidateId,
+					status: 'in_campaign',
+					campaignId: campaign.campaignId,
+				}),
+			),
+		);
 		// The batch is ElevenLabs' to dial: n8n placed no single calls.
 		expect(dialled().length).toBe(dialledBefore);
 	});

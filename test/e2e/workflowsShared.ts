@@ -38,7 +38,11 @@ export function testCopy(workflow: WorkflowJson, id: string): WorkflowJson {
 }
 
 /** Replaces a node's type and parameters; name, id, position and connections stay. */
-export function replaceNode(workflow: WorkflowJson, name: string, replacement: Pick<INode, 'type' | 'typeVersion' | 'parameters'>): INode {
+export function replaceNode(
+	workflow: WorkflowJson,
+	name: string,
+	replacement: Pick<INode, 'type' | 'typeVersion' | 'parameters'>,
+): INode {
 	const node = nodeOf(workflow, name);
 	const replaced: INode = { id: node.id, name: node.name, position: node.position, ...replacement };
 	workflow.nodes[workflow.nodes.indexOf(node)] = replaced;
@@ -46,7 +50,11 @@ export function replaceNode(workflow: WorkflowJson, name: string, replacement: P
 }
 
 /** Changes some parameters of a node. */
-export function patchParameters(workflow: WorkflowJson, name: string, patch: INodeParameters): void {
+export function patchParameters(
+	workflow: WorkflowJson,
+	name: string,
+	patch: INodeParameters,
+): void {
 	const node = nodeOf(workflow, name);
 	node.parameters = { ...node.parameters, ...patch };
 }
@@ -59,9 +67,17 @@ function codeNode(jsCode: string): Pick<INode, 'type' | 'typeVersion' | 'paramet
  * The trigger becomes a Code node (same name) that emits `items`, started by a new Manual
  * Trigger, so that `n8n execute` runs the workflow as if the trigger had fired with them.
  */
-export function triggerAsTestData(workflow: WorkflowJson, triggerName: string, items: IDataObject[]): void {
+export function triggerAsTestData(
+	workflow: WorkflowJson,
+	triggerName: string,
+	items: IDataObject[],
+): void {
 	const trigger = nodeOf(workflow, triggerName);
-	replaceNode(workflow, triggerName, codeNode(`return ${JSON.stringify(items.map((json) => ({ json })))};`));
+	replaceNode(
+		workflow,
+		triggerName,
+		codeNode(`return ${JSON.stringify(items.map((json) => ({ json })))};`),
+	);
 	const start: INode = {
 		id: 'test-manual-trigger',
 		name: 'Test start',
@@ -78,7 +94,9 @@ export function triggerAsTestData(workflow: WorkflowJson, triggerName: string, i
 function expressionCode(value: unknown): string {
 	const text = String(value ?? '');
 	const match = /^=\{\{([\s\S]*)\}\}$/.exec(text.trim());
-	return match ? `(${match[1].trim()})` : JSON.stringify(text.startsWith('=') ? text.slice(1) : text);
+	return match
+		? `(${match[1].trim()})`
+		: JSON.stringify(text.startsWith('=') ? text.slice(1) : text);
 }
 
 /**
@@ -86,10 +104,21 @@ function expressionCode(value: unknown): string {
  * node's filters (column = the filter's own expression, evaluated per input item) and its
  * "return first match" option. Rows get `row_number` as Google Sheets gives it.
  */
-export function sheetReadAsTestData(workflow: WorkflowJson, name: string, rows: IDataObject[]): void {
+export function sheetReadAsTestData(
+	workflow: WorkflowJson,
+	name: string,
+	rows: IDataObject[],
+): void {
 	const node = nodeOf(workflow, name);
-	const filters = ((node.parameters.filtersUI as { values?: Array<{ lookupColumn: string; lookupValue: unknown }> } | undefined)?.values ?? []).map(
-		(filter) => `[${JSON.stringify(filter.lookupColumn)}, ($json) => ${expressionCode(filter.lookupValue)}]`,
+	const filters = (
+		(
+			node.parameters.filtersUI as
+				| { values?: Array<{ lookupColumn: string; lookupValue: unknown }> }
+				| undefined
+		)?.values ?? []
+	).map(
+		(filter) =>
+			`[${JSON.stringify(filter.lookupColumn)}, ($json) => ${expressionCode(filter.lookupValue)}]`,
 	);
 	const firstOnly = (node.parameters.options as IDataObject | undefined)?.returnFirstMatch === true;
 	const sheet = rows.map((row, index) => ({ row_number: index + 2, ...row }));
@@ -116,8 +145,13 @@ return out;`),
  */
 export function sheetUpdateAsSet(workflow: WorkflowJson, name: string): void {
 	const node = nodeOf(workflow, name);
-	const columns = node.parameters.columns as { value: Record<string, unknown>; schema?: Array<{ id: string; type?: string }> };
-	const types = new Map((columns.schema ?? []).map((column) => [column.id, column.type ?? 'string']));
+	const columns = node.parameters.columns as {
+		value: Record<string, unknown>;
+		schema?: Array<{ id: string; type?: string }>;
+	};
+	const types = new Map(
+		(columns.schema ?? []).map((column) => [column.id, column.type ?? 'string']),
+	);
 	replaceNode(workflow, name, {
 		type: 'n8n-nodes-base.set',
 		typeVersion: 3.4,
@@ -127,7 +161,9 @@ export function sheetUpdateAsSet(workflow: WorkflowJson, name: string): void {
 					id: `column-${index}`,
 					name: column,
 					value: value as string,
-					type: ['number', 'boolean'].includes(types.get(column) ?? '') ? (types.get(column) as string) : 'string',
+					type: ['number', 'boolean'].includes(types.get(column) ?? '')
+						? (types.get(column) as string)
+						: 'string',
 				})),
 			},
 			// Google Sheets takes any value; so does this stand-in.
@@ -145,7 +181,14 @@ export function captureAfter(workflow: WorkflowJson, afterNode: string, url: str
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.2,
 		position: [after.position[0] + 220, after.position[1]],
-		parameters: { method: 'POST', url, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: {} },
+		parameters: {
+			method: 'POST',
+			url,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify($json) }}',
+			options: {},
+		},
 	};
 	workflow.nodes.push(capture);
 	const outputs = (workflow.connections[afterNode] ??= { main: [] }).main;
@@ -158,7 +201,8 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs: num
 	for (;;) {
 		const value = probe();
 		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+		if (Date.now() > deadline)
+			throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 }
@@ -193,12 +237,18 @@ export class JsonCapture {
 		return this.received.get(key) ?? [];
 	}
 
-	async waitFor(key: string, predicate: (body: IDataObject) => boolean, timeoutMs = 60_000): Promise<IDataObject> {
+	async waitFor(
+		key: string,
+		predicate: (body: IDataObject) => boolean,
+		timeoutMs = 60_000,
+	): Promise<IDataObject> {
 		return await until(`a request to /${key}`, () => this.all(key).find(predicate), timeoutMs);
 	}
 
 	async close(): Promise<void> {
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		await new Promise<void>((resolve) =>
+			this.server ? this.server.close(() => resolve()) : resolve(),
+		);
 	}
 }
 
@@ -259,7 +309,12 @@ export class SmtpCapture {
 							const source = data.join('\r\n');
 							data = [];
 							void simpleParser(source).then((mail) =>
-								this.mails.push({ from: mail.from?.text ?? '', to, subject: mail.subject ?? '', text: mail.text ?? '' }),
+								this.mails.push({
+									from: mail.from?.text ?? '',
+									to,
+									subject: mail.subject ?? '',
+									text: mail.text ?? '',
+								}),
 							);
 							reply('250 OK: queued');
 						} else {
@@ -290,15 +345,28 @@ export class SmtpCapture {
 
 	/** The n8n SMTP credential data for this server. */
 	credentialData(): IDataObject {
-		return { user: '', password: '', host: '127.0.0.1', port: this.port, secure: false, disableStartTls: true, hostName: '' };
+		return {
+			user: '',
+			password: '',
+			host: '127.0.0.1',
+			port: this.port,
+			secure: false,
+			disableStartTls: true,
+			hostName: '',
+		};
 	}
 
-	async waitFor(predicate: (mail: CapturedMail) => boolean, timeoutMs = 90_000): Promise<CapturedMail> {
+	async waitFor(
+		predicate: (mail: CapturedMail) => boolean,
+		timeoutMs = 90_000,
+	): Promise<CapturedMail> {
 		return await until('an e-mail', () => this.mails.find(predicate), timeoutMs);
 	}
 
 	async close(): Promise<void> {
 		for (const socket of this.sockets) socket.destroy();
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		await new Promise<void>((resolve) =>
+			this.server ? this.server.close(() => resolve()) : resolve(),
+		);
 	}
 }

@@ -26,33 +26,73 @@ function campaignNode(operation: string, parameters: INodeParameters = {}): Pack
 	return {
 		type: 'agentCall',
 		name: NODE,
-		parameters: { resource: 'campaign', operation, ...(operation === 'submit' ? submit : {}), ...parameters },
+		parameters: {
+			resource: 'campaign',
+			operation,
+			...(operation === 'submit' ? submit : {}),
+			...parameters,
+		},
 	};
 }
 
-async function runCampaign(operation: string, items: IDataObject[], parameters: INodeParameters = {}) {
-	return await runNode(campaignNode(operation, parameters), { credentials: elevenLabsCredential(sandbox), items });
+async function runCampaign(
+	operation: string,
+	items: IDataObject[],
+	parameters: INodeParameters = {},
+) {
+	return await runNode(campaignNode(operation, parameters), {
+		credentials: elevenLabsCredential(sandbox),
+		items,
+	});
 }
 
-const submitRequests = (sb: Sandbox) => sb.requests.count('POST', '/v1/convai/batch-calling/submit');
+const submitRequests = (sb: Sandbox) =>
+	sb.requests.count('POST', '/v1/convai/batch-calling/submit');
 
 describe('Campaign', () => {
 	it('submits all items as recipients with their own variables and keys; a second submit dials nobody', async () => {
 		const first = await runCampaign('submit', CANDIDATES);
 		expect(first.status).toBe('success');
 		const [out] = first.json(NODE);
-		expect(out).toMatchObject({ campaignId: expect.stringMatching(/^btcal_/), recipients: 3, alreadyCalled: [], invalid: [], concurrencyLimit: 2 });
+		expect(out).toMatchObject({
+			campaignId: expect.stringMatching(/^btcal_/),
+			recipients: 3,
+			alreadyCalled: [],
+			invalid: [],
+			concurrencyLimit: 2,
+		});
 		expect(first.output(NODE)[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		const [submit] = sandbox.requests.all().filter((r) => r.path === '/v1/convai/batch-calling/submit');
-		const recipients = (submit.body as { recipients: Array<{ phone_number: string; conversation_initiation_client_data: { user_id: string; dynamic_variables: object } }> }).recipients;
-		expect(recipients.map((r) => r.phone_number)).toEqual(['+4917112345610', '+4917112345620', '+4917112345630']);
-		expect(new Set(recipients.map((r) => r.conversation_initiation_client_data.user_id)).size).toBe(3);
-		expect(recipients[0].conversation_initiation_client_data.dynamic_variables).toEqual(CANDIDATE.prompt.dynamicVariables);
+		const [submit] = sandbox.requests
+			.all()
+			.filter((r) => r.path === '/v1/convai/batch-calling/submit');
+		const recipients = (
+			submit.body as {
+				recipients: Array<{
+					phone_number: string;
+					conversation_initiation_client_data: { user_id: string; dynamic_variables: object };
+				}>;
+			}
+		).recipients;
+		expect(recipients.map((r) => r.phone_number)).toEqual([
+			'+4917112345610',
+			'+4917112345620',
+			'+4917112345630',
+		]);
+		expect(new Set(recipients.map((r) => r.conversation_initiation_client_data.user_id)).size).toBe(
+			3,
+		);
+		expect(recipients[0].conversation_initiation_client_data.dynamic_variables).toEqual(
+			CANDIDATE.prompt.dynamicVariables,
+		);
 		// The batch dials at most 2 at a time.
 		expect(dialled(sandbox)).toBe(2);
 
 		const second = await runCampaign('submit', CANDIDATES);
-		expect(second.json(NODE)[0]).toMatchObject({ campaignId: null, status: 'nothing_to_submit', recipients: 0 });
+		expect(second.json(NODE)[0]).toMatchObject({
+			campaignId: null,
+			status: 'nothing_to_submit',
+			recipients: 0,
+		});
 		expect((second.json(NODE)[0].alreadyCalled as unknown[]).length).toBe(3);
 		expect(submitRequests(sandbox)).toBe(1);
 	});
@@ -68,7 +108,10 @@ describe('Campaign', () => {
 			windowStart: '00:00',
 			windowEnd: '24:00',
 		});
-		expect(reported.json(NODE)[0]).toMatchObject({ recipients: 3, invalid: [{ itemIndex: 3, error: expect.stringContaining('premium-rate') }] });
+		expect(reported.json(NODE)[0]).toMatchObject({
+			recipients: 3,
+			invalid: [{ itemIndex: 3, error: expect.stringContaining('premium-rate') }],
+		});
 	});
 
 	it('gets, cancels and retries a campaign', async () => {
@@ -79,12 +122,19 @@ describe('Campaign', () => {
 		const recipients = got.json(NODE);
 		expect(recipients).toHaveLength(3);
 		expect(recipients.map((r) => r.status)).toEqual(['dispatched', 'dispatched', 'pending']);
-		expect(recipients[0]).toMatchObject({ campaignId, toNumber: '+4917112345610', conversationId: expect.stringMatching(/^conv_/), idempotencyKey: expect.any(String) });
+		expect(recipients[0]).toMatchObject({
+			campaignId,
+			toNumber: '+4917112345610',
+			conversationId: expect.stringMatching(/^conv_/),
+			idempotencyKey: expect.any(String),
+		});
 
 		const cancelled = await runCampaign('cancel', [{ campaignId }]);
 		expect(cancelled.json(NODE)[0]).toMatchObject({ campaignId, status: 'cancelled' });
 		const after = await runCampaign('get', [{ campaignId }]);
-		expect((after.json(NODE)[0].recipients as Array<{ status: string }>)[2].status).toBe('cancelled');
+		expect((after.json(NODE)[0].recipients as Array<{ status: string }>)[2].status).toBe(
+			'cancelled',
+		);
 
 		const retried = await runCampaign('retry', [{ campaignId }]);
 		expect(retried.status).toBe('error');
@@ -97,9 +147,16 @@ describe('Campaign', () => {
 		const campaignId = String(submitted.json(NODE)[0].campaignId);
 		sandbox.clock.advance(5_000);
 		const got = await runCampaign('get', [{ campaignId }]);
-		expect(got.json(NODE)[0]).toMatchObject({ status: 'completed', recipients: [{ status: 'failed' }] });
+		expect(got.json(NODE)[0]).toMatchObject({
+			status: 'completed',
+			recipients: [{ status: 'failed' }],
+		});
 		const retried = await runCampaign('retry', [{ campaignId }]);
-		expect(retried.json(NODE)[0]).toMatchObject({ campaignId, retryCount: 1, status: 'in_progress' });
+		expect(retried.json(NODE)[0]).toMatchObject({
+			campaignId,
+			retryCount: 1,
+			status: 'in_progress',
+		});
 		expect(dialled(sandbox)).toBe(2);
 	});
 });

@@ -26,7 +26,18 @@ let sandbox: Sandbox;
 beforeAll(() => {
 	jest.useFakeTimers({
 		now: START,
-		doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+		doNotFake: [
+			'hrtime',
+			'nextTick',
+			'performance',
+			'queueMicrotask',
+			'setImmediate',
+			'clearImmediate',
+			'setInterval',
+			'clearInterval',
+			'setTimeout',
+			'clearTimeout',
+		],
 	});
 });
 afterAll(() => jest.useRealTimers());
@@ -34,7 +45,11 @@ afterAll(() => jest.useRealTimers());
 // A sandbox per test, its clock at 17:40 (the clock only moves forward). Three-minute talks;
 // the agent (recruitingDe) has five lines.
 beforeEach(async () => {
-	sandbox = await startSandbox({ port: 0, clock: { start: START }, callLengths: { minSecs: 180, maxSecs: 180, seed: 'window' } });
+	sandbox = await startSandbox({
+		port: 0,
+		clock: { start: START },
+		callLengths: { minSecs: 180, maxSecs: 180, seed: 'window' },
+	});
 });
 afterEach(async () => await sandbox.close());
 
@@ -94,7 +109,8 @@ describe('Campaign inside the calling window', () => {
 			itemIndex: 30,
 			toNumber: '+4915123450030',
 			idempotencyKey: expect.any(String),
-			reason: 'Would not be reached before the calling window closes at 18:00 in Europe/Berlin (30 calls ahead on 5 lines)',
+			reason:
+				'Would not be reached before the calling window closes at 18:00 in Europe/Berlin (30 calls ahead on 5 lines)',
 			nextWindowStart: '2026-12-03T09:00:00.000+01:00',
 		});
 
@@ -107,10 +123,18 @@ describe('Campaign inside the calling window', () => {
 		expect(Math.max(...times)).toBeLessThan(CLOSE);
 
 		// The next run claims those who waited: nobody of them was called.
-		const next = await submit('spaetschicht', { callingDays: [1, 2, 3, 4, 5, 6, 7], windowStart: '00:00', windowEnd: '24:00' });
+		const next = await submit('spaetschicht', {
+			callingDays: [1, 2, 3, 4, 5, 6, 7],
+			windowStart: '00:00',
+			windowEnd: '24:00',
+		});
 		expect(next.recipients).toBe(30);
-		expect((next.alreadyCalled as IDataObject[]).map((a) => a.itemIndex)).toEqual([...Array(30).keys()]);
-		expect((next.submitted as IDataObject[]).map((s) => s.itemIndex)).toEqual([...Array(30).keys()].map((n) => n + 30));
+		expect((next.alreadyCalled as IDataObject[]).map((a) => a.itemIndex)).toEqual([
+			...Array(30).keys(),
+		]);
+		expect((next.submitted as IDataObject[]).map((s) => s.itemIndex)).toEqual(
+			[...Array(30).keys()].map((n) => n + 30),
+		);
 	});
 
 	it('a Cancel at cancelAt stops a batch whose calls run longer than planned before 18:00', async () => {
@@ -130,10 +154,17 @@ describe('Campaign inside the calling window', () => {
 	});
 
 	it('submits nothing when nobody can be reached before the window closes, and frees every claim', async () => {
-		const out = await submit('zu-spaet', { windowEnd: '17:44', options: { typicalCallMinutes: 5 } });
+		const out = await submit('zu-spaet', {
+			windowEnd: '17:44',
+			options: { typicalCallMinutes: 5 },
+		});
 		expect(out).toMatchObject({ campaignId: null, status: 'nothing_to_submit', recipients: 0 });
 		expect(out.waitingForNextWindow).toHaveLength(60);
-		const next = await submit('zu-spaet', { callingDays: [1, 2, 3, 4, 5, 6, 7], windowStart: '00:00', windowEnd: '24:00' });
+		const next = await submit('zu-spaet', {
+			callingDays: [1, 2, 3, 4, 5, 6, 7],
+			windowStart: '00:00',
+			windowEnd: '24:00',
+		});
 		expect(next).toMatchObject({ recipients: 60, alreadyCalled: [] });
 	});
 });

@@ -25,12 +25,20 @@ export const CANDIDATE = {
 		system: 'Du bist Lena von {{company}} und sprichst mit {{candidate_name}} über {{job_title}}.',
 		firstMessage: 'Hallo {{candidate_name}}!',
 		language: 'de',
-		dynamicVariables: { candidate_name: 'Anna Schmidt', company: 'Muster GmbH', job_title: 'Lagerist' },
+		dynamicVariables: {
+			candidate_name: 'Anna Schmidt',
+			company: 'Muster GmbH',
+			job_title: 'Lagerist',
+		},
 	},
 };
 
 /** Three candidates with their own ids and numbers (+4917112345610, …20, …30). */
-export const CANDIDATES = [1, 2, 3].map((n) => ({ ...CANDIDATE, candidateId: `c${n}`, phone: `0171 123456${n}0` }));
+export const CANDIDATES = [1, 2, 3].map((n) => ({
+	...CANDIDATE,
+	candidateId: `c${n}`,
+	phone: `0171 123456${n}0`,
+}));
 
 export function placeParameters(sandbox: Sandbox, extra: INodeParameters = {}): INodeParameters {
 	return {
@@ -61,7 +69,11 @@ export function submitParameters(sandbox: Sandbox, options: IDataObject = {}): I
 }
 
 /** Place Agent Call (operation Place) with the defaults above and `extra` on top. */
-export function placeNode(sandbox: Sandbox, extra: INodeParameters = {}, onError?: OnError): PackageNode {
+export function placeNode(
+	sandbox: Sandbox,
+	extra: INodeParameters = {},
+	onError?: OnError,
+): PackageNode {
 	return { type: 'agentCall', name: NODE, parameters: placeParameters(sandbox, extra), onError };
 }
 

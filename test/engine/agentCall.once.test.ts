@@ -24,7 +24,11 @@ describe('Place Agent Call: skip if already called', () => {
 
 		const second = await runPlace(sandbox, CANDIDATES, { skipIfAlreadyCalled: true });
 		const out = second.json(NODE);
-		expect(out.map((o) => o.status)).toEqual(['already_called', 'already_called', 'already_called']);
+		expect(out.map((o) => o.status)).toEqual([
+			'already_called',
+			'already_called',
+			'already_called',
+		]);
 		expect(out.map((o) => o.conversationId)).toEqual(first.json(NODE).map((o) => o.conversationId));
 		expect(dialAttempts(sandbox)).toBe(attemptsAfterFirst);
 		expect(dialled(sandbox)).toBe(3);
@@ -32,14 +36,26 @@ describe('Place Agent Call: skip if already called', () => {
 
 	it('another campaign name is another key: the same people are called for a new job', async () => {
 		await runPlace(sandbox, CANDIDATES.slice(0, 1), { skipIfAlreadyCalled: true });
-		const other = await runPlace(sandbox, CANDIDATES.slice(0, 1), { skipIfAlreadyCalled: true, campaign: 'next-job' });
+		const other = await runPlace(sandbox, CANDIDATES.slice(0, 1), {
+			skipIfAlreadyCalled: true,
+			campaign: 'next-job',
+		});
 		expect(other.json(NODE)[0]).toMatchObject({ status: 'initiated' });
 		expect(dialled(sandbox)).toBe(2);
 	});
 
 	it('a re-run after an unknown outcome finds the call that was placed and does not dial again', async () => {
-		sandbox.faults.add({ method: 'POST', path: '/v1/convai/twilio/outbound-call', kind: 'status5xxAfter' });
-		const first = await runPlace(sandbox, CANDIDATES.slice(0, 1), { skipIfAlreadyCalled: true }, { onError: 'continueRegularOutput' });
+		sandbox.faults.add({
+			method: 'POST',
+			path: '/v1/convai/twilio/outbound-call',
+			kind: 'status5xxAfter',
+		});
+		const first = await runPlace(
+			sandbox,
+			CANDIDATES.slice(0, 1),
+			{ skipIfAlreadyCalled: true },
+			{ onError: 'continueRegularOutput' },
+		);
 		expect(first.json(NODE)[0]).toMatchObject({ status: 'unknown' });
 		const again = await runPlace(sandbox, CANDIDATES.slice(0, 1), { skipIfAlreadyCalled: true });
 		expect(again.json(NODE)[0]).toMatchObject({ status: 'already_called' });

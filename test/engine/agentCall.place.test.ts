@@ -34,7 +34,9 @@ describe('Place Agent Call: transports', () => {
 			placedAt: expect.any(String),
 		});
 		expect(result.output(NODE)[0].pairedItem).toEqual({ item: 0 });
-		const [request] = sandbox.requests.all().filter((r) => r.path === '/v1/convai/twilio/outbound-call');
+		const [request] = sandbox.requests
+			.all()
+			.filter((r) => r.path === '/v1/convai/twilio/outbound-call');
 		expect(request.body).toMatchObject({
 			agent_id: sandbox.ids.agents.recruitingDe,
 			agent_phone_number_id: sandbox.ids.phoneNumbers.twilioDe,
@@ -42,13 +44,21 @@ describe('Place Agent Call: transports', () => {
 			conversation_initiation_client_data: {
 				user_id: out.idempotencyKey,
 				dynamic_variables: CANDIDATE.prompt.dynamicVariables,
-				conversation_config_override: { agent: { first_message: 'Hallo {{candidate_name}}!', language: 'de', prompt: { prompt: CANDIDATE.prompt.system } } },
+				conversation_config_override: {
+					agent: {
+						first_message: 'Hallo {{candidate_name}}!',
+						language: 'de',
+						prompt: { prompt: CANDIDATE.prompt.system },
+					},
+				},
 			},
 		});
 		const conversation = conversationStore(sandbox).get(String(out.conversationId));
 		expect(conversation).toMatchObject({ userId: out.idempotencyKey, status: 'initiated' });
 		// One agent lookup and one phone-number lookup, one dial.
-		expect(sandbox.requests.count('GET', `/v1/convai/agents/${sandbox.ids.agents.recruitingDe}`)).toBe(1);
+		expect(
+			sandbox.requests.count('GET', `/v1/convai/agents/${sandbox.ids.agents.recruitingDe}`),
+		).toBe(1);
 		expect(dialAttempts(sandbox)).toBe(1);
 	});
 
@@ -58,9 +68,15 @@ describe('Place Agent Call: transports', () => {
 			options: { ringingTimeout: 30 },
 		});
 		expect(result.status).toBe('success');
-		expect(result.json(NODE)[0]).toMatchObject({ status: 'initiated', transport: 'sip_trunk', sipCallId: expect.any(String) });
+		expect(result.json(NODE)[0]).toMatchObject({
+			status: 'initiated',
+			transport: 'sip_trunk',
+			sipCallId: expect.any(String),
+		});
 		expect(sandbox.requests.count('POST', '/v1/convai/twilio/outbound-call')).toBe(0);
-		const [request] = sandbox.requests.all().filter((r) => r.path === '/v1/convai/sip-trunk/outbound-call');
+		const [request] = sandbox.requests
+			.all()
+			.filter((r) => r.path === '/v1/convai/sip-trunk/outbound-call');
 		expect(request.body).toMatchObject({ telephony_call_config: { ringing_timeout_secs: 30 } });
 	});
 
@@ -68,13 +84,26 @@ describe('Place Agent Call: transports', () => {
 		const result = await runPlace(sandbox, [CANDIDATE], {
 			transport: 'ownTwilio',
 			fromNumber: sandbox.numbers.twilioBerlin,
-			options: { machineDetection: 'enable', statusCallbackUrl: 'https://n8n.example.com/webhook/status' },
+			options: {
+				machineDetection: 'enable',
+				statusCallbackUrl: 'https://n8n.example.com/webhook/status',
+			},
 		});
 		expect(result.status).toBe('success');
 		const [out] = result.json(NODE);
-		expect(out).toMatchObject({ status: 'initiated', transport: 'own_twilio', callSid: expect.stringMatching(/^CA/) });
-		const register = sandbox.requests.all().find((r) => r.path === '/v1/convai/twilio/register-call');
-		expect(register?.body).toMatchObject({ direction: 'outbound', to_number: '+4917112345601', from_number: sandbox.numbers.twilioBerlin });
+		expect(out).toMatchObject({
+			status: 'initiated',
+			transport: 'own_twilio',
+			callSid: expect.stringMatching(/^CA/),
+		});
+		const register = sandbox.requests
+			.all()
+			.find((r) => r.path === '/v1/convai/twilio/register-call');
+		expect(register?.body).toMatchObject({
+			direction: 'outbound',
+			to_number: '+4917112345601',
+			from_number: sandbox.numbers.twilioBerlin,
+		});
 		const create = sandbox.requests.all().find((r) => /\/Calls\.json$/.test(r.path));
 		expect(create?.body).toMatchObject({
 			To: '+4917112345601',
@@ -92,12 +121,22 @@ describe('Place Agent Call: many candidates', () => {
 	it('calls each item once, in order, paired to its input', async () => {
 		const result = await runPlace(sandbox, CANDIDATES);
 		const out = result.json(NODE);
-		expect(out.map((o) => o.toNumber)).toEqual(['+4917112345610', '+4917112345620', '+4917112345630']);
-		expect(result.output(NODE).map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(out.map((o) => o.toNumber)).toEqual([
+			'+4917112345610',
+			'+4917112345620',
+			'+4917112345630',
+		]);
+		expect(result.output(NODE).map((o) => o.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(new Set(out.map((o) => o.idempotencyKey)).size).toBe(3);
 		expect(dialled(sandbox)).toBe(3);
 		// The agent is looked up once per execution, not per item.
-		expect(sandbox.requests.count('GET', `/v1/convai/agents/${sandbox.ids.agents.recruitingDe}`)).toBe(1);
+		expect(
+			sandbox.requests.count('GET', `/v1/convai/agents/${sandbox.ids.agents.recruitingDe}`),
+		).toBe(1);
 	});
 
 	it('with continue-on-fail, a bad item gets its error and the rest are still called', async () => {
@@ -109,7 +148,10 @@ describe('Place Agent Call: many candidates', () => {
 		const result = await runPlace(sandbox, items, {}, { onError: 'continueRegularOutput' });
 		const out = result.json(NODE);
 		expect(out.map((o) => o.status ?? 'error')).toEqual(['initiated', 'error', 'initiated']);
-		expect(out[1]).toMatchObject({ candidateId: 'b', error: expect.stringContaining('premium-rate') });
+		expect(out[1]).toMatchObject({
+			candidateId: 'b',
+			error: expect.stringContaining('premium-rate'),
+		});
 		expect(result.output(NODE)[1].pairedItem).toEqual({ item: 1 });
 		expect(dialled(sandbox)).toBe(2);
 	});
@@ -121,7 +163,10 @@ describe('Place Agent Call: calling window (real clock)', () => {
 		const otherDays = [1, 2, 3, 4, 5, 6, 7].filter((d) => d !== berlin.weekday);
 		const result = await runPlace(sandbox, [CANDIDATE], { callingDays: otherDays });
 		const [out] = result.json(NODE);
-		expect(out).toMatchObject({ status: 'outside_window', reason: expect.stringContaining('is not a calling day') });
+		expect(out).toMatchObject({
+			status: 'outside_window',
+			reason: expect.stringContaining('is not a calling day'),
+		});
 		const next = DateTime.fromISO(String(out.nextWindowStart), { setZone: true });
 		expect(next.toMillis()).toBeGreaterThan(Date.now());
 		expect(next.setZone('Europe/Berlin').toFormat('HH:mm')).toBe('00:00');
@@ -134,7 +179,10 @@ describe('Place Agent Call: calling window (real clock)', () => {
 		const result = await runPlace(sandbox, [{ ...CANDIDATE, timezone: 'Asia/Tokyo' }], {
 			callingDays: [1, 2, 3, 4, 5, 6, 7].filter((d) => d !== tokyo.weekday),
 		});
-		expect(result.json(NODE)[0]).toMatchObject({ status: 'outside_window', reason: expect.stringContaining('Asia/Tokyo') });
+		expect(result.json(NODE)[0]).toMatchObject({
+			status: 'outside_window',
+			reason: expect.stringContaining('Asia/Tokyo'),
+		});
 		expect(dialAttempts(sandbox)).toBe(0);
 	});
 
@@ -158,7 +206,12 @@ describe('Place Agent Call: calling window (real clock)', () => {
 
 describe('Place Agent Call: secrets', () => {
 	it('never shows the API key in output or errors', async () => {
-		const result = await runPlace(sandbox, [CANDIDATE, { ...CANDIDATE, phone: '' }], {}, { onError: 'continueRegularOutput' });
+		const result = await runPlace(
+			sandbox,
+			[CANDIDATE, { ...CANDIDATE, phone: '' }],
+			{},
+			{ onError: 'continueRegularOutput' },
+		);
 		expect(JSON.stringify(result.json(NODE))).not.toContain(sandbox.apiKey);
 	});
 });

@@ -20,7 +20,10 @@ beforeEach(() => sandbox.requests.clear());
 
 describe('ElevenLabs Agents API credential test', () => {
 	it('passes with the sandbox key and sends it as xi-api-key', async () => {
-		const result = await testCredential('elevenLabsAgentsApi', sandbox.credentials().elevenLabsAgentsApi);
+		const result = await testCredential(
+			'elevenLabsAgentsApi',
+			sandbox.credentials().elevenLabsAgentsApi,
+		);
 		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
 		const [request] = sandbox.requests.all();
 		expect(request.method).toBe('GET');
@@ -44,7 +47,10 @@ describe('ElevenLabs Agents API credential test', () => {
 
 	it('trims a trailing slash of the custom base URL', async () => {
 		const credentials = sandbox.credentials().elevenLabsAgentsApi;
-		const result = await testCredential('elevenLabsAgentsApi', { ...credentials, baseUrl: `${String(credentials.baseUrl)}/` });
+		const result = await testCredential('elevenLabsAgentsApi', {
+			...credentials,
+			baseUrl: `${String(credentials.baseUrl)}/`,
+		});
 		expect(result.status).toBe('OK');
 		expect(sandbox.requests.all()[0].path).toBe('/v1/convai/agents');
 	});
@@ -54,7 +60,10 @@ describe('ElevenLabs Agents API credential test', () => {
 		[{ region: 'custom', baseUrl: '' }],
 		[{ region: 'mars' }],
 	])('fails without a request for an unusable base URL %j', async (change) => {
-		const result = await testCredential('elevenLabsAgentsApi', { ...sandbox.credentials().elevenLabsAgentsApi, ...change });
+		const result = await testCredential('elevenLabsAgentsApi', {
+			...sandbox.credentials().elevenLabsAgentsApi,
+			...change,
+		});
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/Invalid URL|ERR_/);
 		expect(sandbox.requests.all()).toHaveLength(0);
@@ -65,7 +74,9 @@ describe('Twilio Calls API credential test', () => {
 	it('passes with Account SID and Auth Token', async () => {
 		const result = await testCredential('twilioCallsApi', sandbox.credentials().twilioCallsApi);
 		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
-		expect(sandbox.requests.all()[0].path).toBe(`/2010-04-01/Accounts/${sandbox.twilio.accountSid}.json`);
+		expect(sandbox.requests.all()[0].path).toBe(
+			`/2010-04-01/Accounts/${sandbox.twilio.accountSid}.json`,
+		);
 	});
 
 	it('passes with an API key', async () => {
@@ -80,7 +91,10 @@ describe('Twilio Calls API credential test', () => {
 
 	it('fails with a wrong token, without the token', async () => {
 		const wrongToken = 'f'.repeat(32);
-		const result = await testCredential('twilioCallsApi', { ...sandbox.credentials().twilioCallsApi, authToken: wrongToken });
+		const result = await testCredential('twilioCallsApi', {
+			...sandbox.credentials().twilioCallsApi,
+			authToken: wrongToken,
+		});
 		expect(result.status).toBe('Error');
 		expect(result.message).toContain('Twilio rejected the credentials');
 		expect(result.message).not.toContain(wrongToken);

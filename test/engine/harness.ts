@@ -251,7 +251,10 @@ export interface RunResult {
 /** What n8n hands an execution of `mode` besides the workflow, with these credentials. */
 let executions = 0;
 
-function additionalDataFor(mode: WorkflowExecuteMode, credentials: CredentialData = {}): IWorkflowExecuteAdditionalData {
+function additionalDataFor(
+	mode: WorkflowExecuteMode,
+	credentials: CredentialData = {},
+): IWorkflowExecuteAdditionalData {
 	const { credentialTypes } = loadPackage();
 	// Every run its own execution, as in n8n: the call ledger tells a retry from a re-run by it.
 	const executionId = String(++executions);
@@ -273,7 +276,10 @@ function additionalDataFor(mode: WorkflowExecuteMode, credentials: CredentialDat
 		variables: {},
 		userId: undefined,
 	});
-	data.credentialsHelper = new TestCredentialsHelper(credentialTypes, credentials as Record<string, ICredentialDataDecryptedObject>);
+	data.credentialsHelper = new TestCredentialsHelper(
+		credentialTypes,
+		credentials as Record<string, ICredentialDataDecryptedObject>,
+	);
 	return data;
 }
 
@@ -292,7 +298,10 @@ function createWorkflow(workflowJson: WorkflowJson, staticData?: IDataObject): W
 }
 
 /** Runs a workflow through WorkflowExecute and returns its result. */
-export async function runWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
+export async function runWorkflow(
+	workflowJson: WorkflowJson,
+	options: RunOptions = {},
+): Promise<RunResult> {
 	const workflow = createWorkflow(workflowJson);
 	const mode = options.mode ?? 'manual';
 	const additionalData = additionalDataFor(mode, options.credentials);
@@ -310,7 +319,11 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 			source: null,
 		},
 	];
-	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	const run = await new WorkflowExecute(
+		additionalData,
+		mode,
+		runExecutionData,
+	).processRunExecutionData(workflow);
 	const runData = run.data.resultData.runData;
 	const output = (nodeName: string, index = 0) => {
 		const runs = runData[nodeName];
@@ -331,20 +344,31 @@ type WorkflowNode = Partial<INode> & Pick<INode, 'type' | 'parameters'>;
 
 /** The nodes one after the other behind a manual trigger named "Start". */
 function chainWorkflow(nodes: WorkflowNode[]): WorkflowJson {
-	const start: INode = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const start: INode = {
+		id: 'start',
+		name: 'Start',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 	const chain = [
 		start,
-		...nodes.map((node, index): INode => ({
-			id: `node-${index + 1}`,
-			typeVersion: 1,
-			position: [200 * (index + 1), 0],
-			...node,
-			name: node.name ?? 'Node',
-		})),
+		...nodes.map(
+			(node, index): INode => ({
+				id: `node-${index + 1}`,
+				typeVersion: 1,
+				position: [200 * (index + 1), 0],
+				...node,
+				name: node.name ?? 'Node',
+			}),
+		),
 	];
 	const connections: WorkflowJson['connections'] = {};
 	for (let index = 1; index < chain.length; index++) {
-		connections[chain[index - 1].name] = { main: [[{ node: chain[index].name, type: 'main', index: 0 }]] };
+		connections[chain[index - 1].name] = {
+			main: [[{ node: chain[index].name, type: 'main', index: 0 }]],
+		};
 	}
 	return { nodes: chain, connections };
 }
@@ -383,7 +407,9 @@ export interface NodeRunOptions {
 
 /** How a saved workflow's node references a credential of each given type (n8n looks them up by id). */
 function credentialReferences(credentials: CredentialData = {}): INode['credentials'] {
-	return Object.fromEntries(Object.keys(credentials).map((type, index) => [type, { id: String(index + 1), name: type }]));
+	return Object.fromEntries(
+		Object.keys(credentials).map((type, index) => [type, { id: String(index + 1), name: type }]),
+	);
 }
 
 function workflowNode(node: PackageNode, credentials: INode['credentials']): WorkflowNode {
@@ -401,7 +427,10 @@ function workflowNode(node: PackageNode, credentials: INode['credentials']): Wor
  * The one way the engine tests run the package's nodes: `nodes` one after the other behind a
  * manual trigger that emits `items`, through WorkflowExecute, with the given credentials.
  */
-export async function runNodes(nodes: PackageNode[], options: NodeRunOptions = {}): Promise<RunResult> {
+export async function runNodes(
+	nodes: PackageNode[],
+	options: NodeRunOptions = {},
+): Promise<RunResult> {
 	const credentials = credentialReferences(options.credentials);
 	const workflow = chainWorkflow(nodes.map((node) => workflowNode(node, credentials)));
 	return await runWorkflow(workflow, { credentials: options.credentials, items: options.items });
@@ -427,7 +456,9 @@ export interface RunError {
 export function runError(result: RunResult): RunError {
 	const { error } = result;
 	if (result.status !== 'error' || !error) {
-		throw new Error(`Expected the run to stop with an error, but it ended with status "${result.status}"`);
+		throw new Error(
+			`Expected the run to stop with an error, but it ended with status "${result.status}"`,
+		);
 	}
 	const itemIndex = error.context?.itemIndex;
 	return {
@@ -444,7 +475,10 @@ export function runError(result: RunResult): RunError {
  * declarative node whose only property routes to the test request, executed by n8n-core's
  * RoutingNode with the credential applied; the response code rules give the message.
  */
-export async function testCredential(type: string, credentialData: object): Promise<INodeCredentialTestResult> {
+export async function testCredential(
+	type: string,
+	credentialData: object,
+): Promise<INodeCredentialTestResult> {
 	const data = credentialData as ICredentialDataDecryptedObject;
 	const { credentialTypes } = loadPackage();
 	const credentialType = credentialTypes[type];
@@ -471,7 +505,13 @@ export async function testCredential(type: string, credentialData: object): Prom
 			outputs: ['main'],
 			credentials: [{ name: type, required: true }],
 			properties: [
-				{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: testRequest.request }, default: '' },
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					routing: { request: testRequest.request },
+					default: '',
+				},
 			],
 		},
 	} as unknown as INodeType;
@@ -499,7 +539,10 @@ export async function testCredential(type: string, credentialData: object): Prom
 		await workflow.expression.acquireIsolate();
 		await new RoutingNode(context, nodeType, credentialsDecrypted).runNode();
 	} catch (error) {
-		const e = error as { message?: string; cause?: { code?: string; response?: { status: number; statusText?: string } } };
+		const e = error as {
+			message?: string;
+			cause?: { code?: string; response?: { status: number; statusText?: string } };
+		};
 		const response = e.cause?.response;
 		if (response) {
 			for (const rule of testRequest.rules ?? []) {
@@ -507,7 +550,10 @@ export async function testCredential(type: string, credentialData: object): Prom
 					return { status: 'Error', message: rule.properties.message };
 				}
 			}
-			return { status: 'Error', message: response.statusText || `Received HTTP status code: ${response.status}` };
+			return {
+				status: 'Error',
+				message: response.statusText || `Received HTTP status code: ${response.status}`,
+			};
 		}
 		if (e.cause?.code) return { status: 'Error', message: e.cause.code };
 		return { status: 'Error', message: String(e.message) };
@@ -525,7 +571,12 @@ export async function listSearch(
 	nodeTypeName: string,
 	method: string,
 	credentials: Record<string, object>,
-	options: { filter?: string; paginationToken?: string; parameters?: INodeParameters; credentialType?: string } = {},
+	options: {
+		filter?: string;
+		paginationToken?: string;
+		parameters?: INodeParameters;
+		credentialType?: string;
+	} = {},
 ): Promise<INodeListSearchResult> {
 	const { nodeTypes } = loadPackage();
 	const nodeType = NodeHelpers.getVersionedNodeType(nodeTypes[`${PACKAGE}.${nodeTypeName}`]);
@@ -627,7 +678,14 @@ function triggerSetUp(node: PackageNode, options: TriggerOptions, mode: Workflow
 		workflowExecuteAdditionalData: additionalData,
 		webhookId: workflowNode.webhookId,
 	};
-	return { nodeType, description, workflow, node: workflow.getNode(workflowNode.name)!, additionalData, webhookData };
+	return {
+		nodeType,
+		description,
+		workflow,
+		node: workflow.getNode(workflowNode.name)!,
+		additionalData,
+		webhookData,
+	};
 }
 
 /**
@@ -635,17 +693,39 @@ function triggerSetUp(node: PackageNode, options: TriggerOptions, mode: Workflow
  * is requested (a production webhook, `webhook` mode): the node's first webhook, its parameters
  * with n8n's defaults, the credentials, and the request's headers, raw and parsed body.
  */
-export async function runWebhook(node: PackageNode, request: WebhookRequest, options: TriggerOptions = {}): Promise<WebhookRun> {
+export async function runWebhook(
+	node: PackageNode,
+	request: WebhookRequest,
+	options: TriggerOptions = {},
+): Promise<WebhookRun> {
 	const setUp = triggerSetUp(node, options, 'webhook');
 	if (!setUp.nodeType.webhook) throw new Error(`${node.type} has no webhook`);
 	const { additionalData } = setUp;
-	const rawBody = typeof request.rawBody === 'string' ? Buffer.from(request.rawBody, 'utf8') : request.rawBody;
-	const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
+	const rawBody =
+		typeof request.rawBody === 'string' ? Buffer.from(request.rawBody, 'utf8') : request.rawBody;
+	const headers = Object.fromEntries(
+		Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]),
+	);
 	const response = new RecordedResponse();
 	// n8n hands the node express's request and response; these carry what the package's trigger reads and calls.
-	additionalData.httpRequest = { method: setUp.description.httpMethod, headers, rawBody, body: parsedBody(rawBody), query: {}, params: {} };
+	additionalData.httpRequest = {
+		method: setUp.description.httpMethod,
+		headers,
+		rawBody,
+		body: parsedBody(rawBody),
+		query: {},
+		params: {},
+	};
 	additionalData.httpResponse = response;
-	const context = new WebhookContext(setUp.workflow, setUp.node, additionalData, 'webhook', setUp.webhookData, [], null);
+	const context = new WebhookContext(
+		setUp.workflow,
+		setUp.node,
+		additionalData,
+		'webhook',
+		setUp.webhookData,
+		[],
+		null,
+	);
 	const returned = await setUp.nodeType.webhook.call(context);
 	return { returned, answered: response.answer, items: returned.workflowData?.[0] ?? [] };
 }
@@ -662,19 +742,32 @@ export async function runWebhookMethod(
 	const setUp = triggerSetUp(node, options, 'trigger');
 	const fn = setUp.nodeType.webhookMethods?.[setUp.description.name]?.[method];
 	if (!fn) throw new Error(`${node.type} has no webhook method ${method}`);
-	const context = new HookContext(setUp.workflow, setUp.node, setUp.additionalData, 'trigger', 'activate', setUp.webhookData);
+	const context = new HookContext(
+		setUp.workflow,
+		setUp.node,
+		setUp.additionalData,
+		'trigger',
+		'activate',
+		setUp.webhookData,
+	);
 	return await fn.call(context);
 }
 
 /** Activation as n8n does it: `create` only when `checkExists` says the webhook is not there. */
-export async function activateTrigger(node: PackageNode, options: TriggerOptions = {}): Promise<{ created: boolean }> {
+export async function activateTrigger(
+	node: PackageNode,
+	options: TriggerOptions = {},
+): Promise<{ created: boolean }> {
 	if (await runWebhookMethod(node, 'checkExists', options)) return { created: false };
 	await runWebhookMethod(node, 'create', options);
 	return { created: true };
 }
 
 /** Deactivation as n8n does it: the webhook method `delete`. */
-export async function deactivateTrigger(node: PackageNode, options: TriggerOptions = {}): Promise<void> {
+export async function deactivateTrigger(
+	node: PackageNode,
+	options: TriggerOptions = {},
+): Promise<void> {
 	await runWebhookMethod(node, 'delete', options);
 }
 
@@ -693,7 +786,10 @@ export interface WebhookEndpoint {
  * webhook that responds "Immediately": with what the node answered itself, else 200 and the
  * node's `webhookResponse`, else n8n's own "Workflow was started".
  */
-export async function serveWebhook(node: PackageNode, options: TriggerOptions = {}): Promise<WebhookEndpoint> {
+export async function serveWebhook(
+	node: PackageNode,
+	options: TriggerOptions = {},
+): Promise<WebhookEndpoint> {
 	const runs: WebhookRun[] = [];
 	const server = createServer((request, response) => {
 		const chunks: Buffer[] = [];
@@ -702,8 +798,11 @@ export async function serveWebhook(node: PackageNode, options: TriggerOptions = 
 			runWebhook(node, { headers: request.headers, rawBody: Buffer.concat(chunks) }, options).then(
 				(run) => {
 					runs.push(run);
-					const body = run.answered.json ?? run.returned.webhookResponse ?? { message: 'Workflow was started' };
-					response.writeHead(run.answered.status ?? 200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+					const body = run.answered.json ??
+						run.returned.webhookResponse ?? { message: 'Workflow was started' };
+					response
+						.writeHead(run.answered.status ?? 200, { 'content-type': 'application/json' })
+						.end(JSON.stringify(body));
 				},
 				(error: Error) => response.writeHead(500).end(error.message),
 			);

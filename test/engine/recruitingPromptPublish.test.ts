@@ -18,8 +18,16 @@ import { elevenLabsCredential } from './sandbox.helpers';
 import { NODE as GET, waitingGetNode } from './transcript.helpers';
 
 const NODE = 'Publish';
-const JOB = { company: 'Klinikum Nord GmbH', jobTitle: 'Pflegefachkraft (m/w/d)', recruiterName: 'Jonas Weber' };
-const DETAILS = { jobLocation: 'Hamburg-Barmbek', salaryRange: '48.000 bis 56.000 Euro brutto im Jahr', contactEmail: 'karriere@klinikum-nord.example' };
+const JOB = {
+	company: 'Klinikum Nord GmbH',
+	jobTitle: 'Pflegefachkraft (m/w/d)',
+	recruiterName: 'Jonas Weber',
+};
+const DETAILS = {
+	jobLocation: 'Hamburg-Barmbek',
+	salaryRange: '48.000 bis 56.000 Euro brutto im Jahr',
+	contactEmail: 'karriere@klinikum-nord.example',
+};
 
 let sandbox: Sandbox;
 
@@ -29,7 +37,9 @@ beforeAll(async () => {
 afterAll(async () => await sandbox.close());
 beforeEach(() => sandbox.reset());
 
-const pairs = (values: Record<string, string>) => ({ variable: Object.entries(values).map(([name, value]) => ({ name, value })) });
+const pairs = (values: Record<string, string>) => ({
+	variable: Object.entries(values).map(([name, value]) => ({ name, value })),
+});
 
 function publishParameters(agentId: string, extra: INodeParameters = {}): INodeParameters {
 	return {
@@ -43,7 +53,12 @@ function publishParameters(agentId: string, extra: INodeParameters = {}): INodeP
 }
 
 function publishNode(agentId: string, extra: INodeParameters = {}, onError?: OnError): PackageNode {
-	return { type: 'recruitingPrompt', name: NODE, parameters: publishParameters(agentId, extra), onError };
+	return {
+		type: 'recruitingPrompt',
+		name: NODE,
+		parameters: publishParameters(agentId, extra),
+		onError,
+	};
 }
 
 async function publish(
@@ -59,7 +74,8 @@ async function publish(
 
 const agentOf = (agentId: string) => structuredClone(sandbox.state.agents.get(agentId)!.agent);
 const documents = () => [...knowledgeBaseDocuments(sandbox).values()];
-const writes = () => sandbox.requests.all().filter((r) => ['POST', 'PATCH', 'DELETE', 'PUT'].includes(r.method));
+const writes = () =>
+	sandbox.requests.all().filter((r) => ['POST', 'PATCH', 'DELETE', 'PUT'].includes(r.method));
 
 function errorOf(result: RunResult) {
 	expect(result.status).toBe('error');
@@ -74,7 +90,9 @@ describe('Publish: a bare agent', () => {
 			elevenLabsCredential(sandbox),
 			{ parameters: { operation: 'publish' } },
 		);
-		expect(result.results).toEqual(expect.arrayContaining([{ name: 'New agent', value: sandbox.ids.agents.bare }]));
+		expect(result.results).toEqual(
+			expect.arrayContaining([{ name: 'New agent', value: sandbox.ids.agents.bare }]),
+		);
 	});
 
 	it('sets up prompt, first message, language, knowledge base, answers, criteria and overrides in one update', async () => {
@@ -121,16 +139,27 @@ describe('Publish: a bare agent', () => {
 		expect(own.prompt?.prompt).not.toMatch(/\{\{(?!name\}\}|system__time_utc\}\})/);
 		// The knowledge base is a text document of the workspace, attached to the agent.
 		const [locator] = own.prompt?.knowledgeBase ?? [];
-		expect(locator).toMatchObject({ id: out.knowledgeBaseDocumentId, type: 'text', name: expect.stringMatching(/^Recruiting KB · Klinikum Nord GmbH · Pflegefachkraft \(m\/w\/d\) · [0-9a-f]{8}$/) });
+		expect(locator).toMatchObject({
+			id: out.knowledgeBaseDocumentId,
+			type: 'text',
+			name: expect.stringMatching(
+				/^Recruiting KB · Klinikum Nord GmbH · Pflegefachkraft \(m\/w\/d\) · [0-9a-f]{8}$/,
+			),
+		});
 		const [document] = documents();
 		expect(document.text).toContain('Hamburg-Barmbek');
 		expect(document.text).not.toMatch(/\{\{/);
 		// Every answer the rendered prompt names (the address check only when address is a call
 		// variable), with German descriptions; the four criteria.
 		expect(Object.keys(agent.platformSettings?.dataCollection ?? {}).sort()).toEqual(
-			COLLECTED_ANSWERS.map((a) => a.id).filter((id) => id !== 'address_confirmed').sort(),
+			COLLECTED_ANSWERS.map((a) => a.id)
+				.filter((id) => id !== 'address_confirmed')
+				.sort(),
 		);
-		expect(agent.platformSettings?.dataCollection?.opt_out).toMatchObject({ type: 'boolean', description: expect.stringContaining('angerufen') });
+		expect(agent.platformSettings?.dataCollection?.opt_out).toMatchObject({
+			type: 'boolean',
+			description: expect.stringContaining('angerufen'),
+		});
 		expect(agent.platformSettings?.evaluation?.criteria?.map((c) => c.id)).toEqual([
 			'ai_disclosure_and_consent',
 			'no_prohibited_questions',
@@ -143,7 +172,9 @@ describe('Publish: a bare agent', () => {
 			firstMessage: true,
 			language: true,
 		});
-		expect(own.dynamicVariables).toEqual({ dynamic_variable_placeholders: { name: 'Erika Mustermann' } });
+		expect(own.dynamicVariables).toEqual({
+			dynamic_variable_placeholders: { name: 'Erika Mustermann' },
+		});
 	});
 
 	it('changes nothing and writes nothing when the same set is published again', async () => {
@@ -167,7 +198,11 @@ describe('Publish: a bare agent', () => {
 	});
 
 	it('reads company and job from the item when the parameters are empty', async () => {
-		const result = await publish(sandbox.ids.agents.bare, { company: '', jobTitle: '', recruiterName: '', jobDetails: {} }, { items: [{ ...JOB, ...DETAILS }] });
+		const result = await publish(
+			sandbox.ids.agents.bare,
+			{ company: '', jobTitle: '', recruiterName: '', jobDetails: {} },
+			{ items: [{ ...JOB, ...DETAILS }] },
+		);
 		expect(result.status).toBe('success');
 		// The same texts as with the parameters: publishing with them changes nothing.
 		const again = await publish();
@@ -203,7 +238,12 @@ describe('Publish: privacy and summary language', () => {
 
 	it('switches on redaction and voice recording off when asked; a second publish changes nothing', async () => {
 		const bare = sandbox.ids.agents.bare;
-		const extra = { retentionDays: 14, recordAudio: false, redactPii: true, redactEntities: ['email_address', 'contact_number', 'medical'] };
+		const extra = {
+			retentionDays: 14,
+			recordAudio: false,
+			redactPii: true,
+			redactEntities: ['email_address', 'contact_number', 'medical'],
+		};
 		const first = await publish(bare, { ...extra, templateSet: 'en' });
 		expect(first.json(NODE)[0].diff).toMatchObject({
 			privacy: {
@@ -218,10 +258,17 @@ describe('Publish: privacy and summary language', () => {
 		expect(settings.privacy).toMatchObject({
 			retentionDays: 14,
 			recordVoice: false,
-			conversationHistoryRedaction: { enabled: true, entities: ['email_address', 'contact_number', 'medical'] },
+			conversationHistoryRedaction: {
+				enabled: true,
+				entities: ['email_address', 'contact_number', 'medical'],
+			},
 		});
 		sandbox.requests.clear();
-		const second = await publish(bare, { ...extra, templateSet: 'en', redactEntities: ['medical', 'email_address', 'contact_number'] });
+		const second = await publish(bare, {
+			...extra,
+			templateSet: 'en',
+			redactEntities: ['medical', 'email_address', 'contact_number'],
+		});
 		expect(second.json(NODE)[0]).toMatchObject({ changed: [], diff: {} });
 		expect(writes()).toEqual([]);
 	});
@@ -230,23 +277,39 @@ describe('Publish: privacy and summary language', () => {
 /** The user's own knowledge-base document and answer on the agent, added as in the dashboard. */
 async function addUsersOwn(agentId: string) {
 	const { ElevenLabsClient } = await import('@elevenlabs/elevenlabs-js');
-	const client = new ElevenLabsClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, maxRetries: 0 });
-	const created = await client.conversationalAi.knowledgeBase.documents.createFromText({ name: 'Hausordnung', text: 'Parken im Hof.' });
+	const client = new ElevenLabsClient({
+		apiKey: sandbox.apiKey,
+		baseUrl: sandbox.url,
+		maxRetries: 0,
+	});
+	const created = await client.conversationalAi.knowledgeBase.documents.createFromText({
+		name: 'Hausordnung',
+		text: 'Parken im Hof.',
+	});
 	const agent = await client.conversationalAi.agents.get(agentId);
 	await client.conversationalAi.agents.update(agentId, {
 		conversationConfig: {
 			agent: {
-				prompt: { knowledgeBase: [...(agent.conversationConfig.agent?.prompt?.knowledgeBase ?? []), { type: 'text', name: 'Hausordnung', id: created.id }] },
+				prompt: {
+					knowledgeBase: [
+						...(agent.conversationConfig.agent?.prompt?.knowledgeBase ?? []),
+						{ type: 'text', name: 'Hausordnung', id: created.id },
+					],
+				},
 			},
 		},
 		platformSettings: {
-			dataCollection: { ...agent.platformSettings?.dataCollection, drivers_license: { type: 'boolean', description: 'Führerschein Klasse B' } },
+			dataCollection: {
+				...agent.platformSettings?.dataCollection,
+				drivers_license: { type: 'boolean', description: 'Führerschein Klasse B' },
+			},
 		},
 	});
 	return created.id;
 }
 
-const EDITED_KB = '# Wissensbasis: {{jobTitle}} bei {{company}}\nArbeitsort: {{jobLocation}}. Neu: 30 Tage Urlaub.';
+const EDITED_KB =
+	'# Wissensbasis: {{jobTitle}} bei {{company}}\nArbeitsort: {{jobLocation}}. Neu: 30 Tage Urlaub.';
 
 describe('Publish: a changed template set', () => {
 	it('replaces the package’s document, deletes the old one last and keeps the user’s own documents and answers', async () => {
@@ -256,12 +319,21 @@ describe('Publish: a changed template set', () => {
 		const ownId = await addUsersOwn(bare);
 		sandbox.requests.clear();
 
-		const edited = await publish(bare, { templateSet: 'custom', baseSet: 'de', knowledgeBaseTemplate: EDITED_KB });
+		const edited = await publish(bare, {
+			templateSet: 'custom',
+			baseSet: 'de',
+			knowledgeBaseTemplate: EDITED_KB,
+		});
 		expect(edited.status).toBe('success');
 		const [out] = edited.json(NODE);
 		expect(out.changed).toEqual(['knowledgeBase']);
 		expect(out.knowledgeBaseDocumentId).not.toBe(oldId);
-		expect(out.diff).toMatchObject({ knowledgeBase: { upload: expect.stringContaining(DOCUMENT_PREFIX), remove: [expect.stringContaining(DOCUMENT_PREFIX)] } });
+		expect(out.diff).toMatchObject({
+			knowledgeBase: {
+				upload: expect.stringContaining(DOCUMENT_PREFIX),
+				remove: [expect.stringContaining(DOCUMENT_PREFIX)],
+			},
+		});
 		// Upload, one update, then the delete of the old document.
 		expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([
 			'POST /v1/convai/knowledge-base/text',
@@ -269,10 +341,22 @@ describe('Publish: a changed template set', () => {
 			`DELETE /v1/convai/knowledge-base/${oldId}`,
 		]);
 		const agent = agentOf(bare);
-		expect(agent.conversationConfig.agent?.prompt?.knowledgeBase?.map((l) => l.id)).toEqual([ownId, out.knowledgeBaseDocumentId]);
-		expect(documents().map((d) => d.id).sort()).toEqual([ownId, String(out.knowledgeBaseDocumentId)].sort());
-		expect(documents().find((d) => d.id === out.knowledgeBaseDocumentId)?.text).toContain('30 Tage Urlaub');
-		expect(agent.platformSettings?.dataCollection?.drivers_license).toEqual({ type: 'boolean', description: 'Führerschein Klasse B' });
+		expect(agent.conversationConfig.agent?.prompt?.knowledgeBase?.map((l) => l.id)).toEqual([
+			ownId,
+			out.knowledgeBaseDocumentId,
+		]);
+		expect(
+			documents()
+				.map((d) => d.id)
+				.sort(),
+		).toEqual([ownId, String(out.knowledgeBaseDocumentId)].sort());
+		expect(documents().find((d) => d.id === out.knowledgeBaseDocumentId)?.text).toContain(
+			'30 Tage Urlaub',
+		);
+		expect(agent.platformSettings?.dataCollection?.drivers_license).toEqual({
+			type: 'boolean',
+			description: 'Führerschein Klasse B',
+		});
 	});
 
 	it('keeps the answers and criteria an agent already had under other ids', async () => {
@@ -286,7 +370,9 @@ describe('Publish: a changed template set', () => {
 			willing_to_relocate: before.platformSettings!.dataCollection!.willing_to_relocate,
 			opt_out: { type: 'boolean' },
 		});
-		expect(agent.platformSettings?.evaluation?.criteria?.map((c) => c.id)).toEqual(expect.arrayContaining(['candidate_interested', 'screening_completed', 'opt_out_respected']));
+		expect(agent.platformSettings?.evaluation?.criteria?.map((c) => c.id)).toEqual(
+			expect.arrayContaining(['candidate_interested', 'screening_completed', 'opt_out_respected']),
+		);
 		// Its override toggles were on already: nothing to switch on.
 		expect(result.json(NODE)[0].changed).not.toContain('overrides');
 	});
@@ -312,7 +398,11 @@ describe('Publish: dry run', () => {
 });
 
 describe('Publish: bad input leaves the agent as it was', () => {
-	function expectUntouched(agentId: string, before: ReturnType<typeof agentOf>, documentsBefore = 0) {
+	function expectUntouched(
+		agentId: string,
+		before: ReturnType<typeof agentOf>,
+		documentsBefore = 0,
+	) {
 		expect(agentOf(agentId)).toEqual(before);
 		expect(documents()).toHaveLength(documentsBefore);
 	}
@@ -320,7 +410,9 @@ describe('Publish: bad input leaves the agent as it was', () => {
 	it('unknown agent', async () => {
 		const result = await publish('agent_doesnotexist0000000000');
 		const error = errorOf(result);
-		expect(error.message).toContain('No agent "agent_doesnotexist0000000000" in the workspace of this API key');
+		expect(error.message).toContain(
+			'No agent "agent_doesnotexist0000000000" in the workspace of this API key',
+		);
 		expect(error.itemIndex).toBe(0);
 		expect(writes()).toEqual([]);
 		expect(documents()).toEqual([]);
@@ -346,13 +438,21 @@ describe('Publish: bad input leaves the agent as it was', () => {
 		const bare = sandbox.ids.agents.bare;
 		await publish(bare);
 		const before = agentOf(bare);
-		const result = await publish(bare, { recruiterName: 'Sabine Krause' }, { credentials: { workspace: 'readOnly' } });
+		const result = await publish(
+			bare,
+			{ recruiterName: 'Sabine Krause' },
+			{ credentials: { workspace: 'readOnly' } },
+		);
 		expect(errorOf(result).message).toContain('may read the agent but not change it');
 		expectUntouched(bare, before, 1);
 	});
 
 	it('a template set with a syntax error: nothing is sent at all', async () => {
-		const result = await publish(sandbox.ids.agents.bare, { templateSet: 'custom', baseSet: 'de', masterTemplate: 'Du bist {{#if name}}Lena' });
+		const result = await publish(sandbox.ids.agents.bare, {
+			templateSet: 'custom',
+			baseSet: 'de',
+			masterTemplate: 'Du bist {{#if name}}Lena',
+		});
 		const error = errorOf(result);
 		expect(error.message).toMatch(/master/);
 		expect(error.itemIndex).toBe(0);
@@ -367,7 +467,9 @@ describe('Publish: bad input leaves the agent as it was', () => {
 			options: { maxValueLength: 1_000_000 },
 		});
 		const error = errorOf(result);
-		expect(error.message).toMatch(/The knowledge base has \d+ characters, more than ElevenLabs accepts/);
+		expect(error.message).toMatch(
+			/The knowledge base has \d+ characters, more than ElevenLabs accepts/,
+		);
 		expect(sandbox.requests.count('PATCH')).toBe(0);
 		expectUntouched(bare, before);
 	});
@@ -376,7 +478,9 @@ describe('Publish: bad input leaves the agent as it was', () => {
 		const bare = sandbox.ids.agents.bare;
 		const before = agentOf(bare);
 		const result = await publish(bare, {
-			answers: { answer: [{ id: 'Gehalt in €', type: 'string', description: 'Gehaltsvorstellung' }] },
+			answers: {
+				answer: [{ id: 'Gehalt in €', type: 'string', description: 'Gehaltsvorstellung' }],
+			},
 		});
 		const error = errorOf(result);
 		expect(error.message).toContain('ElevenLabs does not accept "Gehalt in €" as an answer id');
@@ -389,10 +493,18 @@ describe('Publish: bad input leaves the agent as it was', () => {
 describe('Publish: an upload whose answer was lost', () => {
 	it('fails clearly, and the next publish attaches the document ElevenLabs stored instead of a copy', async () => {
 		const bare = sandbox.ids.agents.bare;
-		sandbox.faults.add({ method: 'POST', path: '/v1/convai/knowledge-base/text', kind: 'status5xxAfter', status: 504, times: 1 });
+		sandbox.faults.add({
+			method: 'POST',
+			path: '/v1/convai/knowledge-base/text',
+			kind: 'status5xxAfter',
+			status: 504,
+			times: 1,
+		});
 		const first = await publish(bare);
 		const error = errorOf(first);
-		expect(error.message).toContain('ElevenLabs refused to upload the knowledge base: ElevenLabs did not confirm the upload');
+		expect(error.message).toContain(
+			'ElevenLabs refused to upload the knowledge base: ElevenLabs did not confirm the upload',
+		);
 		expect(error.message).toContain('Publishing again is safe');
 		expect(sandbox.requests.count('PATCH')).toBe(0);
 		const [stored] = documents();
@@ -400,10 +512,15 @@ describe('Publish: an upload whose answer was lost', () => {
 
 		const second = await publish(bare);
 		expect(second.status).toBe('success');
-		expect(second.json(NODE)[0]).toMatchObject({ knowledgeBaseDocumentId: stored.id, changed: expect.arrayContaining(['knowledgeBase']) });
+		expect(second.json(NODE)[0]).toMatchObject({
+			knowledgeBaseDocumentId: stored.id,
+			changed: expect.arrayContaining(['knowledgeBase']),
+		});
 		expect(sandbox.requests.count('POST', '/v1/convai/knowledge-base/text')).toBe(1);
 		expect(documents()).toHaveLength(1);
-		expect(agentOf(bare).conversationConfig.agent?.prompt?.knowledgeBase?.map((locator) => locator.id)).toEqual([stored.id]);
+		expect(
+			agentOf(bare).conversationConfig.agent?.prompt?.knowledgeBase?.map((locator) => locator.id),
+		).toEqual([stored.id]);
 	});
 });
 
@@ -412,13 +529,27 @@ describe('Publish: several items', () => {
 		const result = await publish(
 			sandbox.ids.agents.bare,
 			{ company: '={{ $json.company }}', jobTitle: '={{ $json.jobTitle }}' },
-			{ items: [{ jobTitle: 'Stationsleitung' }, { company: 'Klinikum Nord GmbH', jobTitle: 'Stationsleitung' }], onError: 'continueRegularOutput' },
+			{
+				items: [
+					{ jobTitle: 'Stationsleitung' },
+					{ company: 'Klinikum Nord GmbH', jobTitle: 'Stationsleitung' },
+				],
+				onError: 'continueRegularOutput',
+			},
 		);
 		expect(result.status).toBe('success');
 		const [failed, published] = result.json(NODE);
-		expect(failed).toMatchObject({ error: 'Missing template variable in item 0: company', jobTitle: 'Stationsleitung' });
-		expect(String(failed.errorDescription)).toContain('Fill in Company, Job Title and Recruiter Name');
-		expect(published).toMatchObject({ agentId: sandbox.ids.agents.bare, changed: expect.arrayContaining(['prompt']) });
+		expect(failed).toMatchObject({
+			error: 'Missing template variable in item 0: company',
+			jobTitle: 'Stationsleitung',
+		});
+		expect(String(failed.errorDescription)).toContain(
+			'Fill in Company, Job Title and Recruiter Name',
+		);
+		expect(published).toMatchObject({
+			agentId: sandbox.ids.agents.bare,
+			changed: expect.arrayContaining(['prompt']),
+		});
 		expect(result.output(NODE).map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(documents().map((d) => d.name)).toEqual([expect.stringContaining('Stationsleitung')]);
 	});
@@ -428,14 +559,25 @@ describe('Publish: several items', () => {
 const dialledClientData = () =>
 	sandbox.requests
 		.filter('POST', '/v1/convai/twilio/outbound-call')
-		.map((r) => (r.body as { conversation_initiation_client_data: IDataObject }).conversation_initiation_client_data);
+		.map(
+			(r) =>
+				(r.body as { conversation_initiation_client_data: IDataObject })
+					.conversation_initiation_client_data,
+		);
 
 /** Place Agent Call → Get Transcript (waiting) on the published agent, for `items`. */
-async function callAndWait(agentId: string, items: IDataObject[], extra: INodeParameters = {}): Promise<RunResult> {
+async function callAndWait(
+	agentId: string,
+	items: IDataObject[],
+	extra: INodeParameters = {},
+): Promise<RunResult> {
 	sandbox.requests.clear();
 	sandbox.clock.setSpeed(50);
 	const place = placeNode(sandbox, { agentId: locator(agentId), ...extra });
-	const result = await runNodes([place, waitingGetNode()], { credentials: elevenLabsCredential(sandbox), items });
+	const result = await runNodes([place, waitingGetNode()], {
+		credentials: elevenLabsCredential(sandbox),
+		items,
+	});
 	expect(result.status).toBe('success');
 	return result;
 }
@@ -455,7 +597,12 @@ describe('A call after Publish, without any prompt override', () => {
 		expect(clientData.dynamic_variables).toEqual({ name: 'Anna Schmidt' });
 
 		const [outcome] = result.json(GET);
-		expect(outcome).toMatchObject({ agentId: bare, status: 'done', callResult: 'answered', dynamicVariables: { name: 'Anna Schmidt' } });
+		expect(outcome).toMatchObject({
+			agentId: bare,
+			status: 'done',
+			callResult: 'answered',
+			dynamicVariables: { name: 'Anna Schmidt' },
+		});
 		const answers = outcome.dataCollection as IDataObject;
 		expect(Object.keys(answers).sort()).toEqual(Object.keys(published).sort());
 		expect(answers).toMatchObject({ consent_given: true, still_interested: true, opt_out: false });
@@ -466,35 +613,64 @@ describe('A call after Publish, without any prompt override', () => {
 		const bare = sandbox.ids.agents.bare;
 		// The recruiter's sheet has no recruiter column, and Publish is given none.
 		expect((await publish(bare, { recruiterName: '' })).status).toBe('success');
-		const row = { name: 'Anna Schmidt', phone: '0171 12345601', jobTitle: 'Pflegefachkraft (m/w/d)', company: 'Klinikum Nord GmbH' };
+		const row = {
+			name: 'Anna Schmidt',
+			phone: '0171 12345601',
+			jobTitle: 'Pflegefachkraft (m/w/d)',
+			company: 'Klinikum Nord GmbH',
+		};
 		const result = await callAndWait(bare, [row], { campaign: 'bare-row' });
 		const [clientData] = dialledClientData();
 		expect(clientData.conversation_config_override ?? {}).toEqual({});
 		// Only what the agent's own texts use: company and job title were written in at publish time.
 		expect(clientData.dynamic_variables).toEqual({ name: 'Anna Schmidt' });
 		const [outcome] = result.json(GET);
-		expect(outcome).toMatchObject({ agentId: bare, status: 'done', callResult: 'answered', dynamicVariables: { name: 'Anna Schmidt' } });
+		expect(outcome).toMatchObject({
+			agentId: bare,
+			status: 'done',
+			callResult: 'answered',
+			dynamicVariables: { name: 'Anna Schmidt' },
+		});
 		expect(String(outcome.transcriptText).split('\n')[0]).toContain('Anna Schmidt');
 	});
 
 	it('fills every call variable from the row, and refuses before dialling a row that lacks one, naming it', async () => {
 		const bare = sandbox.ids.agents.bare;
-		expect((await publish(bare, { recruiterName: '', callVariables: 'name, recruiterName' })).status).toBe('success');
+		expect(
+			(await publish(bare, { recruiterName: '', callVariables: 'name, recruiterName' })).status,
+		).toBe('success');
 		sandbox.requests.clear();
 		const rows = [
-			{ name: 'Anna Schmidt', phone: '0171 12345601', jobTitle: 'Pflegefachkraft (m/w/d)', company: 'Klinikum Nord GmbH' },
+			{
+				name: 'Anna Schmidt',
+				phone: '0171 12345601',
+				jobTitle: 'Pflegefachkraft (m/w/d)',
+				company: 'Klinikum Nord GmbH',
+			},
 			{ name: 'Ben Okafor', phone: '0171 12345602', recruiterName: 'Jonas Weber' },
 		];
-		const result = await runNode(placeNode(sandbox, { agentId: locator(bare), campaign: 'bare-rows' }, 'continueRegularOutput'), {
-			credentials: elevenLabsCredential(sandbox),
-			items: rows,
-		});
+		const result = await runNode(
+			placeNode(
+				sandbox,
+				{ agentId: locator(bare), campaign: 'bare-rows' },
+				'continueRegularOutput',
+			),
+			{
+				credentials: elevenLabsCredential(sandbox),
+				items: rows,
+			},
+		);
 		const [anna, ben] = result.json('Place Agent Call');
-		expect(anna.error).toBe('The system prompt uses the dynamic variable {{recruiterName}}, which this call does not supply');
+		expect(anna.error).toBe(
+			'The system prompt uses the dynamic variable {{recruiterName}}, which this call does not supply',
+		);
 		expect(anna.errorDescription).toContain('Give the item a field named recruiterName');
 		expect(ben.status).toBe('initiated');
 		const dials = dialledClientData();
 		expect(dials).toHaveLength(1);
-		expect(dials[0].dynamic_variables).toEqual({ name: 'Ben Okafor', recruiterName: 'Jonas Weber' });
+		expect(dials[0].dynamic_variables).toEqual({
+			name: 'Ben Okafor',
+			recruiterName: 'Jonas Weber',
+		});
 	});
 });

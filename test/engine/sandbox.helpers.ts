@@ -8,7 +8,11 @@ import type { CredentialOptions, Sandbox, ScenarioKey } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
 import type { CredentialData } from './harness';
 
-export const VARIABLES = { candidate_name: 'Anna Weber', company: 'Muster Pflege GmbH', job_title: 'Pflegefachkraft' };
+export const VARIABLES = {
+	candidate_name: 'Anna Weber',
+	company: 'Muster Pflege GmbH',
+	job_title: 'Pflegefachkraft',
+};
 
 /**
  * Starts a sandbox call straight through the ElevenLabs SDK, without Place Agent Call, for tests
@@ -28,7 +32,11 @@ export async function startSandboxCall(
 			userId: extra.userId,
 			dynamicVariables: VARIABLES,
 			...(extra.language || extra.firstMessage
-				? { conversationConfigOverride: { agent: { language: extra.language, firstMessage: extra.firstMessage } } }
+				? {
+						conversationConfigOverride: {
+							agent: { language: extra.language, firstMessage: extra.firstMessage },
+						},
+					}
 				: {}),
 		},
 	});
@@ -41,6 +49,9 @@ export function endSandboxCalls(sandbox: Sandbox): void {
 }
 
 /** The ElevenLabs credential alone (the nodes that only talk to ElevenLabs reference no other). */
-export function elevenLabsCredential(sandbox: Sandbox, options?: CredentialOptions): CredentialData {
+export function elevenLabsCredential(
+	sandbox: Sandbox,
+	options?: CredentialOptions,
+): CredentialData {
 	return { elevenLabsAgentsApi: { ...sandbox.credentials(options).elevenLabsAgentsApi } };
 }

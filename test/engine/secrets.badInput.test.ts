@@ -18,7 +18,14 @@ beforeEach(() => sandbox.reset());
 /** Every form of a secret that a message must not hold. */
 function formsOf(secret: string): string[] {
 	const base64 = Buffer.from(secret).toString('base64');
-	return [secret, secret.toUpperCase(), secret.toLowerCase(), base64, base64.replace(/=+$/, ''), secret.slice(0, 16)];
+	return [
+		secret,
+		secret.toUpperCase(),
+		secret.toLowerCase(),
+		base64,
+		base64.replace(/=+$/, ''),
+		secret.slice(0, 16),
+	];
 }
 
 describe('echoed secrets', () => {
@@ -51,9 +58,16 @@ describe('echoed secrets', () => {
 			path: /\/Calls\.json$/,
 			kind: 'status',
 			status: 400,
-			body: { code: 21210, message: `Request with Authorization: Basic ${basic} refused`, status: 400 },
+			body: {
+				code: 21210,
+				message: `Request with Authorization: Basic ${basic} refused`,
+				status: 400,
+			},
 		});
-		const result = await runPlace(sandbox, [CANDIDATE], { transport: 'ownTwilio', fromNumber: sandbox.numbers.twilioBerlin });
+		const result = await runPlace(sandbox, [CANDIDATE], {
+			transport: 'ownTwilio',
+			fromNumber: sandbox.numbers.twilioBerlin,
+		});
 		const error = runError(result);
 		const shown = `${error.message}\n${error.description}`;
 		expect(shown).toContain('Basic [redacted]');

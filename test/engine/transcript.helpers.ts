@@ -10,12 +10,22 @@ export const NODE = 'Get Transcript';
 
 /** Get Transcript with a resource's parameters. */
 export function transcriptNode(parameters: INodeParameters, onError?: OnError): PackageNode {
-	return { type: 'transcript', name: NODE, parameters: { resource: 'conversation', ...parameters }, onError };
+	return {
+		type: 'transcript',
+		name: NODE,
+		parameters: { resource: 'conversation', ...parameters },
+		onError,
+	};
 }
 
 /** Get, waiting for the call to end (polls every 0.3 s, for at most a minute): the step after Place Agent Call. */
 export function waitingGetNode(): PackageNode {
-	return transcriptNode({ operation: 'get', waitForCompletion: true, timeoutSeconds: 60, options: { pollIntervalSeconds: 0.3 } });
+	return transcriptNode({
+		operation: 'get',
+		waitForCompletion: true,
+		timeoutSeconds: 60,
+		options: { pollIntervalSeconds: 0.3 },
+	});
 }
 
 export async function runTranscript(

@@ -8,7 +8,12 @@ import type { Sandbox, ScenarioKey } from '../../sandbox';
 import { SIMPLIFIED_FIELDS } from '../../nodes/shared/conversationOutput';
 import { NODE as PLACE_NODE, placeNode } from './agentCall.helpers';
 import { locator, runError, runNodes } from './harness';
-import { VARIABLES, elevenLabsCredential, endSandboxCalls, startSandboxCall } from './sandbox.helpers';
+import {
+	VARIABLES,
+	elevenLabsCredential,
+	endSandboxCalls,
+	startSandboxCall,
+} from './sandbox.helpers';
 import { NODE, runTranscript, waitingGetNode } from './transcript.helpers';
 
 let sandbox: Sandbox;
@@ -30,7 +35,9 @@ const conversationPath = (id: string) => `/v1/convai/conversations/${id}`;
 
 describe('Get: the outcome of a finished call', () => {
 	it('answers the recruiter’s questions for an answered screening', async () => {
-		const conversationId = await startSandboxCall(sandbox, 'answered', { userId: 'campaign-1:+4917112345601' });
+		const conversationId = await startSandboxCall(sandbox, 'answered', {
+			userId: 'campaign-1:+4917112345601',
+		});
 		endSandboxCalls(sandbox);
 		const result = await runTranscript(sandbox, { operation: 'get' }, [{ conversationId, row: 7 }]);
 		expect(result.status).toBe('success');
@@ -48,10 +55,17 @@ describe('Get: the outcome of a finished call', () => {
 			hasAudio: true,
 			userId: 'campaign-1:+4917112345601',
 			dynamicVariables: VARIABLES,
-			dataCollection: { consent_given: true, salary_expectation_eur: 52000, willing_to_relocate: true },
+			dataCollection: {
+				consent_given: true,
+				salary_expectation_eur: 52000,
+				willing_to_relocate: true,
+			},
 			evaluation: { screening_completed: 'success', candidate_interested: 'success' },
 		});
-		expect(item.json.dataCollection).toHaveProperty('earliest_start_date', expect.stringMatching(/^\d{4}-\d{2}-01$/));
+		expect(item.json.dataCollection).toHaveProperty(
+			'earliest_start_date',
+			expect.stringMatching(/^\d{4}-\d{2}-01$/),
+		);
 		expect(item.json.cost).toEqual(expect.any(Number));
 		expect(item.json.summary).toContain('Anna Weber');
 		// The agent's own first message as actually sent (variables filled in), German speaker labels.
@@ -66,7 +80,15 @@ describe('Get: the outcome of a finished call', () => {
 	});
 
 	it('tells every kind of call apart: voicemail, busy, no answer, failed, opt-out, refused consent, call back', async () => {
-		const scenarios: ScenarioKey[] = ['voicemail', 'busy', 'noAnswer', 'failed', 'optOut', 'consentRefused', 'callbackRequested'];
+		const scenarios: ScenarioKey[] = [
+			'voicemail',
+			'busy',
+			'noAnswer',
+			'failed',
+			'optOut',
+			'consentRefused',
+			'callbackRequested',
+		];
 		const ids: string[] = [];
 		for (const scenario of scenarios) ids.push(await startSandboxCall(sandbox, scenario));
 		endSandboxCalls(sandbox);
@@ -77,23 +99,48 @@ describe('Get: the outcome of a finished call', () => {
 		);
 		const out = result.json(NODE);
 		expect(out.map((json) => json.conversationId)).toEqual(ids);
-		expect(result.output(NODE).map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
+		expect(result.output(NODE).map((item) => item.pairedItem)).toEqual(
+			ids.map((_, item) => ({ item })),
+		);
 		const [voicemail, busy, noAnswer, failed, optOut, consentRefused, callback] = out;
-		expect(voicemail).toMatchObject({ status: 'done', callResult: 'voicemail', callSuccessful: 'failure' });
-		expect(busy).toMatchObject({ status: 'failed', callResult: 'busy', transcriptText: '', turns: [], summary: null, durationSecs: 0 });
+		expect(voicemail).toMatchObject({
+			status: 'done',
+			callResult: 'voicemail',
+			callSuccessful: 'failure',
+		});
+		expect(busy).toMatchObject({
+			status: 'failed',
+			callResult: 'busy',
+			transcriptText: '',
+			turns: [],
+			summary: null,
+			durationSecs: 0,
+		});
 		expect(noAnswer).toMatchObject({ status: 'failed', callResult: 'no_answer', hasAudio: false });
 		expect(failed).toMatchObject({ status: 'failed', callResult: 'failed' });
-		expect(optOut).toMatchObject({ callResult: 'answered', callSuccessful: 'failure', evaluation: { candidate_interested: 'failure' } });
+		expect(optOut).toMatchObject({
+			callResult: 'answered',
+			callSuccessful: 'failure',
+			evaluation: { candidate_interested: 'failure' },
+		});
 		expect(optOut.transcriptText).toContain('keine weiteren Anrufe');
-		expect(consentRefused).toMatchObject({ callResult: 'answered', dataCollection: { consent_given: false, salary_expectation_eur: null } });
+		expect(consentRefused).toMatchObject({
+			callResult: 'answered',
+			dataCollection: { consent_given: false, salary_expectation_eur: null },
+		});
 		expect(callback).toMatchObject({ callResult: 'answered', callSuccessful: 'unknown' });
 		expect(callback.summary).toContain('Rückruf morgen ab 17 Uhr');
 	});
 
 	it('speaks the language and first message the call was placed with', async () => {
-		const conversationId = await startSandboxCall(sandbox, 'answered', { language: 'en', firstMessage: 'Hello {{candidate_name}}, this is Lena.' });
+		const conversationId = await startSandboxCall(sandbox, 'answered', {
+			language: 'en',
+			firstMessage: 'Hello {{candidate_name}}, this is Lena.',
+		});
 		endSandboxCalls(sandbox);
-		const [json] = (await runTranscript(sandbox, { operation: 'get' }, [{ conversationId }])).json(NODE);
+		const [json] = (await runTranscript(sandbox, { operation: 'get' }, [{ conversationId }])).json(
+			NODE,
+		);
 		expect(json.language).toBe('en');
 		expect(String(json.transcriptText).split('\n').slice(0, 2)).toEqual([
 			'Agent: Hello Anna Weber, this is Lena.',
@@ -111,7 +158,9 @@ describe('Get: the outcome of a finished call', () => {
 	it('simplifies to the outcome for AI agents', async () => {
 		const conversationId = await startSandboxCall(sandbox, 'answered');
 		endSandboxCalls(sandbox);
-		const [json] = (await runTranscript(sandbox, { operation: 'get', simplify: true }, [{ conversationId }])).json(NODE);
+		const [json] = (
+			await runTranscript(sandbox, { operation: 'get', simplify: true }, [{ conversationId }])
+		).json(NODE);
 		expect(Object.keys(json)).toEqual([...SIMPLIFIED_FIELDS]);
 		expect(json.dataCollection).toMatchObject({ consent_given: true });
 	});
@@ -124,14 +173,25 @@ describe('Get: waiting for the call to end', () => {
 		const started = Date.now();
 		const result = await runTranscript(
 			sandbox,
-			{ operation: 'get', waitForCompletion: true, timeoutSeconds: 60, options: { pollIntervalSeconds: 0.3 } },
+			{
+				operation: 'get',
+				waitForCompletion: true,
+				timeoutSeconds: 60,
+				options: { pollIntervalSeconds: 0.3 },
+			},
 			[{ conversationId }],
 		);
 		expect(result.status).toBe('success');
-		expect(result.json(NODE)[0]).toMatchObject({ status: 'done', callResult: 'answered', callSuccessful: 'success' });
+		expect(result.json(NODE)[0]).toMatchObject({
+			status: 'done',
+			callResult: 'answered',
+			callSuccessful: 'success',
+		});
 		const polls = sandbox.requests.filter('GET', conversationPath(conversationId));
 		expect(polls.length).toBeGreaterThanOrEqual(4);
-		const gaps = polls.slice(1).map((poll, i) => poll.receivedAt.getTime() - polls[i].receivedAt.getTime());
+		const gaps = polls
+			.slice(1)
+			.map((poll, i) => poll.receivedAt.getTime() - polls[i].receivedAt.getTime());
 		expect(gaps[gaps.length - 1]).toBeGreaterThan(gaps[0]);
 		expect(Date.now() - started).toBeLessThan(20_000);
 	});
@@ -141,7 +201,12 @@ describe('Get: waiting for the call to end', () => {
 		const conversationId = await startSandboxCall(sandbox, 'busy');
 		const result = await runTranscript(
 			sandbox,
-			{ operation: 'get', waitForCompletion: true, timeoutSeconds: 30, options: { pollIntervalSeconds: 0.2 } },
+			{
+				operation: 'get',
+				waitForCompletion: true,
+				timeoutSeconds: 30,
+				options: { pollIntervalSeconds: 0.2 },
+			},
 			[{ conversationId }],
 		);
 		expect(result.json(NODE)[0]).toMatchObject({ status: 'failed', callResult: 'busy' });
@@ -152,12 +217,21 @@ describe('Get: waiting for the call to end', () => {
 		const started = Date.now();
 		const result = await runTranscript(
 			sandbox,
-			{ operation: 'get', waitForCompletion: true, timeoutSeconds: 2, options: { pollIntervalSeconds: 0.5 } },
+			{
+				operation: 'get',
+				waitForCompletion: true,
+				timeoutSeconds: 2,
+				options: { pollIntervalSeconds: 0.5 },
+			},
 			[{ conversationId }],
 		);
 		const elapsed = Date.now() - started;
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(new RegExp(`^Conversation ${conversationId} was still "(initiated|in-progress)" after waiting 2 seconds$`));
+		expect(result.error?.message).toMatch(
+			new RegExp(
+				`^Conversation ${conversationId} was still "(initiated|in-progress)" after waiting 2 seconds$`,
+			),
+		);
 		expect(runError(result).description).toContain('Raise "Timeout (Seconds)"');
 		expect(runError(result).itemIndex).toBe(0);
 		expect(elapsed).toBeGreaterThanOrEqual(2000);
@@ -168,13 +242,23 @@ describe('Get: waiting for the call to end', () => {
 		const conversationId = await startSandboxCall(sandbox, 'answered');
 		const result = await runTranscript(
 			sandbox,
-			{ operation: 'get', waitForCompletion: true, timeoutSeconds: 1, options: { pollIntervalSeconds: 0.3, ifNotFinished: 'returnCurrent' } },
+			{
+				operation: 'get',
+				waitForCompletion: true,
+				timeoutSeconds: 1,
+				options: { pollIntervalSeconds: 0.3, ifNotFinished: 'returnCurrent' },
+			},
 			[{ conversationId }],
 		);
 		expect(result.status).toBe('success');
 		const [json] = result.json(NODE);
 		expect(['initiated', 'in-progress']).toContain(json.status);
-		expect(json).toMatchObject({ conversationId, callResult: null, summary: null, dataCollection: {} });
+		expect(json).toMatchObject({
+			conversationId,
+			callResult: null,
+			summary: null,
+			dataCollection: {},
+		});
 	});
 });
 
@@ -183,12 +267,18 @@ describe('Get: bad input', () => {
 		const conversationId = await startSandboxCall(sandbox, 'answered');
 		const result = await runTranscript(sandbox, { operation: 'get' }, [{ conversationId }]);
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(new RegExp(`^Conversation ${conversationId} has not finished yet \\(status "(initiated|in-progress)"\\)$`));
+		expect(result.error?.message).toMatch(
+			new RegExp(
+				`^Conversation ${conversationId} has not finished yet \\(status "(initiated|in-progress)"\\)$`,
+			),
+		);
 		expect(runError(result).description).toContain('Turn on "Wait for Completion"');
 	});
 
 	it('names an unknown conversation ID, without the API key', async () => {
-		const result = await runTranscript(sandbox, { operation: 'get' }, [{ conversationId: 'conv_doesnotexist' }]);
+		const result = await runTranscript(sandbox, { operation: 'get' }, [
+			{ conversationId: 'conv_doesnotexist' },
+		]);
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe(
 			'ElevenLabs refused to get conversation conv_doesnotexist: There is no conversation "conv_doesnotexist" in this ElevenLabs workspace (or it was deleted). Check the ID, and that the credential\'s API key belongs to the workspace of the agent that placed the call.',
@@ -200,9 +290,13 @@ describe('Get: bad input', () => {
 	it('does not show a conversation to the key of another workspace', async () => {
 		const conversationId = await startSandboxCall(sandbox, 'answered');
 		endSandboxCalls(sandbox);
-		const result = await runTranscript(sandbox, { operation: 'get' }, [{ conversationId }], { credentials: { workspace: 'other' } });
+		const result = await runTranscript(sandbox, { operation: 'get' }, [{ conversationId }], {
+			credentials: { workspace: 'other' },
+		});
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toContain(`There is no conversation "${conversationId}" in this ElevenLabs workspace`);
+		expect(result.error?.message).toContain(
+			`There is no conversation "${conversationId}" in this ElevenLabs workspace`,
+		);
 		expect(JSON.stringify(result.error)).not.toContain(sandbox.otherWorkspaceApiKey);
 	});
 
@@ -227,7 +321,9 @@ describe('Get: bad input', () => {
 	});
 
 	it('explains an item for which no call was placed', async () => {
-		const result = await runTranscript(sandbox, { operation: 'get' }, [{ name: 'Max', status: 'outside_window', nextWindowStart: '2026-03-02T08:00:00Z' }]);
+		const result = await runTranscript(sandbox, { operation: 'get' }, [
+			{ name: 'Max', status: 'outside_window', nextWindowStart: '2026-03-02T08:00:00Z' },
+		]);
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe('No conversation ID for this item');
 		expect(runError(result).description).toContain('status "outside_window"');
@@ -235,7 +331,9 @@ describe('Get: bad input', () => {
 	});
 
 	it('refuses something that is not a conversation ID before asking ElevenLabs', async () => {
-		const result = await runTranscript(sandbox, { operation: 'get' }, [{ conversationId: '../agents/x?y=1' }]);
+		const result = await runTranscript(sandbox, { operation: 'get' }, [
+			{ conversationId: '../agents/x?y=1' },
+		]);
 		expect(result.error?.message).toBe('"../agents/x?y=1" is not a conversation ID');
 		expect(sandbox.requests.all()).toHaveLength(0);
 	});
@@ -253,7 +351,11 @@ describe('Get: bad input', () => {
 		const items = result.output(NODE);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[0].json).toMatchObject({ conversationId: good, status: 'done' });
-		expect(items[1].json).toMatchObject({ conversationId: 'conv_unknown', row: 2, error: expect.stringContaining('There is no conversation "conv_unknown"') });
+		expect(items[1].json).toMatchObject({
+			conversationId: 'conv_unknown',
+			row: 2,
+			error: expect.stringContaining('There is no conversation "conv_unknown"'),
+		});
 		expect(items[2].json).toMatchObject({ row: 3, error: 'No conversation ID for this item' });
 	});
 });
@@ -268,10 +370,17 @@ describe('Place Agent Call → Get Transcript', () => {
 				system: 'Du bist Lena von {{company}}. Frage nach dem Einverständnis zur Aufzeichnung.',
 				firstMessage: 'Guten Tag {{candidate_name}}, hier ist Lena.',
 				language: 'de',
-				dynamicVariables: { candidate_name: 'Jonas Becker', company: 'Muster GmbH', job_title: 'Lagerist' },
+				dynamicVariables: {
+					candidate_name: 'Jonas Becker',
+					company: 'Muster GmbH',
+					job_title: 'Lagerist',
+				},
 			},
 		};
-		const result = await runNodes([placeNode(sandbox), waitingGetNode()], { credentials: elevenLabsCredential(sandbox), items: [candidate] });
+		const result = await runNodes([placeNode(sandbox), waitingGetNode()], {
+			credentials: elevenLabsCredential(sandbox),
+			items: [candidate],
+		});
 		expect(result.status).toBe('success');
 		const placed = result.json(PLACE_NODE)[0];
 		const [outcome] = result.json(NODE);
@@ -282,7 +391,9 @@ describe('Place Agent Call → Get Transcript', () => {
 			toNumber: '+4915112345606',
 			dynamicVariables: candidate.prompt.dynamicVariables,
 		});
-		expect(String(outcome.transcriptText).split('\n')[0]).toBe('Agent: Guten Tag Jonas Becker, hier ist Lena.');
+		expect(String(outcome.transcriptText).split('\n')[0]).toBe(
+			'Agent: Guten Tag Jonas Becker, hier ist Lena.',
+		);
 		expect(outcome.transcriptText).toContain('Ich möchte keine weiteren Anrufe.');
 		expect(outcome.userId).toBe(placed.idempotencyKey);
 	});

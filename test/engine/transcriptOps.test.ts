@@ -31,7 +31,12 @@ beforeEach(() => {
 const LIST = '/v1/convai/conversations';
 
 /** Many finished conversations at once (straight into the store: the agent's concurrency limit would refuse them). */
-function finishedConversations(count: number, agentId: string, callResult: CallResult = 'answered', userId?: (i: number) => string) {
+function finishedConversations(
+	count: number,
+	agentId: string,
+	callResult: CallResult = 'answered',
+	userId?: (i: number) => string,
+) {
 	const store = conversationStore(sandbox);
 	for (let i = 0; i < count; i++) {
 		store.create({
@@ -57,24 +62,38 @@ describe('Get Many', () => {
 		finishedConversations(10, sandbox.ids.agents.noOverrides);
 		const result = await runTranscript(
 			sandbox,
-			{ operation: 'list', returnAll: true, filters: { agentId: locator(sandbox.ids.agents.recruitingDe) } },
+			{
+				operation: 'list',
+				returnAll: true,
+				filters: { agentId: locator(sandbox.ids.agents.recruitingDe) },
+			},
 			[{}],
 		);
 		const out = result.json(NODE);
 		expect(out).toHaveLength(120);
-		expect(new Set(out.map((json) => json.agentId))).toEqual(new Set([sandbox.ids.agents.recruitingDe]));
+		expect(new Set(out.map((json) => json.agentId))).toEqual(
+			new Set([sandbox.ids.agents.recruitingDe]),
+		);
 		expect(new Set(out.map((json) => json.conversationId)).size).toBe(120);
 		const pages = sandbox.requests.filter('GET', LIST).filter((request) => request.path === LIST);
 		expect(pages).toHaveLength(2);
-		expect(pages[0].query).toMatchObject({ agent_id: sandbox.ids.agents.recruitingDe, page_size: '100', summary_mode: 'include' });
+		expect(pages[0].query).toMatchObject({
+			agent_id: sandbox.ids.agents.recruitingDe,
+			page_size: '100',
+			summary_mode: 'include',
+		});
 		expect(pages[0].query.cursor).toBeUndefined();
 		expect(pages[1].query.cursor).toEqual(expect.any(String));
-		expect(result.output(NODE).every((item) => JSON.stringify(item.pairedItem) === '{"item":0}')).toBe(true);
+		expect(
+			result.output(NODE).every((item) => JSON.stringify(item.pairedItem) === '{"item":0}'),
+		).toBe(true);
 	});
 
 	it('stops at the limit with one request, newest first, named like Get', async () => {
 		finishedConversations(8, sandbox.ids.agents.recruitingDe);
-		const result = await runTranscript(sandbox, { operation: 'list', returnAll: false, limit: 3 }, [{}]);
+		const result = await runTranscript(sandbox, { operation: 'list', returnAll: false, limit: 3 }, [
+			{},
+		]);
 		const out = result.json(NODE);
 		expect(out).toHaveLength(3);
 		expect(out[0]).toEqual({
@@ -98,7 +117,11 @@ describe('Get Many', () => {
 
 	it('finds the conversation of an idempotency key (user id)', async () => {
 		finishedConversations(5, sandbox.ids.agents.recruitingDe, 'answered', (i) => `campaign-7:${i}`);
-		const result = await runTranscript(sandbox, { operation: 'list', returnAll: true, filters: { userId: 'campaign-7:3' } }, [{}]);
+		const result = await runTranscript(
+			sandbox,
+			{ operation: 'list', returnAll: true, filters: { userId: 'campaign-7:3' } },
+			[{}],
+		);
 		expect(result.json(NODE)).toHaveLength(1);
 		expect(sandbox.requests.last('GET', LIST)?.query.user_id).toBe('campaign-7:3');
 	});
@@ -110,12 +133,30 @@ describe('Get Many', () => {
 		endSandboxCalls(sandbox);
 		const running = await startSandboxCall(sandbox, 'answered');
 
-		const failedOnly = await runTranscript(sandbox, { operation: 'list', returnAll: true, filters: { statuses: ['failed'] } }, [{}]);
+		const failedOnly = await runTranscript(
+			sandbox,
+			{ operation: 'list', returnAll: true, filters: { statuses: ['failed'] } },
+			[{}],
+		);
 		expect(failedOnly.json(NODE).map((json) => json.conversationId)).toEqual([busy]);
-		expect(sandbox.requests.last('GET', LIST)?.query.exclude_statuses).toEqual(['initiated', 'in-progress', 'processing', 'done']);
+		expect(sandbox.requests.last('GET', LIST)?.query.exclude_statuses).toEqual([
+			'initiated',
+			'in-progress',
+			'processing',
+			'done',
+		]);
 
-		const finished = await runTranscript(sandbox, { operation: 'list', returnAll: true, filters: { statuses: ['done', 'failed'] } }, [{}]);
-		expect(finished.json(NODE).map((json) => json.conversationId).sort()).toEqual([answered, busy, voicemail].sort());
+		const finished = await runTranscript(
+			sandbox,
+			{ operation: 'list', returnAll: true, filters: { statuses: ['done', 'failed'] } },
+			[{}],
+		);
+		expect(
+			finished
+				.json(NODE)
+				.map((json) => json.conversationId)
+				.sort(),
+		).toEqual([answered, busy, voicemail].sort());
 		expect(finished.json(NODE).map((json) => json.conversationId)).not.toContain(running);
 
 		const byResult = await runTranscript(
@@ -125,14 +166,27 @@ describe('Get Many', () => {
 		);
 		const out = byResult.json(NODE);
 		expect(out.map((json) => json.conversationId).sort()).toEqual([busy, voicemail].sort());
-		expect(out.find((json) => json.conversationId === voicemail)).toMatchObject({ callResult: 'voicemail', transcriptText: expect.any(String) });
+		expect(out.find((json) => json.conversationId === voicemail)).toMatchObject({
+			callResult: 'voicemail',
+			transcriptText: expect.any(String),
+		});
 
 		const simple = await runTranscript(
 			sandbox,
-			{ operation: 'list', returnAll: true, filters: { statuses: ['done'] }, options: { includeDetails: true, simplify: true } },
+			{
+				operation: 'list',
+				returnAll: true,
+				filters: { statuses: ['done'] },
+				options: { includeDetails: true, simplify: true },
+			},
 			[{}],
 		);
-		expect(simple.json(NODE).map((json) => json.callResult).sort()).toEqual(['answered', 'voicemail']);
+		expect(
+			simple
+				.json(NODE)
+				.map((json) => json.callResult)
+				.sort(),
+		).toEqual(['answered', 'voicemail']);
 		expect(simple.json(NODE)[0]).not.toHaveProperty('transcriptText');
 	});
 
@@ -141,7 +195,11 @@ describe('Get Many', () => {
 		const now = Date.now();
 		const future = await runTranscript(
 			sandbox,
-			{ operation: 'list', returnAll: true, filters: { startedAfter: new Date(now + 3_600_000).toISOString() } },
+			{
+				operation: 'list',
+				returnAll: true,
+				filters: { startedAfter: new Date(now + 3_600_000).toISOString() },
+			},
 			[{}],
 		);
 		expect(future.json(NODE)).toHaveLength(0);
@@ -150,7 +208,10 @@ describe('Get Many', () => {
 			{
 				operation: 'list',
 				returnAll: true,
-				filters: { startedAfter: new Date(now - 3_600_000).toISOString(), startedBefore: new Date(now + 3_600_000).toISOString() },
+				filters: {
+					startedAfter: new Date(now - 3_600_000).toISOString(),
+					startedBefore: new Date(now + 3_600_000).toISOString(),
+				},
 			},
 			[{}],
 		);
@@ -162,7 +223,11 @@ describe('Get Many', () => {
 	});
 
 	it('refuses a date it cannot read', async () => {
-		const result = await runTranscript(sandbox, { operation: 'list', returnAll: true, filters: { startedAfter: 'last Tuesday' } }, [{}]);
+		const result = await runTranscript(
+			sandbox,
+			{ operation: 'list', returnAll: true, filters: { startedAfter: 'last Tuesday' } },
+			[{}],
+		);
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe('Filter "Started After" is not a date');
 		expect(sandbox.requests.count('GET', LIST)).toBe(0);
@@ -170,7 +235,9 @@ describe('Get Many', () => {
 
 	it('shows another workspace nothing', async () => {
 		finishedConversations(3, sandbox.ids.agents.recruitingDe);
-		const result = await runTranscript(sandbox, { operation: 'list', returnAll: true }, [{}], { credentials: { workspace: 'other' } });
+		const result = await runTranscript(sandbox, { operation: 'list', returnAll: true }, [{}], {
+			credentials: { workspace: 'other' },
+		});
 		expect(result.status).toBe('success');
 		expect(result.json(NODE)).toHaveLength(0);
 	});
@@ -180,13 +247,19 @@ describe('Download Audio', () => {
 	it('returns the recording as binary audio/mpeg, keeping the item', async () => {
 		const conversationId = await startSandboxCall(sandbox, 'answered');
 		endSandboxCalls(sandbox);
-		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [{ conversationId, candidate: 'Anna' }]);
+		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [
+			{ conversationId, candidate: 'Anna' },
+		]);
 		expect(result.status).toBe('success');
 		const [item] = result.output(NODE);
 		expect(item.json).toEqual({ conversationId, candidate: 'Anna' });
 		expect(item.pairedItem).toEqual({ item: 0 });
 		const binary = item.binary?.data as IBinaryData;
-		expect(binary).toMatchObject({ mimeType: 'audio/mpeg', fileName: `${conversationId}.mp3`, fileExtension: 'mp3' });
+		expect(binary).toMatchObject({
+			mimeType: 'audio/mpeg',
+			fileName: `${conversationId}.mp3`,
+			fileExtension: 'mp3',
+		});
 		const bytes = Buffer.from(binary.data, 'base64');
 		expect(bytes.equals(silentMp3(184))).toBe(true);
 		expect(bytes.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xf3]));
@@ -198,18 +271,27 @@ describe('Download Audio', () => {
 		endSandboxCalls(sandbox);
 		const result = await runTranscript(
 			sandbox,
-			{ operation: 'downloadAudio', binaryPropertyName: 'recording', options: { fileName: 'interview.mp3' } },
+			{
+				operation: 'downloadAudio',
+				binaryPropertyName: 'recording',
+				options: { fileName: 'interview.mp3' },
+			},
 			[{ conversationId }],
 		);
 		const [item] = result.output(NODE);
 		expect(Object.keys(item.binary ?? {})).toEqual(['recording']);
-		expect(item.binary?.recording).toMatchObject({ fileName: 'interview.mp3', mimeType: 'audio/mpeg' });
+		expect(item.binary?.recording).toMatchObject({
+			fileName: 'interview.mp3',
+			mimeType: 'audio/mpeg',
+		});
 	});
 
 	it('says why there is no audio for a call nobody answered', async () => {
 		const conversationId = await startSandboxCall(sandbox, 'busy');
 		endSandboxCalls(sandbox);
-		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [{ conversationId }]);
+		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [
+			{ conversationId },
+		]);
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe(`Conversation ${conversationId} has no audio`);
 		expect(runError(result).description).toContain('the call was not answered or failed');
@@ -217,26 +299,44 @@ describe('Download Audio', () => {
 
 	it('says to wait when the call is still running', async () => {
 		const conversationId = await startSandboxCall(sandbox, 'answered');
-		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [{ conversationId }]);
+		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [
+			{ conversationId },
+		]);
 		expect(result.error?.message).toBe(`Conversation ${conversationId} has no audio`);
 		expect(runError(result).description).toContain('Wait for Completion');
 	});
 
 	it('names an unknown conversation', async () => {
-		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [{ conversationId: 'conv_nothere' }]);
+		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [
+			{ conversationId: 'conv_nothere' },
+		]);
 		expect(result.error?.message).toContain('There is no conversation "conv_nothere"');
 	});
 
 	it.each([
-		['a JSON error body', { error: 'quota' }, 'it is application/json (17 bytes), not an MP3 recording'],
+		[
+			'a JSON error body',
+			{ error: 'quota' },
+			'it is application/json (17 bytes), not an MP3 recording',
+		],
 		['a text page', 'Service busy', 'it is text/plain (12 bytes), not an MP3 recording'],
 	])('refuses %s answered with 200, and stores nothing', async (_label, body, problem) => {
 		const conversationId = await startSandboxCall(sandbox, 'answered');
 		endSandboxCalls(sandbox);
-		sandbox.faults.add({ kind: 'status', status: 200, method: 'GET', path: `${LIST}/${conversationId}/audio`, body });
-		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [{ conversationId }]);
+		sandbox.faults.add({
+			kind: 'status',
+			status: 200,
+			method: 'GET',
+			path: `${LIST}/${conversationId}/audio`,
+			body,
+		});
+		const result = await runTranscript(sandbox, { operation: 'downloadAudio' }, [
+			{ conversationId },
+		]);
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toBe(`ElevenLabs sent no usable recording for conversation ${conversationId}`);
+		expect(result.error?.message).toBe(
+			`ElevenLabs sent no usable recording for conversation ${conversationId}`,
+		);
 		expect(runError(result).description).toContain(`Nothing was stored: ${problem}`);
 	});
 
@@ -255,7 +355,9 @@ describe('Download Audio', () => {
 
 describe('Delete', () => {
 	it('deletes a finished conversation and says what it deleted', async () => {
-		const conversationId = await startSandboxCall(sandbox, 'answered', { userId: 'campaign-1:cand-9' });
+		const conversationId = await startSandboxCall(sandbox, 'answered', {
+			userId: 'campaign-1:cand-9',
+		});
 		endSandboxCalls(sandbox);
 		const result = await runTranscript(sandbox, { operation: 'delete' }, [{ conversationId }]);
 		expect(result.status).toBe('success');
@@ -278,16 +380,26 @@ describe('Delete', () => {
 	it('refuses to delete a call that is still running', async () => {
 		const conversationId = await startSandboxCall(sandbox, 'answered');
 		const result = await runTranscript(sandbox, { operation: 'delete' }, [{ conversationId }]);
-		expect(result.error?.message).toMatch(new RegExp(`^Conversation ${conversationId} is still "(initiated|in-progress)"$`));
+		expect(result.error?.message).toMatch(
+			new RegExp(`^Conversation ${conversationId} is still "(initiated|in-progress)"$`),
+		);
 		expect(sandbox.requests.count('DELETE', LIST)).toBe(0);
 		expect(conversationStore(sandbox).get(conversationId)).toBeDefined();
 	});
 
 	it('fails on an unknown conversation, or reports it as not found when told to ignore that', async () => {
-		const failed = await runTranscript(sandbox, { operation: 'delete' }, [{ conversationId: 'conv_gone' }]);
+		const failed = await runTranscript(sandbox, { operation: 'delete' }, [
+			{ conversationId: 'conv_gone' },
+		]);
 		expect(failed.error?.message).toContain('There is no conversation "conv_gone"');
-		const ignored = await runTranscript(sandbox, { operation: 'delete', options: { ignoreMissing: true } }, [{ conversationId: 'conv_gone' }]);
-		expect(ignored.json(NODE)).toEqual([{ conversationId: 'conv_gone', deleted: false, reason: 'not_found' }]);
+		const ignored = await runTranscript(
+			sandbox,
+			{ operation: 'delete', options: { ignoreMissing: true } },
+			[{ conversationId: 'conv_gone' }],
+		);
+		expect(ignored.json(NODE)).toEqual([
+			{ conversationId: 'conv_gone', deleted: false, reason: 'not_found' },
+		]);
 	});
 
 	it('does not delete another agent’s conversation', async () => {
@@ -305,7 +417,9 @@ describe('Delete', () => {
 	it('explains a key without write permission', async () => {
 		const conversationId = await startSandboxCall(sandbox, 'busy');
 		endSandboxCalls(sandbox);
-		const result = await runTranscript(sandbox, { operation: 'delete' }, [{ conversationId }], { credentials: { workspace: 'readOnly' } });
+		const result = await runTranscript(sandbox, { operation: 'delete' }, [{ conversationId }], {
+			credentials: { workspace: 'readOnly' },
+		});
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toContain('lacks permission');
 		expect(conversationStore(sandbox).get(conversationId)).toBeDefined();

@@ -28,7 +28,9 @@ const secret = () => sandbox.credentials().elevenLabsAgentsApi.webhookSecret;
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ port: 0 });
-	endpoint = await serveWebhook(triggerNode({ events: ALL_EVENTS }), { credentials: elevenLabsCredential(sandbox) });
+	endpoint = await serveWebhook(triggerNode({ events: ALL_EVENTS }), {
+		credentials: elevenLabsCredential(sandbox),
+	});
 });
 
 afterAll(async () => {
@@ -38,7 +40,10 @@ afterAll(async () => {
 
 beforeEach(() => {
 	sandbox.reset();
-	sandbox.setWebhook({ url: endpoint.url, events: ['transcript', 'audio', 'call_initiation_failure'] });
+	sandbox.setWebhook({
+		url: endpoint.url,
+		events: ['transcript', 'audio', 'call_initiation_failure'],
+	});
 	endpoint.runs.length = 0;
 });
 
@@ -46,8 +51,13 @@ beforeEach(() => {
  * The sandbox's delivery of `type` for this conversation. Matched by conversation: a call of an
  * earlier test may still be delivering (the audio follows the transcription).
  */
-async function deliveryFor(type: WebhookPayloadType, conversationId: string): Promise<WebhookDelivery> {
-	const delivery = await sandbox.webhooks.waitFor((sent) => sent.type === type && sent.rawBody.includes(conversationId));
+async function deliveryFor(
+	type: WebhookPayloadType,
+	conversationId: string,
+): Promise<WebhookDelivery> {
+	const delivery = await sandbox.webhooks.waitFor(
+		(sent) => sent.type === type && sent.rawBody.includes(conversationId),
+	);
 	expect(delivery).toMatchObject({ status: 200, ok: true });
 	return delivery;
 }
@@ -55,7 +65,9 @@ async function deliveryFor(type: WebhookPayloadType, conversationId: string): Pr
 /** The trigger's run for that delivery, once the sandbox has had its answer. */
 async function deliveredRun(type: WebhookPayloadType, conversationId: string): Promise<WebhookRun> {
 	await deliveryFor(type, conversationId);
-	const run = endpoint.runs.find(({ items: [item] }) => item?.json.event === type && item.json.conversationId === conversationId);
+	const run = endpoint.runs.find(
+		({ items: [item] }) => item?.json.event === type && item.json.conversationId === conversationId,
+	);
 	if (!run) throw new Error(`No run of the trigger started with ${type} of ${conversationId}`);
 	return run;
 }
@@ -73,13 +85,21 @@ async function transcriptionData(): Promise<IDataObject> {
 }
 
 /** A post-call event signed like ElevenLabs signs it, `ageSeconds` ago. */
-function signed(type: WebhookPayloadType, data: unknown, options: { secret?: string; ageSeconds?: number } = {}): WebhookRequest {
+function signed(
+	type: WebhookPayloadType,
+	data: unknown,
+	options: { secret?: string; ageSeconds?: number } = {},
+): WebhookRequest {
 	const timestamp = Math.floor(Date.now() / 1000) - (options.ageSeconds ?? 0);
 	return buildSignedWebhook(type, data, options.secret ?? secret(), timestamp);
 }
 
 /** The trigger's webhook() for one request; every event selected unless `parameters` say otherwise. */
-async function trigger(request: WebhookRequest, parameters: INodeParameters = { events: ALL_EVENTS }, credentials = elevenLabsCredential(sandbox)) {
+async function trigger(
+	request: WebhookRequest,
+	parameters: INodeParameters = { events: ALL_EVENTS },
+	credentials = elevenLabsCredential(sandbox),
+) {
 	return await runWebhook(triggerNode(parameters), request, { credentials });
 }
 
@@ -92,7 +112,9 @@ function expectRefused(run: WebhookRun, status: number) {
 
 describe('post-call webhooks from the sandbox', () => {
 	it('starts the workflow with the outcome of a finished call, shaped exactly like Get Transcript’s', async () => {
-		const conversationId = await startSandboxCall(sandbox, 'answered', { userId: 'engine-answered' });
+		const conversationId = await startSandboxCall(sandbox, 'answered', {
+			userId: 'engine-answered',
+		});
 		endSandboxCalls(sandbox);
 		const run = await deliveredRun('post_call_transcription', conversationId);
 		expect(run.items).toHaveLength(1);
@@ -137,8 +159,14 @@ describe('post-call webhooks from the sandbox', () => {
 		const conversationId = await startSandboxCall(sandbox, 'answered');
 		endSandboxCalls(sandbox);
 		const delivery = await deliveryFor('post_call_audio', conversationId);
-		const request = { headers: { 'ElevenLabs-Signature': delivery.signature }, rawBody: delivery.rawBody };
-		const run = await trigger(request, { events: ALL_EVENTS, options: { binaryPropertyName: 'recording' } });
+		const request = {
+			headers: { 'ElevenLabs-Signature': delivery.signature },
+			rawBody: delivery.rawBody,
+		};
+		const run = await trigger(request, {
+			events: ALL_EVENTS,
+			options: { binaryPropertyName: 'recording' },
+		});
 		expect(Object.keys(run.items[0].binary ?? {})).toEqual(['recording']);
 		expect(run.items[0].binary?.recording).toMatchObject({ mimeType: 'audio/mpeg' });
 	});
@@ -172,14 +200,17 @@ describe('requests that start nothing', () => {
 		['a signature with another secret', { secret: 'wsec_not_the_one' }, 'does not match'],
 		['a timestamp older than 30 minutes', { ageSeconds: 31 * 60 }, 'minutes old'],
 		['a timestamp far in the future', { ageSeconds: -10 * 60 }, 'in the future'],
-	])('answers 401 to %s', async (_name, options: { drop?: boolean; secret?: string; ageSeconds?: number }, reason) => {
-		const request = signed('post_call_transcription', await transcriptionData(), options);
-		const headers = options.drop ? { 'content-type': 'application/json' } : request.headers;
-		const run = await trigger({ ...request, headers });
-		expectRefused(run, 401);
-		expect(String((run.answered.json as IDataObject).error)).toContain(reason);
-		expect(JSON.stringify(run.answered)).not.toContain(secret());
-	});
+	])(
+		'answers 401 to %s',
+		async (_name, options: { drop?: boolean; secret?: string; ageSeconds?: number }, reason) => {
+			const request = signed('post_call_transcription', await transcriptionData(), options);
+			const headers = options.drop ? { 'content-type': 'application/json' } : request.headers;
+			const run = await trigger({ ...request, headers });
+			expectRefused(run, 401);
+			expect(String((run.answered.json as IDataObject).error)).toContain(reason);
+			expect(JSON.stringify(run.answered)).not.toContain(secret());
+		},
+	);
 
 	it('answers 401 to a body altered after signing', async () => {
 		const request = signed('post_call_transcription', await transcriptionData());
@@ -187,7 +218,9 @@ describe('requests that start nothing', () => {
 		expect(altered).not.toBe(request.rawBody);
 		const run = await trigger({ ...request, rawBody: altered });
 		expectRefused(run, 401);
-		expect(run.answered.json).toEqual({ error: 'The signature does not match the body and the webhook secret' });
+		expect(run.answered.json).toEqual({
+			error: 'The signature does not match the body and the webhook secret',
+		});
 	});
 
 	it('answers 401 to a request without a body', async () => {
@@ -198,42 +231,83 @@ describe('requests that start nothing', () => {
 
 	it('answers 401 when the credential has no webhook secret', async () => {
 		const request = signed('post_call_transcription', await transcriptionData());
-		const run = await trigger(request, { events: ALL_EVENTS }, elevenLabsCredential(sandbox, { webhookSecret: '' }));
+		const run = await trigger(
+			request,
+			{ events: ALL_EVENTS },
+			elevenLabsCredential(sandbox, { webhookSecret: '' }),
+		);
 		expectRefused(run, 401);
 		expect(run.answered.json).toEqual({ error: 'The ElevenLabs credential has no webhook secret' });
 	});
 
 	it('answers 400 to a signed body that is not JSON', async () => {
 		const body = 'this is not json';
-		const headers = { 'content-type': 'text/plain', 'ElevenLabs-Signature': signElevenLabsWebhook(body, secret(), Math.floor(Date.now() / 1000)) };
+		const headers = {
+			'content-type': 'text/plain',
+			'ElevenLabs-Signature': signElevenLabsWebhook(body, secret(), Math.floor(Date.now() / 1000)),
+		};
 		const run = await trigger({ headers, rawBody: body });
 		expectRefused(run, 400);
 		expect(run.answered.json).toEqual({ error: 'The body is not JSON' });
 	});
 
 	it.each([
-		['transcript as text', { transcript: 'x' }, 'The transcription event is malformed: transcript is not a list'],
-		['turns that are not objects', { transcript: ['x', 1] }, 'The transcription event is malformed: transcript has entries that are not turns'],
-		['analysis as a list', { analysis: [] }, 'The transcription event is malformed: analysis is not an object'],
-		['metadata as a number', { metadata: 5 }, 'The transcription event is malformed: metadata is not an object'],
-	])('answers 400 to a signed transcription with %s, and starts nothing', async (_label, change, error) => {
-		const run = await trigger(signed('post_call_transcription', { ...(await transcriptionData()), ...change }));
-		expectRefused(run, 400);
-		expect(run.answered.json).toEqual({ error });
-	});
+		[
+			'transcript as text',
+			{ transcript: 'x' },
+			'The transcription event is malformed: transcript is not a list',
+		],
+		[
+			'turns that are not objects',
+			{ transcript: ['x', 1] },
+			'The transcription event is malformed: transcript has entries that are not turns',
+		],
+		[
+			'analysis as a list',
+			{ analysis: [] },
+			'The transcription event is malformed: analysis is not an object',
+		],
+		[
+			'metadata as a number',
+			{ metadata: 5 },
+			'The transcription event is malformed: metadata is not an object',
+		],
+	])(
+		'answers 400 to a signed transcription with %s, and starts nothing',
+		async (_label, change, error) => {
+			const run = await trigger(
+				signed('post_call_transcription', { ...(await transcriptionData()), ...change }),
+			);
+			expectRefused(run, 400);
+			expect(run.answered.json).toEqual({ error });
+		},
+	);
 
 	it('answers 400 to a signed body with a "__proto__" key, and starts nothing', async () => {
 		const data = await transcriptionData();
-		const body = JSON.stringify({ type: 'post_call_transcription', event_timestamp: 1, data }).replace('"data":{', '"data":{"__proto__":{"polluted":true},');
-		const headers = { 'content-type': 'application/json', 'ElevenLabs-Signature': signElevenLabsWebhook(body, secret(), Math.floor(Date.now() / 1000)) };
+		const body = JSON.stringify({
+			type: 'post_call_transcription',
+			event_timestamp: 1,
+			data,
+		}).replace('"data":{', '"data":{"__proto__":{"polluted":true},');
+		const headers = {
+			'content-type': 'application/json',
+			'ElevenLabs-Signature': signElevenLabsWebhook(body, secret(), Math.floor(Date.now() / 1000)),
+		};
 		const run = await trigger({ headers, rawBody: body });
 		expectRefused(run, 400);
-		expect(run.answered.json).toEqual({ error: 'The body has a field named "__proto__", which no ElevenLabs event has' });
+		expect(run.answered.json).toEqual({
+			error: 'The body has a field named "__proto__", which no ElevenLabs event has',
+		});
 		expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
 	});
 
 	it('builds the audio file name from safe characters of the conversation id only', async () => {
-		const audio = { agent_id: sandbox.ids.agents.recruitingDe, conversation_id: '../../etc/passwd', full_audio: silentMp3(2).toString('base64') };
+		const audio = {
+			agent_id: sandbox.ids.agents.recruitingDe,
+			conversation_id: '../../etc/passwd',
+			full_audio: silentMp3(2).toString('base64'),
+		};
 		const run = await trigger(signed('post_call_audio', audio));
 		expect(run.items).toHaveLength(1);
 		expect(run.items[0].json.fileName).toBe('etc_passwd.mp3');
@@ -242,13 +316,26 @@ describe('requests that start nothing', () => {
 
 	it.each([
 		['8 bytes', Buffer.from('ID3abcde'), 'it has only 8 bytes, too short for a recording'],
-		['2 KB of zeros', Buffer.alloc(2048), 'it does not begin like an MP3 file (no ID3 tag or MPEG frame)'],
-	])('answers 400 to audio that is not a recording (%s), and starts nothing', async (_label, bytes, problem) => {
-		const audio = { agent_id: sandbox.ids.agents.recruitingDe, conversation_id: 'conv_x', full_audio: bytes.toString('base64') };
-		const run = await trigger(signed('post_call_audio', audio));
-		expectRefused(run, 400);
-		expect(run.answered.json).toEqual({ error: `The audio event's full_audio is not a recording: ${problem}` });
-	});
+		[
+			'2 KB of zeros',
+			Buffer.alloc(2048),
+			'it does not begin like an MP3 file (no ID3 tag or MPEG frame)',
+		],
+	])(
+		'answers 400 to audio that is not a recording (%s), and starts nothing',
+		async (_label, bytes, problem) => {
+			const audio = {
+				agent_id: sandbox.ids.agents.recruitingDe,
+				conversation_id: 'conv_x',
+				full_audio: bytes.toString('base64'),
+			};
+			const run = await trigger(signed('post_call_audio', audio));
+			expectRefused(run, 400);
+			expect(run.answered.json).toEqual({
+				error: `The audio event's full_audio is not a recording: ${problem}`,
+			});
+		},
+	);
 
 	it('answers 400 to an event without conversation or agent', async () => {
 		const run = await trigger(signed('call_initiation_failure', { failure_reason: 'busy' }));
@@ -257,17 +344,35 @@ describe('requests that start nothing', () => {
 	});
 
 	it('acknowledges an event type the trigger has not selected, or another agent’s call, and starts nothing', async () => {
-		const only = { events: ['post_call_transcription'], options: { agentId: locator(sandbox.ids.agents.recruitingDe) } };
+		const only = {
+			events: ['post_call_transcription'],
+			options: { agentId: locator(sandbox.ids.agents.recruitingDe) },
+		};
 		const data = await transcriptionData();
-		const audio = signed('post_call_audio', { agent_id: sandbox.ids.agents.recruitingDe, conversation_id: 'conv_x', full_audio: 'AAAA' });
+		const audio = signed('post_call_audio', {
+			agent_id: sandbox.ids.agents.recruitingDe,
+			conversation_id: 'conv_x',
+			full_audio: 'AAAA',
+		});
 		const ignoredType = await trigger(audio, only);
-		expect(ignoredType.returned).toEqual({ webhookResponse: { received: true, ignored: 'event type post_call_audio is not selected in this trigger' } });
+		expect(ignoredType.returned).toEqual({
+			webhookResponse: {
+				received: true,
+				ignored: 'event type post_call_audio is not selected in this trigger',
+			},
+		});
 		expect(ignoredType.answered).toEqual({});
 		expect(ignoredType.items).toEqual([]);
 
-		const ignoredAgent = await trigger(signed('post_call_transcription', { ...data, agent_id: sandbox.ids.agents.noOverrides }), only);
+		const ignoredAgent = await trigger(
+			signed('post_call_transcription', { ...data, agent_id: sandbox.ids.agents.noOverrides }),
+			only,
+		);
 		expect(ignoredAgent.returned).toEqual({
-			webhookResponse: { received: true, ignored: `the call belongs to agent ${sandbox.ids.agents.noOverrides}` },
+			webhookResponse: {
+				received: true,
+				ignored: `the call belongs to agent ${sandbox.ids.agents.noOverrides}`,
+			},
 		});
 		expect(ignoredAgent.items).toEqual([]);
 

@@ -32,12 +32,21 @@ function tokenNode(parameters: INodeParameters, onError?: OnError): PackageNode 
 	return {
 		type: 'webRtcToken',
 		name: 'Token',
-		parameters: { resource: 'conversation', operation: 'token', agentId: locator(sandbox.ids.agents.recruitingDe), ...parameters },
+		parameters: {
+			resource: 'conversation',
+			operation: 'token',
+			agentId: locator(sandbox.ids.agents.recruitingDe),
+			...parameters,
+		},
 		onError,
 	};
 }
 
-async function run(parameters: INodeParameters, items: IDataObject[] = [{}], options: { onError?: OnError; credentials?: CredentialOptions } = {}) {
+async function run(
+	parameters: INodeParameters,
+	items: IDataObject[] = [{}],
+	options: { onError?: OnError; credentials?: CredentialOptions } = {},
+) {
 	return await runNode(tokenNode(parameters, options.onError), {
 		credentials: elevenLabsCredential(sandbox, options.credentials),
 		items,
@@ -71,7 +80,11 @@ describe('operation token', () => {
 		expect(expires).toBeGreaterThanOrEqual(before + TEN_MINUTES);
 		expect(expires).toBeLessThanOrEqual(after + TEN_MINUTES);
 		const issued = browserSessions(sandbox).lookup(json.token);
-		expect(issued).toMatchObject({ kind: 'token', agentId: sandbox.ids.agents.recruitingDe, conversationId: json.conversationId });
+		expect(issued).toMatchObject({
+			kind: 'token',
+			agentId: sandbox.ids.agents.recruitingDe,
+			conversationId: json.conversationId,
+		});
 		expect(expires).toBeLessThanOrEqual(issued!.expiresAtMs);
 		expect(browserSessions(sandbox).status(json.token)).toBe('valid');
 		expectNoSecret(result.run);
@@ -86,18 +99,37 @@ describe('operation token', () => {
 
 	it('passes participant name (an expression per item), environment and branch', async () => {
 		const result = await run(
-			{ options: { participantName: '={{ $json.name }}', environment: ' staging ', branchId: 'agtbrch_test' } },
+			{
+				options: {
+					participantName: '={{ $json.name }}',
+					environment: ' staging ',
+					branchId: 'agtbrch_test',
+				},
+			},
 			[{ name: 'Anna Schmidt' }, { name: 'Jörg Müller' }],
 		);
 		expect(result.status).toBe('success');
 		const requests = sandbox.requests.filter('GET', '/v1/convai/conversation/token');
 		expect(requests.map((r) => r.query)).toEqual([
-			{ agent_id: sandbox.ids.agents.recruitingDe, participant_name: 'Anna Schmidt', environment: 'staging', branch_id: 'agtbrch_test' },
-			{ agent_id: sandbox.ids.agents.recruitingDe, participant_name: 'Jörg Müller', environment: 'staging', branch_id: 'agtbrch_test' },
+			{
+				agent_id: sandbox.ids.agents.recruitingDe,
+				participant_name: 'Anna Schmidt',
+				environment: 'staging',
+				branch_id: 'agtbrch_test',
+			},
+			{
+				agent_id: sandbox.ids.agents.recruitingDe,
+				participant_name: 'Jörg Müller',
+				environment: 'staging',
+				branch_id: 'agtbrch_test',
+			},
 		]);
 		const tokens = result.json('Token').map((json) => json.token as string);
 		expect(new Set(tokens).size).toBe(2);
-		expect(browserSessions(sandbox).lookup(tokens[1])).toMatchObject({ participantName: 'Jörg Müller', environment: 'staging' });
+		expect(browserSessions(sandbox).lookup(tokens[1])).toMatchObject({
+			participantName: 'Jörg Müller',
+			environment: 'staging',
+		});
 	});
 
 	it('takes the agent from a list-mode locator and an expression', async () => {
@@ -105,14 +137,18 @@ describe('operation token', () => {
 			{ agent: sandbox.ids.agents.noOverrides },
 		]);
 		expect(result.status).toBe('success');
-		expect(sandbox.requests.last('GET', '/v1/convai/conversation/token')?.query.agent_id).toBe(sandbox.ids.agents.noOverrides);
+		expect(sandbox.requests.last('GET', '/v1/convai/conversation/token')?.query.agent_id).toBe(
+			sandbox.ids.agents.noOverrides,
+		);
 	});
 });
 
 describe('operation signedUrl', () => {
 	it('returns the signed WebSocket URL and when it expires', async () => {
 		const before = Date.now();
-		const result = await run({ operation: 'signedUrl', options: { environment: 'staging' } }, [{ candidateId: 'c-2' }]);
+		const result = await run({ operation: 'signedUrl', options: { environment: 'staging' } }, [
+			{ candidateId: 'c-2' },
+		]);
 		const after = Date.now();
 		expect(result.status).toBe('success');
 		const [json] = result.json('Token') as Array<{ signedUrl: string; expiresAt: string }>;
@@ -125,7 +161,10 @@ describe('operation signedUrl', () => {
 		const expires = Date.parse(json.expiresAt);
 		expect(expires).toBeGreaterThanOrEqual(before + FIFTEEN_MINUTES);
 		expect(expires).toBeLessThanOrEqual(after + FIFTEEN_MINUTES);
-		expect(browserSessions(sandbox).lookup(json.signedUrl)).toMatchObject({ kind: 'signedUrl', environment: 'staging' });
+		expect(browserSessions(sandbox).lookup(json.signedUrl)).toMatchObject({
+			kind: 'signedUrl',
+			environment: 'staging',
+		});
 		expect(sandbox.requests.last('GET', '/v1/convai/conversation/get-signed-url')?.query).toEqual({
 			agent_id: sandbox.ids.agents.recruitingDe,
 			environment: 'staging',
@@ -134,9 +173,14 @@ describe('operation signedUrl', () => {
 	});
 
 	it('fails for an agent of another workspace, naming the agent and the likely cause', async () => {
-		const result = await run({ operation: 'signedUrl', agentId: locator(sandbox.ids.agents.otherWorkspace) });
+		const result = await run({
+			operation: 'signedUrl',
+			agentId: locator(sandbox.ids.agents.otherWorkspace),
+		});
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toContain(`No agent "${sandbox.ids.agents.otherWorkspace}" in the workspace of this API key`);
+		expect(result.error?.message).toContain(
+			`No agent "${sandbox.ids.agents.otherWorkspace}" in the workspace of this API key`,
+		);
 		expect(result.error?.message).toContain('use a key of the workspace the agent belongs to');
 	});
 });
@@ -173,44 +217,73 @@ describe('failures', () => {
 
 	it('no agent, or not an agent id, from an expression, fails before anything is sent', async () => {
 		// Fixed values are checked by n8n itself (required, regex); expressions only at run time.
-		const result = await run({ agentId: locator('={{ $json.agent }}') }, [{ agent: '' }, { agent: 'agent 1; drop' }], {
-			onError: 'continueRegularOutput',
-		});
-		expect(result.json('Token').map((json) => json.error)).toEqual(['No agent chosen', '"agent 1; drop" is not an agent ID']);
+		const result = await run(
+			{ agentId: locator('={{ $json.agent }}') },
+			[{ agent: '' }, { agent: 'agent 1; drop' }],
+			{
+				onError: 'continueRegularOutput',
+			},
+		);
+		expect(result.json('Token').map((json) => json.error)).toEqual([
+			'No agent chosen',
+			'"agent 1; drop" is not an agent ID',
+		]);
 		expect(sandbox.requests.count('GET', '/v1/convai/conversation/')).toBe(0);
 	});
 
 	it('rides out one 503 (a read is safe to retry) and reports a lasting one', async () => {
-		sandbox.faults.add({ method: 'GET', path: '/v1/convai/conversation/token', kind: 'status', status: 503 });
+		sandbox.faults.add({
+			method: 'GET',
+			path: '/v1/convai/conversation/token',
+			kind: 'status',
+			status: 503,
+		});
 		const ok = await run({});
 		expect(ok.status).toBe('success');
 		expect(sandbox.requests.count('GET', '/v1/convai/conversation/token')).toBe(2);
 
-		sandbox.faults.add({ method: 'GET', path: '/v1/convai/conversation/token', kind: 'status', status: 503, times: 3 });
+		sandbox.faults.add({
+			method: 'GET',
+			path: '/v1/convai/conversation/token',
+			kind: 'status',
+			status: 503,
+			times: 3,
+		});
 		const failed = await run({});
 		expect(failed.status).toBe('error');
 		expect(failed.error?.message).toContain('ElevenLabs had a server error. Try again later.');
 	});
 
 	it('an unreadable answer is an error, not an item without a token', async () => {
-		sandbox.faults.add({ method: 'GET', path: '/v1/convai/conversation/token', kind: 'malformedJson' });
+		sandbox.faults.add({
+			method: 'GET',
+			path: '/v1/convai/conversation/token',
+			kind: 'malformedJson',
+		});
 		const result = await run({});
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toContain('ElevenLabs sent no readable answer');
 	});
 
 	it('with continue-on-fail, a failed item is its input plus error, in order, and the others get tokens', async () => {
-		const result = await run({ agentId: locator('={{ $json.agent }}') }, [
-			{ candidateId: 'a', agent: sandbox.ids.agents.recruitingDe },
-			{ candidateId: 'b', agent: 'agent_unknown' },
-			{ candidateId: 'c', agent: sandbox.ids.agents.recruitingDe },
-		], { onError: 'continueRegularOutput' });
+		const result = await run(
+			{ agentId: locator('={{ $json.agent }}') },
+			[
+				{ candidateId: 'a', agent: sandbox.ids.agents.recruitingDe },
+				{ candidateId: 'b', agent: 'agent_unknown' },
+				{ candidateId: 'c', agent: sandbox.ids.agents.recruitingDe },
+			],
+			{ onError: 'continueRegularOutput' },
+		);
 		expect(result.status).toBe('success');
 		const out = result.output('Token');
 		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(out.map((item) => item.json.candidateId)).toEqual(['a', 'b', 'c']);
 		expect(out[0].json.token).toEqual(expect.any(String));
-		expect(out[1].json).toMatchObject({ agent: 'agent_unknown', error: expect.stringContaining('No agent "agent_unknown" in the workspace') });
+		expect(out[1].json).toMatchObject({
+			agent: 'agent_unknown',
+			error: expect.stringContaining('No agent "agent_unknown" in the workspace'),
+		});
 		expect(out[1].json.token).toBeUndefined();
 		expect(out[2].json.token).toEqual(expect.any(String));
 	});
@@ -224,7 +297,9 @@ describe('failures', () => {
 			{ onError: 'continueErrorOutput' },
 		);
 		expect(result.status).toBe('success');
-		expect(result.json('Token', 0).map((json) => [json.candidateId, typeof json.token])).toEqual([['a', 'string']]);
+		expect(result.json('Token', 0).map((json) => [json.candidateId, typeof json.token])).toEqual([
+			['a', 'string'],
+		]);
 		const failed = result.output('Token', 1);
 		// n8n adds the input's fields to an error-output item; the node adds error and details.
 		expect(failed.map((item) => item.json.candidateId)).toEqual(['b']);
@@ -237,20 +312,36 @@ describe('failures', () => {
 
 describe('agent list search', () => {
 	it("lists the credential's agents by name", async () => {
-		const result = await listSearch('webRtcToken', 'searchAgents', elevenLabsCredential(sandbox), { filter: 'recruiting' });
-		expect(result.results.map((agentItem) => agentItem.value)).toContain(sandbox.ids.agents.recruitingDe);
-		expect(result.results.map((agentItem) => agentItem.value)).not.toContain(sandbox.ids.agents.otherWorkspace);
+		const result = await listSearch('webRtcToken', 'searchAgents', elevenLabsCredential(sandbox), {
+			filter: 'recruiting',
+		});
+		expect(result.results.map((agentItem) => agentItem.value)).toContain(
+			sandbox.ids.agents.recruitingDe,
+		);
+		expect(result.results.map((agentItem) => agentItem.value)).not.toContain(
+			sandbox.ids.agents.otherWorkspace,
+		);
 	});
 });
 
 describe('resource interviewPage', () => {
-	const CANDIDATE = { candidateId: 'k7Qm2xW9pL4t', name: 'Anna Schmidt', jobTitle: 'Pflegefachkraft (m/w/d)', company: 'Muster Klinikum GmbH' };
+	const CANDIDATE = {
+		candidateId: 'k7Qm2xW9pL4t',
+		name: 'Anna Schmidt',
+		jobTitle: 'Pflegefachkraft (m/w/d)',
+		company: 'Muster Klinikum GmbH',
+	};
 
 	function pageNode(parameters: INodeParameters, onError?: OnError): PackageNode {
 		return {
 			type: 'webRtcToken',
 			name: 'Page',
-			parameters: { resource: 'interviewPage', operation: 'render', privacyUrl: 'https://www.example.de/datenschutz', ...parameters },
+			parameters: {
+				resource: 'interviewPage',
+				operation: 'render',
+				privacyUrl: 'https://www.example.de/datenschutz',
+				...parameters,
+			},
 			onError,
 		};
 	}
@@ -260,14 +351,23 @@ describe('resource interviewPage', () => {
 	}
 
 	it('renders the page after a token: WebRTC to the LiveKit address of the credential, the client served by this n8n', async () => {
-		const result = await runNodes([tokenNode({}), pageNode({ contactEmail: 'recruiting@example.de' })], {
-			credentials: elevenLabsCredential(sandbox),
-			items: [CANDIDATE],
-		});
+		const result = await runNodes(
+			[tokenNode({}), pageNode({ contactEmail: 'recruiting@example.de' })],
+			{
+				credentials: elevenLabsCredential(sandbox),
+				items: [CANDIDATE],
+			},
+		);
 		expect(result.status).toBe('success');
 		const [out] = result.output('Page');
 		expect(out.pairedItem).toEqual({ item: 0 });
-		const json = out.json as { html: string; connectionType: string; candidateId: string; conversationId: string; expiresAt: string };
+		const json = out.json as {
+			html: string;
+			connectionType: string;
+			candidateId: string;
+			conversationId: string;
+			expiresAt: string;
+		};
 		expect(json).toEqual({
 			html: expect.stringContaining('<html lang="de">'),
 			connectionType: 'webrtc',
@@ -276,11 +376,15 @@ describe('resource interviewPage', () => {
 			expiresAt: expect.any(String),
 		});
 		const session = sessionOf(json.html);
-		expect(browserSessions(sandbox).lookup(session.conversationToken as string)).toMatchObject({ kind: 'token' });
+		expect(browserSessions(sandbox).lookup(session.conversationToken as string)).toMatchObject({
+			kind: 'token',
+		});
 		// The sandbox is a custom base URL: LiveKit is its host over ws.
 		expect(session.livekitUrl).toBe(sandbox.url.replace(/^http/, 'ws'));
 		expect(session.userId).toBe(CANDIDATE.candidateId);
-		expect(json.html).toContain('src="interview-script?file&#x3D;elevenlabs-client.js" integrity="sha384-');
+		expect(json.html).toContain(
+			'src="interview-script?file&#x3D;elevenlabs-client.js" integrity="sha384-',
+		);
 		expect(json.html).toContain('Muster Klinikum GmbH');
 		expectNoSecret(result.run);
 	});
@@ -297,16 +401,21 @@ describe('resource interviewPage', () => {
 		const [json] = result.json('Page') as Array<{ html: string; connectionType: string }>;
 		expect(json.connectionType).toBe('websocket');
 		const session = sessionOf(json.html);
-		expect(browserSessions(sandbox).lookup(session.signedUrl as string)).toMatchObject({ kind: 'signedUrl' });
+		expect(browserSessions(sandbox).lookup(session.signedUrl as string)).toMatchObject({
+			kind: 'signedUrl',
+		});
 		expect(json.html).toContain('<p>Hi Anna Schmidt!</p>');
 		expect(json.html).toContain('<html lang="en">');
 	});
 
 	it('a missing privacy URL is an error with the item index, at render time', async () => {
-		const result = await runNodes([tokenNode({}), pageNode({ privacyUrl: '={{ $json.privacy }}' })], {
-			credentials: elevenLabsCredential(sandbox),
-			items: [CANDIDATE],
-		});
+		const result = await runNodes(
+			[tokenNode({}), pageNode({ privacyUrl: '={{ $json.privacy }}' })],
+			{
+				credentials: elevenLabsCredential(sandbox),
+				items: [CANDIDATE],
+			},
+		);
 		const error = runError(result);
 		expect(error.message).toBe('The interview page needs a privacy URL');
 		expect(error.description).toContain('Privacy URL');
@@ -314,23 +423,50 @@ describe('resource interviewPage', () => {
 	});
 
 	it('an item without token or signed URL says to put Fetch WebRTC Token first', async () => {
-		const result = await runNode(pageNode({}, 'continueRegularOutput'), { credentials: elevenLabsCredential(sandbox), items: [CANDIDATE] });
-		expect(result.json('Page')[0]).toMatchObject({ ...CANDIDATE, error: 'The item has no conversation token and no signed URL' });
+		const result = await runNode(pageNode({}, 'continueRegularOutput'), {
+			credentials: elevenLabsCredential(sandbox),
+			items: [CANDIDATE],
+		});
+		expect(result.json('Page')[0]).toMatchObject({
+			...CANDIDATE,
+			error: 'The item has no conversation token and no signed URL',
+		});
 	});
 
 	it('serves the shipped client as binary JavaScript with the integrity the page pins, and only the shipped files', async () => {
-		const script = { type: 'webRtcToken', name: 'Script', parameters: { resource: 'interviewPage', operation: 'script' } };
-		const result = await runNode(script, { items: [{ query: { file: 'elevenlabs-client.js' } }, { query: { file: '../../package.json' } }] });
-		expect(runError(result).message).toBe('"../../package.json" is not a script of the interview page');
+		const script = {
+			type: 'webRtcToken',
+			name: 'Script',
+			parameters: { resource: 'interviewPage', operation: 'script' },
+		};
+		const result = await runNode(script, {
+			items: [
+				{ query: { file: 'elevenlabs-client.js' } },
+				{ query: { file: '../../package.json' } },
+			],
+		});
+		expect(runError(result).message).toBe(
+			'"../../package.json" is not a script of the interview page',
+		);
 		const ok = await runNode(script, { items: [{ query: { file: 'elevenlabs-client.js' } }] });
 		expect(ok.status).toBe('success');
 		const [item] = ok.output('Script');
 		const binary = item.binary?.data as IBinaryData;
-		expect(binary).toMatchObject({ mimeType: 'text/javascript; charset=utf-8', fileName: 'elevenlabs-client.js' });
+		expect(binary).toMatchObject({
+			mimeType: 'text/javascript; charset=utf-8',
+			fileName: 'elevenlabs-client.js',
+		});
 		const bytes = Buffer.from(binary.data, 'base64');
 		const integrity = `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
-		expect(item.json).toEqual({ file: 'elevenlabs-client.js', integrity, contentType: 'text/javascript; charset=utf-8' });
-		const page = await runNodes([tokenNode({}), pageNode({})], { credentials: elevenLabsCredential(sandbox), items: [CANDIDATE] });
+		expect(item.json).toEqual({
+			file: 'elevenlabs-client.js',
+			integrity,
+			contentType: 'text/javascript; charset=utf-8',
+		});
+		const page = await runNodes([tokenNode({}), pageNode({})], {
+			credentials: elevenLabsCredential(sandbox),
+			items: [CANDIDATE],
+		});
 		expect(page.json('Page')[0].html).toContain(`integrity="${integrity}"`);
 	});
 });

@@ -12,8 +12,9 @@ import { runChecked } from '../../scripts/process';
 import { freshPostgresDatabase } from './postgres';
 import type { FreshDatabase } from './postgres';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const built = require('../../dist/nodes/shared/ledger/openLedger') as typeof import('../../nodes/shared/ledger/openLedger');
+const built =
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	require('../../dist/nodes/shared/ledger/openLedger') as typeof import('../../nodes/shared/ledger/openLedger');
 
 /** The ledger at a location that must work. */
 async function openLedger(location: LedgerLocation) {
@@ -33,11 +34,16 @@ interface RaceResult {
 }
 
 async function runWorker(arg: object): Promise<RaceResult[]> {
-	const { stdout } = await runChecked(process.execPath, ['--no-warnings', WORKER, JSON.stringify(arg)], { timeoutMs: 60_000 });
+	const { stdout } = await runChecked(
+		process.execPath,
+		['--no-warnings', WORKER, JSON.stringify(arg)],
+		{ timeoutMs: 60_000 },
+	);
 	return JSON.parse(stdout) as RaceResult[];
 }
 
-const numbers = (count: number, base = 4917100000) => Array.from({ length: count }, (_, i) => `+${base + i}`);
+const numbers = (count: number, base = 4917100000) =>
+	Array.from({ length: count }, (_, i) => `+${base + i}`);
 
 let database: FreshDatabase;
 const embeddedDir = mkdtempSync(path.join(tmpdir(), 'vr-ledger-'));
@@ -56,7 +62,12 @@ const stores: Array<[string, () => LedgerLocation]> = [
 
 describe.each(stores)('the %s ledger', (_name, location) => {
 	const scope = () => `agent_x\ncampaign-${randomBytes(4).toString('hex')}`;
-	const request = (e164: string, over: Partial<Parameters<import('../../nodes/shared/ledger/callLedger').CallLedger['claim']>[0]> = {}) => ({
+	const request = (
+		e164: string,
+		over: Partial<
+			Parameters<import('../../nodes/shared/ledger/callLedger').CallLedger['claim']>[0]
+		> = {},
+	) => ({
 		scope: 'agent_x\nsingle',
 		callKey: `key-${e164}`,
 		e164,
@@ -70,7 +81,13 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 
 	test('six processes claiming the same 20 people at once: each person is claimed once, and the others learn the winner’s conversation', async () => {
 		const people = numbers(20);
-		const arg = { location: location(), startAt: Date.now() + 1500, numbers: people, settleAfterMs: 300, scope: scope() };
+		const arg = {
+			location: location(),
+			startAt: Date.now() + 1500,
+			numbers: people,
+			settleAfterMs: 300,
+			scope: scope(),
+		};
 		const results = (await Promise.all(Array.from({ length: 6 }, () => runWorker(arg)))).flat();
 		expect(results).toHaveLength(120);
 		for (const e164 of people) {
@@ -92,7 +109,11 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 		await first.claim.unknown();
 		expect((await ledger.claim(r)).kind).toBe('ownUnknown');
 		const other = await ledger.claim({ ...r, executionId: 'exec-2' });
-		expect(other).toMatchObject({ kind: 'skipped', status: 'already_called', last: { outcome: 'unknown', attempt: 1 } });
+		expect(other).toMatchObject({
+			kind: 'skipped',
+			status: 'already_called',
+			last: { outcome: 'unknown', attempt: 1 },
+		});
 	});
 
 	test('a refusal releases the claim: the same attempt can be claimed again', async () => {
@@ -121,7 +142,9 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 		}
 		const noPause = { ...notReached, policy: { maxAttempts: 3, hoursBetweenAttempts: 0 } };
 		for (const attempt of [2, 3]) {
-			const next = await ledger.claim(request(e164, { ...noPause, executionId: `exec-${attempt}` }));
+			const next = await ledger.claim(
+				request(e164, { ...noPause, executionId: `exec-${attempt}` }),
+			);
 			if (next.kind !== 'claimed') throw new Error(next.kind);
 			expect(next.claim.attempt).toBe(attempt);
 			await next.claim.initiated({ conversationId: `conv_${attempt}` });
@@ -135,7 +158,10 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 
 	test('a call that reached the person is not repeated, whatever the budget says', async () => {
 		const ledger = await openLedger(location());
-		const r = request('+4917200000004', { scope: scope(), policy: { maxAttempts: 3, hoursBetweenAttempts: 0 } });
+		const r = request('+4917200000004', {
+			scope: scope(),
+			policy: { maxAttempts: 3, hoursBetweenAttempts: 0 },
+		});
 		const first = await ledger.claim(r);
 		if (first.kind !== 'claimed') throw new Error(first.kind);
 		await first.claim.initiated({ conversationId: 'conv_reached' });
@@ -145,7 +171,9 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 			status: 'already_called',
 			last: { conversationId: 'conv_reached' },
 		});
-		expect(reachOf).toHaveBeenCalledWith(expect.objectContaining({ conversationId: 'conv_reached' }));
+		expect(reachOf).toHaveBeenCalledWith(
+			expect.objectContaining({ conversationId: 'conv_reached' }),
+		);
 	});
 
 	test('one number under two candidate keys is one person; one key with two numbers is a conflict', async () => {
@@ -154,12 +182,20 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 		const first = await ledger.claim(request('+4917200000005', { scope: s, callKey: 'cand-1' }));
 		if (first.kind !== 'claimed') throw new Error(first.kind);
 		await first.claim.initiated({ conversationId: 'conv_5' });
-		expect(await ledger.claim(request('+4917200000005', { scope: s, callKey: 'cand-2', executionId: 'exec-2' }))).toMatchObject({
+		expect(
+			await ledger.claim(
+				request('+4917200000005', { scope: s, callKey: 'cand-2', executionId: 'exec-2' }),
+			),
+		).toMatchObject({
 			kind: 'skipped',
 			status: 'already_called',
 			last: { conversationId: 'conv_5' },
 		});
-		expect(await ledger.claim(request('+4917200000006', { scope: s, callKey: 'cand-1', executionId: 'exec-3' }))).toEqual({
+		expect(
+			await ledger.claim(
+				request('+4917200000006', { scope: s, callKey: 'cand-1', executionId: 'exec-3' }),
+			),
+		).toEqual({
 			kind: 'conflict',
 			boundTo: { person: ledger.person('+4917200000005'), maskedNumber: '+49172•••' },
 		});
@@ -168,13 +204,18 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 	test('the do-not-call list holds in every campaign until the entry is removed', async () => {
 		const ledger = await openLedger(location());
 		const e164 = '+4917200000007';
-		expect(await ledger.addDoNotCall(e164, '+49172•••0007', 'opted out on the phone')).toMatchObject({ added: true });
+		expect(
+			await ledger.addDoNotCall(e164, '+49172•••0007', 'opted out on the phone'),
+		).toMatchObject({ added: true });
 		expect(await ledger.addDoNotCall(e164, '+49172•••0007', 'again')).toMatchObject({
 			added: false,
 			entry: { reason: 'opted out on the phone' },
 		});
 		for (const s of [scope(), scope()]) {
-			expect(await ledger.claim(request(e164, { scope: s }))).toMatchObject({ kind: 'doNotCall', entry: { reason: 'opted out on the phone' } });
+			expect(await ledger.claim(request(e164, { scope: s }))).toMatchObject({
+				kind: 'doNotCall',
+				entry: { reason: 'opted out on the phone' },
+			});
 		}
 		expect(await ledger.removeDoNotCall(e164)).toBe(true);
 		expect(await ledger.removeDoNotCall(e164)).toBe(false);
@@ -228,11 +269,18 @@ test('the Postgres ledger stores no phone number either', async () => {
 });
 
 test('an unreachable Postgres is an error, never "not called yet"', async () => {
-	await expect(openLedger({ kind: 'postgres', postgres: { ...database.credential, port: 1 } })).rejects.toThrow(/ECONNREFUSED|connect/);
+	await expect(
+		openLedger({ kind: 'postgres', postgres: { ...database.credential, port: 1 } }),
+	).rejects.toThrow(/ECONNREFUSED|connect/);
 });
 
 test('the embedded ledger is refused in queue mode', async () => {
-	expect(await built.openLedger({ kind: 'embedded', storagePath: embeddedDir, executionsMode: 'queue' }, 180)).toEqual({
+	expect(
+		await built.openLedger(
+			{ kind: 'embedded', storagePath: embeddedDir, executionsMode: 'queue' },
+			180,
+		),
+	).toEqual({
 		ok: false,
 		message: 'The embedded call ledger cannot be used in queue mode',
 		hint: expect.stringContaining('Postgres'),

@@ -16,10 +16,21 @@ export async function freshPostgresDatabase(purpose: string): Promise<FreshDatab
 	await ensurePostgres();
 	const db = await createTestDatabase(`vr_test_${purpose}_${randomBytes(4).toString('hex')}`);
 	return {
-		credential: { host: db.host, port: db.port, database: db.name, user: db.user, password: db.password, ssl: 'disable' },
+		credential: {
+			host: db.host,
+			port: db.port,
+			database: db.name,
+			user: db.user,
+			password: db.password,
+			ssl: 'disable',
+		},
 		dump: async () => {
-			const tables = (await db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).map(([name]) => name);
-			const rows = await Promise.all(tables.map(async (t) => await db.query(`SELECT json_agg(x) FROM ${t} x`)));
+			const tables = (
+				await db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+			).map(([name]) => name);
+			const rows = await Promise.all(
+				tables.map(async (t) => await db.query(`SELECT json_agg(x) FROM ${t} x`)),
+			);
 			return JSON.stringify(rows);
 		},
 		drop: async () => await db.drop(),

@@ -21,14 +21,21 @@ function firstLine(child: ChildProcess): Promise<string> {
 it('starts on a free port, prints its info as JSON, serves the API and stops on SIGTERM', async () => {
 	// A test of the CLI itself: it has to run as its own process (not shipped code).
 	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions
-	const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'sandbox/cli.ts', '--port', '0', '--json'], {
-		cwd: ROOT,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const child = spawn(
+		process.execPath,
+		[path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'sandbox/cli.ts', '--port', '0', '--json'],
+		{
+			cwd: ROOT,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	try {
 		const info = JSON.parse(await firstLine(child)) as SandboxInfo;
 		expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-		expect(info.n8nCredentials.map((credential) => credential.type)).toEqual(['elevenLabsAgentsApi', 'twilioCallsApi']);
+		expect(info.n8nCredentials.map((credential) => credential.type)).toEqual([
+			'elevenLabsAgentsApi',
+			'twilioCallsApi',
+		]);
 		const client = new ElevenLabsClient({ apiKey: info.apiKey, baseUrl: info.url, maxRetries: 0 });
 		const agent = await client.conversationalAi.agents.get(info.ids.agents.recruitingDe);
 		expect(agent.conversationConfig.agent?.language).toBe('de');

@@ -1,5 +1,11 @@
 /** Request log, admin API, reset, credentials, scenario table and clock. */
-import { Clock, N8N_CREDENTIAL_IDS, SCENARIOS, scenarioForNumber, startSandbox } from '../../sandbox';
+import {
+	Clock,
+	N8N_CREDENTIAL_IDS,
+	SCENARIOS,
+	scenarioForNumber,
+	startSandbox,
+} from '../../sandbox';
 import type { LoggedRequest, Sandbox, SandboxInfo } from '../../sandbox';
 import { banner, cliOptions } from '../../sandbox/cli';
 import { RequestLog } from '../../sandbox/requestLog';
@@ -50,7 +56,9 @@ describe('sandbox', () => {
 			expect(sandbox.requests.count('GET', /^\/v1\/convai\/phone-numbers$/)).toBe(1);
 			expect(sandbox.requests.count('POST', '/v1/')).toBe(0);
 			expect(sandbox.requests.count('*')).toBe(3);
-			expect(sandbox.requests.last('GET', '/v1/convai/agents/')?.path).toBe(`/v1/convai/agents/${sandbox.ids.agents.bare}`);
+			expect(sandbox.requests.last('GET', '/v1/convai/agents/')?.path).toBe(
+				`/v1/convai/agents/${sandbox.ids.agents.bare}`,
+			);
 			sandbox.requests.clear();
 			expect(sandbox.requests.all()).toEqual([]);
 		});
@@ -59,7 +67,9 @@ describe('sandbox', () => {
 			await rawFetch(sandbox, '/v1/convai/agents', { apiKey: 'sk_nope' });
 			await rawFetch(sandbox, '/v1/convai/unknown');
 			await fetch(`${sandbox.url}/_sandbox/info`);
-			expect(sandbox.requests.all().map((entry) => [entry.path, entry.status, entry.handled])).toEqual([
+			expect(
+				sandbox.requests.all().map((entry) => [entry.path, entry.status, entry.handled]),
+			).toEqual([
 				['/v1/convai/agents', 401, false],
 				['/v1/convai/unknown', 404, false],
 			]);
@@ -67,35 +77,55 @@ describe('sandbox', () => {
 
 		it('logs Twilio form bodies as key → value and the authenticating SID', async () => {
 			const { accountSid, authToken } = sandbox.twilio;
-			await twilioClient(sandbox, accountSid, authToken).incomingPhoneNumbers.list({ friendlyName: 'Berlin' });
-			const response = await fetch(`${sandbox.url}/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers.json`, {
-				method: 'POST',
-				headers: {
-					authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
-					'content-type': 'application/x-www-form-urlencoded',
-				},
-				body: 'PhoneNumber=%2B4930111&StatusCallbackEvent=initiated&StatusCallbackEvent=answered',
+			await twilioClient(sandbox, accountSid, authToken).incomingPhoneNumbers.list({
+				friendlyName: 'Berlin',
 			});
+			const response = await fetch(
+				`${sandbox.url}/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers.json`,
+				{
+					method: 'POST',
+					headers: {
+						authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
+						'content-type': 'application/x-www-form-urlencoded',
+					},
+					body: 'PhoneNumber=%2B4930111&StatusCallbackEvent=initiated&StatusCallbackEvent=answered',
+				},
+			);
 			expect(response.status).toBe(405);
 			const [list, post] = sandbox.requests.all();
-			expect(list).toMatchObject({ query: { FriendlyName: 'Berlin' }, principal: accountSid, status: 200 });
-			expect(post.body).toEqual({ PhoneNumber: '+4930111', StatusCallbackEvent: ['initiated', 'answered'] });
+			expect(list).toMatchObject({
+				query: { FriendlyName: 'Berlin' },
+				principal: accountSid,
+				status: 200,
+			});
+			expect(post.body).toEqual({
+				PhoneNumber: '+4930111',
+				StatusCallbackEvent: ['initiated', 'answered'],
+			});
 		});
 
 		it('is readable and clearable over the admin API', async () => {
 			await elevenLabs(sandbox).conversationalAi.agents.get(sandbox.ids.agents.bare);
 			await elevenLabs(sandbox).conversationalAi.phoneNumbers.list();
-			const response = await fetch(`${sandbox.url}/_sandbox/requests?method=GET&path=/v1/convai/agents`);
+			const response = await fetch(
+				`${sandbox.url}/_sandbox/requests?method=GET&path=/v1/convai/agents`,
+			);
 			const { requests } = (await response.json()) as { requests: LoggedRequest[] };
-			expect(requests.map((entry) => entry.path)).toEqual([`/v1/convai/agents/${sandbox.ids.agents.bare}`]);
-			expect((await fetch(`${sandbox.url}/_sandbox/requests`, { method: 'DELETE' })).status).toBe(204);
+			expect(requests.map((entry) => entry.path)).toEqual([
+				`/v1/convai/agents/${sandbox.ids.agents.bare}`,
+			]);
+			expect((await fetch(`${sandbox.url}/_sandbox/requests`, { method: 'DELETE' })).status).toBe(
+				204,
+			);
 			expect(sandbox.requests.count('*')).toBe(0);
 		});
 	});
 
 	describe('reset', () => {
 		it('restores the seed, and clears log and faults (also over the admin API)', async () => {
-			await elevenLabs(sandbox).conversationalAi.agents.update(sandbox.ids.agents.bare, { name: 'Changed' });
+			await elevenLabs(sandbox).conversationalAi.agents.update(sandbox.ids.agents.bare, {
+				name: 'Changed',
+			});
 			sandbox.faults.add({ kind: 'status', path: '/v1/', status: 500 });
 			const modules = sandbox.state.modules;
 			expect((await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST' })).status).toBe(204);
@@ -126,8 +156,12 @@ describe('sandbox', () => {
 				authType: 'apiKey',
 				apiKeySid: sandbox.twilio.apiKeySid,
 			});
-			expect(sandbox.credentials({ workspace: 'other' }).elevenLabsAgentsApi.apiKey).toBe(sandbox.otherWorkspaceApiKey);
-			expect(sandbox.credentials({ twilioAccount: 'trial' }).twilioCallsApi.accountSid).toBe(sandbox.twilio.trialAccountSid);
+			expect(sandbox.credentials({ workspace: 'other' }).elevenLabsAgentsApi.apiKey).toBe(
+				sandbox.otherWorkspaceApiKey,
+			);
+			expect(sandbox.credentials({ twilioAccount: 'trial' }).twilioCallsApi.accountSid).toBe(
+				sandbox.twilio.trialAccountSid,
+			);
 		});
 
 		it('has vendor-shaped ids and secrets', () => {
@@ -135,9 +169,13 @@ describe('sandbox', () => {
 			expect(sandbox.twilio.trialAccountSid).toMatch(/^AC[0-9a-f]{32}$/);
 			expect(sandbox.twilio.apiKeySid).toMatch(/^SK[0-9a-f]{32}$/);
 			expect(sandbox.twilio.authToken).toMatch(/^[0-9a-f]{32}$/);
-			for (const id of Object.values(sandbox.ids.agents)) expect(id).toMatch(/^agent_[0-9a-z]{28}$/);
-			for (const id of Object.values(sandbox.ids.phoneNumbers)) expect(id).toMatch(/^phnum_[0-9a-z]{28}$/);
-			expect(new Set([sandbox.apiKey, sandbox.otherWorkspaceApiKey, sandbox.readOnlyApiKey]).size).toBe(3);
+			for (const id of Object.values(sandbox.ids.agents))
+				expect(id).toMatch(/^agent_[0-9a-z]{28}$/);
+			for (const id of Object.values(sandbox.ids.phoneNumbers))
+				expect(id).toMatch(/^phnum_[0-9a-z]{28}$/);
+			expect(
+				new Set([sandbox.apiKey, sandbox.otherWorkspaceApiKey, sandbox.readOnlyApiKey]).size,
+			).toBe(3);
 		});
 
 		it('serves everything a separate process needs at /_sandbox/info, with an importable credentials file', async () => {
@@ -177,7 +215,16 @@ describe('sandbox', () => {
 		it('reads port, webhook and speed options, SANDBOX_PORT as fallback', () => {
 			expect(cliOptions([], {}).port).toBe(8790);
 			expect(cliOptions([], { SANDBOX_PORT: '9100' }).port).toBe(9100);
-			const options = cliOptions(['--port', '0', '--webhook-url', 'http://localhost:5678/webhook/x', '--webhook-secret', 's', '--speed', '10']);
+			const options = cliOptions([
+				'--port',
+				'0',
+				'--webhook-url',
+				'http://localhost:5678/webhook/x',
+				'--webhook-secret',
+				's',
+				'--speed',
+				'10',
+			]);
 			expect(options).toMatchObject({
 				port: 0,
 				webhook: { url: 'http://localhost:5678/webhook/x', secret: 's' },
@@ -206,10 +253,14 @@ describe('scenarios', () => {
 		);
 		expect(new Set(scenarios.map((scenario) => scenario.number)).size).toBe(scenarios.length);
 		for (const scenario of scenarios) expect(scenario.number).toMatch(/^\+49(15|16|17)\d{8,9}$/);
-		expect(scenarios.filter((scenario) => scenario.candidate).map((scenario) => scenario.candidate)).toEqual(
+		expect(
+			scenarios.filter((scenario) => scenario.candidate).map((scenario) => scenario.candidate),
+		).toEqual(
 			expect.arrayContaining(['cooperative', 'opts_out', 'refuses_consent', 'requests_callback']),
 		);
-		for (const scenario of scenarios.filter((item) => item.callResult === 'busy' || item.callResult === 'no_answer')) {
+		for (const scenario of scenarios.filter(
+			(item) => item.callResult === 'busy' || item.callResult === 'no_answer',
+		)) {
 			expect(scenario.talkSecs).toBe(0);
 			expect(scenario.failureReason).toBeDefined();
 		}
@@ -219,7 +270,11 @@ describe('scenarios', () => {
 		expect(scenarioForNumber('+49 171 1234 5603').key).toBe('busy');
 		expect(scenarioForNumber('0049 151 12345606').key).toBe('optOut');
 		const other = scenarioForNumber('+49 160 9999999');
-		expect(other).toMatchObject({ key: 'answered', callResult: 'answered', number: '+491609999999' });
+		expect(other).toMatchObject({
+			key: 'answered',
+			callResult: 'answered',
+			number: '+491609999999',
+		});
 	});
 });
 
@@ -268,7 +323,8 @@ describe('Clock', () => {
 describe('RequestLog', () => {
 	it('keeps only the newest entries beyond its size', () => {
 		const log = new RequestLog(2);
-		for (const path of ['/a', '/b', '/c']) log.start({ method: 'GET', path, query: {}, headers: {}, receivedAt: new Date() });
+		for (const path of ['/a', '/b', '/c'])
+			log.start({ method: 'GET', path, query: {}, headers: {}, receivedAt: new Date() });
 		expect(log.all().map((entry) => [entry.seq, entry.path])).toEqual([
 			[2, '/b'],
 			[3, '/c'],

@@ -31,7 +31,9 @@ async function failure(promise: Promise<unknown>): Promise<ElevenLabsError> {
 
 describe('agents', () => {
 	it('returns the German recruiting agent with prompt, overrides and concurrency limit', async () => {
-		const agent = await elevenLabs(sandbox).conversationalAi.agents.get(sandbox.ids.agents.recruitingDe);
+		const agent = await elevenLabs(sandbox).conversationalAi.agents.get(
+			sandbox.ids.agents.recruitingDe,
+		);
 		const config = agent.conversationConfig.agent!;
 		expect(config.language).toBe('de');
 		expect(config.prompt?.prompt).toContain('{{candidate_name}}');
@@ -39,7 +41,11 @@ describe('agents', () => {
 		expect(config.firstMessage).toContain('{{company}}');
 		expect(config.dynamicVariables).toEqual({ dynamic_variable_placeholders: {} });
 		const overrides = agent.platformSettings?.overrides?.conversationConfigOverride?.agent;
-		expect(overrides).toMatchObject({ firstMessage: true, language: true, prompt: { prompt: true } });
+		expect(overrides).toMatchObject({
+			firstMessage: true,
+			language: true,
+			prompt: { prompt: true },
+		});
 		expect(agent.platformSettings?.callLimits?.agentConcurrencyLimit).toBe(5);
 		expect(agent.phoneNumbers?.map((number) => number.phoneNumberId).sort()).toEqual(
 			[sandbox.ids.phoneNumbers.twilioDe, sandbox.ids.phoneNumbers.sipTrunk].sort(),
@@ -50,16 +56,25 @@ describe('agents', () => {
 		const client = elevenLabs(sandbox);
 		const locked = await client.conversationalAi.agents.get(sandbox.ids.agents.noOverrides);
 		const toggles = locked.platformSettings?.overrides?.conversationConfigOverride?.agent;
-		expect(toggles).toMatchObject({ firstMessage: false, language: false, prompt: { prompt: false } });
+		expect(toggles).toMatchObject({
+			firstMessage: false,
+			language: false,
+			prompt: { prompt: false },
+		});
 		const bare = await client.conversationalAi.agents.get(sandbox.ids.agents.bare);
 		expect(bare.conversationConfig.agent?.prompt?.prompt).toBe('');
 		expect(bare.phoneNumbers).toEqual([]);
 	});
 
 	it('answers on the wire exactly what the SDK schema produces (snake_case, no extra keys)', async () => {
-		const response = await rawFetch(sandbox, `/v1/convai/agents/${sandbox.ids.agents.recruitingDe}`);
+		const response = await rawFetch(
+			sandbox,
+			`/v1/convai/agents/${sandbox.ids.agents.recruitingDe}`,
+		);
 		const wire = (await response.json()) as Record<string, unknown>;
-		expect(Object.keys(wire)).toEqual(expect.arrayContaining(['agent_id', 'conversation_config', 'platform_settings']));
+		expect(Object.keys(wire)).toEqual(
+			expect.arrayContaining(['agent_id', 'conversation_config', 'platform_settings']),
+		);
 		const strict = schemas.GetAgentResponseModel.parse(wire, { unrecognizedObjectKeys: 'fail' });
 		expect(strict.ok).toBe(true);
 	});
@@ -67,22 +82,36 @@ describe('agents', () => {
 	it('lists the workspace agents newest first, pages with a cursor and searches by name', async () => {
 		const client = elevenLabs(sandbox);
 		const first = await client.conversationalAi.agents.list({ pageSize: 2 });
-		expect(first.agents.map((agent) => agent.agentId)).toEqual([sandbox.ids.agents.bare, sandbox.ids.agents.noOverrides]);
+		expect(first.agents.map((agent) => agent.agentId)).toEqual([
+			sandbox.ids.agents.bare,
+			sandbox.ids.agents.noOverrides,
+		]);
 		expect(first.hasMore).toBe(true);
-		const second = await client.conversationalAi.agents.list({ pageSize: 2, cursor: first.nextCursor });
+		const second = await client.conversationalAi.agents.list({
+			pageSize: 2,
+			cursor: first.nextCursor,
+		});
 		expect(second.agents.map((agent) => agent.agentId)).toEqual([sandbox.ids.agents.recruitingDe]);
 		expect(second.hasMore).toBe(false);
 		expect(second.nextCursor).toBeUndefined();
 		const found = await client.conversationalAi.agents.list({ search: 'OHNE overrides' });
 		expect(found.agents.map((agent) => agent.agentId)).toEqual([sandbox.ids.agents.noOverrides]);
-		const byName = await client.conversationalAi.agents.list({ sortBy: 'name', sortDirection: 'asc' });
+		const byName = await client.conversationalAi.agents.list({
+			sortBy: 'name',
+			sortDirection: 'asc',
+		});
 		expect(byName.agents[0].name).toBe('New agent');
 	});
 
 	it("never lists another workspace's agents", async () => {
 		const main = await elevenLabs(sandbox).conversationalAi.agents.list();
-		expect(main.agents.map((agent) => agent.agentId)).not.toContain(sandbox.ids.agents.otherWorkspace);
-		const other = await elevenLabs(sandbox, sandbox.otherWorkspaceApiKey).conversationalAi.agents.list();
+		expect(main.agents.map((agent) => agent.agentId)).not.toContain(
+			sandbox.ids.agents.otherWorkspace,
+		);
+		const other = await elevenLabs(
+			sandbox,
+			sandbox.otherWorkspaceApiKey,
+		).conversationalAi.agents.list();
 		expect(other.agents.map((agent) => agent.agentId)).toEqual([sandbox.ids.agents.otherWorkspace]);
 	});
 
@@ -94,7 +123,9 @@ describe('agents', () => {
 			expect(error.body).toMatchObject({ detail: { status: 'document_not_found' } });
 		}
 		const fromOther = await failure(
-			elevenLabs(sandbox, sandbox.otherWorkspaceApiKey).conversationalAi.agents.get(sandbox.ids.agents.recruitingDe),
+			elevenLabs(sandbox, sandbox.otherWorkspaceApiKey).conversationalAi.agents.get(
+				sandbox.ids.agents.recruitingDe,
+			),
 		);
 		expect(fromOther.statusCode).toBe(404);
 	});
@@ -103,40 +134,63 @@ describe('agents', () => {
 		const client = elevenLabs(sandbox);
 		const id = sandbox.ids.agents.recruitingDe;
 		// Attached documents must exist (test/sandbox/knowledgeBase.test.ts).
-		const faq = await client.conversationalAi.knowledgeBase.documents.createFromText({ text: 'FAQ', name: 'FAQ' });
-		const jobs = await client.conversationalAi.knowledgeBase.documents.createFromText({ text: 'Jobs', name: 'Jobs' });
+		const faq = await client.conversationalAi.knowledgeBase.documents.createFromText({
+			text: 'FAQ',
+			name: 'FAQ',
+		});
+		const jobs = await client.conversationalAi.knowledgeBase.documents.createFromText({
+			text: 'Jobs',
+			name: 'Jobs',
+		});
 		await client.conversationalAi.agents.update(id, {
-			conversationConfig: { agent: { prompt: { knowledgeBase: [{ type: 'text', name: 'FAQ', id: faq.id }] } } },
+			conversationConfig: {
+				agent: { prompt: { knowledgeBase: [{ type: 'text', name: 'FAQ', id: faq.id }] } },
+			},
 		});
 		const updated = await client.conversationalAi.agents.update(id, {
 			conversationConfig: {
-				agent: { firstMessage: 'Guten Tag {{candidate_name}}', prompt: { knowledgeBase: [{ type: 'text', name: 'Jobs', id: jobs.id }] } },
+				agent: {
+					firstMessage: 'Guten Tag {{candidate_name}}',
+					prompt: { knowledgeBase: [{ type: 'text', name: 'Jobs', id: jobs.id }] },
+				},
 			},
-			platformSettings: { overrides: { conversationConfigOverride: { agent: { language: false } } } },
+			platformSettings: {
+				overrides: { conversationConfigOverride: { agent: { language: false } } },
+			},
 		});
 		const agent = updated.conversationConfig.agent!;
 		expect(agent.firstMessage).toBe('Guten Tag {{candidate_name}}');
 		expect(agent.prompt?.prompt).toContain('{{job_title}}'); // untouched sibling kept
 		expect(agent.prompt?.knowledgeBase).toEqual([{ type: 'text', name: 'Jobs', id: jobs.id }]);
 		const toggles = updated.platformSettings?.overrides?.conversationConfigOverride?.agent;
-		expect(toggles).toMatchObject({ language: false, firstMessage: true, prompt: { prompt: true } });
+		expect(toggles).toMatchObject({
+			language: false,
+			firstMessage: true,
+			prompt: { prompt: true },
+		});
 		const again = await client.conversationalAi.agents.get(id);
 		expect(again.conversationConfig.agent?.firstMessage).toBe('Guten Tag {{candidate_name}}');
 	});
 
 	it('refuses writes with a read-only key (403 missing_permissions) and changes nothing', async () => {
 		const error = await failure(
-			elevenLabs(sandbox, sandbox.readOnlyApiKey).conversationalAi.agents.update(sandbox.ids.agents.bare, { name: 'x' }),
+			elevenLabs(sandbox, sandbox.readOnlyApiKey).conversationalAi.agents.update(
+				sandbox.ids.agents.bare,
+				{ name: 'x' },
+			),
 		);
 		expect(error.statusCode).toBe(403);
 		expect(error.body).toEqual({
 			detail: {
 				status: 'missing_permissions',
-				message: 'The API key you used is missing the permission convai_write to execute this operation.',
+				message:
+					'The API key you used is missing the permission convai_write to execute this operation.',
 			},
 		});
 		expect(sandbox.state.agents.get(sandbox.ids.agents.bare)?.agent.name).toBe('New agent');
-		const read = await elevenLabs(sandbox, sandbox.readOnlyApiKey).conversationalAi.agents.get(sandbox.ids.agents.bare);
+		const read = await elevenLabs(sandbox, sandbox.readOnlyApiKey).conversationalAi.agents.get(
+			sandbox.ids.agents.bare,
+		);
 		expect(read.name).toBe('New agent');
 	});
 });
@@ -152,8 +206,12 @@ describe('phone numbers', () => {
 		]);
 		const sip = await client.conversationalAi.phoneNumbers.list({ provider: 'sip_trunk' });
 		expect(sip).toHaveLength(1);
-		expect(sip[0].provider === 'sip_trunk' && sip[0].outboundTrunk?.address).toBe('sip.carrier.example.de');
-		const assigned = await client.conversationalAi.phoneNumbers.list({ agentId: sandbox.ids.agents.recruitingDe });
+		expect(sip[0].provider === 'sip_trunk' && sip[0].outboundTrunk?.address).toBe(
+			'sip.carrier.example.de',
+		);
+		const assigned = await client.conversationalAi.phoneNumbers.list({
+			agentId: sandbox.ids.agents.recruitingDe,
+		});
 		expect(assigned.map((number) => number.phoneNumberId).sort()).toEqual(
 			[sandbox.ids.phoneNumbers.twilioDe, sandbox.ids.phoneNumbers.sipTrunk].sort(),
 		);
@@ -161,23 +219,36 @@ describe('phone numbers', () => {
 
 	it('gets one number; the inbound-only number cannot dial out', async () => {
 		const client = elevenLabs(sandbox);
-		const twilioNumber = await client.conversationalAi.phoneNumbers.get(sandbox.ids.phoneNumbers.twilioDe);
+		const twilioNumber = await client.conversationalAi.phoneNumbers.get(
+			sandbox.ids.phoneNumbers.twilioDe,
+		);
 		expect(twilioNumber).toMatchObject({
 			provider: 'twilio',
 			phoneNumber: sandbox.numbers.twilioBerlin,
 			supportsOutbound: true,
-			assignedAgent: { agentId: sandbox.ids.agents.recruitingDe, agentName: 'Recruiting Vorgespräch (DE)' },
+			assignedAgent: {
+				agentId: sandbox.ids.agents.recruitingDe,
+				agentName: 'Recruiting Vorgespräch (DE)',
+			},
 		});
-		const inbound = await client.conversationalAi.phoneNumbers.get(sandbox.ids.phoneNumbers.inboundOnly);
+		const inbound = await client.conversationalAi.phoneNumbers.get(
+			sandbox.ids.phoneNumbers.inboundOnly,
+		);
 		expect(inbound.supportsOutbound).toBe(false);
-		const error = await failure(client.conversationalAi.phoneNumbers.get(sandbox.ids.phoneNumbers.otherWorkspace));
+		const error = await failure(
+			client.conversationalAi.phoneNumbers.get(sandbox.ids.phoneNumbers.otherWorkspace),
+		);
 		expect(error.statusCode).toBe(404);
 	});
 
 	it("shows the assigned agent's current name after a rename", async () => {
 		const client = elevenLabs(sandbox);
-		await client.conversationalAi.agents.update(sandbox.ids.agents.recruitingDe, { name: 'Screening Pflege' });
-		const number = await client.conversationalAi.phoneNumbers.get(sandbox.ids.phoneNumbers.twilioDe);
+		await client.conversationalAi.agents.update(sandbox.ids.agents.recruitingDe, {
+			name: 'Screening Pflege',
+		});
+		const number = await client.conversationalAi.phoneNumbers.get(
+			sandbox.ids.phoneNumbers.twilioDe,
+		);
 		expect(number.assignedAgent?.agentName).toBe('Screening Pflege');
 	});
 });
@@ -192,7 +263,9 @@ describe('authentication', () => {
 	it('answers 401 invalid_api_key for a wrong key, through the SDK', async () => {
 		const error = await failure(elevenLabs(sandbox, 'sk_wrong').conversationalAi.agents.list());
 		expect(error.statusCode).toBe(401);
-		expect(error.body).toEqual({ detail: { status: 'invalid_api_key', message: 'Invalid API key' } });
+		expect(error.body).toEqual({
+			detail: { status: 'invalid_api_key', message: 'Invalid API key' },
+		});
 	});
 
 	it('routes before it authenticates: unknown paths are 404, wrong methods 405', async () => {
@@ -230,13 +303,26 @@ describe('validation in FastAPI shape', () => {
 			body: JSON.stringify({ conversation_config: { agent: { prompt: { llm: 'not-a-model' } } } }),
 		});
 		expect(await badEnum.json()).toMatchObject({
-			detail: [{ type: 'enum', loc: ['body', 'conversation_config', 'agent', 'prompt', 'llm'], input: 'not-a-model' }],
+			detail: [
+				{
+					type: 'enum',
+					loc: ['body', 'conversation_config', 'agent', 'prompt', 'llm'],
+					input: 'not-a-model',
+				},
+			],
 		});
-		expect(sandbox.state.agents.get(sandbox.ids.agents.bare)?.agent.conversationConfig.agent?.prompt?.llm).toBe('gemini-2.5-flash');
+		expect(
+			sandbox.state.agents.get(sandbox.ids.agents.bare)?.agent.conversationConfig.agent?.prompt
+				?.llm,
+		).toBe('gemini-2.5-flash');
 		// The SDK validates its own bodies, so reach a 422 through it with a query parameter.
-		const error = await failure(elevenLabs(sandbox).conversationalAi.agents.list({ pageSize: 500 }));
+		const error = await failure(
+			elevenLabs(sandbox).conversationalAi.agents.list({ pageSize: 500 }),
+		);
 		expect(error).toBeInstanceOf(ElevenLabs.UnprocessableEntityError);
-		expect(error.body).toMatchObject({ detail: [{ type: 'less_than_equal', loc: ['query', 'page_size'] }] });
+		expect(error.body).toMatchObject({
+			detail: [{ type: 'less_than_equal', loc: ['query', 'page_size'] }],
+		});
 	});
 
 	it('reports wrong types and invalid JSON like pydantic, with the location of each error', async () => {
@@ -261,7 +347,12 @@ describe('validation in FastAPI shape', () => {
 			body: JSON.stringify({ name: 42, tags: 'x' }),
 		});
 		expect(((await wrongType.json()) as { detail: unknown }).detail).toEqual([
-			{ type: 'string_type', loc: ['body', 'name'], msg: 'Input should be a valid string', input: 42 },
+			{
+				type: 'string_type',
+				loc: ['body', 'name'],
+				msg: 'Input should be a valid string',
+				input: 42,
+			},
 			{ type: 'list_type', loc: ['body', 'tags'], msg: 'Input should be a valid list', input: 'x' },
 		]);
 		const broken = await rawFetch(sandbox, `/v1/convai/agents/${sandbox.ids.agents.bare}`, {
@@ -270,7 +361,9 @@ describe('validation in FastAPI shape', () => {
 			body: '{"name": ',
 		});
 		expect(broken.status).toBe(422);
-		expect(await broken.json()).toMatchObject({ detail: [{ type: 'json_invalid', msg: 'JSON decode error' }] });
+		expect(await broken.json()).toMatchObject({
+			detail: [{ type: 'json_invalid', msg: 'JSON decode error' }],
+		});
 	});
 
 	it('answers a request that names the phone number `agent_phone_number` (instead of `agent_phone_number_id`) on the outbound-call route exactly as ElevenLabs did, dialling nothing', async () => {
@@ -295,14 +388,28 @@ describe('validation in FastAPI shape', () => {
 	});
 
 	it('reports a missing required field with input null, as the real outbound-call endpoint does', () => {
-		const schema = schemas.conversationalAi.twilio.BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost;
-		expect(() => parseBody(schema, { agent_id: 'a', agent_phone_number: 'x', to_number: '+4917112345601' })).toThrow(
+		const schema =
+			schemas.conversationalAi.twilio
+				.BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost;
+		expect(() =>
+			parseBody(schema, { agent_id: 'a', agent_phone_number: 'x', to_number: '+4917112345601' }),
+		).toThrow(
 			expect.objectContaining({
 				status: 422,
 				body: {
 					detail: [
-						{ type: 'extra_forbidden', loc: ['body', 'agent_phone_number'], msg: 'Extra inputs are not permitted', input: 'x' },
-						{ type: 'missing', loc: ['body', 'agent_phone_number_id'], msg: 'Field required', input: null },
+						{
+							type: 'extra_forbidden',
+							loc: ['body', 'agent_phone_number'],
+							msg: 'Extra inputs are not permitted',
+							input: 'x',
+						},
+						{
+							type: 'missing',
+							loc: ['body', 'agent_phone_number_id'],
+							msg: 'Field required',
+							input: null,
+						},
 					],
 				},
 			}),
@@ -313,7 +420,9 @@ describe('validation in FastAPI shape', () => {
 			to_number: '+4917112345601',
 			conversation_initiation_client_data: { dynamic_variables: { candidate_name: 'Anna' } },
 		});
-		expect(parsed.conversationInitiationClientData?.dynamicVariables).toEqual({ candidate_name: 'Anna' });
+		expect(parsed.conversationInitiationClientData?.dynamicVariables).toEqual({
+			candidate_name: 'Anna',
+		});
 	});
 
 	it('checks query parameters: ranges, integers, enums', async () => {

@@ -33,11 +33,21 @@ const SHORT_TIMEOUT = 1;
 const agentPath = () => `/v1/convai/agents/${sandbox.ids.agents.bare}`;
 const bareName = () => sandbox.state.agents.get(sandbox.ids.agents.bare)?.agent.name;
 const rename = (client = elevenLabs(sandbox), timeoutInSeconds?: number) =>
-	client.conversationalAi.agents.update(sandbox.ids.agents.bare, { name: 'Renamed' }, { timeoutInSeconds });
+	client.conversationalAi.agents.update(
+		sandbox.ids.agents.bare,
+		{ name: 'Renamed' },
+		{ timeoutInSeconds },
+	);
 
 describe('status', () => {
 	it('answers 429 too_many_concurrent_requests with Retry-After, without running the route', async () => {
-		sandbox.faults.add({ kind: 'status', method: 'PATCH', path: agentPath(), status: 429, headers: { 'retry-after': '1' } });
+		sandbox.faults.add({
+			kind: 'status',
+			method: 'PATCH',
+			path: agentPath(),
+			status: 429,
+			headers: { 'retry-after': '1' },
+		});
 		const error = await caught(rename());
 		expect(error).toBeInstanceOf(ElevenLabsError);
 		const sdkError = error as ElevenLabsError;
@@ -45,20 +55,38 @@ describe('status', () => {
 		expect(sdkError.body).toMatchObject({ detail: { status: 'too_many_concurrent_requests' } });
 		expect(sdkError.rawResponse?.headers.get('retry-after')).toBe('1');
 		expect(bareName()).toBe('New agent');
-		expect(sandbox.requests.last('PATCH')).toMatchObject({ fault: 'status', handled: false, status: 429 });
+		expect(sandbox.requests.last('PATCH')).toMatchObject({
+			fault: 'status',
+			handled: false,
+			status: 429,
+		});
 	});
 
 	it('lets an SDK with retries honour Retry-After and succeed on the second attempt', async () => {
-		sandbox.faults.add({ kind: 'status', method: 'PATCH', path: agentPath(), status: 429, headers: { 'retry-after': '1' } });
+		sandbox.faults.add({
+			kind: 'status',
+			method: 'PATCH',
+			path: agentPath(),
+			status: 429,
+			headers: { 'retry-after': '1' },
+		});
 		const started = Date.now();
 		const agent = await rename(elevenLabs(sandbox, sandbox.apiKey, 1));
 		expect(agent.name).toBe('Renamed');
 		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-		expect(sandbox.requests.filter('PATCH', agentPath()).map((request) => request.status)).toEqual([429, 200]);
+		expect(sandbox.requests.filter('PATCH', agentPath()).map((request) => request.status)).toEqual([
+			429, 200,
+		]);
 	});
 
 	it('applies `times` requests, only to the given method, then stops', async () => {
-		sandbox.faults.add({ kind: 'status', method: 'GET', path: /^\/v1\/convai\/agents\/[^/]+$/, status: 503, times: 2 });
+		sandbox.faults.add({
+			kind: 'status',
+			method: 'GET',
+			path: /^\/v1\/convai\/agents\/[^/]+$/,
+			status: 503,
+			times: 2,
+		});
 		const client = elevenLabs(sandbox);
 		const get = () => caught(client.conversationalAi.agents.get(sandbox.ids.agents.bare));
 		expect(await get()).toMatchObject({ statusCode: 503 });
@@ -69,19 +97,29 @@ describe('status', () => {
 	});
 
 	it('lets `skip` matching requests through first: the second request fails', async () => {
-		sandbox.faults.add({ kind: 'status', method: 'GET', path: /^\/v1\/convai\/agents\/[^/]+$/, status: 503, skip: 1 });
+		sandbox.faults.add({
+			kind: 'status',
+			method: 'GET',
+			path: /^\/v1\/convai\/agents\/[^/]+$/,
+			status: 503,
+			skip: 1,
+		});
 		const client = elevenLabs(sandbox);
 		const get = () => caught(client.conversationalAi.agents.get(sandbox.ids.agents.bare));
 		expect(await get()).toBeUndefined();
 		expect(await get()).toMatchObject({ statusCode: 503 });
 		expect(await get()).toBeUndefined();
-		expect(() => sandbox.faults.add({ kind: 'status', path: '/v1/', status: 500, skip: -1 })).toThrow(/skip/);
+		expect(() =>
+			sandbox.faults.add({ kind: 'status', path: '/v1/', status: 500, skip: -1 }),
+		).toThrow(/skip/);
 	});
 
-	it('answers in Twilio\'s error shape on Twilio paths', async () => {
+	it("answers in Twilio's error shape on Twilio paths", async () => {
 		sandbox.faults.add({ kind: 'status', path: '/2010-04-01/Accounts/', status: 429 });
 		const { accountSid, authToken } = sandbox.twilio;
-		const error = await caught(twilioClient(sandbox, accountSid, authToken).api.v2010.accounts(accountSid).fetch());
+		const error = await caught(
+			twilioClient(sandbox, accountSid, authToken).api.v2010.accounts(accountSid).fetch(),
+		);
 		expect(error).toBeInstanceOf(twilio.RestException);
 		expect(error).toMatchObject({ status: 429, code: 20429 });
 	});
@@ -96,13 +134,19 @@ describe('status5xxAfter', () => {
 		expect(String(error.body)).toContain('502 Bad Gateway');
 		// The change happened although the client saw an error: the double-dial case.
 		expect(bareName()).toBe('Renamed');
-		expect(sandbox.requests.last('PATCH')).toMatchObject({ fault: 'status5xxAfter', handled: true, status: 502 });
+		expect(sandbox.requests.last('PATCH')).toMatchObject({
+			fault: 'status5xxAfter',
+			handled: true,
+			status: 502,
+		});
 	});
 
 	it('an SDK that retries POST/PATCH on 5xx repeats the side effect', async () => {
 		sandbox.faults.add({ kind: 'status5xxAfter', method: 'PATCH', path: agentPath(), status: 504 });
 		await rename(elevenLabs(sandbox, sandbox.apiKey, 1));
-		const handled = sandbox.requests.filter('PATCH', agentPath()).filter((request) => request.handled);
+		const handled = sandbox.requests
+			.filter('PATCH', agentPath())
+			.filter((request) => request.handled);
 		expect(handled).toHaveLength(2);
 	});
 });
@@ -139,7 +183,11 @@ describe('timeout', () => {
 	it('cuts the connection itself after holdMs', async () => {
 		sandbox.faults.add({ kind: 'timeout', method: 'GET', path: agentPath(), holdMs: 200 });
 		const error = await caught(
-			elevenLabs(sandbox).conversationalAi.agents.get(sandbox.ids.agents.bare, {}, { timeoutInSeconds: SHORT_TIMEOUT }),
+			elevenLabs(sandbox).conversationalAi.agents.get(
+				sandbox.ids.agents.bare,
+				{},
+				{ timeoutInSeconds: SHORT_TIMEOUT },
+			),
 		);
 		expect(error).toBeInstanceOf(ElevenLabsError);
 		expect((error as ElevenLabsError).message).not.toMatch(/timeout/i);
@@ -158,11 +206,13 @@ describe('reset', () => {
 
 	it('with carryOut the change persists although the client saw a reset', async () => {
 		sandbox.faults.add({ kind: 'reset', method: 'PATCH', path: agentPath(), carryOut: true });
-		const error = await caught(fetch(`${sandbox.url}${agentPath()}`, {
-			method: 'PATCH',
-			headers: { 'xi-api-key': sandbox.apiKey, 'content-type': 'application/json' },
-			body: JSON.stringify({ name: 'Renamed' }),
-		}));
+		const error = await caught(
+			fetch(`${sandbox.url}${agentPath()}`, {
+				method: 'PATCH',
+				headers: { 'xi-api-key': sandbox.apiKey, 'content-type': 'application/json' },
+				body: JSON.stringify({ name: 'Renamed' }),
+			}),
+		);
 		// Node's fetch rejects with a TypeError from its own realm (not jest's): compare by name.
 		expect((error as Error).name).toBe('TypeError');
 		expect(String((error as Error).cause)).toMatch(/ECONNRESET/);
@@ -200,17 +250,35 @@ describe('admin API', () => {
 		const armed = await fetch(`${sandbox.url}/_sandbox/faults`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ kind: 'status', method: 'GET', pathRegex: '^/v1/convai/phone-numbers/[^/]+$', status: 500, times: 3 }),
+			body: JSON.stringify({
+				kind: 'status',
+				method: 'GET',
+				pathRegex: '^/v1/convai/phone-numbers/[^/]+$',
+				status: 500,
+				times: 3,
+			}),
 		});
 		expect(armed.status).toBe(201);
-		expect(await armed.json()).toMatchObject({ kind: 'status', pathRegex: expect.stringContaining('phone-numbers'), remaining: 3 });
-		const failed = await rawFetch(sandbox, `/v1/convai/phone-numbers/${sandbox.ids.phoneNumbers.twilioDe}`);
+		expect(await armed.json()).toMatchObject({
+			kind: 'status',
+			pathRegex: expect.stringContaining('phone-numbers'),
+			remaining: 3,
+		});
+		const failed = await rawFetch(
+			sandbox,
+			`/v1/convai/phone-numbers/${sandbox.ids.phoneNumbers.twilioDe}`,
+		);
 		expect(failed.status).toBe(500);
 		expect(await failed.json()).toMatchObject({ detail: { status: 'internal_server_error' } });
-		const listed = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as { faults: Array<{ remaining: number }> };
+		const listed = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as {
+			faults: Array<{ remaining: number }>;
+		};
 		expect(listed.faults.map((fault) => fault.remaining)).toEqual([2]);
 		expect((await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'DELETE' })).status).toBe(204);
-		expect((await rawFetch(sandbox, `/v1/convai/phone-numbers/${sandbox.ids.phoneNumbers.twilioDe}`)).status).toBe(200);
+		expect(
+			(await rawFetch(sandbox, `/v1/convai/phone-numbers/${sandbox.ids.phoneNumbers.twilioDe}`))
+				.status,
+		).toBe(200);
 	});
 
 	it('rejects a malformed fault with 400 and a reason', async () => {
@@ -220,7 +288,9 @@ describe('admin API', () => {
 			body: JSON.stringify({ kind: 'explode', path: '/v1/' }),
 		});
 		expect(response.status).toBe(400);
-		expect(await response.json()).toMatchObject({ message: expect.stringContaining('"kind" must be one of') });
+		expect(await response.json()).toMatchObject({
+			message: expect.stringContaining('"kind" must be one of'),
+		});
 	});
 });
 

@@ -7,7 +7,11 @@ import type RequestClient from 'twilio/lib/base/RequestClient';
 import type { Sandbox } from '../../sandbox';
 
 /** The ElevenLabs SDK with the sandbox as base URL; retries off unless asked for. */
-export function elevenLabs(sandbox: Sandbox, apiKey = sandbox.apiKey, maxRetries = 0): ElevenLabsClient {
+export function elevenLabs(
+	sandbox: Sandbox,
+	apiKey = sandbox.apiKey,
+	maxRetries = 0,
+): ElevenLabsClient {
 	return new ElevenLabsClient({ apiKey, baseUrl: sandbox.url, maxRetries, timeoutInSeconds: 10 });
 }
 
@@ -24,7 +28,12 @@ class SandboxRequestClient extends twilio.RequestClient {
 }
 
 /** The Twilio SDK against the sandbox, as `twilio(username, password, { accountSid })`. */
-export function twilioClient(sandbox: Sandbox, username: string, password: string, accountSid?: string): Twilio {
+export function twilioClient(
+	sandbox: Sandbox,
+	username: string,
+	password: string,
+	accountSid?: string,
+): Twilio {
 	return twilio(username, password, {
 		accountSid: accountSid ?? (username.startsWith('AC') ? username : sandbox.twilio.accountSid),
 		httpClient: new SandboxRequestClient(sandbox.url),
@@ -33,10 +42,17 @@ export function twilioClient(sandbox: Sandbox, username: string, password: strin
 }
 
 /** Plain fetch of a sandbox path with the main key, for requests the SDK would never send. */
-export function rawFetch(sandbox: Sandbox, path: string, init: RequestInit & { apiKey?: string | null } = {}) {
+export function rawFetch(
+	sandbox: Sandbox,
+	path: string,
+	init: RequestInit & { apiKey?: string | null } = {},
+) {
 	const { apiKey = sandbox.apiKey, headers, ...rest } = init;
 	return fetch(`${sandbox.url}${path}`, {
 		...rest,
-		headers: { ...(apiKey === null ? {} : { 'xi-api-key': apiKey }), ...(headers as Record<string, string>) },
+		headers: {
+			...(apiKey === null ? {} : { 'xi-api-key': apiKey }),
+			...(headers as Record<string, string>),
+		},
 	});
 }

@@ -35,9 +35,15 @@ const documents = () => elevenLabs(sandbox).conversationalAi.knowledgeBase.docum
 
 describe('knowledge-base text documents', () => {
 	it('creates a document that belongs to the workspace, attached to no agent', async () => {
-		const created = await documents().createFromText({ text: '# FAQ\nWir zahlen nach Tarif.', name: 'FAQ Pflege' });
+		const created = await documents().createFromText({
+			text: '# FAQ\nWir zahlen nach Tarif.',
+			name: 'FAQ Pflege',
+		});
 		expect(created).toEqual({ id: expect.stringMatching(/^[0-9a-z]{20}$/), name: 'FAQ Pflege' });
-		expect(sandbox.requests.last('POST')?.body).toEqual({ text: '# FAQ\nWir zahlen nach Tarif.', name: 'FAQ Pflege' });
+		expect(sandbox.requests.last('POST')?.body).toEqual({
+			text: '# FAQ\nWir zahlen nach Tarif.',
+			name: 'FAQ Pflege',
+		});
 
 		const document = await documents().get(created.id);
 		expect(document).toMatchObject({
@@ -51,9 +57,11 @@ describe('knowledge-base text documents', () => {
 		expect(await documents().getAgents(created.id)).toEqual({ agents: [], hasMore: false });
 
 		// Another workspace does not see it; the read-only key may read but not write.
-		const other = elevenLabs(sandbox, sandbox.otherWorkspaceApiKey).conversationalAi.knowledgeBase.documents;
+		const other = elevenLabs(sandbox, sandbox.otherWorkspaceApiKey).conversationalAi.knowledgeBase
+			.documents;
 		expect((await failure(other.get(created.id))).statusCode).toBe(404);
-		const readOnly = elevenLabs(sandbox, sandbox.readOnlyApiKey).conversationalAi.knowledgeBase.documents;
+		const readOnly = elevenLabs(sandbox, sandbox.readOnlyApiKey).conversationalAi.knowledgeBase
+			.documents;
 		expect((await readOnly.get(created.id)).id).toBe(created.id);
 		const refused = await failure(readOnly.createFromText({ text: 'x' }));
 		expect(refused.statusCode).toBe(403);
@@ -63,7 +71,9 @@ describe('knowledge-base text documents', () => {
 	});
 
 	it('refuses a text over the size limit (400 max_character_limit_exceeded) and stores nothing', async () => {
-		const error = await failure(documents().createFromText({ text: 'a'.repeat(MAX_TEXT_CHARACTERS + 1), name: 'big' }));
+		const error = await failure(
+			documents().createFromText({ text: 'a'.repeat(MAX_TEXT_CHARACTERS + 1), name: 'big' }),
+		);
 		expect(error.statusCode).toBe(400);
 		expect(error.body).toMatchObject({ detail: { status: 'max_character_limit_exceeded' } });
 		expect(knowledgeBaseDocuments(sandbox).size).toBe(0);
@@ -93,14 +103,30 @@ describe('knowledge-base text documents', () => {
 			sandbox.clock.advance(1000);
 		}
 		const client = elevenLabs(sandbox).conversationalAi.knowledgeBase;
-		const first = await client.list({ search: 'recruiting ·', pageSize: 2, sortBy: 'name', sortDirection: 'asc' });
+		const first = await client.list({
+			search: 'recruiting ·',
+			pageSize: 2,
+			sortBy: 'name',
+			sortDirection: 'asc',
+		});
 		expect(first.documents.map((d) => d.name)).toEqual(['Recruiting · A', 'Recruiting · B']);
 		expect(first.hasMore).toBe(true);
-		const second = await client.list({ search: 'recruiting ·', pageSize: 2, sortBy: 'name', sortDirection: 'asc', cursor: first.nextCursor });
+		const second = await client.list({
+			search: 'recruiting ·',
+			pageSize: 2,
+			sortBy: 'name',
+			sortDirection: 'asc',
+			cursor: first.nextCursor,
+		});
 		expect(second.documents.map((d) => d.name)).toEqual(['Recruiting · C']);
 		expect(second.hasMore).toBe(false);
 		// Default order: newest first.
-		expect((await client.list()).documents.map((d) => d.name)).toEqual(['Other', 'Recruiting · C', 'Recruiting · B', 'Recruiting · A']);
+		expect((await client.list()).documents.map((d) => d.name)).toEqual([
+			'Other',
+			'Recruiting · C',
+			'Recruiting · B',
+			'Recruiting · A',
+		]);
 	});
 
 	it('keeps a document agents use unless deleted with force, which removes it from them', async () => {
@@ -121,8 +147,12 @@ describe('knowledge-base text documents', () => {
 			},
 		});
 		const dependents = await documents().getAgents(used.id);
-		expect(dependents.agents).toEqual([expect.objectContaining({ type: 'available', id: agentId, name: 'New agent' })]);
-		expect((await client.conversationalAi.knowledgeBase.list({ search: 'Used' })).documents[0]).toMatchObject({
+		expect(dependents.agents).toEqual([
+			expect.objectContaining({ type: 'available', id: agentId, name: 'New agent' }),
+		]);
+		expect(
+			(await client.conversationalAi.knowledgeBase.list({ search: 'Used' })).documents[0],
+		).toMatchObject({
 			dependentAgents: [expect.objectContaining({ id: agentId })],
 		});
 
@@ -134,7 +164,9 @@ describe('knowledge-base text documents', () => {
 		await documents().delete(used.id, { force: true });
 		expect(knowledgeBaseDocuments(sandbox).has(used.id)).toBe(false);
 		const agent = await client.conversationalAi.agents.get(agentId);
-		expect(agent.conversationConfig.agent?.prompt?.knowledgeBase?.map((locator) => locator.id)).toEqual([kept.id]);
+		expect(
+			agent.conversationConfig.agent?.prompt?.knowledgeBase?.map((locator) => locator.id),
+		).toEqual([kept.id]);
 		expect((await failure(documents().get(used.id))).statusCode).toBe(404);
 
 		// Without dependents, a plain delete works.
@@ -152,19 +184,34 @@ describe('agent updates (PATCH) as Publish uses them', () => {
 		const before = structuredClone(stored());
 		const error = await failure(
 			elevenLabs(sandbox).conversationalAi.agents.update(agentId(), {
-				conversationConfig: { agent: { firstMessage: 'Hallo', prompt: { knowledgeBase: [{ type: 'text', name: 'x', id: 'nosuchdocument000000' }] } } },
+				conversationConfig: {
+					agent: {
+						firstMessage: 'Hallo',
+						prompt: { knowledgeBase: [{ type: 'text', name: 'x', id: 'nosuchdocument000000' }] },
+					},
+				},
 			}),
 		);
 		expect(error.statusCode).toBe(404);
-		expect(error.body).toEqual({ detail: { status: 'document_not_found', message: 'Document with id nosuchdocument000000 not found.' } });
+		expect(error.body).toEqual({
+			detail: {
+				status: 'document_not_found',
+				message: 'Document with id nosuchdocument000000 not found.',
+			},
+		});
 		expect(stored()).toEqual(before);
 	});
 
 	it('refuses a document of another workspace', async () => {
-		const foreign = await elevenLabs(sandbox, sandbox.otherWorkspaceApiKey).conversationalAi.knowledgeBase.documents.createFromText({ text: 'x', name: 'x' });
+		const foreign = await elevenLabs(
+			sandbox,
+			sandbox.otherWorkspaceApiKey,
+		).conversationalAi.knowledgeBase.documents.createFromText({ text: 'x', name: 'x' });
 		const error = await failure(
 			elevenLabs(sandbox).conversationalAi.agents.update(agentId(), {
-				conversationConfig: { agent: { prompt: { knowledgeBase: [{ type: 'text', name: 'x', id: foreign.id }] } } },
+				conversationConfig: {
+					agent: { prompt: { knowledgeBase: [{ type: 'text', name: 'x', id: foreign.id }] } },
+				},
 			}),
 		);
 		expect(error.statusCode).toBe(404);
@@ -173,8 +220,15 @@ describe('agent updates (PATCH) as Publish uses them', () => {
 	it('replaces the data-collection map as a whole, merges the other settings', async () => {
 		const updated = await elevenLabs(sandbox).conversationalAi.agents.update(agentId(), {
 			platformSettings: {
-				dataCollection: { opt_out: { type: 'boolean', description: 'True if the candidate asked not to be called again.' } },
-				overrides: { conversationConfigOverride: { agent: { maxConversationDurationMessage: true } } },
+				dataCollection: {
+					opt_out: {
+						type: 'boolean',
+						description: 'True if the candidate asked not to be called again.',
+					},
+				},
+				overrides: {
+					conversationConfigOverride: { agent: { maxConversationDurationMessage: true } },
+				},
 			},
 		});
 		expect(Object.keys(updated.platformSettings?.dataCollection ?? {})).toEqual(['opt_out']);
@@ -185,19 +239,30 @@ describe('agent updates (PATCH) as Publish uses them', () => {
 			maxConversationDurationMessage: true,
 			prompt: { prompt: true },
 		});
-		expect(updated.platformSettings?.evaluation?.criteria?.map((criterion) => criterion.id)).toEqual(['screening_completed', 'candidate_interested']);
+		expect(
+			updated.platformSettings?.evaluation?.criteria?.map((criterion) => criterion.id),
+		).toEqual(['screening_completed', 'candidate_interested']);
 	});
 
 	it('refuses data-collection ids the API does not take (422) and evaluation criteria with the same id', async () => {
 		const before = structuredClone(stored());
 		const badId = await failure(
 			elevenLabs(sandbox).conversationalAi.agents.update(agentId(), {
-				platformSettings: { dataCollection: { 'Führerschein Klasse B': { type: 'boolean', description: 'Has a driving licence.' } } },
+				platformSettings: {
+					dataCollection: {
+						'Führerschein Klasse B': { type: 'boolean', description: 'Has a driving licence.' },
+					},
+				},
 			}),
 		);
 		expect(badId.statusCode).toBe(422);
 		expect(badId.body).toEqual({
-			detail: [expect.objectContaining({ type: 'value_error', loc: ['body', 'platform_settings', 'data_collection', 'Führerschein Klasse B'] })],
+			detail: [
+				expect.objectContaining({
+					type: 'value_error',
+					loc: ['body', 'platform_settings', 'data_collection', 'Führerschein Klasse B'],
+				}),
+			],
 		});
 		const twice = await failure(
 			elevenLabs(sandbox).conversationalAi.agents.update(agentId(), {
@@ -212,19 +277,32 @@ describe('agent updates (PATCH) as Publish uses them', () => {
 			}),
 		);
 		expect(twice.statusCode).toBe(422);
-		expect(twice.body).toEqual({ detail: [expect.objectContaining({ loc: ['body', 'platform_settings', 'evaluation', 'criteria', 1, 'id'] })] });
+		expect(twice.body).toEqual({
+			detail: [
+				expect.objectContaining({
+					loc: ['body', 'platform_settings', 'evaluation', 'criteria', 1, 'id'],
+				}),
+			],
+		});
 		expect(stored()).toEqual(before);
 	});
 
 	it('refuses a non-English language on an English-only voice model (400), takes it with the v2_5 model', async () => {
 		const client = elevenLabs(sandbox).conversationalAi.agents;
 		const bare = sandbox.ids.agents.bare;
-		const error = await failure(client.update(bare, { conversationConfig: { agent: { language: 'de' } } }));
+		const error = await failure(
+			client.update(bare, { conversationConfig: { agent: { language: 'de' } } }),
+		);
 		expect(error.statusCode).toBe(400);
 		expect(error.body).toEqual({
-			detail: { status: 'invalid_conversation_config', message: 'Invalid conversation config: Non-english Agents must use turbo or flash v2_5.' },
+			detail: {
+				status: 'invalid_conversation_config',
+				message: 'Invalid conversation config: Non-english Agents must use turbo or flash v2_5.',
+			},
 		});
-		const updated = await client.update(bare, { conversationConfig: { agent: { language: 'de' }, tts: { modelId: 'eleven_flash_v2_5' } } });
+		const updated = await client.update(bare, {
+			conversationConfig: { agent: { language: 'de' }, tts: { modelId: 'eleven_flash_v2_5' } },
+		});
 		expect(updated.conversationConfig.agent?.language).toBe('de');
 		expect(updated.conversationConfig.tts?.voiceId).toBe('cjVigY5qzO86Huf0OWal'); // merged, not replaced
 	});
@@ -233,24 +311,44 @@ describe('agent updates (PATCH) as Publish uses them', () => {
 		await elevenLabs(sandbox).conversationalAi.agents.update(agentId(), {
 			platformSettings: {
 				dataCollection: {
-					still_interested: { type: 'boolean', description: 'True if the candidate is still interested in the position.' },
-					opt_out: { type: 'boolean', description: 'True if the candidate asked not to be called again.' },
+					still_interested: {
+						type: 'boolean',
+						description: 'True if the candidate is still interested in the position.',
+					},
+					opt_out: {
+						type: 'boolean',
+						description: 'True if the candidate asked not to be called again.',
+					},
 				},
-				evaluation: { criteria: [{ id: 'screening_completed', name: 'Screening completed', conversationGoalPrompt: 'All questions answered.' }] },
+				evaluation: {
+					criteria: [
+						{
+							id: 'screening_completed',
+							name: 'Screening completed',
+							conversationGoalPrompt: 'All questions answered.',
+						},
+					],
+				},
 			},
 		});
 		const call = await elevenLabs(sandbox).conversationalAi.twilio.outboundCall({
 			agentId: agentId(),
 			agentPhoneNumberId: sandbox.ids.phoneNumbers.twilioDe,
 			toNumber: sandbox.scenarios.optOut.number,
-			conversationInitiationClientData: { dynamicVariables: { candidate_name: 'Anna', company: 'ACME', job_title: 'Koch' } },
+			conversationInitiationClientData: {
+				dynamicVariables: { candidate_name: 'Anna', company: 'ACME', job_title: 'Koch' },
+			},
 		});
 		conversationStore(sandbox).settleAll();
-		const conversation = await elevenLabs(sandbox).conversationalAi.conversations.get(call.conversationId!);
+		const conversation = await elevenLabs(sandbox).conversationalAi.conversations.get(
+			call.conversationId!,
+		);
 		expect(conversation.analysis?.dataCollectionResults).toEqual({
 			still_interested: expect.objectContaining({ value: false }),
 			opt_out: expect.objectContaining({ value: true }),
 		});
-		expect(Object.keys(conversation.analysis?.evaluationCriteriaResults ?? {})).toEqual(['screening_completed']);
+		expect(Object.keys(conversation.analysis?.evaluationCriteriaResults ?? {})).toEqual([
+			'screening_completed',
+		]);
 	});
 });

@@ -25,20 +25,44 @@ test('latency: every vendor request waits the set time; the admin API sets it', 
 		body: JSON.stringify({ ms: 0 }),
 	});
 	expect(await set.json()).toEqual({ latencyMs: 0 });
-	expect((await fetch(`${sandbox.url}/_sandbox/latency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ms":-1}' })).status).toBe(400);
+	expect(
+		(
+			await fetch(`${sandbox.url}/_sandbox/latency`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: '{"ms":-1}',
+			})
+		).status,
+	).toBe(400);
 });
 
 test('live count: the conversations of an agent that hold a line now, through the SDK', async () => {
 	const agentId = sandbox.ids.agents.recruitingDe;
 	expect(await client.conversationalAi.analytics.liveCount.get({ agentId })).toEqual({ count: 0 });
 	for (const toNumber of [sandbox.scenarios.answered.number, sandbox.scenarios.voicemail.number]) {
-		await client.conversationalAi.twilio.outboundCall({ agentId, agentPhoneNumberId: sandbox.ids.phoneNumbers.twilioDe, toNumber });
+		await client.conversationalAi.twilio.outboundCall({
+			agentId,
+			agentPhoneNumberId: sandbox.ids.phoneNumbers.twilioDe,
+			toNumber,
+		});
 	}
 	expect(await client.conversationalAi.analytics.liveCount.get({ agentId })).toEqual({ count: 2 });
-	expect(await client.conversationalAi.analytics.liveCount.get({ agentId: sandbox.ids.agents.noOverrides })).toEqual({ count: 0 });
-	expect(await client.conversationalAi.analytics.liveCount.get({ agentIds: [agentId, sandbox.ids.agents.noOverrides] })).toEqual({ count: 2 });
+	expect(
+		await client.conversationalAi.analytics.liveCount.get({
+			agentId: sandbox.ids.agents.noOverrides,
+		}),
+	).toEqual({ count: 0 });
+	expect(
+		await client.conversationalAi.analytics.liveCount.get({
+			agentIds: [agentId, sandbox.ids.agents.noOverrides],
+		}),
+	).toEqual({ count: 2 });
 	expect(await client.conversationalAi.analytics.liveCount.get()).toEqual({ count: 2 });
-	const other = new ElevenLabsClient({ apiKey: sandbox.otherWorkspaceApiKey, baseUrl: sandbox.url, maxRetries: 0 });
+	const other = new ElevenLabsClient({
+		apiKey: sandbox.otherWorkspaceApiKey,
+		baseUrl: sandbox.url,
+		maxRetries: 0,
+	});
 	expect(await other.conversationalAi.analytics.liveCount.get()).toEqual({ count: 0 });
 });
 
@@ -48,10 +72,16 @@ test('call lengths: answered calls last a seeded length within the range, the sa
 		const sdk = new ElevenLabsClient({ apiKey: box.apiKey, baseUrl: box.url, maxRetries: 0 });
 		const numbers = Array.from({ length: 12 }, (_, n) => `+4917133${String(n).padStart(5, '0')}`);
 		for (const toNumber of [...numbers, box.scenarios.busy.number]) {
-			await sdk.conversationalAi.twilio.outboundCall({ agentId: box.ids.agents.noOverrides, agentPhoneNumberId: box.ids.phoneNumbers.twilioDe, toNumber });
+			await sdk.conversationalAi.twilio.outboundCall({
+				agentId: box.ids.agents.noOverrides,
+				agentPhoneNumberId: box.ids.phoneNumbers.twilioDe,
+				toNumber,
+			});
 			conversationStore(box).settleAll(); // frees the line: the agent has five
 		}
-		return conversationStore(box).list({ ascending: true }).map((c) => c.outcome.talkSecs);
+		return conversationStore(box)
+			.list({ ascending: true })
+			.map((c) => c.outcome.talkSecs);
 	};
 	const first = await startSandbox({ callLengths: lengths });
 	const again = await startSandbox({ callLengths: lengths });

@@ -18,7 +18,9 @@ afterAll(async () => {
 beforeEach(() => sandbox.reset());
 
 /** The RestException a call ends with. */
-async function restError(promise: Promise<unknown>): Promise<InstanceType<typeof twilio.RestException>> {
+async function restError(
+	promise: Promise<unknown>,
+): Promise<InstanceType<typeof twilio.RestException>> {
 	const error: unknown = await promise.then(
 		() => undefined,
 		(caught: unknown) => caught,
@@ -30,7 +32,9 @@ async function restError(promise: Promise<unknown>): Promise<InstanceType<typeof
 describe('account (the credential test request)', () => {
 	it('fetches the account with Account SID and Auth Token', async () => {
 		const { accountSid, authToken } = sandbox.twilio;
-		const account = await twilioClient(sandbox, accountSid, authToken).api.v2010.accounts(accountSid).fetch();
+		const account = await twilioClient(sandbox, accountSid, authToken)
+			.api.v2010.accounts(accountSid)
+			.fetch();
 		expect(account.sid).toBe(accountSid);
 		expect(account.friendlyName).toBe('Muster Recruiting GmbH');
 		expect(account.status).toBe('active');
@@ -40,19 +44,26 @@ describe('account (the credential test request)', () => {
 	});
 
 	it('fetches it with the main API key; a standard API key gets 20003 there', async () => {
-		const { accountSid, apiKeySid, apiKeySecret, standardApiKeySid, standardApiKeySecret } = sandbox.twilio;
-		const account = await twilioClient(sandbox, apiKeySid, apiKeySecret, accountSid).api.v2010.accounts(accountSid).fetch();
+		const { accountSid, apiKeySid, apiKeySecret, standardApiKeySid, standardApiKeySecret } =
+			sandbox.twilio;
+		const account = await twilioClient(sandbox, apiKeySid, apiKeySecret, accountSid)
+			.api.v2010.accounts(accountSid)
+			.fetch();
 		expect(account.sid).toBe(accountSid);
 		const error = await restError(
-			twilioClient(sandbox, standardApiKeySid, standardApiKeySecret, accountSid).api.v2010.accounts(accountSid).fetch(),
+			twilioClient(sandbox, standardApiKeySid, standardApiKeySecret, accountSid)
+				.api.v2010.accounts(accountSid)
+				.fetch(),
 		);
 		expect(error.status).toBe(401);
 		expect(error.code).toBe(20003);
 	});
 
-	it('answers 20003 with Twilio\'s error shape for a wrong token', async () => {
+	it("answers 20003 with Twilio's error shape for a wrong token", async () => {
 		const { accountSid } = sandbox.twilio;
-		const error = await restError(twilioClient(sandbox, accountSid, '0'.repeat(32)).api.v2010.accounts(accountSid).fetch());
+		const error = await restError(
+			twilioClient(sandbox, accountSid, '0'.repeat(32)).api.v2010.accounts(accountSid).fetch(),
+		);
 		expect(error.status).toBe(401);
 		expect(error.code).toBe(20003);
 		expect(error.message).toBe('Authenticate');
@@ -64,16 +75,20 @@ describe('account (the credential test request)', () => {
 
 	it('answers 20003 for another account than the credentials belong to', async () => {
 		const { accountSid, authToken, trialAccountSid } = sandbox.twilio;
-		const error = await restError(twilioClient(sandbox, accountSid, authToken).api.v2010.accounts(trialAccountSid).fetch());
+		const error = await restError(
+			twilioClient(sandbox, accountSid, authToken).api.v2010.accounts(trialAccountSid).fetch(),
+		);
 		expect(error.status).toBe(401);
 		expect(error.code).toBe(20003);
 	});
 });
 
 describe('incoming phone numbers', () => {
-	it('lists the account numbers with voice capability, paging through Twilio\'s next_page_uri', async () => {
+	it("lists the account numbers with voice capability, paging through Twilio's next_page_uri", async () => {
 		const { accountSid, authToken } = sandbox.twilio;
-		const numbers = await twilioClient(sandbox, accountSid, authToken).incomingPhoneNumbers.list({ pageSize: 2 });
+		const numbers = await twilioClient(sandbox, accountSid, authToken).incomingPhoneNumbers.list({
+			pageSize: 2,
+		});
 		expect(numbers.map((number) => number.phoneNumber)).toEqual([
 			sandbox.numbers.twilioBerlin,
 			sandbox.numbers.inboundHamburg,
@@ -87,11 +102,16 @@ describe('incoming phone numbers', () => {
 		expect(pages.map((request) => request.query.Page ?? '0')).toEqual(['0', '1']);
 	});
 
-	it('answers one page in Twilio\'s envelope', async () => {
+	it("answers one page in Twilio's envelope", async () => {
 		const { accountSid, authToken } = sandbox.twilio;
-		const response = await fetch(`${sandbox.url}/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers.json?PageSize=2`, {
-			headers: { authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}` },
-		});
+		const response = await fetch(
+			`${sandbox.url}/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers.json?PageSize=2`,
+			{
+				headers: {
+					authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
+				},
+			},
+		);
 		const page = (await response.json()) as Record<string, unknown>;
 		expect(page).toMatchObject({
 			page: 0,
@@ -107,18 +127,28 @@ describe('incoming phone numbers', () => {
 
 	it('filters by phone number and keeps accounts apart', async () => {
 		const { accountSid, authToken, trialAccountSid, trialAuthToken } = sandbox.twilio;
-		const filtered = await twilioClient(sandbox, accountSid, authToken).incomingPhoneNumbers.list({ phoneNumber: '+4940' });
+		const filtered = await twilioClient(sandbox, accountSid, authToken).incomingPhoneNumbers.list({
+			phoneNumber: '+4940',
+		});
 		expect(filtered.map((number) => number.phoneNumber)).toEqual([sandbox.numbers.inboundHamburg]);
-		const trial = await twilioClient(sandbox, trialAccountSid, trialAuthToken).incomingPhoneNumbers.list();
+		const trial = await twilioClient(
+			sandbox,
+			trialAccountSid,
+			trialAuthToken,
+		).incomingPhoneNumbers.list();
 		expect(trial.map((number) => number.accountSid)).toEqual([trialAccountSid]);
 	});
 
-	it('fetches one number; another account\'s number is 20404', async () => {
+	it("fetches one number; another account's number is 20404", async () => {
 		const { accountSid, authToken } = sandbox.twilio;
 		const client = twilioClient(sandbox, accountSid, authToken);
-		const number = await client.incomingPhoneNumbers(sandbox.ids.twilio.incomingNumbers.cologne).fetch();
+		const number = await client
+			.incomingPhoneNumbers(sandbox.ids.twilio.incomingNumbers.cologne)
+			.fetch();
 		expect(number.phoneNumber).toBe(sandbox.numbers.cologne);
-		const error = await restError(client.incomingPhoneNumbers(sandbox.ids.twilio.incomingNumbers.trial).fetch());
+		const error = await restError(
+			client.incomingPhoneNumbers(sandbox.ids.twilio.incomingNumbers.trial).fetch(),
+		);
 		expect(error.status).toBe(404);
 		expect(error.code).toBe(20404);
 	});

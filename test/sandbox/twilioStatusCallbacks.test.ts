@@ -54,14 +54,23 @@ beforeEach(() => {
 	received = [];
 });
 
-async function callWithCallbacks(toNumber: string, events?: Array<'initiated' | 'ringing' | 'answered' | 'completed'>) {
+async function callWithCallbacks(
+	toNumber: string,
+	events?: Array<'initiated' | 'ringing' | 'answered' | 'completed'>,
+) {
 	const { accountSid, authToken } = sandbox.twilio;
 	const twiml = await elevenLabs(sandbox).conversationalAi.twilio.registerCall({
 		agentId: sandbox.ids.agents.recruitingDe,
 		fromNumber: sandbox.numbers.twilioBerlin,
 		toNumber,
 		direction: 'outbound',
-		conversationInitiationClientData: { dynamicVariables: { candidate_name: 'Anna Schmidt', company: 'Muster GmbH', job_title: 'Lagerist' } },
+		conversationInitiationClientData: {
+			dynamicVariables: {
+				candidate_name: 'Anna Schmidt',
+				company: 'Muster GmbH',
+				job_title: 'Lagerist',
+			},
+		},
 	});
 	const call = await twilioClient(sandbox, accountSid, authToken).calls.create({
 		to: toNumber,
@@ -79,8 +88,18 @@ async function callWithCallbacks(toNumber: string, events?: Array<'initiated' | 
 
 describe('status callbacks', () => {
 	it('an answered call reports every asked-for step, in order, signed with the auth token', async () => {
-		const call = await callWithCallbacks('+4917112345601', ['initiated', 'ringing', 'answered', 'completed']);
-		expect(received.map((r) => r.params.CallStatus)).toEqual(['queued', 'ringing', 'in-progress', 'completed']);
+		const call = await callWithCallbacks('+4917112345601', [
+			'initiated',
+			'ringing',
+			'answered',
+			'completed',
+		]);
+		expect(received.map((r) => r.params.CallStatus)).toEqual([
+			'queued',
+			'ringing',
+			'in-progress',
+			'completed',
+		]);
 		expect(received.map((r) => r.params.SequenceNumber)).toEqual(['0', '1', '2', '3']);
 		for (const r of received) {
 			expect(r.method).toBe('POST');
@@ -92,11 +111,15 @@ describe('status callbacks', () => {
 				Direction: 'outbound-api',
 				CallbackSource: 'call-progress-events',
 			});
-			expect(twilio.validateRequest(sandbox.twilio.authToken, r.signature, callbackUrl, r.params)).toBe(true);
+			expect(
+				twilio.validateRequest(sandbox.twilio.authToken, r.signature, callbackUrl, r.params),
+			).toBe(true);
 		}
 		expect(Number(received[3].params.CallDuration)).toBeGreaterThan(0);
 		// A wrong token does not validate: the signature really is the account's.
-		expect(twilio.validateRequest('wrong-token', received[0].signature, callbackUrl, received[0].params)).toBe(false);
+		expect(
+			twilio.validateRequest('wrong-token', received[0].signature, callbackUrl, received[0].params),
+		).toBe(false);
 	});
 
 	it('without StatusCallbackEvent only the end is reported, as Twilio does; busy and no answer say so', async () => {

@@ -15,10 +15,16 @@ describe('signElevenLabsWebhook', () => {
 	const now = () => Math.floor(Date.now() / 1000);
 
 	it('produces t=<unix>,v0=<hex> that the SDK verifies', async () => {
-		const raw = JSON.stringify({ type: 'post_call_transcription', event_timestamp: now(), data: { conversation_id: 'conv_1' } });
+		const raw = JSON.stringify({
+			type: 'post_call_transcription',
+			event_timestamp: now(),
+			data: { conversation_id: 'conv_1' },
+		});
 		const header = signElevenLabsWebhook(raw, secret, now());
 		expect(header).toMatch(/^t=\d+,v0=[0-9a-f]{64}$/);
-		await expect(verifier.constructEvent(raw, header, secret)).resolves.toMatchObject({ data: { conversation_id: 'conv_1' } });
+		await expect(verifier.constructEvent(raw, header, secret)).resolves.toMatchObject({
+			data: { conversation_id: 'conv_1' },
+		});
 	});
 
 	it('matches a known HMAC-SHA256 of "<t>.<body>"', () => {
@@ -29,16 +35,27 @@ describe('signElevenLabsWebhook', () => {
 	});
 
 	it('fails verification for another body, another secret, or an old timestamp', async () => {
-		const signed = buildSignedWebhook('call_initiation_failure', { failure_reason: 'busy' }, secret, now());
+		const signed = buildSignedWebhook(
+			'call_initiation_failure',
+			{ failure_reason: 'busy' },
+			secret,
+			now(),
+		);
 		const header = signed.headers['ElevenLabs-Signature'];
-		await expect(verifier.constructEvent(signed.rawBody.replace('busy', 'no-answer'), header, secret)).rejects.toThrow(
+		await expect(
+			verifier.constructEvent(signed.rawBody.replace('busy', 'no-answer'), header, secret),
+		).rejects.toThrow('Signature hash does not match');
+		await expect(verifier.constructEvent(signed.rawBody, header, 'wsec_other')).rejects.toThrow(
 			'Signature hash does not match',
 		);
-		await expect(verifier.constructEvent(signed.rawBody, header, 'wsec_other')).rejects.toThrow('Signature hash does not match');
 		const old = now() - 31 * 60;
-		await expect(verifier.constructEvent(signed.rawBody, signElevenLabsWebhook(signed.rawBody, secret, old), secret)).rejects.toThrow(
-			'Timestamp outside the tolerance zone',
-		);
+		await expect(
+			verifier.constructEvent(
+				signed.rawBody,
+				signElevenLabsWebhook(signed.rawBody, secret, old),
+				secret,
+			),
+		).rejects.toThrow('Timestamp outside the tolerance zone');
 	});
 });
 
@@ -76,14 +93,31 @@ describe('webhook delivery', () => {
 
 	it('POSTs {type, event_timestamp, data} signed with the configured secret, and records the delivery', async () => {
 		sandbox.setWebhook({ url: receiverUrl, secret: 'wsec_delivery' });
-		const delivery = await sandbox.webhooks.send('post_call_transcription', { conversation_id: 'conv_x', status: 'done' });
-		expect(delivery).toMatchObject({ ok: true, status: 200, type: 'post_call_transcription', url: receiverUrl });
+		const delivery = await sandbox.webhooks.send('post_call_transcription', {
+			conversation_id: 'conv_x',
+			status: 'done',
+		});
+		expect(delivery).toMatchObject({
+			ok: true,
+			status: 200,
+			type: 'post_call_transcription',
+			url: receiverUrl,
+		});
 		expect(received).toHaveLength(1);
 		const [request] = received;
 		expect(request.headers['content-type']).toBe('application/json');
-		const event = await verifier.constructEvent(request.body, String(request.headers['elevenlabs-signature']), 'wsec_delivery');
-		expect(event).toMatchObject({ type: 'post_call_transcription', data: { conversation_id: 'conv_x' } });
-		expect(Math.abs((event as { event_timestamp: number }).event_timestamp - Date.now() / 1000)).toBeLessThan(5);
+		const event = await verifier.constructEvent(
+			request.body,
+			String(request.headers['elevenlabs-signature']),
+			'wsec_delivery',
+		);
+		expect(event).toMatchObject({
+			type: 'post_call_transcription',
+			data: { conversation_id: 'conv_x' },
+		});
+		expect(
+			Math.abs((event as { event_timestamp: number }).event_timestamp - Date.now() / 1000),
+		).toBeLessThan(5);
 		expect(sandbox.webhooks.deliveries()).toHaveLength(1);
 	});
 
@@ -92,15 +126,22 @@ describe('webhook delivery', () => {
 		sandbox.setWebhook({ url: receiverUrl });
 		expect(await sandbox.webhooks.send('post_call_audio', { full_audio: '' })).toBeUndefined();
 		sandbox.setWebhook({ url: receiverUrl, events: ['audio'] });
-		expect(await sandbox.webhooks.send('post_call_audio', { full_audio: '' })).toMatchObject({ ok: true });
+		expect(await sandbox.webhooks.send('post_call_audio', { full_audio: '' })).toMatchObject({
+			ok: true,
+		});
 		expect(await sandbox.webhooks.send('call_initiation_failure', {})).toBeUndefined();
-		expect(received.map((request) => (JSON.parse(request.body) as { type: string }).type)).toEqual(['post_call_audio']);
+		expect(received.map((request) => (JSON.parse(request.body) as { type: string }).type)).toEqual([
+			'post_call_audio',
+		]);
 	});
 
 	it('records a rejected or unreachable delivery without retrying it', async () => {
 		sandbox.setWebhook({ url: receiverUrl });
 		answerStatus = 401;
-		expect(await sandbox.webhooks.send('post_call_transcription', {})).toMatchObject({ ok: false, status: 401 });
+		expect(await sandbox.webhooks.send('post_call_transcription', {})).toMatchObject({
+			ok: false,
+			status: 401,
+		});
 		expect(received).toHaveLength(1);
 		sandbox.setWebhook({ url: 'http://127.0.0.1:1/nowhere' });
 		const failed = await sandbox.webhooks.send('post_call_transcription', {});
@@ -112,9 +153,14 @@ describe('webhook delivery', () => {
 	it('waitFor resolves with a delivery that happens later', async () => {
 		sandbox.setWebhook({ url: receiverUrl });
 		const waiting = sandbox.webhooks.waitFor('call_initiation_failure', 5000);
-		setTimeout(() => void sandbox.webhooks.send('call_initiation_failure', { failure_reason: 'busy' }), 50);
+		setTimeout(
+			() => void sandbox.webhooks.send('call_initiation_failure', { failure_reason: 'busy' }),
+			50,
+		);
 		expect(JSON.parse((await waiting).rawBody)).toMatchObject({ data: { failure_reason: 'busy' } });
-		await expect(sandbox.webhooks.waitFor('post_call_audio', 100)).rejects.toThrow('No matching webhook delivery');
+		await expect(sandbox.webhooks.waitFor('post_call_audio', 100)).rejects.toThrow(
+			'No matching webhook delivery',
+		);
 	});
 
 	it('is configured over the admin API, and the credential carries the same secret', async () => {
@@ -127,7 +173,11 @@ describe('webhook delivery', () => {
 		expect(sandbox.credentials().elevenLabsAgentsApi.webhookSecret).toBe('wsec_admin');
 		await sandbox.webhooks.send('post_call_transcription', {});
 		await expect(
-			verifier.constructEvent(received[0].body, String(received[0].headers['elevenlabs-signature']), 'wsec_admin'),
+			verifier.constructEvent(
+				received[0].body,
+				String(received[0].headers['elevenlabs-signature']),
+				'wsec_admin',
+			),
 		).resolves.toBeDefined();
 		for (const body of [{ url: 'not a url' }, { url: receiverUrl, events: ['transcripts'] }]) {
 			const invalid = await fetch(`${sandbox.url}/_sandbox/webhook`, {

@@ -4,14 +4,23 @@ import { parseClockTime } from '../../nodes/AgentCall/helpers/callingWindow';
 
 describe('parseCallingDays', () => {
 	it.each([
-		[[1, 2, 3, 4, 5], [1, 2, 3, 4, 5]],
-		[['1', '3'], [1, 3]],
+		[
+			[1, 2, 3, 4, 5],
+			[1, 2, 3, 4, 5],
+		],
+		[
+			['1', '3'],
+			[1, 3],
+		],
 		['1,2,3', [1, 2, 3]],
 		['1-5', [1, 2, 3, 4, 5]],
 		['Mon - Fri, Sun', [1, 2, 3, 4, 5, 7]],
 		['Montag, Mittwoch; Fr.', [1, 3, 5]],
 		['monday tuesday', [1, 2]],
-		[[5, 1, 5], [1, 5]],
+		[
+			[5, 1, 5],
+			[1, 5],
+		],
 		[3, [3]],
 	])('reads %j', (value, days) => {
 		expect(parseCallingDays(value)).toEqual({ ok: true, value: days });
@@ -25,7 +34,11 @@ describe('parseCallingDays', () => {
 		[null, '"Calling Days" must be a list of weekdays, not null'],
 		[{ monday: true }, '"Calling Days" must be a list of weekdays, not {"monday":true}'],
 	])('refuses %j', (value, message) => {
-		expect(parseCallingDays(value)).toMatchObject({ ok: false, message, hint: expect.stringContaining('1 (Monday) to 7 (Sunday)') });
+		expect(parseCallingDays(value)).toMatchObject({
+			ok: false,
+			message,
+			hint: expect.stringContaining('1 (Monday) to 7 (Sunday)'),
+		});
 	});
 });
 
@@ -39,7 +52,10 @@ describe('parseClockTime with what an expression gives', () => {
 		[null, "The calling window's earliest time is empty"],
 		[9.5, "The calling window's earliest time is 9.5, not a time"],
 		[true, "The calling window's earliest time is true, not a time"],
-		['x'.repeat(100_000), `The calling window's earliest time "${'x'.repeat(59)}… (100,000 characters) is not a time`],
+		[
+			'x'.repeat(100_000),
+			`The calling window's earliest time "${'x'.repeat(59)}… (100,000 characters) is not a time`,
+		],
 	])('refuses %p with what it is', (value, message) => {
 		expect(parseClockTime(value, 'earliest time')).toMatchObject({ ok: false, message });
 	});

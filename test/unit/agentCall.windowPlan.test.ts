@@ -13,7 +13,8 @@ const lisbon: CallingWindow = { ...berlin, zone: 'Europe/Lisbon', holidays: { co
 // Wednesday 2 December 2026, 17:40 in Berlin.
 const START = new Date('2026-12-02T16:40:00Z');
 const MINUTE = 60_000;
-const people = (n: number, window?: CallingWindow) => Array.from({ length: n }, (_, id) => ({ id, window }));
+const people = (n: number, window?: CallingWindow) =>
+	Array.from({ length: n }, (_, id) => ({ id, window }));
 
 describe('campaign plan inside the calling window', () => {
 	it('knows when the open window closes, and that a closed one does not', () => {
@@ -27,14 +28,19 @@ describe('campaign plan inside the calling window', () => {
 	});
 
 	it('submits whom five lines of three-minute calls finish by 18:00, in dispatch order; the rest wait for the next morning', () => {
-		const plan = planWithinWindows(people(60, berlin), { startAt: START, lines: 5, callMs: 3 * MINUTE });
+		const plan = planWithinWindows(people(60, berlin), {
+			startAt: START,
+			lines: 5,
+			callMs: 3 * MINUTE,
+		});
 		expect(plan.submit.map((s) => s.recipient.id)).toEqual([...Array(30).keys()]);
 		expect(plan.submit[29].expectedStartAt).toEqual(new Date('2026-12-02T16:55:00Z'));
 		expect(plan.closesAt).toEqual(new Date('2026-12-02T17:00:00Z'));
 		expect(plan.wait).toHaveLength(30);
 		expect(plan.wait[0]).toEqual({
 			recipient: { id: 30, window: berlin },
-			reason: 'Would not be reached before the calling window closes at 18:00 in Europe/Berlin (30 calls ahead on 5 lines)',
+			reason:
+				'Would not be reached before the calling window closes at 18:00 in Europe/Berlin (30 calls ahead on 5 lines)',
 			nextWindowStart: '2026-12-03T09:00:00.000+01:00',
 		});
 	});
@@ -53,7 +59,9 @@ describe('campaign plan inside the calling window', () => {
 		// 17:40–17:45, 17:45–17:50, 17:50–17:55, 17:55–18:00 Berlin: four waves.
 		expect(plan.submit).toHaveLength(20);
 		expect(plan.closesAt).toEqual(new Date('2026-12-02T17:00:00Z'));
-		expect(plan.wait.map((w) => w.nextWindowStart)).toEqual(Array(5).fill('2026-12-02T17:00:00.000+00:00'));
+		expect(plan.wait.map((w) => w.nextWindowStart)).toEqual(
+			Array(5).fill('2026-12-02T17:00:00.000+00:00'),
+		);
 		expect(plan.wait[0].reason).toContain('when another recipient');
 	});
 

@@ -4,7 +4,12 @@ import { candidateWindow, windowRules } from '../../nodes/AgentCall/helpers/wind
 import type { WindowRules, WindowSettings } from '../../nodes/AgentCall/helpers/windowRules';
 
 const now = new Date('2025-03-11T09:00:00Z'); // Tuesday, 10:00 in Berlin
-const settings: WindowSettings = { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00', skipHolidays: true };
+const settings: WindowSettings = {
+	days: [1, 2, 3, 4, 5],
+	start: '09:00',
+	end: '18:00',
+	skipHolidays: true,
+};
 
 function rules(extra: Partial<WindowSettings> = {}): WindowRules {
 	const checked = windowRules({ ...settings, ...extra }, now);
@@ -18,14 +23,22 @@ describe('calling-window settings', () => {
 			ok: false,
 			message: 'The calling window ends before it starts',
 		});
-		expect(windowRules({ ...settings, days: [] }, now)).toMatchObject({ ok: false, message: 'No calling days are chosen' });
+		expect(windowRules({ ...settings, days: [] }, now)).toMatchObject({
+			ok: false,
+			message: 'No calling days are chosen',
+		});
 		expect(windowRules({ ...settings, start: '9' }, now)).toMatchObject({ ok: false });
 	});
 
 	it('checks a fixed time zone and holiday country once, before any candidate', () => {
-		expect(windowRules({ ...settings, timeZone: 'Mars/Olympus' }, now)).toMatchObject({ ok: false });
+		expect(windowRules({ ...settings, timeZone: 'Mars/Olympus' }, now)).toMatchObject({
+			ok: false,
+		});
 		expect(windowRules({ ...settings, holidayCountry: 'XX' }, now)).toMatchObject({ ok: false });
-		expect(rules({ holidayCountry: 'de', holidayState: 'by' }).holidays).toEqual({ country: 'DE', state: 'BY' });
+		expect(rules({ holidayCountry: 'de', holidayState: 'by' }).holidays).toEqual({
+			country: 'DE',
+			state: 'BY',
+		});
 		expect(rules().holidays).toBe('number');
 		expect(rules({ skipHolidays: false, holidayCountry: 'DE' }).holidays).toBe(false);
 	});
@@ -35,18 +48,44 @@ describe('a candidate’s calling window', () => {
 	it('takes the time zone and the holidays of the number’s country', () => {
 		expect(candidateWindow(rules(), { timezoneField: undefined, country: 'AT' }, now)).toEqual({
 			ok: true,
-			value: { days: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1080, zone: 'Europe/Vienna', holidays: { country: 'AT' } },
+			value: {
+				days: [1, 2, 3, 4, 5],
+				startMinute: 540,
+				endMinute: 1080,
+				zone: 'Europe/Vienna',
+				holidays: { country: 'AT' },
+			},
 		});
-		const bavaria = candidateWindow(rules({ holidayState: 'BY' }), { timezoneField: '', country: 'DE' }, now);
-		expect(bavaria).toMatchObject({ ok: true, value: { holidays: { country: 'DE', state: 'BY' } } });
+		const bavaria = candidateWindow(
+			rules({ holidayState: 'BY' }),
+			{ timezoneField: '', country: 'DE' },
+			now,
+		);
+		expect(bavaria).toMatchObject({
+			ok: true,
+			value: { holidays: { country: 'DE', state: 'BY' } },
+		});
 	});
 
 	it('prefers the node’s zone, then the item’s field, and needs one for a country of several zones', () => {
-		const fixed = candidateWindow(rules({ timeZone: 'Europe/Lisbon' }), { timezoneField: 'Asia/Tokyo', country: 'DE' }, now);
+		const fixed = candidateWindow(
+			rules({ timeZone: 'Europe/Lisbon' }),
+			{ timezoneField: 'Asia/Tokyo', country: 'DE' },
+			now,
+		);
 		expect(fixed).toMatchObject({ ok: true, value: { zone: 'Europe/Lisbon' } });
-		const field = candidateWindow(rules(), { timezoneField: 'America/Chicago', country: 'US' }, now);
-		expect(field).toMatchObject({ ok: true, value: { zone: 'America/Chicago', holidays: { country: 'US' } } });
-		expect(candidateWindow(rules(), { timezoneField: undefined, country: 'US' }, now)).toMatchObject({
+		const field = candidateWindow(
+			rules(),
+			{ timezoneField: 'America/Chicago', country: 'US' },
+			now,
+		);
+		expect(field).toMatchObject({
+			ok: true,
+			value: { zone: 'America/Chicago', holidays: { country: 'US' } },
+		});
+		expect(
+			candidateWindow(rules(), { timezoneField: undefined, country: 'US' }, now),
+		).toMatchObject({
 			ok: false,
 			message: expect.stringContaining('several time zones'),
 		});
@@ -58,7 +97,9 @@ describe('a candidate’s calling window', () => {
 			ok: false,
 			message: 'The country for public holidays cannot be told from this number',
 		});
-		expect(candidateWindow(rules({ holidayCountry: 'DE' }), noCountry, now)).toMatchObject({ ok: true });
+		expect(candidateWindow(rules({ holidayCountry: 'DE' }), noCountry, now)).toMatchObject({
+			ok: true,
+		});
 		expect(candidateWindow(rules({ skipHolidays: false }), noCountry, now)).toMatchObject({
 			ok: true,
 			value: { holidays: undefined },
@@ -67,12 +108,25 @@ describe('a candidate’s calling window', () => {
 });
 
 describe('a campaign’s start', () => {
-	const berlin: CallingWindow = { days: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1080, zone: 'Europe/Berlin', holidays: { country: 'DE' } };
-	const newYork: CallingWindow = { ...berlin, zone: 'America/New_York', holidays: { country: 'US' } };
+	const berlin: CallingWindow = {
+		days: [1, 2, 3, 4, 5],
+		startMinute: 540,
+		endMinute: 1080,
+		zone: 'Europe/Berlin',
+		holidays: { country: 'DE' },
+	};
+	const newYork: CallingWindow = {
+		...berlin,
+		zone: 'America/New_York',
+		holidays: { country: 'US' },
+	};
 	const evening = new Date('2025-03-11T19:00:00Z'); // 20:00 in Berlin, 15:00 in New York
 
 	it('starts now (or when scheduled) when anybody’s window is open then', () => {
-		expect(campaignStart([berlin, newYork], undefined, evening)).toEqual({ ok: true, value: { at: evening } });
+		expect(campaignStart([berlin, newYork], undefined, evening)).toEqual({
+			ok: true,
+			value: { at: evening },
+		});
 		expect(campaignStart([], undefined, evening)).toEqual({ ok: true, value: { at: evening } });
 	});
 
@@ -80,7 +134,10 @@ describe('a campaign’s start', () => {
 		const start = campaignStart([berlin], undefined, evening);
 		expect(start).toEqual({
 			ok: true,
-			value: { at: new Date('2025-03-12T08:00:00Z'), movedBecause: expect.stringContaining('after 18:00') },
+			value: {
+				at: new Date('2025-03-12T08:00:00Z'),
+				movedBecause: expect.stringContaining('after 18:00'),
+			},
 		});
 	});
 

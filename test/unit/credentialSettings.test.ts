@@ -16,7 +16,10 @@ describe('ElevenLabs region → base URL', () => {
 	});
 
 	it('uses the custom URL without its trailing slash', () => {
-		expect(elevenLabsBaseUrl('custom', ' http://127.0.0.1:8790/ ')).toEqual({ ok: true, value: 'http://127.0.0.1:8790' });
+		expect(elevenLabsBaseUrl('custom', ' http://127.0.0.1:8790/ ')).toEqual({
+			ok: true,
+			value: 'http://127.0.0.1:8790',
+		});
 		expect(elevenLabsBaseUrl('custom', 'https://proxy.example.com/elevenlabs/')).toEqual({
 			ok: true,
 			value: 'https://proxy.example.com/elevenlabs',
@@ -61,15 +64,29 @@ describe('Twilio credential fields', () => {
 				apiKeySecret: 'secret',
 				baseUrl: 'http://127.0.0.1:9000/',
 			}),
-		).toEqual({ ok: true, value: { accountSid: SID, username: apiKeySid, password: 'secret', baseUrl: 'http://127.0.0.1:9000' } });
+		).toEqual({
+			ok: true,
+			value: {
+				accountSid: SID,
+				username: apiKeySid,
+				password: 'secret',
+				baseUrl: 'http://127.0.0.1:9000',
+			},
+		});
 	});
 
 	it.each([
 		[{ accountSid: 'SK0123456789abcdef0123456789abcdef', authToken: 't' }, 'must start with "AC"'],
 		[{ accountSid: 'AC123', authToken: 't' }, 'must start with "AC"'],
 		[{ accountSid: SID, authToken: '' }, 'Auth Token is empty'],
-		[{ accountSid: SID, authType: 'apiKey', apiKeySid: 'AC1', apiKeySecret: 's' }, 'must start with "SK"'],
-		[{ accountSid: SID, authToken: 'secret-token', baseUrl: 'localhost:9000' }, 'must start with http:// or https://'],
+		[
+			{ accountSid: SID, authType: 'apiKey', apiKeySid: 'AC1', apiKeySecret: 's' },
+			'must start with "SK"',
+		],
+		[
+			{ accountSid: SID, authToken: 'secret-token', baseUrl: 'localhost:9000' },
+			'must start with http:// or https://',
+		],
 		[{ accountSid: SID, authToken: 'secret-token', baseUrl: 'http://' }, 'is not a valid URL'],
 	])('rejects %j', (fields, text) => {
 		const result = twilioCredentialFields(fields);

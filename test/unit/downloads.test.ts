@@ -8,14 +8,24 @@ const mp3 = Buffer.concat(Array.from({ length: 400 }, () => frame));
 describe('audioProblem', () => {
 	it('takes MPEG frames and ID3-tagged files as audio/mpeg, octet-stream or without a type', () => {
 		expect(audioProblem('audio/mpeg', mp3)).toBeUndefined();
-		expect(audioProblem('application/octet-stream', Buffer.concat([Buffer.from('ID3'), mp3]))).toBeUndefined();
+		expect(
+			audioProblem('application/octet-stream', Buffer.concat([Buffer.from('ID3'), mp3])),
+		).toBeUndefined();
 		expect(audioProblem(undefined, mp3)).toBeUndefined();
 	});
 
 	it.each([
-		['application/json; charset=utf-8', Buffer.from('{"detail":"x"}'), 'it is application/json (14 bytes), not an MP3 recording'],
+		[
+			'application/json; charset=utf-8',
+			Buffer.from('{"detail":"x"}'),
+			'it is application/json (14 bytes), not an MP3 recording',
+		],
 		['audio/mpeg', Buffer.alloc(8, 0xff), 'it has only 8 bytes, too short for a recording'],
-		['audio/mpeg', Buffer.alloc(4096, 0x20), 'it does not begin like an MP3 file (no ID3 tag or MPEG frame)'],
+		[
+			'audio/mpeg',
+			Buffer.alloc(4096, 0x20),
+			'it does not begin like an MP3 file (no ID3 tag or MPEG frame)',
+		],
 	])('refuses %s with %j', (type, head, problem) => {
 		expect(audioProblem(type, head)).toBe(problem);
 	});

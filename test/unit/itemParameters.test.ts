@@ -9,14 +9,20 @@ function context(parameters: INodeParameters) {
 	const resolve = (value: unknown, i: number): unknown => {
 		if (typeof value === 'string') return value.startsWith('=') ? `${value.slice(1)}#${i}` : value;
 		if (Array.isArray(value)) return value.map((entry) => resolve(entry, i));
-		if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, i)]));
+		if (value && typeof value === 'object')
+			return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, i)]));
 		return value;
 	};
 	const ctx = {
 		getNode: () => ({ parameters }),
 		getNodeParameter: (name: string, i: number, fallback?: unknown) => {
 			reads.push(`${name}@${i}`);
-			const raw = name.split('.').reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part], parameters);
+			const raw = name
+				.split('.')
+				.reduce<unknown>(
+					(at, part) => (at as Record<string, unknown> | undefined)?.[part],
+					parameters,
+				);
 			return raw === undefined ? fallback : resolve(raw, i);
 		},
 	} as unknown as IExecuteFunctions;
@@ -37,7 +43,9 @@ describe('ItemParameters', () => {
 			expect(parameters.getNodeParameter('templateSet', i, 'de')).toBe('de');
 			expect(parameters.getNodeParameter('options', i, {})).toEqual({ maxValueLength: 200 });
 			expect(parameters.getNodeParameter('phases', i, '')).toBe('');
-			expect(parameters.getNodeParameter('extraVariables.variable', i, [])).toEqual([{ name: 'jobLocation', value: `{{ $json.city }}#${i}` }]);
+			expect(parameters.getNodeParameter('extraVariables.variable', i, [])).toEqual([
+				{ name: 'jobLocation', value: `{{ $json.city }}#${i}` },
+			]);
 			expect(parameters.getNodeParameter('partials.partial', i, [])).toEqual([]);
 			// Not saved: n8n's default for it could be an expression.
 			expect(parameters.getNodeParameter('defaults.variable', i, [])).toEqual([]);

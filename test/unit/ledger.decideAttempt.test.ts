@@ -29,20 +29,38 @@ test('another execution is dialling right now: wait for it; a claim that went si
 	const fresh = attempt(1, { outcome: 'claimed', updatedAt: NOW - 1000 });
 	expect(decideAttempt([fresh], policy, NOW, 'e1')).toEqual({ kind: 'wait', last: fresh });
 	const silent = attempt(1, { outcome: 'claimed', updatedAt: NOW - STALE_CLAIM_MS });
-	expect(decideAttempt([silent], policy, NOW, 'e1')).toEqual({ kind: 'skip', status: 'already_called', last: silent });
+	expect(decideAttempt([silent], policy, NOW, 'e1')).toEqual({
+		kind: 'skip',
+		status: 'already_called',
+		last: silent,
+	});
 });
 
 test('an unknown outcome is never dialled again: the same execution is told, others skip', () => {
 	const unknown = attempt(1, { outcome: 'unknown', executionId: 'e1' });
-	expect(decideAttempt([unknown], policy, NOW, 'e1')).toEqual({ kind: 'ownUnknown', last: unknown });
-	expect(decideAttempt([unknown], policy, NOW, 'e2', 'not_reached')).toEqual({ kind: 'skip', status: 'already_called', last: unknown });
+	expect(decideAttempt([unknown], policy, NOW, 'e1')).toEqual({
+		kind: 'ownUnknown',
+		last: unknown,
+	});
+	expect(decideAttempt([unknown], policy, NOW, 'e2', 'not_reached')).toEqual({
+		kind: 'skip',
+		status: 'already_called',
+		last: unknown,
+	});
 });
 
 test('after a placed call the vendor is asked whether it reached the person', () => {
 	const placed = attempt(1);
 	expect(decideAttempt([placed], policy, NOW, 'e1')).toEqual({ kind: 'checkReach', last: placed });
-	expect(decideAttempt([placed], policy, NOW, 'e1', 'reached')).toEqual({ kind: 'skip', status: 'already_called', last: placed });
-	expect(decideAttempt([placed], policy, NOW, 'e1', 'not_reached')).toEqual({ kind: 'claim', attempt: 2 });
+	expect(decideAttempt([placed], policy, NOW, 'e1', 'reached')).toEqual({
+		kind: 'skip',
+		status: 'already_called',
+		last: placed,
+	});
+	expect(decideAttempt([placed], policy, NOW, 'e1', 'not_reached')).toEqual({
+		kind: 'claim',
+		attempt: 2,
+	});
 });
 
 test('inside the pause: too soon when the call did not reach them, already called when nobody knows', () => {
@@ -53,11 +71,22 @@ test('inside the pause: too soon when the call did not reach them, already calle
 		last: recent,
 		nextAttemptAfter: NOW + 3 * HOUR,
 	});
-	expect(decideAttempt([recent], policy, NOW, 'e1', 'unknown')).toEqual({ kind: 'skip', status: 'already_called', last: recent });
+	expect(decideAttempt([recent], policy, NOW, 'e1', 'unknown')).toEqual({
+		kind: 'skip',
+		status: 'already_called',
+		last: recent,
+	});
 });
 
 test('the budget: the last allowed attempt used up means exhausted, even after the pause', () => {
 	const three = [attempt(1), attempt(2), attempt(3)];
-	expect(decideAttempt(three, policy, NOW, 'e1', 'not_reached')).toEqual({ kind: 'skip', status: 'attempts_exhausted', last: three[2] });
-	expect(decideAttempt(three.slice(0, 2), policy, NOW, 'e1', 'unknown')).toEqual({ kind: 'claim', attempt: 3 });
+	expect(decideAttempt(three, policy, NOW, 'e1', 'not_reached')).toEqual({
+		kind: 'skip',
+		status: 'attempts_exhausted',
+		last: three[2],
+	});
+	expect(decideAttempt(three.slice(0, 2), policy, NOW, 'e1', 'unknown')).toEqual({
+		kind: 'claim',
+		attempt: 3,
+	});
 });

@@ -4,11 +4,28 @@ import type { INodeProperties } from 'n8n-workflow';
 import { checkNumber, checkNumberOptions } from '../../nodes/shared/numberParameters';
 import { quoted } from '../../nodes/shared/quoted';
 
-const timeout: INodeProperties = { displayName: 'Timeout', name: 'timeout', type: 'number', typeOptions: { minValue: 1, maxValue: 300 }, default: 30 };
-const retries: INodeProperties = { displayName: 'Retries', name: 'retries', type: 'number', typeOptions: { minValue: 0, numberPrecision: 0 }, default: 5 };
+const timeout: INodeProperties = {
+	displayName: 'Timeout',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 300 },
+	default: 30,
+};
+const retries: INodeProperties = {
+	displayName: 'Retries',
+	name: 'retries',
+	type: 'number',
+	typeOptions: { minValue: 0, numberPrecision: 0 },
+	default: 5,
+};
 
 describe('checkNumber', () => {
-	it.each([[30, 30], ['30', 30], [' 1.5 ', 1.5], [300, 300]])('takes %p', (value, expected) => {
+	it.each([
+		[30, 30],
+		['30', 30],
+		[' 1.5 ', 1.5],
+		[300, 300],
+	])('takes %p', (value, expected) => {
 		expect(checkNumber(timeout, value)).toEqual({ ok: true, value: expected });
 	});
 
@@ -23,19 +40,39 @@ describe('checkNumber', () => {
 		[{ a: 1 }, '{"a":1}'],
 	])('refuses %p, quoting it as %s', (value, shown) => {
 		const checked = checkNumber(timeout, value);
-		expect(checked).toMatchObject({ ok: false, message: `"Timeout" must be a number from 1 to 300, not ${shown}` });
+		expect(checked).toMatchObject({
+			ok: false,
+			message: `"Timeout" must be a number from 1 to 300, not ${shown}`,
+		});
 	});
 
 	it('wants whole numbers where the description has numberPrecision 0', () => {
-		expect(checkNumber(retries, 2.5)).toMatchObject({ ok: false, message: '"Retries" must be a whole number of 0 or more, not 2.5' });
+		expect(checkNumber(retries, 2.5)).toMatchObject({
+			ok: false,
+			message: '"Retries" must be a whole number of 0 or more, not 2.5',
+		});
 		expect(checkNumber(retries, -1)).toMatchObject({ ok: false });
 		expect(checkNumber(retries, 0)).toEqual({ ok: true, value: 0 });
 	});
 
 	it('checks only the number options of a collection that are set, and says where they are', () => {
-		const options: INodeProperties = { displayName: 'Options', name: 'options', type: 'collection', default: {}, options: [timeout, retries] };
-		expect(checkNumberOptions(options, { retries: '2', label: 'x' })).toEqual({ ok: true, value: { retries: 2, label: 'x' } });
-		expect(checkNumberOptions(options, { timeout: -1 })).toMatchObject({ ok: false, hint: expect.stringMatching(/^Set Options → Timeout to a number from 1 to 300 \(default 30\)/) });
+		const options: INodeProperties = {
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			default: {},
+			options: [timeout, retries],
+		};
+		expect(checkNumberOptions(options, { retries: '2', label: 'x' })).toEqual({
+			ok: true,
+			value: { retries: 2, label: 'x' },
+		});
+		expect(checkNumberOptions(options, { timeout: -1 })).toMatchObject({
+			ok: false,
+			hint: expect.stringMatching(
+				/^Set Options → Timeout to a number from 1 to 300 \(default 30\)/,
+			),
+		});
 	});
 });
 

@@ -3,15 +3,30 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
 import { COLLECTED_ANSWERS } from '../../nodes/RecruitingPrompt/helpers/answers';
 import { ProblemError } from '../../nodes/shared/problems';
-import { GERMAN_DESCRIPTIONS, answersNamedIn, criteriaFor } from '../../nodes/RecruitingPrompt/helpers/publishAnswers';
-import { documentName, isPublishedDocument } from '../../nodes/RecruitingPrompt/helpers/publishDocument';
+import {
+	GERMAN_DESCRIPTIONS,
+	answersNamedIn,
+	criteriaFor,
+} from '../../nodes/RecruitingPrompt/helpers/publishAnswers';
+import {
+	documentName,
+	isPublishedDocument,
+} from '../../nodes/RecruitingPrompt/helpers/publishDocument';
 import { planPublish, voiceModelFor } from '../../nodes/RecruitingPrompt/helpers/publishPlan';
 import type { DesiredState } from '../../nodes/RecruitingPrompt/helpers/publishPlan';
 import { planPrivacy } from '../../nodes/RecruitingPrompt/helpers/publishPrivacy';
-import { callVariables, placeholderSamples, publishTimeVariables } from '../../nodes/RecruitingPrompt/helpers/publishVariables';
+import {
+	callVariables,
+	placeholderSamples,
+	publishTimeVariables,
+} from '../../nodes/RecruitingPrompt/helpers/publishVariables';
 import type { VariableUse } from '../../nodes/RecruitingPrompt/helpers/templateWalk';
 
-const use = (required: boolean, inKnowledgeBase = false): VariableUse => ({ required, templates: ['master'], inKnowledgeBase });
+const use = (required: boolean, inKnowledgeBase = false): VariableUse => ({
+	required,
+	templates: ['master'],
+	inKnowledgeBase,
+});
 
 describe('publishDocument', () => {
 	it('names one document per company and job, versioned by the text', () => {
@@ -26,7 +41,13 @@ describe('publishDocument', () => {
 	it('never claims a document of another job or one the user named', () => {
 		const other = documentName('Klinikum Nord GmbH', 'Stationsleitung', 'Text');
 		expect(isPublishedDocument(other, 'Klinikum Nord GmbH', 'Pflegefachkraft')).toBe(false);
-		expect(isPublishedDocument('Recruiting KB · Klinikum Nord GmbH · Pflegefachkraft · meine Notizen', 'Klinikum Nord GmbH', 'Pflegefachkraft')).toBe(false);
+		expect(
+			isPublishedDocument(
+				'Recruiting KB · Klinikum Nord GmbH · Pflegefachkraft · meine Notizen',
+				'Klinikum Nord GmbH',
+				'Pflegefachkraft',
+			),
+		).toBe(false);
 		expect(isPublishedDocument('Hausordnung', 'Klinikum Nord GmbH', 'Pflegefachkraft')).toBe(false);
 	});
 
@@ -57,30 +78,48 @@ describe('publishVariables', () => {
 	});
 
 	it('resolves the rest at publish time, never the candidate’s own fields', () => {
-		expect([...publishTimeVariables(used, ['name']).keys()]).toEqual(['company', 'jobTitle', 'recruiterName']);
+		expect([...publishTimeVariables(used, ['name']).keys()]).toEqual([
+			'company',
+			'jobTitle',
+			'recruiterName',
+		]);
 		expect(() => publishTimeVariables(used, [])).toThrow(/have to be|has to be/);
 	});
 
 	it('gives the dashboard sample values in the set’s language', () => {
-		expect(placeholderSamples(['name', 'shift'], 'de')).toEqual({ name: 'Erika Mustermann', shift: '(shift)' });
+		expect(placeholderSamples(['name', 'shift'], 'de')).toEqual({
+			name: 'Erika Mustermann',
+			shift: '(shift)',
+		});
 	});
 });
 
 describe('publishAnswers', () => {
 	it('has a German description for every answer the prompts name', () => {
-		expect(Object.keys(GERMAN_DESCRIPTIONS).sort()).toEqual(COLLECTED_ANSWERS.map((a) => a.id).sort());
+		expect(Object.keys(GERMAN_DESCRIPTIONS).sort()).toEqual(
+			COLLECTED_ANSWERS.map((a) => a.id).sort(),
+		);
 	});
 
 	it('collects the answers a text names in backticks, with criteria that fit', () => {
 		const answers = answersNamedIn('Halten Sie `consent_given` und `opt_out` fest.', 'de');
 		expect(Object.keys(answers)).toEqual(['consent_given', 'opt_out']);
 		expect(answers.opt_out.description).toBe(GERMAN_DESCRIPTIONS.opt_out);
-		expect(criteriaFor(answers, 'de').map((c) => c.id)).toEqual(['ai_disclosure_and_consent', 'no_prohibited_questions', 'opt_out_respected']);
+		expect(criteriaFor(answers, 'de').map((c) => c.id)).toEqual([
+			'ai_disclosure_and_consent',
+			'no_prohibited_questions',
+			'opt_out_respected',
+		]);
 		expect(criteriaFor(answers, 'en')[0].name).toBe('AI disclosure and consent first');
 	});
 });
 
-function agent(overrides: { knowledgeBase?: ElevenLabs.KnowledgeBaseLocator[]; dataCollection?: Record<string, ElevenLabs.AnalysisProperty> } = {}) {
+function agent(
+	overrides: {
+		knowledgeBase?: ElevenLabs.KnowledgeBaseLocator[];
+		dataCollection?: Record<string, ElevenLabs.AnalysisProperty>;
+	} = {},
+) {
 	return {
 		agentId: 'agent_1',
 		name: 'Agent',
@@ -94,7 +133,10 @@ function agent(overrides: { knowledgeBase?: ElevenLabs.KnowledgeBaseLocator[]; d
 			tts: { modelId: 'eleven_flash_v2' },
 		},
 		metadata: { createdAtUnixSecs: 0 },
-		platformSettings: { dataCollection: overrides.dataCollection ?? {}, evaluation: { criteria: [] } },
+		platformSettings: {
+			dataCollection: overrides.dataCollection ?? {},
+			evaluation: { criteria: [] },
+		},
 	} as unknown as ElevenLabs.GetAgentResponseModel;
 }
 
@@ -116,14 +158,23 @@ describe('planPublish', () => {
 		const own = { type: 'text' as const, name: 'Hausordnung', id: 'doc_own' };
 		const old = { type: 'text' as const, name: documentName('Firma', 'Job', 'old'), id: 'doc_old' };
 		const plan = planPublish(
-			agent({ knowledgeBase: [own, old], dataCollection: { shift: { type: 'string', description: 'Schicht' } } }),
+			agent({
+				knowledgeBase: [own, old],
+				dataCollection: { shift: { type: 'string', description: 'Schicht' } },
+			}),
 			desired(),
 		);
 		expect(plan.upload?.name).toBe(desired().knowledgeBase!.name);
 		expect(plan.removedDocuments).toEqual([old]);
 		const update = plan.update('doc_new')!;
-		expect(update.conversationConfig?.agent?.prompt?.knowledgeBase?.map((l) => l.id)).toEqual(['doc_own', 'doc_new']);
-		expect(Object.keys(update.platformSettings?.dataCollection ?? {})).toEqual(['shift', 'opt_out']);
+		expect(update.conversationConfig?.agent?.prompt?.knowledgeBase?.map((l) => l.id)).toEqual([
+			'doc_own',
+			'doc_new',
+		]);
+		expect(Object.keys(update.platformSettings?.dataCollection ?? {})).toEqual([
+			'shift',
+			'opt_out',
+		]);
 		expect(update.conversationConfig?.tts?.modelId).toBe('eleven_flash_v2_5');
 		expect(() => plan.update()).toThrow(/uploaded/);
 	});
@@ -138,9 +189,15 @@ describe('planPublish', () => {
 		published.conversationConfig.agent!.prompt!.prompt = 'Prompt {{name}}';
 		published.conversationConfig.agent!.firstMessage = 'Hallo {{name}}';
 		published.conversationConfig.agent!.language = 'de';
-		published.conversationConfig.agent!.dynamicVariables = { dynamic_variable_placeholders: { name: 'Erika Mustermann' } };
+		published.conversationConfig.agent!.dynamicVariables = {
+			dynamic_variable_placeholders: { name: 'Erika Mustermann' },
+		};
 		published.conversationConfig.tts!.modelId = 'eleven_flash_v2_5';
-		published.platformSettings!.overrides = { conversationConfigOverride: { agent: { prompt: { prompt: true }, firstMessage: true, language: true } } };
+		published.platformSettings!.overrides = {
+			conversationConfigOverride: {
+				agent: { prompt: { prompt: true }, firstMessage: true, language: true },
+			},
+		};
 		const again = planPublish(published, desired());
 		expect(again.changed).toEqual([]);
 		expect(again.update()).toBeUndefined();
@@ -151,7 +208,10 @@ describe('planPublish', () => {
 		const locked = agent();
 		locked.platformSettings!.overrides = {
 			customLlmExtraBody: true,
-			conversationConfigOverride: { agent: { firstMessage: true }, conversation: { textOnly: true } },
+			conversationConfigOverride: {
+				agent: { firstMessage: true },
+				conversation: { textOnly: true },
+			},
 		};
 		const plan = planPublish(locked, desired());
 		expect(plan.diff.overrides).toEqual({ enable: ['prompt', 'language'] });
@@ -176,7 +236,11 @@ describe('planPrivacy', () => {
 		recordVoice: true,
 		retentionDays: -1,
 		zeroRetentionMode: false,
-		conversationHistoryRedaction: { enabled: true, entities: ['medical', 'age'], excludedDataCollectionIds: ['salary_expectation'] },
+		conversationHistoryRedaction: {
+			enabled: true,
+			entities: ['medical', 'age'],
+			excludedDataCollectionIds: ['salary_expectation'],
+		},
 	};
 
 	it('changes only what differs and writes the rest back as it was', () => {
@@ -187,19 +251,43 @@ describe('planPrivacy', () => {
 
 	it('leaves redaction alone unless it is asked for, and compares entities as a set', () => {
 		expect(planPrivacy(current, { retentionDays: -1, recordVoice: true }).diff).toBeUndefined();
-		expect(planPrivacy(current, { retentionDays: -1, recordVoice: true, redactedEntities: ['age', 'medical'] }).diff).toBeUndefined();
-		const plan = planPrivacy(current, { retentionDays: -1, recordVoice: true, redactedEntities: ['email_address'] });
-		expect(plan.diff).toEqual({ redaction: { before: ['medical', 'age'], after: ['email_address'] } });
-		expect(plan.next.conversationHistoryRedaction).toEqual({ enabled: true, entities: ['email_address'], excludedDataCollectionIds: ['salary_expectation'] });
+		expect(
+			planPrivacy(current, {
+				retentionDays: -1,
+				recordVoice: true,
+				redactedEntities: ['age', 'medical'],
+			}).diff,
+		).toBeUndefined();
+		const plan = planPrivacy(current, {
+			retentionDays: -1,
+			recordVoice: true,
+			redactedEntities: ['email_address'],
+		});
+		expect(plan.diff).toEqual({
+			redaction: { before: ['medical', 'age'], after: ['email_address'] },
+		});
+		expect(plan.next.conversationHistoryRedaction).toEqual({
+			enabled: true,
+			entities: ['email_address'],
+			excludedDataCollectionIds: ['salary_expectation'],
+		});
 	});
 
 	it('switches redaction on for an agent without any', () => {
-		const plan = planPrivacy(undefined, { retentionDays: 30, recordVoice: false, redactedEntities: ['medical'] });
+		const plan = planPrivacy(undefined, {
+			retentionDays: 30,
+			recordVoice: false,
+			redactedEntities: ['medical'],
+		});
 		expect(plan.diff).toEqual({
 			retentionDays: { before: undefined, after: 30 },
 			recordVoice: { before: undefined, after: false },
 			redaction: { before: 'off', after: ['medical'] },
 		});
-		expect(plan.next).toEqual({ retentionDays: 30, recordVoice: false, conversationHistoryRedaction: { enabled: true, entities: ['medical'] } });
+		expect(plan.next).toEqual({
+			retentionDays: 30,
+			recordVoice: false,
+			conversationHistoryRedaction: { enabled: true, entities: ['medical'] },
+		});
 	});
 });

@@ -32,7 +32,11 @@ describe('waiting: pauses between polls', () => {
 
 describe('Get Many filters', () => {
 	it('turns the wanted statuses into the API’s excluded ones', () => {
-		expect(excludedStatuses(['done', 'failed'])).toEqual(['initiated', 'in-progress', 'processing']);
+		expect(excludedStatuses(['done', 'failed'])).toEqual([
+			'initiated',
+			'in-progress',
+			'processing',
+		]);
 		expect(excludedStatuses([])).toBeUndefined();
 		expect(excludedStatuses(undefined)).toBeUndefined();
 	});
@@ -81,22 +85,43 @@ describe('Get Many filters', () => {
 
 describe('trigger: reading post-call events', () => {
 	it('reads { type, event_timestamp, data }', () => {
-		const raw = Buffer.from(JSON.stringify({ type: 'post_call_audio', event_timestamp: 5, data: { conversation_id: 'c' } }));
-		expect(parseEventBody(raw)).toEqual({ ok: true, type: 'post_call_audio', eventTimestamp: 5, data: { conversation_id: 'c' } });
+		const raw = Buffer.from(
+			JSON.stringify({
+				type: 'post_call_audio',
+				event_timestamp: 5,
+				data: { conversation_id: 'c' },
+			}),
+		);
+		expect(parseEventBody(raw)).toEqual({
+			ok: true,
+			type: 'post_call_audio',
+			eventTimestamp: 5,
+			data: { conversation_id: 'c' },
+		});
 	});
 
 	it.each([
 		['not JSON', 'hello', 'not JSON'],
 		['a JSON array', '[1,2]', 'not an ElevenLabs post-call event'],
 		['no type', '{"data":{}}', 'not an ElevenLabs post-call event'],
-		['no data object', '{"type":"post_call_audio","data":"x"}', 'not an ElevenLabs post-call event'],
+		[
+			'no data object',
+			'{"type":"post_call_audio","data":"x"}',
+			'not an ElevenLabs post-call event',
+		],
 		['truncated JSON', '{"type":"post_call_audio","data":{', 'not JSON'],
 	])('rejects a body that is %s', (_name, body, message) => {
-		expect(parseEventBody(Buffer.from(body))).toEqual({ ok: false, message: expect.stringContaining(message) });
+		expect(parseEventBody(Buffer.from(body))).toEqual({
+			ok: false,
+			message: expect.stringContaining(message),
+		});
 	});
 
 	it('needs both ids', () => {
-		expect(eventIds({ conversation_id: 'c', agent_id: 'a' })).toEqual({ conversationId: 'c', agentId: 'a' });
+		expect(eventIds({ conversation_id: 'c', agent_id: 'a' })).toEqual({
+			conversationId: 'c',
+			agentId: 'a',
+		});
 		expect(eventIds({ conversation_id: 'c' })).toBeUndefined();
 		expect(eventIds({ conversation_id: ' ', agent_id: 'a' })).toBeUndefined();
 	});
@@ -105,15 +130,37 @@ describe('trigger: reading post-call events', () => {
 		const ids = { conversationId: 'c', agentId: 'a' };
 		expect(
 			initiationFailureFromWire(
-				{ failure_reason: 'no-answer', metadata: { type: 'twilio', body: { To: '+4917100000001', CallStatus: 'no-answer' } } },
+				{
+					failure_reason: 'no-answer',
+					metadata: { type: 'twilio', body: { To: '+4917100000001', CallStatus: 'no-answer' } },
+				},
 				ids,
 			),
-		).toEqual({ ...ids, failureReason: 'no-answer', toNumber: '+4917100000001', userId: null, dynamicVariables: {} });
-		expect(initiationFailureFromWire({ failure_reason: 'busy', metadata: { type: 'sip', body: { to_number: '+4989' } } }, ids).toNumber).toBe('+4989');
-		expect(initiationFailureFromWire({}, ids)).toMatchObject({ failureReason: 'unknown', toNumber: null });
+		).toEqual({
+			...ids,
+			failureReason: 'no-answer',
+			toNumber: '+4917100000001',
+			userId: null,
+			dynamicVariables: {},
+		});
 		expect(
 			initiationFailureFromWire(
-				{ conversation_initiation_client_data: { user_id: 'key-1', dynamic_variables: { candidate_name: 'Max' } } },
+				{ failure_reason: 'busy', metadata: { type: 'sip', body: { to_number: '+4989' } } },
+				ids,
+			).toNumber,
+		).toBe('+4989');
+		expect(initiationFailureFromWire({}, ids)).toMatchObject({
+			failureReason: 'unknown',
+			toNumber: null,
+		});
+		expect(
+			initiationFailureFromWire(
+				{
+					conversation_initiation_client_data: {
+						user_id: 'key-1',
+						dynamic_variables: { candidate_name: 'Max' },
+					},
+				},
 				ids,
 			),
 		).toMatchObject({ userId: 'key-1', dynamicVariables: { candidate_name: 'Max' } });

@@ -44,15 +44,27 @@ const WIRE = {
 		transcript_summary: 'Die Kandidatin ist interessiert.',
 		data_collection_results: {
 			consent_given: { data_collection_id: 'consent_given', value: true, rationale: 'Sagte ja.' },
-			salary_expectation_eur: { data_collection_id: 'salary_expectation_eur', value: 52000, rationale: '52k' },
+			salary_expectation_eur: {
+				data_collection_id: 'salary_expectation_eur',
+				value: 52000,
+				rationale: '52k',
+			},
 			earliest_start_date: { data_collection_id: 'earliest_start_date', rationale: 'nicht gesagt' },
 		},
 		evaluation_criteria_results: {
-			candidate_interested: { criteria_id: 'candidate_interested', result: 'success', rationale: 'ja' },
+			candidate_interested: {
+				criteria_id: 'candidate_interested',
+				result: 'success',
+				rationale: 'ja',
+			},
 		},
 	},
 	conversation_initiation_client_data: {
-		dynamic_variables: { candidate_name: 'Anna Weber', system__agent_id: 'agent_de', system__time_utc: 'x' },
+		dynamic_variables: {
+			candidate_name: 'Anna Weber',
+			system__agent_id: 'agent_de',
+			system__time_utc: 'x',
+		},
 		user_id: 'campaign-2026-03:+4917112345678',
 	},
 	has_audio: true,
@@ -89,16 +101,27 @@ describe('conversation output', () => {
 			language: 'de',
 			terminationReason: 'Call ended by remote party',
 			hasAudio: true,
-			dataCollection: { consent_given: true, salary_expectation_eur: 52000, earliest_start_date: null },
+			dataCollection: {
+				consent_given: true,
+				salary_expectation_eur: 52000,
+				earliest_start_date: null,
+			},
 			evaluation: { candidate_interested: 'success' },
 			userId: 'campaign-2026-03:+4917112345678',
 		});
 	});
 
 	it('writes the transcript with speaker labels in the conversation’s language, skipping tool-only turns', () => {
-		expect(output.transcriptText).toBe('Agent: Hallo Frau Weber, hier ist Lena.\nKandidat:in: Ja, hallo!\nKandidat:in: Ab dem 1. April.');
+		expect(output.transcriptText).toBe(
+			'Agent: Hallo Frau Weber, hier ist Lena.\nKandidat:in: Ja, hallo!\nKandidat:in: Ab dem 1. April.',
+		);
 		expect(output.turns).toEqual([
-			{ role: 'agent', speaker: 'Agent', message: 'Hallo Frau Weber, hier ist Lena.', timeInCallSecs: 0 },
+			{
+				role: 'agent',
+				speaker: 'Agent',
+				message: 'Hallo Frau Weber, hier ist Lena.',
+				timeInCallSecs: 0,
+			},
 			{ role: 'candidate', speaker: 'Kandidat:in', message: 'Ja, hallo!', timeInCallSecs: 3 },
 			{ role: 'candidate', speaker: 'Kandidat:in', message: 'Ab dem 1. April.', timeInCallSecs: 9 },
 		]);
@@ -110,7 +133,13 @@ describe('conversation output', () => {
 
 	it('has every field even for a conversation that has only just started', () => {
 		const fresh = conversationOutput(
-			parse({ agent_id: 'a', conversation_id: 'c', status: 'initiated', transcript: [], metadata: { start_time_unix_secs: 1, call_duration_secs: 0 } }),
+			parse({
+				agent_id: 'a',
+				conversation_id: 'c',
+				status: 'initiated',
+				transcript: [],
+				metadata: { start_time_unix_secs: 1, call_duration_secs: 0 },
+			}),
 		);
 		expect(fresh).toMatchObject({
 			status: 'initiated',
@@ -129,17 +158,35 @@ describe('conversation output', () => {
 	});
 
 	it('derives the call result where ElevenLabs reports none', () => {
-		const base = { agent_id: 'a', conversation_id: 'c', metadata: { start_time_unix_secs: 1, call_duration_secs: 3 } };
+		const base = {
+			agent_id: 'a',
+			conversation_id: 'c',
+			metadata: { start_time_unix_secs: 1, call_duration_secs: 3 },
+		};
 		const spoken = [{ role: 'user', message: 'Hallo?', time_in_call_secs: 1 }];
-		expect(conversationOutput(parse({ ...base, status: 'failed', transcript: [] })).callResult).toBe('failed');
-		expect(conversationOutput(parse({ ...base, status: 'done', transcript: spoken })).callResult).toBe('answered');
-		expect(conversationOutput(parse({ ...base, status: 'done', transcript: [] })).callResult).toBeNull();
-		expect(conversationOutput(parse({ ...base, status: 'processing', transcript: spoken })).callResult).toBeNull();
+		expect(
+			conversationOutput(parse({ ...base, status: 'failed', transcript: [] })).callResult,
+		).toBe('failed');
+		expect(
+			conversationOutput(parse({ ...base, status: 'done', transcript: spoken })).callResult,
+		).toBe('answered');
+		expect(
+			conversationOutput(parse({ ...base, status: 'done', transcript: [] })).callResult,
+		).toBeNull();
+		expect(
+			conversationOutput(parse({ ...base, status: 'processing', transcript: spoken })).callResult,
+		).toBeNull();
 	});
 
 	it('reports voicemail, busy and no answer as ElevenLabs does', () => {
 		for (const result of ['voicemail', 'busy', 'no_answer'] as const) {
-			const wire = { ...WIRE, metadata: { ...WIRE.metadata, phone_call: { ...WIRE.metadata.phone_call, call_result: result } } };
+			const wire = {
+				...WIRE,
+				metadata: {
+					...WIRE.metadata,
+					phone_call: { ...WIRE.metadata.phone_call, call_result: result },
+				},
+			};
 			expect(conversationOutput(parse(wire)).callResult).toBe(result);
 		}
 	});
@@ -148,9 +195,13 @@ describe('conversation output', () => {
 		const withOverride = {
 			...WIRE,
 			metadata: { ...WIRE.metadata, main_language: undefined },
-			conversation_initiation_client_data: { conversation_config_override: { agent: { language: 'en' } } },
+			conversation_initiation_client_data: {
+				conversation_config_override: { agent: { language: 'en' } },
+			},
 		};
-		expect(conversationOutput(parse(withOverride)).transcriptText.split('\n')[1]).toBe('Candidate: Ja, hallo!');
+		expect(conversationOutput(parse(withOverride)).transcriptText.split('\n')[1]).toBe(
+			'Candidate: Ja, hallo!',
+		);
 		expect(speakerLabels('de-AT')).toEqual({ agent: 'Agent', candidate: 'Kandidat:in' });
 		expect(speakerLabels('pt_BR').candidate).toBe('Candidato/a');
 		expect(speakerLabels('xx')).toEqual({ agent: 'Agent', candidate: 'Candidate' });

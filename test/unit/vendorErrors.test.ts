@@ -23,10 +23,23 @@ describe('ElevenLabs errors', () => {
 	it('turns a 422 into field-by-field detail', () => {
 		const error = new ElevenLabsError({
 			statusCode: 422,
-			body: { detail: [{ type: 'missing', loc: ['body', 'agent_phone_number_id'], msg: 'Field required', input: null }] },
+			body: {
+				detail: [
+					{
+						type: 'missing',
+						loc: ['body', 'agent_phone_number_id'],
+						msg: 'Field required',
+						input: null,
+					},
+				],
+			},
 		});
 		const failure = elevenLabsFailure(error, [KEY]);
-		expect(failure).toMatchObject({ status: 422, detail: 'body.agent_phone_number_id: Field required', noAnswer: false });
+		expect(failure).toMatchObject({
+			status: 422,
+			detail: 'body.agent_phone_number_id: Field required',
+			noAnswer: false,
+		});
 		const nodeError = elevenLabsError(error, [KEY], { action: 'place the call', itemIndex: 3 });
 		expect(nodeError.message).toContain('body.agent_phone_number_id: Field required');
 		expect(nodeError.context.itemIndex).toBe(3);
@@ -39,7 +52,9 @@ describe('ElevenLabs errors', () => {
 			body: { detail: { status: 'invalid_api_key', message: `Invalid API key: ${KEY}` } },
 		});
 		const nodeError = elevenLabsError(error, [KEY], { action: 'load the agent' });
-		expect(nodeError.message).toMatch(/^ElevenLabs refused to load the agent: Copy the API key again/);
+		expect(nodeError.message).toMatch(
+			/^ElevenLabs refused to load the agent: Copy the API key again/,
+		);
 		expect(`${nodeError.message} ${nodeError.description}`).not.toContain(KEY);
 		expect(nodeError.description).toContain('[redacted]');
 	});
@@ -47,9 +62,13 @@ describe('ElevenLabs errors', () => {
 	it('says that a valid key can still be blocked', () => {
 		const error = new ElevenLabsError({
 			statusCode: 401,
-			body: { detail: { status: 'detected_unusual_activity', message: 'Unusual activity detected.' } },
+			body: {
+				detail: { status: 'detected_unusual_activity', message: 'Unusual activity detected.' },
+			},
 		});
-		expect(elevenLabsError(error, [], { action: 'place the call' }).message).toContain('The key is valid');
+		expect(elevenLabsError(error, [], { action: 'place the call' }).message).toContain(
+			'The key is valid',
+		);
 	});
 
 	it('points a 404 at the workspace of the key', () => {
@@ -57,20 +76,37 @@ describe('ElevenLabs errors', () => {
 			statusCode: 404,
 			body: { detail: { status: 'document_not_found', message: 'Agent not found' } },
 		});
-		expect(elevenLabsError(error, [], { action: 'load the agent' }).message).toContain('another ElevenLabs workspace');
+		expect(elevenLabsError(error, [], { action: 'load the agent' }).message).toContain(
+			'another ElevenLabs workspace',
+		);
 	});
 
 	it('reads Retry-After of a 429', () => {
 		const error = new ElevenLabsError({
 			statusCode: 429,
-			body: { detail: { status: 'too_many_concurrent_requests', message: 'Too many concurrent requests' } },
-			rawResponse: { headers: new Headers({ 'retry-after': '7' }), redirected: false, status: 429, statusText: '', type: 'basic', url: '' },
+			body: {
+				detail: { status: 'too_many_concurrent_requests', message: 'Too many concurrent requests' },
+			},
+			rawResponse: {
+				headers: new Headers({ 'retry-after': '7' }),
+				redirected: false,
+				status: 429,
+				statusText: '',
+				type: 'basic',
+				url: '',
+			},
 		});
-		expect(elevenLabsFailure(error, [])).toMatchObject({ status: 429, code: 'too_many_concurrent_requests', retryAfterSeconds: 7 });
+		expect(elevenLabsFailure(error, [])).toMatchObject({
+			status: 429,
+			code: 'too_many_concurrent_requests',
+			retryAfterSeconds: 7,
+		});
 	});
 
 	it('treats a timeout as no answer, and keeps error codes out of the message', () => {
-		const error = new ElevenLabsTimeoutError('Timeout exceeded when calling POST /v1/convai/twilio/outbound-call.');
+		const error = new ElevenLabsTimeoutError(
+			'Timeout exceeded when calling POST /v1/convai/twilio/outbound-call.',
+		);
 		const failure = elevenLabsFailure(error, []);
 		expect(failure).toMatchObject({ noAnswer: true, timedOut: true });
 		expect(failure.status).toBeUndefined();
@@ -86,8 +122,14 @@ describe('ElevenLabs errors', () => {
 
 describe('Twilio errors', () => {
 	it('gives the trial-account advice for 21219', () => {
-		const error = Object.assign(new Error('The number +491711234567 is unverified.'), { status: 400, code: 21219 });
-		const nodeError = vendorApiError(node, 'Twilio', twilioFailure(error, []), { action: 'create the call', itemIndex: 0 });
+		const error = Object.assign(new Error('The number +491711234567 is unverified.'), {
+			status: 400,
+			code: 21219,
+		});
+		const nodeError = vendorApiError(node, 'Twilio', twilioFailure(error, []), {
+			action: 'create the call',
+			itemIndex: 0,
+		});
 		expect(nodeError.message).toContain('trial account can only call verified numbers');
 		expect(nodeError.description).toContain('code 21219');
 	});
@@ -95,7 +137,9 @@ describe('Twilio errors', () => {
 
 describe('redact', () => {
 	it('replaces every occurrence of every secret, and ignores empty ones', () => {
-		expect(redact('a SECRET b SECRET', ['SECRET', '', undefined])).toBe('a [redacted] b [redacted]');
+		expect(redact('a SECRET b SECRET', ['SECRET', '', undefined])).toBe(
+			'a [redacted] b [redacted]',
+		);
 	});
 
 	const LONG_KEY = ['sk', 'live', '4f9a2b7c1d3e5f60718293a4'].join('_');
@@ -103,7 +147,10 @@ describe('redact', () => {
 	it.each([
 		['upper-cased', `invalid key ${LONG_KEY.toUpperCase()}`],
 		['base64', `echo: ${Buffer.from(LONG_KEY).toString('base64')}`],
-		['base64 without padding', `echo: ${Buffer.from(LONG_KEY).toString('base64').replace(/=+$/, '')}`],
+		[
+			'base64 without padding',
+			`echo: ${Buffer.from(LONG_KEY).toString('base64').replace(/=+$/, '')}`,
+		],
 		['its first 16 characters', `key ${LONG_KEY.slice(0, 16)}… is not valid`],
 	])('replaces the secret echoed %s', (_label, text) => {
 		const out = redact(text, [LONG_KEY]);
@@ -114,7 +161,9 @@ describe('redact', () => {
 
 	it('replaces an HTTP Basic header given as a secret of its own', () => {
 		const basic = Buffer.from('AC123:tok3n-secret-value').toString('base64');
-		expect(redact(`Authorization: Basic ${basic}`, ['tok3n-secret-value', basic])).toBe('Authorization: Basic [redacted]');
+		expect(redact(`Authorization: Basic ${basic}`, ['tok3n-secret-value', basic])).toBe(
+			'Authorization: Basic [redacted]',
+		);
 	});
 
 	it('withholds a text that holds a secret too short to hide', () => {

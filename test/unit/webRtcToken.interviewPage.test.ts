@@ -7,7 +7,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { cleanText, renderInterviewPage, renderNoticePage, sessionOverrides } from '../../nodes/WebRtcToken/helpers/interviewPage';
+import {
+	cleanText,
+	renderInterviewPage,
+	renderNoticePage,
+	sessionOverrides,
+} from '../../nodes/WebRtcToken/helpers/interviewPage';
 import type { PageInput } from '../../nodes/WebRtcToken/helpers/interviewPage';
 import { pageScript, pageScriptUrl } from '../../nodes/WebRtcToken/helpers/pageAssets';
 import { PAGE_TEXTS } from '../../nodes/WebRtcToken/helpers/pageTexts';
@@ -22,9 +27,22 @@ function input(overrides: Partial<PageInput> = {}): PageInput {
 		privacyUrl: 'https://www.example.de/datenschutz',
 		contactEmail: 'recruiting@example.de',
 		wording: [],
-		candidate: { name: 'Anna Schmidt', jobTitle: 'Pflegefachkraft (m/w/d)', userId: 'k7Qm2xW9pL4t' },
-		prompt: { system: 'Du führst ein Vorgespräch mit Anna.', firstMessage: 'Hallo Anna!', language: 'de', dynamicVariables: { candidate_name: 'Anna', years: 3, nested: { no: 1 } } },
-		connection: { type: 'webrtc', conversationToken: 'tok.en.jwt', livekitUrl: 'wss://livekit.rtc.elevenlabs.io' },
+		candidate: {
+			name: 'Anna Schmidt',
+			jobTitle: 'Pflegefachkraft (m/w/d)',
+			userId: 'k7Qm2xW9pL4t',
+		},
+		prompt: {
+			system: 'Du führst ein Vorgespräch mit Anna.',
+			firstMessage: 'Hallo Anna!',
+			language: 'de',
+			dynamicVariables: { candidate_name: 'Anna', years: 3, nested: { no: 1 } },
+		},
+		connection: {
+			type: 'webrtc',
+			conversationToken: 'tok.en.jwt',
+			livekitUrl: 'wss://livekit.rtc.elevenlabs.io',
+		},
 		expiresAt: new Date(NOW + 10 * 60 * 1000).toISOString(),
 		nowMs: NOW,
 		clientScript: { url: 'interview-script?file=elevenlabs-client.js', integrity: 'sha384-abc' },
@@ -50,14 +68,21 @@ describe('the page in German and English', () => {
 	it('German: lang, the notice before anything starts, the candidate and the company', () => {
 		const html = render();
 		expect(html).toContain('<html lang="de">');
-		expect(html).toContain('<title>Vorgespräch Pflegefachkraft (m/w/d) – Muster Klinikum GmbH</title>');
+		expect(html).toContain(
+			'<title>Vorgespräch Pflegefachkraft (m/w/d) – Muster Klinikum GmbH</title>',
+		);
 		expect(html).toContain('Guten Tag Anna Schmidt, vielen Dank für Ihre Bewerbung!');
 		expect(html).toContain('Sie sprechen mit einer KI-Assistenz, nicht mit einem Menschen.');
 		expect(html).toContain('Das Recruiting-Team von Muster Klinikum GmbH wertet es');
 		expect(html).toContain('<a id="privacy" href="https://www.example.de/datenschutz"');
 		expect(html).toContain('<a href="mailto:recruiting@example.de">recruiting@example.de</a>');
 		expect(html).toMatch(/<section id="live"[^>]*hidden>/);
-		expect(session(html).texts).toEqual(expect.objectContaining({ agent: 'KI-Assistenz', statusListening: PAGE_TEXTS.de.statusListening }));
+		expect(session(html).texts).toEqual(
+			expect.objectContaining({
+				agent: 'KI-Assistenz',
+				statusListening: PAGE_TEXTS.de.statusListening,
+			}),
+		);
 	});
 
 	it('English: the same page in English', () => {
@@ -66,31 +91,46 @@ describe('the page in German and English', () => {
 		expect(html).toContain('You are talking to an AI assistant, not to a person.');
 		expect(html).toContain('Start conversation');
 		expect(html).not.toContain('Gespräch starten');
-		expect(session(html).texts).toEqual(expect.objectContaining({ agent: 'AI assistant', expiredTitle: 'This page has expired' }));
+		expect(session(html).texts).toEqual(
+			expect.objectContaining({ agent: 'AI assistant', expiredTitle: 'This page has expired' }),
+		);
 	});
 
 	it('both languages have every text', () => {
 		expect(Object.keys(PAGE_TEXTS.en).sort()).toEqual(Object.keys(PAGE_TEXTS.de).sort());
-		for (const text of [...Object.values(PAGE_TEXTS.de), ...Object.values(PAGE_TEXTS.en)]) expect(text.trim()).not.toBe('');
+		for (const text of [...Object.values(PAGE_TEXTS.de), ...Object.values(PAGE_TEXTS.en)])
+			expect(text.trim()).not.toBe('');
 	});
 
 	it("the recruiter's wording replaces single texts, with the candidate's fields filled in and escaped", () => {
 		const html = render({
 			wording: [
-				{ key: 'greeting', text: 'Hallo {name}, schön, dass Sie sich als {jobTitle} bei {company} beworben haben.' },
-				{ key: 'start', text: 'Los <geht>\'s' },
+				{
+					key: 'greeting',
+					text: 'Hallo {name}, schön, dass Sie sich als {jobTitle} bei {company} beworben haben.',
+				},
+				{ key: 'start', text: "Los <geht>'s" },
 			],
 		});
-		expect(html).toContain('Hallo Anna Schmidt, schön, dass Sie sich als Pflegefachkraft (m/w/d) bei Muster Klinikum GmbH beworben haben.');
+		expect(html).toContain(
+			'Hallo Anna Schmidt, schön, dass Sie sich als Pflegefachkraft (m/w/d) bei Muster Klinikum GmbH beworben haben.',
+		);
 		expect(html).toContain('<button type="button" id="start">Los &lt;geht&gt;&#x27;s</button>');
 		expect(html).not.toContain('Guten Tag');
 	});
 
 	it('an unknown text key or language says what to pick', () => {
 		const wrongKey = renderInterviewPage(input({ wording: [{ key: 'footer', text: 'x' }] }));
-		expect(wrongKey).toMatchObject({ ok: false, message: '"footer" is not a text of the interview page' });
+		expect(wrongKey).toMatchObject({
+			ok: false,
+			message: '"footer" is not a text of the interview page',
+		});
 		const wrongLanguage = renderInterviewPage(input({ language: 'fr' }));
-		expect(wrongLanguage).toMatchObject({ ok: false, message: 'The interview page has no language "fr"', hint: 'Choose one of: de, en.' });
+		expect(wrongLanguage).toMatchObject({
+			ok: false,
+			message: 'The interview page has no language "fr"',
+			hint: 'Choose one of: de, en.',
+		});
 	});
 
 	it('without a contact e-mail the contact lines are left out', () => {
@@ -108,7 +148,13 @@ describe('the session the page starts', () => {
 			livekitUrl: 'wss://livekit.rtc.elevenlabs.io',
 			userId: 'k7Qm2xW9pL4t',
 			validForMs: 10 * 60 * 1000,
-			overrides: { agent: { prompt: { prompt: 'Du führst ein Vorgespräch mit Anna.' }, firstMessage: 'Hallo Anna!', language: 'de' } },
+			overrides: {
+				agent: {
+					prompt: { prompt: 'Du führst ein Vorgespräch mit Anna.' },
+					firstMessage: 'Hallo Anna!',
+					language: 'de',
+				},
+			},
 			dynamicVariables: { candidate_name: 'Anna', years: 3 },
 			libsampleratePath: 'interview-script?file=libsamplerate.worklet.js',
 		});
@@ -116,9 +162,19 @@ describe('the session the page starts', () => {
 	});
 
 	it('WebSocket: the signed URL, and nothing of WebRTC', () => {
-		const data = session(render({ connection: { type: 'websocket', signedUrl: 'wss://api.eu.residency.elevenlabs.io/v1/convai/conversation?agent_id=a&conversation_signature=s' } }));
+		const data = session(
+			render({
+				connection: {
+					type: 'websocket',
+					signedUrl:
+						'wss://api.eu.residency.elevenlabs.io/v1/convai/conversation?agent_id=a&conversation_signature=s',
+				},
+			}),
+		);
 		expect(data.connectionType).toBe('websocket');
-		expect(data.signedUrl).toBe('wss://api.eu.residency.elevenlabs.io/v1/convai/conversation?agent_id=a&conversation_signature=s');
+		expect(data.signedUrl).toBe(
+			'wss://api.eu.residency.elevenlabs.io/v1/convai/conversation?agent_id=a&conversation_signature=s',
+		);
 		expect(data).not.toHaveProperty('conversationToken');
 		expect(data).not.toHaveProperty('livekitUrl');
 	});
@@ -153,7 +209,10 @@ describe('hostile candidate fields', () => {
 		const html = render({
 			candidate: hostile,
 			company: "O'Brien & <Söhne>",
-			prompt: { firstMessage: 'Hallo</script><script>alert(3)</script>\u2028', dynamicVariables: { name: '</SCRIPT>' } },
+			prompt: {
+				firstMessage: 'Hallo</script><script>alert(3)</script>\u2028',
+				dynamicVariables: { name: '</SCRIPT>' },
+			},
 		});
 		expect(html.match(/<script/gi)).toHaveLength(3);
 		expect(html.match(/<\/script>/gi)).toHaveLength(3);
@@ -162,7 +221,9 @@ describe('hostile candidate fields', () => {
 		expect(html).toContain('O&#x27;Brien &amp; &lt;Söhne&gt;');
 		const data = session(html);
 		expect(data.userId).toBe(hostile.userId);
-		expect((data.overrides as { agent: { firstMessage: string } }).agent.firstMessage).toBe('Hallo</script><script>alert(3)</script>\u2028');
+		expect((data.overrides as { agent: { firstMessage: string } }).agent.firstMessage).toBe(
+			'Hallo</script><script>alert(3)</script>\u2028',
+		);
 		expect(data.dynamicVariables).toEqual({ name: '</SCRIPT>' });
 	});
 
@@ -172,7 +233,13 @@ describe('hostile candidate fields', () => {
 	});
 
 	it('right-to-left overrides and other controls are removed, so a name cannot reorder the page', () => {
-		const html = render({ candidate: { name: 'Anna\u202Egnp.exe\u2066x\u2069\u200F', jobTitle: 'Pflege\u0000kraft', userId: 'c\u202E1' } });
+		const html = render({
+			candidate: {
+				name: 'Anna\u202Egnp.exe\u2066x\u2069\u200F',
+				jobTitle: 'Pflege\u0000kraft',
+				userId: 'c\u202E1',
+			},
+		});
 		expect(html).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/);
 		expect(html).not.toContain(String.fromCharCode(0));
 		expect(html).toContain('Guten Tag Annagnp.exex,');
@@ -192,37 +259,68 @@ describe('the privacy URL and contact e-mail', () => {
 	});
 
 	it('only http(s) privacy pages, never javascript:', () => {
-		expect(renderInterviewPage(input({ privacyUrl: 'javascript:alert(1)' }))).toMatchObject({ ok: false, message: 'The privacy URL must start with https:// or http://' });
-		expect(renderInterviewPage(input({ privacyUrl: 'datenschutz' }))).toMatchObject({ ok: false, message: 'The privacy URL "datenschutz" is not a valid URL' });
+		expect(renderInterviewPage(input({ privacyUrl: 'javascript:alert(1)' }))).toMatchObject({
+			ok: false,
+			message: 'The privacy URL must start with https:// or http://',
+		});
+		expect(renderInterviewPage(input({ privacyUrl: 'datenschutz' }))).toMatchObject({
+			ok: false,
+			message: 'The privacy URL "datenschutz" is not a valid URL',
+		});
 	});
 
 	it('a contact e-mail that is not one is refused (it goes into mailto:)', () => {
-		expect(renderInterviewPage(input({ contactEmail: 'x" onclick="y' }))).toMatchObject({ ok: false, message: '"x" onclick="y" is not an e-mail address' });
+		expect(renderInterviewPage(input({ contactEmail: 'x" onclick="y' }))).toMatchObject({
+			ok: false,
+			message: '"x" onclick="y" is not an e-mail address',
+		});
 	});
 });
 
 describe('the shipped scripts', () => {
 	it('are the exact versions package.json pins, with their sha384 integrity', () => {
-		const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-		const client = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'node_modules', '@elevenlabs', 'client', 'package.json'), 'utf8')) as { version: string };
+		const pkg = JSON.parse(
+			readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'),
+		) as { devDependencies: Record<string, string> };
+		const client = JSON.parse(
+			readFileSync(
+				path.join(__dirname, '..', '..', 'node_modules', '@elevenlabs', 'client', 'package.json'),
+				'utf8',
+			),
+		) as { version: string };
 		expect(pkg.devDependencies['@elevenlabs/client']).toBe(client.version);
 		const script = pageScript('elevenlabs-client.js');
 		expect(script.content.toString('utf8')).toContain('ElevenLabsClient');
-		expect(script.integrity).toBe(`sha384-${createHash('sha384').update(script.content).digest('base64')}`);
+		expect(script.integrity).toBe(
+			`sha384-${createHash('sha384').update(script.content).digest('base64')}`,
+		);
 		expect(pageScript('libsamplerate.worklet.js').content.length).toBeGreaterThan(100_000);
 	});
 
 	it('are addressed below the serving webhook', () => {
-		expect(pageScriptUrl('interview-script', 'elevenlabs-client.js')).toBe('interview-script?file=elevenlabs-client.js');
-		expect(pageScriptUrl('https://n8n.example.de/webhook/s?v=2', 'libsamplerate.worklet.js')).toBe('https://n8n.example.de/webhook/s?v=2&file=libsamplerate.worklet.js');
+		expect(pageScriptUrl('interview-script', 'elevenlabs-client.js')).toBe(
+			'interview-script?file=elevenlabs-client.js',
+		);
+		expect(pageScriptUrl('https://n8n.example.de/webhook/s?v=2', 'libsamplerate.worklet.js')).toBe(
+			'https://n8n.example.de/webhook/s?v=2&file=libsamplerate.worklet.js',
+		);
 	});
 });
 
 describe('the LiveKit server of a region', () => {
 	it("is the client's own table, the custom host over ws, and none for Singapore", () => {
-		expect(livekitUrl('eu', 'https://api.eu.residency.elevenlabs.io')).toEqual({ ok: true, value: 'wss://livekit.rtc.eu.residency.elevenlabs.io' });
-		expect(livekitUrl(undefined, 'https://api.elevenlabs.io')).toEqual({ ok: true, value: 'wss://livekit.rtc.elevenlabs.io' });
-		expect(livekitUrl('custom', 'http://127.0.0.1:8790')).toEqual({ ok: true, value: 'ws://127.0.0.1:8790' });
+		expect(livekitUrl('eu', 'https://api.eu.residency.elevenlabs.io')).toEqual({
+			ok: true,
+			value: 'wss://livekit.rtc.eu.residency.elevenlabs.io',
+		});
+		expect(livekitUrl(undefined, 'https://api.elevenlabs.io')).toEqual({
+			ok: true,
+			value: 'wss://livekit.rtc.elevenlabs.io',
+		});
+		expect(livekitUrl('custom', 'http://127.0.0.1:8790')).toEqual({
+			ok: true,
+			value: 'ws://127.0.0.1:8790',
+		});
 		expect(livekitUrl('sg', 'https://api.sg.residency.elevenlabs.io')).toMatchObject({ ok: false });
 	});
 });
@@ -235,7 +333,12 @@ describe('the notice page', () => {
 		['unavailable', 503, 'Gespräch gerade nicht möglich'],
 		['something internal', 404, 'Link nicht gefunden'],
 	])('%s: status %i and a friendly German title', (reason, statusCode, title) => {
-		const page = renderNoticePage({ language: 'de', reason, company: 'Muster <GmbH>', contactEmail: 'recruiting@example.de' });
+		const page = renderNoticePage({
+			language: 'de',
+			reason,
+			company: 'Muster <GmbH>',
+			contactEmail: 'recruiting@example.de',
+		});
 		if (!page.ok) throw new Error(page.message);
 		expect(page.value.statusCode).toBe(statusCode);
 		expect(page.value.html).toContain(`<h1>${title}</h1>`);
@@ -244,7 +347,12 @@ describe('the notice page', () => {
 	});
 
 	it('in English, without company and contact', () => {
-		const page = renderNoticePage({ language: 'en', reason: 'expired', company: '', contactEmail: '' });
+		const page = renderNoticePage({
+			language: 'en',
+			reason: 'expired',
+			company: '',
+			contactEmail: '',
+		});
 		if (!page.ok) throw new Error(page.message);
 		expect(page.value.html).toContain('<h1>Link expired</h1>');
 		expect(page.value.html).not.toContain('mailto:');

@@ -6,6 +6,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	BEGIN_MARKER,
+	codexWithLink,
 	END_MARKER,
 	loadNodes,
 	pageName,
@@ -97,5 +98,35 @@ describe('pageWithReference', () => {
 		const page = pageWithReference(undefined, description);
 		expect(page.startsWith(`# ${description.displayName} (\`${description.name}\`)\n`)).toBe(true);
 		expect(page).toContain(BEGIN_MARKER);
+	});
+});
+
+describe('codexWithLink', () => {
+	const url = 'https://example.org/docs/nodes/sms-trigger.md';
+
+	it('points an existing link at the page and leaves the rest of the file as it was', () => {
+		const codex =
+			'{\n\t"node": "x.smsTrigger",\n\t"categories": ["Communication"],\n\t"resources": {\n\t\t"primaryDocumentation": [\n\t\t\t{ "url": "https://example.org#sms" }\n\t\t]\n\t}\n}\n';
+		expect(codexWithLink(codex, 'x.smsTrigger', url)).toBe(
+			codex.replace(
+				/"primaryDocumentation": \[[^\]]*\]/,
+				`"primaryDocumentation": [{ "url": "${url}" }]`,
+			),
+		);
+	});
+
+	it('adds the link to a codex without one, and writes a codex for a node that has none', () => {
+		const added = JSON.parse(
+			codexWithLink('{ "node": "x.smsTrigger", "categories": ["Communication"] }', 'x', url),
+		) as Record<string, unknown>;
+		expect(added).toEqual({
+			node: 'x.smsTrigger',
+			categories: ['Communication'],
+			resources: { primaryDocumentation: [{ url }] },
+		});
+		expect(JSON.parse(codexWithLink(undefined, 'x.smsTrigger', url))).toMatchObject({
+			node: 'x.smsTrigger',
+			resources: { primaryDocumentation: [{ url }] },
+		});
 	});
 });

@@ -117,6 +117,11 @@ export interface RouteContext {
 /** A route module: registers its routes on the app. Listed in server.ts `ROUTE_MODULES`. */
 export type RouteModule = (app: FastifyInstance, ctx: RouteContext) => void;
 
+/** What the network between client and API adds: a fixed delay on every vendor request. */
+export interface NetworkSettings {
+	latencyMs: number;
+}
+
 export interface ContextParts {
 	getState: () => SandboxState;
 	getUrl: () => string;

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { Clock } from './clock';
 import { createRouteContext } from './context';
+import type { NetworkSettings } from './context';
 import { n8nCredentialsFile, sandboxCredentials } from './credentials';
 import type { CredentialOptions, N8nCredentialExport, SandboxCredentials } from './credentials';
 import { FaultInjector } from './faults';
@@ -16,7 +17,6 @@ import type { CallLengths } from './scenarios';
 import { createSeedState, SEED_IDS, SEED_NUMBERS, SEED_SECRETS } from './seed';
 import type { SeedIds } from './seed';
 import { buildServer } from './server';
-import type { NetworkSettings } from './server';
 import type { SandboxState } from './state';
 import { WebhookSender } from './webhooks';
 import type { WebhookConfig } from './webhooks';

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod 
 
 import { authenticateElevenLabs, authenticateTwilio, requiredPermission } from './auth';
 import { attachConvaiSockets } from './convaiSocket';
-import type { RouteContext, RouteModule } from './context';
+import type { NetworkSettings, RouteContext, RouteModule } from './context';
 import { elevenLabsErrors, HttpError, twilioErrors } from './errors';
 import { carriesOut, DEFAULT_HOLD_MS, defaultFaultResponse } from './faults';
 import type { FaultResponse, FaultSpec } from './faults';
@@ -173,11 +173,6 @@ function vendorError(vendor: Vendor, status: number, message: string): HttpError
 		return twilioErrors.error(status, status === 401 ? 20003 : 20000 + status, message);
 	const code = status >= 500 ? 'internal_server_error' : 'invalid_request';
 	return elevenLabsErrors.detail(status, code, message);
-}
-
-/** What the network between client and API adds: a fixed delay on every vendor request. */
-export interface NetworkSettings {
-	latencyMs: number;
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

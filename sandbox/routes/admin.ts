@@ -4,13 +4,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 
-import type { RouteContext } from '../context';
+import type { NetworkSettings, RouteContext } from '../context';
 import type { SandboxCredentials, N8nCredentialExport } from '../credentials';
 import { faultFromJson, faultToJson } from '../faults';
 import type { SCENARIOS } from '../scenarios';
 import type { SEED_NUMBERS, SeedIds } from '../seed';
 import type { WebhookConfig } from '../webhooks';
-import type { NetworkSettings } from '../server';
 
 export const ADMIN_PREFIX = '/_sandbox';
 

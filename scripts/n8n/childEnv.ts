@@ -1,8 +1,6 @@
 /** The environment for the child processes of the n8n runtime (npm, node-gyp, n8n). */
 import * as path from 'node:path';
 
-import type { N8nRuntime } from './runtime';
-
 /**
  * The calling process's environment, cleaned for a child. Without the variables `npm run`
  * exports (a nested npm would take the repo as its prefix), without NODE_OPTIONS (loaders of the
@@ -11,7 +9,8 @@ import type { N8nRuntime } from './runtime';
  * gets Node 24 too.
  */
 export function childEnv(
-	runtime?: Pick<N8nRuntime, 'node'>,
+	/** The n8n runtime's Node 24 binary (`N8nRuntime.node`) goes first on PATH. */
+	runtime?: { node: string },
 	extra: Record<string, string> = {},
 ): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};

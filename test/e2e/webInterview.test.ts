@@ -112,7 +112,7 @@ beforeAll(async () => {
 	microphoneSource = microphone.source;
 	sandbox = await startSandbox({ port: 0 });
 	// n8n 2.x sandboxes webhook HTML (CSP "sandbox", an opaque origin) and browsers refuse the
-	// microphone there; the page needs this setting, as the README (Fetch WebRTC Token) explains.
+	// microphone there; the page needs this setting, as docs/nodes/web-rtc-token.md explains.
 	n8n = await N8nInstance.create({
 		tarball,
 		env: { N8N_INSECURE_DISABLE_WEBHOOK_IFRAME_SANDBOX: 'true' },

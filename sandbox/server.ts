@@ -23,6 +23,7 @@ import { conversationTokenRoutes } from './routes/conversationTokens';
 import { knowledgeBaseRoutes } from './routes/knowledgeBase';
 import { outboundCallRoutes } from './routes/outboundCalls';
 import { phoneNumberRoutes } from './routes/phoneNumbers';
+import { mailboxRoutes } from './mailbox';
 import { twilioAccountRoutes } from './routes/twilioAccounts';
 import { twilioCallRoutes } from './routes/twilioCalls';
 import { workspaceWebhookRoutes } from './routes/workspaceWebhooks';
@@ -41,6 +42,7 @@ export const ROUTE_MODULES: RouteModule[] = [
 	knowledgeBaseRoutes,
 	analyticsRoutes,
 	workspaceWebhookRoutes,
+	mailboxRoutes,
 ];
 
 const ELEVENLABS_PREFIX = '/v1/';

@@ -26,6 +26,7 @@ import { phoneNumberRoutes } from './routes/phoneNumbers';
 import { mailboxRoutes } from './mailbox';
 import { twilioAccountRoutes } from './routes/twilioAccounts';
 import { twilioCallRoutes } from './routes/twilioCalls';
+import { twilioMessageRoutes } from './routes/twilioMessages';
 import { workspaceWebhookRoutes } from './routes/workspaceWebhooks';
 import { parseForm, TWILIO_API_PREFIX } from './twilioFormat';
 
@@ -43,6 +44,7 @@ export const ROUTE_MODULES: RouteModule[] = [
 	analyticsRoutes,
 	workspaceWebhookRoutes,
 	mailboxRoutes,
+	twilioMessageRoutes,
 ];
 
 const ELEVENLABS_PREFIX = '/v1/';

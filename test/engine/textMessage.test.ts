@@ -71,7 +71,7 @@ describe('Text Message → Send', () => {
 		expect(result.status).toBe('success');
 		const [out] = result.json(NODE);
 		const text =
-			'Klinikum Nord: Unsere KI-Assistentin ruft Sie heute zwischen 10 und 11 Uhr wegen Ihrer Bewerbung an. Keine Anrufe und SMS mehr? Antworten Sie STOPP.';
+			'Klinikum Nord: Unsere KI-Assistentin ruft Sie heute zwischen 10 und 11 Uhr wegen Ihrer Bewerbung an. Keine Anrufe/SMS mehr? STOPP';
 		expect(out).toMatchObject({
 			...CANDIDATE,
 			status: 'sent',
@@ -101,7 +101,7 @@ describe('Text Message → Send', () => {
 		const [out] = result.json(NODE);
 		expect(out.status).toBe('sent');
 		expect(out.text).toBe(
-			`Klinikum Nord: We could not reach you by phone. Talk to us in your browser: ${CANDIDATE.interviewUrl} or call us back on +49 30 12345670. No more texts? Reply STOP`,
+			`Klinikum Nord: We missed you. Talk to us in your browser: ${CANDIDATE.interviewUrl} Call back: +49 30 12345670 Opt out: STOP`,
 		);
 		expect(out.encoding).toBe('GSM-7');
 	});

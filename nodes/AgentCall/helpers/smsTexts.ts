@@ -24,21 +24,22 @@ type Slot = Exclude<keyof TextValues, 'text'>;
 
 /**
  * GSM-7 only (no typographic quotes, dashes or ellipses, which switch a text to UCS-2 and 70
- * characters a segment); German umlauts and ß are GSM-7. Under 160 characters with a company
- * name of up to 30 characters; the follow-up's link makes it two segments where it is long.
+ * characters a segment); German umlauts and ß are GSM-7. One segment (160 characters) with a
+ * company name of about 25 characters and, in the follow-up, a link of about 40; longer values
+ * make two.
  */
 const TEXTS: Record<TextLanguage, Record<Exclude<TextKind, 'custom'>, string>> = {
 	de: {
 		announcement:
-			'{company}: Unsere KI-Assistentin ruft Sie {callTime} wegen Ihrer Bewerbung an. Keine Anrufe und SMS mehr? Antworten Sie STOPP.',
+			'{company}: Unsere KI-Assistentin ruft Sie {callTime} wegen Ihrer Bewerbung an. Keine Anrufe/SMS mehr? STOPP',
 		followUp:
-			'{company}: Wir haben Sie telefonisch nicht erreicht. Gespräch im Browser: {interviewLink} oder Rückruf unter {callbackNumber}. Keine SMS mehr? STOPP',
+			'{company}: Wir haben Sie nicht erreicht. Gespräch im Browser: {interviewLink} Rückruf: {callbackNumber} Abmelden: STOPP',
 	},
 	en: {
 		announcement:
-			'{company}: Our AI assistant will call you {callTime} about your application. No more calls or texts? Reply STOP.',
+			'{company}: Our AI assistant will call you {callTime} about your application. No more calls/texts? Reply STOP',
 		followUp:
-			'{company}: We could not reach you by phone. Talk to us in your browser: {interviewLink} or call us back on {callbackNumber}. No more texts? Reply STOP',
+			'{company}: We missed you. Talk to us in your browser: {interviewLink} Call back: {callbackNumber} Opt out: STOP',
 	},
 };
 

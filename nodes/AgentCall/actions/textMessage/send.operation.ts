@@ -15,18 +15,16 @@ import { mapItems } from '../../../shared/items';
 import { problem, problemError } from '../../../shared/problems';
 import { twilioClient } from '../../../shared/twilioClient';
 import type { TwilioConnection } from '../../../shared/twilioClient';
-import { checkCallingWindow } from '../../helpers/callingWindow';
 import { maskNumber } from '../../helpers/idempotency';
 import { parseCandidatePhone } from '../../helpers/phone';
 import type { CandidateNumber } from '../../helpers/phone';
 import { composeText, textSegments } from '../../helpers/smsTexts';
 import type { TextKind, TextLanguage } from '../../helpers/smsTexts';
-import { candidateWindow } from '../../helpers/windowRules';
 import { callingHoursProperties, callingWindowOptions } from '../callingHours.description';
 import { text } from '../candidate';
 import { itemLedger } from '../ledger';
 import { ledgerProperties } from '../ledger.description';
-import { readWindowRules } from '../windowSettings';
+import { closedWindow } from '../windowSettings';
 import { claimText } from './textClaim';
 import { sendText } from './sendText';
 
@@ -223,25 +221,18 @@ function outsideWindow(
 	phone: CandidateNumber,
 	i: number,
 ): IDataObject | undefined {
-	if (!ctx.getNodeParameter('useCallingWindow', i, true)) return undefined;
-	const now = new Date();
-	const rules = readWindowRules(ctx, i, 'windowOptions');
-	if (!rules.ok) throw problemError(ctx.getNode(), rules, i);
-	const window = candidateWindow(
-		rules.value,
-		{ timezoneField: item.json.timezone, country: phone.country },
-		now,
-	);
-	if (!window.ok) throw problemError(ctx.getNode(), window, i);
-	const check = checkCallingWindow(window.value, now);
-	if (check.open) return undefined;
+	const closed = closedWindow(ctx, i, {
+		timezoneField: item.json.timezone,
+		country: phone.country,
+	});
+	if (!closed) return undefined;
 	ctx.logger.info(
 		`Place Agent Call: item ${i}: no text to ${maskNumber(phone.e164)}, outside the window`,
 	);
 	return {
 		status: 'outside_window',
-		reason: check.reason,
-		nextWindowStart: check.nextWindowStart || null,
+		reason: closed.reason,
+		nextWindowStart: closed.nextWindowStart || null,
 	};
 }
 

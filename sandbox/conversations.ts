@@ -62,6 +62,8 @@ export interface ConversationRecord {
 	 * WebSocket): the transcript is these turns instead of the scripted ones.
 	 */
 	turns?: LiveTurn[];
+	/** At a mailbox, when the agent's voicemail tool is on: the message it left ('' for none). */
+	voicemail?: { message: string };
 }
 
 /** One turn of a live conversation, in ElevenLabs' transcript roles. */

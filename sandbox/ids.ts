@@ -23,6 +23,7 @@ export const ID_SHAPES = {
 	workspace: { prefix: 'ws_', alphabet: LOWER_ALNUM, length: 20 },
 	twilioAccount: { prefix: 'AC', alphabet: HEX, length: 32 },
 	twilioCall: { prefix: 'CA', alphabet: HEX, length: 32 },
+	twilioMessage: { prefix: 'SM', alphabet: HEX, length: 32 },
 	twilioPhoneNumber: { prefix: 'PN', alphabet: HEX, length: 32 },
 	twilioApiKey: { prefix: 'SK', alphabet: HEX, length: 32 },
 	sipCall: { prefix: 'SCL_', alphabet: LOWER_ALNUM, length: 12 },

@@ -412,6 +412,8 @@ function incomingNumber(
 		friendlyName,
 		capabilities: { voice: true, sms: true, mms: false, fax: false },
 		voiceUrl,
+		smsUrl: '',
+		smsMethod: 'POST',
 		origin: 'twilio',
 		type: 'local',
 		dateCreated: created,

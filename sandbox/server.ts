@@ -23,8 +23,10 @@ import { conversationTokenRoutes } from './routes/conversationTokens';
 import { knowledgeBaseRoutes } from './routes/knowledgeBase';
 import { outboundCallRoutes } from './routes/outboundCalls';
 import { phoneNumberRoutes } from './routes/phoneNumbers';
+import { mailboxRoutes } from './mailbox';
 import { twilioAccountRoutes } from './routes/twilioAccounts';
 import { twilioCallRoutes } from './routes/twilioCalls';
+import { twilioMessageRoutes } from './routes/twilioMessages';
 import { workspaceWebhookRoutes } from './routes/workspaceWebhooks';
 import { parseForm, TWILIO_API_PREFIX } from './twilioFormat';
 
@@ -41,6 +43,8 @@ export const ROUTE_MODULES: RouteModule[] = [
 	knowledgeBaseRoutes,
 	analyticsRoutes,
 	workspaceWebhookRoutes,
+	mailboxRoutes,
+	twilioMessageRoutes,
 ];
 
 const ELEVENLABS_PREFIX = '/v1/';

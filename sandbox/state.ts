@@ -72,6 +72,9 @@ export interface TwilioIncomingNumber {
 	friendlyName: string;
 	capabilities: { voice: boolean; sms: boolean; mms: boolean; fax: boolean };
 	voiceUrl: string | null;
+	/** Where Twilio posts the number's inbound texts ('' for none) and with which method. */
+	smsUrl: string;
+	smsMethod: 'GET' | 'POST';
 	origin: 'twilio' | 'hosted';
 	type: 'local' | 'mobile' | 'tollfree';
 	dateCreated: Date;

@@ -269,6 +269,43 @@ function factsFor(
 interface Turn {
 	role: 'agent' | 'user';
 	message: string;
+	/** A system tool the agent called in this turn, with its result (as the transcript lists it). */
+	tool?: Pick<ElevenLabs.ConversationHistoryTranscriptResponseModel, 'toolCalls' | 'toolResults'>;
+}
+
+/** The agent's turn that calls its voicemail tool, as ElevenLabs' transcript records it. */
+function voicemailToolTurn(message: string): Turn {
+	const requestId = `voicemail_detection_${message.length}`;
+	return {
+		role: 'agent',
+		message,
+		tool: {
+			toolCalls: [
+				{
+					type: 'system',
+					requestId,
+					toolName: 'voicemail_detection',
+					paramsAsJson: '{}',
+					toolHasBeenCalled: true,
+				},
+			],
+			toolResults: [
+				{
+					type: 'system',
+					requestId,
+					toolName: 'voicemail_detection',
+					resultValue: JSON.stringify({ status: 'success', voicemail_message: message || null }),
+					isError: false,
+					toolHasBeenCalled: true,
+					result: {
+						resultType: 'voicemail_detection_success',
+						status: 'success',
+						...(message ? { voicemailMessage: message } : {}),
+					},
+				},
+			],
+		},
+	};
 }
 
 function scriptedTurns(
@@ -276,6 +313,7 @@ function scriptedTurns(
 	sent: SentConversation,
 	facts: Facts,
 	number: string,
+	voicemail?: { message: string },
 ): Turn[] {
 	const l = linesFor(sent.language);
 	const agent = (message: string): Turn => ({ role: 'agent', message });
@@ -286,7 +324,9 @@ function scriptedTurns(
 		case 'none':
 			return [];
 		case 'voicemail':
-			return [user(l.mailbox(number)), first];
+			// With the voicemail tool the agent leaves its message (or nothing) instead of talking on.
+			if (!voicemail) return [user(l.mailbox(number)), first];
+			return [user(l.mailbox(number)), voicemailToolTurn(voicemail.message)];
 		case 'opts_out':
 			return [first, user(l.optOut[0]), agent(l.optOut[1])];
 		case 'refuses_consent':
@@ -334,6 +374,7 @@ function timed(
 		role: turn.role,
 		message: turn.message,
 		timeInCallSecs: i * step,
+		...turn.tool,
 	}));
 }
 
@@ -507,7 +548,10 @@ export function conversationDetails(
 				message: turn.message,
 				timeInCallSecs: turn.timeInCallSecs,
 			}))
-		: timed(scriptedTurns(behaviour, sent, facts, number), record.callDurationSecs);
+		: timed(
+				scriptedTurns(behaviour, sent, facts, number, record.voicemail),
+				record.callDurationSecs,
+			);
 	const done = record.status === 'done';
 	// A live conversation shows what was said so far; a scripted one its first line while it runs.
 	const transcript =

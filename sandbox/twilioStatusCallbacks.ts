@@ -107,31 +107,40 @@ export class StatusCallbacks {
 		target: StatusCallbackTarget,
 		params: Record<string, string>,
 	): Promise<void> {
-		const delivery: StatusCallbackDelivery = { url: target.url, params };
-		const get = target.method.toUpperCase() === 'GET';
-		const url = get
-			? `${target.url}${target.url.includes('?') ? '&' : '?'}${new URLSearchParams(params)}`
-			: target.url;
-		try {
-			const response = await fetch(url, {
-				method: get ? 'GET' : 'POST',
-				headers: {
-					'x-twilio-signature': twilio.getExpectedTwilioSignature(
-						target.authToken,
-						url,
-						get ? {} : params,
-					),
-					...(get ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
-					'user-agent': 'TwilioProxy/1.1',
-				},
-				...(get ? {} : { body: new URLSearchParams(params).toString() }),
-				signal: AbortSignal.timeout(15_000),
-			});
-			delivery.status = response.status;
-			await response.arrayBuffer();
-		} catch (error) {
-			delivery.error = error instanceof Error ? error.message : String(error);
-		}
-		this.deliveries.push(delivery);
+		const sent = await postSignedForm(target.url, target.method, params, target.authToken);
+		this.deliveries.push({ url: target.url, params, ...sent });
+	}
+}
+
+/**
+ * One request as Twilio sends its webhooks: form-encoded (or as query for GET), signed with
+ * `X-Twilio-Signature` over the URL and the parameters. Answers the status, or why it failed.
+ */
+export async function postSignedForm(
+	url: string,
+	method: string,
+	params: Record<string, string>,
+	authToken: string,
+): Promise<{ status?: number; error?: string; body?: string }> {
+	const get = method.toUpperCase() === 'GET';
+	const target = get ? `${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams(params)}` : url;
+	try {
+		const response = await fetch(target, {
+			method: get ? 'GET' : 'POST',
+			headers: {
+				'x-twilio-signature': twilio.getExpectedTwilioSignature(
+					authToken,
+					target,
+					get ? {} : params,
+				),
+				...(get ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+				'user-agent': 'TwilioProxy/1.1',
+			},
+			...(get ? {} : { body: new URLSearchParams(params).toString() }),
+			signal: AbortSignal.timeout(15_000),
+		});
+		return { status: response.status, body: await response.text() };
+	} catch (error) {
+		return { error: error instanceof Error ? error.message : String(error) };
 	}
 }

@@ -10,6 +10,7 @@ import { searchAgents, searchPhoneNumbers } from '../shared/listSearch';
 import * as call from './actions/call/Call.resource';
 import * as campaign from './actions/campaign/Campaign.resource';
 import * as doNotCall from './actions/doNotCall/DoNotCall.resource';
+import * as textMessage from './actions/textMessage/TextMessage.resource';
 import { router } from './actions/router';
 import { callLedgerConnection } from './methods/credentialTest';
 
@@ -42,7 +43,7 @@ export class AgentCall implements INodeType {
 			{
 				name: 'twilioCallsApi',
 				required: true,
-				displayOptions: { show: { resource: ['call'], transport: ['ownTwilio'] } },
+				displayOptions: { show: { resource: ['call', 'textMessage'], transport: ['ownTwilio'] } },
 			},
 		],
 		properties: [
@@ -65,7 +66,12 @@ export class AgentCall implements INodeType {
 					{
 						name: 'Do Not Call',
 						value: 'doNotCall',
-						description: 'Numbers that no call or campaign dials',
+						description: 'Numbers that no call, campaign or text reaches',
+					},
+					{
+						name: 'Text Message',
+						value: 'textMessage',
+						description: 'Texts through your Twilio account, once each, inside the calling hours',
 					},
 				],
 				default: 'call',
@@ -73,6 +79,7 @@ export class AgentCall implements INodeType {
 			...call.description,
 			...campaign.description,
 			...doNotCall.description,
+			...textMessage.description,
 		],
 	};
 

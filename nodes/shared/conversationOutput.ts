@@ -92,10 +92,20 @@ function conversationLanguage(
 	);
 }
 
+/** Whether the agent's voicemail tool ran: the call reached a mailbox, whatever else it reports. */
+function endedAtMailbox(conversation: ElevenLabs.GetConversationResponseModel): boolean {
+	return (conversation.transcript ?? []).some((entry) =>
+		entry.toolResults?.some(
+			(result) => result.toolName === 'voicemail_detection' && !result.isError,
+		),
+	);
+}
+
 function callResultOf(
 	conversation: ElevenLabs.GetConversationResponseModel,
 	turns: TranscriptTurn[],
 ): CallResult | null {
+	if (endedAtMailbox(conversation)) return 'voicemail';
 	const reported = conversation.metadata?.phoneCall?.callResult;
 	if (reported) return reported;
 	if (conversation.status === 'failed') return 'failed';

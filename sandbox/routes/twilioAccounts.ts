@@ -1,6 +1,7 @@
 /**
  * Twilio REST: `GET /2010-04-01/Accounts/{Sid}.json` (accounts(sid).fetch, the credential test)
- * and the account's incoming phone numbers (incomingPhoneNumbers.list / (sid).fetch).
+ * and the account's incoming phone numbers (incomingPhoneNumbers.list / (sid).fetch / (sid).update
+ * of SmsUrl and SmsMethod, where the number's inbound texts go).
  */
 import type { RouteContext, RouteModule } from '../context';
 import type { TwilioAccount, TwilioIncomingNumber } from '../state';
@@ -74,8 +75,8 @@ function renderIncomingNumber(
 		sms_application_sid: '',
 		sms_fallback_method: 'POST',
 		sms_fallback_url: '',
-		sms_method: 'POST',
-		sms_url: '',
+		sms_method: number.smsMethod,
+		sms_url: number.smsUrl,
 		status_callback: '',
 		status_callback_method: 'POST',
 		trunk_sid: null,
@@ -147,6 +148,32 @@ export const twilioAccountRoutes: RouteModule = (app, ctx) => {
 			const number = ctx.state.twilio.incomingNumbers.get(request.params.Sid);
 			if (!number || number.accountSid !== account.sid)
 				throw tw.errors.notFound(request.url.split('?')[0]);
+			return renderIncomingNumber(ctx, number);
+		},
+	);
+
+	// incomingPhoneNumbers(sid).update: the fields the package changes (where inbound texts go).
+	app.post<{ Params: { AccountSid: string; Sid: string } }>(
+		'/2010-04-01/Accounts/:AccountSid/IncomingPhoneNumbers/:Sid.json',
+		async (request) => {
+			const account = tw.account(request);
+			const number = ctx.state.twilio.incomingNumbers.get(request.params.Sid);
+			if (!number || number.accountSid !== account.sid)
+				throw tw.errors.notFound(request.url.split('?')[0]);
+			const form = tw.form(request);
+			const smsUrl = tw.firstValue(form.SmsUrl);
+			const smsMethod = tw.firstValue(form.SmsMethod)?.toUpperCase();
+			if (smsUrl !== undefined) {
+				if (smsUrl !== '' && !/^https?:\/\//.test(smsUrl))
+					throw tw.errors.error(400, 21502, `SmsUrl is not valid: ${smsUrl}`);
+				number.smsUrl = smsUrl;
+			}
+			if (smsMethod !== undefined) {
+				if (smsMethod !== 'GET' && smsMethod !== 'POST')
+					throw tw.errors.error(400, 21501, `SmsMethod is not valid: ${smsMethod}`);
+				number.smsMethod = smsMethod;
+			}
+			number.dateUpdated = new Date(ctx.clock.now());
 			return renderIncomingNumber(ctx, number);
 		},
 	);

@@ -610,7 +610,7 @@ export interface WebhookRun {
 	/** What the node's webhook() returned: the items it starts the workflow with, or what to answer. */
 	returned: IWebhookResponseData;
 	/** What the node answered itself through the response object (then it returns `noWebhookResponse`). */
-	answered: { status?: number; json?: unknown };
+	answered: { status?: number; json?: unknown; contentType?: string; text?: string };
 	/** The items the workflow starts with (the trigger's output); none when it starts nothing. */
 	items: INodeExecutionData[];
 }
@@ -628,10 +628,24 @@ class RecordedResponse {
 		this.answer.json = body;
 		return this;
 	}
+
+	/** A text answer (e.g. TwiML) with its content type. */
+	type(contentType: string): this {
+		this.answer.contentType = contentType;
+		return this;
+	}
+
+	send(body: string): this {
+		this.answer.text = body;
+		return this;
+	}
 }
 
-/** The JSON body n8n parses from a JSON request (`request.body`); an empty object for anything else. */
-function parsedBody(rawBody: Buffer | undefined): IDataObject {
+/** The body n8n parses (`request.body`): JSON, or the fields of a form post; an empty object for anything else. */
+function parsedBody(rawBody: Buffer | undefined, contentType?: unknown): IDataObject {
+	// As express's urlencoded parser does for form posts (Twilio's webhooks).
+	if (String(contentType ?? '').startsWith('application/x-www-form-urlencoded'))
+		return Object.fromEntries(new URLSearchParams(rawBody?.toString('utf8') ?? ''));
 	try {
 		const body: unknown = rawBody ? JSON.parse(rawBody.toString('utf8')) : {};
 		return typeof body === 'object' && body !== null ? (body as IDataObject) : {};
@@ -712,7 +726,7 @@ export async function runWebhook(
 		method: setUp.description.httpMethod,
 		headers,
 		rawBody,
-		body: parsedBody(rawBody),
+		body: parsedBody(rawBody, headers['content-type']),
 		query: {},
 		params: {},
 	};
@@ -798,6 +812,14 @@ export async function serveWebhook(
 			runWebhook(node, { headers: request.headers, rawBody: Buffer.concat(chunks) }, options).then(
 				(run) => {
 					runs.push(run);
+					if (run.answered.text !== undefined) {
+						response
+							.writeHead(run.answered.status ?? 200, {
+								'content-type': run.answered.contentType ?? 'text/plain',
+							})
+							.end(run.answered.text);
+						return;
+					}
 					const body = run.answered.json ??
 						run.returned.webhookResponse ?? { message: 'Workflow was started' };
 					response

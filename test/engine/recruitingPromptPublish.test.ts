@@ -107,6 +107,7 @@ describe('Publish: a bare agent', () => {
 				'knowledgeBase',
 				'prompt',
 				'firstMessage',
+				'voicemail',
 				'language',
 				'voiceModel',
 				'dataCollection',

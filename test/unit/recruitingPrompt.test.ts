@@ -199,11 +199,13 @@ describe('template analysis', () => {
 			required: true,
 			templates: ['phase-a', 'firstMessage'],
 			inKnowledgeBase: false,
+			inVoicemailMessage: false,
 		});
 		expect(set.variables.get('company')).toEqual({
 			required: true,
 			templates: ['knowledgeBase'],
 			inKnowledgeBase: true,
+			inVoicemailMessage: false,
 		});
 	});
 

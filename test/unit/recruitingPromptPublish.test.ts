@@ -26,6 +26,7 @@ const use = (required: boolean, inKnowledgeBase = false): VariableUse => ({
 	required,
 	templates: ['master'],
 	inKnowledgeBase,
+	inVoicemailMessage: false,
 });
 
 describe('publishDocument', () => {

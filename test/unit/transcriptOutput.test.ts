@@ -191,6 +191,43 @@ describe('conversation output', () => {
 		}
 	});
 
+	it('reports voicemail when the agent’s voicemail tool ran, even if the call says answered', () => {
+		const wire = {
+			...WIRE,
+			transcript: [
+				{ role: 'user', message: 'Sie sind verbunden mit der Mailbox von …', time_in_call_secs: 0 },
+				{
+					role: 'agent',
+					message:
+						'Guten Tag, hier ist Lena von Klinikum Nord. Wir versuchen es später noch einmal.',
+					time_in_call_secs: 4,
+					tool_calls: [
+						{
+							type: 'system',
+							request_id: 'r1',
+							tool_name: 'voicemail_detection',
+							params_as_json: '{}',
+							tool_has_been_called: true,
+						},
+					],
+					tool_results: [
+						{
+							type: 'system',
+							request_id: 'r1',
+							tool_name: 'voicemail_detection',
+							result_value: '{"status":"success"}',
+							is_error: false,
+							tool_has_been_called: true,
+							result: { result_type: 'voicemail_detection_success', status: 'success' },
+						},
+					],
+				},
+			],
+		};
+		expect(WIRE.metadata.phone_call.call_result).toBe('answered');
+		expect(conversationOutput(parse(wire)).callResult).toBe('voicemail');
+	});
+
 	it('takes the language from the override when ElevenLabs detected none, English labels otherwise', () => {
 		const withOverride = {
 			...WIRE,

@@ -48,3 +48,51 @@ export function callingHoursProperties(
 		},
 	];
 }
+
+/** Whose time zone and holidays the window follows (read by readWindowRules as `windowOptions`). */
+export function callingWindowOptions(show: IDisplayOptions['show']): INodeProperties {
+	return {
+		displayName: 'Calling Window Options',
+		name: 'windowOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { ...show, useCallingWindow: [true] } },
+		options: [
+			{
+				displayName: 'Candidate Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: '',
+				placeholder: 'Europe/Berlin',
+				description:
+					'IANA time zone of the candidate. Default: the item field "timezone", else the zone of the phone number’s country (countries with several zones need the field).',
+			},
+			{
+				displayName: 'Holiday Country',
+				name: 'holidayCountry',
+				type: 'string',
+				default: '',
+				placeholder: 'DE',
+				description:
+					'Two-letter country whose public holidays are skipped. Default: the phone number’s country.',
+			},
+			{
+				displayName: 'Holiday State',
+				name: 'holidayState',
+				type: 'string',
+				default: '',
+				placeholder: 'BY',
+				description:
+					'State or region code for regional holidays, e.g. BY (Bavaria) or NW (North Rhine-Westphalia)',
+			},
+			{
+				displayName: 'Skip Public Holidays',
+				name: 'skipHolidays',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to not call on public holidays of the holiday country (and state)',
+			},
+		],
+	};
+}

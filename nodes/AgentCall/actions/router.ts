@@ -4,11 +4,13 @@ import { routeByResource } from '../../shared/router';
 import * as call from './call/Call.resource';
 import * as campaign from './campaign/Campaign.resource';
 import * as doNotCall from './doNotCall/DoNotCall.resource';
+import * as textMessage from './textMessage/TextMessage.resource';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await routeByResource(this, {
 		call: call.operations,
 		campaign: campaign.operations,
 		doNotCall: doNotCall.operations,
+		textMessage: textMessage.operations,
 	});
 }

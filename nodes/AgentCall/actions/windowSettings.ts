@@ -1,8 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { problemError } from '../../shared/problems';
 import type { Checked } from '../../shared/problems';
-import { windowRules } from '../helpers/windowRules';
-import type { WindowRules } from '../helpers/windowRules';
+import { checkCallingWindow } from '../helpers/callingWindow';
+import type { WindowCheck } from '../helpers/callingWindow';
+import { candidateWindow, windowRules } from '../helpers/windowRules';
+import type { WindowCandidate, WindowRules } from '../helpers/windowRules';
 import { text } from './candidate';
 
 /** The options that say whose time zone and holidays count (Place: windowOptions; Submit: options). */
@@ -35,4 +38,23 @@ export function readWindowRules(
 		},
 		new Date(),
 	);
+}
+
+/**
+ * The window of `windowOptions` for one candidate, checked now (when Respect Calling Window is
+ * on): why it is closed and when it opens, or undefined when the candidate may be reached now.
+ */
+export function closedWindow(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	candidate: WindowCandidate,
+): Exclude<WindowCheck, { open: true }> | undefined {
+	if (!ctx.getNodeParameter('useCallingWindow', itemIndex, true)) return undefined;
+	const now = new Date();
+	const rules = readWindowRules(ctx, itemIndex, 'windowOptions');
+	if (!rules.ok) throw problemError(ctx.getNode(), rules, itemIndex);
+	const window = candidateWindow(rules.value, candidate, now);
+	if (!window.ok) throw problemError(ctx.getNode(), window, itemIndex);
+	const check = checkCallingWindow(window.value, now);
+	return check.open ? undefined : check;
 }

@@ -14,6 +14,8 @@ import type { DesiredPrivacy } from './publishPrivacy';
 export interface DesiredState {
 	systemPrompt: string;
 	firstMessage: string;
+	/** What the agent's voicemail tool leaves on a mailbox; undefined when the set has none. */
+	voicemailMessage?: string;
 	language: string;
 	/** The knowledge base as a document (name and text); undefined when the set has none. */
 	knowledgeBase?: { name: string; text: string };
@@ -34,6 +36,7 @@ export const CHANGES = [
 	'knowledgeBase',
 	'prompt',
 	'firstMessage',
+	'voicemail',
 	'language',
 	'voiceModel',
 	'dataCollection',
@@ -142,6 +145,29 @@ function togglesToEnable(agent: ElevenLabs.GetAgentResponseModel): Toggle[] {
 	return enable;
 }
 
+const VOICEMAIL_TOOL = 'voicemail_detection';
+
+/** The message of the agent's voicemail tool; null when the tool is off, '' when it has none. */
+function voicemailMessageOf(agent: ElevenLabs.GetAgentResponseModel): string | null {
+	const tool = agent.conversationConfig.agent?.prompt?.builtInTools?.voicemailDetection;
+	if (!tool || tool.params.systemToolType !== VOICEMAIL_TOOL) return null;
+	return tool.params.voicemailMessage ?? '';
+}
+
+/** The agent's voicemail tool, switched on with the message (the tool's other settings kept). */
+function voicemailTool(
+	agent: ElevenLabs.GetAgentResponseModel,
+	message: string,
+): ElevenLabs.SystemToolConfigInput {
+	const current = agent.conversationConfig.agent?.prompt?.builtInTools?.voicemailDetection;
+	return {
+		...(current as ElevenLabs.SystemToolConfigInput | undefined),
+		type: 'system',
+		name: current?.name ?? VOICEMAIL_TOOL,
+		params: { systemToolType: VOICEMAIL_TOOL, voicemailMessage: message },
+	};
+}
+
 /** The agent's dynamic-variable placeholders (typed `unknown` in the SDK: the wire form). */
 function placeholdersOf(agent: ElevenLabs.GetAgentResponseModel): Record<string, unknown> {
 	const config = agent.conversationConfig.agent?.dynamicVariables as
@@ -182,6 +208,10 @@ export function planPublish(
 	];
 	for (const [change, before, after] of texts)
 		if (before !== after) diff[change] = { before, after };
+
+	const voicemailBefore = voicemailMessageOf(agent);
+	if (desired.voicemailMessage && voicemailBefore !== desired.voicemailMessage)
+		diff.voicemail = { before: voicemailBefore, after: desired.voicemailMessage };
 
 	const model = agent.conversationConfig.tts?.modelId;
 	const voiceModel = voiceModelFor(desired.language, model);
@@ -240,6 +270,14 @@ export function planPublish(
 			];
 		}
 		if (diff.prompt) prompt.prompt = desired.systemPrompt;
+		if (diff.voicemail) {
+			// The agent's other built-in tools (end call, transfer, …) are sent along unchanged.
+			const tools = own?.prompt?.builtInTools as ElevenLabs.BuiltInToolsInput | undefined;
+			prompt.builtInTools = {
+				...tools,
+				voicemailDetection: voicemailTool(agent, desired.voicemailMessage!),
+			} as ElevenLabs.BuiltInToolsOutput;
+		}
 		if (Object.keys(prompt).length) agentConfig.prompt = prompt;
 		if (diff.firstMessage) agentConfig.firstMessage = desired.firstMessage;
 		if (diff.language) agentConfig.language = desired.language;

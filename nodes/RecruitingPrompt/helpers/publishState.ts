@@ -1,7 +1,8 @@
 /**
  * What a template set asks of an agent: its own prompt and first message (call variables left as
  * ElevenLabs `{{placeholders}}`, today's date as ElevenLabs' `{{system__time_utc}}`), language,
- * the knowledge base as a named document, the answers to collect and the evaluation criteria.
+ * the knowledge base as a named document, the answers to collect, the evaluation criteria and the
+ * message the voicemail tool leaves.
  */
 import { ProblemError } from '../../shared/problems';
 import { answersNamedIn, criteriaFor } from './publishAnswers';
@@ -9,8 +10,8 @@ import type { AnswerField } from './publishAnswers';
 import { documentName, isPublishedDocument } from './publishDocument';
 import type { DesiredState } from './publishPlan';
 import type { DesiredPrivacy } from './publishPrivacy';
-import { placeholderSamples } from './publishVariables';
-import { renderTexts } from './render';
+import { checkVoicemailVariables, placeholderSamples } from './publishVariables';
+import { renderTexts, renderVoicemailMessage } from './render';
 import type { CompiledSet } from './templates';
 import { PlaceholderValue } from './values';
 
@@ -39,7 +40,8 @@ export function desiredState(set: CompiledSet, input: PublishInput): DesiredStat
 			'They name the knowledge base document on the agent, so that publishing the same job again replaces it. Fill in Company and Job Title (or give the item the fields company and jobTitle).',
 		);
 	}
-	const texts = renderTexts(set, {
+	checkVoicemailVariables(set.variables);
+	const renderInput = {
 		values: input.values,
 		placeholders: new Set(input.callVariables),
 		data: {
@@ -49,7 +51,9 @@ export function desiredState(set: CompiledSet, input: PublishInput): DesiredStat
 			language: input.language,
 		},
 		includeKnowledgeBase: false,
-	});
+	};
+	const texts = renderTexts(set, renderInput);
+	const voicemailMessage = renderVoicemailMessage(set, renderInput);
 	const answers = {
 		...answersNamedIn(`${texts.system}\n${texts.knowledgeBase}`, input.language),
 		...input.extraAnswers,
@@ -57,6 +61,7 @@ export function desiredState(set: CompiledSet, input: PublishInput): DesiredStat
 	return {
 		systemPrompt: texts.system,
 		firstMessage: texts.firstMessage,
+		voicemailMessage: voicemailMessage || undefined,
 		language: input.language,
 		knowledgeBase: texts.knowledgeBase
 			? { name: documentName(company, jobTitle, texts.knowledgeBase), text: texts.knowledgeBase }

@@ -106,3 +106,23 @@ export function publishTimeVariables(
 export function withoutCandidateFields(values: Map<string, string>): Map<string, string> {
 	return new Map([...values].filter(([name]) => !isCandidateSpecific(name)));
 }
+
+/**
+ * Variables a voicemail message may not print: a mailbox can be heard by others, so it names the
+ * company and a number, never the candidate, the job or the application.
+ */
+function revealsOnMailbox(name: string): boolean {
+	return isCandidateSpecific(name) || name.startsWith('job') || name === 'recruiterName';
+}
+
+/** Refuses a voicemail message that prints the candidate's, the job's or the application's details. */
+export function checkVoicemailVariables(used: Map<string, VariableUse>): void {
+	const revealing = [...used]
+		.filter(([name, use]) => use.inVoicemailMessage && revealsOnMailbox(name))
+		.map(([name]) => name);
+	if (!revealing.length) return;
+	throw new ProblemError(
+		`The voicemail message uses ${listing(revealing)}`,
+		'A mailbox can be heard by others, so the message names only the company and a number to call back (e.g. callbackPhone), never the candidate, the job or the application. Remove these variables from the voicemailMessage template.',
+	);
+}

@@ -109,6 +109,17 @@ export function renderTexts(set: CompiledSet, input: RenderInput): RenderedTexts
 	return { system, firstMessage, knowledgeBase };
 }
 
+/**
+ * The voicemail message of a set, spoken as it is (plain values, like the first message); empty
+ * when the set has none. Call variables stay ElevenLabs placeholders, as in the prompt.
+ */
+export function renderVoicemailMessage(set: CompiledSet, input: RenderInput): string {
+	if (!set.voicemailMessage) return '';
+	return run(set.voicemailMessage, 'voicemailMessage', contextFor(input, false), {
+		...input.data,
+	});
+}
+
 /** The call language: the node's setting, the set's own, the candidate's, else German. */
 export function resolveLanguage(
 	setting: string,

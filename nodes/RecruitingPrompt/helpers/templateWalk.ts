@@ -6,7 +6,13 @@
  */
 import { ProblemError } from '../../shared/problems';
 import { KNOWN_HELPERS, TOLERANT_HELPERS } from './handlebarsHelpers';
-import { FIRST_MESSAGE, KNOWLEDGE_BASE, MASTER, PHASE_PREFIX } from './templateNames';
+import {
+	FIRST_MESSAGE,
+	KNOWLEDGE_BASE,
+	MASTER,
+	PHASE_PREFIX,
+	VOICEMAIL_MESSAGE,
+} from './templateNames';
 import { closest } from './wording';
 
 /** Where and how templates use a variable. */
@@ -17,6 +23,8 @@ export interface VariableUse {
 	templates: string[];
 	/** Whether the knowledge base uses it (company and job data: the same for every candidate). */
 	inKnowledgeBase: boolean;
+	/** Whether the voicemail message uses it (a mailbox others may hear). */
+	inVoicemailMessage: boolean;
 }
 
 /** What a set's three outputs use, found by walking their syntax trees. */
@@ -100,10 +108,12 @@ function use(walk: Walk, scope: Scope, name: string | undefined, required: boole
 		required: false,
 		templates: [],
 		inKnowledgeBase: false,
+		inVoicemailMessage: false,
 	};
 	entry.required ||= required && !scope.guards.has(name);
 	if (!entry.templates.includes(scope.template)) entry.templates.push(scope.template);
 	entry.inKnowledgeBase ||= walk.root === KNOWLEDGE_BASE;
+	entry.inVoicemailMessage ||= walk.root === VOICEMAIL_MESSAGE;
 	walk.variables.set(name, entry);
 }
 
@@ -268,7 +278,7 @@ function visitStatement(walk: Walk, scope: Scope, statement: hbs.AST.Statement) 
 	}
 }
 
-/** Walks the master, first message and knowledge base, with the partials each includes. */
+/** Walks the master, first message, knowledge base and voicemail message, with the partials each includes. */
 export function walkTemplates(programs: Map<string, hbs.AST.Program>): TemplateUses {
 	const walk: Walk = {
 		set: programs,
@@ -278,7 +288,9 @@ export function walkTemplates(programs: Map<string, hbs.AST.Program>): TemplateU
 		root: MASTER,
 		knowledgeBaseReadsWholeContext: false,
 	};
-	const roots = [MASTER, FIRST_MESSAGE, KNOWLEDGE_BASE].filter((name) => programs.has(name));
+	const roots = [MASTER, FIRST_MESSAGE, KNOWLEDGE_BASE, VOICEMAIL_MESSAGE].filter((name) =>
+		programs.has(name),
+	);
 	let masterPlacesKnowledgeBase = false;
 	for (const root of roots) {
 		walk.root = root;

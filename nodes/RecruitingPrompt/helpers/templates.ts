@@ -4,7 +4,14 @@ import * as path from 'node:path';
 
 import { ProblemError } from '../../shared/problems';
 import { HELPERS, KNOWN_HELPERS } from './handlebarsHelpers';
-import { FIRST_MESSAGE, KNOWLEDGE_BASE, MASTER, PHASES, PHASE_PREFIX } from './templateNames';
+import {
+	FIRST_MESSAGE,
+	KNOWLEDGE_BASE,
+	MASTER,
+	PHASES,
+	PHASE_PREFIX,
+	VOICEMAIL_MESSAGE,
+} from './templateNames';
 import { checkBlockDepth, checkExpansion } from './templateBounds';
 import { walkTemplates } from './templateWalk';
 import type { TemplateUses } from './templateWalk';
@@ -99,6 +106,8 @@ export interface CompiledSet extends TemplateUses {
 	master: TemplateDelegate;
 	firstMessage?: TemplateDelegate;
 	knowledgeBase?: TemplateDelegate;
+	/** What the agent leaves on a mailbox (Publish sets it on the agent's voicemail tool). */
+	voicemailMessage?: TemplateDelegate;
 }
 
 const COMPILE_OPTIONS: CompileOptions = {
@@ -109,6 +118,9 @@ const COMPILE_OPTIONS: CompileOptions = {
 	knownHelpers: { ...Object.fromEntries(KNOWN_HELPERS.map((name) => [name, true])), log: false },
 	preventIndent: true,
 };
+
+/** The templates that are outputs of their own; every other template is a partial. */
+const ROOTS = [MASTER, FIRST_MESSAGE, KNOWLEDGE_BASE, VOICEMAIL_MESSAGE];
 
 const TEMPLATE_NAME = /^[A-Za-z0-9_-]+$/;
 const PHASE_NAME = /^[A-Za-z0-9_-]+$/;
@@ -266,7 +278,7 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 	}
 
 	// Before the walk and the render, which would both expand every include.
-	checkExpansion(texts, programs, [MASTER, FIRST_MESSAGE, KNOWLEDGE_BASE]);
+	checkExpansion(texts, programs, ROOTS);
 	const uses = walkTemplates(programs);
 	if (selection && !uses.phases.length) {
 		throw new ProblemError(
@@ -279,8 +291,7 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 	for (const [name, program] of programs) {
 		const delegate = compileTemplate(env, name, program, setName);
 		compiled.set(name, delegate);
-		if (name !== MASTER && name !== FIRST_MESSAGE && name !== KNOWLEDGE_BASE)
-			env.registerPartial(name, delegate);
+		if (!ROOTS.includes(name)) env.registerPartial(name, delegate);
 	}
 
 	return {
@@ -291,6 +302,7 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 		master: compiled.get(MASTER)!,
 		firstMessage: compiled.get(FIRST_MESSAGE),
 		knowledgeBase: compiled.get(KNOWLEDGE_BASE),
+		voicemailMessage: compiled.get(VOICEMAIL_MESSAGE),
 		...uses,
 	};
 }

@@ -1,11 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { problemError } from '../../../shared/problems';
-import { checkCallingWindow } from '../../helpers/callingWindow';
 import { maskNumber } from '../../helpers/idempotency';
-import { candidateWindow } from '../../helpers/windowRules';
 import type { ElevenLabsLookups } from '../lookups';
-import { readWindowRules } from '../windowSettings';
+import { closedWindow } from '../windowSettings';
 import type { EarlierCall } from '../ledgerClaim';
 import type { PreparedCall } from './preflight';
 
@@ -14,28 +11,6 @@ const DEFAULT_LOOK_BACK_DAYS = 90;
 /** Why a candidate is not dialled now: the fields of an item that is not an error. */
 export type Held = IDataObject & { status: 'outside_window' };
 
-/** Outside the calling window in the candidate's own time zone, with the next allowed moment. */
-function outsideWindow(
-	ctx: IExecuteFunctions,
-	call: PreparedCall,
-	item: INodeExecutionData,
-	i: number,
-) {
-	if (!ctx.getNodeParameter('useCallingWindow', i, true)) return undefined;
-	const now = new Date();
-	const rules = readWindowRules(ctx, i, 'windowOptions');
-	if (!rules.ok) throw problemError(ctx.getNode(), rules, i);
-	const { phone } = call.candidate;
-	const window = candidateWindow(
-		rules.value,
-		{ timezoneField: item.json.timezone, country: phone.country },
-		now,
-	);
-	if (!window.ok) throw problemError(ctx.getNode(), window, i);
-	const check = checkCallingWindow(window.value, now);
-	return check.open ? undefined : check;
-}
-
 /** Whether a prepared candidate may be called now by the calling window; why not, or undefined. */
 export function outsideCallingWindow(
 	ctx: IExecuteFunctions,
@@ -43,9 +18,13 @@ export function outsideCallingWindow(
 	item: INodeExecutionData,
 	i: number,
 ): Held | undefined {
-	const closed = outsideWindow(ctx, call, item, i);
+	const { phone } = call.candidate;
+	const closed = closedWindow(ctx, i, {
+		timezoneField: item.json.timezone,
+		country: phone.country,
+	});
 	if (!closed) return undefined;
-	const masked = maskNumber(call.candidate.phone.e164);
+	const masked = maskNumber(phone.e164);
 	ctx.logger.info(`Place Agent Call: item ${i}: ${masked} not called, outside the calling window`);
 	return {
 		status: 'outside_window',

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { agentLocator, phoneNumberLocator } from '../../../shared/descriptions';
-import { callingHoursProperties } from '../callingHours.description';
+import { callingHoursProperties, callingWindowOptions } from '../callingHours.description';
 import { candidateProperties, numberKindOptions } from '../candidate.description';
 import { attemptOptions, ledgerProperties } from '../ledger.description';
 
@@ -64,50 +64,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	...callingHoursProperties(show, 'the candidate’s time zone'),
-	{
-		displayName: 'Calling Window Options',
-		name: 'windowOptions',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: { ...show, useCallingWindow: [true] } },
-		options: [
-			{
-				displayName: 'Candidate Time Zone',
-				name: 'timeZone',
-				type: 'string',
-				default: '',
-				placeholder: 'Europe/Berlin',
-				description:
-					'IANA time zone of the candidate. Default: the item field "timezone", else the zone of the phone number’s country (countries with several zones need the field).',
-			},
-			{
-				displayName: 'Holiday Country',
-				name: 'holidayCountry',
-				type: 'string',
-				default: '',
-				placeholder: 'DE',
-				description:
-					'Two-letter country whose public holidays are skipped. Default: the phone number’s country.',
-			},
-			{
-				displayName: 'Holiday State',
-				name: 'holidayState',
-				type: 'string',
-				default: '',
-				placeholder: 'BY',
-				description:
-					'State or region code for regional holidays, e.g. BY (Bavaria) or NW (North Rhine-Westphalia)',
-			},
-			{
-				displayName: 'Skip Public Holidays',
-				name: 'skipHolidays',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to not call on public holidays of the holiday country (and state)',
-			},
-		],
-	},
+	callingWindowOptions(show),
 	{
 		displayName: 'Options',
 		name: 'options',

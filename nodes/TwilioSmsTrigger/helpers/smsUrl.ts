@@ -1,0 +1,99 @@
+/**
+ * The trigger's place at Twilio: the Twilio number's SmsUrl points at this trigger while the
+ * workflow is active. Activation keeps what was set before (in the workflow's static data) and
+ * deactivation puts it back, unless someone has pointed the number elsewhere in the meantime.
+ */
+import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+
+import { problem, problemError } from '../../shared/problems';
+import { twilioClient } from '../../shared/twilioClient';
+import { attemptTwilio } from '../../shared/twilioTransport';
+import { vendorApiError } from '../../shared/errors';
+
+interface Previous {
+	numberSid: string;
+	smsUrl: string;
+	smsMethod: string;
+}
+
+const STATIC_KEY = 'previousSmsUrl';
+
+/** The number parameter in E.164 form as Twilio lists it ("+49 30 …" → "+4930…"). */
+export function numberParameter(ctx: IHookFunctions): string {
+	return String(ctx.getNodeParameter('phoneNumber', '') ?? '').replace(/[\s()/-]/g, '');
+}
+
+/** The Twilio number of the account with its SMS settings, or a clear error. */
+async function findNumber(ctx: IHookFunctions) {
+	const connection = await twilioClient(ctx);
+	const phoneNumber = numberParameter(ctx);
+	const listed = await attemptTwilio(connection, async (client) =>
+		client.incomingPhoneNumbers.list({ phoneNumber, limit: 20 }),
+	);
+	if (!listed.ok) {
+		throw vendorApiError(ctx.getNode(), 'Twilio', listed.failure, {
+			action: 'look up the Twilio number',
+		});
+	}
+	const number = listed.value.find((n) => n.phoneNumber === phoneNumber);
+	if (!number) {
+		throw problemError(
+			ctx.getNode(),
+			problem(
+				`${phoneNumber || 'The number'} is not a phone number of this Twilio account`,
+				'Give the Twilio number that sends the texts (Place Agent Call → Text Message → Sender Number), in international format, e.g. +4930123456789.',
+			),
+		);
+	}
+	return { connection, number };
+}
+
+export async function smsUrlIsOurs(ctx: IHookFunctions): Promise<boolean> {
+	const { number } = await findNumber(ctx);
+	return number.smsUrl === ctx.getNodeWebhookUrl('default');
+}
+
+/** Points the number's inbound texts at this trigger, remembering what was there. */
+export async function pointSmsUrlHere(ctx: IHookFunctions): Promise<boolean> {
+	const { connection, number } = await findNumber(ctx);
+	const url = ctx.getNodeWebhookUrl('default')!;
+	const data = ctx.getWorkflowStaticData('node');
+	if (number.smsUrl !== url) {
+		const previous: Previous = {
+			numberSid: number.sid,
+			smsUrl: number.smsUrl ?? '',
+			smsMethod: number.smsMethod ?? 'POST',
+		};
+		data[STATIC_KEY] = previous as unknown as IDataObject;
+	}
+	const updated = await attemptTwilio(connection, async (client) =>
+		client.incomingPhoneNumbers(number.sid).update({ smsUrl: url, smsMethod: 'POST' }),
+	);
+	if (!updated.ok) {
+		throw vendorApiError(ctx.getNode(), 'Twilio', updated.failure, {
+			action: `point the texts of ${number.phoneNumber} at this trigger`,
+		});
+	}
+	return true;
+}
+
+/** Puts back the SmsUrl that was there before activation, if the number still points here. */
+export async function restoreSmsUrl(ctx: IHookFunctions): Promise<boolean> {
+	const data = ctx.getWorkflowStaticData('node');
+	const previous = data[STATIC_KEY] as unknown as Previous | undefined;
+	const { connection, number } = await findNumber(ctx);
+	// Someone pointed the number elsewhere since: theirs stays.
+	if (number.smsUrl !== ctx.getNodeWebhookUrl('default')) {
+		delete data[STATIC_KEY];
+		return true;
+	}
+	const restored = await attemptTwilio(connection, async (client) =>
+		client.incomingPhoneNumbers(number.sid).update({
+			smsUrl: previous?.smsUrl ?? '',
+			smsMethod: previous?.smsMethod ?? 'POST',
+		}),
+	);
+	if (!restored.ok) return false;
+	delete data[STATIC_KEY];
+	return true;
+}

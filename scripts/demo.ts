@@ -76,6 +76,8 @@ export interface DemoResultRow {
 	durationSecs: unknown;
 	cost: unknown;
 	summary: string;
+	/** When the call started (Get Transcript), else when it was placed. */
+	calledAt: string;
 	conversationId: string;
 }
 

@@ -12,7 +12,15 @@ import { candidateWindow } from '../../AgentCall/helpers/windowRules';
 import type { WindowRules } from '../../AgentCall/helpers/windowRules';
 import { OUTCOMES, WAYS, readCandidate } from './candidates';
 import type { CandidateRow, Outcome, Way } from './candidates';
-import { calendarDate, displayText, firstGiven, instant, isBlank, looseNumber, yesNo } from './values';
+import {
+	calendarDate,
+	displayText,
+	firstGiven,
+	instant,
+	isBlank,
+	looseNumber,
+	yesNo,
+} from './values';
 
 export const MUST_HAVE_CONDITIONS = [
 	'yes',
@@ -54,7 +62,12 @@ export interface Count {
 export type AnswerChart =
 	| { kind: 'yesno'; yes: number; no: number; unknown: number }
 	| { kind: 'choices'; counts: Count[]; unknown: number }
-	| { kind: 'numbers'; bins: Array<{ from: number; to: number; count: number }>; unknown: number; median: number }
+	| {
+			kind: 'numbers';
+			bins: Array<{ from: number; to: number; count: number }>;
+			unknown: number;
+			median: number;
+	  }
 	| { kind: 'dates'; counts: Count[]; unknown: number }
 	| { kind: 'text'; answered: number; unknown: number };
 
@@ -255,7 +268,10 @@ export function meetsMustHave(value: unknown, rule: MustHave): boolean | undefin
 		}
 		case 'equals':
 			return (
-				displayText(value).toLowerCase() === String(rule.value ?? '').trim().toLowerCase()
+				displayText(value).toLowerCase() ===
+				String(rule.value ?? '')
+					.trim()
+					.toLowerCase()
 			);
 		case 'atLeast':
 		case 'atMost': {
@@ -292,7 +308,8 @@ function locate(row: CandidateRow, settings: ReportSettings, now: Date): Located
 			e164 = parsed.number;
 		}
 	}
-	if (row.timezone && IANAZone.isValidZone(row.timezone)) return { zone: row.timezone, country, e164 };
+	if (row.timezone && IANAZone.isValidZone(row.timezone))
+		return { zone: row.timezone, country, e164 };
 	const fromNumber = country ? resolveTimeZone(undefined, country, now) : undefined;
 	return { zone: fromNumber?.ok ? fromNumber.value : settings.defaultZone, country, e164 };
 }
@@ -459,7 +476,8 @@ export function aggregate(
 	}
 
 	const languages = new Map<string, number>();
-	for (const row of all) if (row.language) languages.set(row.language, (languages.get(row.language) ?? 0) + 1);
+	for (const row of all)
+		if (row.language) languages.set(row.language, (languages.get(row.language) ?? 0) + 1);
 	const top = [...languages].sort((a, b) => b[1] - a[1])[0];
 
 	return {

@@ -127,7 +127,12 @@ const NOT_DIALLED_STATUSES = new Set([
 ]);
 
 function word(value: unknown): string {
-	return typeof value === 'string' ? value.trim().toLowerCase().replace(/[\s-]+/g, '_') : '';
+	return typeof value === 'string'
+		? value
+				.trim()
+				.toLowerCase()
+				.replace(/[\s-]+/g, '_')
+		: '';
 }
 
 function wayOf(value: unknown): Way | undefined {
@@ -232,7 +237,9 @@ export function readCandidate(json: Record<string, unknown>, index: number): Can
 		doNotCall: status === 'do_not_call' ? true : doNotCall,
 		way,
 		attempts: attempts !== undefined && attempts >= 0 ? Math.round(attempts) : undefined,
-		calledAt: instant(calledAt) ? String(calledAt instanceof Date ? calledAt.toISOString() : calledAt) : undefined,
+		calledAt: instant(calledAt)
+			? String(calledAt instanceof Date ? calledAt.toISOString() : calledAt)
+			: undefined,
 		durationSecs: looseNumber(get(FIELD_NAMES.durationSecs)),
 		cost,
 		costUnreadable: cost === undefined && !isBlank(costValue),

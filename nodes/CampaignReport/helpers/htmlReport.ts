@@ -143,8 +143,7 @@ export function renderHtmlReport(view: ReportView): string {
 		sections.push(
 			`<section><h2>${escapeHtml(t.notesTitle)}</h2><ul class="plain">${view.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></section>`,
 		);
-	if (view.empty)
-		sections.push(`<section><p class="gdpr">${escapeHtml(t.gdprNote)}</p></section>`);
+	if (view.empty) sections.push(`<section><p class="gdpr">${escapeHtml(t.gdprNote)}</p></section>`);
 	return `<!DOCTYPE html>
 <html lang="${view.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><meta name="referrer" content="no-referrer">

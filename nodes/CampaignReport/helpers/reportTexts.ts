@@ -164,7 +164,8 @@ const de: ReportTexts = {
 	notesTitle: 'Hinweise zu den Daten',
 	notes: {
 		noName: '{count} Zeilen ohne Namen',
-		unknownOutcome: '{count} Zeilen ohne erkennbares Ergebnis (Spalte status oder callResult fehlt)',
+		unknownOutcome:
+			'{count} Zeilen ohne erkennbares Ergebnis (Spalte status oder callResult fehlt)',
 		costUnreadable: '{count} Kostenwerte sind keine Zahl',
 		noWay: '{count} erreichte Personen ohne Angabe, wie sie erreicht wurden (Spalte reachedVia)',
 		emptyRows: '{count} leere Zeilen übersprungen',

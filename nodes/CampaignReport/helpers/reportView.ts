@@ -80,8 +80,13 @@ export function answerTitle(field: string): string {
 	return words ? words[0].toUpperCase() + words.slice(1) : field;
 }
 
-function answerBars(chart: AnswerChart, texts: ReportTexts, language: ReportLanguage): Omit<BarChart, 'title'> {
-	const unknown = (count: number) => (count ? `${texts.unknown}: ${formatNumber(language, count)}` : '');
+function answerBars(
+	chart: AnswerChart,
+	texts: ReportTexts,
+	language: ReportLanguage,
+): Omit<BarChart, 'title'> {
+	const unknown = (count: number) =>
+		count ? `${texts.unknown}: ${formatNumber(language, count)}` : '';
 	switch (chart.kind) {
 		case 'yesno':
 			return {
@@ -130,7 +135,10 @@ function answerBars(chart: AnswerChart, texts: ReportTexts, language: ReportLang
 		case 'text':
 			return {
 				bars: [],
-				note: [fill(texts.freeText, { count: formatNumber(language, chart.answered) }), unknown(chart.unknown)]
+				note: [
+					fill(texts.freeText, { count: formatNumber(language, chart.answered) }),
+					unknown(chart.unknown),
+				]
 					.filter(Boolean)
 					.join(' · '),
 				columns: false,
@@ -148,7 +156,9 @@ export function reportView(report: CampaignReport, options: ViewOptions): Report
 	const n = (value: number, digits = 0) => formatNumber(language, value, digits);
 	const total = report.candidates.length;
 	const withUnit = (value: number | undefined) =>
-		value === undefined ? texts.unknown : `${n(value, value < 100 && value % 1 ? 2 : 0)} ${options.costUnit}`.trim();
+		value === undefined
+			? texts.unknown
+			: `${n(value, value < 100 && value % 1 ? 2 : 0)} ${options.costUnit}`.trim();
 
 	const maxHeat = Math.max(0, ...report.reach.heat.flat());
 	const mustHaves = report.funnel.some((f) => f.stage === 'mustHaves');
@@ -260,11 +270,17 @@ export function reportView(report: CampaignReport, options: ViewOptions): Report
 				label: texts.outsideWindow,
 				value: window
 					? n(window.outside) +
-						(window.unchecked ? ` (${fill(texts.windowUnchecked, { count: n(window.unchecked) })})` : '')
+						(window.unchecked
+							? ` (${fill(texts.windowUnchecked, { count: n(window.unchecked) })})`
+							: '')
 					: texts.windowNotChecked,
 				ok: window ? window.outside === 0 : undefined,
 			},
-			{ label: texts.dialledTwice, value: n(compliance.dialledTwice), ok: compliance.dialledTwice === 0 },
+			{
+				label: texts.dialledTwice,
+				value: n(compliance.dialledTwice),
+				ok: compliance.dialledTwice === 0,
+			},
 			{
 				label:
 					texts.optOuts +

@@ -7,7 +7,8 @@ export function fieldAt(item: Record<string, unknown>, path: string): unknown {
 	if (!path.includes('.')) return undefined;
 	let value: unknown = item;
 	for (const part of path.split('.')) {
-		if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) return undefined;
+		if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part))
+			return undefined;
 		value = (value as Record<string, unknown>)[part];
 	}
 	return value;
@@ -35,7 +36,20 @@ export function firstGiven(item: Record<string, unknown>, names: readonly string
 	return undefined;
 }
 
-const YES = new Set(['true', 'yes', 'ja', 'j', 'y', 'x', '1', 'wahr', 'success', 'oui', 'sí', 'si']);
+const YES = new Set([
+	'true',
+	'yes',
+	'ja',
+	'j',
+	'y',
+	'x',
+	'1',
+	'wahr',
+	'success',
+	'oui',
+	'sí',
+	'si',
+]);
 const NO = new Set(['false', 'no', 'nein', 'n', '0', 'falsch', 'failure', 'non']);
 
 /** true / false for what a sheet or an analysis writes for yes and no; undefined for anything else. */

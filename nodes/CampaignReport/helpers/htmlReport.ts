@@ -61,7 +61,8 @@ apply();})();`;
 function chart(bar: BarChart): string {
 	const svg = bar.bars.length ? (bar.columns ? columnsSvg(bar.bars) : barsSvg(bar.bars)) : '';
 	const note = bar.note ? `<p class="note">${escapeHtml(bar.note)}</p>` : '';
-	return `<div class="chart"><h3>${escapeHtml(bar.title)}</h3>${svg}${note}</div>`;
+	const title = bar.title ? `<h3>${escapeHtml(bar.title)}</h3>` : '';
+	return `<div class="chart">${title}${svg}${note}</div>`;
 }
 
 function figures(list: Figure[]): string {

@@ -310,9 +310,19 @@ function locate(row: CandidateRow, settings: ReportSettings, now: Date): Located
 	}
 	if (row.timezone && IANAZone.isValidZone(row.timezone))
 		return { zone: row.timezone, country, e164 };
-	const fromNumber = country ? resolveTimeZone(undefined, country, now) : undefined;
-	return { zone: fromNumber?.ok ? fromNumber.value : settings.defaultZone, country, e164 };
+	if (!country) return { zone: settings.defaultZone, country, e164 };
+	let zone = countryZones.get(country);
+	if (zone === undefined) {
+		const fromNumber = resolveTimeZone(undefined, country, now);
+		// '' for a country of several zones: each report's default stands in for it.
+		zone = fromNumber.ok ? fromNumber.value : '';
+		countryZones.set(country, zone);
+	}
+	return { zone: zone || settings.defaultZone, country, e164 };
 }
+
+/** A country's one time zone, worked out once (luxon's zone arithmetic is slow in bulk). */
+const countryZones = new Map<string, string>();
 
 /** Only web links: a `javascript:` or `data:` link from a row would run in the reader's browser. */
 function webLink(url: string): string {
@@ -442,14 +452,17 @@ export function aggregate(
 	let window: CampaignReport['compliance']['window'];
 	if (settings.window) {
 		window = { checked: 0, outside: 0, unchecked: 0 };
+		const windows = new Map<string, ReturnType<typeof candidateWindow>>();
 		for (const row of dialled) {
 			const time = instant(row.calledAt);
 			const where = place(row);
-			const rules = candidateWindow(
-				settings.window,
-				{ timezoneField: where.zone, country: where.country ?? settings.defaultRegion },
-				now,
-			);
+			const country = where.country ?? settings.defaultRegion;
+			const key = `${where.zone}|${country}`;
+			let rules = windows.get(key);
+			if (!rules) {
+				rules = candidateWindow(settings.window, { timezoneField: where.zone, country }, now);
+				windows.set(key, rules);
+			}
 			if (!time || !rules.ok) {
 				window.unchecked++;
 				continue;

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 
 import { benchmarkAgentCall } from './agentCall';
 import { benchmarkCallingAtScale } from './callingAtScale';
+import { benchmarkCampaignReport, formatCampaignReport } from './campaignReport';
 import { benchmarkLoadCost } from './loadCost';
 import { benchmarkRecruitingPrompt, formatRecruitingPrompt } from './recruitingPrompt';
 import { benchmarkTranscript } from './transcript';
@@ -57,6 +58,13 @@ const BENCHMARKS: Benchmark[] = [
 		title:
 			'Get Transcript: 1,000 finished conversations with audio in one execution (filesystem binary mode; in-memory as an n8n 2.x note)',
 		run: async () => json(await benchmarkTranscript()),
+	},
+	{
+		name: 'campaignReport',
+		alias: 'report',
+		title:
+			'Campaign Report: 10,000 candidates as the page and as the PDF, vs the same rows as a plain HTML table',
+		run: async () => formatCampaignReport(await benchmarkCampaignReport()),
 	},
 ];
 

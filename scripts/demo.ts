@@ -10,7 +10,8 @@
  *    Recruiting Prompt → Publish), so that the agent collects the answers the prompts ask for;
  * 5. runs the demo: seven candidates from workflows/data/demo-candidates.csv, one per outcome
  *    (answered, voicemail, busy, no answer, opt-out, refused consent, call-back), prints the
- *    progress of each call and a results table, and writes tmp/demo/demo-results.csv.
+ *    progress of each call and a results table, and writes tmp/demo/demo-results.csv and the
+ *    Campaign Report of the run, demo-report.html and demo-report.pdf, beside it.
  *
  * `npm run demo -- --open` then leaves n8n running with every example imported and prints the
  * editor URL and login (Ctrl-C stops n8n and the sandbox).
@@ -76,6 +77,8 @@ export interface DemoResultRow {
 	durationSecs: unknown;
 	cost: unknown;
 	summary: string;
+	/** When the call started (Get Transcript), else when it was placed. */
+	calledAt: string;
 	conversationId: string;
 }
 
@@ -86,6 +89,9 @@ export interface DemoRun {
 	rows: DemoResultRow[];
 	resultsFile: string;
 	resultsCsv: string;
+	/** The Campaign Report of the run: the page and the PDF the workflow wrote. */
+	reportPageFile: string;
+	reportPdfFile: string;
 	/** The items of the set-up workflow's Publish node (the recruiting set put onto the agent). */
 	published: IDataObject[];
 	timings: Record<string, number>;
@@ -109,7 +115,12 @@ export async function exampleWorkflowFiles(): Promise<string[]> {
 /** The demo workflow with its file paths pointed at the repo's CSV and the output folder. */
 export function demoWorkflowFor(
 	workflow: WorkflowJson,
-	files: { candidatesFile: string; resultsFile: string },
+	files: {
+		candidatesFile: string;
+		resultsFile: string;
+		reportPageFile?: string;
+		reportPdfFile?: string;
+	},
 ): WorkflowJson {
 	const copy = structuredClone(workflow);
 	const settings = copy.nodes.find((node) => node.name === 'Demo settings');
@@ -123,6 +134,10 @@ export function demoWorkflowFor(
 	for (const assignment of assignments) {
 		if (assignment.name === 'candidatesFile') assignment.value = files.candidatesFile;
 		if (assignment.name === 'resultsFile') assignment.value = files.resultsFile;
+		if (assignment.name === 'reportPageFile' && files.reportPageFile)
+			assignment.value = files.reportPageFile;
+		if (assignment.name === 'reportPdfFile' && files.reportPdfFile)
+			assignment.value = files.reportPdfFile;
 	}
 	return copy;
 }
@@ -221,7 +236,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 	const outputDir = options.outputDir ?? path.join(REPO_ROOT, 'tmp', 'demo');
 	await mkdir(outputDir, { recursive: true });
 	const resultsFile = path.join(outputDir, 'demo-results.csv');
-	await rm(resultsFile, { force: true });
+	const reportPageFile = path.join(outputDir, 'demo-report.html');
+	const reportPdfFile = path.join(outputDir, 'demo-report.pdf');
+	for (const file of [resultsFile, reportPageFile, reportPdfFile]) await rm(file, { force: true });
 
 	const sandbox = await startSandbox({
 		port: 0,
@@ -255,6 +272,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 			const workflow = demoWorkflowFor(await readWorkflow(DEMO_WORKFLOW_FILE), {
 				candidatesFile: DEMO_CANDIDATES_FILE,
 				resultsFile,
+				reportPageFile,
+				reportPdfFile,
 			});
 			await instance.importWorkflow(workflow);
 		});
@@ -296,7 +315,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 			write('');
 			write(resultsTable(rows));
 			write('');
-			write(`Results CSV: ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
+			const shown = (file: string) => path.relative(process.cwd(), file) || file;
+			write(`Results CSV: ${shown(resultsFile)}`);
+			write(`Campaign report (page): ${shown(reportPageFile)}`);
+			write(`Campaign report (PDF): ${shown(reportPdfFile)}`);
 		}
 		handedOver = true;
 		return {
@@ -306,6 +328,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 			rows,
 			resultsFile,
 			resultsCsv,
+			reportPageFile,
+			reportPdfFile,
 			published,
 			timings,
 			dispose,

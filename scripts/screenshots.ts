@@ -124,6 +124,12 @@ export function standInCredentials(): CredentialImport[] {
 			type: 'smtp',
 			data: { host: '127.0.0.1', port: 2525, secure: false, user: '', password: '' },
 		},
+		{
+			id: 'reportBasicAuth',
+			name: 'Campaign report login',
+			type: 'httpBasicAuth',
+			data: { user: 'stand-in', password: 'stand-in' },
+		},
 	];
 }
 

@@ -3,8 +3,11 @@
  * 2.41.1 against the sandbox, seven candidates from workflows/data/demo-candidates.csv, one per
  * outcome. Asserts what was dialled, each candidate's row of the results, and the CSV written.
  */
+import { readFile } from 'node:fs/promises';
+
 import type { DemoRun } from '../../scripts/demo';
 import { resultsTable, runDemo } from '../../scripts/demo';
+import { pdfText } from '../../scripts/pdfTools';
 import { TARBALL_ENV } from './helpers';
 
 let run: DemoRun;
@@ -26,7 +29,9 @@ const row = (name: string) => {
 describe('npm run demo', () => {
 	it('runs the demo workflow to the end in n8n', () => {
 		expect(run.execution.status).toBe('success');
-		expect(run.execution.lastNodeExecuted).toBe('Write results file');
+		// The results CSV is written first; the campaign report's branches run after it.
+		expect(run.execution.lastNodeExecuted).toBe('Write report PDF');
+		expect(run.execution.json('Write results file')).toHaveLength(1);
 		expect(run.rows).toHaveLength(7);
 	});
 
@@ -123,7 +128,7 @@ describe('npm run demo', () => {
 			.trim()
 			.split('\n');
 		expect(lines[0]).toBe(
-			'candidateId,name,phone,outcome,reached,consent,interested,availability,salary,optOut,callback,durationSecs,cost,summary,conversationId',
+			'candidateId,name,phone,outcome,reached,consent,interested,availability,salary,optOut,callback,durationSecs,cost,summary,calledAt,conversationId',
 		);
 		expect(lines).toHaveLength(8);
 		expect(lines.find((line) => line.startsWith('D-1005,'))).toMatch(
@@ -136,5 +141,17 @@ describe('npm run demo', () => {
 		expect(table.find((line) => line.startsWith('Lukas Hoffmann'))).toMatch(
 			/answered\s+yes\s+–\s+no\s+–\s+–\s+yes\s+/,
 		);
+	});
+
+	it('writes the campaign report of the run as a page and a PDF', async () => {
+		const page = await readFile(run.reportPageFile, 'utf8');
+		expect(page).toContain('<title>Demo: Pflegefachkraft (m/w/d)</title>');
+		expect(page).toContain('Mehmet Yılmaz');
+		const text = await pdfText(await readFile(run.reportPdfFile));
+		// Seven candidates, all dialled, four reached (answered), one completed screen.
+		expect(text).toMatch(/Kandidat:innen\s+7 · 100 %/);
+		expect(text).toMatch(/erreicht\s+4 · 57 %/);
+		expect(text).toMatch(/Vorgespräch abgeschlossen\s+1 · 14 %/);
+		expect(text).toContain('Marie Keller: morgen ab 17 Uhr');
 	});
 });

@@ -97,13 +97,22 @@ export function holidayOn(
 	localDate: DateTime,
 	region: { country: string; state?: string },
 ): string | undefined {
-	const calendar = holidayCalendar(region.country, region.state);
-	const day = localDate.toISODate();
-	const found = calendar
-		?.getHolidays(localDate.year)
-		.find((h) => h.type === 'public' && h.date.startsWith(day ?? ''));
-	return found?.name;
+	const key = `${region.country}/${region.state ?? ''}/${localDate.year}`;
+	let days = holidaysByYear.get(key);
+	if (!days) {
+		// A year's holidays are worked out once: a report checks thousands of calls against them.
+		days = new Map();
+		const calendar = holidayCalendar(region.country, region.state);
+		for (const holiday of calendar?.getHolidays(localDate.year) ?? []) {
+			const date = holiday.date.slice(0, 10);
+			if (holiday.type === 'public' && !days.has(date)) days.set(date, holiday.name);
+		}
+		holidaysByYear.set(key, days);
+	}
+	return days.get(localDate.toISODate() ?? '');
 }
+
+const holidaysByYear = new Map<string, Map<string, string>>();
 
 /** Time zones of a country, from the holiday calendar's data. */
 function countryZones(country: string): string[] {

@@ -1,0 +1,9 @@
+/** Campaign Report's router: resource and operation to the operation's module. */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { routeByResource } from '../../shared/router';
+import * as report from './report/Report.resource';
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await routeByResource(this, { report: report.operations });
+}

@@ -6,7 +6,11 @@ export interface AttemptPolicy {
 	hoursBetweenAttempts: number;
 }
 
-/** Whether the last call got through to the person, as far as the vendor's history tells. */
+/**
+ * Whether the last call got through to the person, as far as the vendor's history tells:
+ * `not_reached` only when the vendor reports that no call reached them (no answer, busy, failed,
+ * voicemail); a call still running counts as reached; anything else is `unknown`.
+ */
 export type Reach = 'reached' | 'not_reached' | 'unknown';
 
 export type SkipStatus = 'already_called' | 'attempts_exhausted' | 'too_soon';
@@ -53,15 +57,12 @@ export function decideAttempt(
 			: { kind: 'skip', status: 'already_called', last };
 	}
 	if (reach === undefined) return { kind: 'checkReach', last };
-	if (reach === 'reached') return { kind: 'skip', status: 'already_called', last };
+	// Only the vendor's word that no call reached the person allows another: a batch may not
+	// have dialled them yet, a conversation may be gone from the history.
+	if (reach !== 'not_reached') return { kind: 'skip', status: 'already_called', last };
 	if (attempts.length >= policy.maxAttempts)
 		return { kind: 'skip', status: 'attempts_exhausted', last };
 	const nextAttemptAfter = last.claimedAt + policy.hoursBetweenAttempts * HOUR_MS;
-	if (now < nextAttemptAfter) {
-		// Without the vendor's word the last call may still be going on: report it, not a pause.
-		return reach === 'not_reached'
-			? { kind: 'skip', status: 'too_soon', last, nextAttemptAfter }
-			: { kind: 'skip', status: 'already_called', last };
-	}
+	if (now < nextAttemptAfter) return { kind: 'skip', status: 'too_soon', last, nextAttemptAfter };
 	return { kind: 'claim', attempt: last.attempt + 1 };
 }

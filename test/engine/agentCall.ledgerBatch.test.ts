@@ -90,7 +90,7 @@ async function placeOne(index: number, hoursBetweenAttempts: number) {
 		// The batch holds every line on the standing clock: the guard would wait for one in vain.
 		options: { callsPerMinute: 0, hoursBetweenAttempts, concurrencyGuard: false },
 	});
-	return await runNode(node, { credentials: sandbox.credentials(), items: [SIXTY[index]] });
+	return await runNode(node, { credentials: { ...sandbox.credentials() }, items: [SIXTY[index]] });
 }
 
 /** The conversations that called this number (batch and single calls alike). */

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { problem, problemError } from '../../shared/problems';
 import type { CallLedger, Claim, ClaimResult } from '../../shared/ledger/callLedger';
 import type { AttemptPolicy } from '../../shared/ledger/decideAttempt';
+import type { HeldClaims } from '../../shared/ledger/heldClaims';
 import type { Attempt } from '../../shared/ledger/types';
 import { maskNumber } from '../helpers/idempotency';
 import type { Candidate } from './candidate';
@@ -31,6 +32,8 @@ export interface ClaimSubject {
 	candidate: Candidate;
 	policy: AttemptPolicy;
 	skipIfAlreadyCalled: boolean;
+	/** Holds the claim if won, so that any way out of the run releases it unless it was dialled. */
+	held: HeldClaims;
 	/** Looks the person up in the vendor's history, for calls placed before the ledger knew them. */
 	history(): Promise<EarlierCall | undefined>;
 }
@@ -160,12 +163,9 @@ export async function claimCandidate(
 			);
 			return heldFields(result);
 	}
-	const { claim } = result;
+	const claim = subject.held.hold(result.claim);
 	if (claim.attempt > 1 || !subject.skipIfAlreadyCalled) return { kind: 'dial', claim };
-	const earlier = await subject.history().catch(async (error: unknown) => {
-		await claim.release().catch(() => undefined);
-		throw error;
-	});
+	const earlier = await subject.history();
 	if (!earlier) return { kind: 'dial', claim };
 	await claim
 		.adopt(earlier.conversationId, earlier.campaignId, earlier.startedAt)

@@ -42,6 +42,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A won claim: the one execution that may dial this person now. */
 export class Claim {
+	/** Settled, or its dial request went out: only the outcome may change it now. */
+	private closed = false;
+
 	constructor(
 		private readonly store: LedgerStore,
 		readonly ref: AttemptRef,
@@ -51,16 +54,28 @@ export class Claim {
 		return this.ref.attempt;
 	}
 
+	/** Neither settled nor dialled: nobody was called on this claim (yet). */
+	get unsent(): boolean {
+		return !this.closed;
+	}
+
+	/** The dial request went out: a run that ends now must not release this claim. */
+	sent(): void {
+		this.closed = true;
+	}
+
 	async initiated(ids: {
 		conversationId?: string;
 		callSid?: string;
 		batchId?: string;
 	}): Promise<void> {
+		this.closed = true;
 		await this.store.settleAttempt(this.ref, { outcome: 'initiated', ...ids }, Date.now());
 	}
 
 	/** The request was sent and no clear answer came: the claim stays, nobody dials again. */
 	async unknown(): Promise<void> {
+		this.closed = true;
 		await this.store.settleAttempt(this.ref, { outcome: 'unknown' }, Date.now());
 	}
 
@@ -70,6 +85,7 @@ export class Claim {
 		batchId: string | undefined,
 		startedAt: number,
 	): Promise<void> {
+		this.closed = true;
 		await this.store.settleAttempt(
 			this.ref,
 			{ outcome: 'initiated', conversationId, batchId, claimedAt: startedAt },
@@ -79,6 +95,7 @@ export class Claim {
 
 	/** Nobody was called (refused, or not dialled after all): the person may be claimed again. */
 	async release(): Promise<void> {
+		this.closed = true;
 		await this.store.releaseAttempt(this.ref);
 	}
 

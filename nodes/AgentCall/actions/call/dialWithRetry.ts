@@ -107,9 +107,13 @@ export async function dialWithRetry(
 		if (limit && !(await waitForFreeLine(ctx, lookups, call, limit, deadline, i, claim))) {
 			return { status: 'refused', lineNeverFree: lineNeverFree(limit, call) };
 		}
+		// n8n's Stop during the wait: nothing was dialled, and the claim is released on the way out.
+		if (signal?.aborted) throw new Error('The execution was cancelled');
 		const dialledAt = Date.now();
 		clock.lastDialAt = dialledAt;
 		const outcome = await dial(ctx, lookups, call.request, i);
+		// A call may exist from here on (a refusal proves none does): the claim stays.
+		if (outcome.ok || outcome.kind === 'unknown') claim.sent();
 		if (outcome.ok) return { status: 'initiated', result: outcome, dialledAt };
 		if (
 			outcome.kind === 'busy' &&

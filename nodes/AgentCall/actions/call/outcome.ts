@@ -63,6 +63,14 @@ export async function settleClaim(
 	);
 }
 
+/** A claim nobody dialled on that the ledger would not release: logged, it ages into "maybe called". */
+export function releaseFailed(ctx: IExecuteFunctions, i: number) {
+	return (error: unknown) =>
+		ctx.logger.warn(
+			`Place Agent Call: item ${i}: the call ledger did not release a claim nobody dialled on: ${error instanceof Error ? error.message : String(error)}`,
+		);
+}
+
 /**
  * The one place where a dial's outcome is known: an initiated call becomes the item's output;
  * an unknown outcome and a refusal become the item's error.

@@ -1,0 +1,104 @@
+/**
+ * The call ledger on the way from the claim to the dial, through n8n's engine against the sandbox
+ * at real-API latency: a claim whose dial request never went out is released however the run
+ * ends, so the next run may call the person at once.
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { startSandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
+import { CANDIDATE, NODE, dialled, runPlace, submitParameters } from './agentCall.helpers';
+import { runNode } from './harness';
+import type { RunResult } from './harness';
+
+const LATENCY_MS = 300;
+const LIVE_COUNT = '/v1/convai/analytics/live-count';
+const SUBMIT = '/v1/convai/batch-calling/submit';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ port: 0 });
+});
+afterAll(async () => await sandbox.close());
+beforeEach(() => {
+	sandbox.reset();
+	sandbox.setLatency(LATENCY_MS);
+});
+
+const first = (result: RunResult) => result.json(NODE)[0];
+
+/** Five people with their own ids and numbers. */
+const FIVE = [1, 2, 3, 4, 5].map((n) => ({
+	...CANDIDATE,
+	candidateId: `exit-${n}`,
+	phone: `0171 2345670${n}`,
+}));
+
+async function runSubmit(items: IDataObject[]) {
+	const parameters: INodeParameters = {
+		resource: 'campaign',
+		operation: 'submit',
+		...submitParameters(sandbox),
+	};
+	return await runNode(
+		{ type: 'agentCall', name: NODE, parameters },
+		{ credentials: { ...sandbox.credentials() }, items },
+	);
+}
+
+describe('Call ledger: a claim whose dial never went out is released', () => {
+	it('Submit stopped by a key conflict on row 4 leaves rows 0–3 free for the next run at once', async () => {
+		// Row 4's candidate id was used in this campaign for another number.
+		expect((await runSubmit([FIVE[4]])).status).toBe('success');
+		const conflict = { ...FIVE[4], phone: '0171 23456799' };
+		const stopped = await runSubmit([...FIVE.slice(0, 4), conflict]);
+		expect(stopped.status).toBe('error');
+		expect(sandbox.requests.count('POST', SUBMIT)).toBe(1);
+
+		// Without the release each row waits out the stranded claim (30 s), then counts as called.
+		const next = first(await runSubmit(FIVE.slice(0, 2)));
+		expect(next).toMatchObject({ recipients: 2, alreadyCalled: [] });
+	}, 120_000);
+
+	it.each<[string, () => void, INodeParameters]>([
+		[
+			'the live count fails',
+			() =>
+				sandbox.faults.add({
+					method: 'GET',
+					path: LIVE_COUNT,
+					kind: 'status',
+					status: 500,
+					times: 10,
+				}),
+			{},
+		],
+		[
+			'the own Twilio credential is broken',
+			() => undefined,
+			{ transport: 'ownTwilio', fromNumber: '+493012345670' },
+		],
+	])(
+		'Place stopped after the claim because %s: the next run dials at once',
+		async (_, fault, extra) => {
+			fault();
+			const broken =
+				'transport' in extra
+					? {
+							credentials: {
+								twilioCallsApi: { ...sandbox.credentials().twilioCallsApi, accountSid: 'XX' },
+							},
+						}
+					: {};
+			const failed = await runPlace(sandbox, [CANDIDATE], extra, broken);
+			expect(failed.status).toBe('error');
+			expect(dialled(sandbox)).toBe(0);
+			sandbox.faults.clear();
+
+			expect(first(await runPlace(sandbox, [CANDIDATE]))).toMatchObject({ status: 'initiated' });
+			expect(dialled(sandbox)).toBe(1);
+		},
+		120_000,
+	);
+});

@@ -8,8 +8,10 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { CANDIDATE, NODE, dialled, runPlace, submitParameters } from './agentCall.helpers';
-import { runNode } from './harness';
+import { runError, runNode } from './harness';
 import type { RunResult } from './harness';
+import { endSandboxCalls } from './sandbox.helpers';
+import { conversationStore } from '../../sandbox/conversations';
 
 const LATENCY_MS = 300;
 const LIVE_COUNT = '/v1/convai/analytics/live-count';
@@ -101,4 +103,44 @@ describe('Call ledger: a claim whose dial never went out is released', () => {
 		},
 		120_000,
 	);
+});
+
+describe('Call ledger: the reach check asks ElevenLabs, and says so when ElevenLabs fails', () => {
+	const noAnswer = () => ({
+		...CANDIDATE,
+		candidateId: 'reach',
+		phone: sandbox.scenarios.noAnswer.number,
+	});
+	const budget = { options: { callsPerMinute: 0, maxAttempts: 3, hoursBetweenAttempts: 0 } };
+
+	it('a conversation deleted since the call counts as unknown: already called, not a ledger error', async () => {
+		const placed = first(await runPlace(sandbox, [noAnswer()], budget));
+		endSandboxCalls(sandbox);
+		conversationStore(sandbox).delete(String(placed.conversationId));
+		const again = await runPlace(sandbox, [noAnswer()], budget);
+		expect(again.status).toBe('success');
+		expect(first(again)).toMatchObject({
+			status: 'already_called',
+			conversationId: placed.conversationId,
+		});
+		expect(dialled(sandbox)).toBe(0);
+	});
+
+	it('an ElevenLabs error during the check is reported as what failed, not as the ledger', async () => {
+		first(await runPlace(sandbox, [noAnswer()], budget));
+		endSandboxCalls(sandbox);
+		sandbox.faults.add({
+			method: 'GET',
+			path: /^\/v1\/convai\/conversations\/[^/]+$/,
+			kind: 'status',
+			status: 403,
+		});
+		const failed = await runPlace(sandbox, [noAnswer()], budget);
+		const message = runError(failed).message;
+		expect(message).toContain(
+			'ElevenLabs refused to check whether the last call reached the candidate',
+		);
+		expect(message).not.toContain('call ledger');
+		expect(dialled(sandbox)).toBe(1);
+	});
 });

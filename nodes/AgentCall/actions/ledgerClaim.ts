@@ -1,3 +1,4 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { problem, problemError } from '../../shared/problems';
@@ -117,6 +118,8 @@ export async function claimCandidate(
 	const e164 = candidate.phone.e164;
 	const masked = maskNumber(e164);
 	const ledgerFailed = (error: unknown) => {
+		// ElevenLabs failing the reach check says so itself; only the store's failures are the ledger's.
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
 		throw ledgerUnavailable(ctx, ledger.label, error, i);
 	};
 	const result = await ledger

@@ -8,7 +8,8 @@ import { conversationOutput } from '../../shared/conversationOutput';
 import type { Reach } from '../../shared/ledger/decideAttempt';
 import { elevenLabsClient } from '../../shared/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
-import { elevenLabsRequest } from '../../shared/elevenLabsTransport';
+import { attemptElevenLabs, elevenLabsRequest } from '../../shared/elevenLabsTransport';
+import { vendorApiError } from '../../shared/errors';
 import type { AgentSettings } from '../helpers/agentChecks';
 
 /** The value for `key`, loaded once; a failed load is tried again next time when `retry`. */
@@ -124,7 +125,8 @@ export class ElevenLabsLookups {
 
 	/**
 	 * Whether an earlier call reached the person: its conversation (found by the key when only
-	 * the campaign is known) still running or answered counts as reached.
+	 * the campaign is known) still running or answered counts as reached; one that cannot be
+	 * found (not dialled yet by its batch, or deleted) is unknown.
 	 */
 	async callReach(
 		agentId: string,
@@ -139,14 +141,17 @@ export class ElevenLabsLookups {
 			if (!conversationId) return 'unknown';
 		}
 		const connection = await this.reader(itemIndex);
-		const context = { action: 'check whether the last call reached the candidate', itemIndex };
 		const found = conversationId;
-		const conversation = await elevenLabsRequest(
-			this.ctx.getNode(),
-			connection,
-			context,
-			(client) => client.conversationalAi.conversations.get(found),
+		const answer = await attemptElevenLabs(connection, (client) =>
+			client.conversationalAi.conversations.get(found),
 		);
+		// Deleted since (retention, data minimisation): nobody can say any more whether it reached them.
+		if (!answer.ok && answer.failure.status === 404) return 'unknown';
+		if (!answer.ok) {
+			const context = { action: 'check whether the last call reached the candidate', itemIndex };
+			throw vendorApiError(this.ctx.getNode(), 'ElevenLabs', answer.failure, context);
+		}
+		const conversation = answer.value;
 		if (!isFinished(conversation.status)) return 'reached';
 		const result = conversationOutput(conversation).callResult;
 		if (result === 'answered') return 'reached';

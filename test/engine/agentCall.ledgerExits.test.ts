@@ -3,14 +3,22 @@
  * at real-API latency: a claim whose dial request never went out is released however the run
  * ends, so the next run may call the person at once.
  */
+import { DateTime } from 'luxon';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { CANDIDATE, NODE, dialled, runPlace, submitParameters } from './agentCall.helpers';
+import {
+	CANDIDATE,
+	NODE,
+	dialAttempts,
+	dialled,
+	runPlace,
+	submitParameters,
+} from './agentCall.helpers';
 import { runError, runNode } from './harness';
 import type { RunResult } from './harness';
-import { endSandboxCalls } from './sandbox.helpers';
+import { endSandboxCalls, startSandboxCall } from './sandbox.helpers';
 import { conversationStore } from '../../sandbox/conversations';
 
 const LATENCY_MS = 300;
@@ -143,4 +151,70 @@ describe('Call ledger: the reach check asks ElevenLabs, and says so when ElevenL
 		expect(message).not.toContain('call ledger');
 		expect(dialled(sandbox)).toBe(1);
 	});
+});
+
+describe('Place Agent Call: the last look right before the dial, after the wait for a line', () => {
+	/** The agent's five lines taken by calls that run until ended. */
+	async function takeEveryLine() {
+		await Promise.all([1, 2, 3, 4, 5].map(async () => await startSandboxCall(sandbox, 'answered')));
+	}
+
+	/** Waits until Place has claimed the candidate and is looking for a free line. */
+	async function whileItWaits() {
+		for (let n = 0; n < 100 && sandbox.requests.count('GET', LIVE_COUNT) < 2; n++)
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(sandbox.requests.count('GET', LIVE_COUNT)).toBeGreaterThanOrEqual(2);
+	}
+
+	const waiting = { options: { callsPerMinute: 0, maxWaitSeconds: 60 } };
+
+	it('a number put on the do-not-call list while the item waits is not dialled', async () => {
+		await takeEveryLine();
+		const place = runPlace(sandbox, [CANDIDATE], waiting);
+		await whileItWaits();
+		const add = await runNode(
+			{
+				type: 'agentCall',
+				name: NODE,
+				parameters: { resource: 'doNotCall', operation: 'add', phone: CANDIDATE.phone },
+			},
+			{ credentials: { ...sandbox.credentials() }, items: [{}] },
+		);
+		expect(add.status).toBe('success');
+		endSandboxCalls(sandbox);
+		expect(first(await place)).toMatchObject({ status: 'do_not_call' });
+		expect(dialAttempts(sandbox)).toBe(5);
+	}, 120_000);
+
+	it('a calling window that closed during the wait is kept: outside_window, nobody dialled', async () => {
+		await takeEveryLine();
+		// Open all of today (Berlin) and on no other day of the week.
+		const now = new Date();
+		const today = DateTime.fromJSDate(now).setZone('Europe/Berlin').weekday;
+		const place = runPlace(sandbox, [CANDIDATE], { ...waiting, callingDays: [today] });
+		await whileItWaits();
+		// The node's clock passes into tomorrow while it waits (only Date moves).
+		jest.useFakeTimers({
+			now: now.getTime() + 24 * 3_600_000,
+			doNotFake: [
+				'hrtime',
+				'nextTick',
+				'performance',
+				'queueMicrotask',
+				'setImmediate',
+				'clearImmediate',
+				'setInterval',
+				'clearInterval',
+				'setTimeout',
+				'clearTimeout',
+			],
+		});
+		try {
+			endSandboxCalls(sandbox);
+			expect(first(await place)).toMatchObject({ status: 'outside_window' });
+		} finally {
+			jest.useRealTimers();
+		}
+		expect(dialAttempts(sandbox)).toBe(5);
+	}, 120_000);
 });

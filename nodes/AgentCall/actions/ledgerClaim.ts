@@ -5,7 +5,7 @@ import { problem, problemError } from '../../shared/problems';
 import type { CallLedger, Claim, ClaimResult } from '../../shared/ledger/callLedger';
 import type { AttemptPolicy } from '../../shared/ledger/decideAttempt';
 import type { HeldClaims } from '../../shared/ledger/heldClaims';
-import type { Attempt } from '../../shared/ledger/types';
+import type { Attempt, DoNotCallEntry } from '../../shared/ledger/types';
 import { maskNumber } from '../helpers/idempotency';
 import type { Candidate } from './candidate';
 import { ledgerUnavailable } from './ledger';
@@ -63,20 +63,36 @@ function previousCallStatus(last: Attempt): string {
 	return last.outcome;
 }
 
+/** A listed person's item: not an error. */
+export function doNotCallFields(entry: DoNotCallEntry): IDataObject & { status: 'do_not_call' } {
+	return {
+		status: 'do_not_call',
+		doNotCallSince: iso(entry.addedAt),
+		doNotCallReason: entry.reason,
+	};
+}
+
+/** The do-not-call list read once more, right before a dial (an opt-out may come during a wait). */
+export async function listedNow(
+	ctx: IExecuteFunctions,
+	ledger: CallLedger,
+	e164: string,
+	i: number,
+): Promise<(IDataObject & { status: 'do_not_call' }) | undefined> {
+	const entry = await ledger.doNotCall(e164).catch((error: unknown) => {
+		throw ledgerUnavailable(ctx, ledger.label, error, i);
+	});
+	if (!entry) return undefined;
+	ctx.logger.info(
+		`Place Agent Call: item ${i}: ${maskNumber(e164)} put on the do-not-call list before the dial, not called`,
+	);
+	return doNotCallFields(entry);
+}
+
 function heldFields(
 	result: Exclude<ClaimResult, { kind: 'claimed' | 'ownUnknown' | 'conflict' }>,
 ): LedgerClearance {
-	if (result.kind === 'doNotCall') {
-		const { entry } = result;
-		return {
-			kind: 'held',
-			fields: {
-				status: 'do_not_call',
-				doNotCallSince: iso(entry.addedAt),
-				doNotCallReason: entry.reason,
-			},
-		};
-	}
+	if (result.kind === 'doNotCall') return { kind: 'held', fields: doNotCallFields(result.entry) };
 	const { last, attempts, status } = result;
 	const earlier = {
 		conversationId: last.conversationId ?? null,

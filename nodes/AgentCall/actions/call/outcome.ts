@@ -38,7 +38,7 @@ function unknownOutcomeError(
 
 /**
  * Records the dial's outcome in the call ledger: an initiated call with its ids, an unclear one
- * as unknown (never dialled again), a refusal by releasing the claim (nobody was called). A
+ * as unknown (never dialled again), a refusal or a hold by releasing the claim (nobody was called). A
  * ledger that fails now is logged: an unsettled claim counts as a maybe-placed call later.
  */
 export async function settleClaim(
@@ -72,8 +72,8 @@ export function releaseFailed(ctx: IExecuteFunctions, i: number) {
 }
 
 /**
- * The one place where a dial's outcome is known: an initiated call becomes the item's output;
- * an unknown outcome and a refusal become the item's error.
+ * The one place where a dial's outcome is known: an initiated call becomes the item's output, as
+ * do the fields of a hold; an unknown outcome and a refusal become the item's error.
  */
 export function reportOutcome(
 	ctx: IExecuteFunctions,
@@ -97,6 +97,7 @@ export function reportOutcome(
 			hints: REFUSAL_HINTS,
 		});
 	}
+	if (outcome.status === 'held') return outcome.fields;
 	const { result } = outcome;
 	ctx.logger.info(
 		`Place Agent Call: item ${i}: called ${masked} (${result.transport}, ${result.conversationId ?? result.callSid ?? ''})`,

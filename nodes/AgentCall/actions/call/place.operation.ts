@@ -4,7 +4,7 @@ import { mapItems } from '../../../shared/items';
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
 import { ElevenLabsLookups } from '../lookups';
 import { itemLedger } from '../ledger';
-import { claimCandidate, attemptPolicy } from '../ledgerClaim';
+import { attemptPolicy, claimCandidate, listedNow } from '../ledgerClaim';
 import { historyCall, outsideCallingWindow } from './clearance';
 import { dialWithRetry } from './dialWithRetry';
 import type { PacingClock } from './dialWithRetry';
@@ -48,7 +48,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				i,
 			);
 			if (cleared.kind === 'held') return { ...base, ...cleared.fields };
-			const outcome = await dialWithRetry(this, lookups, clock, call, i, cleared.claim);
+			const lastLook = async () =>
+				outsideCallingWindow(this, call, item, i) ??
+				(await listedNow(this, ledger, call.candidate.phone.e164, i));
+			const outcome = await dialWithRetry(this, lookups, clock, call, i, cleared.claim, lastLook);
 			await settleClaim(this, cleared.claim, outcome, i);
 			return { ...base, ...reportOutcome(this, call, outcome, i) };
 		});

@@ -123,3 +123,20 @@ describe('Call ledger: a recipient a batch has not dialled yet', () => {
 		},
 	);
 });
+
+describe('Campaign → Cancel', () => {
+	it('frees the recipients it stopped: the next Submit of the list dials them, not those already called', async () => {
+		const batch = await submitSixty();
+		const cancel = await runNode(
+			campaignNode('cancel', { campaignId: batch.campaignId as string }),
+			{
+				credentials: elevenLabsCredential(sandbox),
+				items: [{}],
+			},
+		);
+		expect(cancel.json(NODE)[0]).toMatchObject({ status: 'cancelled', releasedRecipients: 55 });
+		const next = await submitSixty();
+		expect(next.recipients).toBe(55);
+		expect((next.alreadyCalled as IDataObject[]).map((a) => a.itemIndex)).toEqual([0, 1, 2, 3, 4]);
+	});
+});

@@ -194,6 +194,11 @@ export class CallLedger {
 		throw new Error(`${this.label} did not settle a claim after ${MAX_ROUNDS} rounds`);
 	}
 
+	/** A batch recipient the batch will never dial (cancelled before their turn): claimable again. */
+	async withdrawFromBatch(batchId: string, e164: string): Promise<boolean> {
+		return await this.store.withdrawFromBatch(batchId, this.person(e164));
+	}
+
 	async doNotCall(e164: string): Promise<DoNotCallEntry | undefined> {
 		return await this.store.doNotCall(this.person(e164));
 	}

@@ -140,3 +140,44 @@ describe('Campaign → Cancel', () => {
 		expect((next.alreadyCalled as IDataObject[]).map((a) => a.itemIndex)).toEqual([0, 1, 2, 3, 4]);
 	});
 });
+
+describe('Call ledger: the pause between attempts', () => {
+	it('counts from the call’s start as ElevenLabs reports it, not from the claim', async () => {
+		const noAnswer = {
+			...CANDIDATE,
+			candidateId: 'pause',
+			phone: sandbox.scenarios.noAnswer.number,
+		};
+		const node = campaignNode('submit', {
+			callName: CAMPAIGN,
+			campaign: CAMPAIGN,
+			useCallingWindow: false,
+			// The batch starts three hours after its submit (and claim).
+			options: { scheduledTime: new Date(START.getTime() + 3 * HOUR).toISOString() },
+		});
+		const run = await runNode(node, {
+			credentials: elevenLabsCredential(sandbox),
+			items: [noAnswer],
+		});
+		expect(run.json(NODE)[0].recipients).toBe(1);
+		sandbox.clock.advance(3 * HOUR + 10 * 60_000);
+		expect(conversationStore(sandbox).list()).toHaveLength(1);
+
+		// Four hours after the claim, one after the call: the pause is not over.
+		jest.setSystemTime(START.getTime() + 4 * HOUR + 60_000);
+		const place = placeNode(sandbox, {
+			campaign: CAMPAIGN,
+			useCallingWindow: false,
+			options: { callsPerMinute: 0, hoursBetweenAttempts: 4 },
+		});
+		const again = await runNode(place, {
+			credentials: { ...sandbox.credentials() },
+			items: [noAnswer],
+		});
+		expect(dialAttempts(sandbox)).toBe(0);
+		const out = again.json(NODE)[0];
+		expect(out).toMatchObject({ status: 'too_soon' });
+		const after = Date.parse(String(out.nextAttemptAfter)) - (START.getTime() + 7 * HOUR);
+		expect(Math.abs(after)).toBeLessThan(5 * 60_000);
+	});
+});

@@ -104,3 +104,18 @@ test('an unknown reach is already called, also after the pause: only "not reache
 		status: 'already_called',
 	});
 });
+
+test('the pause counts from the call’s start as the vendor reports it, when that is after the claim', () => {
+	const batch = attempt(1, { claimedAt: NOW - 5 * HOUR });
+	const startedAt = NOW - HOUR;
+	expect(decideAttempt([batch], policy, NOW, 'e1', 'not_reached', startedAt)).toEqual({
+		kind: 'skip',
+		status: 'too_soon',
+		last: batch,
+		nextAttemptAfter: startedAt + 4 * HOUR,
+	});
+	expect(decideAttempt([batch], policy, NOW, 'e1', 'not_reached', NOW - 9 * HOUR)).toEqual({
+		kind: 'claim',
+		attempt: 2,
+	});
+});

@@ -5,7 +5,7 @@ import { readAgent, readPhoneNumber } from '../../shared/agentsAndNumbers';
 import type { AgentPhoneNumber } from '../../shared/agentsAndNumbers';
 import { isFinished } from '../../shared/conversationStatus';
 import { conversationOutput } from '../../shared/conversationOutput';
-import type { Reach } from '../../shared/ledger/decideAttempt';
+import type { ReachReport } from '../../shared/ledger/decideAttempt';
 import { elevenLabsClient } from '../../shared/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
 import { attemptElevenLabs, elevenLabsRequest } from '../../shared/elevenLabsTransport';
@@ -133,12 +133,12 @@ export class ElevenLabsLookups {
 		userId: string,
 		earlier: { conversationId?: string; claimedAt: number },
 		itemIndex: number,
-	): Promise<Reach> {
+	): Promise<ReachReport> {
 		let conversationId = earlier.conversationId;
 		if (!conversationId) {
 			const since = Math.floor(earlier.claimedAt / 1000) - 60;
 			conversationId = (await this.previousCall(agentId, userId, since, itemIndex))?.conversationId;
-			if (!conversationId) return 'unknown';
+			if (!conversationId) return { reach: 'unknown' };
 		}
 		const connection = await this.reader(itemIndex);
 		const found = conversationId;
@@ -146,16 +146,18 @@ export class ElevenLabsLookups {
 			client.conversationalAi.conversations.get(found),
 		);
 		// Deleted since (retention, data minimisation): nobody can say any more whether it reached them.
-		if (!answer.ok && answer.failure.status === 404) return 'unknown';
+		if (!answer.ok && answer.failure.status === 404) return { reach: 'unknown' };
 		if (!answer.ok) {
 			const context = { action: 'check whether the last call reached the candidate', itemIndex };
 			throw vendorApiError(this.ctx.getNode(), 'ElevenLabs', answer.failure, context);
 		}
 		const conversation = answer.value;
-		if (!isFinished(conversation.status)) return 'reached';
+		const started = conversation.metadata?.startTimeUnixSecs;
+		const startedAt = started ? started * 1000 : undefined;
+		if (!isFinished(conversation.status)) return { reach: 'reached', startedAt };
 		const result = conversationOutput(conversation).callResult;
-		if (result === 'answered') return 'reached';
-		return result ? 'not_reached' : 'unknown';
+		if (result === 'answered') return { reach: 'reached', startedAt };
+		return { reach: result ? 'not_reached' : 'unknown', startedAt };
 	}
 
 	/**

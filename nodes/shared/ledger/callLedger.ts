@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
 import { decideAttempt } from './decideAttempt';
-import type { AttemptPolicy, Reach, SkipStatus } from './decideAttempt';
+import type { AttemptPolicy, ReachReport, SkipStatus } from './decideAttempt';
 import type { Attempt, AttemptRef, DoNotCallEntry, KeyBinding, LedgerStore } from './types';
 
 export interface ClaimRequest {
@@ -13,7 +13,7 @@ export interface ClaimRequest {
 	executionId: string;
 	policy: AttemptPolicy;
 	/** Whether the last call reached the person (the vendor's history); asked only when needed. */
-	reachOf(last: Attempt): Promise<Reach>;
+	reachOf(last: Attempt): Promise<ReachReport>;
 	/** How long to wait for another execution that is dialling the same person right now. */
 	waitForOthersMs: number;
 	signal?: AbortSignal;
@@ -145,8 +145,15 @@ export class CallLedger {
 			const attempts = await this.store.attempts(req.scope, person);
 			let decision = decideAttempt(attempts, req.policy, Date.now(), req.executionId);
 			if (decision.kind === 'checkReach') {
-				const reach = await req.reachOf(decision.last);
-				decision = decideAttempt(attempts, req.policy, Date.now(), req.executionId, reach);
+				const { reach, startedAt } = await req.reachOf(decision.last);
+				decision = decideAttempt(
+					attempts,
+					req.policy,
+					Date.now(),
+					req.executionId,
+					reach,
+					startedAt,
+				);
 			}
 			switch (decision.kind) {
 				case 'claim': {

@@ -13,6 +13,12 @@ export interface AttemptPolicy {
  */
 export type Reach = 'reached' | 'not_reached' | 'unknown';
 
+/** The vendor's word on the last call: its reach and, when known, when it started (ms). */
+export interface ReachReport {
+	reach: Reach;
+	startedAt?: number;
+}
+
 export type SkipStatus = 'already_called' | 'attempts_exhausted' | 'too_soon';
 
 export type AttemptDecision =
@@ -37,7 +43,8 @@ const HOUR_MS = 3_600_000;
 /**
  * Decides, from the ledger's attempts of one person in one campaign (ordered by number),
  * whether this execution may claim the next attempt. Pure: the caller reads the ledger, asks
- * the vendor when told to (`checkReach`), and claims atomically.
+ * the vendor when told to (`checkReach`: the reach, and when the last call started), and claims
+ * atomically.
  */
 export function decideAttempt(
 	attempts: Attempt[],
@@ -45,6 +52,7 @@ export function decideAttempt(
 	now: number,
 	executionId: string,
 	reach?: Reach,
+	callStartedAt?: number,
 ): AttemptDecision {
 	const last = attempts.at(-1);
 	if (!last) return { kind: 'claim', attempt: 1 };
@@ -62,7 +70,9 @@ export function decideAttempt(
 	if (reach !== 'not_reached') return { kind: 'skip', status: 'already_called', last };
 	if (attempts.length >= policy.maxAttempts)
 		return { kind: 'skip', status: 'attempts_exhausted', last };
-	const nextAttemptAfter = last.claimedAt + policy.hoursBetweenAttempts * HOUR_MS;
+	// From the call's start as the vendor reports it: a batch may dial hours after its claim.
+	const from = Math.max(last.claimedAt, callStartedAt ?? 0);
+	const nextAttemptAfter = from + policy.hoursBetweenAttempts * HOUR_MS;
 	if (now < nextAttemptAfter) return { kind: 'skip', status: 'too_soon', last, nextAttemptAfter };
 	return { kind: 'claim', attempt: last.attempt + 1 };
 }

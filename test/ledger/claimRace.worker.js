@@ -18,7 +18,7 @@ async function main() {
 				maskedNumber: e164.slice(0, 6),
 				executionId: `exec-${process.pid}`,
 				policy: { maxAttempts: 3, hoursBetweenAttempts: 4 },
-				reachOf: async () => 'unknown',
+				reachOf: async () => ({ reach: 'unknown' }),
 				waitForOthersMs: 20_000,
 			});
 			if (result.kind !== 'claimed') return { e164, kind: result.kind, status: result.status, conversationId: result.last?.conversationId };

@@ -74,7 +74,7 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 		maskedNumber: `${e164.slice(0, 6)}•••`,
 		executionId: 'exec-1',
 		policy: POLICY,
-		reachOf: async () => 'unknown' as const,
+		reachOf: async () => ({ reach: 'unknown' as const }),
 		waitForOthersMs: 2000,
 		...over,
 	});
@@ -130,7 +130,7 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 	test('attempt budget: too soon while the pause runs, the next attempt after it, exhausted after the last', async () => {
 		const ledger = await openLedger(location());
 		const s = scope();
-		const notReached = { reachOf: async () => 'not_reached' as const, scope: s };
+		const notReached = { reachOf: async () => ({ reach: 'not_reached' as const }), scope: s };
 		const e164 = '+4917200000003';
 		const first = await ledger.claim(request(e164, notReached));
 		if (first.kind !== 'claimed') throw new Error(first.kind);
@@ -165,7 +165,7 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 		const first = await ledger.claim(r);
 		if (first.kind !== 'claimed') throw new Error(first.kind);
 		await first.claim.initiated({ conversationId: 'conv_reached' });
-		const reachOf = jest.fn(async () => 'reached' as const);
+		const reachOf = jest.fn(async () => ({ reach: 'reached' as const }));
 		expect(await ledger.claim({ ...r, executionId: 'exec-2', reachOf })).toMatchObject({
 			kind: 'skipped',
 			status: 'already_called',
@@ -246,7 +246,7 @@ test('the embedded ledger file holds no phone number, only keyed hashes and mask
 		maskedNumber: '+49172•••1234',
 		executionId: 'exec-1',
 		policy: POLICY,
-		reachOf: async () => 'unknown',
+		reachOf: async () => ({ reach: 'unknown' }),
 		waitForOthersMs: 0,
 	});
 	if (claimed.kind !== 'claimed') throw new Error(claimed.kind);

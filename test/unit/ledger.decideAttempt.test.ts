@@ -85,8 +85,37 @@ test('the budget: the last allowed attempt used up means exhausted, even after t
 		status: 'attempts_exhausted',
 		last: three[2],
 	});
-	expect(decideAttempt(three.slice(0, 2), policy, NOW, 'e1', 'unknown')).toEqual({
+	expect(decideAttempt(three.slice(0, 2), policy, NOW, 'e1', 'not_reached')).toEqual({
 		kind: 'claim',
 		attempt: 3,
+	});
+});
+
+test('an unknown reach is already called, also after the pause: only "not reached" allows another attempt', () => {
+	const two = [attempt(1), attempt(2)];
+	expect(decideAttempt(two, policy, NOW, 'e1', 'unknown')).toEqual({
+		kind: 'skip',
+		status: 'already_called',
+		last: two[1],
+	});
+	const noPause = { ...policy, hoursBetweenAttempts: 0 };
+	expect(decideAttempt([attempt(1)], noPause, NOW, 'e1', 'unknown')).toMatchObject({
+		kind: 'skip',
+		status: 'already_called',
+	});
+});
+
+test('the pause counts from the call’s start as the vendor reports it, when that is after the claim', () => {
+	const batch = attempt(1, { claimedAt: NOW - 5 * HOUR });
+	const startedAt = NOW - HOUR;
+	expect(decideAttempt([batch], policy, NOW, 'e1', 'not_reached', startedAt)).toEqual({
+		kind: 'skip',
+		status: 'too_soon',
+		last: batch,
+		nextAttemptAfter: startedAt + 4 * HOUR,
+	});
+	expect(decideAttempt([batch], policy, NOW, 'e1', 'not_reached', NOW - 9 * HOUR)).toEqual({
+		kind: 'claim',
+		attempt: 2,
 	});
 });

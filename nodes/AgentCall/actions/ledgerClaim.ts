@@ -1,9 +1,11 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { problem, problemError } from '../../shared/problems';
 import type { CallLedger, Claim, ClaimResult } from '../../shared/ledger/callLedger';
 import type { AttemptPolicy } from '../../shared/ledger/decideAttempt';
-import type { Attempt } from '../../shared/ledger/types';
+import type { HeldClaims } from '../../shared/ledger/heldClaims';
+import type { Attempt, DoNotCallEntry } from '../../shared/ledger/types';
 import { maskNumber } from '../helpers/idempotency';
 import type { Candidate } from './candidate';
 import { ledgerUnavailable } from './ledger';
@@ -31,6 +33,8 @@ export interface ClaimSubject {
 	candidate: Candidate;
 	policy: AttemptPolicy;
 	skipIfAlreadyCalled: boolean;
+	/** Holds the claim if won, so that any way out of the run releases it unless it was dialled. */
+	held: HeldClaims;
 	/** Looks the person up in the vendor's history, for calls placed before the ledger knew them. */
 	history(): Promise<EarlierCall | undefined>;
 }
@@ -59,20 +63,36 @@ function previousCallStatus(last: Attempt): string {
 	return last.outcome;
 }
 
+/** A listed person's item: not an error. */
+export function doNotCallFields(entry: DoNotCallEntry): IDataObject & { status: 'do_not_call' } {
+	return {
+		status: 'do_not_call',
+		doNotCallSince: iso(entry.addedAt),
+		doNotCallReason: entry.reason,
+	};
+}
+
+/** The do-not-call list read once more, right before a dial (an opt-out may come during a wait). */
+export async function listedNow(
+	ctx: IExecuteFunctions,
+	ledger: CallLedger,
+	e164: string,
+	i: number,
+): Promise<(IDataObject & { status: 'do_not_call' }) | undefined> {
+	const entry = await ledger.doNotCall(e164).catch((error: unknown) => {
+		throw ledgerUnavailable(ctx, ledger.label, error, i);
+	});
+	if (!entry) return undefined;
+	ctx.logger.info(
+		`Place Agent Call: item ${i}: ${maskNumber(e164)} put on the do-not-call list before the dial, not called`,
+	);
+	return doNotCallFields(entry);
+}
+
 function heldFields(
 	result: Exclude<ClaimResult, { kind: 'claimed' | 'ownUnknown' | 'conflict' }>,
 ): LedgerClearance {
-	if (result.kind === 'doNotCall') {
-		const { entry } = result;
-		return {
-			kind: 'held',
-			fields: {
-				status: 'do_not_call',
-				doNotCallSince: iso(entry.addedAt),
-				doNotCallReason: entry.reason,
-			},
-		};
-	}
+	if (result.kind === 'doNotCall') return { kind: 'held', fields: doNotCallFields(result.entry) };
 	const { last, attempts, status } = result;
 	const earlier = {
 		conversationId: last.conversationId ?? null,
@@ -114,6 +134,8 @@ export async function claimCandidate(
 	const e164 = candidate.phone.e164;
 	const masked = maskNumber(e164);
 	const ledgerFailed = (error: unknown) => {
+		// ElevenLabs failing the reach check says so itself; only the store's failures are the ledger's.
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
 		throw ledgerUnavailable(ctx, ledger.label, error, i);
 	};
 	const result = await ledger
@@ -160,12 +182,9 @@ export async function claimCandidate(
 			);
 			return heldFields(result);
 	}
-	const { claim } = result;
+	const claim = subject.held.hold(result.claim);
 	if (claim.attempt > 1 || !subject.skipIfAlreadyCalled) return { kind: 'dial', claim };
-	const earlier = await subject.history().catch(async (error: unknown) => {
-		await claim.release().catch(() => undefined);
-		throw error;
-	});
+	const earlier = await subject.history();
 	if (!earlier) return { kind: 'dial', claim };
 	await claim
 		.adopt(earlier.conversationId, earlier.campaignId, earlier.startedAt)

@@ -5,10 +5,11 @@ import { readAgent, readPhoneNumber } from '../../shared/agentsAndNumbers';
 import type { AgentPhoneNumber } from '../../shared/agentsAndNumbers';
 import { isFinished } from '../../shared/conversationStatus';
 import { conversationOutput } from '../../shared/conversationOutput';
-import type { Reach } from '../../shared/ledger/decideAttempt';
+import type { ReachReport } from '../../shared/ledger/decideAttempt';
 import { elevenLabsClient } from '../../shared/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
-import { elevenLabsRequest } from '../../shared/elevenLabsTransport';
+import { attemptElevenLabs, elevenLabsRequest } from '../../shared/elevenLabsTransport';
+import { vendorApiError } from '../../shared/errors';
 import type { AgentSettings } from '../helpers/agentChecks';
 
 /** The value for `key`, loaded once; a failed load is tried again next time when `retry`. */
@@ -124,33 +125,39 @@ export class ElevenLabsLookups {
 
 	/**
 	 * Whether an earlier call reached the person: its conversation (found by the key when only
-	 * the campaign is known) still running or answered counts as reached.
+	 * the campaign is known) still running or answered counts as reached; one that cannot be
+	 * found (not dialled yet by its batch, or deleted) is unknown.
 	 */
 	async callReach(
 		agentId: string,
 		userId: string,
 		earlier: { conversationId?: string; claimedAt: number },
 		itemIndex: number,
-	): Promise<Reach> {
+	): Promise<ReachReport> {
 		let conversationId = earlier.conversationId;
 		if (!conversationId) {
 			const since = Math.floor(earlier.claimedAt / 1000) - 60;
 			conversationId = (await this.previousCall(agentId, userId, since, itemIndex))?.conversationId;
-			if (!conversationId) return 'unknown';
+			if (!conversationId) return { reach: 'unknown' };
 		}
 		const connection = await this.reader(itemIndex);
-		const context = { action: 'check whether the last call reached the candidate', itemIndex };
 		const found = conversationId;
-		const conversation = await elevenLabsRequest(
-			this.ctx.getNode(),
-			connection,
-			context,
-			(client) => client.conversationalAi.conversations.get(found),
+		const answer = await attemptElevenLabs(connection, (client) =>
+			client.conversationalAi.conversations.get(found),
 		);
-		if (!isFinished(conversation.status)) return 'reached';
+		// Deleted since (retention, data minimisation): nobody can say any more whether it reached them.
+		if (!answer.ok && answer.failure.status === 404) return { reach: 'unknown' };
+		if (!answer.ok) {
+			const context = { action: 'check whether the last call reached the candidate', itemIndex };
+			throw vendorApiError(this.ctx.getNode(), 'ElevenLabs', answer.failure, context);
+		}
+		const conversation = answer.value;
+		const started = conversation.metadata?.startTimeUnixSecs;
+		const startedAt = started ? started * 1000 : undefined;
+		if (!isFinished(conversation.status)) return { reach: 'reached', startedAt };
 		const result = conversationOutput(conversation).callResult;
-		if (result === 'answered') return 'reached';
-		return result ? 'not_reached' : 'unknown';
+		if (result === 'answered') return { reach: 'reached', startedAt };
+		return { reach: result ? 'not_reached' : 'unknown', startedAt };
 	}
 
 	/**

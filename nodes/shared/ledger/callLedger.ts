@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
 import { decideAttempt } from './decideAttempt';
-import type { AttemptPolicy, Reach, SkipStatus } from './decideAttempt';
+import type { AttemptPolicy, ReachReport, SkipStatus } from './decideAttempt';
 import type { Attempt, AttemptRef, DoNotCallEntry, KeyBinding, LedgerStore } from './types';
 
 export interface ClaimRequest {
@@ -13,7 +13,7 @@ export interface ClaimRequest {
 	executionId: string;
 	policy: AttemptPolicy;
 	/** Whether the last call reached the person (the vendor's history); asked only when needed. */
-	reachOf(last: Attempt): Promise<Reach>;
+	reachOf(last: Attempt): Promise<ReachReport>;
 	/** How long to wait for another execution that is dialling the same person right now. */
 	waitForOthersMs: number;
 	signal?: AbortSignal;
@@ -42,6 +42,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A won claim: the one execution that may dial this person now. */
 export class Claim {
+	/** Settled, or its dial request went out: only the outcome may change it now. */
+	private closed = false;
+
 	constructor(
 		private readonly store: LedgerStore,
 		readonly ref: AttemptRef,
@@ -51,16 +54,28 @@ export class Claim {
 		return this.ref.attempt;
 	}
 
+	/** Neither settled nor dialled: nobody was called on this claim (yet). */
+	get unsent(): boolean {
+		return !this.closed;
+	}
+
+	/** The dial request went out: a run that ends now must not release this claim. */
+	sent(): void {
+		this.closed = true;
+	}
+
 	async initiated(ids: {
 		conversationId?: string;
 		callSid?: string;
 		batchId?: string;
 	}): Promise<void> {
+		this.closed = true;
 		await this.store.settleAttempt(this.ref, { outcome: 'initiated', ...ids }, Date.now());
 	}
 
 	/** The request was sent and no clear answer came: the claim stays, nobody dials again. */
 	async unknown(): Promise<void> {
+		this.closed = true;
 		await this.store.settleAttempt(this.ref, { outcome: 'unknown' }, Date.now());
 	}
 
@@ -70,6 +85,7 @@ export class Claim {
 		batchId: string | undefined,
 		startedAt: number,
 	): Promise<void> {
+		this.closed = true;
 		await this.store.settleAttempt(
 			this.ref,
 			{ outcome: 'initiated', conversationId, batchId, claimedAt: startedAt },
@@ -79,6 +95,7 @@ export class Claim {
 
 	/** Nobody was called (refused, or not dialled after all): the person may be claimed again. */
 	async release(): Promise<void> {
+		this.closed = true;
 		await this.store.releaseAttempt(this.ref);
 	}
 
@@ -128,8 +145,15 @@ export class CallLedger {
 			const attempts = await this.store.attempts(req.scope, person);
 			let decision = decideAttempt(attempts, req.policy, Date.now(), req.executionId);
 			if (decision.kind === 'checkReach') {
-				const reach = await req.reachOf(decision.last);
-				decision = decideAttempt(attempts, req.policy, Date.now(), req.executionId, reach);
+				const { reach, startedAt } = await req.reachOf(decision.last);
+				decision = decideAttempt(
+					attempts,
+					req.policy,
+					Date.now(),
+					req.executionId,
+					reach,
+					startedAt,
+				);
 			}
 			switch (decision.kind) {
 				case 'claim': {
@@ -175,6 +199,11 @@ export class CallLedger {
 			}
 		}
 		throw new Error(`${this.label} did not settle a claim after ${MAX_ROUNDS} rounds`);
+	}
+
+	/** A batch recipient the batch will never dial (cancelled before their turn): claimable again. */
+	async withdrawFromBatch(batchId: string, e164: string): Promise<boolean> {
+		return await this.store.withdrawFromBatch(batchId, this.person(e164));
 	}
 
 	async doNotCall(e164: string): Promise<DoNotCallEntry | undefined> {

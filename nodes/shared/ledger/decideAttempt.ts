@@ -6,8 +6,18 @@ export interface AttemptPolicy {
 	hoursBetweenAttempts: number;
 }
 
-/** Whether the last call got through to the person, as far as the vendor's history tells. */
+/**
+ * Whether the last call got through to the person, as far as the vendor's history tells:
+ * `not_reached` only when the vendor reports that no call reached them (no answer, busy, failed,
+ * voicemail); a call still running counts as reached; anything else is `unknown`.
+ */
 export type Reach = 'reached' | 'not_reached' | 'unknown';
+
+/** The vendor's word on the last call: its reach and, when known, when it started (ms). */
+export interface ReachReport {
+	reach: Reach;
+	startedAt?: number;
+}
 
 export type SkipStatus = 'already_called' | 'attempts_exhausted' | 'too_soon';
 
@@ -33,7 +43,8 @@ const HOUR_MS = 3_600_000;
 /**
  * Decides, from the ledger's attempts of one person in one campaign (ordered by number),
  * whether this execution may claim the next attempt. Pure: the caller reads the ledger, asks
- * the vendor when told to (`checkReach`), and claims atomically.
+ * the vendor when told to (`checkReach`: the reach, and when the last call started), and claims
+ * atomically.
  */
 export function decideAttempt(
 	attempts: Attempt[],
@@ -41,6 +52,7 @@ export function decideAttempt(
 	now: number,
 	executionId: string,
 	reach?: Reach,
+	callStartedAt?: number,
 ): AttemptDecision {
 	const last = attempts.at(-1);
 	if (!last) return { kind: 'claim', attempt: 1 };
@@ -53,15 +65,14 @@ export function decideAttempt(
 			: { kind: 'skip', status: 'already_called', last };
 	}
 	if (reach === undefined) return { kind: 'checkReach', last };
-	if (reach === 'reached') return { kind: 'skip', status: 'already_called', last };
+	// Only the vendor's word that no call reached the person allows another: a batch may not
+	// have dialled them yet, a conversation may be gone from the history.
+	if (reach !== 'not_reached') return { kind: 'skip', status: 'already_called', last };
 	if (attempts.length >= policy.maxAttempts)
 		return { kind: 'skip', status: 'attempts_exhausted', last };
-	const nextAttemptAfter = last.claimedAt + policy.hoursBetweenAttempts * HOUR_MS;
-	if (now < nextAttemptAfter) {
-		// Without the vendor's word the last call may still be going on: report it, not a pause.
-		return reach === 'not_reached'
-			? { kind: 'skip', status: 'too_soon', last, nextAttemptAfter }
-			: { kind: 'skip', status: 'already_called', last };
-	}
+	// From the call's start as the vendor reports it: a batch may dial hours after its claim.
+	const from = Math.max(last.claimedAt, callStartedAt ?? 0);
+	const nextAttemptAfter = from + policy.hoursBetweenAttempts * HOUR_MS;
+	if (now < nextAttemptAfter) return { kind: 'skip', status: 'too_soon', last, nextAttemptAfter };
 	return { kind: 'claim', attempt: last.attempt + 1 };
 }

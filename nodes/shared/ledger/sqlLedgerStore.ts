@@ -217,6 +217,16 @@ export class SqlLedgerStore implements LedgerStore {
 		);
 	}
 
+	async withdrawFromBatch(batchId: string, person: string): Promise<boolean> {
+		await this.schema();
+		const removed = await this.db.run(
+			`DELETE FROM ${T.attempts} WHERE batch_id = $1 AND person = $2 AND outcome = 'initiated'
+			 AND conversation_id IS NULL`,
+			[batchId, person],
+		);
+		return removed > 0;
+	}
+
 	async doNotCall(person: string): Promise<DoNotCallEntry | undefined> {
 		await this.schema();
 		const [row] = await this.db.query(`SELECT * FROM ${T.doNotCall} WHERE person = $1`, [person]);

@@ -70,6 +70,8 @@ export interface LedgerStore {
 	/** Marks the claim as alive (while its execution waits for a free line). */
 	touchAttempt(claim: AttemptRef, at: number): Promise<void>;
 	releaseAttempt(claim: AttemptRef): Promise<void>;
+	/** Removes the person's attempt in a batch that never dialled them (cancelled): true if it did. */
+	withdrawFromBatch(batchId: string, person: string): Promise<boolean>;
 	doNotCall(person: string): Promise<DoNotCallEntry | undefined>;
 	/** Adds the entry unless the person is listed already; returns the entry that stands. */
 	addDoNotCall(entry: DoNotCallEntry): Promise<{ entry: DoNotCallEntry; added: boolean }>;

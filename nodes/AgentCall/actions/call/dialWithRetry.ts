@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Problem } from '../../../shared/problems';
 import { maskNumber } from '../../helpers/idempotency';
@@ -22,6 +22,8 @@ export interface PacingClock {
  */
 export type CallOutcome =
 	| { status: 'initiated'; result: DialResult; dialledAt: number }
+	/** The last look before the dial held the candidate back: nobody was called. */
+	| { status: 'held'; fields: IDataObject }
 	| { status: 'unknown'; failure: DialFailure }
 	| { status: 'refused'; failure: DialFailure }
 	| { status: 'refused'; lineNeverFree: Problem };
@@ -82,7 +84,8 @@ function lineNeverFree(limit: number, call: PreparedCall): Problem {
 
 /**
  * Dials one candidate at the pace the options allow: spaced by Calls per Minute, after a free
- * line (Concurrency Guard), and again after a 429 that proves nobody was called. Anything else
+ * line (Concurrency Guard), and again after a 429 that proves nobody was called. Right before
+ * each dial `lastLook` may still hold the candidate back. Anything else
  * is final: a dial is never repeated after an unclear answer.
  */
 export async function dialWithRetry(
@@ -92,6 +95,7 @@ export async function dialWithRetry(
 	call: PreparedCall,
 	i: number,
 	claim: Claim,
+	lastLook: () => Promise<IDataObject | undefined>,
 ): Promise<CallOutcome> {
 	const { options } = call;
 	const signal = ctx.getExecutionCancelSignal?.();
@@ -107,9 +111,16 @@ export async function dialWithRetry(
 		if (limit && !(await waitForFreeLine(ctx, lookups, call, limit, deadline, i, claim))) {
 			return { status: 'refused', lineNeverFree: lineNeverFree(limit, call) };
 		}
+		// n8n's Stop during the wait: nothing was dialled, and the claim is released on the way out.
+		if (signal?.aborted) throw new Error('The execution was cancelled');
+		// The wait may have lasted minutes: the window may have closed, the person may have opted out.
+		const held = await lastLook();
+		if (held) return { status: 'held', fields: held };
 		const dialledAt = Date.now();
 		clock.lastDialAt = dialledAt;
 		const outcome = await dial(ctx, lookups, call.request, i);
+		// A call may exist from here on (a refusal proves none does): the claim stays.
+		if (outcome.ok || outcome.kind === 'unknown') claim.sent();
 		if (outcome.ok) return { status: 'initiated', result: outcome, dialledAt };
 		if (
 			outcome.kind === 'busy' &&

@@ -38,7 +38,7 @@ function unknownOutcomeError(
 
 /**
  * Records the dial's outcome in the call ledger: an initiated call with its ids, an unclear one
- * as unknown (never dialled again), a refusal by releasing the claim (nobody was called). A
+ * as unknown (never dialled again), a refusal or a hold by releasing the claim (nobody was called). A
  * ledger that fails now is logged: an unsettled claim counts as a maybe-placed call later.
  */
 export async function settleClaim(
@@ -63,9 +63,17 @@ export async function settleClaim(
 	);
 }
 
+/** A claim nobody dialled on that the ledger would not release: logged, it ages into "maybe called". */
+export function releaseFailed(ctx: IExecuteFunctions, i: number) {
+	return (error: unknown) =>
+		ctx.logger.warn(
+			`Place Agent Call: item ${i}: the call ledger did not release a claim nobody dialled on: ${error instanceof Error ? error.message : String(error)}`,
+		);
+}
+
 /**
- * The one place where a dial's outcome is known: an initiated call becomes the item's output;
- * an unknown outcome and a refusal become the item's error.
+ * The one place where a dial's outcome is known: an initiated call becomes the item's output, as
+ * do the fields of a hold; an unknown outcome and a refusal become the item's error.
  */
 export function reportOutcome(
 	ctx: IExecuteFunctions,
@@ -89,6 +97,7 @@ export function reportOutcome(
 			hints: REFUSAL_HINTS,
 		});
 	}
+	if (outcome.status === 'held') return outcome.fields;
 	const { result } = outcome;
 	ctx.logger.info(
 		`Place Agent Call: item ${i}: called ${masked} (${result.transport}, ${result.conversationId ?? result.callSid ?? ''})`,

@@ -1,13 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/items';
+import { withHeldClaims } from '../../../shared/ledger/heldClaims';
 import { ElevenLabsLookups } from '../lookups';
 import { itemLedger } from '../ledger';
-import { claimCandidate, attemptPolicy } from '../ledgerClaim';
+import { attemptPolicy, claimCandidate, listedNow } from '../ledgerClaim';
 import { historyCall, outsideCallingWindow } from './clearance';
 import { dialWithRetry } from './dialWithRetry';
 import type { PacingClock } from './dialWithRetry';
-import { reportOutcome, settleClaim } from './outcome';
+import { releaseFailed, reportOutcome, settleClaim } from './outcome';
 import { prepareCall } from './preflight';
 
 export { description } from './place.description';
@@ -31,22 +32,28 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (closed) return { ...base, ...closed };
 		const policy = attemptPolicy(call.options);
 		const ledger = await itemLedger(this, i);
-		const cleared = await claimCandidate(
-			this,
-			lookups,
-			ledger,
-			{
-				agentId: call.agentId,
-				candidate: call.candidate,
-				policy,
-				skipIfAlreadyCalled: this.getNodeParameter('skipIfAlreadyCalled', i, true) as boolean,
-				history: async () => await historyCall(lookups, call, i),
-			},
-			i,
-		);
-		if (cleared.kind === 'held') return { ...base, ...cleared.fields };
-		const outcome = await dialWithRetry(this, lookups, clock, call, i, cleared.claim);
-		await settleClaim(this, cleared.claim, outcome, i);
-		return { ...base, ...reportOutcome(this, call, outcome, i) };
+		return await withHeldClaims(releaseFailed(this, i), async (held) => {
+			const cleared = await claimCandidate(
+				this,
+				lookups,
+				ledger,
+				{
+					agentId: call.agentId,
+					candidate: call.candidate,
+					policy,
+					skipIfAlreadyCalled: this.getNodeParameter('skipIfAlreadyCalled', i, true) as boolean,
+					held,
+					history: async () => await historyCall(lookups, call, i),
+				},
+				i,
+			);
+			if (cleared.kind === 'held') return { ...base, ...cleared.fields };
+			const lastLook = async () =>
+				outsideCallingWindow(this, call, item, i) ??
+				(await listedNow(this, ledger, call.candidate.phone.e164, i));
+			const outcome = await dialWithRetry(this, lookups, clock, call, i, cleared.claim, lastLook);
+			await settleClaim(this, cleared.claim, outcome, i);
+			return { ...base, ...reportOutcome(this, call, outcome, i) };
+		});
 	});
 }

@@ -1,10 +1,56 @@
+import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { changeCampaign } from './campaignCommand';
+import { elevenLabsClient } from '../../../shared/elevenLabsClient';
+import { elevenLabsRequest } from '../../../shared/elevenLabsTransport';
+import { mapItems } from '../../../shared/items';
+import { itemLedger } from '../ledger';
+import { ledgerProperties } from '../ledger.description';
+import { campaignCommand } from './campaignCommand';
 import { campaignIdProperty } from './campaignId.description';
+import { campaignOutput } from './output';
 
-export const description: INodeProperties[] = [campaignIdProperty('cancel')];
+export const description: INodeProperties[] = [
+	campaignIdProperty('cancel'),
+	...ledgerProperties({ resource: ['campaign'], operation: ['cancel'] }),
+];
+
+/**
+ * The recipients the cancel stopped before their turn: their attempts leave the ledger, since
+ * nobody called them, so a later run may. Those the batch dialled stay called.
+ */
+async function releaseStopped(ctx: IExecuteFunctions, batchId: string, i: number): Promise<number> {
+	const connection = await elevenLabsClient(ctx, { itemIndex: i });
+	const context = { action: 'read the cancelled campaign', itemIndex: i };
+	const batch = await elevenLabsRequest(ctx.getNode(), connection, context, (client) =>
+		client.conversationalAi.batchCalls.get(batchId),
+	);
+	const stopped = batch.recipients.filter(
+		(r) => r.status === 'cancelled' && !r.conversationId && r.phoneNumber,
+	);
+	const ledger = await itemLedger(ctx, i);
+	try {
+		let released = 0;
+		for (const recipient of stopped) {
+			if (await ledger.withdrawFromBatch(batchId, recipient.phoneNumber!)) released++;
+		}
+		return released;
+	} catch (error) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The campaign was cancelled, but ${ledger.label} could not free the ${stopped.length} recipients it stopped`,
+			{
+				itemIndex: i,
+				description: `Nobody of them was called, yet until they are freed the ledger reports them as already called. Check that the database runs. ${error instanceof Error ? error.message : String(error)}`,
+			},
+		);
+	}
+}
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await changeCampaign(this, 'cancel');
+	return await mapItems(this, async (_item, i) => {
+		const batch = await campaignCommand(this, 'cancel', i);
+		const releasedRecipients = await releaseStopped(this, batch.id, i);
+		return { ...campaignOutput(batch), releasedRecipients };
+	});
 }

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { CallLedger, Claim } from '../../../shared/ledger/callLedger';
 import type { AttemptPolicy } from '../../../shared/ledger/decideAttempt';
+import type { HeldClaims } from '../../../shared/ledger/heldClaims';
 import { checkCallingWindow } from '../../helpers/callingWindow';
 import { claimCandidate } from '../ledgerClaim';
 import type { ElevenLabsLookups } from '../lookups';
@@ -41,6 +42,7 @@ export async function clearRecipients(
 	recipients: Recipient[],
 	startAt: Date,
 	policy: AttemptPolicy,
+	held: HeldClaims,
 ): Promise<Clearance> {
 	const skipIfAlreadyCalled = ctx.getNodeParameter('skipIfAlreadyCalled', 0, true) as boolean;
 	let earlier: Promise<Map<string, string>> | undefined;
@@ -81,6 +83,7 @@ export async function clearRecipients(
 				candidate,
 				policy,
 				skipIfAlreadyCalled,
+				held,
 				history: async () => {
 					const campaignId = (await earlierCampaigns()).get(candidate.key);
 					return campaignId ? { campaignId, startedAt: Date.now() } : undefined;

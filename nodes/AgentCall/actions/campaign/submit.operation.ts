@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { withHeldClaims } from '../../../shared/ledger/heldClaims';
 import { problemError } from '../../../shared/problems';
 import { agentProblem, outboundProblem } from '../../helpers/agentChecks';
 import { campaignStart } from '../../helpers/campaignStart';
@@ -15,7 +16,7 @@ import type { CampaignSettings } from './campaignSettings';
 import { clearRecipients } from './clearance';
 import { readRecipients } from './recipients';
 import type { Recipient } from './recipients';
-import { reportSubmit, settleClaims, submitBatch } from './submitBatch';
+import { releaseFailed, reportSubmit, settleClaims, submitBatch } from './submitBatch';
 import { fitIntoWindows } from './windowFit';
 
 export { description } from './submit.description';
@@ -70,41 +71,44 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	if (!start.ok) throw problemError(this.getNode(), start, 0);
 	const policy = attemptPolicy(settings.options);
 	const ledger = await itemLedger(this, 0);
-	const { toDial, alreadyCalled, heldBack, outsideWindow } = await clearRecipients(
-		this,
-		lookups,
-		ledger,
-		settings,
-		recipients,
-		start.value.at,
-		policy,
-	);
-
-	const { toSubmit, report: fit } = rules
-		? await fitIntoWindows(this, lookups, settings, toDial, start.value.at)
-		: { toSubmit: toDial, report: {} };
-
-	const pairedItem = this.getInputData().map((_, item) => ({ item }));
-	const { movedBecause } = start.value;
-	const report = {
-		recipients: toSubmit.length,
-		alreadyCalled,
-		heldBack,
-		invalid,
-		outsideWindow,
-		...(movedBecause ? { scheduledBecause: movedBecause } : {}),
-		...fit,
-	};
-	if (!toSubmit.length) {
-		const waiting = toDial.length;
-		this.logger.info(
-			`Submit Campaign: nobody left to call (${alreadyCalled.length} already called, ${heldBack.length} held back by the call ledger, ${outsideWindow.length} outside their window, ${waiting} not reached before it closes, ${invalid.length} invalid)`,
+	return await withHeldClaims(releaseFailed(this), async (held) => {
+		const { toDial, alreadyCalled, heldBack, outsideWindow } = await clearRecipients(
+			this,
+			lookups,
+			ledger,
+			settings,
+			recipients,
+			start.value.at,
+			policy,
+			held,
 		);
-		return [{ json: { campaignId: null, status: 'nothing_to_submit', ...report }, pairedItem }];
-	}
-	const scheduled = settings.scheduled ?? (movedBecause ? start.value.at : undefined);
-	const scheduledUnix = scheduled ? Math.floor(scheduled.getTime() / 1000) : undefined;
-	const outcome = await submitBatch(lookups, settings, toSubmit, scheduledUnix);
-	await settleClaims(this, toSubmit, outcome);
-	return [{ json: reportSubmit(this, outcome, report), pairedItem }];
+
+		const { toSubmit, report: fit } = rules
+			? await fitIntoWindows(this, lookups, settings, toDial, start.value.at)
+			: { toSubmit: toDial, report: {} };
+
+		const pairedItem = this.getInputData().map((_, item) => ({ item }));
+		const { movedBecause } = start.value;
+		const report = {
+			recipients: toSubmit.length,
+			alreadyCalled,
+			heldBack,
+			invalid,
+			outsideWindow,
+			...(movedBecause ? { scheduledBecause: movedBecause } : {}),
+			...fit,
+		};
+		if (!toSubmit.length) {
+			const waiting = toDial.length;
+			this.logger.info(
+				`Submit Campaign: nobody left to call (${alreadyCalled.length} already called, ${heldBack.length} held back by the call ledger, ${outsideWindow.length} outside their window, ${waiting} not reached before it closes, ${invalid.length} invalid)`,
+			);
+			return [{ json: { campaignId: null, status: 'nothing_to_submit', ...report }, pairedItem }];
+		}
+		const scheduled = settings.scheduled ?? (movedBecause ? start.value.at : undefined);
+		const scheduledUnix = scheduled ? Math.floor(scheduled.getTime() / 1000) : undefined;
+		const outcome = await submitBatch(lookups, settings, toSubmit, scheduledUnix);
+		await settleClaims(this, toSubmit, outcome);
+		return [{ json: reportSubmit(this, outcome, report), pairedItem }];
+	});
 }

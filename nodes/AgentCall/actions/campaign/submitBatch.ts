@@ -107,6 +107,14 @@ export async function releaseClaims(
 	);
 }
 
+/** A claim nobody was submitted for that the ledger would not release: logged, it ages into "maybe called". */
+export function releaseFailed(ctx: IExecuteFunctions) {
+	return (error: unknown) =>
+		ctx.logger.warn(
+			`Submit Campaign: the call ledger did not release a claim nobody was called for: ${String(error)}`,
+		);
+}
+
 /** The one place where the submit's outcome is known: the campaign's output, or the error. */
 export function reportSubmit(
 	ctx: IExecuteFunctions,

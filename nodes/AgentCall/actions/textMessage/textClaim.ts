@@ -55,7 +55,7 @@ export async function claimText(
 			executionId: String(ctx.getExecutionId?.() ?? ''),
 			policy: { maxAttempts: 1, hoursBetweenAttempts: 0 },
 			// A text that went out reached the phone: the same message is never sent twice.
-			reachOf: async () => 'reached',
+			reachOf: async () => ({ reach: 'reached' }),
 			waitForOthersMs: WAIT_FOR_OTHERS_MS,
 			signal: ctx.getExecutionCancelSignal?.(),
 		})

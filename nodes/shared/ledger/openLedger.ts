@@ -145,9 +145,12 @@ async function cachedLedger(
 	if (found) {
 		const ledger = await found;
 		if (await stillValid(location, ledger)) return ledger;
-		// Never go on with a key that no longer matches: open afresh (or be refused).
-		if (open.get(key) === found) open.delete(key);
-		await ledger.store.close();
+		// Never go on with a key that no longer matches: open afresh (or be refused). The first
+		// execution that finds out lets the old connection go.
+		if (open.get(key) === found) {
+			open.delete(key);
+			await ledger.store.close();
+		}
 		return await cachedLedger(location, n8nFolder, key);
 	}
 	const opening = (async () => {

@@ -15,9 +15,12 @@ interface DatabaseSync {
 }
 type SqliteModule = { DatabaseSync: new (path: string) => DatabaseSync };
 
-/** How long a writer waits for another process's write to finish (writes take microseconds). */
-const BUSY_WAIT_MS = 10_000;
-const BUSY_PAUSE_MS = { first: 5, max: 100 };
+/**
+ * How long a writer waits for other writers (each write takes a disk flush, a few milliseconds):
+ * long enough for a burst of executions racing for one file, harmless as the wait is on timers.
+ */
+const BUSY_WAIT_MS = 30_000;
+const BUSY_PAUSE_MS = { first: 2, max: 50 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -52,5 +52,14 @@ export class CallLedgerPostgresApi implements ICredentialType {
 			description: 'Whether to connect even if the server’s certificate cannot be verified',
 			displayOptions: { show: { ssl: ['require'] } },
 		},
+		{
+			displayName: 'Ledger Secret',
+			name: 'ledgerSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"Leave empty to derive the ledger's key from n8n's encryption key (N8N_ENCRYPTION_KEY, the same on every process in queue mode). Set it (at least 32 random characters, e.g. openssl rand -hex 32) when n8n instances with different encryption keys share this ledger: the same value in each. The database never holds it; a ledger made with one key refuses another.",
+		},
 	];
 }

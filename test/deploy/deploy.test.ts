@@ -155,9 +155,38 @@ describe('deploy/docker-compose.yml', () => {
 		expect(n8n.some((service) => roleOf(service) === 'webhook')).toBe(true);
 	});
 
-	it('mounts no volume over ~/.n8n, where the image has the package (an old copy would hide a newer image’s)', () => {
-		for (const service of n8n)
-			expect(service.volumes.filter((volume) => volume.includes('/home/node/.n8n'))).toEqual([]);
+	it('mounts no volume over ~/.n8n or its nodes, where the image has the package (an old copy would hide a newer image’s)', () => {
+		const target = (volume: string) => volume.split(':')[1]?.replace(/\/$/, '');
+		for (const service of n8n) {
+			expect(
+				service.volumes.filter((volume) =>
+					['/home/node/.n8n', '/home/node/.n8n/nodes', '/home/node'].includes(target(volume)),
+				),
+			).toEqual([]);
+		}
+	});
+
+	it('keeps n8n’s storage folder (the embedded call ledger and the note that it exists) in a named volume on n8n-main, made by the `node` user in the image', async () => {
+		const main = n8n.find((service) => roleOf(service) === 'start')!;
+		const storage = main.volumes.find((volume) => volume.endsWith(':/home/node/.n8n/storage'));
+		expect(storage).toBeDefined();
+		const declared = (parseYaml(readFileSync(COMPOSE_FILE, 'utf8')) as { volumes?: object })
+			.volumes;
+		expect(Object.keys(declared ?? {})).toContain(storage!.split(':')[0]);
+		// A named volume takes the owner of the image's folder; without one it would be root's.
+		const all = (await readDockerfile()).getInstructions();
+		const mkdir = all.find(
+			(instruction) =>
+				instruction.getKeyword() === 'RUN' &&
+				/mkdir -p [^&]*\/home\/node\/\.n8n\/storage/.test(instruction.getArgumentsContent() ?? ''),
+		);
+		expect(mkdir).toBeDefined();
+		const users = all.filter(
+			(instruction) =>
+				instruction.getKeyword() === 'USER' &&
+				instruction.getRange().start.line < mkdir!.getRange().start.line,
+		);
+		expect(users.at(-1)?.getArgumentsContent()).toBe('node');
 	});
 
 	it('refuses to start without the secrets, naming the variable to set', async () => {

@@ -6,6 +6,8 @@
  * processes, is tested in test/ledger/.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { readdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
@@ -126,9 +128,7 @@ describe('Call ledger: deliveries of one candidate at the same time', () => {
 			{ onError: 'continueRegularOutput' },
 		);
 		const [out] = other.json(NODE);
-		expect(String(out.error)).toContain(
-			'called in this campaign on another number (+49171•••5601)',
-		);
+		expect(String(out.error)).toContain('called in this campaign on another number (•••01)');
 		expect(String(out.error)).toContain('was not called');
 		expect(dialled(sandbox)).toBe(1);
 	});
@@ -370,7 +370,7 @@ describe('Call ledger: where it is kept', () => {
 		// Data minimisation: the number itself is not stored, only its keyed hash and a masked form.
 		const stored = await database.dump();
 		expect(stored).not.toContain('12345601');
-		expect(stored).toContain('+49171•••5601');
+		expect(stored).toContain('•••01');
 	});
 
 	it('a Postgres ledger it cannot reach stops the node before anything is dialled', async () => {
@@ -411,5 +411,29 @@ describe('Call ledger: where it is kept', () => {
 			if (before === undefined) delete process.env.EXECUTIONS_MODE;
 			else process.env.EXECUTIONS_MODE = before;
 		}
+	});
+});
+
+describe('Call ledger: an embedded ledger that vanished', () => {
+	it('is refused with what to do and nobody is dialled, until "Start a New Embedded Ledger" is switched on', async () => {
+		expect(statuses(await runPlace(sandbox, [CANDIDATE]))).toEqual(['initiated']);
+		// The ledger file goes (a container without a volume, a cleaned-up folder).
+		const folder = path.join(
+			process.env.N8N_USER_FOLDER!,
+			'.n8n',
+			'storage',
+			'n8n-nodes-voice-recruiting.agentCall',
+		);
+		for (const file of readdirSync(folder).filter((name) => name.startsWith('call-ledger')))
+			rmSync(path.join(folder, file));
+
+		const error = runError(await runPlace(sandbox, [LIST[0]]));
+		expect(error.message).toMatch(/^The embedded call ledger .+ is gone, but this n8n has had one/);
+		expect(error.description).toContain('Start a New Embedded Ledger');
+		expect(dialAttempts(sandbox)).toBe(1);
+
+		expect(statuses(await runPlace(sandbox, [LIST[0]], { startNewLedger: true }))).toEqual([
+			'initiated',
+		]);
 	});
 });

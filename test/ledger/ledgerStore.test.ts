@@ -9,6 +9,7 @@ import * as path from 'node:path';
 
 import type { LedgerLocation } from '../../nodes/shared/ledger/openLedger';
 import { runChecked } from '../../scripts/process';
+import { processN8nFolder } from './n8nFolder';
 import { freshPostgresDatabase } from './postgres';
 import type { FreshDatabase } from './postgres';
 
@@ -46,6 +47,8 @@ const numbers = (count: number, base = 4917100000) =>
 	Array.from({ length: count }, (_, i) => `+${base + i}`);
 
 let database: FreshDatabase;
+// The ledger's key comes from n8n's encryption key, in the config file of n8n's folder.
+const n8nFolder = processN8nFolder();
 const embeddedDir = mkdtempSync(path.join(tmpdir(), 'vr-ledger-'));
 
 beforeAll(async () => {
@@ -56,8 +59,8 @@ afterAll(async () => {
 });
 
 const stores: Array<[string, () => LedgerLocation]> = [
-	['embedded', () => ({ kind: 'embedded', storagePath: embeddedDir })],
-	['postgres', () => ({ kind: 'postgres', postgres: database.credential })],
+	['embedded', () => ({ kind: 'embedded', storagePath: embeddedDir, n8nFolder })],
+	['postgres', () => ({ kind: 'postgres', postgres: database.credential, n8nFolder })],
 ];
 
 describe.each(stores)('the %s ledger', (_name, location) => {
@@ -197,7 +200,7 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 			),
 		).toEqual({
 			kind: 'conflict',
-			boundTo: { person: ledger.person('+4917200000005'), maskedNumber: '+49172•••' },
+			boundTo: { person: ledger.person('+4917200000005'), maskedNumber: '•••05' },
 		});
 	});
 
@@ -223,14 +226,14 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 	});
 
 	test('retention removes old claims and keeps the do-not-call list', async () => {
-		const ledger = await openLedger(location());
+		const ledger = (await openLedger(location())).withRetention(1);
 		const s = scope();
 		const e164 = '+4917200000008';
 		const first = await ledger.claim(request(e164, { scope: s }));
 		if (first.kind !== 'claimed') throw new Error(first.kind);
 		await first.claim.initiated({ conversationId: 'conv_8' });
 		await ledger.addDoNotCall('+4917200000009', '+49172•••0009', 'written objection');
-		await ledger.purgeBefore(Date.now() + 1000);
+		await ledger.store.purge(Date.now() + 86_400_000 + 1000, 1);
 		expect(await ledger.store.attempts(s, ledger.person(e164))).toEqual([]);
 		expect(await ledger.doNotCall('+4917200000009')).toMatchObject({ reason: 'written objection' });
 	});
@@ -264,7 +267,7 @@ test('the Postgres ledger stores no phone number either', async () => {
 	const ledger = await openLedger({ kind: 'postgres', postgres: database.credential });
 	await ledger.addDoNotCall('+4917255507777', '+49172•••7777', 'opt-out');
 	const dump = await database.dump();
-	expect(dump).toContain('+49172•••7777');
+	expect(dump).toContain('•••77');
 	expect(dump).not.toContain('4917255507777');
 });
 

@@ -27,6 +27,16 @@ export function ledgerProperties(show: Record<string, string[]>): INodePropertie
 				'Where the node records, before it dials, who was called, so that nobody is called twice, the do-not-call list holds and attempts are counted. Every workflow that calls the same people must use the same ledger.',
 			displayOptions: { show },
 		},
+		{
+			displayName: 'Start a New Embedded Ledger',
+			name: 'startNewLedger',
+			type: 'boolean',
+			noDataExpression: true,
+			default: false,
+			description:
+				'Whether to start a new, empty embedded ledger when the one this n8n had is gone or was replaced. Switch it on for one run, on purpose: who was called before and the do-not-call list are lost with the old file.',
+			displayOptions: { show: { ...show, ledger: ['embedded'] } },
+		},
 	];
 }
 

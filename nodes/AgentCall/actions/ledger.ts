@@ -1,3 +1,5 @@
+import { dirname } from 'node:path';
+
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
@@ -36,22 +38,28 @@ export async function itemLedger(ctx: IExecuteFunctions, itemIndex: number): Pro
 	);
 	let location: LedgerLocation;
 	let secrets: string[] = [];
+	// n8n's folder (its storage path is <n8n folder>/storage/<node type>): the encryption key.
+	const storagePath = ctx.helpers.getStoragePath();
+	const n8nFolder = dirname(dirname(storagePath));
 	if (kind === 'postgres') {
 		const postgres = await ctx.getCredentials<PostgresCredential>(POSTGRES_CREDENTIAL, itemIndex);
-		secrets = [String(postgres.password ?? '')];
-		location = { kind, postgres };
+		secrets = [String(postgres.password ?? ''), String(postgres.ledgerSecret ?? '')];
+		location = { kind, postgres, n8nFolder };
 	} else {
 		// n8n's own setting, read as n8n reads it: the embedded ledger is per process.
 		location = {
 			kind: 'embedded',
-			storagePath: ctx.helpers.getStoragePath(),
+			storagePath,
 			executionsMode: process.env.EXECUTIONS_MODE,
+			n8nFolder,
+			startNew: ctx.getNodeParameter('startNewLedger', itemIndex, false) === true,
 		};
 	}
 	const label = kind === 'postgres' ? 'the Postgres call ledger' : 'the embedded call ledger';
 	const opened = await openLedger(
 		location,
 		Number.isFinite(retention) && retention >= 1 ? retention : DEFAULT_RETENTION_DAYS,
+		ctx.logger,
 	).catch((error: unknown) => {
 		throw ledgerUnavailable(ctx, label, error, itemIndex, secrets);
 	});

@@ -2,14 +2,25 @@ import { createHmac, randomUUID } from 'node:crypto';
 
 import { decideAttempt } from './decideAttempt';
 import type { AttemptPolicy, ReachReport, SkipStatus } from './decideAttempt';
-import type { Attempt, AttemptRef, DoNotCallEntry, KeyBinding, LedgerStore } from './types';
+import { keyFingerprint } from './ledgerKey';
+import type { LedgerKeyring } from './ledgerKey';
+import { ledgerMask } from './mask';
+import type {
+	Attempt,
+	AttemptRef,
+	DoNotCallEntry,
+	KeyBinding,
+	LedgerStore,
+	PersonKey,
+} from './types';
 
 export interface ClaimRequest {
 	/** The campaign: agent and campaign name. */
 	scope: string;
 	callKey: string;
 	e164: string;
-	maskedNumber: string;
+	/** @deprecated Not stored: the ledger keeps its own shorter mask of `e164` (ledgerMask). */
+	maskedNumber?: string;
 	executionId: string;
 	policy: AttemptPolicy;
 	/** Whether the last call reached the person (the vendor's history); asked only when needed. */
@@ -70,13 +81,13 @@ export class Claim {
 		batchId?: string;
 	}): Promise<void> {
 		this.closed = true;
-		await this.store.settleAttempt(this.ref, { outcome: 'initiated', ...ids }, Date.now());
+		await this.store.settleAttempt(this.ref, { outcome: 'initiated', ...ids }, this.store.now());
 	}
 
 	/** The request was sent and no clear answer came: the claim stays, nobody dials again. */
 	async unknown(): Promise<void> {
 		this.closed = true;
-		await this.store.settleAttempt(this.ref, { outcome: 'unknown' }, Date.now());
+		await this.store.settleAttempt(this.ref, { outcome: 'unknown' }, this.store.now());
 	}
 
 	/** A call found in the vendor's history that the ledger did not know: recorded as this attempt. */
@@ -89,7 +100,7 @@ export class Claim {
 		await this.store.settleAttempt(
 			this.ref,
 			{ outcome: 'initiated', conversationId, batchId, claimedAt: startedAt },
-			Date.now(),
+			this.store.now(),
 		);
 	}
 
@@ -101,7 +112,7 @@ export class Claim {
 
 	/** Keeps the claim fresh while the execution waits for a free line. */
 	async alive(): Promise<void> {
-		await this.store.touchAttempt(this.ref, Date.now());
+		await this.store.touchAttempt(this.ref, this.store.now());
 	}
 }
 
@@ -112,44 +123,91 @@ export class Claim {
 export class CallLedger {
 	private constructor(
 		readonly store: LedgerStore,
-		private readonly salt: string,
+		private readonly key: PersonKey,
+		/** The retention of the node that uses this ledger (the campaigns it claims in). */
+		readonly retentionDays: number,
+		/** Campaigns whose retention this process recorded already. */
+		private readonly noted: Set<string>,
 	) {}
 
-	static async open(store: LedgerStore): Promise<CallLedger> {
-		return new CallLedger(store, await store.personSalt());
+	/** Opens the ledger on a store: its person key (unwrapped with the keyring), its clock. */
+	static async open(
+		store: LedgerStore,
+		keyring: LedgerKeyring,
+		retentionDays: number,
+	): Promise<CallLedger> {
+		const key = await store.personKey(keyring);
+		await store.syncClock();
+		return new CallLedger(store, key, retentionDays, new Set());
+	}
+
+	/** The same ledger for a node with another retention. */
+	withRetention(days: number): CallLedger {
+		return days === this.retentionDays
+			? this
+			: new CallLedger(this.store, this.key, days, this.noted);
 	}
 
 	get label(): string {
 		return this.store.label;
 	}
 
+	/** Whether this process made the ledger's key (a new ledger). */
+	get created(): boolean {
+		return this.key.created;
+	}
+
+	/** The key as its store keeps it (wrapped): changed under this process, the key is stale. */
+	get wrappedKey(): string {
+		return this.key.wrapped;
+	}
+
+	/** Tells this ledger's key from another's; reveals nothing of it. */
+	get fingerprint(): string {
+		return keyFingerprint(this.key.key);
+	}
+
+	/** Now on the ledger's clock (the database's): the same for every worker. */
+	now(): number {
+		return this.store.now();
+	}
+
 	/** The person id of a number: a keyed hash, so the ledger never holds the number itself. */
 	person(e164: string): string {
-		return createHmac('sha256', this.salt).update(e164).digest('hex').slice(0, 40);
+		return createHmac('sha256', this.key.key).update(e164).digest('hex').slice(0, 40);
+	}
+
+	private async noteRetention(scope: string): Promise<void> {
+		const noted = `${scope}\n${this.retentionDays}`;
+		if (this.noted.has(noted)) return;
+		await this.store.noteRetention(scope, this.retentionDays, this.now());
+		this.noted.add(noted);
 	}
 
 	async claim(req: ClaimRequest): Promise<ClaimResult> {
 		const person = this.person(req.e164);
 		const listed = await this.store.doNotCall(person);
 		if (listed) return { kind: 'doNotCall', entry: listed };
+		const maskedNumber = ledgerMask(req.e164);
 		const binding = await this.store.bindKey(
 			req.scope,
 			req.callKey,
-			{ person, maskedNumber: req.maskedNumber },
-			Date.now(),
+			{ person, maskedNumber },
+			this.now(),
 		);
 		if (binding.person !== person) return { kind: 'conflict', boundTo: binding };
 
+		await this.noteRetention(req.scope);
 		const waitUntil = Date.now() + req.waitForOthersMs;
 		for (let round = 0; round < MAX_ROUNDS; ) {
 			const attempts = await this.store.attempts(req.scope, person);
-			let decision = decideAttempt(attempts, req.policy, Date.now(), req.executionId);
+			let decision = decideAttempt(attempts, req.policy, this.now(), req.executionId);
 			if (decision.kind === 'checkReach') {
 				const { reach, startedAt } = await req.reachOf(decision.last);
 				decision = decideAttempt(
 					attempts,
 					req.policy,
-					Date.now(),
+					this.now(),
 					req.executionId,
 					reach,
 					startedAt,
@@ -164,7 +222,7 @@ export class CallLedger {
 						attempt: decision.attempt,
 						claimId: randomUUID(),
 					};
-					const now = Date.now();
+					const now = this.now();
 					const won = await this.store.insertAttempt({
 						...ref,
 						callKey: req.callKey,
@@ -172,7 +230,7 @@ export class CallLedger {
 						claimedAt: now,
 						updatedAt: now,
 						outcome: 'claimed',
-						maskedNumber: req.maskedNumber,
+						maskedNumber,
 					});
 					if (won) return { kind: 'claimed', claim: new Claim(this.store, ref) };
 					break; // Another execution took this attempt a moment ago: read again.
@@ -210,16 +268,17 @@ export class CallLedger {
 		return await this.store.doNotCall(this.person(e164));
 	}
 
+	/** `_displayed` is not stored: the ledger keeps its own shorter mask (ledgerMask). */
 	async addDoNotCall(
 		e164: string,
-		maskedNumber: string,
+		_displayed: string,
 		reason: string,
 	): Promise<{ entry: DoNotCallEntry; added: boolean }> {
 		return await this.store.addDoNotCall({
 			person: this.person(e164),
-			maskedNumber,
+			maskedNumber: ledgerMask(e164),
 			reason,
-			addedAt: Date.now(),
+			addedAt: this.now(),
 		});
 	}
 
@@ -227,7 +286,8 @@ export class CallLedger {
 		return await this.store.removeDoNotCall(this.person(e164));
 	}
 
-	async purgeBefore(cutoff: number): Promise<void> {
-		await this.store.purgeBefore(cutoff);
+	/** Removes what is older than its campaign's retention (this node's for unrecorded ones). */
+	async purge(): Promise<void> {
+		await this.store.purge(this.now(), this.retentionDays);
 	}
 }

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { problem } from '../problems';
+import { ProblemError, problem } from '../problems';
 import type { Checked, Problem } from '../problems';
 import { CallLedger } from './callLedger';
+import { ledgerMark, markLedger } from './embeddedMarker';
+import { LedgerKeyring, defaultN8nFolder } from './ledgerKey';
 import { PostgresDatabase } from './postgresDatabase';
 import type { PostgresCredential } from './postgresDatabase';
 import { SqlLedgerStore } from './sqlLedgerStore';
+import type { SqlDatabase } from './sqlLedgerStore';
 import { SqliteDatabase, loadSqlite } from './sqliteDatabase';
 
 export type LedgerKind = 'embedded' | 'postgres';
@@ -23,31 +27,88 @@ export interface LedgerLocation {
 	/** n8n's execution mode of this process: `queue` refuses the embedded ledger. */
 	executionsMode?: string;
 	postgres?: PostgresCredential;
+	/**
+	 * n8n's folder (`~/.n8n`): its `config` holds the encryption key the ledger's key is derived
+	 * from, and the note that an embedded ledger exists. Default: where n8n keeps it.
+	 */
+	n8nFolder?: string;
+	/** Start a new embedded ledger although the one this n8n had is gone (the user said so). */
+	startNew?: boolean;
+}
+
+/** Where the purge reports a failure: it never fails an item. */
+export interface LedgerLog {
+	warn(message: string): void;
 }
 
 /** One ledger per database and process: executions share its pool and statements. */
 const open = new Map<string, Promise<CallLedger>>();
 const lastPurge = new Map<string, number>();
+const lastClockSync = new Map<string, number>();
 const PURGE_EVERY_MS = 3_600_000;
+const CLOCK_SYNC_EVERY_MS = 60_000;
 
-function cacheKey(location: LedgerLocation): string {
-	if (location.kind === 'embedded') return `embedded:${location.storagePath}`;
-	const c = location.postgres ?? {};
-	const secret = createHash('sha256')
-		.update(String(c.password ?? ''))
+/** Every setting that makes a different connection or key; secrets only as a hash. */
+function cacheKey(location: LedgerLocation, n8nFolder: string): string {
+	const settings =
+		location.kind === 'embedded'
+			? { storagePath: location.storagePath }
+			: Object.fromEntries(Object.entries(location.postgres ?? {}).sort());
+	const digest = createHash('sha256')
+		.update(JSON.stringify({ kind: location.kind, n8nFolder, settings }))
 		.digest('hex');
-	return `postgres:${c.user}@${c.host}:${c.port}/${c.database}?ssl=${c.ssl}&${secret}`;
+	return `${location.kind}:${digest}`;
 }
 
-async function openPostgres(credential: PostgresCredential): Promise<CallLedger> {
-	const db = await PostgresDatabase.connect(credential);
+async function openOn(db: SqlDatabase, keyring: LedgerKeyring): Promise<CallLedger> {
+	const store = new SqlLedgerStore(db);
 	let ledger: CallLedger | undefined;
 	try {
-		ledger = await CallLedger.open(new SqlLedgerStore(db));
+		ledger = await CallLedger.open(store, keyring, 0);
 		return ledger;
 	} finally {
-		if (!ledger) await db.end();
+		if (!ledger) await store.close();
 	}
+}
+
+function vanished(file: string, since: string): ProblemError {
+	return new ProblemError(
+		`The embedded call ledger ${file} is gone, but this n8n has had one there since ${since}`,
+		'Its record of who was called and its do-not-call list went with it, so nobody is dialled. Restore the file (with its -wal file, if there is one) from a backup. To start a new, empty ledger on purpose, switch on "Start a New Embedded Ledger" for one run; numbers on the old do-not-call list must then be added again.',
+	);
+}
+
+function replaced(file: string, since: string): ProblemError {
+	return new ProblemError(
+		`The embedded call ledger ${file} is not the one this n8n has had there since ${since}`,
+		'The file was replaced by another ledger, which does not know whom the old one called or its do-not-call list, so nobody is dialled. Put the old file back. To keep the new one on purpose, switch on "Start a New Embedded Ledger" for one run.',
+	);
+}
+
+/**
+ * The embedded ledger: refused when the file this n8n had is gone or replaced (a note in n8n's
+ * folder remembers it), unless the user asked for a new one; noted once it is open.
+ */
+async function openEmbedded(
+	location: LedgerLocation,
+	n8nFolder: string,
+	keyring: LedgerKeyring,
+): Promise<CallLedger> {
+	const file = join(location.storagePath ?? '.', LEDGER_FILE);
+	const mark = ledgerMark(n8nFolder, file);
+	if (mark && !location.startNew && !existsSync(file)) throw vanished(file, mark.since);
+	const ledger = await openOn(new SqliteDatabase(loadSqlite()!, file), keyring);
+	if (mark?.fingerprint !== ledger.fingerprint) {
+		if (mark && !location.startNew) {
+			await ledger.store.close();
+			throw replaced(file, mark.since);
+		}
+		markLedger(n8nFolder, file, {
+			fingerprint: ledger.fingerprint,
+			since: new Date(ledger.now()).toISOString(),
+		});
+	}
+	return ledger;
 }
 
 /** Why the ledger at this location cannot be used, with what to change; undefined when it can. */
@@ -68,39 +129,85 @@ export function ledgerProblem(location: LedgerLocation): Problem | undefined {
 	return undefined;
 }
 
+/** The cached ledger, unless its file vanished or its key changed under this process. */
+async function stillValid(location: LedgerLocation, ledger: CallLedger): Promise<boolean> {
+	if (location.kind === 'embedded' && !existsSync(join(location.storagePath ?? '.', LEDGER_FILE)))
+		return false;
+	return (await ledger.store.storedKey()) === ledger.wrappedKey;
+}
+
+async function cachedLedger(
+	location: LedgerLocation,
+	n8nFolder: string,
+	key: string,
+): Promise<CallLedger> {
+	const found = open.get(key);
+	if (found) {
+		const ledger = await found;
+		if (await stillValid(location, ledger)) return ledger;
+		// Never go on with a key that no longer matches: open afresh (or be refused). The first
+		// execution that finds out lets the old connection go.
+		if (open.get(key) === found) {
+			open.delete(key);
+			await ledger.store.close();
+		}
+		return await cachedLedger(location, n8nFolder, key);
+	}
+	const opening = (async () => {
+		const keyring = LedgerKeyring.find(location.postgres?.ledgerSecret, n8nFolder);
+		return location.kind === 'postgres'
+			? await openOn(await PostgresDatabase.connect(location.postgres ?? {}), keyring)
+			: await openEmbedded(location, n8nFolder, keyring);
+	})().catch((error: unknown) => {
+		open.delete(key);
+		throw error;
+	});
+	open.set(key, opening);
+	return await opening;
+}
+
+/** Housekeeping that must never fail an item: a failed purge is logged and tried next hour. */
+async function upkeep(key: string, ledger: CallLedger, log?: LedgerLog): Promise<void> {
+	const now = Date.now();
+	const synced = lastClockSync.get(key);
+	// Opening measured the clock; later the offset is measured again now and then.
+	if (synced === undefined || now - synced >= CLOCK_SYNC_EVERY_MS) {
+		lastClockSync.set(key, now);
+		if (synced !== undefined) await ledger.store.syncClock();
+	}
+	if (now - (lastPurge.get(key) ?? 0) < PURGE_EVERY_MS) return;
+	lastPurge.set(key, now);
+	await ledger.purge().catch((error: unknown) => {
+		log?.warn(
+			`Could not purge old claims from ${ledger.label}; trying again in an hour: ${error instanceof Error ? error.message : String(error)}`,
+		);
+	});
+}
+
 /**
- * The ledger at a location, opened once per process. Claims older than the retention period
- * are removed at most once an hour. A location that cannot work is a problem value; a store
- * that cannot be reached throws (and is tried afresh next time).
+ * The ledger at a location, opened once per process, for a node with this retention. Claims
+ * older than their campaign's retention are removed at most once an hour. A location that
+ * cannot work (queue mode, a key that is missing, changed or vanished) is a problem value; a
+ * store that cannot be reached throws (and is tried afresh next time).
  */
 export async function openLedger(
 	location: LedgerLocation,
 	retentionDays: number,
+	log?: LedgerLog,
 ): Promise<Checked<CallLedger>> {
 	const unusable = ledgerProblem(location);
 	if (unusable) return { ok: false, ...unusable };
-	const key = cacheKey(location);
-	let found = open.get(key);
-	if (!found) {
-		found = (
-			location.kind === 'postgres'
-				? openPostgres(location.postgres ?? {})
-				: CallLedger.open(
-						new SqlLedgerStore(
-							new SqliteDatabase(loadSqlite()!, join(location.storagePath ?? '.', LEDGER_FILE)),
-						),
-					)
-		).catch((error: unknown) => {
-			open.delete(key);
+	const n8nFolder = location.n8nFolder ?? defaultN8nFolder();
+	const key = cacheKey(location, n8nFolder);
+	const opened = await cachedLedger(location, n8nFolder, key).then(
+		(ledger) => ({ ok: true as const, value: ledger.withRetention(retentionDays) }),
+		(error: unknown) => {
+			if (error instanceof ProblemError) return problem(error.message, error.hint);
 			throw error;
-		});
-		open.set(key, found);
-	}
-	const ledger = await found;
-	const now = Date.now();
-	if (now - (lastPurge.get(key) ?? 0) >= PURGE_EVERY_MS) {
-		lastPurge.set(key, now);
-		await ledger.purgeBefore(now - retentionDays * 86_400_000);
-	}
-	return { ok: true, value: ledger };
+		},
+	);
+	if (!opened.ok) return opened;
+	const ledger = opened.value;
+	await upkeep(key, ledger, log);
+	return opened;
 }

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-
+import { ProblemError } from '../problems';
+import { LedgerKeyring } from './ledgerKey';
 import type {
 	Attempt,
 	AttemptRef,
@@ -7,22 +7,33 @@ import type {
 	DoNotCallEntry,
 	KeyBinding,
 	LedgerStore,
+	PersonKey,
 } from './types';
 
 export type SqlValue = string | number | null;
 export type SqlRow = Record<string, unknown>;
 
+/** Statements on one database (or inside one of its transactions). */
+export interface SqlQuery {
+	query(sql: string, params?: SqlValue[]): Promise<SqlRow[]>;
+	/** Runs the statement and returns how many rows it changed. */
+	run(sql: string, params?: SqlValue[]): Promise<number>;
+}
+
 /**
  * What a database offers the ledger. Statements use `$1, $2, …` placeholders; each call is
  * one statement, which the database runs atomically.
  */
-export interface SqlDatabase {
+export interface SqlDatabase extends SqlQuery {
 	readonly label: string;
-	query(sql: string, params?: SqlValue[]): Promise<SqlRow[]>;
-	/** Runs the statement and returns how many rows it changed. */
-	run(sql: string, params?: SqlValue[]): Promise<number>;
-	/** Runs the schema statements once, with other processes that do the same kept waiting. */
-	migrate(statements: string[]): Promise<void>;
+	/**
+	 * Runs the work in one transaction, with other processes doing the same kept waiting (the
+	 * schema, the key): a failure leaves nothing half done.
+	 */
+	exclusive<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T>;
+	/** The database's clock in Unix milliseconds: one clock for every process that shares it. */
+	now(): Promise<number>;
+	close(): Promise<void>;
 }
 
 const T = {
@@ -30,7 +41,12 @@ const T = {
 	attempts: 'voice_recruiting_call_attempts',
 	keys: 'voice_recruiting_call_keys',
 	doNotCall: 'voice_recruiting_do_not_call',
+	scopes: 'voice_recruiting_scopes',
 };
+
+/** The longest retention the purge computes with (100 years): longer is "keep". */
+const MAX_RETENTION_DAYS = 36_500;
+const DAY_MS = 86_400_000;
 
 /** The schema; the same SQL serves SQLite and Postgres. Times are Unix milliseconds. */
 export const LEDGER_SCHEMA = [
@@ -66,7 +82,35 @@ export const LEDGER_SCHEMA = [
 		reason TEXT NOT NULL,
 		added_at BIGINT NOT NULL
 	)`,
+	// Each campaign's retention (the largest asked for it), so that one node's short retention
+	// purges its own campaigns only.
+	`CREATE TABLE IF NOT EXISTS ${T.scopes} (
+		scope TEXT PRIMARY KEY,
+		retention_days INTEGER NOT NULL,
+		updated_at BIGINT NOT NULL
+	)`,
 ];
+
+const sentence = (label: string) => label.charAt(0).toUpperCase() + label.slice(1);
+
+function wrongKey(keyring: LedgerKeyring, label: string): ProblemError {
+	return keyring.source === 'ledgerSecret'
+		? new ProblemError(
+				`${sentence(label)} was made with another Ledger Secret`,
+				"Its key is stored wrapped with the secret it was made with, and this one cannot unwrap it, so nobody is dialled. Set the Ledger Secret of the Call Ledger Postgres credential back to the one the ledger was made with (empty if it was made with n8n's encryption key).",
+			)
+		: new ProblemError(
+				`${sentence(label)} was made with another n8n encryption key`,
+				"Its key is stored wrapped with n8n's encryption key of the n8n that made it, and this n8n's key cannot unwrap it, so nobody is dialled. Give this n8n the same N8N_ENCRYPTION_KEY as the n8n that made the ledger; when n8n instances with different keys share one ledger, set the same Ledger Secret in each one's Call Ledger Postgres credential.",
+			);
+}
+
+function keyVanished(label: string, records: number): ProblemError {
+	return new ProblemError(
+		`The key of ${label} is missing, but the ledger still holds ${records} records`,
+		"Without its key the ledger recognises nobody it called and no number on its do-not-call list, so nobody is dialled. Restore the ledger's database or file (or the row 'person_key' of voice_recruiting_ledger_meta) from a backup. Only to give its history up on purpose: remove the voice_recruiting_* tables (or the ledger file); the next run starts a new ledger.",
+	);
+}
 
 const optional = (value: unknown) =>
 	value === null || value === undefined ? undefined : String(value);
@@ -110,6 +154,7 @@ const refParams = (ref: AttemptRef): SqlValue[] => [
 /** The ledger on any SQL database that supports `ON CONFLICT` and `RETURNING`. */
 export class SqlLedgerStore implements LedgerStore {
 	private ready?: Promise<void>;
+	private clockOffset = 0;
 
 	constructor(private readonly db: SqlDatabase) {}
 
@@ -118,21 +163,99 @@ export class SqlLedgerStore implements LedgerStore {
 	}
 
 	private async schema(): Promise<void> {
-		this.ready ??= this.db.migrate(LEDGER_SCHEMA).catch((error: unknown) => {
-			this.ready = undefined;
-			throw error;
-		});
+		this.ready ??= this.db
+			.exclusive(async (tx) => {
+				for (const sql of LEDGER_SCHEMA) await tx.run(sql);
+			})
+			.catch((error: unknown) => {
+				this.ready = undefined;
+				throw error;
+			});
 		await this.ready;
 	}
 
-	async personSalt(): Promise<string> {
+	/**
+	 * The person key: unwrapped from the database, made for a new ledger, or, for a ledger from
+	 * before the key left the database, its stored salt wrapped (its hashes were made with it)
+	 * and its masked numbers shortened. A ledger with records but no key is refused: a new key
+	 * would match none of them. One transaction, so that processes that open it together agree.
+	 */
+	async personKey(keyring: LedgerKeyring): Promise<PersonKey> {
+		const state = await this.db.exclusive(async (tx) => {
+			for (const sql of LEDGER_SCHEMA) await tx.run(sql);
+			const meta = new Map(
+				(
+					await tx.query(
+						`SELECT name, value FROM ${T.meta} WHERE name IN ('person_key', 'person_salt')`,
+					)
+				).map((row) => [String(row.name), String(row.value)]),
+			);
+			const stored = meta.get('person_key');
+			if (stored !== undefined) return { wrapped: stored, created: false };
+			const salt = meta.get('person_salt');
+			if (salt === undefined) {
+				const records = await this.records(tx);
+				if (records > 0) throw keyVanished(this.label, records);
+			}
+			const wrapped = keyring.wrap(
+				salt === undefined ? LedgerKeyring.newPersonKey() : Buffer.from(salt),
+			);
+			await tx.run(`INSERT INTO ${T.meta} (name, value) VALUES ('person_key', $1)`, [wrapped]);
+			if (salt !== undefined) {
+				await tx.run(`DELETE FROM ${T.meta} WHERE name = 'person_salt'`);
+				for (const table of [T.attempts, T.keys, T.doNotCall]) {
+					await tx.run(
+						`UPDATE ${table} SET masked_number = '•••' || substr(masked_number, length(masked_number) - 1)`,
+					);
+				}
+			}
+			return { wrapped, created: salt === undefined };
+		});
+		this.ready = Promise.resolve();
+		const key = keyring.unwrap(state.wrapped);
+		if (!key) throw wrongKey(keyring, this.label);
+		return { key, ...state };
+	}
+
+	async close(): Promise<void> {
+		await this.db.close();
+	}
+
+	/** The wrapped key as stored now: a process compares it with the key it holds. */
+	async storedKey(): Promise<string | undefined> {
+		const [row] = await this.db.query(`SELECT value FROM ${T.meta} WHERE name = 'person_key'`);
+		return row ? String(row.value) : undefined;
+	}
+
+	private async records(tx: SqlQuery): Promise<number> {
+		const [row] = await tx.query(
+			`SELECT (SELECT COUNT(*) FROM ${T.attempts}) + (SELECT COUNT(*) FROM ${T.keys})
+				+ (SELECT COUNT(*) FROM ${T.doNotCall}) AS n`,
+		);
+		return Number(row.n);
+	}
+
+	/** Local time on the database's clock (the offset measured by syncClock). */
+	now(): number {
+		return Date.now() + this.clockOffset;
+	}
+
+	/** Measures how far this process's clock is from the database's. */
+	async syncClock(): Promise<void> {
+		const before = Date.now();
+		const db = await this.db.now();
+		this.clockOffset = Math.round(db - (before + Date.now()) / 2);
+	}
+
+	async noteRetention(scope: string, days: number, at: number): Promise<void> {
 		await this.schema();
 		await this.db.run(
-			`INSERT INTO ${T.meta} (name, value) VALUES ('person_salt', $1) ON CONFLICT (name) DO NOTHING`,
-			[randomBytes(32).toString('hex')],
+			`INSERT INTO ${T.scopes} (scope, retention_days, updated_at) VALUES ($1, $2, $3)
+			 ON CONFLICT (scope) DO UPDATE SET updated_at = excluded.updated_at,
+				retention_days = CASE WHEN excluded.retention_days > ${T.scopes}.retention_days
+					THEN excluded.retention_days ELSE ${T.scopes}.retention_days END`,
+			[scope, Math.min(Math.ceil(days), MAX_RETENTION_DAYS), at],
 		);
-		const [row] = await this.db.query(`SELECT value FROM ${T.meta} WHERE name = 'person_salt'`);
-		return String(row.value);
 	}
 
 	async bindKey(
@@ -183,7 +306,13 @@ export class SqlLedgerStore implements LedgerStore {
 				a.maskedNumber,
 			],
 		);
-		return changed === 1;
+		if (changed === 1) return true;
+		// A retried insert whose first try committed before its answer was lost: still this claim.
+		const [row] = await this.db.query(
+			`SELECT claim_id FROM ${T.attempts} WHERE scope = $1 AND person = $2 AND attempt = $3`,
+			[a.scope, a.person, a.attempt],
+		);
+		return row?.claim_id === a.claimId;
 	}
 
 	async settleAttempt(ref: AttemptRef, s: AttemptSettlement, at: number): Promise<void> {
@@ -248,9 +377,23 @@ export class SqlLedgerStore implements LedgerStore {
 		return (await this.db.run(`DELETE FROM ${T.doNotCall} WHERE person = $1`, [person])) > 0;
 	}
 
-	async purgeBefore(cutoff: number): Promise<void> {
+	/**
+	 * Removes attempts and key bindings older than their campaign's retention; campaigns without
+	 * a recorded retention keep the largest one asked for. The do-not-call list stays.
+	 */
+	async purge(now: number, askedDays: number): Promise<void> {
 		await this.schema();
-		await this.db.run(`DELETE FROM ${T.attempts} WHERE claimed_at < $1`, [cutoff]);
-		await this.db.run(`DELETE FROM ${T.keys} WHERE used_at < $1`, [cutoff]);
+		const [row] = await this.db.query(`SELECT MAX(retention_days) AS days FROM ${T.scopes}`);
+		const largest = Math.min(Math.max(askedDays, Number(row?.days ?? 0)), MAX_RETENTION_DAYS);
+		for (const [table, column] of [
+			[T.attempts, 'claimed_at'],
+			[T.keys, 'used_at'],
+		]) {
+			await this.db.run(
+				`DELETE FROM ${table} WHERE ${column} < CAST($1 AS BIGINT) - CAST(${DAY_MS} AS BIGINT) * COALESCE(
+					(SELECT s.retention_days FROM ${T.scopes} s WHERE s.scope = ${table}.scope), CAST($2 AS INTEGER))`,
+				[now, Math.ceil(largest)],
+			);
+		}
 	}
 }

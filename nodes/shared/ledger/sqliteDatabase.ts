@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-import type { SqlDatabase, SqlRow, SqlValue } from './sqlLedgerStore';
+import type { SqlDatabase, SqlQuery, SqlRow, SqlValue } from './sqlLedgerStore';
 
 /** The part of `node:sqlite` (Node.js 22.5 and later) the ledger uses. */
 interface StatementSync {
@@ -11,11 +11,47 @@ interface StatementSync {
 interface DatabaseSync {
 	exec(sql: string): void;
 	prepare(sql: string): StatementSync;
+	close(): void;
 }
 type SqliteModule = { DatabaseSync: new (path: string) => DatabaseSync };
 
-/** How long a writer waits for another process's write to finish (writes take microseconds). */
-const BUSY_TIMEOUT_MS = 10_000;
+/**
+ * How long a writer waits for other writers (each write takes a disk flush, a few milliseconds):
+ * long enough for a burst of executions racing for one file, harmless as the wait is on timers.
+ */
+const BUSY_WAIT_MS = 30_000;
+const BUSY_PAUSE_MS = { first: 2, max: 50 };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** SQLITE_BUSY (5) and its extended codes: another connection holds the lock; nothing was done. */
+function isBusy(error: unknown): boolean {
+	const code = (error as { errcode?: unknown } | undefined)?.errcode;
+	return typeof code === 'number' && (code & 0xff) === 5;
+}
+
+/**
+ * Runs a statement, waiting for another connection's lock between tries with timers: node:sqlite
+ * is synchronous, so SQLite's own busy_timeout would stop n8n's event loop (every execution,
+ * every webhook) for as long as it waits.
+ */
+async function whenFree<T>(statement: () => T): Promise<T> {
+	const giveUpAt = Date.now() + BUSY_WAIT_MS;
+	for (let pause = BUSY_PAUSE_MS.first; ; pause = Math.min(pause * 2, BUSY_PAUSE_MS.max)) {
+		const result = attempt(statement);
+		if (!('error' in result)) return result.value;
+		if (!isBusy(result.error) || Date.now() >= giveUpAt) throw result.error;
+		await sleep(pause);
+	}
+}
+
+function attempt<T>(statement: () => T): { value: T } | { error: unknown } {
+	try {
+		return { value: statement() };
+	} catch (error) {
+		return { error };
+	}
+}
 
 /** node:sqlite, loaded on first use; it exists from Node.js 22.5 (n8n 2 runs on Node.js 24). */
 export function loadSqlite(): SqliteModule | undefined {
@@ -38,6 +74,7 @@ export class SqliteDatabase implements SqlDatabase {
 	readonly label: string;
 	private readonly db: DatabaseSync;
 	private readonly statements = new Map<string, StatementSync>();
+	private turns: Promise<unknown> = Promise.resolve();
 
 	constructor(
 		sqlite: SqliteModule,
@@ -46,9 +83,11 @@ export class SqliteDatabase implements SqlDatabase {
 		const { DatabaseSync } = sqlite;
 		mkdirSync(dirname(file), { recursive: true });
 		this.db = new DatabaseSync(file);
-		this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+		// No blocking wait inside SQLite: whenFree waits with timers.
+		this.db.exec('PRAGMA busy_timeout = 0');
 		this.db.exec('PRAGMA journal_mode = WAL');
-		this.db.exec('PRAGMA synchronous = NORMAL');
+		// FULL: a claim that returned is on disk, also after a power loss (NORMAL may lose the last ones).
+		this.db.exec('PRAGMA synchronous = FULL');
 		this.label = `the embedded call ledger (${file})`;
 	}
 
@@ -62,23 +101,37 @@ export class SqliteDatabase implements SqlDatabase {
 	}
 
 	async query(sql: string, params: SqlValue[] = []): Promise<SqlRow[]> {
-		return this.statement(sql).all(...params);
+		return await whenFree(() => this.statement(sql).all(...params));
 	}
 
 	async run(sql: string, params: SqlValue[] = []): Promise<number> {
-		return Number(this.statement(sql).run(...params).changes);
+		return await whenFree(() => Number(this.statement(sql).run(...params).changes));
 	}
 
-	async migrate(statements: string[]): Promise<void> {
-		// IMMEDIATE takes the write lock first, so two processes do not interleave the schema.
-		this.db.exec('BEGIN IMMEDIATE');
-		let committed = false;
-		try {
-			for (const sql of statements) this.db.exec(sql);
-			this.db.exec('COMMIT');
-			committed = true;
-		} finally {
-			if (!committed) this.db.exec('ROLLBACK');
-		}
+	async now(): Promise<number> {
+		return Date.now();
+	}
+
+	async exclusive<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
+		// One connection per process: transactions of this process take turns.
+		const turn = this.turns.then(async () => {
+			// IMMEDIATE takes the write lock first, so two processes do not interleave the work.
+			await whenFree(() => this.db.exec('BEGIN IMMEDIATE'));
+			let committed = false;
+			try {
+				const result = await work(this);
+				this.db.exec('COMMIT');
+				committed = true;
+				return result;
+			} finally {
+				if (!committed) this.db.exec('ROLLBACK');
+			}
+		});
+		this.turns = turn.catch(() => undefined);
+		return await turn;
+	}
+
+	async close(): Promise<void> {
+		this.db.close();
 	}
 }

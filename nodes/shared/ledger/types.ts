@@ -1,3 +1,5 @@
+import type { LedgerKeyring } from './ledgerKey';
+
 /**
  * Where a claimed dial stands. `claimed`: an execution won the claim and is about to dial;
  * `initiated`: the vendor confirmed the call (or batch); `unknown`: the request was sent and no
@@ -26,7 +28,7 @@ export interface Attempt {
 	conversationId?: string;
 	callSid?: string;
 	batchId?: string;
-	/** "+49171•••4567", for people who read the ledger. */
+	/** "•••67" (the last two digits), for people who read the ledger. */
 	maskedNumber: string;
 }
 
@@ -59,8 +61,21 @@ export interface AttemptSettlement {
 export interface LedgerStore {
 	/** What a user reads in errors: "the embedded call ledger", "the Postgres call ledger at …". */
 	readonly label: string;
-	/** The secret that turns numbers into person ids; made once per store. */
-	personSalt(): Promise<string>;
+	/**
+	 * The secret that turns numbers into person ids: made once per store, kept there only
+	 * wrapped by the keyring's secret; a store with records and no key is refused.
+	 */
+	personKey(keyring: LedgerKeyring): Promise<PersonKey>;
+	/** The wrapped key as stored now, to tell whether it changed under a running process. */
+	storedKey(): Promise<string | undefined>;
+	/** Lets go of the database (connections, file). */
+	close(): Promise<void>;
+	/** Now on the store's clock, shared by every process that uses the store. */
+	now(): number;
+	/** Measures this process's clock against the store's (now() uses it). */
+	syncClock(): Promise<void>;
+	/** Records a campaign's retention; the largest one asked for a campaign stands. */
+	noteRetention(scope: string, days: number, at: number): Promise<void>;
 	/** Binds the key to the person unless it is bound already; returns whom it is bound to. */
 	bindKey(scope: string, callKey: string, binding: KeyBinding, at: number): Promise<KeyBinding>;
 	attempts(scope: string, person: string): Promise<Attempt[]>;
@@ -76,8 +91,18 @@ export interface LedgerStore {
 	/** Adds the entry unless the person is listed already; returns the entry that stands. */
 	addDoNotCall(entry: DoNotCallEntry): Promise<{ entry: DoNotCallEntry; added: boolean }>;
 	removeDoNotCall(person: string): Promise<boolean>;
-	/** Removes attempts and key bindings older than the cutoff; the do-not-call list stays. */
-	purgeBefore(cutoff: number): Promise<void>;
+	/**
+	 * Removes attempts and key bindings older than their campaign's retention (the largest
+	 * asked for where none is recorded); the do-not-call list stays.
+	 */
+	purge(now: number, askedDays: number): Promise<void>;
+}
+
+/** The ledger's person key as its store keeps it (wrapped), and whether it was made now. */
+export interface PersonKey {
+	key: Buffer;
+	wrapped: string;
+	created: boolean;
 }
 
 export interface AttemptRef {

@@ -21,6 +21,8 @@ export class ElevenLabsCallbackAnswer implements INodeType {
 		},
 		group: ['output'],
 		version: 1,
+		subtitle: 'Answer caller',
+		usableAsTool: true,
 		description:
 			"Answers a candidate's callback with their call variables, after the ElevenLabs Callback Trigger and the lookup of the caller",
 		defaults: { name: 'ElevenLabs Callback Answer' },

@@ -50,6 +50,7 @@ export class ElevenLabsCallbackTrigger implements INodeType {
 		},
 		group: ['trigger'],
 		version: 1,
+		subtitle: "Calls to the agents' numbers",
 		description:
 			"Starts the workflow when a candidate calls an agent's number, so that it can look the caller up and answer with their call variables",
 		defaults: { name: 'ElevenLabs Callback Trigger' },

@@ -196,10 +196,7 @@ export async function registerInitiationWebhook(
 	};
 	staticData[KEY] = registration as unknown as IDataObject;
 	try {
-		await writeInitiationWebhook(ctx, connection, {
-			url: webhookUrl,
-			requestHeaders: { [CALLBACK_SECRET_HEADER]: callbackSecret(apiKey, webhookUrl) },
-		});
+		// The agents first: once the URL is set, ElevenLabs calls, and each call needs its agent's profile.
 		for (const agentId of agentIds) {
 			const agent = await readAgent(ctx.getNode(), connection, agentId);
 			const known = registration.agents.find((profile) => profile.agentId === agentId);
@@ -213,6 +210,10 @@ export async function registerInitiationWebhook(
 			];
 			staticData[KEY] = registration as unknown as IDataObject;
 		}
+		await writeInitiationWebhook(ctx, connection, {
+			url: webhookUrl,
+			requestHeaders: { [CALLBACK_SECRET_HEADER]: callbackSecret(apiKey, webhookUrl) },
+		});
 	} catch (error) {
 		await unregisterInitiationWebhook(ctx, staticData).catch(() => undefined);
 		throw new NodeOperationError(ctx.getNode(), error as Error);

@@ -8,6 +8,7 @@ import {
 import {
 	genericAnswer,
 	greetingText,
+	initiationAnswer,
 	placeholdersOf,
 	readInitiationRequest,
 } from '../../nodes/ElevenLabsCallbackTrigger/helpers/initiationAnswer';
@@ -69,6 +70,23 @@ describe('answers', () => {
 		expect(greetingText('{{!-- a note with {{name}} --}}\nHallo {{name}}?')).toBe(
 			'Hallo {{name}}?',
 		);
+	});
+
+	it('the candidate answer has the wire names the SDK’s serializer gives', async () => {
+		const clientData = {
+			userId: 'vr1_abc',
+			dynamicVariables: { name: 'Erika Muster', attempts: 2, consent: true },
+			conversationConfigOverride: {
+				agent: { firstMessage: 'Hallo {{name}}?', language: 'de', prompt: { prompt: 'Du bist …' } },
+			},
+		};
+		const { ConversationInitiationClientDataRequestInput } = await import(
+			'@elevenlabs/elevenlabs-js/serialization'
+		);
+		expect(initiationAnswer(clientData)).toEqual({
+			type: 'conversation_initiation_client_data',
+			...(ConversationInitiationClientDataRequestInput.jsonOrThrow(clientData) as object),
+		});
 	});
 
 	it('reads ElevenLabs’ request', () => {

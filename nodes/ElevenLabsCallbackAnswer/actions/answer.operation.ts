@@ -21,8 +21,8 @@ import { ledgerScope } from '../../AgentCall/actions/ledgerClaim';
 import { maskNumber } from '../../AgentCall/helpers/idempotency';
 import { parseCandidatePhone } from '../../AgentCall/helpers/phone';
 import {
-	INITIATION_TYPE,
 	greetingText,
+	initiationAnswer,
 	missingVariables,
 	placeholdersOf,
 } from '../../ElevenLabsCallbackTrigger/helpers/initiationAnswer';
@@ -120,11 +120,8 @@ function callbackGreeting(
 	return text;
 }
 
-/** The wire answer for the candidate, via the SDK's own serializer (snake_case as ElevenLabs reads it). */
-async function candidateAnswer(candidate: Candidate, greeting: string | undefined) {
-	const { ConversationInitiationClientDataRequestInput } = await import(
-		'@elevenlabs/elevenlabs-js/serialization'
-	);
+/** The answer for the candidate: their client data, with the callback greeting as first message. */
+function candidateAnswer(candidate: Candidate, greeting: string | undefined) {
 	const clientData = { ...candidate.clientData };
 	if (greeting) {
 		const override = clientData.conversationConfigOverride ?? {};
@@ -133,11 +130,7 @@ async function candidateAnswer(candidate: Candidate, greeting: string | undefine
 			agent: { ...override.agent, firstMessage: greeting },
 		};
 	}
-	const wire = ConversationInitiationClientDataRequestInput.jsonOrThrow(clientData, {
-		unrecognizedObjectKeys: 'strip',
-		omitUndefined: true,
-	});
-	return { type: INITIATION_TYPE, ...(wire as object) };
+	return initiationAnswer(clientData);
 }
 
 function outcomeFields(settled: Settled): IDataObject {
@@ -172,7 +165,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return intake('missing_variables');
 	}
 	const language = String(this.getNodeParameter('options.greeting', index, 'de'));
-	const answer = await candidateAnswer(candidate, callbackGreeting(language, request, variables));
+	const answer = candidateAnswer(candidate, callbackGreeting(language, request, variables));
 	const settled = settle(request.callbackId, answer);
 	if (!settled.inTime) return out({ answer: 'too_late', ...outcomeFields(settled) });
 	const recorded = await ledger.recordInbound({

@@ -80,6 +80,35 @@ export function genericAnswer(
 	};
 }
 
+/** The client data of a call, in the SDK's camelCase (as Place Agent Call builds it). */
+export interface CallClientData {
+	userId: string;
+	dynamicVariables?: Record<string, string | number | boolean>;
+	conversationConfigOverride?: {
+		agent?: { firstMessage?: string; language?: string; prompt?: { prompt: string } };
+	};
+}
+
+/**
+ * The answer in ElevenLabs' wire names. Mapped here field by field (the few fields a call
+ * sends): loading the SDK's serializers costs a second on a cold n8n, a second the ringing
+ * phone does not have.
+ */
+export function initiationAnswer(clientData: CallClientData): InitiationAnswerBody {
+	const agent = clientData.conversationConfigOverride?.agent;
+	const override = {
+		...(agent?.firstMessage !== undefined ? { first_message: agent.firstMessage } : {}),
+		...(agent?.language !== undefined ? { language: agent.language } : {}),
+		...(agent?.prompt ? { prompt: { prompt: agent.prompt.prompt } } : {}),
+	};
+	return {
+		type: INITIATION_TYPE,
+		user_id: clientData.userId,
+		dynamic_variables: { ...clientData.dynamicVariables },
+		...(Object.keys(override).length ? { conversation_config_override: { agent: override } } : {}),
+	};
+}
+
 /** The variables of `needed` that the answer does not supply (ElevenLabs would fail the call). */
 export function missingVariables(needed: string[], supplied: Record<string, unknown>): string[] {
 	return needed.filter((name) => supplied[name] === undefined || supplied[name] === null);

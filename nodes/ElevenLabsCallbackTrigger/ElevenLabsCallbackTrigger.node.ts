@@ -20,10 +20,7 @@ import {
 	storedCallbackRegistration,
 	unregisterInitiationWebhook,
 } from './helpers/initiationWebhook';
-import { holdRequest } from './helpers/pendingAnswers';
-
-/** How long the trigger waits for the workflow's answer before it sends the generic intake. */
-export const DEFAULT_ANSWER_WITHIN_MS = 2000;
+import { DEFAULT_ANSWER_WITHIN_MS, answerBudgetMs, holdRequest } from './helpers/pendingAnswers';
 
 /** The bundled intake greeting of a language (template `callbackIntake` of its set). */
 function intakeGreeting(language: string): string | undefined {
@@ -195,11 +192,10 @@ export class ElevenLabsCallbackTrigger implements INodeType {
 		if (!profile) return answerNow(this, 200, generic);
 
 		const response = this.getResponseObject();
-		const budget = Math.min(Math.max(Number(options.answerWithinMs) || 0, 200), 10_000);
 		const callbackId = holdRequest(
 			(body) => response.status(200).json(body),
 			generic,
-			budget || DEFAULT_ANSWER_WITHIN_MS,
+			answerBudgetMs(options.answerWithinMs),
 		);
 		return {
 			workflowData: [

@@ -13,6 +13,7 @@ import {
 	readInitiationRequest,
 } from '../../nodes/ElevenLabsCallbackTrigger/helpers/initiationAnswer';
 import type { AgentProfile } from '../../nodes/ElevenLabsCallbackTrigger/helpers/initiationAnswer';
+import { answerBudgetMs } from '../../nodes/ElevenLabsCallbackTrigger/helpers/pendingAnswers';
 import { embeddedLedgerFolder } from '../../nodes/shared/ledger/embeddedLedgerFolder';
 
 const URL_A = 'https://n8n.example/webhook/abc/elevenlabs-conversation-initiation';
@@ -122,5 +123,15 @@ describe('the embedded ledger folder', () => {
 				'n8n-nodes-voice-recruiting.agentCall',
 			),
 		).toBe('/home/n8n/.n8n/storage/n8n-nodes-voice-recruiting.agentCall');
+	});
+});
+
+describe('the time budget', () => {
+	it('is 2 s unless the option says otherwise, within 200 ms and 10 s', () => {
+		expect(answerBudgetMs(undefined)).toBe(2000);
+		expect(answerBudgetMs('')).toBe(2000);
+		expect(answerBudgetMs(1500)).toBe(1500);
+		expect(answerBudgetMs(0)).toBe(200);
+		expect(answerBudgetMs(60_000)).toBe(10_000);
 	});
 });

@@ -17,6 +17,16 @@ interface Pending {
 
 const pending = new Map<string, Pending>();
 
+/** How long the trigger waits for the workflow's answer before it sends the generic intake. */
+export const DEFAULT_ANSWER_WITHIN_MS = 2000;
+
+/** The option's budget: the default when it is not set, else kept within 200 ms and 10 s. */
+export function answerBudgetMs(option: unknown): number {
+	const value = option === undefined || option === null || option === '' ? NaN : Number(option);
+	if (!Number.isFinite(value)) return DEFAULT_ANSWER_WITHIN_MS;
+	return Math.min(Math.max(value, 200), 10_000);
+}
+
 /** What became of an answer the workflow gave. */
 export type Settled = { inTime: true; elapsedMs: number } | { inTime: false };
 

@@ -35,6 +35,8 @@ export interface CallScenario {
 	failureReason?: 'busy' | 'no-answer' | 'unknown';
 	/** For `requests_callback`: what the candidate asks for. */
 	callbackRequest?: { preferredTime: string; note: string };
+	/** Rings the agent number that called, this many simulated seconds after the call ended. */
+	callsBackAfterSecs?: number;
 }
 
 export type ScenarioKey =
@@ -45,7 +47,8 @@ export type ScenarioKey =
 	| 'failed'
 	| 'optOut'
 	| 'consentRefused'
-	| 'callbackRequested';
+	| 'callbackRequested'
+	| 'callsBack';
 
 export const SCENARIOS: Readonly<Record<ScenarioKey, CallScenario>> = {
 	answered: {
@@ -120,6 +123,17 @@ export const SCENARIOS: Readonly<Record<ScenarioKey, CallScenario>> = {
 		ringSecs: 7,
 		talkSecs: 41,
 		callbackRequest: { preferredTime: 'morgen ab 17 Uhr', note: 'Bitte nach Feierabend anrufen.' },
+	},
+	callsBack: {
+		key: 'callsBack',
+		number: '+4917112345621',
+		description:
+			'Does not pick up, then calls the agent number back two minutes after the call ended.',
+		callResult: 'no_answer',
+		ringSecs: 30,
+		talkSecs: 0,
+		failureReason: 'no-answer',
+		callsBackAfterSecs: 120,
 	},
 };
 

@@ -20,6 +20,7 @@ import { analyticsRoutes } from './routes/analytics';
 import { batchCallRoutes } from './routes/batchCalls';
 import { conversationRoutes } from './routes/conversations';
 import { conversationTokenRoutes } from './routes/conversationTokens';
+import { inboundCallRoutes } from './routes/inboundCalls';
 import { knowledgeBaseRoutes } from './routes/knowledgeBase';
 import { outboundCallRoutes } from './routes/outboundCalls';
 import { phoneNumberRoutes } from './routes/phoneNumbers';
@@ -45,6 +46,7 @@ export const ROUTE_MODULES: RouteModule[] = [
 	workspaceWebhookRoutes,
 	mailboxRoutes,
 	twilioMessageRoutes,
+	inboundCallRoutes,
 ];
 
 const ELEVENLABS_PREFIX = '/v1/';

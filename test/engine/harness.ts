@@ -712,6 +712,18 @@ export async function runWebhook(
 	request: WebhookRequest,
 	options: TriggerOptions = {},
 ): Promise<WebhookRun> {
+	const response = new RecordedResponse();
+	const returned = await callWebhook(node, request, options, response);
+	return { returned, answered: response.answer, items: returned.workflowData?.[0] ?? [] };
+}
+
+/** A trigger's `webhook()` in n8n-core's WebhookContext, with `response` standing in for express's. */
+async function callWebhook(
+	node: PackageNode,
+	request: WebhookRequest,
+	options: TriggerOptions,
+	response: object,
+): Promise<IWebhookResponseData> {
 	const setUp = triggerSetUp(node, options, 'webhook');
 	if (!setUp.nodeType.webhook) throw new Error(`${node.type} has no webhook`);
 	const { additionalData } = setUp;
@@ -720,7 +732,6 @@ export async function runWebhook(
 	const headers = Object.fromEntries(
 		Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]),
 	);
-	const response = new RecordedResponse();
 	// n8n hands the node express's request and response; these carry what the package's trigger reads and calls.
 	additionalData.httpRequest = {
 		method: setUp.description.httpMethod,
@@ -740,8 +751,7 @@ export async function runWebhook(
 		[],
 		null,
 	);
-	const returned = await setUp.nodeType.webhook.call(context);
-	return { returned, answered: response.answer, items: returned.workflowData?.[0] ?? [] };
+	return await setUp.nodeType.webhook.call(context);
 }
 
 /**
@@ -836,6 +846,86 @@ export async function serveWebhook(
 		url: `http://127.0.0.1:${port}/webhook/test-webhook/${node.type}`,
 		baseUrl: `http://127.0.0.1:${port}/webhook`,
 		runs,
+		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
+
+/** A trigger's workflow behind an HTTP endpoint, and the runs its requests started. */
+export interface TriggeredWorkflowEndpoint extends WebhookEndpoint {
+	/** Each started execution of the workflow after the trigger, in request order. */
+	executions: Array<Promise<RunResult>>;
+}
+
+/**
+ * Serves a trigger with the nodes after it, as an active n8n workflow does: each request runs the
+ * trigger's `webhook()`; the items it returns start the workflow (`after`, one after the other,
+ * from the trigger on, in webhook mode). A node may answer the request itself, also later, while
+ * the workflow runs (the response object writes to the HTTP answer when `json()` is called).
+ * A node type with a dot in `after` is another package's (e.g. a test's stand-in for a lookup).
+ */
+export async function serveTriggeredWorkflow(
+	trigger: PackageNode,
+	after: PackageNode[],
+	options: TriggerOptions = {},
+): Promise<TriggeredWorkflowEndpoint> {
+	const credentials = credentialReferences(options.credentials);
+	const nodes = [trigger, ...after].map((node) => ({
+		...workflowNode(node, credentials),
+		type: node.type.includes('.') ? node.type : `${PACKAGE}.${node.type}`,
+		webhookId: 'test-webhook',
+	}));
+	const workflow = chainWorkflow(nodes);
+	// The trigger starts the run: the manual trigger in front of it is left out.
+	workflow.nodes = workflow.nodes.filter((node) => node.name !== 'Start');
+	delete workflow.connections.Start;
+	const executions: Array<Promise<RunResult>> = [];
+	const server = createServer((request, response) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => {
+			let status = 200;
+			const late = {
+				status(code: number) {
+					status = code;
+					return late;
+				},
+				json(body: unknown) {
+					response
+						.writeHead(status, { 'content-type': 'application/json' })
+						.end(JSON.stringify(body));
+					return late;
+				},
+			};
+			callWebhook(
+				trigger,
+				{ headers: request.headers, rawBody: Buffer.concat(chunks) },
+				options,
+				late,
+			)
+				.then((returned) => {
+					if (!returned.noWebhookResponse)
+						late.json(returned.webhookResponse ?? { message: 'Workflow was started' });
+					const items = returned.workflowData?.[0];
+					if (items)
+						executions.push(
+							runWorkflow(workflow, {
+								credentials: options.credentials,
+								startNode: trigger.name ?? 'Node',
+								items: items.map((item) => item.json),
+								mode: 'webhook',
+							}),
+						);
+				})
+				.catch((error: Error) => response.writeHead(500).end(error.message));
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}/webhook/test-webhook/${trigger.type}`,
+		baseUrl: `http://127.0.0.1:${port}/webhook`,
+		runs: [],
+		executions,
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }

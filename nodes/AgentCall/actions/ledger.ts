@@ -6,6 +6,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { problemError } from '../../shared/problems';
 import { redact } from '../../shared/redact';
 import type { CallLedger } from '../../shared/ledger/callLedger';
+import { embeddedLedgerFolder } from '../../shared/ledger/embeddedLedgerFolder';
 import { POSTGRES_CREDENTIAL, openLedger } from '../../shared/ledger/openLedger';
 import type { LedgerKind, LedgerLocation } from '../../shared/ledger/openLedger';
 import type { PostgresCredential } from '../../shared/ledger/postgresDatabase';
@@ -49,7 +50,7 @@ export async function itemLedger(ctx: IExecuteFunctions, itemIndex: number): Pro
 		// n8n's own setting, read as n8n reads it: the embedded ledger is per process.
 		location = {
 			kind: 'embedded',
-			storagePath,
+			storagePath: embeddedLedgerFolder(storagePath, ctx.getNode().type),
 			executionsMode: process.env.EXECUTIONS_MODE,
 			n8nFolder,
 			startNew: ctx.getNodeParameter('startNewLedger', itemIndex, false) === true,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { IWebhookFunctions } from 'n8n-workflow';
 
 import type { CallLedger } from '../../shared/ledger/callLedger';
+import { defaultN8nFolder } from '../../shared/ledger/ledgerKey';
 import { openLedger, POSTGRES_CREDENTIAL } from '../../shared/ledger/openLedger';
 import type { LedgerKind, LedgerLocation } from '../../shared/ledger/openLedger';
 import type { PostgresCredential } from '../../shared/ledger/postgresDatabase';
@@ -18,8 +19,7 @@ const AGENT_CALL_TYPE = 'n8n-nodes-voice-recruiting.agentCall';
 const RETENTION_DAYS = 180;
 
 function agentCallStoragePath(): string {
-	const home = process.env.N8N_USER_FOLDER ?? process.env.HOME ?? process.cwd();
-	return join(home, '.n8n', 'storage', AGENT_CALL_TYPE);
+	return join(defaultN8nFolder(), 'storage', AGENT_CALL_TYPE);
 }
 
 export async function triggerLedger(ctx: IWebhookFunctions): Promise<Checked<CallLedger>> {

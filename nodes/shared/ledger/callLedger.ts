@@ -264,6 +264,45 @@ export class CallLedger {
 		return await this.store.withdrawFromBatch(batchId, this.person(e164));
 	}
 
+	/**
+	 * Records a call the person made to the agent (a callback) as their next attempt in the
+	 * campaign, settled as initiated with the user id the conversation carries. A campaign's next
+	 * claim then asks the vendor whether that conversation reached the person, as for its own
+	 * calls, and holds them back as already_called when it did. Never blocks on a dialling claim:
+	 * the callback simply takes the next attempt number.
+	 */
+	async recordInbound(call: {
+		scope: string;
+		e164: string;
+		maskedNumber: string;
+		/** The conversation's user id: what a campaign's claim looks the conversation up by. */
+		callKey: string;
+		executionId: string;
+		callSid?: string;
+	}): Promise<{ attempt: number }> {
+		const person = this.person(call.e164);
+		for (let round = 0; round < MAX_ROUNDS; round++) {
+			const attempts = await this.store.attempts(call.scope, person);
+			const now = this.now();
+			const attempt = (attempts.at(-1)?.attempt ?? 0) + 1;
+			const won = await this.store.insertAttempt({
+				scope: call.scope,
+				person,
+				attempt,
+				callKey: call.callKey,
+				claimId: randomUUID(),
+				executionId: call.executionId,
+				claimedAt: now,
+				updatedAt: now,
+				outcome: 'initiated',
+				callSid: call.callSid,
+				maskedNumber: call.maskedNumber,
+			});
+			if (won) return { attempt };
+		}
+		throw new Error(`${this.label} did not record the callback after ${MAX_ROUNDS} rounds`);
+	}
+
 	async doNotCall(e164: string): Promise<DoNotCallEntry | undefined> {
 		return await this.store.doNotCall(this.person(e164));
 	}

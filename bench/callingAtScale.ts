@@ -1,13 +1,18 @@
 /**
- * Benchmark: a campaign of 100 candidates at an agent limit of 20 lines, with calls of 10–40 s
- * (each number its own seeded length) and 300 ms per API request, run two ways in the same run:
+ * Benchmark: a campaign of 100 candidates (`--candidates=1000` for more) at an agent limit of 20
+ * lines, with calls of 10–40 s talk (`--talk=4-16` for other lengths; each number its own seeded
+ * length) plus 6 s ringing and 300 ms per API request, run two ways in the same run:
  * - single process: one execution of Place Agent Call through n8n's engine, embedded ledger;
  * - queue mode: n8n 2.41.1 as deploy/docker-compose.yml runs it (main, two workers, webhook
  *   processor, PostgreSQL, Redis), one webhook delivery per candidate, Postgres ledger.
  * Each prints the busy lines as a share of the limit while candidates were still waiting (from
  * the first dial to the last), the candidates the limit kept from being called, the 429s that
  * were waited out, the people dialled twice, and the wall time against the ideal (the total call
- * time divided by the limit, which no dialler can beat).
+ * time divided by the limit, which no dialler can beat) with the longest call, the tail that the
+ * last calls add to any dialler's wall time.
+ *
+ * 1,000 candidates with `--talk=4-16` take about 13 minutes of calls per mode at the ideal, more
+ * in one process, where the node dials one candidate after another; the default stays small.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,9 +25,8 @@ process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-bench-'));
 process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS = 'false';
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 
-const CANDIDATES = 100;
 const LIMIT = 20;
-const CALL_LENGTHS = { minSecs: 10, maxSecs: 40, seed: 'bench-calling-at-scale' };
+const SEED = 'bench-calling-at-scale';
 const LATENCY_MS = 300;
 const OUTBOUND_PATH = '/v1/convai/twilio/outbound-call';
 const WEBHOOK_PATH = 'bench-candidate';
@@ -38,7 +42,43 @@ export interface ScaleFigures {
 	wallSeconds: number;
 	idealSeconds: number;
 	wallPerIdeal: number;
+	/** The longest call, ringing included: the tail no dialler avoids. */
+	longestCallSeconds: number;
 }
+
+export interface CallingAtScaleOptions {
+	candidates: number;
+	/** Talk time of answered calls, in seconds: each number its own, seeded. */
+	talkSecs: { min: number; max: number };
+}
+
+export const DEFAULT_SCALE: CallingAtScaleOptions = {
+	candidates: 100,
+	talkSecs: { min: 10, max: 40 },
+};
+
+/** `--candidates=1000 --talk=4-16` from the benchmark's arguments; the defaults for the rest. */
+export function scaleOptions(args: string[]): CallingAtScaleOptions {
+	const value = (name: string) =>
+		args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+	const candidates = Number(value('candidates') ?? DEFAULT_SCALE.candidates);
+	const talk = value('talk');
+	const [min, max] = talk ? talk.split('-').map(Number) : [];
+	const talkSecs = talk ? { min, max } : DEFAULT_SCALE.talkSecs;
+	if (
+		!Number.isInteger(candidates) ||
+		candidates < 1 ||
+		!(talkSecs.min >= 1 && talkSecs.max >= talkSecs.min)
+	)
+		throw new Error(
+			'Use --candidates=<whole number> and --talk=<min>-<max> seconds, e.g. --talk=4-16',
+		);
+	return { candidates, talkSecs };
+}
+
+/** Long enough for the last candidate to wait for a line: twice the longest possible campaign. */
+const longestWaitSeconds = (options: CallingAtScaleOptions) =>
+	Math.max(900, Math.ceil((2 * options.candidates * (options.talkSecs.max + 6)) / LIMIT));
 
 export interface CallingAtScaleFigures {
 	candidates: number;
@@ -49,8 +89,8 @@ export interface CallingAtScaleFigures {
 	queueMode: ScaleFigures & { executionsPerWorker: Record<string, number> };
 }
 
-const candidates = () =>
-	Array.from({ length: CANDIDATES }, (_, n) => ({
+const candidates = (count: number) =>
+	Array.from({ length: count }, (_, n) => ({
 		candidateId: `scale-${n}`,
 		phone: `+49171${String(3000000 + n)}`,
 		prompt: {
@@ -65,34 +105,48 @@ type Candidate = ReturnType<typeof candidates>[number];
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-/** A sandbox whose agent has LIMIT lines, and the figures of `place` on it. */
 /** What a way of placing the calls reports: when the campaign began (after any set-up), and more figures. */
 type Placed<T> = T & { startedAt: number };
 
+/** A sandbox whose agent has LIMIT lines, and the figures of `place` on it. */
 async function measure<T extends object>(
-	place: (sandbox: Sandbox, items: Candidate[]) => Promise<Placed<T>>,
+	options: CallingAtScaleOptions,
+	place: (
+		sandbox: Sandbox,
+		items: Candidate[],
+		options: CallingAtScaleOptions,
+	) => Promise<Placed<T>>,
 ): Promise<ScaleFigures & T> {
 	const { startSandbox } = await import('../sandbox');
-	const sandbox = await startSandbox({ port: 0, latencyMs: LATENCY_MS, callLengths: CALL_LENGTHS });
+	const sandbox = await startSandbox({
+		port: 0,
+		latencyMs: LATENCY_MS,
+		callLengths: { minSecs: options.talkSecs.min, maxSecs: options.talkSecs.max, seed: SEED },
+	});
 	try {
 		const agentId = sandbox.ids.agents.recruitingDe;
 		sandbox.state.agents.get(agentId)!.agent.platformSettings!.callLimits!.agentConcurrencyLimit =
 			LIMIT;
 		const lines = trackLines(sandbox, agentId);
-		const { startedAt: started, ...extra } = await place(sandbox, candidates());
+		const { startedAt: started, ...extra } = await place(
+			sandbox,
+			candidates(options.candidates),
+			options,
+		);
 		const ended = await lines.allEnded();
 		const idealMs = lines.totalCallMs() / LIMIT;
 		return {
 			busyWhileWaitingPerLimit: round(
 				lines.averageBusy(lines.firstDialAt(), lines.lastDialAt()) / LIMIT,
 			),
-			rejectedByLimit: CANDIDATES - lines.dialledPeople(),
+			rejectedByLimit: options.candidates - lines.dialledPeople(),
 			retried429: sandbox.requests.all().filter((r) => r.path === OUTBOUND_PATH && r.status === 429)
 				.length,
 			dialledTwice: lines.dialledTwice(),
 			wallSeconds: round((ended - started) / 1000, 1),
 			idealSeconds: round(idealMs / 1000, 1),
 			wallPerIdeal: round((ended - started) / idealMs),
+			longestCallSeconds: round(lines.longestCallMs() / 1000, 1),
 			...(extra as T),
 		};
 	} finally {
@@ -100,15 +154,19 @@ async function measure<T extends object>(
 	}
 }
 
-const PLACE_PARAMETERS = {
+const placeSettings = (options: CallingAtScaleOptions) => ({
 	campaign: 'scale',
 	skipIfAlreadyCalled: true,
 	// The run may be at night; the window has its own tests.
 	useCallingWindow: false,
-	options: { maxWaitSeconds: 900, callsPerMinute: 0 },
-};
+	options: { maxWaitSeconds: longestWaitSeconds(options), callsPerMinute: 0 },
+});
 
-async function singleProcess(sandbox: Sandbox, items: Candidate[]): Promise<Placed<object>> {
+async function singleProcess(
+	sandbox: Sandbox,
+	items: Candidate[],
+	options: CallingAtScaleOptions,
+): Promise<Placed<object>> {
 	await import('reflect-metadata');
 	// The engine harness builds its mocks with jest-mock-extended, which needs `jest.fn` outside jest too.
 	const { ModuleMocker } = await import('jest-mock');
@@ -118,7 +176,7 @@ async function singleProcess(sandbox: Sandbox, items: Candidate[]): Promise<Plac
 	};
 	const { runPlace } = await import('../test/engine/agentCall.helpers');
 	const startedAt = Date.now();
-	const result = await runPlace(sandbox, items, PLACE_PARAMETERS);
+	const result = await runPlace(sandbox, items, placeSettings(options));
 	if (result.status !== 'success')
 		throw new Error(`The run failed: ${String(result.error?.message)}`);
 	return { startedAt };
@@ -127,6 +185,7 @@ async function singleProcess(sandbox: Sandbox, items: Candidate[]): Promise<Plac
 async function queueMode(
 	sandbox: Sandbox,
 	items: Candidate[],
+	options: CallingAtScaleOptions,
 ): Promise<Placed<{ executionsPerWorker: Record<string, number> }>> {
 	const { N8nCluster, packPackage, preparePackageInstall } = await import('../scripts/n8n');
 	const { bodyAsItemNode, chainWorkflow, webhookNode, PACKAGE_PREFIX } = await import(
@@ -167,7 +226,7 @@ async function queueMode(
 					elevenLabsAgentsApi: { id: 'sandboxElevenLabs', name: 'ElevenLabs (sandbox)' },
 					callLedgerPostgresApi: { id: 'benchLedger', name: 'Call Ledger' },
 				},
-				parameters: { ...placeParameters(sandbox, PLACE_PARAMETERS), ledger: 'postgres' },
+				parameters: { ...placeParameters(sandbox, placeSettings(options)), ledger: 'postgres' },
 			},
 		]);
 		const [workflowId] = await cluster.importWorkflows([workflow]);
@@ -180,7 +239,7 @@ async function queueMode(
 					method: 'POST',
 					headers: { 'content-type': 'application/json' },
 					body: JSON.stringify(item),
-					signal: AbortSignal.timeout(1_200_000),
+					signal: AbortSignal.timeout((longestWaitSeconds(options) + 300) * 1000),
 				});
 				return (await response.json()) as { status?: string };
 			}),
@@ -202,13 +261,15 @@ async function queueMode(
 	}
 }
 
-export async function benchmarkCallingAtScale(): Promise<CallingAtScaleFigures> {
+export async function benchmarkCallingAtScale(
+	options: CallingAtScaleOptions = DEFAULT_SCALE,
+): Promise<CallingAtScaleFigures> {
 	return {
-		candidates: CANDIDATES,
+		candidates: options.candidates,
 		limit: LIMIT,
-		callSeconds: `${CALL_LENGTHS.minSecs}–${CALL_LENGTHS.maxSecs} talk + 6 ringing`,
+		callSeconds: `${options.talkSecs.min}–${options.talkSecs.max} talk + 6 ringing`,
 		latencyMs: LATENCY_MS,
-		singleProcess: await measure(singleProcess),
-		queueMode: await measure(queueMode),
+		singleProcess: await measure(options, singleProcess),
+		queueMode: await measure(options, queueMode),
 	};
 }

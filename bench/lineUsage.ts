@@ -17,6 +17,8 @@ export interface LineUsage {
 	lastDialAt(): number;
 	/** Sum of every call's time on the line (ringing and talking), in real ms. */
 	totalCallMs(): number;
+	/** The longest of those times, in real ms. */
+	longestCallMs(): number;
 	/** Resolves, when none of the agent's calls holds a line any more, with the moment the last one ended. */
 	allEnded(): Promise<number>;
 	/** People (numbers) with more than one call. */
@@ -31,6 +33,7 @@ export function trackLines(sandbox: Sandbox, agentId: string): LineUsage {
 	const steps: Array<[number, number]> = [[Date.now(), 0]];
 	const startedAt = new Map<string, number>();
 	let callMs = 0;
+	let longestMs = 0;
 	let busy = 0;
 	store.onChange((conversation, previous) => {
 		if (conversation.agentId !== agentId) return;
@@ -38,7 +41,11 @@ export function trackLines(sandbox: Sandbox, agentId: string): LineUsage {
 		const was = holdsLine(previous);
 		const is = holdsLine(conversation.status);
 		if (is && !was) startedAt.set(conversation.conversationId, now);
-		if (was && !is) callMs += now - (startedAt.get(conversation.conversationId) ?? now);
+		if (was && !is) {
+			const lasted = now - (startedAt.get(conversation.conversationId) ?? now);
+			callMs += lasted;
+			longestMs = Math.max(longestMs, lasted);
+		}
 		busy += Number(is) - Number(was);
 		steps.push([now, busy]);
 	});
@@ -64,6 +71,7 @@ export function trackLines(sandbox: Sandbox, agentId: string): LineUsage {
 		firstDialAt: () => dialMoments()[0] ?? Date.now(),
 		lastDialAt: () => dialMoments().at(-1) ?? Date.now(),
 		totalCallMs: () => callMs,
+		longestCallMs: () => longestMs,
 		async allEnded() {
 			while (store.activeCount(agentId) > 0)
 				await new Promise((resolve) => setTimeout(resolve, 100));

@@ -7,7 +7,7 @@
 import * as os from 'node:os';
 
 import { benchmarkAgentCall } from './agentCall';
-import { benchmarkCallingAtScale } from './callingAtScale';
+import { benchmarkCallingAtScale, scaleOptions } from './callingAtScale';
 import { benchmarkCampaignReport, formatCampaignReport } from './campaignReport';
 import { benchmarkLoadCost } from './loadCost';
 import { benchmarkRecruitingPrompt, formatRecruitingPrompt } from './recruitingPrompt';
@@ -18,7 +18,7 @@ interface Benchmark {
 	/** Another name it can be asked for by. */
 	alias?: string;
 	title: string;
-	run(): Promise<string>;
+	run(args: string[]): Promise<string>;
 }
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
@@ -50,8 +50,8 @@ const BENCHMARKS: Benchmark[] = [
 	{
 		name: 'callingAtScale',
 		title:
-			'A campaign at scale: 100 candidates, agent limit 20, calls of 10–40 s, 300 ms per API request; one process and queue mode with two workers',
-		run: async () => json(await benchmarkCallingAtScale()),
+			'A campaign at scale: 100 candidates (--candidates=N), agent limit 20, calls of 10–40 s talk (--talk=MIN-MAX), 300 ms per API request; one process and queue mode with two workers',
+		run: async (args) => json(await benchmarkCallingAtScale(scaleOptions(args))),
 	},
 	{
 		name: 'transcript',
@@ -69,7 +69,8 @@ const BENCHMARKS: Benchmark[] = [
 ];
 
 async function main() {
-	const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+	const args = process.argv.slice(2);
+	const wanted = args.filter((a) => !a.startsWith('-'));
 	const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 	process.stdout.write(
 		`Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version} (${process.arch})\n\n`,
@@ -84,7 +85,7 @@ async function main() {
 		process.stdout.write(`## ${bench.title}\n`);
 		const started = Date.now();
 		process.stdout.write(
-			`${await bench.run()}\n(${Math.round((Date.now() - started) / 1000)} s)\n\n`,
+			`${await bench.run(args)}\n(${Math.round((Date.now() - started) / 1000)} s)\n\n`,
 		);
 	}
 }

@@ -1,9 +1,16 @@
-import Holidays from 'date-holidays';
+import type Holidays from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
 
+import { lazyModule } from '../../shared/lazyModule';
 import { problem } from '../../shared/problems';
 import type { Checked } from '../../shared/problems';
 import { quoted } from '../../shared/quoted';
+
+// The calendars of every country, with astronomy for lunar holidays: loaded when first asked.
+const HolidaysModule = lazyModule(
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	() => require('date-holidays') as typeof Holidays,
+);
 
 /** ISO weekday numbers as luxon counts them: 1 = Monday … 7 = Sunday. */
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -58,12 +65,13 @@ const holidayCalendars = new Map<string, Holidays | undefined>();
 function holidayCalendar(country: string, state?: string): Holidays | undefined {
 	const key = `${country}/${state ?? ''}`;
 	if (!holidayCalendars.has(key)) {
-		const known = new Holidays().getCountries();
-		const states = known[country] ? new Holidays().getStates(country) : undefined;
+		const Calendar = HolidaysModule();
+		const known = new Calendar().getCountries();
+		const states = known[country] ? new Calendar().getStates(country) : undefined;
 		const ok = Boolean(known[country]) && (!state || Boolean(states?.[state]));
 		holidayCalendars.set(
 			key,
-			ok ? new Holidays(country, state ?? '', { types: ['public'] }) : undefined,
+			ok ? new Calendar(country, state ?? '', { types: ['public'] }) : undefined,
 		);
 	}
 	return holidayCalendars.get(key);
@@ -78,7 +86,8 @@ export function checkHolidayRegion(
 	const s = state?.trim().toUpperCase() || undefined;
 	if (holidayCalendar(c)) {
 		if (!s || holidayCalendar(c, s)) return { ok: true, value: { country: c, state: s } };
-		const states = Object.keys(new Holidays().getStates(c) ?? {});
+		const Calendar = HolidaysModule();
+		const states = Object.keys(new Calendar().getStates(c) ?? {});
 		return problem(
 			`"${state}" is not a state or region of ${c} with its own public holidays`,
 			states.length

@@ -1,9 +1,15 @@
-import { getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode, NumberType } from 'libphonenumber-js/max';
 
+import { lazyModule } from '../../shared/lazyModule';
 import { problem } from '../../shared/problems';
 import type { Checked } from '../../shared/problems';
 import { quoted } from '../../shared/quoted';
+
+// Its metadata with number types (the "max" set) and 70 modules load when a number is first read.
+const phoneNumbers = lazyModule(
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	() => require('libphonenumber-js/max') as typeof import('libphonenumber-js/max'),
+);
 
 export interface CandidateNumber {
 	/** The number in E.164, e.g. +491711234567. */
@@ -43,6 +49,7 @@ export function isCountryCode(value: string): value is CountryCode {
 function withoutLostPlus(text: string, region: CountryCode): string {
 	const digits = text.replace(/[\s()./-]/g, '');
 	if (!/^[1-9]\d+$/.test(digits)) return text;
+	const { getCountryCallingCode, parsePhoneNumberFromString } = phoneNumbers();
 	if (!digits.startsWith(getCountryCallingCode(region))) return text;
 	return parsePhoneNumberFromString(`+${digits}`)?.isValid() ? `+${digits}` : text;
 }
@@ -99,7 +106,7 @@ export function parseCandidatePhone(
 	const parsed =
 		text.length > MAX_PHONE_TEXT
 			? undefined
-			: parsePhoneNumberFromString(withoutLostPlus(text, region), region);
+			: phoneNumbers().parsePhoneNumberFromString(withoutLostPlus(text, region), region);
 	if (!parsed || !parsed.isValid()) {
 		return problem(
 			`${quoted(text)} is not a valid phone number`,

@@ -1,7 +1,8 @@
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+import { handlebars } from '../../shared/lazyModule';
 import { ProblemError } from '../../shared/problems';
 import { HELPERS, KNOWN_HELPERS } from './handlebarsHelpers';
 import {
@@ -264,7 +265,7 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 			texts[PHASES] = `${all.map((name) => `{{> ${PHASE_PREFIX}${name}}}`).join('\n\n')}\n`;
 	}
 
-	const env = Handlebars.create();
+	const env = handlebars().create();
 	env.unregisterHelper('log');
 	for (const [name, helper] of Object.entries(HELPERS)) env.registerHelper(name, helper);
 

@@ -1,7 +1,7 @@
-import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+import { handlebars } from '../../shared/lazyModule';
 import { problem } from '../../shared/problems';
 import type { Checked } from '../../shared/problems';
 import {
@@ -160,7 +160,7 @@ const compiled = new Map<string, HandlebarsTemplateDelegate>();
 function template(name: 'interview' | 'notice'): HandlebarsTemplateDelegate {
 	let page = compiled.get(name);
 	if (!page) {
-		const hbs = Handlebars.create();
+		const hbs = handlebars().create();
 		hbs.registerHelper('scriptJson', (value: unknown) => new hbs.SafeString(jsonForScript(value)));
 		page = hbs.compile(readFileSync(path.join(__dirname, '..', 'page', `${name}.hbs`), 'utf8'), {
 			strict: true,

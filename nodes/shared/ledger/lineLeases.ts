@@ -81,10 +81,14 @@ export class LineLeases {
 	}
 
 	private async schema(): Promise<void> {
-		this.ready ??= this.db.migrate(LINE_LEASE_SCHEMA).catch((error: unknown) => {
-			this.ready = undefined;
-			throw error;
-		});
+		this.ready ??= this.db
+			.exclusive(async (tx) => {
+				for (const sql of LINE_LEASE_SCHEMA) await tx.run(sql);
+			})
+			.catch((error: unknown) => {
+				this.ready = undefined;
+				throw error;
+			});
 		await this.ready;
 	}
 

@@ -4,7 +4,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { problemError } from '../../shared/problems';
 import { redact } from '../../shared/redact';
 import type { CallLedger } from '../../shared/ledger/callLedger';
-import { POSTGRES_CREDENTIAL, openLedger } from '../../shared/ledger/openLedger';
+import { POSTGRES_CREDENTIAL, embeddedLedger, openLedger } from '../../shared/ledger/openLedger';
 import type { LedgerKind, LedgerLocation } from '../../shared/ledger/openLedger';
 import type { PostgresCredential } from '../../shared/ledger/postgresDatabase';
 
@@ -41,12 +41,7 @@ export async function itemLedger(ctx: IExecuteFunctions, itemIndex: number): Pro
 		secrets = [String(postgres.password ?? '')];
 		location = { kind, postgres };
 	} else {
-		// n8n's own setting, read as n8n reads it: the embedded ledger is per process.
-		location = {
-			kind: 'embedded',
-			storagePath: ctx.helpers.getStoragePath(),
-			executionsMode: process.env.EXECUTIONS_MODE,
-		};
+		location = embeddedLedger(ctx.helpers.getStoragePath());
 	}
 	const label = kind === 'postgres' ? 'the Postgres call ledger' : 'the embedded call ledger';
 	const opened = await openLedger(

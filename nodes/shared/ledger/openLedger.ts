@@ -18,11 +18,20 @@ export const LEDGER_FILE = 'call-ledger.sqlite';
 
 export interface LedgerLocation {
 	kind: LedgerKind;
-	/** The n8n folder's storage path for this node type (embedded). */
+	/**
+	 * The n8n folder's storage path for this node type (embedded). None: this process's memory,
+	 * for contexts n8n gives no folder (a trigger's webhook).
+	 */
 	storagePath?: string;
 	/** n8n's execution mode of this process: `queue` refuses the embedded ledger. */
 	executionsMode?: string;
 	postgres?: PostgresCredential;
+}
+
+/** The embedded ledger at n8n's storage path (none: in memory), refused in n8n's queue mode. */
+export function embeddedLedger(storagePath?: string): LedgerLocation {
+	// n8n's own setting, read as n8n reads it: the embedded ledger is per process.
+	return { kind: 'embedded', storagePath, executionsMode: process.env.EXECUTIONS_MODE };
 }
 
 /** One ledger per database and process: executions share its pool and statements. */
@@ -70,12 +79,12 @@ export function ledgerProblem(location: LedgerLocation): Problem | undefined {
 
 /**
  * The ledger at a location, opened once per process. Claims older than the retention period
- * are removed at most once an hour. A location that cannot work is a problem value; a store
+ * are removed at most once an hour (no retention: this caller keeps no claims and purges none). A location that cannot work is a problem value; a store
  * that cannot be reached throws (and is tried afresh next time).
  */
 export async function openLedger(
 	location: LedgerLocation,
-	retentionDays: number,
+	retentionDays: number | undefined,
 ): Promise<Checked<CallLedger>> {
 	const unusable = ledgerProblem(location);
 	if (unusable) return { ok: false, ...unusable };
@@ -87,7 +96,10 @@ export async function openLedger(
 				? openPostgres(location.postgres ?? {})
 				: CallLedger.open(
 						new SqlLedgerStore(
-							new SqliteDatabase(loadSqlite()!, join(location.storagePath ?? '.', LEDGER_FILE)),
+							new SqliteDatabase(
+								loadSqlite()!,
+								location.storagePath ? join(location.storagePath, LEDGER_FILE) : ':memory:',
+							),
 						),
 					)
 		).catch((error: unknown) => {
@@ -98,7 +110,7 @@ export async function openLedger(
 	}
 	const ledger = await found;
 	const now = Date.now();
-	if (now - (lastPurge.get(key) ?? 0) >= PURGE_EVERY_MS) {
+	if (retentionDays !== undefined && now - (lastPurge.get(key) ?? 0) >= PURGE_EVERY_MS) {
 		lastPurge.set(key, now);
 		await ledger.purgeBefore(now - retentionDays * 86_400_000);
 	}

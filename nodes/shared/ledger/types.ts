@@ -76,6 +76,21 @@ export interface LedgerStore {
 	removeDoNotCall(person: string): Promise<boolean>;
 	/** Removes attempts and key bindings older than the cutoff; the do-not-call list stays. */
 	purgeBefore(cutoff: number): Promise<void>;
+	/** Records a trigger's delivery unless it is recorded already: true for the first copy. */
+	recordDelivery(receiver: string, delivery: string, signedAt: number): Promise<boolean>;
+	/** Forgets deliveries signed before the cutoff. */
+	forgetDeliveriesBefore(cutoff: number): Promise<void>;
+	/** Records (or replaces) what an agent had before a trigger attached its webhook. */
+	recordAgentBefore(record: AgentWebhookBefore): Promise<void>;
+	agentBefore(agentId: string, webhookId: string): Promise<AgentWebhookBefore | undefined>;
+}
+
+/** What an agent had (`previous`, its webhook setting as JSON) before a trigger attached `webhookId`. */
+export interface AgentWebhookBefore {
+	agentId: string;
+	webhookId: string;
+	previous: string;
+	recordedAt: number;
 }
 
 export interface AttemptRef {

@@ -647,6 +647,8 @@ export interface TriggerOptions {
 	staticData?: IDataObject;
 	/** n8n's webhook base URL (`WEBHOOK_URL` + `/webhook`); the production URL is `<base>/test-webhook/<path>`. */
 	webhookBaseUrl?: string;
+	/** "Listen for test event" in the editor: n8n's manual mode and the test webhook URL. */
+	editorTest?: boolean;
 }
 
 /** The trigger as a node of an active workflow, with its webhook description and the data n8n gives its contexts. */
@@ -677,6 +679,7 @@ function triggerSetUp(node: PackageNode, options: TriggerOptions, mode: Workflow
 		workflowId: workflow.id,
 		workflowExecuteAdditionalData: additionalData,
 		webhookId: workflowNode.webhookId,
+		isTest: options.editorTest,
 	};
 	return {
 		nodeType,
@@ -698,7 +701,8 @@ export async function runWebhook(
 	request: WebhookRequest,
 	options: TriggerOptions = {},
 ): Promise<WebhookRun> {
-	const setUp = triggerSetUp(node, options, 'webhook');
+	const mode = options.editorTest ? 'manual' : 'webhook';
+	const setUp = triggerSetUp(node, options, mode);
 	if (!setUp.nodeType.webhook) throw new Error(`${node.type} has no webhook`);
 	const { additionalData } = setUp;
 	const rawBody =
@@ -721,7 +725,7 @@ export async function runWebhook(
 		setUp.workflow,
 		setUp.node,
 		additionalData,
-		'webhook',
+		mode,
 		setUp.webhookData,
 		[],
 		null,
@@ -739,15 +743,16 @@ export async function runWebhookMethod(
 	method: 'checkExists' | 'create' | 'delete',
 	options: TriggerOptions = {},
 ): Promise<boolean> {
-	const setUp = triggerSetUp(node, options, 'trigger');
+	const mode = options.editorTest ? 'manual' : 'trigger';
+	const setUp = triggerSetUp(node, options, mode);
 	const fn = setUp.nodeType.webhookMethods?.[setUp.description.name]?.[method];
 	if (!fn) throw new Error(`${node.type} has no webhook method ${method}`);
 	const context = new HookContext(
 		setUp.workflow,
 		setUp.node,
 		setUp.additionalData,
-		'trigger',
-		'activate',
+		mode,
+		options.editorTest ? 'manual' : 'activate',
 		setUp.webhookData,
 	);
 	return await fn.call(context);

@@ -14,6 +14,8 @@ import type { Sandbox, WebhookPayloadType } from '../../sandbox';
 import { silentMp3 } from '../../sandbox/transcripts';
 import { activateTrigger, deactivateTrigger, runWebhook, runWebhookMethod } from './harness';
 import type { CredentialData, PackageNode, TriggerOptions } from './harness';
+import { freshPostgresDatabase } from '../ledger/postgres';
+import type { FreshDatabase } from '../ledger/postgres';
 import { elevenLabsCredential } from './sandbox.helpers';
 import * as trigger from './trigger.helpers';
 import { nodeData, triggerNode } from './trigger.helpers';
@@ -118,8 +120,7 @@ describe('testing in the editor while the workflow is published', () => {
 		};
 		expect(await runWebhookMethod(node, 'checkExists', options)).toBe(true);
 		expect(sandbox.requests.all().filter((r) => r.method !== 'GET')).toEqual([]);
-		const secret = (options.credentials.elevenLabsAgentsApi as { webhookSecret: string })
-			.webhookSecret;
+		const secret = sandbox.credentials().elevenLabsAgentsApi.webhookSecret;
 		const event = signedEvent(secret);
 		// The editor runs what it is sent, each time.
 		expect((await runWebhook(node, event, options)).items).toHaveLength(1);
@@ -168,6 +169,37 @@ describe('two copies of one event at the same moment', () => {
 			expect(run.returned.webhookResponse).toMatchObject({ received: true });
 		}
 		expect(JSON.stringify(production.options.staticData)).toBe(staticBefore);
+	});
+});
+
+describe('two copies at once with the Postgres ledger (queue mode)', () => {
+	let database: FreshDatabase;
+	beforeAll(async () => {
+		database = await freshPostgresDatabase('trigger');
+	});
+	afterAll(async () => await database?.drop());
+
+	it('start one execution, and an unreachable ledger answers 503 so that ElevenLabs retries', async () => {
+		const node = triggerNode({ ledger: 'postgres' });
+		const options = {
+			credentials: { ...elevenLabsCredential(sandbox), callLedgerPostgresApi: database.credential },
+		};
+		const secret = sandbox.credentials().elevenLabsAgentsApi.webhookSecret;
+		const event = signedEvent(secret);
+		const runs = await Promise.all(
+			Array.from({ length: 4 }, async () => await runWebhook(node, event, options)),
+		);
+		expect(runs.filter((run) => run.items.length)).toHaveLength(1);
+
+		const unreachable = {
+			credentials: {
+				...options.credentials,
+				callLedgerPostgresApi: { ...database.credential, port: 1 },
+			},
+		};
+		const refused = await runWebhook(node, signedEvent(secret), unreachable);
+		expect(refused.answered.status).toBe(503);
+		expect(refused.items).toEqual([]);
 	});
 });
 

@@ -91,7 +91,7 @@ function chosenEvents(ctx: IHookFunctions): ElevenLabs.WebhookEventType[] {
 		.filter(Boolean);
 }
 
-const sameEvents = (a: string[] = [], b: string[] = []) =>
+const sameMembers = (a: string[] = [], b: string[] = []) =>
 	a.length === b.length && a.every((event) => b.includes(event));
 
 async function listWebhooks(
@@ -145,7 +145,7 @@ export async function registrationExists(
 	if (!(await ownSecret(ctx, staticData))) return false;
 	const chosen = chosenAgents(ctx);
 	const attached = registration.agents.map((agent) => agent.agentId);
-	if (!sameEvents(chosen, attached)) return false;
+	if (!sameMembers(chosen, attached)) return false;
 	const connection = await elevenLabsClient(ctx);
 	const webhooks = await listWebhooks(ctx, connection);
 	if (!webhooks.some((webhook) => webhook.webhookId === registration.webhookId)) return false;
@@ -153,7 +153,7 @@ export async function registrationExists(
 	for (const agentId of chosen) {
 		const setting = webhookSetting(await readAgent(ctx.getNode(), connection, agentId));
 		if (setting?.postCallWebhookId !== registration.webhookId) return false;
-		if (!sameEvents(setting.events, events)) return false;
+		if (!sameMembers(setting.events, events)) return false;
 	}
 	return true;
 }

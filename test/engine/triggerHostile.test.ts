@@ -203,6 +203,24 @@ describe('two copies at once with the Postgres ledger (queue mode)', () => {
 	});
 });
 
+describe('the embedded ledger in queue mode', () => {
+	it('stops the activation, before anything is created, instead of failing every event', async () => {
+		const before = process.env.EXECUTIONS_MODE;
+		process.env.EXECUTIONS_MODE = 'queue';
+		try {
+			const node = triggerNode({ agentIds: [sandbox.ids.agents.recruitingDe] });
+			const options = { credentials: credentialWithoutSecret(), staticData: {} };
+			await expect(activateTrigger(node, options)).rejects.toThrow(
+				'The embedded call ledger cannot be used in queue mode',
+			);
+			expect(webhooks()).toEqual([]);
+		} finally {
+			if (before === undefined) delete process.env.EXECUTIONS_MODE;
+			else process.env.EXECUTIONS_MODE = before;
+		}
+	});
+});
+
 describe('two triggers on one agent', () => {
 	const agent = () => sandbox.ids.agents.recruitingDe;
 

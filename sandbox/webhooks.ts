@@ -1,7 +1,8 @@
 /**
  * ElevenLabs post-call webhooks: signing exactly as ElevenLabs does (`ElevenLabs-Signature:
  * t=…,v0=…`, HMAC-SHA256 over `<t>.<raw body>`) and a sender that delivers them to the
- * configured URL once, recording every delivery.
+ * configured URL (again after a transient failure when the webhook's retries are on),
+ * recording every delivery.
  */
 import { createHmac } from 'node:crypto';
 
@@ -41,6 +42,8 @@ export interface WebhookConfig {
 	secret: string;
 	/** Enabled events (default: transcript and call_initiation_failure; audio is opt-in, as at ElevenLabs). */
 	events?: ElevenLabs.WebhookEventType[];
+	/** The webhook's `retry_enabled`: a 5xx, 429 or timeout is sent again, signed anew. */
+	retry?: boolean;
 }
 
 export const DEFAULT_WEBHOOK_EVENTS: ElevenLabs.WebhookEventType[] = [
@@ -88,6 +91,13 @@ export interface WebhookDelivery {
 }
 
 const DELIVERY_TIMEOUT_MS = 10_000;
+/** ElevenLabs publishes no retry schedule; here a few quick attempts, so tests stay short. */
+const RETRIES = 3;
+const RETRY_PAUSE_MS = 300;
+
+/** What ElevenLabs counts as transient: a 5xx, a 429, no answer in time. */
+const transient = (delivery: WebhookDelivery) =>
+	delivery.status === undefined || delivery.status === 429 || delivery.status >= 500;
 
 export class WebhookSender {
 	private current: WebhookConfig | undefined;
@@ -120,9 +130,10 @@ export class WebhookSender {
 	}
 
 	/**
-	 * Sends one webhook (once: ElevenLabs does not retry) and records the delivery. `target` is
-	 * the agent's own post-call webhook, when it selects one; else the configured URL. Resolves to
-	 * undefined when there is neither or the event type is not enabled.
+	 * Sends one webhook and records the delivery; with the webhook's retries on, a transient
+	 * failure is sent again (each attempt recorded). `target` is the agent's own post-call
+	 * webhook, when it selects one; else the configured URL. Resolves to the last attempt, or
+	 * undefined when there is no URL or the event type is not enabled.
 	 */
 	async send(
 		type: WebhookPayloadType,
@@ -131,6 +142,19 @@ export class WebhookSender {
 	): Promise<WebhookDelivery | undefined> {
 		const config = target ?? this.current;
 		if (!config || !this.enabled(type, config)) return undefined;
+		let delivery = await this.attempt(type, data, config);
+		for (let retry = 0; config.retry && retry < RETRIES && transient(delivery); retry++) {
+			await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+			delivery = await this.attempt(type, data, config);
+		}
+		return delivery;
+	}
+
+	private async attempt(
+		type: WebhookPayloadType,
+		data: unknown,
+		config: WebhookConfig,
+	): Promise<WebhookDelivery> {
 		const signed = buildSignedWebhook(type, data, config.secret, this.clock.nowSeconds());
 		const delivery: WebhookDelivery = {
 			seq: ++this.seq,

@@ -10,14 +10,16 @@ import type {
 
 import { conversationOutput, initiationFailureOutput } from '../shared/conversationOutput';
 import { agentLocator, locatorValue } from '../shared/descriptions';
-import { ELEVENLABS_CREDENTIAL } from '../shared/elevenLabsClient';
 import { agentOptions, searchAgents } from '../shared/listSearch';
 import { audioProblem } from '../shared/mp3';
-import { problem } from '../shared/problems';
+import { readAgent } from '../shared/agentsAndNumbers';
+import { ELEVENLABS_CREDENTIAL, elevenLabsClient } from '../shared/elevenLabsClient';
+import { problem, problemError } from '../shared/problems';
 import type { Checked } from '../shared/problems';
 import { safeFileName } from '../shared/safeFileName';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../shared/webhookSignature';
-import { isRepeatDelivery, rememberDelivery } from './helpers/deliveries';
+import type { SignatureCheck } from '../shared/webhookSignature';
+import { isFirstDelivery, ledgerProperties, triggerLedger } from './helpers/deliveries';
 import {
 	audioFromWire,
 	eventIds,
@@ -27,38 +29,74 @@ import {
 } from './helpers/events';
 import type { PostCallEvent } from './helpers/events';
 import {
+	chosenAgents,
+	ownSecret,
 	register,
 	registrationExists,
 	storedRegistration,
 	unregister,
 } from './helpers/registration';
+import { countRefusal } from './helpers/refusals';
 
 /**
- * The secret that verifies the signatures: the credential's, for a webhook set up by hand, else
- * the one ElevenLabs returned when the trigger registered its own webhook.
+ * The secrets that verify the signatures: the credential's, for a webhook set up by hand, and
+ * the one ElevenLabs returned when the trigger registered its own webhook. Both count, so that
+ * a secret added to a shared credential for another workflow does not lock this trigger out.
  */
-async function webhookSecret(ctx: IWebhookFunctions): Promise<Checked<string>> {
+async function webhookSecrets(ctx: IWebhookFunctions): Promise<Checked<string[]>> {
 	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL);
-	const secret =
-		String(credentials.webhookSecret ?? '').trim() ||
-		storedRegistration(ctx.getWorkflowStaticData('node'))?.webhookSecret;
-	if (secret) return { ok: true, value: secret };
+	const secrets = [
+		String(credentials.webhookSecret ?? '').trim(),
+		(await ownSecret(ctx, ctx.getWorkflowStaticData('node'))) ?? '',
+	].filter(Boolean);
+	if (secrets.length) return { ok: true, value: secrets };
 	return problem(
 		'The ElevenLabs credential has no webhook secret',
 		'The trigger has not set up a webhook of its own either. Choose the agents under "Agent Names or IDs" and activate the workflow again, so that the trigger sets up its webhook, or paste the secret of a webhook set up by hand into "Webhook Secret" of the "ElevenLabs Agents API" credential.',
 	);
 }
 
-/** Whether the team set the webhook up by hand: the credential has its secret, nothing is registered. */
-async function setUpByHand(ctx: IHookFunctions): Promise<boolean> {
+/** The signature check against each secret: the first that matches, else the first failure. */
+function verifyWithAny(
+	request: { header: string | string[] | undefined; rawBody: Buffer },
+	secrets: string[],
+): SignatureCheck {
+	const nowMs = Date.now();
+	const checks = secrets.map((secret) => verifyWebhookSignature({ ...request, secret, nowMs }));
+	return checks.find((check) => check.ok) ?? checks[0];
+}
+
+/** Whether the credential has a webhook secret (a webhook set up by hand, or one for another workflow). */
+async function credentialHasSecret(ctx: IHookFunctions): Promise<boolean> {
 	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL);
 	return String(credentials.webhookSecret ?? '').trim() !== '';
 }
 
-function reject(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	ctx.logger.warn(`ElevenLabs Agents Trigger answered ${status}: ${message}`, {
-		node: ctx.getNode().name,
+/** The ledger must work before events arrive: its problem stops the activation, not every event. */
+async function checkLedger(ctx: IHookFunctions): Promise<void> {
+	const ledger = await triggerLedger(ctx);
+	if (!ledger.ok) throw problemError(ctx.getNode(), ledger);
+}
+
+/**
+ * "Listen for test event" in the editor: n8n gives the test webhook empty static data, so it
+ * would register a second webhook and move the agents to the editor's URL. Nothing is changed
+ * at ElevenLabs: with a webhook set up by hand (the credential's secret) the test URL listens
+ * for what is sent there; otherwise the chosen agents are read, to check the set-up, and the
+ * editor is told how to test.
+ */
+async function verifyInEditor(ctx: IHookFunctions): Promise<boolean> {
+	if (await credentialHasSecret(ctx)) return true;
+	const connection = await elevenLabsClient(ctx);
+	for (const agentId of chosenAgents(ctx)) await readAgent(ctx.getNode(), connection, agentId);
+	throw problemError(ctx.getNode(), {
+		message: 'Listening in the editor does not move the agents away from the published workflow',
+		hint: "The chosen agents and the credential are fine; ElevenLabs keeps sending their post-call events to the Production URL, and nothing at ElevenLabs was changed. To build the rest of the workflow, open an execution of the published workflow (Executions), copy it to the editor or pin the trigger's output there, and run the following nodes with it.",
 	});
+}
+
+function reject(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+	countRefusal(ctx, status, message);
 	ctx.getResponseObject().status(status).json({ error: message });
 	return { noWebhookResponse: true };
 }
@@ -84,7 +122,14 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 		defaults: { name: 'ElevenLabs Agents Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: ELEVENLABS_CREDENTIAL, required: true }],
+		credentials: [
+			{ name: ELEVENLABS_CREDENTIAL, required: true },
+			{
+				name: 'callLedgerPostgresApi',
+				required: true,
+				displayOptions: { show: { ledger: ['postgres'] } },
+			},
+		],
 		webhooks: [
 			{
 				name: 'default',
@@ -96,7 +141,7 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'On activation the trigger sets up its own post-call webhook in ElevenLabs (HMAC, this node\'s Production URL) for the agents chosen below, and removes it on deactivation. With a webhook set up by hand, put its secret into the credential\'s "Webhook Secret" instead: then nothing is set up.',
+					'On activation the trigger sets up its own post-call webhook in ElevenLabs (HMAC, this node\'s Production URL) for the agents chosen below, and removes it on deactivation. With a webhook set up by hand, put its secret into the credential\'s "Webhook Secret" instead: then nothing is set up. "Listen for test event" changes nothing at ElevenLabs: test with the output of an execution of the published workflow, pinned here.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -137,6 +182,7 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 					},
 				],
 			},
+			...ledgerProperties,
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -144,6 +190,14 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					{
+						displayName: 'Take Over From Other Webhooks',
+						name: 'takeOver',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to attach the trigger to agents that send their post-call events to another webhook (another workflow, your own system). Off: activation stops and names that webhook. On: the agent goes back to it when this workflow is deactivated, in whichever order the workflows are deactivated.',
+					},
 					{
 						displayName: 'Put Audio in Field',
 						name: 'binaryPropertyName',
@@ -167,16 +221,26 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 
 	/**
 	 * n8n's webhook lifecycle: the trigger registers its own webhook (registration.ts) unless the
-	 * team set one up by hand, which the credential's webhook secret says.
+	 * team set one up by hand, which the credential's webhook secret without a registration says.
+	 * In the editor ("Listen for test event", mode manual) nothing at ElevenLabs is touched.
 	 */
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				if (await setUpByHand(this)) return true;
-				return await registrationExists(this, this.getWorkflowStaticData('node'));
+				if (this.getMode() === 'manual') return await verifyInEditor(this);
+				await checkLedger(this);
+				const staticData = this.getWorkflowStaticData('node');
+				if (storedRegistration(staticData)) {
+					if (await credentialHasSecret(this))
+						this.logger.warn(
+							'ElevenLabs Agents Trigger: the credential has a webhook secret and the trigger its own webhook; events signed with either are accepted',
+							{ node: this.getNode().name },
+						);
+					return await registrationExists(this, staticData);
+				}
+				return await credentialHasSecret(this);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				if (await setUpByHand(this)) return true;
 				await register(this, this.getWorkflowStaticData('node'));
 				return true;
 			},
@@ -189,17 +253,15 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const secret = await webhookSecret(this);
-		if (!secret.ok) return reject(this, 401, secret.message);
+		const secrets = await webhookSecrets(this);
+		if (!secrets.ok) return reject(this, 401, secrets.message);
 		const request = this.getRequestObject();
 		const raw: unknown = request.rawBody;
 		if (!Buffer.isBuffer(raw)) return reject(this, 401, 'The request has no body to verify');
-		const check = verifyWebhookSignature({
-			header: request.headers[SIGNATURE_HEADER],
-			rawBody: raw,
-			secret: secret.value,
-			nowMs: Date.now(),
-		});
+		const check = verifyWithAny(
+			{ header: request.headers[SIGNATURE_HEADER], rawBody: raw },
+			secrets.value,
+		);
 		if (!check.ok) return reject(this, 401, check.message);
 
 		const body = parseEventBody(raw);
@@ -218,12 +280,6 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 		if (onlyAgent && onlyAgent !== ids.agentId)
 			return ignore(`the call belongs to agent ${ids.agentId}`);
 
-		const staticData = this.getWorkflowStaticData('node');
-		const now = Date.now();
-		if (isRepeatDelivery(staticData, body.type, ids.conversationId, now)) {
-			return ignore(`${body.type} of conversation ${ids.conversationId} was already received`);
-		}
-
 		const result = await outputItem(
 			this,
 			body.type as PostCallEvent,
@@ -235,16 +291,43 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 			() => ({ ok: false as const, problem: `The ${body.type} event could not be read` }),
 		);
 		if (!result.ok) return reject(this, 400, result.problem);
-		rememberDelivery(staticData, body.type, ids.conversationId, now);
-		// Answered here, before n8n starts the execution: n8n 2.41 saves the static data a
-		// webhook() changed when the answer goes out, and starting the execution first clears
-		// its "changed" mark (the run wraps the same static data), so the repeat would be lost.
+		// A test in the editor runs every event it is sent; the published trigger each event once.
+		if (this.getMode() !== 'manual') {
+			const first = await firstCopy(this, {
+				type: body.type,
+				conversationId: ids.conversationId,
+				signedAt: check.timestamp,
+			});
+			if (first !== true) return first;
+		}
 		this.getResponseObject().status(200).json({ received: true });
 		const event = { event: body.type, eventTimestamp: body.eventTimestamp };
 		return {
 			workflowData: [[{ ...result.item, json: { ...event, ...result.item.json } }]],
 			noWebhookResponse: true,
 		};
+	}
+}
+
+/**
+ * True for the first copy of an event; else the answer: 200 and nothing started for a repeat,
+ * 503 when the ledger cannot be reached (ElevenLabs retries; nothing is lost or doubled).
+ */
+async function firstCopy(
+	ctx: IWebhookFunctions,
+	event: { type: string; conversationId: string; signedAt: number },
+): Promise<true | IWebhookResponseData> {
+	const repeat = `${event.type} of conversation ${event.conversationId} was already received`;
+	try {
+		const ledger = await triggerLedger(ctx);
+		if (!ledger.ok) return reject(ctx, 503, ledger.message);
+		return (await isFirstDelivery(ctx, ledger.value, event)) ? true : ignore(repeat);
+	} catch {
+		return reject(
+			ctx,
+			503,
+			'The call ledger, where the trigger records the events it received, could not be reached',
+		);
 	}
 }
 

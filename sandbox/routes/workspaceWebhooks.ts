@@ -1,7 +1,9 @@
 /**
  * ElevenLabs workspace webhooks: `POST /v1/workspace/webhooks` (webhooks.create, HMAC settings;
  * the answer carries the secret, the only time it is shown), `GET /v1/workspace/webhooks`
- * (webhooks.list, `include_usages`) and `DELETE /v1/workspace/webhooks/{id}` (webhooks.delete).
+ * (webhooks.list, `include_usages`), `PATCH /v1/workspace/webhooks/{id}` (webhooks.update: name,
+ * disabled, `retry_enabled`, off until set, as at ElevenLabs) and `DELETE
+ * /v1/workspace/webhooks/{id}` (webhooks.delete).
  * Agents select one as post-call webhook in `platform_settings.workspace_overrides.webhooks`
  * (agentUpdates.ts checks the id); post-call events of such an agent go to its URL, signed with
  * its secret, with the override's events (conversations.ts).
@@ -26,6 +28,9 @@ export interface StoredWebhook {
 	webhookUrl: string;
 	secret: string;
 	createdAtUnix: number;
+	isDisabled: boolean;
+	/** ElevenLabs' retries of transient failures (5xx, 429, timeout); off by default. */
+	retryEnabled: boolean;
 }
 
 /** The workspace webhooks of every workspace, by id (a module store: a reset empties it). */
@@ -45,8 +50,14 @@ export function agentWebhookTarget(
 	const webhook = selected?.postCallWebhookId
 		? workspaceWebhooks(holder).get(selected.postCallWebhookId)
 		: undefined;
-	if (!webhook || webhook.workspaceId !== stored?.workspaceId) return undefined;
-	return { url: webhook.webhookUrl, secret: webhook.secret, events: selected?.events ?? [] };
+	if (!webhook || webhook.isDisabled || webhook.workspaceId !== stored?.workspaceId)
+		return undefined;
+	return {
+		url: webhook.webhookUrl,
+		secret: webhook.secret,
+		events: selected?.events ?? [],
+		retry: webhook.retryEnabled,
+	};
 }
 
 /** The agents of the webhook's workspace that select it. */
@@ -88,6 +99,8 @@ export const workspaceWebhookRoutes: RouteModule = (app, ctx) => {
 			webhookUrl: url,
 			secret: ctx.newId('webhookSecret'),
 			createdAtUnix: ctx.clock.nowSeconds(),
+			isDisabled: false,
+			retryEnabled: false,
 		};
 		webhooks().set(webhook.webhookId, webhook);
 		const response: ElevenLabs.WorkspaceCreateWebhookResponseModel = {
@@ -107,7 +120,7 @@ export const workspaceWebhookRoutes: RouteModule = (app, ctx) => {
 					name: webhook.name,
 					webhookId: webhook.webhookId,
 					webhookUrl: webhook.webhookUrl,
-					isDisabled: false,
+					isDisabled: webhook.isDisabled,
 					isAutoDisabled: false,
 					createdAtUnix: webhook.createdAtUnix,
 					authType: 'hmac',
@@ -122,6 +135,21 @@ export const workspaceWebhookRoutes: RouteModule = (app, ctx) => {
 			);
 		return el.wire(schemas.WorkspaceWebhookListResponseModel, { webhooks: list });
 	});
+
+	app.patch<{ Params: { webhook_id: string } }>(
+		'/v1/workspace/webhooks/:webhook_id',
+		async (request) => {
+			const webhook = el.owned(request, webhooks(), request.params.webhook_id, 'Webhook');
+			const body = el.body(
+				request,
+				schemas.BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch,
+			);
+			webhook.name = body.name;
+			webhook.isDisabled = body.isDisabled;
+			if (body.retryEnabled !== undefined) webhook.retryEnabled = body.retryEnabled;
+			return el.wire(schemas.PatchWorkspaceWebhookResponseModel, { status: 'ok' });
+		},
+	);
 
 	app.delete<{ Params: { webhook_id: string } }>(
 		'/v1/workspace/webhooks/:webhook_id',

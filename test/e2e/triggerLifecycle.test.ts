@@ -3,15 +3,16 @@
  * for one agent and a credential without a webhook secret is published (`publish:workflow`) and
  * `n8n start` activates it. The workspace webhook is then created for the production URL and
  * attached to the agent at the sandbox; a sandbox call's signed post-call event starts the
- * workflow with no secret typed anywhere; the same event delivered again starts nothing; and
- * unpublishing in the running n8n (its REST API: the CLI's `unpublish:workflow` only changes the
+ * workflow with no secret typed anywhere; the same event delivered again starts nothing, nor
+ * does a second copy posted at the same moment; the workflow as n8n hands it out holds nothing
+ * to forge an event with; and unpublishing in the running n8n (its REST API: the CLI's `unpublish:workflow` only changes the
  * database) detaches the webhook and deletes it.
  */
 import { randomUUID } from 'node:crypto';
 
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { startSandbox } from '../../sandbox';
+import { buildSignedWebhook, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { workspaceWebhooks } from '../../sandbox/routes/workspaceWebhooks';
 import { N8nInstance } from '../../scripts/n8n';
@@ -117,8 +118,9 @@ describe('the trigger’s own webhook in a real n8n', () => {
 	let delivery: { rawBody: string; signature: string };
 
 	it('on start creates the workspace webhook for the production URL and attaches it to the agent', async () => {
-		const [created] = await eventually('the workspace webhook', () =>
-			webhooks().length ? webhooks() : undefined,
+		// Created first, then its retries turned on, then attached: wait for the whole set-up.
+		const [created] = await eventually('the workspace webhook attached to the agent', () =>
+			webhooks().length && webhookSetting()?.postCallWebhookId ? webhooks() : undefined,
 		);
 		expect(webhooks()).toHaveLength(1);
 		expect(created).toMatchObject({
@@ -128,6 +130,8 @@ describe('the trigger’s own webhook in a real n8n', () => {
 		expect(sandbox.requests.filter('POST', '/v1/workspace/webhooks').at(-1)!.body).toMatchObject({
 			settings: { auth_type: 'hmac' },
 		});
+		// ElevenLabs' retries on: an event sent while n8n restarts arrives later.
+		expect(created.retryEnabled).toBe(true);
 		expect(webhookSetting()).toEqual({
 			postCallWebhookId: created.webhookId,
 			events: ['transcript'],
@@ -181,6 +185,94 @@ describe('the trigger’s own webhook in a real n8n', () => {
 		await sleep(2000);
 		expect(await rest.executions(WORKFLOW_ID)).toHaveLength(1);
 		expect(capture.all('calls')).toHaveLength(1);
+	});
+
+	it('starts one execution for two copies of a new event posted at the same moment', async () => {
+		const [own] = webhooks();
+		const conversationId = `conv_e2e_twice_${randomUUID()}`;
+		const data = {
+			...(JSON.parse(delivery.rawBody) as { data: IDataObject }).data,
+			conversation_id: conversationId,
+		};
+		const copy = buildSignedWebhook(
+			'post_call_transcription',
+			data,
+			own.secret,
+			Math.floor(Date.now() / 1000),
+		);
+		const answers = await Promise.all(
+			[copy, copy].map(
+				async (request) =>
+					await fetch(`${baseUrl}/webhook/${WEBHOOK_ID}/${TRIGGER_PATH}`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json', ...request.headers },
+						body: request.rawBody,
+					}),
+			),
+		);
+		expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+		await capture.waitFor('calls', (call) => call.conversationId === conversationId, 30_000);
+		await sleep(2000);
+		expect(
+			capture.all('calls').filter((call) => call.conversationId === conversationId),
+		).toHaveLength(1);
+	});
+
+	it('"Listen for test event" while published changes nothing at ElevenLabs, says how to test, and production still receives', async () => {
+		const before = {
+			setting: webhookSetting(),
+			webhooks: webhooks().map((webhook) => webhook.webhookId),
+			writes: sandbox.requests.all().filter((request) => request.method !== 'GET').length,
+		};
+		const listen = await rest.request<{ message?: string }>(
+			'POST',
+			`/rest/workflows/${WORKFLOW_ID}/run`,
+			{ triggerToStartFrom: { name: TRIGGER } },
+		);
+		expect(JSON.stringify(listen)).toContain(
+			'Listening in the editor does not move the agents away from the published workflow',
+		);
+		expect(webhookSetting()).toEqual(before.setting);
+		expect(webhooks().map((webhook) => webhook.webhookId)).toEqual(before.webhooks);
+		expect(sandbox.requests.all().filter((request) => request.method !== 'GET')).toHaveLength(
+			before.writes,
+		);
+
+		const conversationId = await startSandboxCall(sandbox, 'answered');
+		endSandboxCalls(sandbox);
+		await capture.waitFor('calls', (call) => call.conversationId === conversationId, 30_000);
+	});
+
+	it('refuses an event forged with what the workflow, as n8n hands it out, holds', async () => {
+		const workflow = await rest.call<{ staticData?: IDataObject }>(
+			'GET',
+			`/rest/workflows/${WORKFLOW_ID}`,
+		);
+		const exported = JSON.stringify(workflow);
+		const [own] = webhooks();
+		expect(exported).toContain(own.webhookId);
+		expect(exported).not.toContain(own.secret);
+		const registration = (workflow.staticData?.[`node:${TRIGGER}`] as IDataObject | undefined)
+			?.registration as IDataObject | undefined;
+		const candidates = Object.values(registration ?? {}).filter(
+			(value): value is string => typeof value === 'string',
+		);
+		expect(candidates.length).toBeGreaterThan(0);
+		const data = { ...(JSON.parse(delivery.rawBody) as { data: IDataObject }).data };
+		for (const candidate of candidates) {
+			const forged = buildSignedWebhook(
+				'post_call_transcription',
+				{ ...data, conversation_id: `conv_forged_${randomUUID()}` },
+				candidate,
+				Math.floor(Date.now() / 1000),
+			);
+			const response = await fetch(`${baseUrl}/webhook/${WEBHOOK_ID}/${TRIGGER_PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', ...forged.headers },
+				body: forged.rawBody,
+			});
+			expect(response.status).toBe(401);
+		}
 	});
 
 	it('unpublished in the running n8n, detaches the webhook from the agent and deletes it', async () => {

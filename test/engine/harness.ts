@@ -661,6 +661,8 @@ export interface TriggerOptions {
 	staticData?: IDataObject;
 	/** n8n's webhook base URL (`WEBHOOK_URL` + `/webhook`); the production URL is `<base>/test-webhook/<path>`. */
 	webhookBaseUrl?: string;
+	/** "Listen for test event" in the editor: n8n's manual mode and the test webhook URL. */
+	editorTest?: boolean;
 }
 
 /** The trigger as a node of an active workflow, with its webhook description and the data n8n gives its contexts. */
@@ -691,6 +693,7 @@ function triggerSetUp(node: PackageNode, options: TriggerOptions, mode: Workflow
 		workflowId: workflow.id,
 		workflowExecuteAdditionalData: additionalData,
 		webhookId: workflowNode.webhookId,
+		isTest: options.editorTest,
 	};
 	return {
 		nodeType,
@@ -724,7 +727,8 @@ async function callWebhook(
 	options: TriggerOptions,
 	response: object,
 ): Promise<IWebhookResponseData> {
-	const setUp = triggerSetUp(node, options, 'webhook');
+	const mode = options.editorTest ? 'manual' : 'webhook';
+	const setUp = triggerSetUp(node, options, mode);
 	if (!setUp.nodeType.webhook) throw new Error(`${node.type} has no webhook`);
 	const { additionalData } = setUp;
 	const rawBody =
@@ -746,7 +750,7 @@ async function callWebhook(
 		setUp.workflow,
 		setUp.node,
 		additionalData,
-		'webhook',
+		mode,
 		setUp.webhookData,
 		[],
 		null,
@@ -763,15 +767,16 @@ export async function runWebhookMethod(
 	method: 'checkExists' | 'create' | 'delete',
 	options: TriggerOptions = {},
 ): Promise<boolean> {
-	const setUp = triggerSetUp(node, options, 'trigger');
+	const mode = options.editorTest ? 'manual' : 'trigger';
+	const setUp = triggerSetUp(node, options, mode);
 	const fn = setUp.nodeType.webhookMethods?.[setUp.description.name]?.[method];
 	if (!fn) throw new Error(`${node.type} has no webhook method ${method}`);
 	const context = new HookContext(
 		setUp.workflow,
 		setUp.node,
 		setUp.additionalData,
-		'trigger',
-		'activate',
+		mode,
+		options.editorTest ? 'manual' : 'activate',
 		setUp.webhookData,
 	);
 	return await fn.call(context);

@@ -2,23 +2,21 @@
  * The ElevenLabs Agents Trigger sets itself up: activation (n8n's checkExists → create in
  * n8n-core's HookContext) creates an HMAC workspace webhook for the production URL at the
  * sandbox and selects it for the chosen agents; a finished call is then delivered, signed with
- * the secret kept in the node's static data, with no secret typed anywhere; deactivation gives
- * the agents their earlier settings back and deletes the webhook. A credential with a secret
- * still works without any of this. A repeated delivery starts nothing.
+ * the secret kept sealed in the node's static data, with no secret typed anywhere; deactivation
+ * gives the agents their earlier settings back and deletes the webhook. A credential with a
+ * secret still works without any of this. What a hostile world does to it (editor tests,
+ * repeats, two triggers, partial failures) is in triggerHostile.test.ts.
  */
-import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { buildSignedWebhook, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { workspaceWebhooks } from '../../sandbox/routes/workspaceWebhooks';
 import { activateTrigger, deactivateTrigger, runWebhook, serveWebhook } from './harness';
-import type { CredentialData, PackageNode, WebhookEndpoint } from './harness';
+import type { WebhookEndpoint } from './harness';
 import { elevenLabsCredential, endSandboxCalls, startSandboxCall } from './sandbox.helpers';
-
-const TRIGGER = 'ElevenLabs Agents Trigger';
-const EVENTS = ['post_call_transcription', 'call_initiation_failure'];
+import * as trigger from './trigger.helpers';
+import { TRIGGER, nodeData, triggerNode } from './trigger.helpers';
 
 let sandbox: Sandbox;
 
@@ -28,35 +26,10 @@ beforeAll(async () => {
 afterAll(async () => await sandbox.close());
 beforeEach(() => sandbox.reset());
 
-function triggerNode(parameters: INodeParameters = {}): PackageNode {
-	return {
-		type: 'elevenLabsAgentsTrigger',
-		name: TRIGGER,
-		parameters: { events: EVENTS, ...parameters },
-	};
-}
-
-/** The credential as a team without a hand-made webhook has it: no webhook secret. */
-function credentialWithoutSecret(): CredentialData {
-	return {
-		elevenLabsAgentsApi: {
-			...elevenLabsCredential(sandbox).elevenLabsAgentsApi,
-			webhookSecret: '',
-		},
-	};
-}
-
-/** The SDK straight against the sandbox, as the dashboard would change things. */
-const dashboard = () =>
-	new ElevenLabsClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, maxRetries: 0 });
-
-const webhookSettingOf = (agentId: string) =>
-	sandbox.state.agents.get(agentId)!.agent.platformSettings?.workspaceOverrides?.webhooks;
-const webhooks = () => [...workspaceWebhooks(sandbox).values()];
-
-/** The trigger's own part of the workflow's static data (n8n keys it by node name). */
-const NODE_DATA = `node:${TRIGGER}`;
-const nodeData = (staticData: IDataObject) => (staticData[NODE_DATA] ?? {}) as IDataObject;
+const credentialWithoutSecret = () => trigger.credentialWithoutSecret(sandbox);
+const dashboard = () => trigger.dashboard(sandbox);
+const webhookSettingOf = (agentId: string) => trigger.webhookSettingOf(sandbox, agentId);
+const webhooks = () => trigger.webhooks(sandbox);
 
 describe('activation and deactivation', () => {
 	let endpoint: WebhookEndpoint;
@@ -101,10 +74,11 @@ describe('activation and deactivation', () => {
 			postCallWebhookId: own.webhookId,
 			events: ['transcript'],
 		});
-		expect(nodeData(staticData).registration).toMatchObject({
-			webhookId: created.webhookId,
-			webhookSecret: created.secret,
-		});
+		expect(nodeData(staticData).registration).toMatchObject({ webhookId: created.webhookId });
+		// The secret is sealed with the credential: the exported workflow does not hold it.
+		expect(JSON.stringify(staticData)).not.toContain(created.secret);
+		// ElevenLabs' retries are on: an event sent while n8n restarts arrives later.
+		expect(created.retryEnabled).toBe(true);
 
 		// Activated again (n8n restarts): it is there, nothing is created.
 		const before = sandbox.requests.count('POST', '/v1/workspace/webhooks');
@@ -148,6 +122,7 @@ describe('activation and deactivation', () => {
 		});
 		const node = triggerNode({
 			agentIds: [sandbox.ids.agents.recruitingDe, sandbox.ids.agents.bare],
+			options: { takeOver: true },
 		});
 		const options = { credentials: credentialWithoutSecret(), staticData: {} };
 		await activateTrigger(node, options);
@@ -173,8 +148,12 @@ describe('activation and deactivation', () => {
 		await expect(activateTrigger(node, options)).rejects.toThrow(
 			'ElevenLabs refused to load the agent "agent_doesnotexist0000000000"',
 		);
+		// Every agent is read before anything is created: nothing to undo.
 		expect(webhooks()).toEqual([]);
-		expect(webhookSettingOf(sandbox.ids.agents.recruitingDe)).toEqual({});
+		expect(sandbox.requests.filter('POST', '/v1/workspace/webhooks')).toEqual([]);
+		expect(
+			sandbox.requests.count('PATCH', `/v1/convai/agents/${sandbox.ids.agents.recruitingDe}`),
+		).toBe(0);
 		expect(nodeData(options.staticData)).toEqual({});
 	});
 
@@ -214,82 +193,5 @@ describe('activation and deactivation', () => {
 			options,
 		);
 		expect(run.items).toHaveLength(1);
-	});
-});
-
-describe('a repeated delivery', () => {
-	it('is answered 200 and starts nothing; another event of the same call still starts', async () => {
-		const node = triggerNode();
-		const options = { credentials: elevenLabsCredential(sandbox), staticData: {} as IDataObject };
-		const secret = (options.credentials.elevenLabsAgentsApi as { webhookSecret: string })
-			.webhookSecret;
-		const data = {
-			agent_id: sandbox.ids.agents.recruitingDe,
-			conversation_id: 'conv_twice',
-			failure_reason: 'no-answer',
-		};
-		const now = Math.floor(Date.now() / 1000);
-		const first = await runWebhook(
-			node,
-			buildSignedWebhook('call_initiation_failure', data, secret, now),
-			options,
-		);
-		expect(first.items).toHaveLength(1);
-		expect(Object.keys(nodeData(options.staticData).deliveries as IDataObject)).toEqual([
-			'call_initiation_failure:conv_twice',
-		]);
-		// ElevenLabs' retry: the same event, signed anew a little later.
-		const again = await runWebhook(
-			node,
-			buildSignedWebhook('call_initiation_failure', data, secret, now + 5),
-			options,
-		);
-		expect(again.answered.status).toBeUndefined();
-		expect(again.returned).toEqual({
-			webhookResponse: {
-				received: true,
-				ignored: 'call_initiation_failure of conversation conv_twice was already received',
-			},
-		});
-		expect(again.items).toEqual([]);
-		const other = await runWebhook(
-			node,
-			buildSignedWebhook(
-				'call_initiation_failure',
-				{ ...data, conversation_id: 'conv_other' },
-				secret,
-				now,
-			),
-			options,
-		);
-		expect(other.items).toHaveLength(1);
-	});
-
-	it('starts again once the tolerance has passed', async () => {
-		const node = triggerNode();
-		const secret = (elevenLabsCredential(sandbox).elevenLabsAgentsApi as { webhookSecret: string })
-			.webhookSecret;
-		const staticData: IDataObject = {
-			[NODE_DATA]: {
-				deliveries: { 'call_initiation_failure:conv_old': Date.now() - 31 * 60 * 1000 },
-			},
-		};
-		const data = {
-			agent_id: sandbox.ids.agents.recruitingDe,
-			conversation_id: 'conv_old',
-			failure_reason: 'busy',
-		};
-		const run = await runWebhook(
-			node,
-			buildSignedWebhook('call_initiation_failure', data, secret, Math.floor(Date.now() / 1000)),
-			{
-				credentials: elevenLabsCredential(sandbox),
-				staticData,
-			},
-		);
-		expect(run.items).toHaveLength(1);
-		const deliveries = nodeData(staticData).deliveries as Record<string, number>;
-		expect(Object.keys(deliveries)).toEqual(['call_initiation_failure:conv_old']);
-		expect(Date.now() - deliveries['call_initiation_failure:conv_old']).toBeLessThan(60_000);
 	});
 });

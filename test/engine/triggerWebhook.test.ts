@@ -4,6 +4,8 @@
  * tampered, stale, unreadable or unselected request is answered without starting anything. The
  * same cases run in a real n8n in test/e2e/triggerWebhook.test.ts.
  */
+import { randomUUID } from 'node:crypto';
+
 import type { IBinaryData, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { buildSignedWebhook, signElevenLabsWebhook, startSandbox } from '../../sandbox';
@@ -79,9 +81,13 @@ async function transcriptionDelivery(): Promise<WebhookDelivery> {
 	return await deliveryFor('post_call_transcription', conversationId);
 }
 
-/** Its data: a real conversation's, for requests signed by the test itself. */
+/**
+ * Its data: a real conversation's, for requests signed by the test itself, under a conversation
+ * id of its own (the sandbox's delivery of the real one was received, and a repeat starts nothing).
+ */
 async function transcriptionData(): Promise<IDataObject> {
-	return (JSON.parse((await transcriptionDelivery()).rawBody) as { data: IDataObject }).data;
+	const { data } = JSON.parse((await transcriptionDelivery()).rawBody) as { data: IDataObject };
+	return { ...data, conversation_id: `conv_signed_${randomUUID()}` };
 }
 
 /** A post-call event signed like ElevenLabs signs it, `ageSeconds` ago. */
@@ -159,10 +165,8 @@ describe('post-call webhooks from the sandbox', () => {
 		const conversationId = await startSandboxCall(sandbox, 'answered');
 		endSandboxCalls(sandbox);
 		const delivery = await deliveryFor('post_call_audio', conversationId);
-		const request = {
-			headers: { 'ElevenLabs-Signature': delivery.signature },
-			rawBody: delivery.rawBody,
-		};
+		const { data } = JSON.parse(delivery.rawBody) as { data: IDataObject };
+		const request = signed('post_call_audio', { ...data, conversation_id: `conv_${randomUUID()}` });
 		const run = await trigger(request, {
 			events: ALL_EVENTS,
 			options: { binaryPropertyName: 'recording' },

@@ -1,32 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { ledgerOption } from '../../shared/ledger/ledgerOption';
+
 /** Where the node records who was called: shown for every operation that dials or reads the list. */
 export function ledgerProperties(show: Record<string, string[]>): INodeProperties[] {
 	return [
-		{
-			displayName: 'Call Ledger',
-			name: 'ledger',
-			type: 'options',
-			noDataExpression: true,
-			options: [
-				{
-					name: 'Embedded',
-					value: 'embedded',
-					description:
-						"A file in n8n's user folder, for a single n8n process. Needs no set-up; refused in queue mode.",
-				},
-				{
-					name: 'Postgres (Queue Mode)',
-					value: 'postgres',
-					description:
-						'A Postgres database that every n8n process reaches, with a Postgres credential',
-				},
-			],
-			default: 'embedded',
+		...ledgerOption(show, {
 			description:
 				'Where the node records, before it dials, who was called, so that nobody is called twice, the do-not-call list holds and attempts are counted. Every workflow that calls the same people must use the same ledger.',
-			displayOptions: { show },
-		},
+		}),
 		{
 			displayName: 'Start a New Embedded Ledger',
 			name: 'startNewLedger',

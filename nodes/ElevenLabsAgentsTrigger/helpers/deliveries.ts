@@ -1,43 +1,57 @@
 /**
- * Deliveries the trigger has started a workflow for, by event type and conversation, in the
- * node's static data. With webhook retries on, ElevenLabs can send the same post-call event
- * again; within the signature tolerance a repeat is acknowledged and starts nothing. Older
- * entries are dropped: a delivery that old fails the signature check anyway.
+ * The deliveries the trigger has started a workflow for, in the call ledger: a store every n8n
+ * process shares (the embedded one in this process, Postgres across queue mode's webhook
+ * processors). With ElevenLabs' retries on, the same event can arrive twice, also twice at the
+ * same moment; one atomic insert per event and conversation lets exactly one copy start the
+ * workflow. Nothing of it is written to the workflow's static data.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { MAX_AGE_SECONDS } from '../../shared/webhookSignature';
+import type { CallLedger } from '../../shared/ledger/callLedger';
+import { ledgerOption } from '../../shared/ledger/ledgerOption';
+import { POSTGRES_CREDENTIAL, embeddedLedger, openLedger } from '../../shared/ledger/openLedger';
+import type { LedgerKind, LedgerLocation } from '../../shared/ledger/openLedger';
+import type { PostgresCredential } from '../../shared/ledger/postgresDatabase';
+import type { Checked } from '../../shared/problems';
 
-const KEY = 'deliveries';
-const TOLERANCE_MS = MAX_AGE_SECONDS * 1000;
+/** The trigger's "Call Ledger" parameter. */
+export const ledgerProperties = ledgerOption(
+	{},
+	{
+		description:
+			'Where the trigger records the events it started the workflow for, so that a repeated delivery (ElevenLabs retries) starts nothing, and where an agent taken over from another trigger finds its way back. In queue mode every webhook process must reach it.',
+		embedded:
+			"This n8n process's memory: for a single n8n process (a repeat after a restart of n8n starts again). Refused in queue mode.",
+	},
+);
 
-const deliveryKey = (type: string, conversationId: string) => `${type}:${conversationId}`;
+/** The ledger location the trigger's parameters name; n8n gives a trigger no storage folder. */
+async function ledgerLocation(ctx: IHookFunctions | IWebhookFunctions): Promise<LedgerLocation> {
+	const kind = ctx.getNodeParameter('ledger', 'embedded') as LedgerKind;
+	if (kind !== 'postgres') return embeddedLedger();
+	return { kind, postgres: await ctx.getCredentials<PostgresCredential>(POSTGRES_CREDENTIAL) };
+}
 
-function recent(staticData: IDataObject, nowMs: number): Record<string, number> {
-	const stored = staticData[KEY];
-	const entries =
-		stored && typeof stored === 'object' ? Object.entries(stored as Record<string, number>) : [];
-	return Object.fromEntries(
-		entries.filter(([, at]) => typeof at === 'number' && nowMs - at < TOLERANCE_MS),
+/** The trigger's ledger, or why it cannot be used; a store that cannot be reached throws. */
+export async function triggerLedger(
+	ctx: IHookFunctions | IWebhookFunctions,
+): Promise<Checked<CallLedger>> {
+	return await openLedger(await ledgerLocation(ctx), undefined);
+}
+
+/**
+ * Whether this copy of an event is the first: the trigger (workflow and node) and the event of
+ * the conversation, remembered by the time ElevenLabs signed it.
+ */
+export async function isFirstDelivery(
+	ctx: IWebhookFunctions,
+	ledger: CallLedger,
+	event: { type: string; conversationId: string; signedAt: number },
+): Promise<boolean> {
+	const receiver = `${ctx.getWorkflow().id}\n${ctx.getNode().id}`;
+	return await ledger.firstDelivery(
+		receiver,
+		`${event.type}:${event.conversationId}`,
+		event.signedAt * 1000,
 	);
-}
-
-/** Whether this event of this conversation already started a workflow within the tolerance. */
-export function isRepeatDelivery(
-	staticData: IDataObject,
-	type: string,
-	conversationId: string,
-	nowMs: number,
-): boolean {
-	return deliveryKey(type, conversationId) in recent(staticData, nowMs);
-}
-
-/** Records that this event of this conversation starts a workflow now. */
-export function rememberDelivery(
-	staticData: IDataObject,
-	type: string,
-	conversationId: string,
-	nowMs: number,
-): void {
-	staticData[KEY] = { ...recent(staticData, nowMs), [deliveryKey(type, conversationId)]: nowMs };
 }

@@ -6,6 +6,7 @@ import { keyFingerprint } from './ledgerKey';
 import type { LedgerKeyring } from './ledgerKey';
 import { ledgerMask } from './mask';
 import type {
+	AgentWebhookBefore,
 	Attempt,
 	AttemptRef,
 	DoNotCallEntry,
@@ -48,6 +49,10 @@ export type ClaimResult =
 const WAIT_POLL_MS = 250;
 /** Enough rounds for every realistic race; a loop beyond it means the store misbehaves. */
 const MAX_ROUNDS = 50;
+
+/** How long a trigger remembers a delivery after it was signed: longer than ElevenLabs retries. */
+export const DELIVERY_MEMORY_MS = 7 * 86_400_000;
+const DELIVERY_PURGE_EVERY_MS = 3_600_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -121,6 +126,8 @@ export class Claim {
  * person's next attempt with one atomic insert; only the winner dials.
  */
 export class CallLedger {
+	private deliveriesPurgedAt = 0;
+
 	private constructor(
 		readonly store: LedgerStore,
 		private readonly key: PersonKey,
@@ -328,5 +335,28 @@ export class CallLedger {
 	/** Removes what is older than its campaign's retention (this node's for unrecorded ones). */
 	async purge(): Promise<void> {
 		await this.store.purge(this.now(), this.retentionDays);
+	}
+
+	/**
+	 * Whether this is the first copy of a trigger's delivery (`receiver`: the trigger, `delivery`:
+	 * the event): one atomic insert, so of two copies at the same moment, in any process, one
+	 * wins. Memory is kept by the signed time; older deliveries are forgotten once an hour.
+	 */
+	async firstDelivery(receiver: string, delivery: string, signedAtMs: number): Promise<boolean> {
+		const now = Date.now();
+		if (now - this.deliveriesPurgedAt >= DELIVERY_PURGE_EVERY_MS) {
+			this.deliveriesPurgedAt = now;
+			await this.store.forgetDeliveriesBefore(now - DELIVERY_MEMORY_MS);
+		}
+		return await this.store.recordDelivery(receiver, delivery, signedAtMs);
+	}
+
+	/** Records what an agent had before a trigger attached its webhook. */
+	async recordAgentBefore(record: AgentWebhookBefore): Promise<void> {
+		await this.store.recordAgentBefore(record);
+	}
+
+	async agentBefore(agentId: string, webhookId: string): Promise<AgentWebhookBefore | undefined> {
+		return await this.store.agentBefore(agentId, webhookId);
 	}
 }

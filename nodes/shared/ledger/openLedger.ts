@@ -22,7 +22,10 @@ export const LEDGER_FILE = 'call-ledger.sqlite';
 
 export interface LedgerLocation {
 	kind: LedgerKind;
-	/** The n8n folder's storage path for this node type (embedded). */
+	/**
+	 * The n8n folder's storage path for this node type (embedded). None: this process's memory,
+	 * for contexts n8n gives no folder (a trigger's webhook).
+	 */
 	storagePath?: string;
 	/** n8n's execution mode of this process: `queue` refuses the embedded ledger. */
 	executionsMode?: string;
@@ -39,6 +42,12 @@ export interface LedgerLocation {
 /** Where the purge reports a failure: it never fails an item. */
 export interface LedgerLog {
 	warn(message: string): void;
+}
+
+/** The embedded ledger at n8n's storage path (none: in memory), refused in n8n's queue mode. */
+export function embeddedLedger(storagePath?: string): LedgerLocation {
+	// n8n's own setting, read as n8n reads it: the embedded ledger is per process.
+	return { kind: 'embedded', storagePath, executionsMode: process.env.EXECUTIONS_MODE };
 }
 
 /** One ledger per database and process: executions share its pool and statements. */
@@ -94,7 +103,10 @@ async function openEmbedded(
 	n8nFolder: string,
 	keyring: LedgerKeyring,
 ): Promise<CallLedger> {
-	const file = join(location.storagePath ?? '.', LEDGER_FILE);
+	// A webhook gets no storage path from n8n: its ledger lives in the process's memory.
+	if (!location.storagePath)
+		return await openOn(new SqliteDatabase(loadSqlite()!, ':memory:'), keyring);
+	const file = join(location.storagePath, LEDGER_FILE);
 	const mark = ledgerMark(n8nFolder, file);
 	if (mark && !location.startNew && !existsSync(file)) throw vanished(file, mark.since);
 	const ledger = await openOn(new SqliteDatabase(loadSqlite()!, file), keyring);
@@ -131,7 +143,11 @@ export function ledgerProblem(location: LedgerLocation): Problem | undefined {
 
 /** The cached ledger, unless its file vanished or its key changed under this process. */
 async function stillValid(location: LedgerLocation, ledger: CallLedger): Promise<boolean> {
-	if (location.kind === 'embedded' && !existsSync(join(location.storagePath ?? '.', LEDGER_FILE)))
+	if (
+		location.kind === 'embedded' &&
+		location.storagePath &&
+		!existsSync(join(location.storagePath, LEDGER_FILE))
+	)
 		return false;
 	return (await ledger.store.storedKey()) === ledger.wrappedKey;
 }
@@ -185,14 +201,15 @@ async function upkeep(key: string, ledger: CallLedger, log?: LedgerLog): Promise
 }
 
 /**
- * The ledger at a location, opened once per process, for a node with this retention. Claims
+ * The ledger at a location, opened once per process, for a node with this retention (none: a
+ * node that keeps no claims of its own, such as the trigger's deliveries). Claims
  * older than their campaign's retention are removed at most once an hour. A location that
  * cannot work (queue mode, a key that is missing, changed or vanished) is a problem value; a
  * store that cannot be reached throws (and is tried afresh next time).
  */
 export async function openLedger(
 	location: LedgerLocation,
-	retentionDays: number,
+	retentionDays: number | undefined,
 	log?: LedgerLog,
 ): Promise<Checked<CallLedger>> {
 	const unusable = ledgerProblem(location);
@@ -200,7 +217,10 @@ export async function openLedger(
 	const n8nFolder = location.n8nFolder ?? defaultN8nFolder();
 	const key = cacheKey(location, n8nFolder);
 	const opened = await cachedLedger(location, n8nFolder, key).then(
-		(ledger) => ({ ok: true as const, value: ledger.withRetention(retentionDays) }),
+		(ledger) => ({
+			ok: true as const,
+			value: retentionDays === undefined ? ledger : ledger.withRetention(retentionDays),
+		}),
 		(error: unknown) => {
 			if (error instanceof ProblemError) return problem(error.message, error.hint);
 			throw error;

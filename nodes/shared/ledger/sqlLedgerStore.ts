@@ -8,6 +8,7 @@ import type {
 	KeyBinding,
 	LedgerStore,
 	PersonKey,
+	AgentWebhookBefore,
 } from './types';
 
 export type SqlValue = string | number | null;
@@ -42,6 +43,8 @@ const T = {
 	keys: 'voice_recruiting_call_keys',
 	doNotCall: 'voice_recruiting_do_not_call',
 	scopes: 'voice_recruiting_scopes',
+	deliveries: 'voice_recruiting_webhook_deliveries',
+	agentWebhooksBefore: 'voice_recruiting_agent_webhooks_before',
 };
 
 /** The longest retention the purge computes with (100 years): longer is "keep". */
@@ -88,6 +91,23 @@ export const LEDGER_SCHEMA = [
 		scope TEXT PRIMARY KEY,
 		retention_days INTEGER NOT NULL,
 		updated_at BIGINT NOT NULL
+	)`,
+	// The post-call events a trigger started a workflow for (one row: the first copy won).
+	`CREATE TABLE IF NOT EXISTS ${T.deliveries} (
+		receiver TEXT NOT NULL,
+		delivery TEXT NOT NULL,
+		signed_at BIGINT NOT NULL,
+		PRIMARY KEY (receiver, delivery)
+	)`,
+	`CREATE INDEX IF NOT EXISTS ${T.deliveries}_signed_at ON ${T.deliveries} (signed_at)`,
+	// What an agent had before a trigger's webhook was attached to it: where the agent goes back
+	// to when that webhook is gone, also through a later trigger that took the agent over.
+	`CREATE TABLE IF NOT EXISTS ${T.agentWebhooksBefore} (
+		agent_id TEXT NOT NULL,
+		webhook_id TEXT NOT NULL,
+		previous TEXT NOT NULL,
+		recorded_at BIGINT NOT NULL,
+		PRIMARY KEY (agent_id, webhook_id)
 	)`,
 ];
 
@@ -395,5 +415,45 @@ export class SqlLedgerStore implements LedgerStore {
 				[now, Math.ceil(largest)],
 			);
 		}
+	}
+
+	async recordDelivery(receiver: string, delivery: string, signedAt: number): Promise<boolean> {
+		await this.schema();
+		const inserted = await this.db.run(
+			`INSERT INTO ${T.deliveries} (receiver, delivery, signed_at) VALUES ($1, $2, $3)
+			 ON CONFLICT (receiver, delivery) DO NOTHING`,
+			[receiver, delivery, signedAt],
+		);
+		return inserted === 1;
+	}
+
+	async forgetDeliveriesBefore(cutoff: number): Promise<void> {
+		await this.schema();
+		await this.db.run(`DELETE FROM ${T.deliveries} WHERE signed_at < $1`, [cutoff]);
+	}
+
+	async recordAgentBefore(record: AgentWebhookBefore): Promise<void> {
+		await this.schema();
+		await this.db.run(
+			`INSERT INTO ${T.agentWebhooksBefore} (agent_id, webhook_id, previous, recorded_at) VALUES ($1, $2, $3, $4)
+			 ON CONFLICT (agent_id, webhook_id) DO UPDATE SET previous = excluded.previous, recorded_at = excluded.recorded_at`,
+			[record.agentId, record.webhookId, record.previous, record.recordedAt],
+		);
+	}
+
+	async agentBefore(agentId: string, webhookId: string): Promise<AgentWebhookBefore | undefined> {
+		await this.schema();
+		const [row] = await this.db.query(
+			`SELECT * FROM ${T.agentWebhooksBefore} WHERE agent_id = $1 AND webhook_id = $2`,
+			[agentId, webhookId],
+		);
+		return row
+			? {
+					agentId: String(row.agent_id),
+					webhookId: String(row.webhook_id),
+					previous: String(row.previous),
+					recordedAt: Number(row.recorded_at),
+				}
+			: undefined;
 	}
 }

@@ -96,6 +96,13 @@ export interface LedgerStore {
 	 * asked for where none is recorded); the do-not-call list stays.
 	 */
 	purge(now: number, askedDays: number): Promise<void>;
+	/** Records a trigger's delivery unless it is recorded already: true for the first copy. */
+	recordDelivery(receiver: string, delivery: string, signedAt: number): Promise<boolean>;
+	/** Forgets deliveries signed before the cutoff. */
+	forgetDeliveriesBefore(cutoff: number): Promise<void>;
+	/** Records (or replaces) what an agent had before a trigger attached its webhook. */
+	recordAgentBefore(record: AgentWebhookBefore): Promise<void>;
+	agentBefore(agentId: string, webhookId: string): Promise<AgentWebhookBefore | undefined>;
 }
 
 /** The ledger's person key as its store keeps it (wrapped), and whether it was made now. */
@@ -103,6 +110,14 @@ export interface PersonKey {
 	key: Buffer;
 	wrapped: string;
 	created: boolean;
+}
+
+/** What an agent had (`previous`, its webhook setting as JSON) before a trigger attached `webhookId`. */
+export interface AgentWebhookBefore {
+	agentId: string;
+	webhookId: string;
+	previous: string;
+	recordedAt: number;
 }
 
 export interface AttemptRef {

@@ -209,7 +209,7 @@ export const description: INodeProperties[] = [
 				default: '',
 				placeholder: 'https://n8n.example.com/webhook/call-status',
 				description:
-					'Twilio posts the call’s status changes (initiated, ringing, answered, completed) here',
+					'Twilio posts the call’s status changes (initiated, ringing, answered, completed) here. Anyone who knows the address can post to it too: check the X-Twilio-Signature header (HMAC-SHA1 of the URL and the posted fields with the Twilio Auth Token) before acting on a status.',
 			},
 			{
 				displayName: 'System Prompt',

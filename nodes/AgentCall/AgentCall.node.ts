@@ -12,7 +12,7 @@ import * as campaign from './actions/campaign/Campaign.resource';
 import * as doNotCall from './actions/doNotCall/DoNotCall.resource';
 import * as textMessage from './actions/textMessage/TextMessage.resource';
 import { router } from './actions/router';
-import { callLedgerConnection } from './methods/credentialTest';
+import { callLedgerConnection } from '../shared/ledger/credentialTest';
 
 export class AgentCall implements INodeType {
 	description: INodeTypeDescription = {

@@ -37,6 +37,7 @@ import {
 	unregister,
 } from './helpers/registration';
 import { countRefusal } from './helpers/refusals';
+import { callLedgerConnection } from '../shared/ledger/credentialTest';
 
 /**
  * The secrets that verify the signatures: the credential's, for a webhook set up by hand, and
@@ -127,6 +128,7 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 			{
 				name: 'callLedgerPostgresApi',
 				required: true,
+				testedBy: 'callLedgerConnection',
 				displayOptions: { show: { ledger: ['postgres'] } },
 			},
 		],
@@ -217,7 +219,11 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchAgents }, loadOptions: { getAgents: agentOptions } };
+	methods = {
+		listSearch: { searchAgents },
+		loadOptions: { getAgents: agentOptions },
+		credentialTest: { callLedgerConnection },
+	};
 
 	/**
 	 * n8n's webhook lifecycle: the trigger registers its own webhook (registration.ts) unless the

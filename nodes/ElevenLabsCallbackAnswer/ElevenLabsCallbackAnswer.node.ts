@@ -7,7 +7,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { callLedgerConnection } from '../AgentCall/methods/credentialTest';
+import { callLedgerConnection } from '../shared/ledger/credentialTest';
 import { POSTGRES_CREDENTIAL } from '../shared/ledger/openLedger';
 import { description as answerDescription, execute as answer } from './actions/answer.operation';
 

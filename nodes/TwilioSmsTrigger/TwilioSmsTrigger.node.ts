@@ -9,7 +9,7 @@ import type {
 
 import { maskNumber } from '../AgentCall/helpers/idempotency';
 import { parseCandidatePhone } from '../AgentCall/helpers/phone';
-import { POSTGRES_CREDENTIAL } from '../shared/ledger/openLedger';
+import { callLedgerConnection } from '../shared/ledger/credentialTest';
 import { TWILIO_CREDENTIAL } from '../shared/twilioClient';
 import { triggerLedger } from './helpers/ledger';
 import { optOutKeyword } from './helpers/optOut';
@@ -76,8 +76,9 @@ export class TwilioSmsTrigger implements INodeType {
 		credentials: [
 			{ name: TWILIO_CREDENTIAL, required: true },
 			{
-				name: POSTGRES_CREDENTIAL,
+				name: 'callLedgerPostgresApi',
 				required: true,
+				testedBy: 'callLedgerConnection',
 				displayOptions: { show: { ledger: ['postgres'] } },
 			},
 		],
@@ -144,6 +145,8 @@ export class TwilioSmsTrigger implements INodeType {
 			},
 		],
 	};
+
+	methods = { credentialTest: { callLedgerConnection } };
 
 	webhookMethods = {
 		default: {

@@ -1,12 +1,13 @@
+// The Call Ledger Postgres credential's test, for every node that offers the credential.
 import type {
 	ICredentialTestFunctions,
 	ICredentialsDecrypted,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { openLedger } from '../../shared/ledger/openLedger';
-import type { PostgresCredential } from '../../shared/ledger/postgresDatabase';
-import { redact } from '../../shared/redact';
+import { openLedger } from './openLedger';
+import type { PostgresCredential } from './postgresDatabase';
+import { redact } from '../redact';
 
 /** The credential test of "Call Ledger Postgres": connects, creates the tables, reads them. */
 export async function callLedgerConnection(

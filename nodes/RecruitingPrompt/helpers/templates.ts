@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { ProblemError } from '../../shared/problems';
 import { HELPERS, KNOWN_HELPERS } from './handlebarsHelpers';
 import { FIRST_MESSAGE, KNOWLEDGE_BASE, MASTER, PHASES, PHASE_PREFIX } from './templateNames';
-import { checkBlockDepth, checkExpansion } from './templateBounds';
+import { checkBlockDepth, checkExpansion, checkSetText } from './templateBounds';
 import { walkTemplates } from './templateWalk';
 import type { TemplateUses } from './templateWalk';
 import { closest, listing } from './wording';
@@ -252,6 +252,8 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 			texts[PHASES] = `${all.map((name) => `{{> ${PHASE_PREFIX}${name}}}`).join('\n\n')}\n`;
 	}
 
+	// Before anything parses: parsing and compiling take time that grows with the tags.
+	checkSetText(texts);
 	const env = Handlebars.create();
 	env.unregisterHelper('log');
 	for (const [name, helper] of Object.entries(HELPERS)) env.registerHelper(name, helper);

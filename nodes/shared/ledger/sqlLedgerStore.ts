@@ -30,6 +30,7 @@ const T = {
 	attempts: 'voice_recruiting_call_attempts',
 	keys: 'voice_recruiting_call_keys',
 	doNotCall: 'voice_recruiting_do_not_call',
+	interviewTokens: 'voice_recruiting_interview_tokens',
 };
 
 /** The schema; the same SQL serves SQLite and Postgres. Times are Unix milliseconds. */
@@ -65,6 +66,13 @@ export const LEDGER_SCHEMA = [
 		masked_number TEXT NOT NULL,
 		reason TEXT NOT NULL,
 		added_at BIGINT NOT NULL
+	)`,
+	`CREATE TABLE IF NOT EXISTS ${T.interviewTokens} (
+		link_key TEXT NOT NULL,
+		seq INTEGER NOT NULL,
+		conversation_id TEXT,
+		issued_at BIGINT NOT NULL,
+		PRIMARY KEY (link_key, seq)
 	)`,
 ];
 
@@ -238,8 +246,41 @@ export class SqlLedgerStore implements LedgerStore {
 		return (await this.db.run(`DELETE FROM ${T.doNotCall} WHERE person = $1`, [person])) > 0;
 	}
 
+	async claimInterviewToken(
+		linkKey: string,
+		limit: number,
+		at: number,
+	): Promise<number | undefined> {
+		await this.schema();
+		// The first free number wins; a number given back is taken again. Each insert is atomic.
+		for (let seq = 1; seq <= limit; seq++) {
+			const won = await this.db.run(
+				`INSERT INTO ${T.interviewTokens} (link_key, seq, issued_at) VALUES ($1, $2, $3)
+				 ON CONFLICT (link_key, seq) DO NOTHING`,
+				[linkKey, seq, at],
+			);
+			if (won === 1) return seq;
+		}
+		return undefined;
+	}
+
+	async recordInterviewToken(linkKey: string, seq: number, conversationId: string): Promise<void> {
+		await this.db.run(
+			`UPDATE ${T.interviewTokens} SET conversation_id = $3 WHERE link_key = $1 AND seq = $2`,
+			[linkKey, seq, conversationId],
+		);
+	}
+
+	async releaseInterviewToken(linkKey: string, seq: number): Promise<void> {
+		await this.db.run(
+			`DELETE FROM ${T.interviewTokens} WHERE link_key = $1 AND seq = $2 AND conversation_id IS NULL`,
+			[linkKey, seq],
+		);
+	}
+
 	async purgeBefore(cutoff: number): Promise<void> {
 		await this.schema();
+		await this.db.run(`DELETE FROM ${T.interviewTokens} WHERE issued_at < $1`, [cutoff]);
 		await this.db.run(`DELETE FROM ${T.attempts} WHERE claimed_at < $1`, [cutoff]);
 		await this.db.run(`DELETE FROM ${T.keys} WHERE used_at < $1`, [cutoff]);
 	}

@@ -74,6 +74,15 @@ export interface LedgerStore {
 	/** Adds the entry unless the person is listed already; returns the entry that stands. */
 	addDoNotCall(entry: DoNotCallEntry): Promise<{ entry: DoNotCallEntry; added: boolean }>;
 	removeDoNotCall(person: string): Promise<boolean>;
+	/**
+	 * Takes the next of `limit` tokens of an interview link (numbered 1 … limit) unless all are
+	 * taken: the number taken, or undefined. One insert decides, so processes cannot overshoot.
+	 */
+	claimInterviewToken(linkKey: string, limit: number, at: number): Promise<number | undefined>;
+	/** The conversation a claimed token was issued for (what results are keyed on). */
+	recordInterviewToken(linkKey: string, seq: number, conversationId: string): Promise<void>;
+	/** Gives a claimed token back when ElevenLabs issued none. */
+	releaseInterviewToken(linkKey: string, seq: number): Promise<void>;
 	/** Removes attempts and key bindings older than the cutoff; the do-not-call list stays. */
 	purgeBefore(cutoff: number): Promise<void>;
 }

@@ -14,7 +14,7 @@ import type { INode } from 'n8n-workflow';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import { ensureRuntime, N8nInstance, REPO_ROOT } from '../../scripts/n8n';
-import type { WorkflowJson } from '../../scripts/n8n';
+import type { N8nRestClient, WorkflowJson } from '../../scripts/n8n';
 import { launchChromium } from '../../scripts/chromium';
 import { fakeMicrophone } from '../../scripts/fakeMicrophone';
 import { progress } from '../../scripts/process';
@@ -47,6 +47,8 @@ let n8n: N8nInstance;
 let baseUrl: string;
 let browser: Browser;
 let microphoneSource: string;
+let rest: N8nRestClient;
+const WORKFLOW_ID = 'vrWebInterview';
 
 function node(workflow: WorkflowJson, name: string): INode {
 	const found = workflow.nodes.find((candidate) => candidate.name === name);
@@ -133,6 +135,7 @@ beforeAll(async () => {
 		}),
 		launchChromium({ fakeMicrophone: true, microphoneFile: microphone.file }),
 	]);
+	rest = await n8n.setupOwner();
 });
 
 afterAll(async () => {
@@ -163,6 +166,12 @@ async function visit(extraHeaders: Record<string, string> = {}): Promise<Visit> 
 		viewport: { width: 820, height: 1000 },
 	});
 	const page = await context.newPage();
+	// Every Content-Security-Policy violation the page reports, from before its first script.
+	await page.addInitScript({
+		content: `window.cspViolations = [];
+			document.addEventListener('securitypolicyviolation', (event) =>
+				window.cspViolations.push(event.effectiveDirective + ' ' + event.blockedURI));`,
+	});
 	const urls: string[] = [];
 	const foreign: string[] = [];
 	const allowed = (url: string) =>
@@ -192,8 +201,11 @@ interface PageSession {
 	signedUrl: string;
 	conversationToken: string;
 	livekitUrl: string;
-	overrides: { agent: { firstMessage: string } };
 	dynamicVariables: Record<string, unknown>;
+}
+
+async function cspViolations(page: Page): Promise<string[]> {
+	return (await page.evaluate('window.cspViolations')) as string[];
 }
 
 async function sessionData(page: Page): Promise<PageSession> {
@@ -225,6 +237,7 @@ describe('the interview over WebSocket, with the real ElevenLabs client served b
 		expect(response?.status()).toBe(200);
 		expect(response?.headers()['content-type']).toMatch(/^text\/html/);
 		expect(response?.headers()['cache-control']).toBe('no-store');
+		expect(response?.headers()['x-frame-options']).toBe('DENY');
 		const html = (await response?.text()) ?? '';
 		expectNothingSecret(html);
 
@@ -262,11 +275,13 @@ describe('the interview over WebSocket, with the real ElevenLabs client served b
 		await page.check('#consent');
 		await page.click('#start');
 		await page.waitForSelector('#live:not([hidden])', { timeout: 30_000 });
+		// The agent's own first message (its overrides are off), with the page's variables.
+		const { agent } = sandbox.state.agents.get(sandbox.ids.agents.noOverrides)!;
 		const firstMessage = renderVariables(
-			session.overrides.agent.firstMessage,
+			agent.conversationConfig?.agent?.firstMessage ?? '',
 			session.dynamicVariables,
 		);
-		expect(firstMessage).toContain('Anna');
+		expect(firstMessage).toContain('Hallo Anna Schmidt');
 		await page.waitForFunction(
 			`[...document.querySelectorAll('#transcript li')].some((item) => item.textContent.includes(${JSON.stringify(CANDIDATE_LINES.de)}))`,
 			undefined,
@@ -279,11 +294,9 @@ describe('the interview over WebSocket, with the real ElevenLabs client served b
 		await page.screenshot({ path: path.join(IMAGES, 'web-interview-live.png'), fullPage: true });
 
 		const [conversation] = conversationStore(sandbox).list();
-		expect(conversation).toMatchObject({
-			status: 'in-progress',
-			userId: CANDIDATES.valid,
-			source: 'js_sdk',
-		});
+		expect(conversation).toMatchObject({ status: 'in-progress', source: 'js_sdk' });
+		// The browser named nobody: results are keyed on what the server issued.
+		expect(conversation.userId).toBeUndefined();
 
 		await page.click('#end');
 		await page.waitForSelector('#done:not([hidden])');
@@ -303,7 +316,6 @@ describe('the interview over WebSocket, with the real ElevenLabs client served b
 		expect(result).toMatchObject({
 			conversationId: conversation.conversationId,
 			status: 'done',
-			userId: CANDIDATES.valid,
 			callResult: 'answered',
 		});
 		expect(result.turns.map((turn) => turn.role)).toEqual(['agent', 'candidate', 'agent']);
@@ -322,6 +334,18 @@ describe('the interview over WebSocket, with the real ElevenLabs client served b
 		expect(
 			visitData.urls.filter((url) => url.startsWith(sandbox.url.replace(/^http/, 'ws'))),
 		).toHaveLength(1);
+
+		// The whole session ran under the page's hash-based policy without one violation ...
+		expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src/);
+		expect(await cspViolations(page)).toEqual([]);
+		// ... and the policy is enforced: injected inline code does not run.
+		await page.evaluate(`{
+			const injected = document.createElement('script');
+			injected.textContent = 'window.injected = true';
+			document.body.appendChild(injected);
+		}`);
+		expect(await page.evaluate('window.injected')).toBeUndefined();
+		expect(await cspViolations(page)).toEqual(['script-src-elem inline']);
 		progress(
 			`fake microphone: ${microphoneSource}; the browser asked for:\n${visitData.urls.map((url) => url.replace(/(conversation_signature|access_token)=[^&]+/, '$1=…')).join('\n')}`,
 		);
@@ -402,6 +426,18 @@ describe('the interview over WebRTC', () => {
 			'N8N_INSECURE_DISABLE_WEBHOOK_IFRAME_SANDBOX',
 		);
 		await visitData.context.close();
+	});
+});
+
+describe('Serve Script, an endpoint anyone can call', () => {
+	it('a loop of requests saves no execution (the example does not save successful ones)', async () => {
+		const before = (await rest.executions(WORKFLOW_ID)).length;
+		for (let i = 0; i < 20; i++) {
+			const served = await fetch(`${baseUrl}/webhook/interview-script?file=elevenlabs-client.js`);
+			expect(served.status).toBe(200);
+			expect((await served.arrayBuffer()).byteLength).toBeGreaterThan(500_000);
+		}
+		expect(await rest.executions(WORKFLOW_ID)).toHaveLength(before);
 	});
 });
 

@@ -143,14 +143,13 @@ beforeAll(async () => {
 		label: 'web interview',
 	});
 	await n8n.importCredentials(sandbox.n8nCredentials());
-	for (const workflow of [
+	const ids = await n8n.importWorkflows([
 		loadWorkflow(),
 		webSocketWorkflow(),
 		transcriptWorkflow(),
 		resultsWorkflow(),
-	]) {
-		await n8n.publish(await n8n.importWorkflow(workflow));
-	}
+	]);
+	for (const id of ids) await n8n.publish(id);
 	[baseUrl, browser] = await Promise.all([
 		n8n.start({
 			webhookPaths: [
@@ -164,7 +163,8 @@ beforeAll(async () => {
 		launchChromium({ fakeMicrophone: true, microphoneFile: microphone.file }),
 	]);
 	rest = await n8n.setupOwner();
-});
+	// Each n8n CLI run takes tens of seconds on a busy machine.
+}, 15 * 60_000);
 
 afterAll(async () => {
 	await browser?.close();

@@ -292,7 +292,7 @@ describe('the interview over WebSocket, with the real ElevenLabs client served b
 		expect(session.connectionType).toBe('websocket');
 		expect(browserSessions(sandbox).lookup(session.signedUrl)).toMatchObject({
 			kind: 'signedUrl',
-			agentId: sandbox.ids.agents.recruitingDe,
+			agentId: sandbox.ids.agents.noOverrides,
 		});
 
 		// No consent, no start.

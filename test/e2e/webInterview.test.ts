@@ -310,11 +310,11 @@ describe('the interview over WebSocket, with the real ElevenLabs client served b
 			session.dynamicVariables,
 		);
 		expect(firstMessage).toContain('Hallo Anna Schmidt');
-		await page.waitForFunction(
-			`[...document.querySelectorAll('#transcript li')].some((item) => item.textContent.includes(${JSON.stringify(CANDIDATE_LINES.de)}))`,
-			undefined,
-			{ timeout: 60_000 },
-		);
+		// A locator, not a string predicate: the page's policy refuses the eval that one needs.
+		await page
+			.locator('#transcript li', { hasText: CANDIDATE_LINES.de })
+			.first()
+			.waitFor({ timeout: 60_000 });
 		const transcript = await page.locator('#transcript').innerText();
 		expect(transcript).toContain('KI-Assistenz');
 		expect(transcript).toContain(firstMessage);

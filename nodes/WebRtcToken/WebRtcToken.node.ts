@@ -35,6 +35,11 @@ export class WebRtcToken implements INodeType {
 				required: true,
 				displayOptions: { hide: { operation: ['notice', 'script'] } },
 			},
+			{
+				name: 'callLedgerPostgresApi',
+				required: true,
+				displayOptions: { show: { operation: ['token'], ledger: ['postgres'] } },
+			},
 		],
 		properties: [
 			{

@@ -337,6 +337,39 @@ describe('Place Agent Call: dynamic variables and overrides are cleaned and limi
 		);
 	});
 
+	it('sends an object as valid JSON text, and refuses one too long to send whole', async () => {
+		const nested = { a: { b: 1, c: ['x{{y}}z', {}] } };
+		const prompt = {
+			...CANDIDATE.prompt,
+			dynamicVariables: { ...CANDIDATE.prompt.dynamicVariables, company: nested },
+		};
+		const result = await runPlace(sandbox, [{ ...CANDIDATE, prompt }]);
+		expect(result.status).toBe('success');
+		const sent = String(sentClientData().dynamic_variables.company);
+		expect(JSON.parse(sent)).toEqual({ a: { b: 1, c: ['x{y}z', {}] } });
+		expect(sent).not.toMatch(/\{\{|\}\}/);
+
+		sandbox.reset();
+		const huge = { ...prompt, dynamicVariables: { company: { text: 'x'.repeat(20_000) } } };
+		expectStopped(
+			await runPlace(sandbox, [{ ...CANDIDATE, prompt: huge }]),
+			'The dynamic variable "company" is an object of 10,011 characters as JSON, more than 10,000',
+			0,
+		);
+	});
+
+	it('refuses a 100 kB idempotency key with its length, before any request', async () => {
+		const result = await runPlace(sandbox, [CANDIDATE], {
+			options: { idempotencyKey: '={{ "k".repeat(100000) }}' },
+		});
+		expectStopped(
+			result,
+			'The Idempotency Key has 100,000 characters, more than the 256 ElevenLabs takes',
+			0,
+		);
+		expect(sandbox.requests.all()).toHaveLength(0);
+	});
+
 	it.each([
 		[
 			'system__caller_id',

@@ -338,6 +338,16 @@ describe('Get: bad input', () => {
 		expect(sandbox.requests.all()).toHaveLength(0);
 	});
 
+	it('refuses a conversation ID longer than an ElevenLabs ID can be, with its length', async () => {
+		const result = await runTranscript(sandbox, { operation: 'get' }, [
+			{ conversationId: `conv_${'a'.repeat(195)}` },
+		]);
+		expect(result.error?.message).toBe(
+			'The conversation ID has 200 characters, more than the 100 an ElevenLabs ID can have',
+		);
+		expect(sandbox.requests.all()).toHaveLength(0);
+	});
+
 	it('with continue-on-fail, keeps going and pairs each failed item with its input', async () => {
 		const good = await startSandboxCall(sandbox, 'answered');
 		endSandboxCalls(sandbox);

@@ -2,7 +2,7 @@
  * Fetch WebRTC Token through n8n's real engine against the sandbox, over HTTP with the real SDK:
  * both operations, their options, what they output, and every way they fail.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IBinaryData, IDataObject, INodeParameters, OnError } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox';
@@ -310,6 +310,47 @@ describe('failures', () => {
 	});
 });
 
+describe('tokens per interview link, counted in the call ledger', () => {
+	it('a link gets at most its tokens; the next request is refused as used, without asking ElevenLabs', async () => {
+		const link = `link-${randomUUID()}`;
+		const items = [1, 2, 3].map((n) => ({ candidateId: link, n }));
+		const result = await run(
+			{ options: { linkKey: '={{ $json.candidateId }}', tokensPerLink: 2 } },
+			items,
+			{ onError: 'continueErrorOutput' },
+		);
+		expect(result.status).toBe('success');
+		const issued = result.json('Token', 0);
+		expect(issued.map((json) => json.n)).toEqual([1, 2]);
+		expect(browserSessions(sandbox).all()).toHaveLength(2);
+		const [refused] = result.output('Token', 1);
+		expect(refused.json).toMatchObject({
+			n: 3,
+			error: `The interview link "${link}" has had its 2 tokens`,
+			details: { linkStatus: 'used' },
+		});
+		// A later execution (a reload of the page) counts on: the ledger keeps the count.
+		const again = await run({ options: { linkKey: link, tokensPerLink: 2 } });
+		expect(again.error?.message).toBe(`The interview link "${link}" has had its 2 tokens`);
+		expect(browserSessions(sandbox).all()).toHaveLength(2);
+		// Another link has its own budget.
+		expect((await run({ options: { linkKey: `${link}-b`, tokensPerLink: 2 } })).status).toBe(
+			'success',
+		);
+	});
+
+	it('a request ElevenLabs refuses gives its token back', async () => {
+		const link = `link-${randomUUID()}`;
+		const refused = await run({
+			agentId: locator('agent_unknown'),
+			options: { linkKey: link, tokensPerLink: 1 },
+		});
+		expect(refused.error?.message).toContain('No agent "agent_unknown"');
+		const issued = await run({ options: { linkKey: link, tokensPerLink: 1 } });
+		expect(issued.status).toBe('success');
+	});
+});
+
 describe('agent list search', () => {
 	it("lists the credential's agents by name", async () => {
 		const result = await listSearch('webRtcToken', 'searchAgents', elevenLabsCredential(sandbox), {
@@ -381,7 +422,10 @@ describe('resource interviewPage', () => {
 		});
 		// The sandbox is a custom base URL: LiveKit is its host over ws.
 		expect(session.livekitUrl).toBe(sandbox.url.replace(/^http/, 'ws'));
-		expect(session.userId).toBe(CANDIDATE.candidateId);
+		// Nothing in the browser's hands that results could be keyed on, or that sets the prompt.
+		expect(session).not.toHaveProperty('userId');
+		expect(session).not.toHaveProperty('overrides');
+		expect(session.dynamicVariables).toEqual({ name: 'Anna Schmidt' });
 		expect(json.html).toContain(
 			'src="interview-script?file&#x3D;elevenlabs-client.js" integrity="sha384-',
 		);

@@ -7,6 +7,7 @@ import {
 	MAX_BLOCK_DEPTH,
 	MAX_EXPANDED_CHARACTERS,
 	MAX_PARTIAL_DEPTH,
+	MAX_TEMPLATE_TAGS,
 	checkBlockDepth,
 	checkExpansion,
 } from '../../nodes/RecruitingPrompt/helpers/templateBounds';
@@ -95,18 +96,62 @@ describe('checkBlockDepth', () => {
 		expect(() => checkBlockDepth('master', '{{#if a}}x{{/if}}'.repeat(10_000))).not.toThrow();
 	});
 
-	it('refuses 3,000 nested blocks before Handlebars parses them', () => {
+	it('refuses 2,000 nested blocks before Handlebars parses them', () => {
 		const error = thrownProblem(() =>
 			compileSet({
 				name: 'custom',
 				bundled: false,
 				templates: {
-					master: 'Rolle\n' + '{{#if name}}'.repeat(3000) + 'x' + '{{/if}}'.repeat(3000),
+					master: 'Rolle\n' + '{{#if name}}'.repeat(2000) + 'x' + '{{/if}}'.repeat(2000),
 				},
 			}),
 		);
 		expect(error.message).toBe(
 			`The template "master" nests blocks more than ${MAX_BLOCK_DEPTH} levels deep (line 2)`,
 		);
+	});
+});
+
+describe('checkSetText', () => {
+	const compileCustom = (templates: Record<string, string>) =>
+		compileSet({ name: 'custom', bundled: false, templates });
+
+	afterEach(() => jest.restoreAllMocks());
+
+	it('refuses 100,000 tags before Handlebars parses anything', () => {
+		// The work counted: no Handlebars environment is even created for such a set.
+		const create = jest.spyOn(Handlebars, 'create');
+		const error = thrownProblem(() => compileCustom({ master: '{{a}}'.repeat(100_000) }));
+		expect(error.message).toBe(
+			'The template set has more than 200,000 characters of template text (at "master")',
+		);
+		const tags = thrownProblem(() =>
+			compileCustom({ master: 'x', p: '{{a}}'.repeat(MAX_TEMPLATE_TAGS + 1) }),
+		);
+		expect(tags.message).toBe(
+			`The template set has more than ${MAX_TEMPLATE_TAGS.toLocaleString('en')} {{ }} tags (at "p")`,
+		);
+		expect(create).not.toHaveBeenCalled();
+	});
+
+	it('takes a set of exactly the most tags', () => {
+		expect(() =>
+			compileCustom({ master: '{{a}}'.repeat(MAX_TEMPLATE_TAGS - 1), p: '{{b}}' }),
+		).not.toThrow();
+	});
+
+	it('says that inline partials and decorators are not supported', () => {
+		const inline = thrownProblem(() =>
+			compileCustom({ master: 'Rolle\n{{#*inline "phase-x"}}Hallo{{/inline}}\n{{> phase-x}}' }),
+		);
+		expect(inline.message).toBe(
+			'The template "master" defines an inline partial "phase-x" on line 2; inline partials are not supported',
+		);
+		expect(inline.hint).toContain('{{> phase-x}}');
+		const decorator = thrownProblem(() => compileCustom({ master: '{{* log}}Hallo {{name}}' }));
+		expect(decorator.message).toBe(
+			'The template "master" uses the decorator "log" on line 1; decorators are not supported',
+		);
+		expect(decorator.hint).toContain('formatDate');
 	});
 });

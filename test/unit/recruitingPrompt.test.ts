@@ -125,6 +125,14 @@ describe('helpers', () => {
 		expect(env('{{formatDate start "d. MMMM"}}', { start: 'ab sofort' })).toBe('⟦ab sofort⟧');
 	});
 
+	it('formatDate refuses a zone that is not one, instead of printing the date unformatted', () => {
+		const error = thrownProblem(() =>
+			env('{{formatDate start "d. MMMM" zone="Mars/Base"}}', { start: '1.4.2026' }),
+		);
+		expect(error.message).toBe('"Mars/Base" in {{formatDate … zone=…}} is not a time zone');
+		expect(error.hint).toContain('Europe/Berlin');
+	});
+
 	it('parses the date forms sheets and forms produce', () => {
 		for (const text of [
 			'2026-04-01',

@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import {
 	cleanText,
 	renderInterviewPage,
+	pageVariables,
 	renderNoticePage,
-	sessionOverrides,
 } from '../../nodes/WebRtcToken/helpers/interviewPage';
 import type { PageInput } from '../../nodes/WebRtcToken/helpers/interviewPage';
 import { pageScript, pageScriptUrl } from '../../nodes/WebRtcToken/helpers/pageAssets';
@@ -27,17 +27,11 @@ function input(overrides: Partial<PageInput> = {}): PageInput {
 		privacyUrl: 'https://www.example.de/datenschutz',
 		contactEmail: 'recruiting@example.de',
 		wording: [],
-		candidate: {
-			name: 'Anna Schmidt',
-			jobTitle: 'Pflegefachkraft (m/w/d)',
-			userId: 'k7Qm2xW9pL4t',
-		},
-		prompt: {
-			system: 'Du führst ein Vorgespräch mit Anna.',
-			firstMessage: 'Hallo Anna!',
-			language: 'de',
-			dynamicVariables: { candidate_name: 'Anna', years: 3, nested: { no: 1 } },
-		},
+		candidate: { name: 'Anna Schmidt', jobTitle: 'Pflegefachkraft (m/w/d)' },
+		variables: [
+			{ name: 'candidate_name', value: 'Anna' },
+			{ name: 'years', value: 3 },
+		],
 		connection: {
 			type: 'webrtc',
 			conversationToken: 'tok.en.jwt',
@@ -140,25 +134,21 @@ describe('the page in German and English', () => {
 });
 
 describe('the session the page starts', () => {
-	it('WebRTC: the token, the LiveKit server, overrides, primitive dynamic variables, the user id and the lifetime', () => {
+	it('WebRTC: the token, the LiveKit server, the listed variables and the lifetime; no prompt, overrides or user id', () => {
 		const data = session(render());
 		expect(data).toMatchObject({
 			connectionType: 'webrtc',
 			conversationToken: 'tok.en.jwt',
 			livekitUrl: 'wss://livekit.rtc.elevenlabs.io',
-			userId: 'k7Qm2xW9pL4t',
 			validForMs: 10 * 60 * 1000,
-			overrides: {
-				agent: {
-					prompt: { prompt: 'Du führst ein Vorgespräch mit Anna.' },
-					firstMessage: 'Hallo Anna!',
-					language: 'de',
-				},
-			},
 			dynamicVariables: { candidate_name: 'Anna', years: 3 },
 			libsampleratePath: 'interview-script?file=libsamplerate.worklet.js',
 		});
 		expect(data).not.toHaveProperty('signedUrl');
+		// A published agent with its overrides off: the browser carries nothing to trust.
+		expect(data).not.toHaveProperty('overrides');
+		expect(data).not.toHaveProperty('userId');
+		expect(render()).not.toMatch(/overrides:|userId:/);
 	});
 
 	it('WebSocket: the signed URL, and nothing of WebRTC', () => {
@@ -184,8 +174,30 @@ describe('the session the page starts', () => {
 		expect(session(render({ expiresAt: '' })).validForMs).toBe(0);
 	});
 
-	it('without a rendered prompt there are no overrides', () => {
-		expect(sessionOverrides(undefined)).toEqual({ overrides: { agent: {} }, dynamicVariables: {} });
+	it('sends only harmless variables: ids and contact data never come from the browser', () => {
+		expect(
+			pageVariables([
+				{ name: 'name', value: ' Anna ' },
+				{ name: '', value: 'x' },
+			]),
+		).toEqual({
+			ok: true,
+			value: { name: 'Anna' },
+		});
+		for (const name of ['candidateId', 'user_id', 'id', 'phone', 'email', 'contactEmail']) {
+			expect(pageVariables([{ name, value: 'x' }])).toMatchObject({
+				ok: false,
+				message: `The page does not send "${name}": the candidate's browser could change it`,
+			});
+		}
+		expect(pageVariables([{ name: 'system__caller_id', value: 'x' }])).toMatchObject({
+			ok: false,
+			message: '"system__caller_id" is not a dynamic variable the page can send',
+		});
+		expect(pageVariables([{ name: 'company', value: { a: { b: 1 } } }])).toMatchObject({
+			ok: false,
+			message: 'The dynamic variable "company" is not text or a number',
+		});
 	});
 
 	it('the client script with its integrity hash, from the same n8n', () => {
@@ -202,29 +214,22 @@ describe('hostile candidate fields', () => {
 	const hostile = {
 		name: 'Anna</script><script>alert(1)</script>',
 		jobTitle: '"><img src=x onerror=alert(2)>',
-		userId: "x'</script><!--",
 	};
 
 	it('cannot end the script element or start markup, in the text or in the session data', () => {
 		const html = render({
 			candidate: hostile,
 			company: "O'Brien & <Söhne>",
-			prompt: {
-				firstMessage: 'Hallo</script><script>alert(3)</script>\u2028',
-				dynamicVariables: { name: '</SCRIPT>' },
-			},
+			variables: [{ name: 'name', value: 'Hallo</script><script>alert(3)</script>' }],
 		});
 		expect(html.match(/<script/gi)).toHaveLength(3);
 		expect(html.match(/<\/script>/gi)).toHaveLength(3);
 		expect(html).not.toContain('<img');
 		expect(html).toContain('Guten Tag Anna&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;,');
 		expect(html).toContain('O&#x27;Brien &amp; &lt;Söhne&gt;');
-		const data = session(html);
-		expect(data.userId).toBe(hostile.userId);
-		expect((data.overrides as { agent: { firstMessage: string } }).agent.firstMessage).toBe(
-			'Hallo</script><script>alert(3)</script>\u2028',
-		);
-		expect(data.dynamicVariables).toEqual({ name: '</SCRIPT>' });
+		expect(session(html).dynamicVariables).toEqual({
+			name: 'Hallo</script><script>alert(3)</script>',
+		});
 	});
 
 	it('quotes cannot leave an attribute', () => {
@@ -237,15 +242,73 @@ describe('hostile candidate fields', () => {
 			candidate: {
 				name: 'Anna\u202Egnp.exe\u2066x\u2069\u200F',
 				jobTitle: 'Pflege\u0000kraft',
-				userId: 'c\u202E1',
 			},
+			variables: [{ name: 'name', value: 'c\u202E1' }],
 		});
 		expect(html).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/);
 		expect(html).not.toContain(String.fromCharCode(0));
 		expect(html).toContain('Guten Tag Annagnp.exex,');
-		expect(session(html).userId).toBe('c1');
+		expect(session(html).dynamicVariables).toEqual({ name: 'c 1' });
 		expect(cleanText('  a\u202Db  ')).toBe('ab');
 		expect(cleanText({ toString: () => 'x' })).toBe('');
+	});
+});
+
+/** The page's policy from its meta element, and the sha256 of each inline script and style it has. */
+function policyOf(html: string): { policy: string; inline: string[] } {
+	const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
+	if (!policy) throw new Error('no policy');
+	const inline = [...html.matchAll(/<(script|style)>([\s\S]*?)<\/\1>/g)].map(
+		([, , code]) => `'sha256-${createHash('sha256').update(code).digest('base64')}'`,
+	);
+	// As the browser reads the attribute: Handlebars escapes ' and =.
+	const decoded = policy.replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=');
+	return { policy: decoded, inline };
+}
+
+describe('the Content-Security-Policy', () => {
+	it('allows exactly the inline code of the rendered page by hash, the client and its connection', () => {
+		const { policy, inline } = policyOf(render());
+		expect(inline).toHaveLength(2);
+		const [style, script] = inline;
+		expect(policy).toBe(
+			[
+				"default-src 'none'",
+				`style-src ${style}`,
+				"base-uri 'none'",
+				"form-action 'none'",
+				`script-src ${script} 'self' blob:`,
+				'connect-src wss://livekit.rtc.elevenlabs.io https://livekit.rtc.elevenlabs.io',
+				'media-src blob: mediastream:',
+			].join('; '),
+		);
+		expect(policy).not.toContain('unsafe');
+	});
+
+	it("names the signed URL's host for WebSocket and a scripts host given as a full URL", () => {
+		const { policy } = policyOf(
+			render({
+				connection: { type: 'websocket', signedUrl: 'wss://api.elevenlabs.io/v1/convai/x?s=1' },
+				clientScript: { url: 'https://n8n.example.de/webhook/s?file=x', integrity: 'sha384-a' },
+			}),
+		);
+		expect(policy).toContain("script-src 'sha256-");
+		expect(policy).toContain("' https://n8n.example.de 'self' blob:");
+		expect(policy).toContain('connect-src wss://api.elevenlabs.io;');
+	});
+
+	it('the notice page allows its style and nothing else', () => {
+		const page = renderNoticePage({
+			language: 'de',
+			reason: 'used',
+			company: '',
+			contactEmail: '',
+		});
+		if (!page.ok) throw new Error(page.message);
+		const { policy, inline } = policyOf(page.value.html);
+		expect(policy).toBe(
+			`default-src 'none'; style-src ${inline[0]}; base-uri 'none'; form-action 'none'`,
+		);
 	});
 });
 
@@ -274,6 +337,24 @@ describe('the privacy URL and contact e-mail', () => {
 			ok: false,
 			message: '"x" onclick="y" is not an e-mail address',
 		});
+	});
+
+	it('a contact e-mail cannot add a subject, copies or a body to the mailto: link', () => {
+		for (const contactEmail of [
+			'jobs@example.de?subject=Absage',
+			'jobs@example.de&cc=all@example.de',
+			'jobs@example.de#x',
+			'a%40b@example.de',
+			'jobs@example.de?body=x=y',
+		]) {
+			expect(renderInterviewPage(input({ contactEmail }))).toMatchObject({
+				ok: false,
+				message: `"${contactEmail}" is not an e-mail address`,
+			});
+			expect(
+				renderNoticePage({ language: 'de', reason: 'used', company: '', contactEmail }),
+			).toMatchObject({ ok: false });
+		}
 	});
 });
 

@@ -13,6 +13,7 @@ import {
 } from '../helpers/clientData';
 import type { ClientData, PromptOverrides } from '../helpers/clientData';
 import { idempotencyKey } from '../helpers/idempotency';
+import { checkUserIdLength } from '../../shared/idLengths';
 import { parseCandidatePhone } from '../helpers/phone';
 import type { CandidateNumber } from '../helpers/phone';
 
@@ -83,6 +84,8 @@ export function readCandidate(
 		candidateId: text(ctx.getNodeParameter('candidateId', i, '')),
 		e164: parsed.value.e164,
 	});
+	const keyLength = checkUserIdLength(key, 'Idempotency Key');
+	if (!keyLength.ok) return keyLength;
 	const clientData = buildClientData(key, overrides.value, variables.value);
 	return { ok: true, value: { phone: parsed.value, key, overrides: overrides.value, clientData } };
 }

@@ -63,9 +63,22 @@ export const MAX_SYSTEM_PROMPT_LENGTH = 200_000;
 export const MAX_FIRST_MESSAGE_LENGTH = 5_000;
 
 /**
+ * An object or list as valid JSON text: each string in it cleaned like a value, and a space
+ * between adjacent braces, so that no `{{` or `}}` (a placeholder to ElevenLabs) appears and
+ * nothing has to be cut out of the JSON.
+ */
+export function jsonText(value: object): string {
+	const json =
+		JSON.stringify(value, (_key, inner: unknown) =>
+			typeof inner === 'string' ? cleanValue(inner, MAX_DYNAMIC_VARIABLE_LENGTH) : inner,
+		) ?? '';
+	return json.replace(/([{}])(?=[{}])/g, '$1 ');
+}
+
+/**
  * Dynamic variables as ElevenLabs takes them (string, number or boolean), text cleaned as Build
  * Recruiting Prompt cleans its values and cut at MAX_DYNAMIC_VARIABLE_LENGTH. Objects and lists
- * are sent as JSON text; empty values count as not given, so the missing-variable check sees them.
+ * are sent as valid JSON text (refused when too long to send whole); empty values count as not given, so the missing-variable check sees them.
  */
 export function dynamicVariables(
 	...sources: IDataObject[]
@@ -91,8 +104,18 @@ export function dynamicVariables(
 				out[name] = typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
 				continue;
 			}
-			const text = typeof value === 'object' ? (JSON.stringify(value) ?? '') : String(value);
-			out[name] = cleanValue(text, MAX_DYNAMIC_VARIABLE_LENGTH);
+			if (typeof value !== 'object') {
+				out[name] = cleanValue(String(value), MAX_DYNAMIC_VARIABLE_LENGTH);
+				continue;
+			}
+			const json = jsonText(value);
+			if (json.length > MAX_DYNAMIC_VARIABLE_LENGTH) {
+				return problem(
+					`The dynamic variable "${name}" is an object of ${json.length.toLocaleString('en')} characters as JSON, more than ${MAX_DYNAMIC_VARIABLE_LENGTH.toLocaleString('en')}`,
+					'Cut JSON would be broken, so it is not sent. Map only the field the agent needs to a variable of its own.',
+				);
+			}
+			out[name] = json;
 		}
 	}
 	return { ok: true, value: { ...out } };

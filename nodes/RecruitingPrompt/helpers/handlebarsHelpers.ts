@@ -4,7 +4,7 @@ import type { DateTimeFormatOptions } from 'luxon';
 
 import { ProblemError } from '../../shared/problems';
 import { quoted } from '../../shared/quoted';
-import { isLocale } from './locale';
+import { isLocale, isZone } from './locale';
 import { PlaceholderValue, unwrap } from './values';
 
 /** What every render passes as Handlebars data (`@now`, `@locale`, …). */
@@ -129,6 +129,13 @@ export const HELPERS: Record<string, HelperDelegate> = {
 			);
 		}
 		const zone = String(unwrap(hash.zone) ?? data.timezone ?? 'Europe/Berlin');
+		// Luxon turns an unknown zone into an invalid date, which would print the raw value.
+		if (!isZone(zone)) {
+			throw new ProblemError(
+				`${quoted(zone)} in {{formatDate … zone=…}} is not a time zone`,
+				'Use an IANA time zone name such as Europe/Berlin, Europe/Vienna or America/New_York.',
+			);
+		}
 		const raw = unwrap(value);
 		if (typeof raw !== 'string') return value;
 		const pattern = typeof unwrap(format) === 'string' ? String(unwrap(format)) : 'long';

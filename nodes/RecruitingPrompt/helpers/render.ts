@@ -1,9 +1,7 @@
-import { IANAZone } from 'luxon';
-
 import { LANGUAGE_CODE_HINT, isLanguageCode } from '../../shared/languageCode';
 import { ProblemError } from '../../shared/problems';
 import { quoted } from '../../shared/quoted';
-import { isLocale } from './locale';
+import { isLocale, isZone } from './locale';
 import type { RenderData } from './handlebarsHelpers';
 import { memoisedKnowledgeBase } from './knowledgeBaseMemo';
 import type { CompiledSet, TemplateDelegate } from './templates';
@@ -170,19 +168,6 @@ export function resolveLocale(setting: string, set: CompiledSet, language: strin
 
 const LOCALE_HINT =
 	'Use a BCP 47 locale such as de-DE, de-AT, en-GB or fr-FR, or leave it empty for the language’s own.';
-
-const zones = new Map<string, boolean>();
-
-/** Whether a name is an IANA time zone (cached: Luxon's check builds an Intl formatter each time). */
-function isZone(name: string): boolean {
-	let valid = zones.get(name);
-	if (valid === undefined) {
-		valid = IANAZone.isValidZone(name);
-		if (zones.size >= 1000) zones.clear();
-		zones.set(name, valid);
-	}
-	return valid;
-}
 
 /** The candidate's time zone, else the node's, else the workflow's. Each must be an IANA zone. */
 export function resolveTimeZone(

@@ -6,6 +6,7 @@
  * size is computed once (memoised), so this check itself stays linear in the set.
  */
 import { ProblemError } from '../../shared/problems';
+import { KNOWN_HELPERS } from './handlebarsHelpers';
 
 /**
  * The most template text (characters of source, partials expanded) a set may expand to: 4 times
@@ -21,6 +22,57 @@ export const MAX_PARTIAL_DEPTH = 32;
 export const MAX_BLOCK_DEPTH = 100;
 
 const BLOCK_TAG = /\{\{~?\s*([#^/])/g;
+
+/**
+ * The most tags ({{…}}) a whole set may have: the bundled sets have about 210. Handlebars
+ * parses and compiles in time that grows with the tags (100,000 tags took 12 s and more), so
+ * they are counted on the text, before anything parses it.
+ */
+export const MAX_TEMPLATE_TAGS = 5_000;
+
+const TAG = /\{\{/g;
+/** `{{* decorator}}` and `{{#* inline "name"}}`: Handlebars' decorators. */
+const DECORATOR_TAG = /\{\{~?\s*#?\s*\*\s*([^\s}]*)\s*("[^"]*"|'[^']*')?/;
+
+/**
+ * Checks a set's texts before Handlebars parses them: at most MAX_TEMPLATE_TAGS tags and
+ * MAX_EXPANDED_CHARACTERS characters in all, and no decorators (an inline partial would
+ * otherwise be reported as a partial the set lacks).
+ */
+export function checkSetText(texts: Record<string, string>): void {
+	let tags = 0;
+	let characters = 0;
+	for (const [name, text] of Object.entries(texts)) {
+		characters += text.length;
+		if (characters > MAX_EXPANDED_CHARACTERS) {
+			throw new ProblemError(
+				`The template set has more than ${MAX_EXPANDED_CHARACTERS.toLocaleString('en')} characters of template text (at "${name}")`,
+				`A set may have at most ${MAX_EXPANDED_CHARACTERS.toLocaleString('en')} characters, partials included. Shorten the templates, or check the field the templates come from.`,
+			);
+		}
+		tags += text.match(TAG)?.length ?? 0;
+		if (tags > MAX_TEMPLATE_TAGS) {
+			throw new ProblemError(
+				`The template set has more than ${MAX_TEMPLATE_TAGS.toLocaleString('en')} {{ }} tags (at "${name}")`,
+				`A set may have at most ${MAX_TEMPLATE_TAGS.toLocaleString('en')} tags; the bundled ones have about 200. Write repeated text out instead of generating it, or check the field the templates come from.`,
+			);
+		}
+		const decorator = DECORATOR_TAG.exec(text);
+		if (decorator) {
+			const line = text.slice(0, decorator.index).split('\n').length;
+			const inline = decorator[1] === 'inline';
+			const partial = decorator[2]?.slice(1, -1);
+			throw new ProblemError(
+				inline
+					? `The template "${name}" defines an inline partial${partial ? ` "${partial}"` : ''} on line ${line}; inline partials are not supported`
+					: `The template "${name}" uses the decorator "${decorator[1] || '*'}" on line ${line}; decorators are not supported`,
+				inline
+					? `Make "${partial || 'the partial'}" a template of its own in the set (a custom template with that name) and include it with {{> ${partial || 'name'}}}.`
+					: `Templates may use variables, partials ({{> name}}) and the helpers ${KNOWN_HELPERS.join(', ')}.`,
+			);
+		}
+	}
+}
 
 /**
  * Checks, on the text before Handlebars parses it, that blocks nest at most MAX_BLOCK_DEPTH

@@ -13,7 +13,7 @@ import {
 	PHASE_PREFIX,
 	VOICEMAIL_MESSAGE,
 } from './templateNames';
-import { checkBlockDepth, checkExpansion } from './templateBounds';
+import { checkBlockDepth, checkExpansion, checkSetText } from './templateBounds';
 import { walkTemplates } from './templateWalk';
 import type { TemplateUses } from './templateWalk';
 import { closest, listing } from './wording';
@@ -265,6 +265,8 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 			texts[PHASES] = `${all.map((name) => `{{> ${PHASE_PREFIX}${name}}}`).join('\n\n')}\n`;
 	}
 
+	// Before anything parses: parsing and compiling take time that grows with the tags.
+	checkSetText(texts);
 	const env = handlebars().create();
 	env.unregisterHelper('log');
 	for (const [name, helper] of Object.entries(HELPERS)) env.registerHelper(name, helper);

@@ -5,9 +5,10 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
 import { elevenLabsRequest } from '../../shared/elevenLabsTransport';
 import type { FailureContext } from '../../shared/errors';
+import { MAX_CONVERSATION_ID_LENGTH } from '../../shared/idLengths';
 
 /** Letters, digits, `_` and `-`: what ElevenLabs ids are made of (`conv_…`). */
-const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,200}$/;
+const CONVERSATION_ID = /^[A-Za-z0-9_-]+$/;
 
 /** The item's conversation id (parameter `conversationId`, `$json.conversationId` by default). */
 export function readConversationId(
@@ -25,6 +26,17 @@ export function readConversationId(
 				? `The item has status "${status}" and no conversationId, so no call was placed for it. Filter such items out (an IF node on "conversationId" is not empty) before this node.`
 				: 'Map "Conversation ID" to the field that holds it, for example {{ $json.conversationId }} from Place Agent Call.',
 		});
+	}
+	if (id.length > MAX_CONVERSATION_ID_LENGTH) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The conversation ID has ${id.length.toLocaleString('en')} characters, more than the ${MAX_CONVERSATION_ID_LENGTH} an ElevenLabs ID can have`,
+			{
+				itemIndex,
+				description:
+					'ElevenLabs conversation IDs look like conv_01abc… (33 characters). Check what "Conversation ID" is mapped to.',
+			},
+		);
 	}
 	if (!CONVERSATION_ID.test(id)) {
 		throw new NodeOperationError(ctx.getNode(), `"${id.slice(0, 80)}" is not a conversation ID`, {

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+import { cleanValue } from '../../shared/cleanText';
 import { handlebars } from '../../shared/lazyModule';
 import { problem } from '../../shared/problems';
+import { contentSecurityPolicy, inlineHashes, sourceOf } from './pagePolicy';
+import type { InlineHashes } from './pagePolicy';
 import type { Checked } from '../../shared/problems';
 import {
 	NOTICE_REASONS,
@@ -25,9 +28,13 @@ export interface PageInput {
 	contactEmail: string;
 	/** The recruiter's replacements of single texts, by text key. */
 	wording: Array<{ key: string; text: string }>;
-	candidate: { name: string; jobTitle: string; userId: string };
-	/** What Build Recruiting Prompt wrote (`prompt`), if anything. */
-	prompt: unknown;
+	candidate: { name: string; jobTitle: string };
+	/**
+	 * The dynamic variables the page hands the agent, as the recruiter listed them. The browser
+	 * sends them, so the candidate can change them: only what the agent says (a name), never an
+	 * id, a prompt or an override.
+	 */
+	variables: Array<{ name: string; value: unknown }>;
 	connection: PageConnection;
 	/** When the token or signed URL expires (ISO), and now, both on the server's clock. */
 	expiresAt: string;
@@ -110,10 +117,13 @@ export function checkPrivacyUrl(raw: string): Checked<string> {
 	return { ok: true, value: url.toString() };
 }
 
-/** A contact e-mail is optional; one that is given must look like one (it goes into a mailto: link). */
+/**
+ * A contact e-mail is optional; one that is given must look like one. It goes into a mailto:
+ * link, where `?`, `&`, `#`, `%` and `=` would add a subject, copies or a body to the e-mail.
+ */
 export function checkContactEmail(raw: string): Checked<string> {
 	const text = cleanText(raw);
-	if (text && !/^[^\s@<>"'/\\]+@[^\s@<>"'/\\]+\.[^\s@<>"'/\\]+$/.test(text)) {
+	if (text && !/^[^\s@<>"'/\\?&#%=]+@[^\s@<>"'/\\?&#%=]+\.[^\s@<>"'/\\?&#%=]+$/.test(text)) {
 		return problem(
 			`"${text.slice(0, 120)}" is not an e-mail address`,
 			'Enter the address candidates can write to under "Contact E-Mail", or leave it empty.',
@@ -122,52 +132,71 @@ export function checkContactEmail(raw: string): Checked<string> {
 	return { ok: true, value: text };
 }
 
-function isPrimitive(value: unknown): value is string | number | boolean {
-	return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-}
+/** Ids and contact data: the browser can change what it sends, so these never come from it. */
+const NOT_FROM_THE_BROWSER = /(^|_)(id|phone|email|e_mail)$|[a-z](Id|ID|Phone|Email)$/i;
+const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /**
- * What Build Recruiting Prompt rendered, as the client's overrides (the agent must allow
- * overriding the system prompt, first message and language) and dynamic variables.
+ * The page's dynamic variables: valid names, text or numbers (cleaned like prompt values), and
+ * nothing that identifies the candidate: results are keyed on the conversation id that the
+ * server issued with the token, so an id the browser sends must not look like one to trust.
  */
-export function sessionOverrides(prompt: unknown): {
-	overrides: { agent: Record<string, unknown> };
-	dynamicVariables: Record<string, string | number | boolean>;
-} {
-	const p = (typeof prompt === 'object' && prompt !== null ? prompt : {}) as Record<
-		string,
-		unknown
-	>;
-	const agent: Record<string, unknown> = {};
-	if (typeof p.system === 'string' && p.system) agent.prompt = { prompt: p.system };
-	if (typeof p.firstMessage === 'string' && p.firstMessage) agent.firstMessage = p.firstMessage;
-	if (typeof p.language === 'string' && p.language) agent.language = p.language;
-	const variables =
-		typeof p.dynamicVariables === 'object' && p.dynamicVariables !== null
-			? (p.dynamicVariables as Record<string, unknown>)
-			: {};
-	const dynamicVariables = Object.fromEntries(
-		Object.entries(variables).filter((entry): entry is [string, string | number | boolean] =>
-			isPrimitive(entry[1]),
-		),
-	);
-	return { overrides: { agent }, dynamicVariables };
+export function pageVariables(
+	variables: PageInput['variables'],
+): Checked<Record<string, string | number>> {
+	const out: Record<string, string | number> = {};
+	for (const { name, value } of variables) {
+		const key = name.trim();
+		if (!key) continue;
+		if (!VARIABLE_NAME.test(key) || key.startsWith('system__')) {
+			return problem(
+				`"${key.slice(0, 60)}" is not a dynamic variable the page can send`,
+				'Use letters, digits and underscores, starting with a letter, e.g. name (the system__ prefix is ElevenLabs’ own).',
+			);
+		}
+		if (NOT_FROM_THE_BROWSER.test(key)) {
+			return problem(
+				`The page does not send "${key}": the candidate's browser could change it`,
+				'Ids and contact data must not come from the browser. Results are keyed on the conversation ID the token was issued with; leave ids, phone numbers and e-mail addresses out of the agent\'s prompt and of "Dynamic Variables".',
+			);
+		}
+		if (typeof value === 'number' && Number.isFinite(value)) out[key] = value;
+		else if (typeof value === 'string' && value.trim()) out[key] = cleanValue(value);
+		else if (value !== undefined && value !== null && value !== '') {
+			return problem(
+				`The dynamic variable "${key}" is not text or a number`,
+				'Map it to a text field of the candidate, e.g. {{ $json.name }}.',
+			);
+		}
+	}
+	return { ok: true, value: out };
 }
 
-const compiled = new Map<string, HandlebarsTemplateDelegate>();
+interface PageTemplate {
+	render: HandlebarsTemplateDelegate;
+	hashes: InlineHashes;
+}
 
-/** A page template of the package (nodes/WebRtcToken/page/<name>.hbs), compiled once. */
-function template(name: 'interview' | 'notice'): HandlebarsTemplateDelegate {
+const compiled = new Map<string, PageTemplate>();
+
+/** A page template of the package (nodes/WebRtcToken/page/<name>.hbs), compiled and hashed once. */
+function template(name: 'interview' | 'notice'): PageTemplate {
 	let page = compiled.get(name);
 	if (!page) {
 		const hbs = handlebars().create();
 		hbs.registerHelper('scriptJson', (value: unknown) => new hbs.SafeString(jsonForScript(value)));
-		page = hbs.compile(readFileSync(path.join(__dirname, '..', 'page', `${name}.hbs`), 'utf8'), {
-			strict: true,
-		});
+		const source = readFileSync(path.join(__dirname, '..', 'page', `${name}.hbs`), 'utf8');
+		page = { render: hbs.compile(source, { strict: true }), hashes: inlineHashes(source) };
 		compiled.set(name, page);
 	}
 	return page;
+}
+
+/** The connections a page's client opens: the signed URL's host, or the LiveKit server (wss and https). */
+function connectSources(connection: PageConnection): string[] {
+	if (connection.type === 'websocket') return [sourceOf(connection.signedUrl)];
+	const livekit = sourceOf(connection.livekitUrl);
+	return [livekit, livekit.replace(/^ws/, 'http')];
 }
 
 function pageLanguage(raw: string): Checked<PageLanguage> {
@@ -201,7 +230,9 @@ export function renderNoticePage(
 		? (input.reason as NoticeReason)
 		: 'unknown';
 	const texts = NOTICE_TEXTS[language.value];
-	const html = template('notice')({
+	const notice = template('notice');
+	const html = notice.render({
+		csp: contentSecurityPolicy(notice.hashes),
 		lang: language.value,
 		...texts.pages[reason],
 		questions: texts.questions,
@@ -227,6 +258,8 @@ export function renderInterviewPage(input: PageInput): Checked<string> {
 	};
 	const texts = pageTexts(language, input.wording, fields);
 	if (!texts.ok) return texts;
+	const dynamicVariables = pageVariables(input.variables);
+	if (!dynamicVariables.ok) return dynamicVariables;
 	const expiresAtMs = Date.parse(input.expiresAt);
 	const { connection } = input;
 	const session = {
@@ -236,12 +269,17 @@ export function renderInterviewPage(input: PageInput): Checked<string> {
 			: { conversationToken: connection.conversationToken, livekitUrl: connection.livekitUrl }),
 		// Lifetime left, measured on the server's clock (the candidate's clock may be wrong).
 		validForMs: Number.isFinite(expiresAtMs) ? Math.max(0, expiresAtMs - input.nowMs) : 0,
-		userId: cleanText(input.candidate.userId),
-		...sessionOverrides(input.prompt),
+		dynamicVariables: dynamicVariables.value,
 		libsampleratePath: input.resamplerUrl,
 		texts: texts.value,
 	};
-	const html = template('interview')({
+	const page = template('interview');
+	const csp = contentSecurityPolicy(page.hashes, {
+		scripts: [sourceOf(input.clientScript.url), sourceOf(input.resamplerUrl)],
+		connect: connectSources(connection),
+	});
+	const html = page.render({
+		csp,
 		lang: language,
 		t: texts.value,
 		company: fields.company,

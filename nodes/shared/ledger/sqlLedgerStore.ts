@@ -45,6 +45,7 @@ const T = {
 	scopes: 'voice_recruiting_scopes',
 	deliveries: 'voice_recruiting_webhook_deliveries',
 	agentWebhooksBefore: 'voice_recruiting_agent_webhooks_before',
+	interviewTokens: 'voice_recruiting_interview_tokens',
 };
 
 /** The longest retention the purge computes with (100 years): longer is "keep". */
@@ -108,6 +109,14 @@ export const LEDGER_SCHEMA = [
 		previous TEXT NOT NULL,
 		recorded_at BIGINT NOT NULL,
 		PRIMARY KEY (agent_id, webhook_id)
+	)`,
+	// The tokens an interview link was given (at most its budget), and the conversation of each.
+	`CREATE TABLE IF NOT EXISTS ${T.interviewTokens} (
+		link_key TEXT NOT NULL,
+		seq INTEGER NOT NULL,
+		conversation_id TEXT,
+		issued_at BIGINT NOT NULL,
+		PRIMARY KEY (link_key, seq)
 	)`,
 ];
 
@@ -415,6 +424,10 @@ export class SqlLedgerStore implements LedgerStore {
 				[now, Math.ceil(largest)],
 			);
 		}
+		await this.db.run(
+			`DELETE FROM ${T.interviewTokens} WHERE issued_at < CAST($1 AS BIGINT) - CAST(${DAY_MS} AS BIGINT) * CAST($2 AS INTEGER)`,
+			[now, Math.ceil(largest)],
+		);
 	}
 
 	async recordDelivery(receiver: string, delivery: string, signedAt: number): Promise<boolean> {
@@ -455,5 +468,37 @@ export class SqlLedgerStore implements LedgerStore {
 					recordedAt: Number(row.recorded_at),
 				}
 			: undefined;
+	}
+
+	async claimInterviewToken(
+		linkKey: string,
+		limit: number,
+		at: number,
+	): Promise<number | undefined> {
+		await this.schema();
+		// The first free number wins; a number given back is taken again. Each insert is atomic.
+		for (let seq = 1; seq <= limit; seq++) {
+			const won = await this.db.run(
+				`INSERT INTO ${T.interviewTokens} (link_key, seq, issued_at) VALUES ($1, $2, $3)
+				 ON CONFLICT (link_key, seq) DO NOTHING`,
+				[linkKey, seq, at],
+			);
+			if (won === 1) return seq;
+		}
+		return undefined;
+	}
+
+	async recordInterviewToken(linkKey: string, seq: number, conversationId: string): Promise<void> {
+		await this.db.run(
+			`UPDATE ${T.interviewTokens} SET conversation_id = $3 WHERE link_key = $1 AND seq = $2`,
+			[linkKey, seq, conversationId],
+		);
+	}
+
+	async releaseInterviewToken(linkKey: string, seq: number): Promise<void> {
+		await this.db.run(
+			`DELETE FROM ${T.interviewTokens} WHERE link_key = $1 AND seq = $2 AND conversation_id IS NULL`,
+			[linkKey, seq],
+		);
 	}
 }

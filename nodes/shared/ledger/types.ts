@@ -103,6 +103,15 @@ export interface LedgerStore {
 	/** Records (or replaces) what an agent had before a trigger attached its webhook. */
 	recordAgentBefore(record: AgentWebhookBefore): Promise<void>;
 	agentBefore(agentId: string, webhookId: string): Promise<AgentWebhookBefore | undefined>;
+	/**
+	 * Takes the next of `limit` tokens of an interview link (numbered 1 … limit) unless all are
+	 * taken: the number taken, or undefined. One insert decides, so processes cannot overshoot.
+	 */
+	claimInterviewToken(linkKey: string, limit: number, at: number): Promise<number | undefined>;
+	/** The conversation a claimed token was issued for (what results are keyed on). */
+	recordInterviewToken(linkKey: string, seq: number, conversationId: string): Promise<void>;
+	/** Gives a claimed token back when ElevenLabs issued none. */
+	releaseInterviewToken(linkKey: string, seq: number): Promise<void>;
 }
 
 /** The ledger's person key as its store keeps it (wrapped), and whether it was made now. */

@@ -12,8 +12,10 @@ import { CONVERSATION_STATUSES, excludedStatuses } from '../../../shared/convers
 import { agentLocator, locatorValue } from '../../../shared/descriptions';
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
 import { elevenLabsPages, nextCursor } from '../../../shared/elevenLabsTransport';
+import { checkUserIdLength } from '../../../shared/idLengths';
 import { mapItems } from '../../../shared/items';
 import { readNumberParameter } from '../../../shared/numberParameters';
+import { problemError } from '../../../shared/problems';
 import { fetchConversation } from '../../helpers/conversations';
 import { conversationSummary, unixSeconds } from '../../helpers/summaries';
 
@@ -173,11 +175,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			includeDetails?: boolean;
 			simplify?: boolean;
 		};
+		const userId = checkUserIdLength(filters.userId?.trim() ?? '', 'User ID');
+		if (!userId.ok) throw problemError(this.getNode(), userId, i);
 		const callResults = filters.callResults ?? [];
 		const details = options.includeDetails === true || callResults.length > 0;
 		const request: ElevenLabs.conversationalAi.ConversationsListRequest = {
 			agentId: locatorValue(filters.agentId),
-			userId: filters.userId?.trim() || undefined,
+			userId: userId.value || undefined,
 			callSuccessful: filters.callSuccessful,
 			callStartAfterUnix: dateFilter(this, filters.startedAfter, 'Started After', i),
 			callStartBeforeUnix: dateFilter(this, filters.startedBefore, 'Started Before', i),

@@ -6,6 +6,7 @@ import { elevenLabsClient } from '../../../shared/elevenLabsClient';
 import { elevenLabsRequest } from '../../../shared/elevenLabsTransport';
 import { mapItems } from '../../../shared/items';
 import { readAgentId } from './fields';
+import type { LinkToken } from './linkBudget';
 
 export interface Issue<T> {
 	/** What is issued, for the message: "a signed URL". */
@@ -17,6 +18,13 @@ export interface Issue<T> {
 	) => Promise<T>;
 	/** The fields the item gets; `sentAt` is when the request left (the lifetime counts from it). */
 	output: (answer: T, sentAt: number) => IDataObject;
+	/** Takes what the request uses up (a token of the link), settled with the answer's conversation. */
+	budget?: (
+		ctx: IExecuteFunctions,
+		itemIndex: number,
+		options: Record<string, unknown>,
+	) => Promise<LinkToken | undefined>;
+	conversationOf?: (answer: T) => string;
 }
 
 /** Both operations: per item one request for the chosen agent, its answer added to the item. */
@@ -33,10 +41,18 @@ export async function issuePerItem<T>(
 			itemIndex: i,
 			statusHints: { 404: agentNotFoundHint(agentId) },
 		};
+		const taken = await issue.budget?.(ctx, i, options);
 		const sentAt = Date.now();
-		const answer = await elevenLabsRequest(ctx.getNode(), connection, context, (client) =>
-			issue.request(client, agentId, options),
-		);
+		let answer: T | undefined;
+		try {
+			answer = await elevenLabsRequest(ctx.getNode(), connection, context, (client) =>
+				issue.request(client, agentId, options),
+			);
+		} finally {
+			// Nothing was issued: the link's token is given back.
+			if (answer === undefined) await taken?.release();
+		}
+		if (taken && issue.conversationOf) await taken.issued(issue.conversationOf(answer));
 		return { ...item.json, ...issue.output(answer, sentAt) };
 	});
 }

@@ -5,6 +5,8 @@ import { agentLocator } from '../../../shared/descriptions';
 import { TOKEN_LIFETIME_MS, expiresAt } from '../../helpers/lifetimes';
 import { branchOption, environmentOption, readCommonOptions, readText } from './fields';
 import { issuePerItem } from './issue';
+import { linkOptions, takeLinkToken } from './linkBudget';
+import { ledgerProperties } from '../../../AgentCall/actions/ledger.description';
 
 const properties: INodeProperties[] = [
 	{ ...agentLocator, description: 'The ElevenLabs agent the candidate talks to in the browser' },
@@ -26,8 +28,10 @@ const properties: INodeProperties[] = [
 				description:
 					"The candidate's name in the conversation's room. Empty means ElevenLabs uses the user ID.",
 			},
+			...linkOptions,
 		],
 	},
+	...ledgerProperties({ resource: ['conversation'], operation: ['token'] }),
 ];
 
 export const description = updateDisplayOptions(
@@ -44,6 +48,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				participantName: readText(options.participantName),
 				...readCommonOptions(options),
 			}),
+		budget: takeLinkToken,
+		conversationOf: (answer) => answer.conversationId,
 		output: (answer, sentAt) => ({
 			token: answer.token,
 			conversationId: answer.conversationId,

@@ -14,8 +14,8 @@ const properties: INodeProperties[] = [
 		displayName: 'Reason',
 		name: 'reason',
 		type: 'string',
-		// An item from an error output (ElevenLabs unreachable) carries `error`.
-		default: "={{ $json.error ? 'unavailable' : $json.linkStatus }}",
+		// An item from an error output carries `error` (ElevenLabs unreachable), or a used-up link's linkStatus in `details`.
+		default: "={{ $json.details?.linkStatus ?? ($json.error ? 'unavailable' : $json.linkStatus) }}",
 		description: `Why the link cannot start a conversation: ${Object.keys(NOTICE_REASONS).join(', ')}. Anything else shows the page for an unknown link.`,
 	},
 	companyField,

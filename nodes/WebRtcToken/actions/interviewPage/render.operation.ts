@@ -67,6 +67,26 @@ const properties: INodeProperties[] = [
 		],
 	},
 	{
+		displayName: 'Dynamic Variables',
+		name: 'variables',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Variable',
+		default: { variable: [{ name: 'Name', value: '={{ $json.name }}' }] },
+		description:
+			"What the agent's own prompt uses, e.g. the candidate's name. The candidate's browser sends them, so it can change them: IDs, phone numbers and e-mail addresses are refused, and the page sends no prompt, overrides or user ID (publish the prompt to the agent and switch its overrides off).",
+		options: [
+			{
+				displayName: 'Variable',
+				name: 'variable',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
@@ -81,14 +101,6 @@ const properties: INodeProperties[] = [
 				placeholder: 'wss://livekit.rtc.eu.residency.elevenlabs.io',
 				description:
 					"For WebRTC: the server the browser connects to. Empty means the one of the credential's region.",
-			},
-			{
-				displayName: 'User ID',
-				name: 'userId',
-				type: 'string',
-				default: '',
-				description:
-					"The ID the conversation is stored with at ElevenLabs. Empty means the item's candidateId.",
 			},
 		],
 	},
@@ -118,12 +130,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			privacyUrl: read('privacyUrl', i),
 			contactEmail: read('contactEmail', i),
 			wording: wording.texts ?? [],
-			candidate: {
-				name: String(json.name ?? ''),
-				jobTitle: String(json.jobTitle ?? ''),
-				userId: readText(options.userId) ?? String(json.candidateId ?? ''),
-			},
-			prompt: json.prompt,
+			candidate: { name: String(json.name ?? ''), jobTitle: String(json.jobTitle ?? '') },
+			variables:
+				(
+					parameters.getNodeParameter('variables', i, {}) as {
+						variable?: Array<{ name?: string; value?: unknown }>;
+					}
+				).variable?.map((v) => ({ name: String(v.name ?? ''), value: v.value })) ?? [],
 			connection,
 			expiresAt: String(json.expiresAt ?? ''),
 			nowMs: Date.now(),

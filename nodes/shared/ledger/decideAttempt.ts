@@ -70,8 +70,9 @@ export function decideAttempt(
 	if (reach !== 'not_reached') return { kind: 'skip', status: 'already_called', last };
 	if (attempts.length >= policy.maxAttempts)
 		return { kind: 'skip', status: 'attempts_exhausted', last };
-	// From the call's start as the vendor reports it: a batch may dial hours after its claim.
-	const from = Math.max(last.claimedAt, callStartedAt ?? 0);
+	// From the call's start as the vendor reports it: a batch may dial hours after its claim. A
+	// start ahead of this clock is the vendor's clock running ahead, not a call still to come.
+	const from = Math.max(last.claimedAt, Math.min(callStartedAt ?? 0, now));
 	const nextAttemptAfter = from + policy.hoursBetweenAttempts * HOUR_MS;
 	if (now < nextAttemptAfter) return { kind: 'skip', status: 'too_soon', last, nextAttemptAfter };
 	return { kind: 'claim', attempt: last.attempt + 1 };

@@ -10,6 +10,7 @@ import type { LedgerLocation } from '../../nodes/shared/ledger/openLedger';
 import { runChecked } from '../../scripts/process';
 import { freshPostgresDatabase } from './postgres';
 import type { FreshDatabase } from './postgres';
+import { processN8nFolder } from './n8nFolder';
 
 const WORKER = path.join(__dirname, 'deliveryRace.worker.js');
 const PROCESSES = 4;
@@ -40,7 +41,11 @@ async function race(location: LedgerLocation, receiver: string, deliveries: stri
 }
 
 it('records each delivery as first in exactly one of several processes', async () => {
-	const location: LedgerLocation = { kind: 'postgres', postgres: database.credential };
+	const location: LedgerLocation = {
+		kind: 'postgres',
+		postgres: database.credential,
+		n8nFolder: processN8nFolder(),
+	};
 	const receiver = `workflow-${randomBytes(4).toString('hex')}\ntrigger`;
 	const deliveries = Array.from({ length: 20 }, (_, i) => `post_call_transcription:conv_${i}`);
 	const won = await race(location, receiver, deliveries);

@@ -264,6 +264,11 @@ export class CallLedger {
 		return await this.store.withdrawFromBatch(batchId, this.person(e164));
 	}
 
+	/** The attempts recorded for a batch (campaign), to retry it in the campaigns it claimed in. */
+	async batchAttempts(batchId: string): Promise<Attempt[]> {
+		return await this.store.batchAttempts(batchId);
+	}
+
 	async doNotCall(e164: string): Promise<DoNotCallEntry | undefined> {
 		return await this.store.doNotCall(this.person(e164));
 	}

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
 import { mayHaveHappenedError, vendorApiError } from '../../../shared/errors';
-import type { VendorFailure } from '../../../shared/errors';
+import type { Attempt, VendorFailure } from '../../../shared/errors';
 import type { Claim } from '../../../shared/ledger/callLedger';
 import type { ElevenLabsLookups } from '../lookups';
 import type { CampaignSettings } from './campaignSettings';
@@ -39,8 +39,8 @@ export async function submitBatch(
 			callName: settings.callName,
 			agentId: settings.agentId,
 			agentPhoneNumberId: settings.phoneNumberId,
-			recipients: recipients.map(({ itemIndex, candidate }) => ({
-				id: `item-${itemIndex}`,
+			recipients: recipients.map(({ itemIndex, candidate, recipientId }) => ({
+				id: recipientId ?? `item-${itemIndex}`,
 				phoneNumber: candidate.phone.e164,
 				conversationInitiationClientData: candidate.clientData,
 			})),
@@ -52,8 +52,13 @@ export async function submitBatch(
 				: {}),
 		}),
 	);
-	if (submitted.ok) return { status: 'initiated', batch: submitted.value };
-	const { failure } = submitted;
+	return batchOutcome(submitted);
+}
+
+/** A request that dials a batch (submit or the vendor's retry), sent once, as an outcome. */
+export function batchOutcome(sent: Attempt<ElevenLabs.BatchCallResponse>): SubmitOutcome {
+	if (sent.ok) return { status: 'initiated', batch: sent.value };
+	const { failure } = sent;
 	const unclear = failure.noAnswer || (failure.status ?? 0) >= 500;
 	return unclear ? { status: 'unknown', failure } : { status: 'refused', failure };
 }

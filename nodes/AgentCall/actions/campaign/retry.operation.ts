@@ -28,8 +28,20 @@ import {
 	settleClaims,
 	submitBatch,
 } from './submitBatch';
+import type { BatchWording } from './submitBatch';
 
 const show = { resource: ['campaign'], operation: ['retry'] };
+
+const VENDOR_RETRY: BatchWording = {
+	action: 'retry the campaign',
+	happened: 'The campaign may have been retried',
+	log: 'Retry Campaign',
+};
+const NEW_BATCH: BatchWording = {
+	action: 'submit the retry as a new campaign',
+	happened: 'The new campaign of the retried recipients may have been created',
+	log: 'Retry Campaign',
+};
 
 export const description: INodeProperties[] = [
 	campaignIdProperty('retry'),
@@ -128,7 +140,7 @@ async function retryCampaign(
 				)
 			: await submitBatch(lookups, settings, toDial, undefined);
 		await settleClaims(ctx, toDial, outcome);
-		return reportSubmit(ctx, outcome, report);
+		return reportSubmit(ctx, outcome, report, allPass ? VENDOR_RETRY : NEW_BATCH);
 	});
 }
 

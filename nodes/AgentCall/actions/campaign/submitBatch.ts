@@ -120,15 +120,29 @@ export function releaseFailed(ctx: IExecuteFunctions) {
 		);
 }
 
+/** How the outcome of a request that dials a batch is told: Submit's, or Retry's. */
+export interface BatchWording {
+	action: string;
+	happened: string;
+	log: string;
+}
+
+const SUBMIT_WORDING: BatchWording = {
+	action: 'submit the campaign',
+	happened: 'The campaign may have been created',
+	log: 'Submit Campaign',
+};
+
 /** The one place where the submit's outcome is known: the campaign's output, or the error. */
 export function reportSubmit(
 	ctx: IExecuteFunctions,
 	outcome: SubmitOutcome,
 	report: IDataObject & { recipients: number },
+	wording: BatchWording = SUBMIT_WORDING,
 ): IDataObject {
 	if (outcome.status === 'unknown') {
 		throw mayHaveHappenedError(ctx.getNode(), 'ElevenLabs', outcome.failure, {
-			happened: 'The campaign may have been created',
+			happened: wording.happened,
 			check:
 				'The node does not submit again. Check ElevenLabs → Batch Calling; the call ledger leaves out everyone of this campaign on a re-run.',
 			itemIndex: 0,
@@ -136,10 +150,10 @@ export function reportSubmit(
 	}
 	if (outcome.status === 'refused') {
 		throw vendorApiError(ctx.getNode(), 'ElevenLabs', outcome.failure, {
-			action: 'submit the campaign',
+			action: wording.action,
 			itemIndex: 0,
 		});
 	}
-	ctx.logger.info(`Submit Campaign: ${outcome.batch.id} with ${report.recipients} recipients`);
+	ctx.logger.info(`${wording.log}: ${outcome.batch.id} with ${report.recipients} recipients`);
 	return { ...campaignOutput(outcome.batch), ...report };
 }

@@ -9,10 +9,11 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
-import { CANDIDATE, NODE } from './agentCall.helpers';
-import { locator, runNode } from './harness';
+import { CANDIDATE, NODE, campaignNode } from './agentCall.helpers';
+import { runNode } from './harness';
 import type { PackageNode } from './harness';
 import { elevenLabsCredential } from './sandbox.helpers';
+import { standingDate } from './standingDate';
 
 /** Wednesday 2 December 2026, 10:00 in Berlin. */
 const START = new Date('2026-12-02T09:00:00Z');
@@ -22,24 +23,7 @@ const CAMPAIGN = 'lager-leipzig';
 let sandbox: Sandbox;
 
 // Date stands at START for the node, the ledger and the sandbox's clock alike.
-beforeAll(() => {
-	jest.useFakeTimers({
-		now: START,
-		doNotFake: [
-			'hrtime',
-			'nextTick',
-			'performance',
-			'queueMicrotask',
-			'setImmediate',
-			'clearImmediate',
-			'setInterval',
-			'clearInterval',
-			'setTimeout',
-			'clearTimeout',
-		],
-	});
-});
-afterAll(() => jest.useRealTimers());
+standingDate(START);
 
 beforeEach(async () => {
 	jest.setSystemTime(START);
@@ -57,23 +41,9 @@ function failing(): IDataObject[] {
 	}));
 }
 
-function campaignNode(operation: string, parameters: INodeParameters): PackageNode {
-	return {
-		type: 'agentCall',
-		name: NODE,
-		parameters: {
-			resource: 'campaign',
-			operation,
-			agentId: locator(sandbox.ids.agents.recruitingDe),
-			phoneNumberId: locator(sandbox.ids.phoneNumbers.twilioDe),
-			...parameters,
-		},
-	};
-}
-
 /** The first round: all three submitted, dialled and failed; then past the 4 h pause. */
 async function firstRound(): Promise<string> {
-	const node = campaignNode('submit', {
+	const node = campaignNode(sandbox, 'submit', {
 		callName: CAMPAIGN,
 		campaign: CAMPAIGN,
 		useCallingWindow: false,
@@ -88,7 +58,7 @@ async function firstRound(): Promise<string> {
 }
 
 async function retry(campaignId: string, options: INodeParameters = {}) {
-	const node = campaignNode('retry', { campaignId, options });
+	const node = campaignNode(sandbox, 'retry', { campaignId, options });
 	return await runNode(node, { credentials: elevenLabsCredential(sandbox), items: [{}] });
 }
 
@@ -152,7 +122,7 @@ describe('Campaign → Retry through the call ledger', () => {
 	});
 
 	it('holds back everybody until the pause after their failed call is over', async () => {
-		const node = campaignNode('submit', {
+		const node = campaignNode(sandbox, 'submit', {
 			callName: CAMPAIGN,
 			campaign: CAMPAIGN,
 			useCallingWindow: false,

@@ -69,6 +69,25 @@ export function submitParameters(sandbox: Sandbox, options: IDataObject = {}): I
 }
 
 /** Place Agent Call (operation Place) with the defaults above and `extra` on top. */
+/** A campaign operation on the sandbox's German agent and number. */
+export function campaignNode(
+	sandbox: Sandbox,
+	operation: string,
+	parameters: INodeParameters,
+): PackageNode {
+	return {
+		type: 'agentCall',
+		name: NODE,
+		parameters: {
+			resource: 'campaign',
+			operation,
+			agentId: locator(sandbox.ids.agents.recruitingDe),
+			phoneNumberId: locator(sandbox.ids.phoneNumbers.twilioDe),
+			...parameters,
+		},
+	};
+}
+
 export function placeNode(
 	sandbox: Sandbox,
 	extra: INodeParameters = {},

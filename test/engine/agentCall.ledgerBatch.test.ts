@@ -3,14 +3,15 @@
  * recipient the batch has not dialled yet is not dialled by a Place in between. The sandbox's
  * batch dials on its own clock, which stands still here (only Date is faked) and is moved by hand.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
-import { CANDIDATE, NODE, dialAttempts, placeNode } from './agentCall.helpers';
-import { locator, runNode } from './harness';
+import { CANDIDATE, NODE, campaignNode, dialAttempts, placeNode } from './agentCall.helpers';
+import { runNode } from './harness';
 import { elevenLabsCredential } from './sandbox.helpers';
+import { standingDate } from './standingDate';
 
 /** Wednesday 2 December 2026, 10:00 in Berlin. */
 const START = new Date('2026-12-02T09:00:00Z');
@@ -20,24 +21,7 @@ const CAMPAIGN = 'lager-leipzig';
 let sandbox: Sandbox;
 
 // Date stands at START for the node, the ledger and the sandbox's clock alike.
-beforeAll(() => {
-	jest.useFakeTimers({
-		now: START,
-		doNotFake: [
-			'hrtime',
-			'nextTick',
-			'performance',
-			'queueMicrotask',
-			'setImmediate',
-			'clearImmediate',
-			'setInterval',
-			'clearInterval',
-			'setTimeout',
-			'clearTimeout',
-		],
-	});
-});
-afterAll(() => jest.useRealTimers());
+standingDate(START);
 
 beforeEach(async () => {
 	jest.setSystemTime(START);
@@ -56,23 +40,9 @@ const SIXTY: IDataObject[] = Array.from({ length: 60 }, (_, n) => ({
 	phone: `0151 23450${String(n).padStart(3, '0')}`,
 }));
 
-function campaignNode(operation: string, parameters: INodeParameters) {
-	return {
-		type: 'agentCall',
-		name: NODE,
-		parameters: {
-			resource: 'campaign',
-			operation,
-			agentId: locator(sandbox.ids.agents.recruitingDe),
-			phoneNumberId: locator(sandbox.ids.phoneNumbers.twilioDe),
-			...parameters,
-		},
-	};
-}
-
 /** Campaign → Submit of the sixty on the agent's five lines, at any hour. */
 async function submitSixty(): Promise<IDataObject> {
-	const node = campaignNode('submit', {
+	const node = campaignNode(sandbox, 'submit', {
 		callName: CAMPAIGN,
 		campaign: CAMPAIGN,
 		useCallingWindow: false,
@@ -128,7 +98,7 @@ describe('Campaign → Cancel', () => {
 	it('frees the recipients it stopped: the next Submit of the list dials them, not those already called', async () => {
 		const batch = await submitSixty();
 		const cancel = await runNode(
-			campaignNode('cancel', { campaignId: batch.campaignId as string }),
+			campaignNode(sandbox, 'cancel', { campaignId: batch.campaignId as string }),
 			{
 				credentials: elevenLabsCredential(sandbox),
 				items: [{}],
@@ -148,7 +118,7 @@ describe('Call ledger: the pause between attempts', () => {
 			candidateId: 'pause',
 			phone: sandbox.scenarios.noAnswer.number,
 		};
-		const node = campaignNode('submit', {
+		const node = campaignNode(sandbox, 'submit', {
 			callName: CAMPAIGN,
 			campaign: CAMPAIGN,
 			useCallingWindow: false,

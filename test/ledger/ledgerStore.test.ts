@@ -119,6 +119,30 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 		});
 	});
 
+	test('a batch’s attempts are found by its id, each in its own campaign', async () => {
+		const ledger = await openLedger(location());
+		const batchId = `btcal_${randomBytes(6).toString('hex')}`;
+		const [a, b] = [scope(), scope()];
+		for (const [e164, s] of [
+			['+4917200000011', a],
+			['+4917200000012', b],
+		]) {
+			const won = await ledger.claim(request(e164, { scope: s }));
+			if (won.kind !== 'claimed') throw new Error(won.kind);
+			await won.claim.initiated({ batchId });
+		}
+		const other = await ledger.claim(request('+4917200000013', { scope: a }));
+		if (other.kind !== 'claimed') throw new Error(other.kind);
+		await other.claim.initiated({ batchId: 'btcal_other' });
+		const found = await ledger.batchAttempts(batchId);
+		expect(found.map((f) => [f.person, f.scope, f.callKey]).sort()).toEqual(
+			[
+				[ledger.person('+4917200000011'), a, 'key-+4917200000011'],
+				[ledger.person('+4917200000012'), b, 'key-+4917200000012'],
+			].sort(),
+		);
+	});
+
 	test('a refusal releases the claim: the same attempt can be claimed again', async () => {
 		const ledger = await openLedger(location());
 		const r = request('+4917200000002', { scope: scope() });

@@ -31,6 +31,8 @@ export interface EarlierCall {
 export interface ClaimSubject {
 	agentId: string;
 	candidate: Candidate;
+	/** The ledger campaign to claim in; the item's Campaign (ledgerScope) when not given. */
+	scope?: string;
 	policy: AttemptPolicy;
 	skipIfAlreadyCalled: boolean;
 	/** Holds the claim if won, so that any way out of the run releases it unless it was dialled. */
@@ -140,7 +142,7 @@ export async function claimCandidate(
 	};
 	const result = await ledger
 		.claim({
-			scope: ledgerScope(ctx, agentId, i),
+			scope: subject.scope ?? ledgerScope(ctx, agentId, i),
 			callKey: candidate.key,
 			e164,
 			maskedNumber: masked,

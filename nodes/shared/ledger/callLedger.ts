@@ -310,6 +310,11 @@ export class CallLedger {
 		throw new Error(`${this.label} did not record the callback after ${MAX_ROUNDS} rounds`);
 	}
 
+	/** The attempts recorded for a batch (campaign), to retry it in the campaigns it claimed in. */
+	async batchAttempts(batchId: string): Promise<Attempt[]> {
+		return await this.store.batchAttempts(batchId);
+	}
+
 	async doNotCall(e164: string): Promise<DoNotCallEntry | undefined> {
 		return await this.store.doNotCall(this.person(e164));
 	}

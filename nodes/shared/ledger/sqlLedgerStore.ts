@@ -72,6 +72,8 @@ export const LEDGER_SCHEMA = [
 		PRIMARY KEY (scope, person, attempt)
 	)`,
 	`CREATE INDEX IF NOT EXISTS ${T.attempts}_claimed_at ON ${T.attempts} (claimed_at)`,
+	// Retry and Cancel find a batch's recipients by its id.
+	`CREATE INDEX IF NOT EXISTS ${T.attempts}_batch_id ON ${T.attempts} (batch_id)`,
 	`CREATE TABLE IF NOT EXISTS ${T.keys} (
 		scope TEXT NOT NULL,
 		call_key TEXT NOT NULL,
@@ -308,6 +310,15 @@ export class SqlLedgerStore implements LedgerStore {
 		const rows = await this.db.query(
 			`SELECT * FROM ${T.attempts} WHERE scope = $1 AND person = $2 ORDER BY attempt`,
 			[scope, person],
+		);
+		return rows.map(toAttempt);
+	}
+
+	async batchAttempts(batchId: string): Promise<Attempt[]> {
+		await this.schema();
+		const rows = await this.db.query(
+			`SELECT * FROM ${T.attempts} WHERE batch_id = $1 ORDER BY scope, person, attempt`,
+			[batchId],
 		);
 		return rows.map(toAttempt);
 	}

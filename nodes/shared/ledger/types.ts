@@ -79,6 +79,8 @@ export interface LedgerStore {
 	/** Binds the key to the person unless it is bound already; returns whom it is bound to. */
 	bindKey(scope: string, callKey: string, binding: KeyBinding, at: number): Promise<KeyBinding>;
 	attempts(scope: string, person: string): Promise<Attempt[]>;
+	/** Every attempt a batch (campaign) was recorded with: whom it claimed, in which campaign. */
+	batchAttempts(batchId: string): Promise<Attempt[]>;
 	/** Inserts the attempt unless that attempt number exists: true when this call won. */
 	insertAttempt(attempt: Attempt): Promise<boolean>;
 	settleAttempt(claim: AttemptRef, settlement: AttemptSettlement, at: number): Promise<void>;

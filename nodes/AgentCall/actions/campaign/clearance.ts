@@ -81,6 +81,7 @@ export async function clearRecipients(
 			{
 				agentId: settings.agentId,
 				candidate,
+				scope: recipient.scope,
 				policy,
 				skipIfAlreadyCalled,
 				held,

@@ -15,6 +15,10 @@ export interface Recipient {
 	candidate: Candidate;
 	/** The recipient's own calling window; none when the window is not respected. */
 	window?: CallingWindow;
+	/** The ledger campaign the recipient is claimed in; the item's Campaign when not given. */
+	scope?: string;
+	/** The recipient's id in the batch; `item-<itemIndex>` when not given. */
+	recipientId?: string;
 }
 
 export interface RecipientList {

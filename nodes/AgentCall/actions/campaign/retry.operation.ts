@@ -1,10 +1,150 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
-import { changeCampaign } from './campaignCommand';
+import { attemptElevenLabs, elevenLabsRequest } from '../../../shared/elevenLabsTransport';
+import { mapItems } from '../../../shared/items';
+import type { CallLedger } from '../../../shared/ledger/callLedger';
+import { withHeldClaims } from '../../../shared/ledger/heldClaims';
+import { readCheckedOptions } from '../../../shared/numberParameters';
+import { problemError } from '../../../shared/problems';
+import { itemLedger, ledgerUnavailable } from '../ledger';
+import { attemptOptions, ledgerProperties } from '../ledger.description';
+import { attemptPolicy } from '../ledgerClaim';
+import { ElevenLabsLookups } from '../lookups';
+import { campaignIdOf } from './campaignCommand';
 import { campaignIdProperty } from './campaignId.description';
+import type { CampaignSettings, SubmitOptions } from './campaignSettings';
+import { clearRecipients } from './clearance';
+import { failedRecipients, retryRecipients } from './retryRecipients';
+import {
+	batchOutcome,
+	releaseFailed,
+	reportSubmit,
+	settleClaims,
+	submitBatch,
+} from './submitBatch';
+import type { BatchWording } from './submitBatch';
 
-export const description: INodeProperties[] = [campaignIdProperty('retry')];
+const show = { resource: ['campaign'], operation: ['retry'] };
+
+const VENDOR_RETRY: BatchWording = {
+	action: 'retry the campaign',
+	happened: 'The campaign may have been retried',
+	log: 'Retry Campaign',
+};
+const NEW_BATCH: BatchWording = {
+	action: 'submit the retry as a new campaign',
+	happened: 'The new campaign of the retried recipients may have been created',
+	log: 'Retry Campaign',
+};
+
+export const description: INodeProperties[] = [
+	campaignIdProperty('retry'),
+	...updateDisplayOptions({ show }, [
+		...ledgerProperties({}),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			description:
+				'The attempt budget, as in Submit. A Retry right after the campaign holds everybody back as "too_soon" until Hours Between Attempts (4 by default) have passed since their failed call; set it to 0 to call them again at once.',
+			options: attemptOptions,
+		},
+	]),
+];
+
+/** The batch's attempts in the ledger: the campaigns Retry claims in, or an error saying why not. */
+async function recordedAttempts(
+	ctx: IExecuteFunctions,
+	ledger: CallLedger,
+	campaignId: string,
+	i: number,
+) {
+	const attempts = await ledger.batchAttempts(campaignId).catch((error: unknown) => {
+		throw ledgerUnavailable(ctx, ledger.label, error, i);
+	});
+	if (attempts.length) return attempts;
+	const unknown = {
+		message: `${ledger.label} has no record of campaign ${campaignId}, so nobody was called`,
+		hint: 'Retry checks every recipient against the call ledger that Submit recorded them in: choose the same Call Ledger as the Submit. A campaign submitted elsewhere cannot be retried here; submit its recipients with Submit instead.',
+	};
+	throw problemError(ctx.getNode(), unknown, i);
+}
+
+/**
+ * Calls the batch's failed recipients again, each through the ledger as Submit does (do-not-call
+ * list, attempt budget, pause, one claim per attempt). ElevenLabs' retry re-dials every failed
+ * recipient, so it is used only when all of them pass and the batch is finished (no more can
+ * fail meanwhile); otherwise those who pass go into a new batch. The ones held back are listed.
+ */
+async function retryCampaign(
+	ctx: IExecuteFunctions,
+	lookups: ElevenLabsLookups,
+	i: number,
+): Promise<IDataObject> {
+	const campaignId = campaignIdOf(ctx, i);
+	const context = { action: 'read the campaign', itemIndex: i };
+	const batch = await elevenLabsRequest(ctx.getNode(), await lookups.reader(i), context, (client) =>
+		client.conversationalAi.batchCalls.get(campaignId),
+	);
+	if (batch.status === 'cancelled') {
+		const cancelled = {
+			message: `Campaign ${campaignId} was cancelled, so it cannot be retried`,
+			hint: 'Submit its recipients again: Submit leaves out everyone who was already called.',
+		};
+		throw problemError(ctx.getNode(), cancelled, i);
+	}
+	const options = readCheckedOptions<SubmitOptions>(ctx, description, 'options', i);
+	const settings: CampaignSettings = {
+		callName: batch.name,
+		agentId: batch.agentId,
+		phoneNumberId: batch.phoneNumberId ?? '',
+		options: {
+			...options,
+			timeZone: batch.timezone,
+			concurrencyLimit: batch.targetConcurrencyLimit,
+			ringingTimeout: batch.telephonyCallConfig?.ringingTimeoutSecs,
+		},
+	};
+	const ledger = await itemLedger(ctx, i);
+	const attempts = await recordedAttempts(ctx, ledger, campaignId, i);
+	const failed = failedRecipients(batch);
+	const recipients = retryRecipients(ledger, attempts, failed, i);
+	const policy = attemptPolicy(options);
+	return await withHeldClaims(releaseFailed(ctx), async (held) => {
+		const { toDial, alreadyCalled, heldBack } = await clearRecipients(
+			ctx,
+			lookups,
+			ledger,
+			settings,
+			recipients,
+			new Date(),
+			policy,
+			held,
+		);
+		const report = { recipients: toDial.length, alreadyCalled, heldBack, retriedFrom: campaignId };
+		if (!toDial.length) return { campaignId: null, status: 'nothing_to_submit', ...report };
+		const allPass = toDial.length === failed.length && batch.status === 'completed';
+		const outcome = allPass
+			? batchOutcome(
+					await attemptElevenLabs(await lookups.dialer(i), (client) =>
+						client.conversationalAi.batchCalls.retry(campaignId),
+					),
+				)
+			: await submitBatch(lookups, settings, toDial, undefined);
+		await settleClaims(ctx, toDial, outcome);
+		return reportSubmit(ctx, outcome, report, allPass ? VENDOR_RETRY : NEW_BATCH);
+	});
+}
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await changeCampaign(this, 'retry');
+	const lookups = new ElevenLabsLookups(this);
+	return await mapItems(this, async (_item, i) => await retryCampaign(this, lookups, i));
 }

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
 import { mayHaveHappenedError, vendorApiError } from '../../../shared/errors';
-import type { VendorFailure } from '../../../shared/errors';
+import type { Attempt, VendorFailure } from '../../../shared/errors';
 import type { Claim } from '../../../shared/ledger/callLedger';
 import type { ElevenLabsLookups } from '../lookups';
 import type { CampaignSettings } from './campaignSettings';
@@ -39,8 +39,8 @@ export async function submitBatch(
 			callName: settings.callName,
 			agentId: settings.agentId,
 			agentPhoneNumberId: settings.phoneNumberId,
-			recipients: recipients.map(({ itemIndex, candidate }) => ({
-				id: `item-${itemIndex}`,
+			recipients: recipients.map(({ itemIndex, candidate, recipientId }) => ({
+				id: recipientId ?? `item-${itemIndex}`,
 				phoneNumber: candidate.phone.e164,
 				conversationInitiationClientData: candidate.clientData,
 			})),
@@ -52,8 +52,13 @@ export async function submitBatch(
 				: {}),
 		}),
 	);
-	if (submitted.ok) return { status: 'initiated', batch: submitted.value };
-	const { failure } = submitted;
+	return batchOutcome(submitted);
+}
+
+/** A request that dials a batch (submit or the vendor's retry), sent once, as an outcome. */
+export function batchOutcome(sent: Attempt<ElevenLabs.BatchCallResponse>): SubmitOutcome {
+	if (sent.ok) return { status: 'initiated', batch: sent.value };
+	const { failure } = sent;
 	const unclear = failure.noAnswer || (failure.status ?? 0) >= 500;
 	return unclear ? { status: 'unknown', failure } : { status: 'refused', failure };
 }
@@ -115,15 +120,29 @@ export function releaseFailed(ctx: IExecuteFunctions) {
 		);
 }
 
+/** How the outcome of a request that dials a batch is told: Submit's, or Retry's. */
+export interface BatchWording {
+	action: string;
+	happened: string;
+	log: string;
+}
+
+const SUBMIT_WORDING: BatchWording = {
+	action: 'submit the campaign',
+	happened: 'The campaign may have been created',
+	log: 'Submit Campaign',
+};
+
 /** The one place where the submit's outcome is known: the campaign's output, or the error. */
 export function reportSubmit(
 	ctx: IExecuteFunctions,
 	outcome: SubmitOutcome,
 	report: IDataObject & { recipients: number },
+	wording: BatchWording = SUBMIT_WORDING,
 ): IDataObject {
 	if (outcome.status === 'unknown') {
 		throw mayHaveHappenedError(ctx.getNode(), 'ElevenLabs', outcome.failure, {
-			happened: 'The campaign may have been created',
+			happened: wording.happened,
 			check:
 				'The node does not submit again. Check ElevenLabs → Batch Calling; the call ledger leaves out everyone of this campaign on a re-run.',
 			itemIndex: 0,
@@ -131,10 +150,10 @@ export function reportSubmit(
 	}
 	if (outcome.status === 'refused') {
 		throw vendorApiError(ctx.getNode(), 'ElevenLabs', outcome.failure, {
-			action: 'submit the campaign',
+			action: wording.action,
 			itemIndex: 0,
 		});
 	}
-	ctx.logger.info(`Submit Campaign: ${outcome.batch.id} with ${report.recipients} recipients`);
+	ctx.logger.info(`${wording.log}: ${outcome.batch.id} with ${report.recipients} recipients`);
 	return { ...campaignOutput(outcome.batch), ...report };
 }

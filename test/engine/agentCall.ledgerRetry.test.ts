@@ -1,0 +1,157 @@
+/**
+ * Campaign → Retry through the call ledger, n8n's engine and the sandbox: each failed recipient
+ * of the batch is checked and claimed as Submit does (do-not-call list, attempt budget, pause),
+ * only those who pass are dialled, and the ones held back are listed. The sandbox's batch dials
+ * on its own clock, which stands still here (only Date is faked) and is moved by hand.
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { startSandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
+import { conversationStore } from '../../sandbox/conversations';
+import { CANDIDATE, NODE, campaignNode } from './agentCall.helpers';
+import { runNode } from './harness';
+import type { PackageNode } from './harness';
+import { elevenLabsCredential } from './sandbox.helpers';
+import { standingDate } from './standingDate';
+
+/** Wednesday 2 December 2026, 10:00 in Berlin. */
+const START = new Date('2026-12-02T09:00:00Z');
+const HOUR = 3_600_000;
+const CAMPAIGN = 'lager-leipzig';
+
+let sandbox: Sandbox;
+
+// Date stands at START for the node, the ledger and the sandbox's clock alike.
+standingDate(START);
+
+beforeEach(async () => {
+	jest.setSystemTime(START);
+	sandbox = await startSandbox({ port: 0, clock: { start: START } });
+});
+afterEach(async () => await sandbox.close());
+
+/** Three candidates whose first call fails: busy, no answer, rejected by the carrier. */
+function failing(): IDataObject[] {
+	const { busy, noAnswer, failed } = sandbox.scenarios;
+	return [busy, noAnswer, failed].map((scenario, n) => ({
+		...CANDIDATE,
+		candidateId: `retry-${n}`,
+		phone: scenario.number,
+	}));
+}
+
+/** The first round: all three submitted, dialled and failed; then past the 4 h pause. */
+async function firstRound(): Promise<string> {
+	const node = campaignNode(sandbox, 'submit', {
+		callName: CAMPAIGN,
+		campaign: CAMPAIGN,
+		useCallingWindow: false,
+	});
+	const run = await runNode(node, { credentials: elevenLabsCredential(sandbox), items: failing() });
+	expect(run.json(NODE)[0].recipients).toBe(3);
+	sandbox.clock.advance(10 * 60_000);
+	expect(conversationStore(sandbox).list()).toHaveLength(3);
+	jest.setSystemTime(START.getTime() + 5 * HOUR);
+	sandbox.clock.advance(5 * HOUR);
+	return String(run.json(NODE)[0].campaignId);
+}
+
+async function retry(campaignId: string, options: INodeParameters = {}) {
+	const node = campaignNode(sandbox, 'retry', { campaignId, options });
+	return await runNode(node, { credentials: elevenLabsCredential(sandbox), items: [{}] });
+}
+
+/** The conversations that called this number (first round and retries alike). */
+function callsTo(e164: string): number {
+	return conversationStore(sandbox)
+		.list()
+		.filter((c) => c.phoneCall?.externalNumber === e164).length;
+}
+
+function callsOfAll(): number[] {
+	const { busy, noAnswer, failed } = sandbox.scenarios;
+	return [busy, noAnswer, failed].map((s) => callsTo(s.number));
+}
+
+describe('Campaign → Retry through the call ledger', () => {
+	it('does not dial a person who opted out after the first round; dials the others; lists the one held back', async () => {
+		const campaignId = await firstRound();
+		const optedOut = sandbox.scenarios.busy.number;
+		const add: PackageNode = {
+			type: 'agentCall',
+			name: NODE,
+			parameters: { resource: 'doNotCall', operation: 'add', phone: optedOut },
+		};
+		const added = await runNode(add, { credentials: { ...sandbox.credentials() }, items: [{}] });
+		expect(added.json(NODE)[0]).toMatchObject({ doNotCall: true, added: true });
+
+		const run = await retry(campaignId);
+		expect(run.status).toBe('success');
+		const out = run.json(NODE)[0];
+		expect(out).toMatchObject({ recipients: 2, retriedFrom: campaignId });
+		expect(out.campaignId).not.toBe(campaignId);
+		expect(out.heldBack).toEqual([
+			expect.objectContaining({ toNumber: optedOut, status: 'do_not_call' }),
+		]);
+		sandbox.clock.advance(10 * 60_000);
+		expect(callsOfAll()).toEqual([1, 2, 2]);
+	});
+
+	it('uses the vendor’s retry when every failed recipient passes', async () => {
+		const campaignId = await firstRound();
+		const run = await retry(campaignId);
+		expect(run.json(NODE)[0]).toMatchObject({ campaignId, retryCount: 1, recipients: 3 });
+		expect(run.json(NODE)[0].heldBack).toEqual([]);
+		sandbox.clock.advance(10 * 60_000);
+		expect(callsOfAll()).toEqual([2, 2, 2]);
+	});
+
+	it('holds back recipients whose attempt budget is used up', async () => {
+		const campaignId = await firstRound();
+		const run = await retry(campaignId, { maxAttempts: 1 });
+		const out = run.json(NODE)[0];
+		expect(out).toMatchObject({ campaignId: null, status: 'nothing_to_submit', recipients: 0 });
+		expect((out.heldBack as IDataObject[]).map((h) => h.status)).toEqual([
+			'attempts_exhausted',
+			'attempts_exhausted',
+			'attempts_exhausted',
+		]);
+		sandbox.clock.advance(10 * 60_000);
+		expect(callsOfAll()).toEqual([1, 1, 1]);
+	});
+
+	it('holds back everybody until the pause after their failed call is over', async () => {
+		const node = campaignNode(sandbox, 'submit', {
+			callName: CAMPAIGN,
+			campaign: CAMPAIGN,
+			useCallingWindow: false,
+		});
+		const run = await runNode(node, {
+			credentials: elevenLabsCredential(sandbox),
+			items: failing(),
+		});
+		sandbox.clock.advance(10 * 60_000);
+		jest.setSystemTime(START.getTime() + 10 * 60_000);
+		const early = await retry(String(run.json(NODE)[0].campaignId));
+		const out = early.json(NODE)[0];
+		expect(out.status).toBe('nothing_to_submit');
+		expect((out.heldBack as IDataObject[]).map((h) => h.status)).toEqual([
+			'too_soon',
+			'too_soon',
+			'too_soon',
+		]);
+		expect(callsOfAll()).toEqual([1, 1, 1]);
+	});
+
+	it('dials each person once when Retry runs twice at once', async () => {
+		const campaignId = await firstRound();
+		const runs = await Promise.all([
+			retry(campaignId, { hoursBetweenAttempts: 0 }),
+			retry(campaignId, { hoursBetweenAttempts: 0 }),
+		]);
+		expect(runs.map((r) => r.status)).toEqual(['success', 'success']);
+		sandbox.clock.advance(10 * 60_000);
+		expect(callsOfAll()).toEqual([2, 2, 2]);
+	});
+});

@@ -6,6 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { callLedgerConnection } from '../shared/ledger/credentialTest';
 import { searchAgents } from '../shared/listSearch';
 import * as conversation from './actions/conversation/Conversation.resource';
 import * as interviewPage from './actions/interviewPage/InterviewPage.resource';
@@ -38,6 +39,7 @@ export class WebRtcToken implements INodeType {
 			{
 				name: 'callLedgerPostgresApi',
 				required: true,
+				testedBy: 'callLedgerConnection',
 				displayOptions: { show: { operation: ['token'], ledger: ['postgres'] } },
 			},
 		],
@@ -58,7 +60,7 @@ export class WebRtcToken implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchAgents } };
+	methods = { listSearch: { searchAgents }, credentialTest: { callLedgerConnection } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

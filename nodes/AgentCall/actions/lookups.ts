@@ -137,8 +137,12 @@ export class ElevenLabsLookups {
 		let conversationId = earlier.conversationId;
 		if (!conversationId) {
 			const since = Math.floor(earlier.claimedAt / 1000) - 60;
-			conversationId = (await this.previousCall(agentId, userId, since, itemIndex))?.conversationId;
-			if (!conversationId) return { reach: 'unknown' };
+			const previous = await this.previousCall(agentId, userId, since, itemIndex);
+			// A call that started before this attempt was claimed is an earlier attempt's (a batch's
+			// first round before its retry): it says nothing of this one. Start times are whole seconds.
+			if (!previous || Date.parse(previous.startedAt) + 1000 < earlier.claimedAt)
+				return { reach: 'unknown' };
+			conversationId = previous.conversationId;
 		}
 		const connection = await this.reader(itemIndex);
 		const found = conversationId;

@@ -40,14 +40,16 @@ export interface ExecutionResult {
  */
 export function parseExecutionOutput(stdout: string): IRun | undefined {
 	const lines = stdout.split('\n');
-	const start = lines.findIndex((line) => line.startsWith('{'));
-	if (start === -1) return undefined;
-	for (let end = start; end < lines.length; end++) {
-		if (!lines[end].startsWith('}')) continue;
-		try {
-			return JSON.parse(lines.slice(start, end + 1).join('\n')) as IRun;
-		} catch {
-			// A line "}" inside a multi-line string value; keep looking.
+	// A log line may start with "{" too: each such line is tried as the start.
+	for (let start = 0; start < lines.length; start++) {
+		if (!lines[start].startsWith('{')) continue;
+		for (let end = start; end < lines.length; end++) {
+			if (!lines[end].startsWith('}')) continue;
+			try {
+				return JSON.parse(lines.slice(start, end + 1).join('\n')) as IRun;
+			} catch {
+				// A line "}" inside a multi-line string value; keep looking.
+			}
 		}
 	}
 	return undefined;

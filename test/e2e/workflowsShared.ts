@@ -101,7 +101,7 @@ function expressionCode(value: unknown): string {
 
 /**
  * A Google Sheets "Get Row(s)" node becomes a Code node over `rows` (the sheet), with the
- * node's filters (column = the filter's own expression, evaluated per input item) and its
+ * node's filters (column and value: the filter's own expressions, evaluated per input item) and its
  * "return first match" option. Rows get `row_number` as Google Sheets gives it.
  */
 export function sheetReadAsTestData(
@@ -118,7 +118,7 @@ export function sheetReadAsTestData(
 		)?.values ?? []
 	).map(
 		(filter) =>
-			`[${JSON.stringify(filter.lookupColumn)}, ($json) => ${expressionCode(filter.lookupValue)}]`,
+			`[($json) => ${expressionCode(filter.lookupColumn)}, ($json) => ${expressionCode(filter.lookupValue)}]`,
 	);
 	const firstOnly = (node.parameters.options as IDataObject | undefined)?.returnFirstMatch === true;
 	const sheet = rows.map((row, index) => ({ row_number: index + 2, ...row }));
@@ -130,7 +130,7 @@ const sheet = ${JSON.stringify(sheet)};
 const filters = [${filters.join(', ')}];
 const out = [];
 for (const [index, item] of $input.all().entries()) {
-  let matches = sheet.filter((row) => filters.every(([column, value]) => String(row[column] ?? '') === String(value(item.json) ?? '')));
+  let matches = sheet.filter((row) => filters.every(([column, value]) => String(row[column(item.json)] ?? '') === String(value(item.json) ?? '')));
   if (${firstOnly}) matches = matches.slice(0, 1);
   for (const row of matches) out.push({ json: row, pairedItem: { item: index } });
 }

@@ -265,7 +265,8 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 			texts[PHASES] = `${all.map((name) => `{{> ${PHASE_PREFIX}${name}}}`).join('\n\n')}\n`;
 	}
 
-	// Before anything parses: parsing and compiling take time that grows with the tags.
+	// Before anything parses: the nesting (the parser's stack), then the tags (its time).
+	for (const [name, text] of Object.entries(texts)) checkBlockDepth(name, text);
 	checkSetText(texts);
 	const env = handlebars().create();
 	env.unregisterHelper('log');
@@ -273,7 +274,6 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 
 	const programs = new Map<string, hbs.AST.Program>();
 	for (const [name, text] of Object.entries(texts)) {
-		checkBlockDepth(name, text);
 		programs.set(
 			name,
 			handlebarsStep(name, setName, () => env.parse(text)),

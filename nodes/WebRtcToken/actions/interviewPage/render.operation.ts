@@ -72,7 +72,9 @@ const properties: INodeProperties[] = [
 		type: 'fixedCollection',
 		typeOptions: { multipleValues: true },
 		placeholder: 'Add Variable',
-		default: { variable: [{ name: 'Name', value: '={{ $json.name }}' }] },
+		// The agent's variable {{name}}: a variable's name, not a display name the rule takes it for.
+		// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased
+		default: { variable: [{ name: 'name', value: '={{ $json.name }}' }] },
 		description:
 			"What the agent's own prompt uses, e.g. the candidate's name. The candidate's browser sends them, so it can change them: IDs, phone numbers and e-mail addresses are refused, and the page sends no prompt, overrides or user ID (publish the prompt to the agent and switch its overrides off).",
 		options: [

@@ -13,6 +13,7 @@ import { conversationStore } from '../../sandbox/conversations';
 import { CANDIDATE, NODE } from './agentCall.helpers';
 import { locator, runNode } from './harness';
 import { elevenLabsCredential } from './sandbox.helpers';
+import { fakeDateOnly } from './standingDate';
 
 /** Wednesday 2 December 2026, 17:40 in Berlin (no holiday). */
 const START = new Date('2026-12-02T16:40:00Z');
@@ -24,21 +25,7 @@ let sandbox: Sandbox;
 
 // Date stands at START for the node, the ledger and the sandbox's clock alike.
 beforeAll(() => {
-	jest.useFakeTimers({
-		now: START,
-		doNotFake: [
-			'hrtime',
-			'nextTick',
-			'performance',
-			'queueMicrotask',
-			'setImmediate',
-			'clearImmediate',
-			'setInterval',
-			'clearInterval',
-			'setTimeout',
-			'clearTimeout',
-		],
-	});
+	fakeDateOnly(START);
 });
 afterAll(() => jest.useRealTimers());
 

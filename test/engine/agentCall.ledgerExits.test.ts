@@ -20,6 +20,7 @@ import { runError, runNode } from './harness';
 import type { RunResult } from './harness';
 import { endSandboxCalls, startSandboxCall } from './sandbox.helpers';
 import { conversationStore } from '../../sandbox/conversations';
+import { fakeDateOnly } from './standingDate';
 
 const LATENCY_MS = 300;
 const LIVE_COUNT = '/v1/convai/analytics/live-count';
@@ -194,21 +195,7 @@ describe('Place Agent Call: the last look right before the dial, after the wait 
 		const place = runPlace(sandbox, [CANDIDATE], { ...waiting, callingDays: [today] });
 		await whileItWaits();
 		// The node's clock passes into tomorrow while it waits (only Date moves).
-		jest.useFakeTimers({
-			now: now.getTime() + 24 * 3_600_000,
-			doNotFake: [
-				'hrtime',
-				'nextTick',
-				'performance',
-				'queueMicrotask',
-				'setImmediate',
-				'clearImmediate',
-				'setInterval',
-				'clearInterval',
-				'setTimeout',
-				'clearTimeout',
-			],
-		});
+		fakeDateOnly(now.getTime() + 24 * 3_600_000);
 		try {
 			endSandboxCalls(sandbox);
 			expect(first(await place)).toMatchObject({ status: 'outside_window' });

@@ -7,6 +7,7 @@ import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
 import { COLLECTED_ANSWERS } from '../../nodes/RecruitingPrompt/helpers/answers';
 import { runError, runNode } from './harness';
 import type { RunResult } from './harness';
+import { fakeDateOnly } from './standingDate';
 
 async function render(
 	items: IDataObject[],
@@ -27,21 +28,7 @@ const PINNED_NOW = new Date('2026-03-10T09:30:00Z');
  * run and cannot move past midnight during it. Only Date is faked: the engine's timers run.
  */
 async function renderAtPinnedTime(...args: Parameters<typeof render>): Promise<RunResult> {
-	jest.useFakeTimers({
-		now: PINNED_NOW,
-		doNotFake: [
-			'hrtime',
-			'nextTick',
-			'performance',
-			'queueMicrotask',
-			'setImmediate',
-			'clearImmediate',
-			'setInterval',
-			'clearInterval',
-			'setTimeout',
-			'clearTimeout',
-		],
-	});
+	fakeDateOnly(PINNED_NOW);
 	try {
 		return await render(...args);
 	} finally {

@@ -80,6 +80,8 @@ export async function runProcess(
 		stderr.push(chunk);
 		log?.write(chunk);
 	});
+	// A child that exits without reading its input closes the pipe (EPIPE): its exit code tells.
+	child.stdin?.on('error', () => undefined);
 	child.stdin?.end(options.input ?? '');
 	const timer =
 		options.timeoutMs === undefined

@@ -3,13 +3,15 @@
  * sandbox, with the package installed as a community package:
  *
  * - n8n Form (workflows/form-screen-call.json): published; a candidate submits the form over
- *   HTTP, is called, and the recruiter's e-mail arrives at a local SMTP server;
+ *   HTTP, confirms the number through the link in the text the sandbox's Twilio received, is
+ *   called, and the recruiter's e-mail arrives at a local SMTP server;
  * - Google Sheets: new row → call (sheets-new-candidate.json), with the sheet trigger swapped
  *   for rows as test data and the sheet update for an Edit Fields node with the same column
  *   expressions; its calls end in the sandbox, whose signed post-call webhooks start
  * - the post-call workflow (sheets-call-results.json), published with its real ElevenLabs Agents
  *   Trigger and Get Transcript; its sheet lookup is test data, its update captured;
- * - Typeform → call → mail (typeform-screen-call.json), the Typeform trigger swapped for answers;
+ * - Typeform → confirmation text → call → mail (typeform-screen-call.json), the Typeform trigger
+ *   swapped for answers;
  * - the scheduled campaign (scheduled-campaign.json), schedule and sheet swapped, in both modes
  *   (single calls and an ElevenLabs batch campaign).
  *
@@ -25,6 +27,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
+import { sandboxMessages } from '../../sandbox/routes/twilioMessages';
 import type { Sandbox } from '../../sandbox';
 import { giveAgentBundledAnswers } from '../../scripts/demo';
 import { N8nInstance } from '../../scripts/n8n';
@@ -179,6 +182,7 @@ const DUE = ['S-1', 'S-2', 'S-7', 'S-9'];
 
 function formCopy(): WorkflowJson {
 	const workflow = structuredClone(loadExample('form-screen-call'));
+	patchParameters(workflow, 'Confirm number by SMS', { useCallingWindow: false });
 	patchParameters(workflow, 'Place Agent Call', { useCallingWindow: false });
 	return workflow;
 }
@@ -217,6 +221,7 @@ function typeformCopy(): WorkflowJson {
 			'Dürfen wir Sie für ein kurzes Vorgespräch mit unserer KI-Assistenz anrufen? Das Gespräch wird aufgezeichnet.': false,
 		},
 	]);
+	patchParameters(workflow, 'Confirm number by SMS', { useCallingWindow: false });
 	patchParameters(workflow, 'Place Agent Call', { useCallingWindow: false });
 	return workflow;
 }
@@ -319,7 +324,68 @@ async function submitForm(fields: {
 	return await fetch(`${baseUrl}/form/bewerbung`, { method: 'POST', body: form });
 }
 
-describe('n8n Form: application → phone screen → mail to the recruiter', () => {
+/** The last text the sandbox's Twilio took for `e164`. */
+async function lastText(e164: string): Promise<string> {
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const texts = [...sandboxMessages(sandbox).values()].filter(
+			(message) => message.direction === 'outbound-api' && message.to === e164,
+		);
+		if (texts.length > 0) return texts.at(-1)!.body;
+		if (Date.now() > deadline) throw new Error(`no text to ${e164}\n${diagnosis()}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+/** The code in the n8n Form's confirmation text. */
+async function confirmationCode(e164: string): Promise<string> {
+	const text = await lastText(e164);
+	expect(text).toMatch(
+		/^Muster Klinikum GmbH: Ihr Code zur Bestätigung Ihrer Telefonnummer: \d{6}\./,
+	);
+	return /(\d{6})/.exec(text)![1];
+}
+
+/**
+ * The link in the Typeform example's confirmation text. `n8n execute` ran that workflow in its
+ * own process, whose URL base is not the server's; the server resumes the execution.
+ */
+async function confirmationLink(e164: string): Promise<URL> {
+	const link = new URL(/(https?:\/\/\S+)/.exec(await lastText(e164))![1]);
+	return new URL(`${link.pathname}${link.search}`, baseUrl);
+}
+
+/** Sends a form page as a browser does (multipart, one field per form field). */
+async function sendFormPage(url: URL | string, ...fields: string[]): Promise<Response> {
+	const form = new FormData();
+	fields.forEach((value, index) => form.append(`field-${index}`, value));
+	return await fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(30_000) });
+}
+
+/** Opens the Typeform example's link as the candidate does and ticks the confirmation. */
+async function confirmNumber(link: URL): Promise<void> {
+	const page = await fetch(link);
+	expect(page.status).toBe(200);
+	const html = await page.text();
+	expect(html).toContain('Telefonnummer bestätigen');
+	expect(html).toContain('Muster Klinikum GmbH');
+	const answer = await sendFormPage(
+		link,
+		JSON.stringify(['Ja, ich habe mich beworben. Bitte rufen Sie mich unter dieser Nummer an.']),
+	);
+	expect(answer.status).toBe(200);
+}
+
+/** Applies through the n8n form and returns the page the browser goes on to (the code page). */
+async function apply(fields: Parameters<typeof submitForm>[0]): Promise<string> {
+	const response = await submitForm(fields);
+	expect(response.status).toBe(200);
+	const { formWaitingUrl } = (await response.json()) as { formWaitingUrl?: string };
+	expect(formWaitingUrl).toMatch(/\/form-waiting\/\d+\?signature=[0-9a-f]{64}$/);
+	return formWaitingUrl!;
+}
+
+describe('n8n Form: application → number confirmed by SMS → phone screen → mail to the recruiter', () => {
 	it('serves the application form', async () => {
 		const response = await fetch(`${baseUrl}/form/bewerbung`);
 		expect(response.status).toBe(200);
@@ -330,21 +396,34 @@ describe('n8n Form: application → phone screen → mail to the recruiter', () 
 		expect(html).toContain('Vielen Dank für Ihre Bewerbung!');
 	});
 
-	it('calls the candidate who applied and mails the answers, summary and transcript to the recruiter', async () => {
+	it('texts a code, calls only once the applicant entered it, and mails the answers, summary and transcript to the recruiter', async () => {
 		const before = dialled().length;
-		const response = await submitForm({
+		const codePage = await apply({
 			name: 'Anna Schmidt',
 			email: 'anna.schmidt@example.de',
 			phone: '0171 1234 5601',
 			jobTitle: 'Pflegefachkraft (m/w/d)',
 			consent: true,
 		});
-		expect(response.status).toBe(200);
-		expect(await response.json()).toEqual({ status: 200 });
+		const code = await confirmationCode(sandbox.scenarios.answered.number);
+		const page = await (await fetch(codePage, { signal: AbortSignal.timeout(30_000) })).text();
+		expect(page).toContain('Telefonnummer bestätigen');
+		expect(page).not.toContain(code);
+		// The page is the execution's own signed URL: without the signature it is refused.
+		const unsigned = await fetch(codePage.replace(/\?.*$/, ''), {
+			signal: AbortSignal.timeout(30_000),
+		});
+		expect(unsigned.status).not.toBe(200);
+		expect(dialled().length).toBe(before);
+		expect((await sendFormPage(codePage, ` ${code} `)).status).toBe(200);
 
-		const mail = await smtp.waitFor((candidate) => candidate.subject.includes('Anna Schmidt'));
+		const mail = await smtp
+			.waitFor((candidate) => candidate.subject.includes('Anna Schmidt'))
+			.catch((error: Error) => {
+				throw new Error(`${error.message}\n${diagnosis()}`);
+			});
 		expect(mail.to).toEqual([RECRUITER]);
-		expect(mail.subject).toBe('Vorgespräch Anna Schmidt: erreicht');
+		expect(mail).toMatchObject({ subject: 'Vorgespräch Anna Schmidt: erreicht' });
 		expect(mail.text).toContain('Telefon-Vorgespräch mit Anna Schmidt (Pflegefachkraft (m/w/d))');
 		expect(mail.text).toContain('Erreicht: ja');
 		expect(mail.text).toContain('Einwilligung (KI und Aufnahme): true');
@@ -353,6 +432,35 @@ describe('n8n Form: application → phone screen → mail to the recruiter', () 
 		expect(mail.text).toContain('hat der Aufzeichnung zugestimmt');
 		expect(mail.text).toMatch(/Gesprächsverlauf:\nAgent: Guten Tag, hier spricht Lena/);
 		expect(dialled().slice(before)).toEqual([sandbox.scenarios.answered.number]);
+	});
+
+	it('never calls a number whose code was not entered, and texts it at most once a day', async () => {
+		const before = dialled().length;
+		const someoneElse = {
+			name: 'Jemand Anderes',
+			email: 'fremd@example.de',
+			phone: '0151 1234 5607',
+			jobTitle: 'Pflegefachkraft (m/w/d)',
+			consent: true,
+		};
+		const codePage = await apply(someoneElse);
+		const code = await confirmationCode(sandbox.scenarios.consentRefused.number);
+		const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+		expect((await sendFormPage(codePage, wrong)).status).toBe(200);
+		const refused = await smtp.waitFor((candidate) => candidate.subject.includes('Jemand Anderes'));
+		expect(refused.subject).toBe('Vorgespräch Jemand Anderes: nicht angerufen');
+		expect(refused.text).toContain('Status: wrong_code');
+		// A second application with the same number the same day: no second text, and the
+		// recruiter learns why.
+		await submitForm({ ...someoneElse, name: 'Noch Einmal' });
+		const again = await smtp.waitFor((candidate) => candidate.subject.includes('Noch Einmal'));
+		expect(again.subject).toBe('Vorgespräch Noch Einmal: nicht angerufen');
+		expect(again.text).toContain('Status: already_sent');
+		const texts = [...sandboxMessages(sandbox).values()].filter(
+			(message) => message.to === sandbox.scenarios.consentRefused.number,
+		);
+		expect(texts).toHaveLength(1);
+		expect(dialled().length).toBe(before);
 	});
 
 	it('mails "not called" with the reason when the number cannot be called, and dials nobody', async () => {
@@ -467,14 +575,17 @@ describe('Google Sheets: new rows are called, and the results come back through 
 	});
 });
 
-describe('Typeform: application → phone screen → mail to the recruiter', () => {
-	it('calls the applicant who agreed, mails the call-back request, and leaves out the one who did not agree', async () => {
+describe('Typeform: application → number confirmed by SMS → phone screen → mail to the recruiter', () => {
+	it('calls the applicant who agreed once the number is confirmed, mails the call-back request, and leaves out the one who did not agree', async () => {
 		const before = dialled().length;
 		const result = await n8n.execute(ids.typeform);
 		expect(result.error).toBeUndefined();
 		expect(result.json('Candidate').map((candidate) => candidate.name)).toEqual(['Marie Keller']);
+		const link = await confirmationLink(sandbox.scenarios.callbackRequested.number);
+		expect(dialled().length).toBe(before);
+		await confirmNumber(link);
 		const mail = await smtp.waitFor((candidate) => candidate.subject.includes('Marie Keller'));
-		expect(mail.subject).toBe('Vorgespräch Marie Keller: erreicht');
+		expect(mail).toMatchObject({ subject: 'Vorgespräch Marie Keller: erreicht' });
 		expect(mail.text).toContain('Rückruf gewünscht: morgen ab 17 Uhr');
 		expect(mail.text).toContain('Keine weiteren Anrufe: false');
 		expect(dialled().slice(before)).toEqual([sandbox.scenarios.callbackRequested.number]);

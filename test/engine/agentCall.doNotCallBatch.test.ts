@@ -131,6 +131,19 @@ describe('Do Not Call → Add while a campaign runs', () => {
 		expect(cancel.json(NODE)[0]).toMatchObject({ status: 'cancelled', releasedRecipients: 3 });
 	});
 
+	it('two Adds at the same moment: neither person is dialled, nobody else twice', async () => {
+		const batch = await submitEight();
+		const runs = await Promise.all([addToList(4), addToList(6)]);
+		const outs = runs.map((run) => run.json(NODE)[0]);
+		for (const out of outs) {
+			expect(out.removedFromCampaigns).toContainEqual(
+				expect.objectContaining({ campaignId: batch.campaignId }),
+			);
+		}
+		sandbox.clock.advance(24 * HOUR);
+		expect(callsToEach()).toEqual([1, 1, 1, 1, 0, 1, 0, 1]);
+	});
+
 	it('leaves a batch that dialled the person already as it is, and says so', async () => {
 		const batch = await submitEight();
 		const out = (await addToList(0)).json(NODE)[0];

@@ -46,18 +46,20 @@ export async function elevenLabsClient(
 	ctx: CredentialContext,
 	options: ElevenLabsClientOptions = {},
 ): Promise<ElevenLabsConnection> {
-	// The credential is optional on Place Agent Call (for Do Not Call): n8n's own error would not say which.
-	if (!hasElevenLabsCredential(ctx)) {
-		throw problemError(
-			ctx.getNode(),
-			{
-				message: 'No ElevenLabs credential is chosen',
-				hint: 'Choose an "ElevenLabs Agents API" credential under "Credential to connect with".',
-			},
-			options.itemIndex,
-		);
-	}
-	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL, options.itemIndex);
+	const credentials = await ctx
+		.getCredentials(ELEVENLABS_CREDENTIAL, options.itemIndex)
+		.catch((error: unknown) => {
+			// Optional on Place Agent Call (for Do Not Call): n8n's own error would not say which.
+			if (hasElevenLabsCredential(ctx)) throw error;
+			throw problemError(
+				ctx.getNode(),
+				{
+					message: 'No ElevenLabs credential is chosen',
+					hint: 'Choose an "ElevenLabs Agents API" credential under "Credential to connect with".',
+				},
+				options.itemIndex,
+			);
+		});
 	const apiKey = String(credentials.apiKey ?? '').trim();
 	if (!apiKey) {
 		throw problemError(

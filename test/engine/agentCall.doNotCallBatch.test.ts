@@ -9,7 +9,7 @@ import type { IDataObject, OnError } from 'n8n-workflow';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
-import { CANDIDATE, NODE, campaignNode } from './agentCall.helpers';
+import { CANDIDATE, NODE, campaignNode, dialAttempts, placeNode } from './agentCall.helpers';
 import { runError, runNode } from './harness';
 import type { CredentialData } from './harness';
 import { elevenLabsCredential } from './sandbox.helpers';
@@ -206,5 +206,15 @@ describe('Do Not Call → Add while a campaign runs', () => {
 		expect(error.itemIndex).toBe(0);
 		expect(error.message).toMatch(/5 other recipients/);
 		expect(error.description).toMatch(/Nobody of them was called.*Campaign → Submit/);
+	});
+});
+
+describe('The ElevenLabs credential, optional on the node for Do Not Call', () => {
+	it('a Place without one says which credential to choose, and dials nobody', async () => {
+		const run = await runNode(placeNode(sandbox), { credentials: {}, items: [CANDIDATE] });
+		const error = runError(run);
+		expect(error).toMatchObject({ message: 'No ElevenLabs credential is chosen', itemIndex: 0 });
+		expect(error.description).toMatch(/ElevenLabs Agents API/);
+		expect(dialAttempts(sandbox)).toBe(0);
 	});
 });

@@ -199,6 +199,38 @@ describe('Do Not Call → Add while a campaign runs', () => {
 		expect(callsToEach()).toEqual([1, 1, 1, 1, 1, 0, 1, 1]);
 	});
 
+	it('a resubmit without a clear answer: the rest count as maybe called and are named, never submitted twice', async () => {
+		await submitEight();
+		sandbox.faults.add({ method: 'POST', path: SUBMIT, kind: 'status', status: 503 });
+		const run = await addToList(5, elevenLabsCredential(sandbox), 'continueRegularOutput');
+		expect(run.json(NODE)[0]).toMatchObject({
+			added: true,
+			error: expect.stringMatching(/5 other recipients .* may have been submitted again/),
+			notResubmitted: expect.arrayContaining([expect.objectContaining({ toNumber: e164Of(2) })]),
+		});
+		const node = campaignNode(sandbox, 'submit', {
+			callName: CAMPAIGN,
+			campaign: CAMPAIGN,
+			useCallingWindow: false,
+		});
+		const next = await runNode(node, { credentials: elevenLabsCredential(sandbox), items: EIGHT });
+		expect(next.json(NODE)[0]).toMatchObject({ campaignId: null, status: 'nothing_to_submit' });
+	});
+
+	it('a cancel ElevenLabs refuses leaves the batch as it was and says the number may still be called', async () => {
+		await submitEight();
+		sandbox.faults.add({ method: 'POST', path: /\/cancel$/, kind: 'status', status: 400 });
+		const error = runError(await addToList(5));
+		expect(error.itemIndex).toBe(0);
+		expect(error.message).toMatch(/refused to cancel campaign .* which may still dial the number/);
+		expect(sandbox.requests.count('POST', SUBMIT)).toBe(1);
+		// The claim was given up: the next Add takes the number out.
+		const again = (await addToList(5)).json(NODE)[0];
+		expect(again).toMatchObject({ added: false, removedFromCampaigns: [expect.any(Object)] });
+		sandbox.clock.advance(24 * HOUR);
+		expect(callsToEach()).toEqual([1, 1, 1, 1, 1, 0, 1, 1]);
+	});
+
 	it('a resubmit ElevenLabs refuses stops the run with an error that says who was not submitted', async () => {
 		await submitEight();
 		sandbox.faults.add({ method: 'POST', path: SUBMIT, kind: 'status', status: 400 });

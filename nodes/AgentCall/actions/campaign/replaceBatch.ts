@@ -63,21 +63,30 @@ async function cancelAndRead(
 	const read = await attemptElevenLabs(await lookups.reader(i), (client) =>
 		client.conversationalAi.batchCalls.get(batchId),
 	);
-	if (read.ok && read.value.status === 'cancelled') return read.value;
-	if (!cancelled.ok && !cancelled.failure.noAnswer && read.ok) {
+	if (read.ok) {
+		const { status } = read.value;
+		if (status === 'cancelled') return read.value;
 		await ledger.dropBatchReplacement(claim);
-		throw vendorApiError(ctx.getNode(), 'ElevenLabs', cancelled.failure, {
-			action: `cancel campaign ${batchId}, which may still dial the number`,
+		const action = `cancel campaign ${batchId}, which may still dial the number`;
+		if (!cancelled.ok) {
+			throw vendorApiError(ctx.getNode(), 'ElevenLabs', cancelled.failure, {
+				action,
+				itemIndex: i,
+			});
+		}
+		throw new NodeOperationError(ctx.getNode(), `Could not ${action} (its status is ${status})`, {
 			itemIndex: i,
+			description:
+				'Nothing was changed. Run this again, or cancel the campaign in ElevenLabs → Batch Calling.',
 		});
 	}
 	await ledger.finishBatchReplacement(claim);
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`Campaign ${batchId} may have been cancelled, but whom it stopped could not be read, so nobody of it was submitted again`,
+		`Campaign ${batchId} ${cancelled.ok ? 'was' : 'may have been'} cancelled, but whom it stopped could not be read, so nobody of it was submitted again`,
 		{
 			itemIndex: i,
-			description: `Open the campaign in ElevenLabs → Batch Calling. If it was cancelled, run Campaign → Cancel on it (that frees the people it stopped in the call ledger) and submit them again with Campaign → Submit; if not, cancel it there. ${read.ok ? `Its status is ${read.value.status}.` : read.failure.detail}`,
+			description: `Open the campaign in ElevenLabs → Batch Calling. If it was cancelled, run Campaign → Cancel on it (that frees the people it stopped in the call ledger) and submit them again with Campaign → Submit. ${read.failure.detail}`,
 		},
 	);
 }
@@ -134,7 +143,10 @@ export async function replaceBatch(
 	i: number,
 ): Promise<Replacement> {
 	const { batchId } = claim;
-	const attempts = await ledger.batchAttempts(batchId);
+	const attempts = await ledger.batchAttempts(batchId).catch(async (error: unknown) => {
+		await ledger.dropBatchReplacement(claim).catch(() => undefined);
+		throw error;
+	});
 	const batch = await cancelAndRead(ctx, lookups, ledger, claim, i);
 	const { rest, leftOut } = await sortStopped(ctx, ledger, batch, leaveOut, i).catch(
 		async (error: unknown) => {
@@ -154,7 +166,8 @@ export async function replaceBatch(
 	if (outcome.status === 'initiated') {
 		const replacedBy = outcome.batch.id;
 		const numbers = rest.map((r) => r.phoneNumber!);
-		await ledger.moveToBatch(batchId, replacedBy, numbers).catch((error: unknown) => {
+		await ledger.moveToBatch(batchId, replacedBy, numbers).catch(async (error: unknown) => {
+			await ledger.finishBatchReplacement(claim, replacedBy).catch(() => undefined);
 			throw new NodeOperationError(
 				ctx.getNode(),
 				`The ${others} were submitted again as campaign ${replacedBy}, but ${ledger.label} still records them under ${batchId}`,

@@ -89,7 +89,7 @@ class CampaignsWork {
 			}
 			return;
 		}
-		if (recipient.status !== 'pending' || batch.status === 'cancelled') {
+		if (recipient.status !== 'pending') {
 			report.alreadyDialledIn.push({ campaignId: batchId, status: recipient.status });
 			return;
 		}

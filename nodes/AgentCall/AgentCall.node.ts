@@ -30,9 +30,15 @@ export class AgentCall implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
+				// Optional: n8n has one entry per credential, and Do Not Call → Add must keep working
+				// without it (it then names the campaigns instead of taking the number out of them).
+				// Do Not Call → Get cannot be told from Campaign → Get here: it shows it, unused.
 				name: 'elevenLabsAgentsApi',
-				required: true,
-				displayOptions: { show: { resource: ['call', 'campaign'] } },
+				required: false,
+				displayOptions: {
+					show: { resource: ['call', 'campaign', 'doNotCall'] },
+					hide: { operation: ['remove'] },
+				},
 			},
 			{
 				name: 'callLedgerPostgresApi',

@@ -33,6 +33,11 @@ export const ELEVENLABS_CREDENTIAL = 'elevenLabsAgentsApi';
 const DEFAULT_TIMEOUT_SECONDS = 30;
 const READ_RETRIES = 2;
 
+/** Whether the node has an ElevenLabs credential chosen (Do Not Call → Add works without one). */
+export function hasElevenLabsCredential(ctx: CredentialContext): boolean {
+	return Boolean(ctx.getNode().credentials?.[ELEVENLABS_CREDENTIAL]);
+}
+
 /**
  * The one place that builds the ElevenLabs SDK client from the credential. The SDK is loaded
  * here, on first use, so that n8n's start-up does not pay for it.
@@ -41,7 +46,20 @@ export async function elevenLabsClient(
 	ctx: CredentialContext,
 	options: ElevenLabsClientOptions = {},
 ): Promise<ElevenLabsConnection> {
-	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL, options.itemIndex);
+	const credentials = await ctx
+		.getCredentials(ELEVENLABS_CREDENTIAL, options.itemIndex)
+		.catch((error: unknown) => {
+			// Optional on Place Agent Call (for Do Not Call): n8n's own error would not say which.
+			if (hasElevenLabsCredential(ctx)) throw error;
+			throw problemError(
+				ctx.getNode(),
+				{
+					message: 'No ElevenLabs credential is chosen',
+					hint: 'Choose an "ElevenLabs Agents API" credential under "Credential to connect with".',
+				},
+				options.itemIndex,
+			);
+		});
 	const apiKey = String(credentials.apiKey ?? '').trim();
 	if (!apiKey) {
 		throw problemError(

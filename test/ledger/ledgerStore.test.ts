@@ -143,6 +143,61 @@ describe.each(stores)('the %s ledger', (_name, location) => {
 		);
 	});
 
+	test('a person’s batches are found by the person; a replacement batch takes over the moved people only', async () => {
+		const ledger = await openLedger(location());
+		const [old, next, other] = ['old', 'next', 'other'].map(
+			(name) => `btcal_${name}_${randomBytes(4).toString('hex')}`,
+		);
+		const [a, b] = [scope(), scope()];
+		const people = numbers(3, 4917300000000 + Math.floor(Math.random() * 1e6));
+		for (const [e164, s, batchId] of [
+			[people[0], a, old],
+			[people[1], a, old],
+			[people[2], a, old],
+			[people[0], b, other],
+		]) {
+			const won = await ledger.claim(request(e164, { scope: s }));
+			if (won.kind !== 'claimed') throw new Error(won.kind);
+			await won.claim.initiated({ batchId });
+		}
+		const batchesOf = async (e164: string) =>
+			(await ledger.personBatchAttempts(e164)).map((at) => [at.scope, at.batchId]);
+		expect(await batchesOf(people[0])).toEqual([
+			[a, old],
+			[b, other],
+		]);
+
+		expect(await ledger.moveToBatch(old, next, [people[1], people[2], '+4917399999999'])).toBe(2);
+		expect(await batchesOf(people[1])).toEqual([[a, next]]);
+		expect(await batchesOf(people[0])).toEqual([
+			[a, old],
+			[b, other],
+		]);
+		expect((await ledger.batchAttempts(next)).map((at) => at.person).sort()).toEqual(
+			[ledger.person(people[1]), ledger.person(people[2])].sort(),
+		);
+	});
+
+	test('one execution at a time replaces a batch; a dropped claim may be taken, a finished one says by what', async () => {
+		const ledger = await openLedger(location());
+		const batchId = `btcal_${randomBytes(6).toString('hex')}`;
+		const first = await ledger.claimBatchReplacement(batchId);
+		const second = await ledger.claimBatchReplacement(batchId);
+		expect([first.won, second.won]).toEqual([true, false]);
+		expect(second.claimId).toBe(first.claimId);
+		await ledger.dropBatchReplacement(first);
+		const third = await ledger.claimBatchReplacement(batchId);
+		expect(third.won).toBe(true);
+		await ledger.finishBatchReplacement(third, 'btcal_new');
+		await ledger.dropBatchReplacement(third);
+		expect(await ledger.claimBatchReplacement(batchId)).toMatchObject({
+			won: false,
+			claimId: third.claimId,
+			replacedBy: 'btcal_new',
+			finishedAt: expect.any(Number),
+		});
+	});
+
 	test('a refusal releases the claim: the same attempt can be claimed again', async () => {
 		const ledger = await openLedger(location());
 		const r = request('+4917200000002', { scope: scope() });

@@ -9,6 +9,7 @@ import type {
 	AgentWebhookBefore,
 	Attempt,
 	AttemptRef,
+	BatchReplacement,
 	DoNotCallEntry,
 	KeyBinding,
 	LedgerStore,
@@ -308,6 +309,37 @@ export class CallLedger {
 			if (won) return { attempt };
 		}
 		throw new Error(`${this.label} did not record the callback after ${MAX_ROUNDS} rounds`);
+	}
+
+	/** The person's attempts in batches (campaigns) of any campaign, oldest first. */
+	async personBatchAttempts(e164: string): Promise<Attempt[]> {
+		return await this.store.personBatchAttempts(this.person(e164));
+	}
+
+	/** Records that these numbers' claims in one batch now belong to its replacement: all or none. */
+	async moveToBatch(fromBatchId: string, toBatchId: string, e164s: string[]): Promise<number> {
+		const persons = e164s.map((e164) => this.person(e164));
+		return await this.store.moveToBatch(fromBatchId, toBatchId, persons);
+	}
+
+	/**
+	 * Claims the replacement of a batch for this execution: `won`, or the claim of the execution
+	 * that replaces (or replaced) it.
+	 */
+	async claimBatchReplacement(batchId: string): Promise<{ won: boolean } & BatchReplacement> {
+		const claimId = randomUUID();
+		const stands = await this.store.claimBatchReplacement(batchId, claimId, this.now());
+		return { ...stands, won: stands.claimId === claimId };
+	}
+
+	/** The replacement's end (the new batch, if any): executions that waited for it go on. */
+	async finishBatchReplacement(claim: BatchReplacement, replacedBy?: string): Promise<void> {
+		await this.store.finishBatchReplacement(claim.batchId, claim.claimId, replacedBy, this.now());
+	}
+
+	/** Gives a replacement up that changed nothing: another execution may try it. */
+	async dropBatchReplacement(claim: BatchReplacement): Promise<void> {
+		await this.store.dropBatchReplacement(claim.batchId, claim.claimId);
 	}
 
 	/** The attempts recorded for a batch (campaign), to retry it in the campaigns it claimed in. */

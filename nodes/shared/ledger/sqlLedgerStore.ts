@@ -9,6 +9,7 @@ import type {
 	LedgerStore,
 	PersonKey,
 	AgentWebhookBefore,
+	BatchReplacement,
 } from './types';
 
 export type SqlValue = string | number | null;
@@ -46,7 +47,11 @@ const T = {
 	deliveries: 'voice_recruiting_webhook_deliveries',
 	agentWebhooksBefore: 'voice_recruiting_agent_webhooks_before',
 	interviewTokens: 'voice_recruiting_interview_tokens',
+	batchReplacements: 'voice_recruiting_batch_replacements',
 };
+
+/** People moved per statement: far below the parameter limits of SQLite and Postgres. */
+const MOVE_CHUNK = 500;
 
 /** The longest retention the purge computes with (100 years): longer is "keep". */
 const MAX_RETENTION_DAYS = 36_500;
@@ -74,6 +79,8 @@ export const LEDGER_SCHEMA = [
 	`CREATE INDEX IF NOT EXISTS ${T.attempts}_claimed_at ON ${T.attempts} (claimed_at)`,
 	// Retry and Cancel find a batch's recipients by its id.
 	`CREATE INDEX IF NOT EXISTS ${T.attempts}_batch_id ON ${T.attempts} (batch_id)`,
+	// A do-not-call Add finds the person's batches by the person alone.
+	`CREATE INDEX IF NOT EXISTS ${T.attempts}_person ON ${T.attempts} (person)`,
 	`CREATE TABLE IF NOT EXISTS ${T.keys} (
 		scope TEXT NOT NULL,
 		call_key TEXT NOT NULL,
@@ -119,6 +126,15 @@ export const LEDGER_SCHEMA = [
 		conversation_id TEXT,
 		issued_at BIGINT NOT NULL,
 		PRIMARY KEY (link_key, seq)
+	)`,
+	// Which execution replaces a batch (cancel, resubmit of the rest), so that two do-not-call
+	// Adds at once never submit the same people twice.
+	`CREATE TABLE IF NOT EXISTS ${T.batchReplacements} (
+		batch_id TEXT PRIMARY KEY,
+		claim_id TEXT NOT NULL,
+		claimed_at BIGINT NOT NULL,
+		finished_at BIGINT,
+		replaced_by TEXT
 	)`,
 ];
 
@@ -396,6 +412,77 @@ export class SqlLedgerStore implements LedgerStore {
 		return removed > 0;
 	}
 
+	async personBatchAttempts(person: string): Promise<Attempt[]> {
+		await this.schema();
+		const rows = await this.db.query(
+			`SELECT * FROM ${T.attempts} WHERE person = $1 AND batch_id IS NOT NULL ORDER BY claimed_at`,
+			[person],
+		);
+		return rows.map(toAttempt);
+	}
+
+	async moveToBatch(fromBatchId: string, toBatchId: string, persons: string[]): Promise<number> {
+		await this.schema();
+		return await this.db.exclusive(async (tx) => {
+			let moved = 0;
+			for (let start = 0; start < persons.length; start += MOVE_CHUNK) {
+				const chunk = persons.slice(start, start + MOVE_CHUNK);
+				const list = chunk.map((_, n) => `$${n + 3}`).join(', ');
+				moved += await tx.run(
+					`UPDATE ${T.attempts} SET batch_id = $2 WHERE batch_id = $1 AND person IN (${list})`,
+					[fromBatchId, toBatchId, ...chunk],
+				);
+			}
+			return moved;
+		});
+	}
+
+	async claimBatchReplacement(
+		batchId: string,
+		claimId: string,
+		at: number,
+	): Promise<BatchReplacement> {
+		await this.schema();
+		await this.db.run(
+			`INSERT INTO ${T.batchReplacements} (batch_id, claim_id, claimed_at) VALUES ($1, $2, $3)
+			 ON CONFLICT (batch_id) DO NOTHING`,
+			[batchId, claimId, at],
+		);
+		const [row] = await this.db.query(`SELECT * FROM ${T.batchReplacements} WHERE batch_id = $1`, [
+			batchId,
+		]);
+		// Dropped between the two statements: nobody holds it, so try again.
+		if (!row) return await this.claimBatchReplacement(batchId, claimId, at);
+		const finishedAt = optional(row.finished_at);
+		return {
+			batchId,
+			claimId: String(row.claim_id),
+			claimedAt: Number(row.claimed_at),
+			finishedAt: finishedAt === undefined ? undefined : Number(finishedAt),
+			replacedBy: optional(row.replaced_by),
+		};
+	}
+
+	async finishBatchReplacement(
+		batchId: string,
+		claimId: string,
+		replacedBy: string | undefined,
+		at: number,
+	): Promise<void> {
+		await this.db.run(
+			`UPDATE ${T.batchReplacements} SET finished_at = $3, replaced_by = $4
+			 WHERE batch_id = $1 AND claim_id = $2`,
+			[batchId, claimId, at, replacedBy ?? null],
+		);
+	}
+
+	async dropBatchReplacement(batchId: string, claimId: string): Promise<void> {
+		await this.db.run(
+			`DELETE FROM ${T.batchReplacements} WHERE batch_id = $1 AND claim_id = $2 AND finished_at IS NULL`,
+			[batchId, claimId],
+		);
+	}
+
 	async doNotCall(person: string): Promise<DoNotCallEntry | undefined> {
 		await this.schema();
 		const [row] = await this.db.query(`SELECT * FROM ${T.doNotCall} WHERE person = $1`, [person]);
@@ -435,10 +522,15 @@ export class SqlLedgerStore implements LedgerStore {
 				[now, Math.ceil(largest)],
 			);
 		}
-		await this.db.run(
-			`DELETE FROM ${T.interviewTokens} WHERE issued_at < CAST($1 AS BIGINT) - CAST(${DAY_MS} AS BIGINT) * CAST($2 AS INTEGER)`,
-			[now, Math.ceil(largest)],
-		);
+		for (const [table, column] of [
+			[T.interviewTokens, 'issued_at'],
+			[T.batchReplacements, 'claimed_at'],
+		]) {
+			await this.db.run(
+				`DELETE FROM ${table} WHERE ${column} < CAST($1 AS BIGINT) - CAST(${DAY_MS} AS BIGINT) * CAST($2 AS INTEGER)`,
+				[now, Math.ceil(largest)],
+			);
+		}
 	}
 
 	async recordDelivery(receiver: string, delivery: string, signedAt: number): Promise<boolean> {

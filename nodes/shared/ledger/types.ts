@@ -32,6 +32,16 @@ export interface Attempt {
 	maskedNumber: string;
 }
 
+/** One execution's replacement of a batch: until `finishedAt`, others wait for it. */
+export interface BatchReplacement {
+	batchId: string;
+	claimId: string;
+	claimedAt: number;
+	finishedAt?: number;
+	/** The batch the rest of the recipients were submitted in; none when nobody was left. */
+	replacedBy?: string;
+}
+
 export interface DoNotCallEntry {
 	person: string;
 	maskedNumber: string;
@@ -89,6 +99,27 @@ export interface LedgerStore {
 	releaseAttempt(claim: AttemptRef): Promise<void>;
 	/** Removes the person's attempt in a batch that never dialled them (cancelled): true if it did. */
 	withdrawFromBatch(batchId: string, person: string): Promise<boolean>;
+	/** The person's attempts in batches (campaigns), in every scope, oldest first. */
+	personBatchAttempts(person: string): Promise<Attempt[]>;
+	/**
+	 * Moves these people's attempts of one batch to another (a batch resubmitted under a new id),
+	 * all or none: how many moved.
+	 */
+	moveToBatch(fromBatchId: string, toBatchId: string, persons: string[]): Promise<number>;
+	/**
+	 * Claims the replacement of a batch (cancel, resubmit of the rest) unless another execution
+	 * holds it: the claim that stands, this one when `claimId` won.
+	 */
+	claimBatchReplacement(batchId: string, claimId: string, at: number): Promise<BatchReplacement>;
+	/** Records the claim's end: the batch that replaced it, if any. */
+	finishBatchReplacement(
+		batchId: string,
+		claimId: string,
+		replacedBy: string | undefined,
+		at: number,
+	): Promise<void>;
+	/** Gives the claim up when the batch was left as it was: another execution may replace it. */
+	dropBatchReplacement(batchId: string, claimId: string): Promise<void>;
 	doNotCall(person: string): Promise<DoNotCallEntry | undefined>;
 	/** Adds the entry unless the person is listed already; returns the entry that stands. */
 	addDoNotCall(entry: DoNotCallEntry): Promise<{ entry: DoNotCallEntry; added: boolean }>;

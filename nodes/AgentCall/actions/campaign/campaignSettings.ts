@@ -1,3 +1,4 @@
+import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readCheckedOptions } from '../../../shared/numberParameters';
@@ -54,4 +55,22 @@ export function readCampaignSettings(ctx: IExecuteFunctions): CampaignSettings {
 		throw problemError(node, notATime, 0);
 	}
 	return { callName, agentId, phoneNumberId, options, scheduled };
+}
+
+/** A submitted batch's own settings, read back, for a new batch of some of its recipients. */
+export function batchSettings(
+	batch: ElevenLabs.BatchCallDetailedResponse,
+	options: SubmitOptions = {},
+): CampaignSettings {
+	return {
+		callName: batch.name,
+		agentId: batch.agentId,
+		phoneNumberId: batch.phoneNumberId ?? '',
+		options: {
+			...options,
+			timeZone: batch.timezone,
+			concurrencyLimit: batch.targetConcurrencyLimit,
+			ringingTimeout: batch.telephonyCallConfig?.ringingTimeoutSecs,
+		},
+	};
 }

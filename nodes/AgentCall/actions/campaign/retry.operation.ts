@@ -18,7 +18,8 @@ import { attemptPolicy } from '../ledgerClaim';
 import { ElevenLabsLookups } from '../lookups';
 import { campaignIdOf } from './campaignCommand';
 import { campaignIdProperty } from './campaignId.description';
-import type { CampaignSettings, SubmitOptions } from './campaignSettings';
+import { batchSettings } from './campaignSettings';
+import type { SubmitOptions } from './campaignSettings';
 import { clearRecipients } from './clearance';
 import { failedRecipients, retryRecipients } from './retryRecipients';
 import {
@@ -102,17 +103,7 @@ async function retryCampaign(
 		throw problemError(ctx.getNode(), cancelled, i);
 	}
 	const options = readCheckedOptions<SubmitOptions>(ctx, description, 'options', i);
-	const settings: CampaignSettings = {
-		callName: batch.name,
-		agentId: batch.agentId,
-		phoneNumberId: batch.phoneNumberId ?? '',
-		options: {
-			...options,
-			timeZone: batch.timezone,
-			concurrencyLimit: batch.targetConcurrencyLimit,
-			ringingTimeout: batch.telephonyCallConfig?.ringingTimeoutSecs,
-		},
-	};
+	const settings = batchSettings(batch, options);
 	const ledger = await itemLedger(ctx, i);
 	const attempts = await recordedAttempts(ctx, ledger, campaignId, i);
 	const failed = failedRecipients(batch);

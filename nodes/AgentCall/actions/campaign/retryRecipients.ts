@@ -1,4 +1,7 @@
-/** Campaign → Retry's recipients: the batch's failed ones, in the ledger campaigns Submit claimed them in. */
+/**
+ * A batch's recipients for a new batch, in the ledger campaigns Submit claimed them in: Campaign →
+ * Retry's failed ones, and the ones a do-not-call Add resubmits without the listed person.
+ */
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
 import type { CallLedger } from '../../../shared/ledger/callLedger';
@@ -30,17 +33,17 @@ function clientDataAgain(key: string, data: BatchRecipient['conversationInitiati
 }
 
 /**
- * Each failed recipient as Submit's recipient, claimed in the campaign (and with the key) the
- * ledger recorded for them; one the ledger lost goes into the batch's campaign with its own key.
+ * Each recipient as Submit's recipient, claimed in the campaign (and with the key) the ledger
+ * recorded for them; one the ledger lost goes into the batch's campaign with its own key.
  */
 export function retryRecipients(
 	ledger: CallLedger,
 	attempts: Attempt[],
-	failed: BatchRecipient[],
+	again: BatchRecipient[],
 	itemIndex: number,
 ): Recipient[] {
 	const recorded = new Map(attempts.map((a) => [a.person, a]));
-	return failed.map((r) => {
+	return again.map((r) => {
 		const e164 = r.phoneNumber!;
 		const attempt = recorded.get(ledger.person(e164));
 		const key = attempt?.callKey ?? r.conversationInitiationClientData?.userId ?? e164;

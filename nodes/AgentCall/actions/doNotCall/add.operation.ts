@@ -1,8 +1,14 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/items';
 import { listedNumber } from './listedNumber';
+import { leaveRunningCampaigns } from './runningCampaigns';
 
 const properties: INodeProperties[] = [
 	{
@@ -30,13 +36,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		this.logger.info(
 			`Place Agent Call: ${number.masked} ${added ? 'added to' : 'already on'} the do-not-call list`,
 		);
-		return {
-			...item.json,
+		const listed = {
 			toNumber: number.e164,
 			doNotCall: true,
 			added,
 			addedAt: new Date(entry.addedAt).toISOString(),
 			reason: entry.reason,
 		};
+		const campaigns = await leaveRunningCampaigns(this, number, i).catch((error: unknown) => {
+			// The entry stands whatever failed after it: the item's output says so.
+			const known = (error as { itemFields?: IDataObject }).itemFields;
+			throw Object.assign(error as Error, { itemFields: { ...listed, ...known } });
+		});
+		return { ...item.json, ...listed, ...campaigns };
 	});
 }

@@ -27,7 +27,9 @@ function attemptNumber(value: unknown): number | undefined {
  * Undefined when neither is readable: a first attempt sends no variable, and neither does a call
  * placed by another tool, or a batch ElevenLabs re-dialled itself (it sends the first round's data).
  */
-export function attemptOf(conversation: ElevenLabs.GetConversationResponseModel): number | undefined {
+export function attemptOf(
+	conversation: ElevenLabs.GetConversationResponseModel,
+): number | undefined {
 	const variables = conversation.conversationInitiationClientData?.dynamicVariables;
 	return (
 		attemptNumber(variables?.[ATTEMPT_VARIABLE]) ??

@@ -4,7 +4,8 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { conversationOutput } from '../../nodes/shared/conversationOutput';
 import { ATTEMPT_VARIABLE, attemptOf, reachedVia } from '../../nodes/shared/reachedVia';
 
-const KEY = 'vr1_0123456789abcdef0123456789abcdef';
+/** An idempotency key as Place Agent Call derives it (campaign + candidate, hashed). */
+const IDEMPOTENCY = 'vr1_0123456789abcdef0123456789abcdef';
 
 function phoneCall(direction: 'inbound' | 'outbound', callResult = 'answered') {
 	return {
@@ -30,7 +31,7 @@ function conversation(parts: {
 		agent_id: 'agent_de',
 		conversation_id: 'conv_1',
 		status: parts.status ?? 'done',
-		user_id: KEY,
+		user_id: IDEMPOTENCY,
 		transcript: [
 			{ role: 'agent', message: 'Hallo, hier ist Lena.', time_in_call_secs: 0 },
 			{ role: 'user', message: 'Ja, hallo!', time_in_call_secs: 2 },
@@ -42,7 +43,7 @@ function conversation(parts: {
 			...(parts.batch_call ? { batch_call: parts.batch_call } : {}),
 		},
 		conversation_initiation_client_data: {
-			user_id: KEY,
+			user_id: IDEMPOTENCY,
 			dynamic_variables: { name: 'Anna Weber', ...parts.variables },
 		},
 	};
@@ -68,7 +69,10 @@ describe('reachedVia', () => {
 
 	it('is retry for an outbound call answered on attempt 2 or later', () => {
 		for (const attempt of [2, 3, '2', ' 4 ']) {
-			const retry = { phone_call: phoneCall('outbound'), variables: { [ATTEMPT_VARIABLE]: attempt } };
+			const retry = {
+				phone_call: phoneCall('outbound'),
+				variables: { [ATTEMPT_VARIABLE]: attempt },
+			};
 			expect(wayOf(conversation(retry))).toBe('retry');
 		}
 	});

@@ -176,6 +176,8 @@ export interface Registration {
 	workspaceId: string;
 	fromNumber: string;
 	toNumber: string;
+	/** As registered (ElevenLabs' default: inbound); the conversation's `phone_call.direction`. */
+	direction: 'inbound' | 'outbound';
 	clientData?: ClientData;
 }
 
@@ -281,6 +283,7 @@ export const outboundCallRoutes: RouteModule = (app, ctx) => {
 			workspaceId: agent.workspaceId,
 			fromNumber: body.fromNumber,
 			toNumber: body.toNumber,
+			direction,
 			clientData: body.conversationInitiationClientData,
 		});
 		const stream = `${ctx.url.replace(/^http/, 'ws')}/v1/convai/conversation/twilio?agent_id=${agent.agent.agentId}&amp;registration=${token}`;

@@ -7,7 +7,8 @@ export const REACH_WAYS = ['first_call', 'retry', 'callback', 'browser'] as cons
 export type ReachedVia = (typeof REACH_WAYS)[number];
 
 /**
- * The dynamic variable Place Agent Call and Campaign → Retry send on a repeated attempt (2, 3, …).
+ * The dynamic variable Place Agent Call and Campaign (Submit, Retry) send on a repeated attempt
+ * (2, 3, …).
  * The idempotency key (`user_id`) stays the same on every attempt, since it is what finds the
  * candidate's earlier calls; so the attempt number travels beside it, where ElevenLabs keeps it
  * on the conversation and in the post-call webhook.

@@ -37,6 +37,8 @@ export interface CallScenario {
 	callbackRequest?: { preferredTime: string; note: string };
 	/** Rings the agent number that called, this many simulated seconds after the call ended. */
 	callsBackAfterSecs?: number;
+	/** From this outbound call to the number on (2: the second), the person picks up and cooperates. */
+	answersFromCall?: number;
 }
 
 export type ScenarioKey =
@@ -48,7 +50,8 @@ export type ScenarioKey =
 	| 'optOut'
 	| 'consentRefused'
 	| 'callbackRequested'
-	| 'callsBack';
+	| 'callsBack'
+	| 'answersSecondCall';
 
 export const SCENARIOS: Readonly<Record<ScenarioKey, CallScenario>> = {
 	answered: {
@@ -134,6 +137,17 @@ export const SCENARIOS: Readonly<Record<ScenarioKey, CallScenario>> = {
 		talkSecs: 0,
 		failureReason: 'no-answer',
 		callsBackAfterSecs: 120,
+	},
+	answersSecondCall: {
+		key: 'answersSecondCall',
+		number: '+4917112345622',
+		description:
+			'Does not pick up the first call; answers the second and completes the screening (a retry).',
+		callResult: 'no_answer',
+		ringSecs: 30,
+		talkSecs: 0,
+		failureReason: 'no-answer',
+		answersFromCall: 2,
 	},
 };
 

@@ -68,6 +68,8 @@ export interface DemoResultRow {
 	phone: string;
 	outcome: string;
 	reached: string;
+	/** How the person was reached (Get Transcript's reachedVia): first_call, retry, callback, browser. */
+	reachedVia: string;
 	consent: unknown;
 	interested: unknown;
 	availability: unknown;
@@ -354,6 +356,7 @@ export function resultsTable(rows: DemoResultRow[]): string {
 		'Candidate',
 		'Outcome',
 		'Reached',
+		'Reached via',
 		'Consent',
 		'Interest',
 		'Availability',
@@ -366,6 +369,7 @@ export function resultsTable(rows: DemoResultRow[]): string {
 		row.name,
 		cell(row.outcome),
 		cell(row.reached),
+		cell(row.reachedVia),
 		cell(row.consent),
 		cell(row.interested),
 		cell(row.availability),

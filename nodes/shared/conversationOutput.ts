@@ -1,5 +1,8 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
+import { reachedVia } from './reachedVia';
+import type { ReachedVia } from './reachedVia';
+
 /**
  * One conversation as Get Transcript and the ElevenLabs Agents Trigger both output it, so the
  * same downstream nodes (a sheet update, an ATS request) serve both.
@@ -21,6 +24,8 @@ export type ConversationOutput = {
 	/** One of CONVERSATION_STATUSES (conversationStatus.ts). */
 	status: string;
 	callResult: CallResult | null;
+	/** How the person was reached: first_call | retry | callback | browser; null when not reached. */
+	reachedVia: ReachedVia | null;
 	/** ISO time the call started. */
 	startedAt: string | null;
 	durationSecs: number | null;
@@ -51,6 +56,7 @@ export const SIMPLIFIED_FIELDS = [
 	'conversationId',
 	'status',
 	'callResult',
+	'reachedVia',
 	'durationSecs',
 	'summary',
 	'callSuccessful',
@@ -157,11 +163,13 @@ export function conversationOutput(
 	}
 	const metadata = conversation.metadata;
 	const clientData = conversation.conversationInitiationClientData;
+	const callResult = callResultOf(conversation, turns);
 	return {
 		conversationId: conversation.conversationId,
 		agentId: conversation.agentId,
 		status: conversation.status,
-		callResult: callResultOf(conversation, turns),
+		callResult,
+		reachedVia: reachedVia(conversation, callResult),
 		startedAt: isoFromUnix(metadata?.startTimeUnixSecs),
 		durationSecs: metadata?.callDurationSecs ?? null,
 		cost: metadata?.cost ?? null,
@@ -211,6 +219,7 @@ export function initiationFailureOutput(failure: InitiationFailure): Conversatio
 		agentId: failure.agentId,
 		status: 'failed',
 		callResult: FAILURE_RESULTS[failure.failureReason] ?? 'failed',
+		reachedVia: null,
 		startedAt: null,
 		durationSecs: 0,
 		cost: null,

@@ -16,6 +16,8 @@ import type { RouteContext, RouteModule } from '../context';
 import { conversationStore } from '../conversations';
 import type { CallOutcome, ConversationRecord, PhoneCallInfo } from '../conversations';
 import { HttpError } from '../errors';
+import { SCENARIOS, normaliseNumber } from '../scenarios';
+import type { CallScenario } from '../scenarios';
 import type { StoredAgent, StoredPhoneNumber } from '../state';
 
 type ClientData = ElevenLabs.ConversationInitiationClientDataRequestInput;
@@ -70,6 +72,24 @@ export function missingVariablesError(
 }
 
 /** The outcome of dialling `toNumber`: the scenario, cut short by the ringing timeout, or a failed start. */
+/**
+ * The scenario of this call to the number: one that picks up from a later call on (answersFromCall)
+ * is answered, as by a cooperative candidate, once as many calls went out to it before.
+ */
+function onThisCall(ctx: RouteContext, scenario: CallScenario): CallScenario {
+	if (!scenario.answersFromCall) return scenario;
+	const earlier = conversationStore(ctx)
+		.list()
+		.filter(
+			(c) =>
+				c.phoneCall?.direction === 'outbound' &&
+				normaliseNumber(c.phoneCall.externalNumber) === scenario.number,
+		).length;
+	if (earlier + 1 < scenario.answersFromCall) return scenario;
+	const { callResult, ringSecs, talkSecs } = SCENARIOS.answered;
+	return { ...scenario, callResult, ringSecs, talkSecs, failureReason: undefined };
+}
+
 export function outcomeFor(
 	ctx: RouteContext,
 	agent: StoredAgent,
@@ -77,7 +97,7 @@ export function outcomeFor(
 	clientData: ClientData | undefined,
 	ringingTimeoutSecs?: number,
 ): CallOutcome {
-	const scenario = ctx.scenarioForNumber(toNumber);
+	const scenario = onThisCall(ctx, ctx.scenarioForNumber(toNumber));
 	let outcome: CallOutcome = {
 		callResult: scenario.callResult,
 		ringSecs: scenario.ringSecs,
@@ -176,6 +196,8 @@ export interface Registration {
 	workspaceId: string;
 	fromNumber: string;
 	toNumber: string;
+	/** As registered (ElevenLabs' default: inbound); the conversation's `phone_call.direction`. */
+	direction: 'inbound' | 'outbound';
 	clientData?: ClientData;
 }
 
@@ -281,6 +303,7 @@ export const outboundCallRoutes: RouteModule = (app, ctx) => {
 			workspaceId: agent.workspaceId,
 			fromNumber: body.fromNumber,
 			toNumber: body.toNumber,
+			direction,
 			clientData: body.conversationInitiationClientData,
 		});
 		const stream = `${ctx.url.replace(/^http/, 'ws')}/v1/convai/conversation/twilio?agent_id=${agent.agent.agentId}&amp;registration=${token}`;

@@ -211,7 +211,7 @@ export const twilioCallRoutes: RouteModule = (app, ctx) => {
 					ringingTimeoutSecs: call.timeout,
 					phoneCall: {
 						type: 'twilio',
-						direction: 'outbound',
+						direction: registration.direction,
 						phoneNumberId: '',
 						agentNumber: from,
 						externalNumber: call.to,

@@ -76,6 +76,7 @@ describe('npm run demo', () => {
 		expect(row('Anna Schmidt')).toMatchObject({
 			outcome: 'answered',
 			reached: 'yes',
+			reachedVia: 'first_call',
 			consent: 'true',
 			interested: 'true',
 			availability: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
@@ -89,7 +90,12 @@ describe('npm run demo', () => {
 	});
 
 	it('reports the calls that reached nobody', () => {
-		expect(row('Jonas Becker')).toMatchObject({ outcome: 'voicemail', reached: 'no', consent: '' });
+		expect(row('Jonas Becker')).toMatchObject({
+			outcome: 'voicemail',
+			reached: 'no',
+			reachedVia: '',
+			consent: '',
+		});
 		expect(row('Mehmet Yılmaz')).toMatchObject({
 			outcome: 'busy',
 			reached: 'no',
@@ -128,18 +134,18 @@ describe('npm run demo', () => {
 			.trim()
 			.split('\n');
 		expect(lines[0]).toBe(
-			'candidateId,name,phone,outcome,reached,consent,interested,availability,salary,optOut,callback,durationSecs,cost,summary,calledAt,conversationId',
+			'candidateId,name,phone,outcome,reached,reachedVia,consent,interested,availability,salary,optOut,callback,durationSecs,cost,summary,calledAt,conversationId',
 		);
 		expect(lines).toHaveLength(8);
 		expect(lines.find((line) => line.startsWith('D-1005,'))).toMatch(
-			/^D-1005,Lukas Hoffmann,\+4915112345606,answered,yes,/,
+			/^D-1005,Lukas Hoffmann,\+4915112345606,answered,yes,first_call,/,
 		);
 		const table = resultsTable(run.rows).split('\n');
 		expect(table[0]).toMatch(
-			/^Candidate\s+Outcome\s+Reached\s+Consent\s+Interest\s+Availability\s+Salary\s+Opt-out\s+Call-back\s+Cost$/,
+			/^Candidate\s+Outcome\s+Reached\s+Reached via\s+Consent\s+Interest\s+Availability\s+Salary\s+Opt-out\s+Call-back\s+Cost$/,
 		);
 		expect(table.find((line) => line.startsWith('Lukas Hoffmann'))).toMatch(
-			/answered\s+yes\s+–\s+no\s+–\s+–\s+yes\s+/,
+			/answered\s+yes\s+first_call\s+–\s+no\s+–\s+–\s+yes\s+/,
 		);
 	});
 

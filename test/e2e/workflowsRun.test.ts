@@ -528,6 +528,7 @@ describe('Google Sheets: new rows are called, and the results come back through 
 			status: 'screened',
 			attempts: 1,
 			callResult: 'answered',
+			reachedVia: 'first_call',
 			consentGiven: 'true',
 			stillInterested: 'true',
 			earliestStart: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
@@ -553,6 +554,7 @@ describe('Google Sheets: new rows are called, and the results come back through 
 			status: 'busy',
 			attempts: 1,
 			callResult: 'busy',
+			reachedVia: '',
 			durationSecs: 0,
 		});
 		expect(

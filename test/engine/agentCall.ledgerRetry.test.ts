@@ -9,6 +9,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
+import { ATTEMPT_VARIABLE } from '../../nodes/shared/reachedVia';
 import { CANDIDATE, NODE, campaignNode } from './agentCall.helpers';
 import { runNode } from './harness';
 import type { PackageNode } from './harness';
@@ -97,6 +98,17 @@ describe('Campaign → Retry through the call ledger', () => {
 		]);
 		sandbox.clock.advance(10 * 60_000);
 		expect(callsOfAll()).toEqual([1, 2, 2]);
+		// The new batch's calls are second attempts, and say so (reachedVia: retry).
+		const resubmit = sandbox.requests.last('POST', '/v1/convai/batch-calling/submit')?.body as {
+			recipients: Array<{
+				conversation_initiation_client_data: { dynamic_variables: IDataObject };
+			}>;
+		};
+		expect(
+			resubmit.recipients.map(
+				(r) => r.conversation_initiation_client_data.dynamic_variables[ATTEMPT_VARIABLE],
+			),
+		).toEqual([2, 2]);
 	});
 
 	it('uses the vendor’s retry when every failed recipient passes', async () => {

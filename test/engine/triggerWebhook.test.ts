@@ -11,6 +11,7 @@ import type { IBinaryData, IDataObject, INodeParameters } from 'n8n-workflow';
 import { buildSignedWebhook, signElevenLabsWebhook, startSandbox } from '../../sandbox';
 import type { Sandbox, WebhookDelivery, WebhookPayloadType } from '../../sandbox';
 import { silentMp3 } from '../../sandbox/transcripts';
+import { ATTEMPT_VARIABLE } from '../../nodes/shared/reachedVia';
 import { locator, runWebhook, serveWebhook } from './harness';
 import type { PackageNode, WebhookEndpoint, WebhookRequest, WebhookRun } from './harness';
 import { elevenLabsCredential, endSandboxCalls, startSandboxCall } from './sandbox.helpers';
@@ -131,6 +132,7 @@ describe('post-call webhooks from the sandbox', () => {
 			conversationId,
 			status: 'done',
 			callResult: 'answered',
+			reachedVia: 'first_call',
 			userId: 'engine-answered',
 			dataCollection: { consent_given: true, salary_expectation_eur: 52000 },
 		});
@@ -141,6 +143,42 @@ describe('post-call webhooks from the sandbox', () => {
 		delete outcome.event;
 		delete outcome.eventTimestamp;
 		expect(fromGet.json(GET_NODE)).toEqual([outcome]);
+	});
+
+	it('says how the person was reached: a retry, a callback, a browser session', async () => {
+		const data = await transcriptionData();
+		const metadata = data.metadata as IDataObject;
+		const phoneCall = metadata.phone_call as IDataObject;
+		const clientData = data.conversation_initiation_client_data as IDataObject;
+		const variables = clientData.dynamic_variables as IDataObject;
+		const ways: Array<[string, IDataObject]> = [
+			[
+				'retry',
+				{
+					...data,
+					conversation_initiation_client_data: {
+						...clientData,
+						dynamic_variables: { ...variables, [ATTEMPT_VARIABLE]: 2 },
+					},
+				},
+			],
+			[
+				'callback',
+				{ ...data, metadata: { ...metadata, phone_call: { ...phoneCall, direction: 'inbound' } } },
+			],
+			['browser', { ...data, metadata: { ...metadata, phone_call: undefined } }],
+		];
+		for (const [way, variant] of ways) {
+			const conversationId = `conv_signed_${randomUUID()}`;
+			const run = await trigger(
+				signed('post_call_transcription', { ...variant, conversation_id: conversationId }),
+			);
+			expect(run.items[0].json).toMatchObject({
+				conversationId,
+				callResult: 'answered',
+				reachedVia: way,
+			});
+		}
 	});
 
 	it('delivers the recording as binary audio/mpeg', async () => {
@@ -185,6 +223,7 @@ describe('post-call webhooks from the sandbox', () => {
 			conversationId,
 			status: 'failed',
 			callResult: 'busy',
+			reachedVia: null,
 			toNumber: sandbox.scenarios.busy.number,
 			transcriptText: '',
 		});

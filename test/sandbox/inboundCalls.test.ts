@@ -179,4 +179,29 @@ describe('calls to an agent number', () => {
 			dynamicVariables: { candidate_name: 'Rolf Rückruf' },
 		});
 	});
+
+	it('the answersSecondCall number does not pick up the first call and answers the second', async () => {
+		const call = async () => {
+			const { conversationId } = await elevenLabs(sandbox).conversationalAi.twilio.outboundCall({
+				agentId: sandbox.ids.agents.recruitingDe,
+				agentPhoneNumberId: sandbox.ids.phoneNumbers.twilioDe,
+				toNumber: sandbox.scenarios.answersSecondCall.number,
+				conversationInitiationClientData: {
+					dynamicVariables: {
+						candidate_name: 'Rita Retry',
+						job_title: 'Koch',
+						company: 'Muster GmbH',
+					},
+				},
+			});
+			conversationStore(sandbox).settleAll();
+			return (await elevenLabs(sandbox).conversationalAi.conversations.get(conversationId!))
+				.metadata;
+		};
+		expect((await call()).phoneCall?.callResult).toBe('no_answer');
+		const second = await call();
+		expect(second.phoneCall?.callResult).toBe('answered');
+		expect(second.callDurationSecs).toBe(sandbox.scenarios.answered.talkSecs);
+		expect((await call()).phoneCall?.callResult).toBe('answered');
+	});
 });

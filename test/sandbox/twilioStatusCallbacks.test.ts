@@ -57,13 +57,14 @@ beforeEach(() => {
 async function callWithCallbacks(
 	toNumber: string,
 	events?: Array<'initiated' | 'ringing' | 'answered' | 'completed'>,
+	registered: { direction?: 'inbound' | 'outbound' } = { direction: 'outbound' },
 ) {
 	const { accountSid, authToken } = sandbox.twilio;
 	const twiml = await elevenLabs(sandbox).conversationalAi.twilio.registerCall({
 		agentId: sandbox.ids.agents.recruitingDe,
 		fromNumber: sandbox.numbers.twilioBerlin,
 		toNumber,
-		direction: 'outbound',
+		direction: registered.direction,
 		conversationInitiationClientData: {
 			dynamicVariables: {
 				candidate_name: 'Anna Schmidt',
@@ -129,5 +130,21 @@ describe('status callbacks', () => {
 			['+4917112345603', 'busy'],
 			['+4917112345604', 'no-answer'],
 		]);
+	});
+});
+
+describe('the conversation of a registered call', () => {
+	it('has the direction it was registered with: outbound as asked, inbound by default, as ElevenLabs records it', async () => {
+		const directionOf = async (direction: 'inbound' | 'outbound' | undefined) => {
+			sandbox.reset();
+			await callWithCallbacks('+4917112345601', undefined, { direction });
+			const [latest] = conversationStore(sandbox).list();
+			const conversation = await elevenLabs(sandbox).conversationalAi.conversations.get(
+				latest.conversationId,
+			);
+			return conversation.metadata.phoneCall?.direction;
+		};
+		expect(await directionOf('outbound')).toBe('outbound');
+		expect(await directionOf(undefined)).toBe('inbound');
 	});
 });

@@ -92,6 +92,7 @@ describe('conversation output', () => {
 			agentId: 'agent_de',
 			status: 'done',
 			callResult: 'answered',
+			reachedVia: 'first_call',
 			startedAt: '2026-03-02T09:00:00.000Z',
 			durationSecs: 184,
 			cost: 912,
@@ -144,6 +145,7 @@ describe('conversation output', () => {
 		expect(fresh).toMatchObject({
 			status: 'initiated',
 			callResult: null,
+			reachedVia: null,
 			summary: null,
 			callSuccessful: null,
 			transcriptText: '',
@@ -268,6 +270,7 @@ describe('call initiation failure output', () => {
 		expect(busy).toMatchObject({
 			status: 'failed',
 			callResult: 'busy',
+			reachedVia: null,
 			toNumber: '+4917100000000',
 			durationSecs: 0,
 			dynamicVariables: { candidate_name: 'Max' },

@@ -5,6 +5,7 @@ import { LANGUAGE_CODE_HINT, isLanguageCode } from '../../shared/languageCode';
 import { problem } from '../../shared/problems';
 import type { Checked } from '../../shared/problems';
 import { quoted } from '../../shared/quoted';
+import { ATTEMPT_VARIABLE } from '../../shared/reachedVia';
 
 /** What the node sends as `conversation_initiation_client_data` (SDK camelCase shape). */
 export interface ClientData {
@@ -164,5 +165,18 @@ export function buildClientData(
 		userId,
 		...(Object.keys(variables).length ? { dynamicVariables: variables } : {}),
 		...(Object.keys(agent).length ? { conversationConfigOverride: { agent } } : {}),
+	};
+}
+
+/**
+ * The client data of the attempt the call ledger claimed: from the second attempt on, the attempt
+ * number goes with the call, so that its conversation tells a retry from a first call
+ * (reachedVia). A first attempt sends the data unchanged.
+ */
+export function withAttempt(clientData: ClientData, attempt: number): ClientData {
+	if (attempt <= 1) return clientData;
+	return {
+		...clientData,
+		dynamicVariables: { ...clientData.dynamicVariables, [ATTEMPT_VARIABLE]: attempt },
 	};
 }

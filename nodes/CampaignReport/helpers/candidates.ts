@@ -3,6 +3,7 @@
  * Rows come from sheets, Get Transcript, the trigger or the demo, so every fact is looked for
  * under the names those use, and a fact no column gives stays unknown (never guessed).
  */
+import { REACH_WAYS } from '../../shared/reachedVia';
 import { firstGiven, instant, isBlank, looseNumber, yesNo, displayText } from './values';
 
 export const OUTCOMES = [
@@ -22,7 +23,7 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export const WAYS = ['first_call', 'retry', 'callback', 'browser', 'unknown'] as const;
+export const WAYS = [...REACH_WAYS, 'unknown'] as const;
 export type Way = (typeof WAYS)[number];
 
 /** The names each fact goes by in the rows this package's workflows write. */

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/items';
+import { withAttempt } from '../../helpers/clientData';
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
 import { ElevenLabsLookups } from '../lookups';
 import { itemLedger } from '../ledger';
@@ -51,7 +52,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const lastLook = async () =>
 				outsideCallingWindow(this, call, item, i) ??
 				(await listedNow(this, ledger, call.candidate.phone.e164, i));
-			const outcome = await dialWithRetry(this, lookups, clock, call, i, cleared.claim, lastLook);
+			const { attempt } = cleared.claim;
+			const clientData = withAttempt(call.request.clientData, attempt);
+			const attemptCall = { ...call, request: { ...call.request, clientData } };
+			const outcome = await dialWithRetry(
+				this,
+				lookups,
+				clock,
+				attemptCall,
+				i,
+				cleared.claim,
+				lastLook,
+			);
 			await settleClaim(this, cleared.claim, outcome, i);
 			return { ...base, ...reportOutcome(this, call, outcome, i) };
 		});

@@ -5,11 +5,11 @@ import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
 import { mayHaveHappenedError, vendorApiError } from '../../../shared/errors';
 import type { Attempt, VendorFailure } from '../../../shared/errors';
 import type { Claim } from '../../../shared/ledger/callLedger';
+import { withAttempt } from '../../helpers/clientData';
 import type { ElevenLabsLookups } from '../lookups';
 import type { CampaignSettings } from './campaignSettings';
 import { campaignOutput } from './output';
 import type { ClaimedRecipient } from './clearance';
-import type { Recipient } from './recipients';
 
 /** The zone ElevenLabs shows a campaign in when the node sets none. */
 const DEFAULT_CAMPAIGN_ZONE = 'Europe/Berlin';
@@ -29,7 +29,7 @@ export type SubmitOutcome =
 export async function submitBatch(
 	lookups: ElevenLabsLookups,
 	settings: CampaignSettings,
-	recipients: Recipient[],
+	recipients: ClaimedRecipient[],
 	scheduledUnix: number | undefined,
 ): Promise<SubmitOutcome> {
 	const { options } = settings;
@@ -39,10 +39,10 @@ export async function submitBatch(
 			callName: settings.callName,
 			agentId: settings.agentId,
 			agentPhoneNumberId: settings.phoneNumberId,
-			recipients: recipients.map(({ itemIndex, candidate, recipientId }) => ({
+			recipients: recipients.map(({ itemIndex, candidate, recipientId, claim }) => ({
 				id: recipientId ?? `item-${itemIndex}`,
 				phoneNumber: candidate.phone.e164,
-				conversationInitiationClientData: candidate.clientData,
+				conversationInitiationClientData: withAttempt(candidate.clientData, claim.attempt),
 			})),
 			...(scheduledUnix ? { scheduledTimeUnix: scheduledUnix } : {}),
 			timezone: options.timeZone || DEFAULT_CAMPAIGN_ZONE,

@@ -10,6 +10,7 @@ import type { ElevenLabsLookups } from '../lookups';
 import type { CampaignSettings } from './campaignSettings';
 import { campaignOutput } from './output';
 import type { ClaimedRecipient } from './clearance';
+import type { Recipient } from './recipients';
 
 /** The zone ElevenLabs shows a campaign in when the node sets none. */
 const DEFAULT_CAMPAIGN_ZONE = 'Europe/Berlin';
@@ -25,11 +26,15 @@ export type SubmitOutcome =
 	| { status: 'unknown'; failure: VendorFailure }
 	| { status: 'refused'; failure: VendorFailure };
 
-/** Submits the batch once: a repeated submit would start a second campaign for the same people. */
+/**
+ * Submits the batch once: a repeated submit would start a second campaign for the same people.
+ * Recipients without a claim keep the attempt their client data already carries (a batch
+ * submitted again after a do-not-call Add).
+ */
 export async function submitBatch(
 	lookups: ElevenLabsLookups,
 	settings: CampaignSettings,
-	recipients: ClaimedRecipient[],
+	recipients: Array<Recipient & { claim?: Pick<Claim, 'attempt'> }>,
 	scheduledUnix: number | undefined,
 ): Promise<SubmitOutcome> {
 	const { options } = settings;
@@ -42,7 +47,9 @@ export async function submitBatch(
 			recipients: recipients.map(({ itemIndex, candidate, recipientId, claim }) => ({
 				id: recipientId ?? `item-${itemIndex}`,
 				phoneNumber: candidate.phone.e164,
-				conversationInitiationClientData: withAttempt(candidate.clientData, claim.attempt),
+				conversationInitiationClientData: claim
+					? withAttempt(candidate.clientData, claim.attempt)
+					: candidate.clientData,
 			})),
 			...(scheduledUnix ? { scheduledTimeUnix: scheduledUnix } : {}),
 			timezone: options.timeZone || DEFAULT_CAMPAIGN_ZONE,

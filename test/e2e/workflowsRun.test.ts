@@ -179,6 +179,8 @@ const CAMPAIGN_ROWS = [
 	...row,
 }));
 const DUE = ['S-1', 'S-2', 'S-7', 'S-9'];
+/** Not reached in all attempts: the follow-up text with the browser link. */
+const FOLLOW_UP = 'S-4';
 
 function formCopy(): WorkflowJson {
 	const workflow = structuredClone(loadExample('form-screen-call'));
@@ -245,8 +247,11 @@ function scheduledCopy(id: string, mode: 'single' | 'batch'): WorkflowJson {
 		options: { callsPerMinute: 0 },
 	});
 	patchParameters(workflow, 'Submit batch campaign', { useCallingWindow: false });
+	patchParameters(workflow, 'Announce the call by SMS', { useCallingWindow: false });
+	patchParameters(workflow, 'Follow-up SMS: browser link', { useCallingWindow: false });
 	sheetUpdateAsSet(workflow, 'Update row');
 	sheetUpdateAsSet(workflow, 'Update rows (batch)');
+	sheetUpdateAsSet(workflow, 'Update row (follow-up)');
 	return workflow;
 }
 
@@ -323,6 +328,12 @@ async function submitForm(fields: {
 	form.append('field-4', JSON.stringify(fields.consent ? [CONSENT] : []));
 	return await fetch(`${baseUrl}/form/bewerbung`, { method: 'POST', body: form });
 }
+
+/** Every text the sandbox's Twilio took for `e164`, oldest first. */
+const textsTo = (e164: string) =>
+	[...sandboxMessages(sandbox).values()].filter(
+		(message) => message.direction === 'outbound-api' && message.to === e164,
+	);
 
 /** The last text the sandbox's Twilio took for `e164`. */
 async function lastText(e164: string): Promise<string> {
@@ -602,7 +613,10 @@ describe('Scheduled campaign', () => {
 		const before = dialled().length;
 		const result = await n8n.execute(ids.scheduled);
 		expect(result.error).toBeUndefined();
-		expect(result.json('Due candidates').map((row) => row.candidateId)).toEqual(DUE);
+		expect(result.json('Due candidates').map((row) => row.candidateId)).toEqual([
+			...DUE,
+			FOLLOW_UP,
+		]);
 		const rows = result.json('Update row');
 		expect(rows.map((row) => row.candidateId)).toEqual(DUE);
 		for (const row of rows)
@@ -629,9 +643,40 @@ describe('Scheduled campaign', () => {
 		expect(result.json('Submit batch campaign')).toEqual([]);
 	});
 
-	it('a second run the same morning dials nobody (skip if already called)', async () => {
+	it('announces each call by SMS before dialling, and texts the browser link after the last unanswered attempt', async () => {
+		// The first run above sent them; the sandbox's Twilio took each text once.
+		for (const digits of ['1001', '1002', '1007', '1009']) {
+			const texts = textsTo(`+49171555${digits}`);
+			expect(texts.map((text) => text.body)).toEqual([
+				'Muster Logistik GmbH: Unsere KI-Assistentin ruft Sie heute wegen Ihrer Bewerbung an. Keine Anrufe/SMS mehr? STOPP',
+			]);
+			// The text went out before the call was placed.
+			const sent = (path: RegExp, field: string) =>
+				sandbox.requests
+					.all()
+					.find(
+						(request) =>
+							request.method === 'POST' &&
+							path.test(request.path) &&
+							(request.body as Record<string, string>)[field] === `+49171555${digits}`,
+					)!.seq;
+			expect(sent(/\/Messages\.json$/, 'To')).toBeLessThan(sent(/outbound-call$/, 'to_number'));
+		}
+		expect(textsTo('+491715551004').map((text) => text.body)).toEqual([
+			'Muster Logistik GmbH: Wir haben Sie nicht erreicht. Gespräch im Browser: https://n8n.example.de/webhook/interview?candidate=S-4 Rückruf: +49 30 12345670 Abmelden: STOPP',
+		]);
+		for (const digits of ['1003', '1005', '1006', '1008'])
+			expect(textsTo(`+49171555${digits}`)).toEqual([]);
+	});
+
+	it('a second run the same morning dials and texts nobody (skip if already called or sent)', async () => {
 		const before = dialled().length;
+		const textsBefore = sandboxMessages(sandbox).size;
 		const result = await n8n.execute(ids.scheduled);
+		expect(result.json('Update row (follow-up)')).toEqual([
+			expect.objectContaining({ candidateId: FOLLOW_UP, error: '' }),
+		]);
+		expect(sandboxMessages(sandbox).size).toBe(textsBefore);
 		const rows = result.json('Update row');
 		expect(rows.map((row) => row.candidateId)).toEqual(DUE);
 		for (const row of rows)

@@ -66,6 +66,11 @@ export interface ClusterOptions {
 	runtime?: N8nRuntime;
 	/** Prefix of the database name and of progress lines; default "queue". */
 	label?: string;
+	/**
+	 * More webhook processors like the compose file's one (each on its own port, behind a load
+	 * balancer in production): deliveries of one event can reach two processes at once.
+	 */
+	extraWebhookProcessors?: number;
 }
 
 export interface ClusterStartOptions {
@@ -83,6 +88,8 @@ interface ClusterMember {
 	env: Record<string, string>;
 	/** The running long-running process (for `n8n start`, the instance holds it). */
 	process?: N8nProcess;
+	/** A webhook processor's base URL. */
+	baseUrl?: string;
 }
 
 /** One row of n8n's `execution_entity` table. */
@@ -133,11 +140,20 @@ export class N8nCluster {
 				N8N_EDITOR_BASE_URL: `${mainBaseUrl}/`,
 			};
 			const services = n8nServices(await readComposeServices(variables));
+			const webhookService = services.find((service) => roleOf(service) === 'webhook');
+			for (let extra = 1; extra <= (options.extraWebhookProcessors ?? 0); extra++) {
+				if (!webhookService) throw new Error('deploy/docker-compose.yml has no webhook processor');
+				services.push({ ...webhookService, name: `${webhookService.name}-${extra + 1}` });
+			}
 			const members: ClusterMember[] = [];
 			for (const service of services) {
 				const role = roleOf(service);
 				const port =
-					role === 'start' ? mainPort : role === 'webhook' ? webhookPort : await freePort();
+					role === 'start'
+						? mainPort
+						: role === 'webhook' && service === webhookService
+							? webhookPort
+							: await freePort();
 				const overrides: Record<(typeof TEST_OVERRIDES)[number], string> = {
 					DB_POSTGRESDB_HOST: database.host,
 					DB_POSTGRESDB_PORT: String(database.port),
@@ -157,7 +173,8 @@ export class N8nCluster {
 					label: `${label} ${service.name}`,
 					env,
 				});
-				members.push({ service, instance, env });
+				const baseUrl = role === 'webhook' ? `http://127.0.0.1:${port}` : undefined;
+				members.push({ service, instance, env, baseUrl });
 			}
 			if (!members.some((member) => roleOf(member.service) === 'start'))
 				throw new Error('deploy/docker-compose.yml has no n8n main service');
@@ -234,12 +251,13 @@ export class N8nCluster {
 				.map(async (member) => await this.startMember(member, timeoutMs)),
 		);
 		for (const webhookPath of options.webhookPaths ?? []) {
-			await waitForWebhook(
-				this.webhookBaseUrl,
-				webhookPath,
-				'POST',
-				Math.max(timeoutMs - (Date.now() - began), 30_000),
-			);
+			for (const baseUrl of this.webhookBaseUrls)
+				await waitForWebhook(
+					baseUrl,
+					webhookPath,
+					'POST',
+					Math.max(timeoutMs - (Date.now() - began), 30_000),
+				);
 		}
 		progress(
 			`${this.main.label.split(' ')[0]}: n8n queue mode ready (${this.members.map((member) => member.service.name).join(', ')}) in ${formatDuration(Date.now() - began)}`,
@@ -268,6 +286,11 @@ export class N8nCluster {
 	/** The production URL of a webhook, served by the webhook processor. */
 	webhookUrl(webhookPath: string): string {
 		return `${this.webhookBaseUrl}/webhook/${webhookPath.replace(/^\/+/, '')}`;
+	}
+
+	/** Every webhook processor's base URL, the compose file's one first. */
+	get webhookBaseUrls(): string[] {
+		return this.members.flatMap((member) => (member.baseUrl ? [member.baseUrl] : []));
 	}
 
 	/**
@@ -362,7 +385,7 @@ export class N8nCluster {
 				role === 'webhook'
 					? async (child) =>
 							child.log.includes('Webhook listener waiting for requests') &&
-							(await httpStatus(`${this.webhookBaseUrl}/healthz`)) === 200
+							(await httpStatus(`${member.baseUrl}/healthz`)) === 200
 					: undefined,
 		});
 	}

@@ -8,7 +8,7 @@ import type { HeldClaims } from '../../shared/ledger/heldClaims';
 import type { Attempt, DoNotCallEntry } from '../../shared/ledger/types';
 import { maskNumber } from '../helpers/idempotency';
 import type { Candidate } from './candidate';
-import { ledgerUnavailable } from './ledger';
+import { ledgerUnavailable } from '../../shared/ledger/itemLedger';
 import type { ElevenLabsLookups } from './lookups';
 
 /** How long an execution waits for another one that dials the same person at this moment. */

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ledgerOption } from '../../shared/ledger/ledgerOption';
+import { ledgerOption } from './ledgerOption';
 
 /** Where the node records who was called: shown for every operation that dials or reads the list. */
 export function ledgerProperties(show: Record<string, string[]>): INodeProperties[] {

@@ -3,13 +3,13 @@ import { dirname } from 'node:path';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { problemError } from '../../shared/problems';
-import { redact } from '../../shared/redact';
-import type { CallLedger } from '../../shared/ledger/callLedger';
-import { embeddedLedgerFolder } from '../../shared/ledger/embeddedLedgerFolder';
-import { POSTGRES_CREDENTIAL, openLedger } from '../../shared/ledger/openLedger';
-import type { LedgerKind, LedgerLocation } from '../../shared/ledger/openLedger';
-import type { PostgresCredential } from '../../shared/ledger/postgresDatabase';
+import { problemError } from '../problems';
+import { redact } from '../redact';
+import type { CallLedger } from './callLedger';
+import { embeddedLedgerFolder } from './embeddedLedgerFolder';
+import { POSTGRES_CREDENTIAL, openLedger } from './openLedger';
+import type { LedgerKind, LedgerLocation } from './openLedger';
+import type { PostgresCredential } from './postgresDatabase';
 
 const DEFAULT_RETENTION_DAYS = 180;
 

@@ -15,9 +15,8 @@ import type {
 import { candidateProperties } from '../../AgentCall/actions/candidate.description';
 import { readCandidate } from '../../AgentCall/actions/candidate';
 import type { Candidate } from '../../AgentCall/actions/candidate';
-import { itemLedger } from '../../shared/ledger/itemLedger';
+import { itemLedger, ledgerScope } from '../../shared/ledger/itemLedger';
 import { ledgerProperties } from '../../shared/ledger/ledgerParameters';
-import { ledgerScope } from '../../AgentCall/actions/ledgerClaim';
 import { maskNumber } from '../../AgentCall/helpers/idempotency';
 import { parseCandidatePhone } from '../../AgentCall/helpers/phone';
 import {

@@ -1,3 +1,4 @@
+/** The call ledger of an item (parameters Call Ledger and Ledger Retention), for every node that claims in it. */
 import { dirname } from 'node:path';
 
 import { NodeOperationError } from 'n8n-workflow';
@@ -29,6 +30,12 @@ export function ledgerUnavailable(
 		itemIndex,
 		description: `The node never dials without the ledger's check. Check that the database runs and that the credential is right, then run again. ${redact(errorText(error), secrets)}`,
 	});
+}
+
+/** The campaign a claim belongs to: the agent and the node's Campaign name. */
+export function ledgerScope(ctx: IExecuteFunctions, agentId: string, i: number): string {
+	const campaign = ctx.getNodeParameter('campaign', i, '');
+	return `${agentId}\n${typeof campaign === 'string' ? campaign.trim() : String(campaign ?? '')}`;
 }
 
 /** The item's call ledger: opened once per process and database, checked before any dial. */

@@ -1,3 +1,4 @@
+/** The ledger's parameters of the nodes that claim in it: which ledger, a new embedded one, the attempt budget. */
 import type { INodeProperties } from 'n8n-workflow';
 
 import { ledgerOption } from './ledgerOption';

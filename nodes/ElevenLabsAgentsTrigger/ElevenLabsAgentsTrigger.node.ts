@@ -1,5 +1,6 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
+	IDataObject,
 	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -29,7 +30,6 @@ import {
 } from './helpers/events';
 import type { PostCallEvent } from './helpers/events';
 import {
-	chosenAgents,
 	ownSecret,
 	register,
 	registrationExists,
@@ -38,6 +38,7 @@ import {
 } from './helpers/registration';
 import { countRefusal } from './helpers/refusals';
 import { callLedgerConnection } from '../shared/ledger/credentialTest';
+import { chosenAgents, registrationLifecycle } from '../shared/trigger/activation';
 
 /**
  * The secrets that verify the signatures: the credential's, for a webhook set up by hand, and
@@ -94,6 +95,25 @@ async function verifyInEditor(ctx: IHookFunctions): Promise<boolean> {
 		message: 'Listening in the editor does not move the agents away from the published workflow',
 		hint: "The chosen agents and the credential are fine; ElevenLabs keeps sending their post-call events to the Production URL, and nothing at ElevenLabs was changed. To build the rest of the workflow, open an execution of the published workflow (Executions), copy it to the editor or pin the trigger's output there, and run the following nodes with it.",
 	});
+}
+
+/**
+ * Whether the trigger's webhook is in place: its own registration (registration.ts), or one the
+ * team set up by hand, which the credential's webhook secret without a registration says. In
+ * the editor ("Listen for test event", mode manual) nothing at ElevenLabs is touched.
+ */
+async function webhookInPlace(ctx: IHookFunctions, staticData: IDataObject): Promise<boolean> {
+	if (ctx.getMode() === 'manual') return await verifyInEditor(ctx);
+	await checkLedger(ctx);
+	if (storedRegistration(staticData)) {
+		if (await credentialHasSecret(ctx))
+			ctx.logger.warn(
+				'ElevenLabs Agents Trigger: the credential has a webhook secret and the trigger its own webhook; events signed with either are accepted',
+				{ node: ctx.getNode().name },
+			);
+		return await registrationExists(ctx, staticData);
+	}
+	return await credentialHasSecret(ctx);
 }
 
 function reject(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
@@ -226,36 +246,11 @@ export class ElevenLabsAgentsTrigger implements INodeType {
 	};
 
 	/**
-	 * n8n's webhook lifecycle: the trigger registers its own webhook (registration.ts) unless the
-	 * team set one up by hand, which the credential's webhook secret without a registration says.
-	 * In the editor ("Listen for test event", mode manual) nothing at ElevenLabs is touched.
+	 * n8n's webhook lifecycle: the trigger registers its own webhook unless one is in place.
+	 * Deactivation undoes the registration also after the credential got a secret.
 	 */
 	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				if (this.getMode() === 'manual') return await verifyInEditor(this);
-				await checkLedger(this);
-				const staticData = this.getWorkflowStaticData('node');
-				if (storedRegistration(staticData)) {
-					if (await credentialHasSecret(this))
-						this.logger.warn(
-							'ElevenLabs Agents Trigger: the credential has a webhook secret and the trigger its own webhook; events signed with either are accepted',
-							{ node: this.getNode().name },
-						);
-					return await registrationExists(this, staticData);
-				}
-				return await credentialHasSecret(this);
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				await register(this, this.getWorkflowStaticData('node'));
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				// Also after the credential got a secret: what was registered is still undone.
-				await unregister(this, this.getWorkflowStaticData('node'));
-				return true;
-			},
-		},
+		default: registrationLifecycle({ exists: webhookInPlace, register, unregister }),
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -1,7 +1,6 @@
 /** ElevenLabs Callback Trigger: answers ElevenLabs' conversation-initiation webhook for calls to an agent's number. */
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
-	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -10,6 +9,7 @@ import type {
 
 import { ELEVENLABS_CREDENTIAL } from '../shared/elevenLabsClient';
 import { agentOptions } from '../shared/listSearch';
+import { credentialApiKey, registrationLifecycle } from '../shared/trigger/activation';
 import { loadBundledSet } from '../RecruitingPrompt/helpers/templates';
 import type { BundledSetName } from '../RecruitingPrompt/helpers/templates';
 import { CALLBACK_SECRET_HEADER, callbackSecret, secretMatches } from './helpers/callbackSecret';
@@ -144,25 +144,16 @@ export class ElevenLabsCallbackTrigger implements INodeType {
 	methods = { loadOptions: { getAgents: agentOptions } };
 
 	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return await initiationWebhookExists(this, this.getWorkflowStaticData('node'));
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				await registerInitiationWebhook(this, this.getWorkflowStaticData('node'));
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				await unregisterInitiationWebhook(this, this.getWorkflowStaticData('node'));
-				return true;
-			},
-		},
+		default: registrationLifecycle({
+			exists: initiationWebhookExists,
+			register: registerInitiationWebhook,
+			unregister: unregisterInitiationWebhook,
+		}),
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const credentials = await this.getCredentials(ELEVENLABS_CREDENTIAL);
 		const expected = callbackSecret(
-			String(credentials.apiKey ?? '').trim(),
+			await credentialApiKey(this),
 			this.getNodeWebhookUrl('default') ?? '',
 		);
 		const request = this.getRequestObject();

@@ -10,13 +10,16 @@ import type {
 import { maskNumber } from '../AgentCall/helpers/idempotency';
 import { parseCandidatePhone } from '../AgentCall/helpers/phone';
 import { callLedgerConnection } from '../shared/ledger/credentialTest';
+import { webhookEmbeddedLedgerFolder } from '../shared/ledger/embeddedLedgerFolder';
+import { embeddedLedger } from '../shared/ledger/openLedger';
+import { openTriggerLedger } from '../shared/ledger/triggerLedger';
 import { TWILIO_CREDENTIAL } from '../shared/twilioClient';
-import { triggerLedger } from './helpers/ledger';
 import { optOutKeyword } from './helpers/optOut';
 import { pointSmsUrlHere, restoreSmsUrl, smsUrlIsOurs } from './helpers/smsUrl';
 
 const SIGNATURE_HEADER = 'x-twilio-signature';
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+const LEDGER_RETENTION_DAYS = 180;
 
 /** Answers Twilio: TwiML (empty, or the opt-out confirmation), as Twilio expects from an SmsUrl. */
 function answer(ctx: IWebhookFunctions, status: number, twiml = EMPTY_TWIML) {
@@ -47,7 +50,12 @@ async function recordOptOut(
 ): Promise<true | string> {
 	const masked = maskNumber(e164);
 	try {
-		const ledger = await triggerLedger(ctx);
+		// The ledger Place Agent Call uses, so that the opt-out holds for its calls.
+		const ledger = await openTriggerLedger(
+			ctx,
+			embeddedLedger(webhookEmbeddedLedgerFolder()),
+			LEDGER_RETENTION_DAYS,
+		);
 		if (!ledger.ok) return `${ledger.message}. ${ledger.hint}`;
 		await ledger.value.addDoNotCall(e164, masked, `Replied ${keyword} by SMS`);
 	} catch (error) {

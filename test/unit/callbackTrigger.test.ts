@@ -14,7 +14,10 @@ import {
 } from '../../nodes/ElevenLabsCallbackTrigger/helpers/initiationAnswer';
 import type { AgentProfile } from '../../nodes/ElevenLabsCallbackTrigger/helpers/initiationAnswer';
 import { answerBudgetMs } from '../../nodes/ElevenLabsCallbackTrigger/helpers/pendingAnswers';
-import { embeddedLedgerFolder } from '../../nodes/shared/ledger/embeddedLedgerFolder';
+import {
+	embeddedLedgerFolder,
+	webhookEmbeddedLedgerFolder,
+} from '../../nodes/shared/ledger/embeddedLedgerFolder';
 
 const URL_A = 'https://n8n.example/webhook/abc/elevenlabs-conversation-initiation';
 
@@ -123,6 +126,22 @@ describe('the embedded ledger folder', () => {
 				'n8n-nodes-voice-recruiting.agentCall',
 			),
 		).toBe('/home/n8n/.n8n/storage/n8n-nodes-voice-recruiting.agentCall');
+	});
+
+	it('is the same for a webhook, which n8n gives no storage path', () => {
+		const before = process.env.N8N_USER_FOLDER;
+		process.env.N8N_USER_FOLDER = '/home/n8n';
+		try {
+			expect(webhookEmbeddedLedgerFolder()).toBe(
+				embeddedLedgerFolder(
+					'/home/n8n/.n8n/storage/n8n-nodes-voice-recruiting.twilioSmsTrigger',
+					'n8n-nodes-voice-recruiting.twilioSmsTrigger',
+				),
+			);
+		} finally {
+			if (before === undefined) delete process.env.N8N_USER_FOLDER;
+			else process.env.N8N_USER_FOLDER = before;
+		}
 	});
 });
 

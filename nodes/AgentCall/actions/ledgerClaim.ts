@@ -8,7 +8,7 @@ import type { HeldClaims } from '../../shared/ledger/heldClaims';
 import type { Attempt, DoNotCallEntry } from '../../shared/ledger/types';
 import { maskNumber } from '../helpers/idempotency';
 import type { Candidate } from './candidate';
-import { ledgerUnavailable } from './ledger';
+import { ledgerScope, ledgerUnavailable } from '../../shared/ledger/itemLedger';
 import type { ElevenLabsLookups } from './lookups';
 
 /** How long an execution waits for another one that dials the same person at this moment. */
@@ -50,12 +50,6 @@ export function attemptPolicy(options: {
 		maxAttempts: options.maxAttempts ?? 3,
 		hoursBetweenAttempts: options.hoursBetweenAttempts ?? 4,
 	};
-}
-
-/** The campaign a claim belongs to: the agent and the node's Campaign name. */
-export function ledgerScope(ctx: IExecuteFunctions, agentId: string, i: number): string {
-	const campaign = ctx.getNodeParameter('campaign', i, '');
-	return `${agentId}\n${typeof campaign === 'string' ? campaign.trim() : String(campaign ?? '')}`;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -9,9 +9,8 @@ import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import type { CallLedger } from '../../shared/ledger/callLedger';
 import { ledgerOption } from '../../shared/ledger/ledgerOption';
-import { POSTGRES_CREDENTIAL, embeddedLedger, openLedger } from '../../shared/ledger/openLedger';
-import type { LedgerKind, LedgerLocation } from '../../shared/ledger/openLedger';
-import type { PostgresCredential } from '../../shared/ledger/postgresDatabase';
+import { embeddedLedger } from '../../shared/ledger/openLedger';
+import { openTriggerLedger } from '../../shared/ledger/triggerLedger';
 import type { Checked } from '../../shared/problems';
 
 /** The trigger's "Call Ledger" parameter. */
@@ -25,18 +24,14 @@ export const ledgerProperties = ledgerOption(
 	},
 );
 
-/** The ledger location the trigger's parameters name; n8n gives a trigger no storage folder. */
-async function ledgerLocation(ctx: IHookFunctions | IWebhookFunctions): Promise<LedgerLocation> {
-	const kind = ctx.getNodeParameter('ledger', 'embedded') as LedgerKind;
-	if (kind !== 'postgres') return embeddedLedger();
-	return { kind, postgres: await ctx.getCredentials<PostgresCredential>(POSTGRES_CREDENTIAL) };
-}
-
-/** The trigger's ledger, or why it cannot be used; a store that cannot be reached throws. */
+/**
+ * The trigger's ledger, or why it cannot be used; a store that cannot be reached throws. The
+ * embedded one is this process's memory, as the parameter says.
+ */
 export async function triggerLedger(
 	ctx: IHookFunctions | IWebhookFunctions,
 ): Promise<Checked<CallLedger>> {
-	return await openLedger(await ledgerLocation(ctx), undefined);
+	return await openTriggerLedger(ctx, embeddedLedger());
 }
 
 /**

@@ -12,12 +12,18 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IHookFunctions, INode } from 'n8n-workflow';
 
 import { readAgent } from '../../shared/agentsAndNumbers';
-import { ELEVENLABS_CREDENTIAL, elevenLabsClient } from '../../shared/elevenLabsClient';
+import { elevenLabsClient } from '../../shared/elevenLabsClient';
 import type { CredentialContext, ElevenLabsConnection } from '../../shared/elevenLabsClient';
 import { attemptElevenLabs, elevenLabsRequest } from '../../shared/elevenLabsTransport';
 import type { CallLedger } from '../../shared/ledger/callLedger';
 import { problemError } from '../../shared/problems';
 import type { Problem } from '../../shared/problems';
+import {
+	WRITE_ONCE,
+	chosenAgents,
+	credentialApiKey,
+	productionWebhookUrl,
+} from '../../shared/trigger/activation';
 import { triggerLedger } from './deliveries';
 import type { PostCallEvent } from './events';
 import { openSecret, sealSecret } from './sealedSecret';
@@ -56,18 +62,11 @@ function store(staticData: IDataObject, registration: Registration): void {
 	staticData[KEY] = { ...registration } as unknown as IDataObject;
 }
 
-// Writes go once: a retried create would leave a second webhook behind.
-const ONCE = { maxRetries: 0 };
 /** How many triggers' take-overs of one agent are followed back; more means a loop. */
 const MAX_CHAIN = 20;
 
 const webhookSetting = (agent: ElevenLabs.GetAgentResponseModel) =>
 	agent.platformSettings?.workspaceOverrides?.webhooks;
-
-async function apiKey(ctx: CredentialContext): Promise<string> {
-	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL);
-	return String(credentials.apiKey ?? '').trim();
-}
 
 /** The registered webhook's secret; none without a registration, or once the API key changed. */
 export async function ownSecret(
@@ -76,13 +75,7 @@ export async function ownSecret(
 ): Promise<string | undefined> {
 	const registration = storedRegistration(staticData);
 	if (!registration?.sealedSecret) return undefined;
-	return openSecret(await apiKey(ctx), registration.webhookId, registration.sealedSecret);
-}
-
-/** The agents whose post-call webhook the trigger becomes (parameter Agents). */
-export function chosenAgents(ctx: IHookFunctions): string[] {
-	const ids = ctx.getNodeParameter('agentIds', []) as string[];
-	return [...new Set(ids.map((id) => String(id).trim()).filter(Boolean))];
+	return openSecret(await credentialApiKey(ctx), registration.webhookId, registration.sealedSecret);
 }
 
 function chosenEvents(ctx: IHookFunctions): ElevenLabs.WebhookEventType[] {
@@ -126,7 +119,7 @@ async function setWebhookSetting(
 			client.conversationalAi.agents.update(
 				agent.agentId,
 				{ platformSettings: { workspaceOverrides: { ...overrides, webhooks } } },
-				ONCE,
+				WRITE_ONCE,
 			),
 	);
 }
@@ -218,12 +211,7 @@ export async function register(ctx: IHookFunctions, staticData: IDataObject): Pr
 			hint: 'Choose the agents whose calls start this workflow under "Agent Names or IDs": the trigger then sets up their post-call webhook itself. Or, with a webhook set up by hand in ElevenLabs, paste its secret into "Webhook Secret" of the "ElevenLabs Agents API" credential.',
 		});
 	}
-	const webhookUrl = ctx.getNodeWebhookUrl('default');
-	if (!webhookUrl)
-		throw problemError(node, {
-			message: 'n8n gave this trigger no webhook URL',
-			hint: 'Save the workflow and activate it again.',
-		});
+	const webhookUrl = productionWebhookUrl(ctx);
 	const ledger = await openTriggerLedger(ctx);
 	// A registration left from before (another URL, other agents, drift) is undone first.
 	await unregister(ctx, staticData);
@@ -241,11 +229,12 @@ export async function register(ctx: IHookFunctions, staticData: IDataObject): Pr
 		node,
 		connection,
 		{ action: 'create the post-call webhook' },
-		(client) => client.webhooks.create({ settings: { authType: 'hmac', name, webhookUrl } }, ONCE),
+		(client) =>
+			client.webhooks.create({ settings: { authType: 'hmac', name, webhookUrl } }, WRITE_ONCE),
 	);
 	if (!created.webhookSecret) {
 		await attemptElevenLabs(connection, (client) =>
-			client.webhooks.delete(created.webhookId, ONCE),
+			client.webhooks.delete(created.webhookId, WRITE_ONCE),
 		);
 		throw problemError(node, {
 			message: 'ElevenLabs created the webhook without an HMAC secret',
@@ -255,7 +244,7 @@ export async function register(ctx: IHookFunctions, staticData: IDataObject): Pr
 	const registration: Registration = {
 		webhookId: created.webhookId,
 		webhookUrl,
-		sealedSecret: sealSecret(await apiKey(ctx), created.webhookId, created.webhookSecret),
+		sealedSecret: sealSecret(await credentialApiKey(ctx), created.webhookId, created.webhookSecret),
 		agents: [],
 	};
 	store(staticData, registration);
@@ -302,7 +291,11 @@ async function turnOnRetries(
 		connection,
 		{ action: `turn on retries for the post-call webhook "${webhookId}"` },
 		(client) =>
-			client.webhooks.update(webhookId, { isDisabled: false, name, retryEnabled: true }, ONCE),
+			client.webhooks.update(
+				webhookId,
+				{ isDisabled: false, name, retryEnabled: true },
+				WRITE_ONCE,
+			),
 	);
 }
 
@@ -421,7 +414,7 @@ async function undoRegistration(
 		});
 	}
 	const removed = await attemptElevenLabs(connection, (client) =>
-		client.webhooks.delete(registration.webhookId, ONCE),
+		client.webhooks.delete(registration.webhookId, WRITE_ONCE),
 	);
 	if (!removed.ok && removed.failure.status !== 404) {
 		throw problemError(ctx.getNode(), {

@@ -15,9 +15,8 @@ import type {
 import { candidateProperties } from '../../AgentCall/actions/candidate.description';
 import { readCandidate } from '../../AgentCall/actions/candidate';
 import type { Candidate } from '../../AgentCall/actions/candidate';
-import { itemLedger } from '../../AgentCall/actions/ledger';
-import { ledgerProperties } from '../../AgentCall/actions/ledger.description';
-import { ledgerScope } from '../../AgentCall/actions/ledgerClaim';
+import { itemLedger, ledgerScope } from '../../shared/ledger/itemLedger';
+import { ledgerProperties } from '../../shared/ledger/ledgerParameters';
 import { maskNumber } from '../../AgentCall/helpers/idempotency';
 import { parseCandidatePhone } from '../../AgentCall/helpers/phone';
 import {

@@ -4,13 +4,9 @@
  * and every request compute the same value. What the trigger must keep of someone else's
  * webhook (to give it back on deactivation) is kept encrypted with a key derived the same way.
  */
-import {
-	createCipheriv,
-	createDecipheriv,
-	createHmac,
-	randomBytes,
-	timingSafeEqual,
-} from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+import { seal, unseal } from '../../shared/trigger/seal';
 
 /** The request header ElevenLabs sends with the secret (header names are case-insensitive). */
 export const CALLBACK_SECRET_HEADER = 'x-voice-recruiting-callback-secret';
@@ -34,21 +30,14 @@ export function secretMatches(received: string | string[] | undefined, expected:
 
 /** AES-256-GCM under a key derived from the API key: `iv.tag.ciphertext`, base64url. */
 export function sealForStaticData(apiKey: string, webhookUrl: string, value: unknown): string {
-	const iv = randomBytes(12);
-	const cipher = createCipheriv('aes-256-gcm', derive(apiKey, 'static-data', webhookUrl), iv);
-	const sealed = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-	return [iv, cipher.getAuthTag(), sealed].map((part) => part.toString('base64url')).join('.');
+	return seal(derive(apiKey, 'static-data', webhookUrl), JSON.stringify(value)).join('.');
 }
 
 /** The sealed value, or undefined when it was sealed under another key or is damaged. */
 export function openFromStaticData(apiKey: string, webhookUrl: string, sealed: string): unknown {
-	const [iv, tag, data] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
-	if (!iv || !tag || !data) return undefined;
-	try {
-		const decipher = createDecipheriv('aes-256-gcm', derive(apiKey, 'static-data', webhookUrl), iv);
-		decipher.setAuthTag(tag);
-		return JSON.parse(Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8'));
-	} catch {
-		return undefined;
-	}
+	const [iv, tag, data] = sealed.split('.');
+	if (iv === undefined || tag === undefined || data === undefined) return undefined;
+	const text = unseal(derive(apiKey, 'static-data', webhookUrl), [iv, tag, data]);
+	// Authenticated, so it is the JSON that was sealed.
+	return text === undefined ? undefined : JSON.parse(text);
 }

@@ -10,10 +10,16 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
 import { readAgent } from '../../shared/agentsAndNumbers';
-import { ELEVENLABS_CREDENTIAL, elevenLabsClient } from '../../shared/elevenLabsClient';
+import { elevenLabsClient } from '../../shared/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
 import { attemptElevenLabs, elevenLabsRequest } from '../../shared/elevenLabsTransport';
 import { problemError } from '../../shared/problems';
+import {
+	WRITE_ONCE,
+	chosenAgents,
+	credentialApiKey,
+	productionWebhookUrl,
+} from '../../shared/trigger/activation';
 import {
 	CALLBACK_SECRET_HEADER,
 	callbackSecret,
@@ -32,8 +38,6 @@ export interface CallbackRegistration {
 }
 
 const KEY = 'callbackRegistration';
-// Writes go once: settings are replaced whole, a retry changes nothing but the timing.
-const ONCE = { maxRetries: 0 };
 
 export function storedCallbackRegistration(
 	staticData: IDataObject,
@@ -42,26 +46,6 @@ export function storedCallbackRegistration(
 	return value && typeof value === 'object'
 		? (value as unknown as CallbackRegistration)
 		: undefined;
-}
-
-function chosenAgents(ctx: IHookFunctions): string[] {
-	const ids = ctx.getNodeParameter('agentIds', []) as string[];
-	return [...new Set(ids.map((id) => String(id).trim()).filter(Boolean))];
-}
-
-async function apiKeyOf(ctx: IHookFunctions): Promise<string> {
-	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL);
-	return String(credentials.apiKey ?? '').trim();
-}
-
-function webhookUrlOf(ctx: IHookFunctions): string {
-	const url = ctx.getNodeWebhookUrl('default');
-	if (!url)
-		throw problemError(ctx.getNode(), {
-			message: 'n8n gave this trigger no webhook URL',
-			hint: 'Save the workflow and activate it again.',
-		});
-	return url;
 }
 
 async function readSettings(ctx: IHookFunctions, connection: ElevenLabsConnection) {
@@ -89,7 +73,7 @@ async function writeInitiationWebhook(
 					conversationInitiationClientDataWebhook:
 						webhook as ElevenLabs.ConversationInitiationClientDataWebhook,
 				},
-				ONCE,
+				WRITE_ONCE,
 			),
 	);
 }
@@ -117,7 +101,7 @@ async function setPermission(
 						},
 					},
 				},
-				ONCE,
+				WRITE_ONCE,
 			),
 	);
 }
@@ -140,11 +124,11 @@ export async function initiationWebhookExists(
 	staticData: IDataObject,
 ): Promise<boolean> {
 	const registration = storedCallbackRegistration(staticData);
-	const webhookUrl = webhookUrlOf(ctx);
+	const webhookUrl = productionWebhookUrl(ctx);
 	if (!registration || registration.webhookUrl !== webhookUrl) return false;
 	const current = (await readSettings(ctx, await elevenLabsClient(ctx)))
 		.conversationInitiationClientDataWebhook;
-	const secret = callbackSecret(await apiKeyOf(ctx), webhookUrl);
+	const secret = callbackSecret(await credentialApiKey(ctx), webhookUrl);
 	if (current?.url !== webhookUrl || current.requestHeaders[CALLBACK_SECRET_HEADER] !== secret)
 		return false;
 	const registered = new Set(registration.agents.map((agent) => agent.agentId));
@@ -165,8 +149,8 @@ export async function registerInitiationWebhook(
 			message: 'No agent is chosen for callbacks',
 			hint: 'Choose under "Agent Names or IDs" the agents whose phone numbers candidates call back.',
 		});
-	const webhookUrl = webhookUrlOf(ctx);
-	const apiKey = await apiKeyOf(ctx);
+	const webhookUrl = productionWebhookUrl(ctx);
+	const apiKey = await credentialApiKey(ctx);
 	const connection = await elevenLabsClient(ctx);
 	const earlier = storedCallbackRegistration(staticData);
 	const current = (await readSettings(ctx, connection)).conversationInitiationClientDataWebhook;
@@ -231,7 +215,7 @@ export async function unregisterInitiationWebhook(
 	const registration = storedCallbackRegistration(staticData);
 	if (!registration) return;
 	const connection = await elevenLabsClient(ctx);
-	const apiKey = await apiKeyOf(ctx);
+	const apiKey = await credentialApiKey(ctx);
 	const current = (await readSettings(ctx, connection)).conversationInitiationClientDataWebhook;
 	if (current?.url === registration.webhookUrl) {
 		const previous = registration.sealedPrevious

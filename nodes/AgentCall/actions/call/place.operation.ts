@@ -4,7 +4,7 @@ import { mapItems } from '../../../shared/items';
 import { withAttempt } from '../../helpers/clientData';
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
 import { ElevenLabsLookups } from '../lookups';
-import { itemLedger } from '../ledger';
+import { itemLedger } from '../../../shared/ledger/itemLedger';
 import { attemptPolicy, claimCandidate, listedNow } from '../ledgerClaim';
 import { historyCall, outsideCallingWindow } from './clearance';
 import { dialWithRetry } from './dialWithRetry';

@@ -4,8 +4,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { elevenLabsClient } from '../../../shared/elevenLabsClient';
 import { elevenLabsRequest } from '../../../shared/elevenLabsTransport';
 import { mapItems } from '../../../shared/items';
-import { itemLedger } from '../ledger';
-import { ledgerProperties } from '../ledger.description';
+import { itemLedger } from '../../../shared/ledger/itemLedger';
+import { ledgerProperties } from '../../../shared/ledger/ledgerParameters';
 import { campaignCommand } from './campaignCommand';
 import { campaignIdProperty } from './campaignId.description';
 import { campaignOutput } from './output';

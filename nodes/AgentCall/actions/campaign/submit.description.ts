@@ -4,7 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { agentLocator, phoneNumberLocator } from '../../../shared/descriptions';
 import { callingHoursProperties } from '../callingHours.description';
 import { candidateProperties, numberKindOptions } from '../candidate.description';
-import { attemptOptions, ledgerProperties } from '../ledger.description';
+import { attemptOptions, ledgerProperties } from '../../../shared/ledger/ledgerParameters';
 
 const show = { resource: ['campaign'], operation: ['submit'] };
 

@@ -7,7 +7,7 @@ import { campaignStart } from '../../helpers/campaignStart';
 import type { CallingWindow } from '../../helpers/callingWindow';
 import type { WindowRules } from '../../helpers/windowRules';
 import { withItemVariables } from '../candidate';
-import { itemLedger } from '../ledger';
+import { itemLedger } from '../../../shared/ledger/itemLedger';
 import { attemptPolicy } from '../ledgerClaim';
 import { ElevenLabsLookups } from '../lookups';
 import { readWindowRules } from '../windowSettings';

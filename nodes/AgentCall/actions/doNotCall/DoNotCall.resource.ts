@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ledgerProperties } from '../ledger.description';
+import { ledgerProperties } from '../../../shared/ledger/ledgerParameters';
 import * as add from './add.operation';
 import { numberProperties } from './doNotCall.description';
 import * as get from './get.operation';

@@ -4,7 +4,7 @@ import { maskNumber } from '../../helpers/idempotency';
 import { parseCandidatePhone } from '../../helpers/phone';
 import type { CallLedger } from '../../../shared/ledger/callLedger';
 import { problemError } from '../../../shared/problems';
-import { itemLedger, ledgerUnavailable } from '../ledger';
+import { itemLedger, ledgerUnavailable } from '../../../shared/ledger/itemLedger';
 
 export interface ListedNumber {
 	e164: string;

@@ -10,7 +10,7 @@ import type { CallLedger, Claim } from '../../../shared/ledger/callLedger';
 import type { TwilioConnection } from '../../../shared/twilioClient';
 import { attemptTwilio } from '../../../shared/twilioTransport';
 import { maskNumber } from '../../helpers/idempotency';
-import { ledgerUnavailable } from '../ledger';
+import { ledgerUnavailable } from '../../../shared/ledger/itemLedger';
 
 export interface TextToSend {
 	claim: Claim;

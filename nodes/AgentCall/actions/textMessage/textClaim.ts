@@ -8,7 +8,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { CallLedger, Claim } from '../../../shared/ledger/callLedger';
 import { problem, problemError } from '../../../shared/problems';
 import { idempotencyKey, maskNumber } from '../../helpers/idempotency';
-import { ledgerUnavailable } from '../ledger';
+import { ledgerUnavailable } from '../../../shared/ledger/itemLedger';
 
 /** How long a delivery waits for another one that is sending the same text at this moment. */
 const WAIT_FOR_OTHERS_MS = 30_000;

@@ -2,7 +2,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { itemLedger } from '../../../AgentCall/actions/ledger';
+import { itemLedger } from '../../../shared/ledger/itemLedger';
 import { readText } from './fields';
 
 export const DEFAULT_TOKENS_PER_LINK = 3;

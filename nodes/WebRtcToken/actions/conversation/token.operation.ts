@@ -6,7 +6,7 @@ import { TOKEN_LIFETIME_MS, expiresAt } from '../../helpers/lifetimes';
 import { branchOption, environmentOption, readCommonOptions, readText } from './fields';
 import { issuePerItem } from './issue';
 import { linkOptions, takeLinkToken } from './linkBudget';
-import { ledgerProperties } from '../../../AgentCall/actions/ledger.description';
+import { ledgerProperties } from '../../../shared/ledger/ledgerParameters';
 
 const properties: INodeProperties[] = [
 	{ ...agentLocator, description: 'The ElevenLabs agent the candidate talks to in the browser' },

@@ -1,6 +1,7 @@
+/** The ledger's parameters of the nodes that claim in it: which ledger, a new embedded one, the attempt budget. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ledgerOption } from '../../shared/ledger/ledgerOption';
+import { ledgerOption } from './ledgerOption';
 
 /** Where the node records who was called: shown for every operation that dials or reads the list. */
 export function ledgerProperties(show: Record<string, string[]>): INodeProperties[] {

@@ -1,15 +1,16 @@
+/** The call ledger of an item (parameters Call Ledger and Ledger Retention), for every node that claims in it. */
 import { dirname } from 'node:path';
 
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { problemError } from '../../shared/problems';
-import { redact } from '../../shared/redact';
-import type { CallLedger } from '../../shared/ledger/callLedger';
-import { embeddedLedgerFolder } from '../../shared/ledger/embeddedLedgerFolder';
-import { POSTGRES_CREDENTIAL, openLedger } from '../../shared/ledger/openLedger';
-import type { LedgerKind, LedgerLocation } from '../../shared/ledger/openLedger';
-import type { PostgresCredential } from '../../shared/ledger/postgresDatabase';
+import { problemError } from '../problems';
+import { redact } from '../redact';
+import type { CallLedger } from './callLedger';
+import { embeddedLedgerFolder } from './embeddedLedgerFolder';
+import { POSTGRES_CREDENTIAL, openLedger } from './openLedger';
+import type { LedgerKind, LedgerLocation } from './openLedger';
+import type { PostgresCredential } from './postgresDatabase';
 
 const DEFAULT_RETENTION_DAYS = 180;
 
@@ -29,6 +30,12 @@ export function ledgerUnavailable(
 		itemIndex,
 		description: `The node never dials without the ledger's check. Check that the database runs and that the credential is right, then run again. ${redact(errorText(error), secrets)}`,
 	});
+}
+
+/** The campaign a claim belongs to: the agent and the node's Campaign name. */
+export function ledgerScope(ctx: IExecuteFunctions, agentId: string, i: number): string {
+	const campaign = ctx.getNodeParameter('campaign', i, '');
+	return `${agentId}\n${typeof campaign === 'string' ? campaign.trim() : String(campaign ?? '')}`;
 }
 
 /** The item's call ledger: opened once per process and database, checked before any dial. */

@@ -1,7 +1,5 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
-import type { CallResult } from './conversationOutput';
-
 /** How a conversation reached the person: the Campaign Report's "way of reach". */
 export const REACH_WAYS = ['first_call', 'retry', 'callback', 'browser'] as const;
 export type ReachedVia = (typeof REACH_WAYS)[number];
@@ -49,7 +47,8 @@ export function attemptOf(
  */
 export function reachedVia(
 	conversation: ElevenLabs.GetConversationResponseModel,
-	callResult: CallResult | null,
+	/** The conversation's call result (conversationOutput's): only an answered call reached. */
+	callResult: string | null,
 ): ReachedVia | null {
 	if (callResult !== 'answered') return null;
 	const phoneCall = conversation.metadata?.phoneCall;

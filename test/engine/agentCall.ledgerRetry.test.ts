@@ -120,6 +120,32 @@ describe('Campaign → Retry through the call ledger', () => {
 		expect(callsOfAll()).toEqual([2, 2, 2]);
 	});
 
+	it('calls nobody outside their calling window, lists them, and calls them once it is open', async () => {
+		const campaignId = await firstRound();
+		// 19:10 in Berlin, after the default window (Monday–Friday 09:00–18:00) has closed.
+		jest.setSystemTime(START.getTime() + 10 * 60_000 + 9 * HOUR);
+		sandbox.clock.advance(4 * HOUR);
+		const evening = (await retry(campaignId)).json(NODE)[0];
+		expect(evening).toMatchObject({ campaignId: null, status: 'nothing_to_submit', recipients: 0 });
+		expect(evening.outsideWindow).toEqual(
+			failing().map((candidate) =>
+				expect.objectContaining({
+					toNumber: candidate.phone,
+					nextWindowStart: '2026-12-03T09:00:00.000+01:00',
+				}),
+			),
+		);
+		sandbox.clock.advance(10 * 60_000);
+		expect(callsOfAll()).toEqual([1, 1, 1]);
+		// Nobody was claimed: the next morning's Retry calls all three.
+		jest.setSystemTime(new Date('2026-12-03T08:30:00Z'));
+		sandbox.clock.advance(13 * HOUR);
+		const morning = (await retry(campaignId)).json(NODE)[0];
+		expect(morning).toMatchObject({ recipients: 3, outsideWindow: [] });
+		sandbox.clock.advance(10 * 60_000);
+		expect(callsOfAll()).toEqual([2, 2, 2]);
+	});
+
 	it('holds back recipients whose attempt budget is used up', async () => {
 		const campaignId = await firstRound();
 		const run = await retry(campaignId, { maxAttempts: 1 });

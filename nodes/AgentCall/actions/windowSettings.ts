@@ -58,3 +58,15 @@ export function closedWindow(
 	const check = checkCallingWindow(window.value, now);
 	return check.open ? undefined : check;
 }
+
+/** The calling-window rules when the node respects the window (campaigns: the first item's). */
+export function windowRulesIfRespected(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	collection: 'windowOptions' | 'options',
+): WindowRules | undefined {
+	if (!ctx.getNodeParameter('useCallingWindow', itemIndex, true)) return undefined;
+	const rules = readWindowRules(ctx, itemIndex, collection);
+	if (!rules.ok) throw problemError(ctx.getNode(), rules, itemIndex);
+	return rules.value;
+}

@@ -14,13 +14,19 @@ import { readCheckedOptions } from '../../../shared/numberParameters';
 import { problemError } from '../../../shared/problems';
 import { itemLedger, ledgerUnavailable } from '../../../shared/ledger/itemLedger';
 import { attemptOptions, ledgerProperties } from '../../../shared/ledger/ledgerParameters';
+import { parseCandidatePhone } from '../../helpers/phone';
+import { candidateWindow } from '../../helpers/windowRules';
+import type { WindowRules } from '../../helpers/windowRules';
+import { callingHoursProperties, callingWindowOptions } from '../callingHours.description';
 import { attemptPolicy } from '../ledgerClaim';
 import { ElevenLabsLookups } from '../lookups';
+import { windowRulesIfRespected } from '../windowSettings';
 import { campaignIdOf } from './campaignCommand';
 import { campaignIdProperty } from './campaignId.description';
 import { batchSettings } from './campaignSettings';
 import type { SubmitOptions } from './campaignSettings';
 import { clearRecipients } from './clearance';
+import type { Recipient } from './recipients';
 import { failedRecipients, retryRecipients } from './retryRecipients';
 import {
 	batchOutcome,
@@ -48,6 +54,16 @@ export const description: INodeProperties[] = [
 	campaignIdProperty('retry'),
 	...updateDisplayOptions({ show }, [
 		...ledgerProperties({}),
+		{
+			displayName: 'Respect Calling Window',
+			name: 'useCallingWindow',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to call each recipient again only on the chosen days and hours in their own local time (the number’s country, or the "timezone" variable the first round carried), and not on public holidays. Recipients outside their window now are left out and listed in outsideWindow; nobody is claimed for them.',
+		},
+		...callingHoursProperties({}, 'the recipient’s time zone'),
+		callingWindowOptions({}),
 		{
 			displayName: 'Options',
 			name: 'options',
@@ -79,6 +95,28 @@ async function recordedAttempts(
 	throw problemError(ctx.getNode(), unknown, i);
 }
 
+/** Each recipient's own calling window, from their number's country or their timezone variable. */
+function withWindows(
+	ctx: IExecuteFunctions,
+	recipients: Recipient[],
+	rules: WindowRules | undefined,
+	i: number,
+): Recipient[] {
+	if (!rules) return recipients;
+	const now = new Date();
+	return recipients.map((recipient) => {
+		const { phone, clientData } = recipient.candidate;
+		const parsed = parseCandidatePhone(phone.e164, 'DE');
+		const where = {
+			timezoneField: clientData.dynamicVariables?.timezone,
+			country: parsed.ok ? parsed.value.country : undefined,
+		};
+		const window = candidateWindow(rules, where, now);
+		if (!window.ok) throw problemError(ctx.getNode(), window, i);
+		return { ...recipient, window: window.value };
+	});
+}
+
 /**
  * Calls the batch's failed recipients again, each through the ledger as Submit does (do-not-call
  * list, attempt budget, pause, one claim per attempt). ElevenLabs' retry re-dials every failed
@@ -107,10 +145,11 @@ async function retryCampaign(
 	const ledger = await itemLedger(ctx, i);
 	const attempts = await recordedAttempts(ctx, ledger, campaignId, i);
 	const failed = failedRecipients(batch);
-	const recipients = retryRecipients(ledger, attempts, failed, i);
+	const rules = windowRulesIfRespected(ctx, i, 'windowOptions');
+	const recipients = withWindows(ctx, retryRecipients(ledger, attempts, failed, i), rules, i);
 	const policy = attemptPolicy(options);
 	return await withHeldClaims(releaseFailed(ctx), async (held) => {
-		const { toDial, alreadyCalled, heldBack } = await clearRecipients(
+		const { toDial, alreadyCalled, heldBack, outsideWindow } = await clearRecipients(
 			ctx,
 			lookups,
 			ledger,
@@ -120,7 +159,13 @@ async function retryCampaign(
 			policy,
 			held,
 		);
-		const report = { recipients: toDial.length, alreadyCalled, heldBack, retriedFrom: campaignId };
+		const report = {
+			recipients: toDial.length,
+			alreadyCalled,
+			heldBack,
+			outsideWindow,
+			retriedFrom: campaignId,
+		};
 		if (!toDial.length) return { campaignId: null, status: 'nothing_to_submit', ...report };
 		const allPass = toDial.length === failed.length && batch.status === 'completed';
 		const outcome = allPass

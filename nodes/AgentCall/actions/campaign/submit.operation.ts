@@ -5,12 +5,11 @@ import { problemError } from '../../../shared/problems';
 import { agentProblem, outboundProblem } from '../../helpers/agentChecks';
 import { campaignStart } from '../../helpers/campaignStart';
 import type { CallingWindow } from '../../helpers/callingWindow';
-import type { WindowRules } from '../../helpers/windowRules';
 import { withItemVariables } from '../candidate';
 import { itemLedger } from '../../../shared/ledger/itemLedger';
 import { attemptPolicy } from '../ledgerClaim';
 import { ElevenLabsLookups } from '../lookups';
-import { readWindowRules } from '../windowSettings';
+import { windowRulesIfRespected } from '../windowSettings';
 import { readCampaignSettings } from './campaignSettings';
 import type { CampaignSettings } from './campaignSettings';
 import { clearRecipients } from './clearance';
@@ -44,14 +43,6 @@ async function preflight(
 	}
 }
 
-/** The calling-window rules, when the campaign respects the window. */
-function windowRulesIfRespected(ctx: IExecuteFunctions): WindowRules | undefined {
-	if (!ctx.getNodeParameter('useCallingWindow', 0, true)) return undefined;
-	const rules = readWindowRules(ctx, 0, 'options');
-	if (!rules.ok) throw problemError(ctx.getNode(), rules, 0);
-	return rules.value;
-}
-
 /**
  * All input items become the recipients of one ElevenLabs batch call: read and checked first,
  * then the start and who may be dialled then, and of them only those the batch reaches before
@@ -60,7 +51,7 @@ function windowRulesIfRespected(ctx: IExecuteFunctions): WindowRules | undefined
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readCampaignSettings(this);
 	const lookups = new ElevenLabsLookups(this);
-	const rules = windowRulesIfRespected(this);
+	const rules = windowRulesIfRespected(this, 0, 'options');
 	const { recipients, invalid } = readRecipients(this, settings.options, rules);
 	await preflight(this, lookups, settings, recipients);
 

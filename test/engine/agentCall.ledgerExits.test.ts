@@ -13,6 +13,7 @@ import {
 	NODE,
 	dialAttempts,
 	dialled,
+	placeNode,
 	runPlace,
 	submitParameters,
 } from './agentCall.helpers';
@@ -185,6 +186,28 @@ describe('Place Agent Call: the last look right before the dial, after the wait 
 		endSandboxCalls(sandbox);
 		expect(first(await place)).toMatchObject({ status: 'do_not_call' });
 		expect(dialAttempts(sandbox)).toBe(5);
+	}, 120_000);
+
+	it('n8n’s Stop while the item waits for a line releases its claim: the next run dials at once', async () => {
+		await takeEveryLine();
+		let stop!: () => void;
+		const stopped = new Promise<void>((resolve) => (stop = resolve));
+		const place = runNode(placeNode(sandbox, waiting), {
+			credentials: { ...sandbox.credentials() },
+			items: [CANDIDATE],
+			stopWhen: stopped,
+		});
+		await whileItWaits();
+		stop();
+		// n8n marks the execution as stopped; the node ends with the wait's cancellation.
+		expect(runError(await place).message).toBe('The execution was cancelled');
+		expect(dialAttempts(sandbox)).toBe(5);
+		endSandboxCalls(sandbox);
+		// A claim left behind would make this run report the person as already called.
+		expect(first(await runPlace(sandbox, [CANDIDATE], waiting))).toMatchObject({
+			status: 'initiated',
+		});
+		expect(dialAttempts(sandbox)).toBe(6);
 	}, 120_000);
 
 	it('a calling window that closed during the wait is kept: outside_window, nobody dialled', async () => {

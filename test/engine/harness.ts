@@ -235,6 +235,8 @@ export interface RunOptions {
 	/** Name of the node the run starts at; the first trigger by default. */
 	startNode?: string;
 	mode?: WorkflowExecuteMode;
+	/** When it resolves, the run is stopped as n8n's Stop button stops it (the execution is cancelled). */
+	stopWhen?: Promise<unknown>;
 }
 
 export interface RunResult {
@@ -319,11 +321,13 @@ export async function runWorkflow(
 			source: null,
 		},
 	];
-	const run = await new WorkflowExecute(
+	const execution = new WorkflowExecute(
 		additionalData,
 		mode,
 		runExecutionData,
 	).processRunExecutionData(workflow);
+	void options.stopWhen?.then(() => execution.cancel());
+	const run = await execution;
 	const runData = run.data.resultData.runData;
 	const output = (nodeName: string, index = 0) => {
 		const runs = runData[nodeName];
@@ -403,6 +407,7 @@ export interface NodeRunOptions {
 	credentials?: CredentialData;
 	/** Items the manual trigger hands to the first node; one empty item by default. */
 	items?: IDataObject[];
+	stopWhen?: RunOptions['stopWhen'];
 }
 
 /** How a saved workflow's node references a credential of each given type (n8n looks them up by id). */
@@ -433,7 +438,11 @@ export async function runNodes(
 ): Promise<RunResult> {
 	const credentials = credentialReferences(options.credentials);
 	const workflow = chainWorkflow(nodes.map((node) => workflowNode(node, credentials)));
-	return await runWorkflow(workflow, { credentials: options.credentials, items: options.items });
+	return await runWorkflow(workflow, {
+		credentials: options.credentials,
+		items: options.items,
+		stopWhen: options.stopWhen,
+	});
 }
 
 /** `runNodes` for a single node: its parameters, items and On Error setting. */

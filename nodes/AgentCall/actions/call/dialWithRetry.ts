@@ -106,13 +106,15 @@ export interface GuardedLine {
 }
 
 /**
- * Runs `dialNow` on a free line of the agent, waiting while none is: a line is free when this
- * execution holds one of the agent's line leases in the call ledger and the live count plus the
- * leases being dialled on (this one included) stay within the limit. The lease is held from
- * before the count is read until the dial's answer, so that a call another process is placing
- * right now counts even before ElevenLabs counts it, and released however the dial ends (the
- * lease's own `finally`); the live count then holds the placed call, and calls placed outside
- * this package. Undefined when the deadline came first.
+ * Runs `dialNow` on a free line of the agent, waiting while none is. A line looks free when the
+ * live count is below the limit; it is free when this execution then holds one of the agent's
+ * line leases in the call ledger and the live count plus the leases taken before it (this one
+ * included) stay within the limit. The lease is held from before that count is read until the
+ * dial's answer, so that a call another process is placing right now counts even before
+ * ElevenLabs counts it, and released however the dial ends (the lease's own `finally`); the live
+ * count then holds the placed call, and calls placed outside this package. The first lease in
+ * the order dials; the later ones count it, so two never take the last line. Undefined when the
+ * deadline came first.
  */
 async function onFreeLine<T>(
 	ctx: IExecuteFunctions,
@@ -127,18 +129,24 @@ async function onFreeLine<T>(
 	const signal = ctx.getExecutionCancelSignal?.();
 	const { leases, limit, holder } = line;
 	for (;;) {
-		const tried = await leases.withLine(call.agentId, limit, holder, async () => {
-			const dialling = await leases.held(call.agentId);
-			const running = await lookups.runningCalls(call.agentId, i);
-			if (running + dialling > limit) return { free: false as const, running, dialling };
-			return { free: true as const, value: await dialNow() };
-		});
-		if (tried.taken && tried.value.free) return { value: tried.value.value };
+		// The cheap look first: no lease is taken while every line is busy.
+		let seen = await lookups.runningCalls(call.agentId, i);
+		if (seen < limit) {
+			const tried = await leases.withLine(call.agentId, limit, holder, async (lease) => {
+				const rank = await leases.rank(lease);
+				const running = await lookups.runningCalls(call.agentId, i);
+				if (running + rank > limit) return { free: false as const, running };
+				return { free: true as const, value: await dialNow() };
+			});
+			if (tried.taken) {
+				if (tried.value.free) return { value: tried.value.value };
+				seen = tried.value.running;
+			}
+		}
 		if (Date.now() >= deadline) return undefined;
-		const seen = tried.taken
-			? `${tried.value.running} running and ${tried.value.dialling} being dialled`
-			: 'every line being dialled';
-		ctx.logger.debug(`Place Agent Call: item ${i}: ${seen} of ${limit}, waiting for a free line`);
+		ctx.logger.debug(
+			`Place Agent Call: item ${i}: ${seen} of ${limit} calls running or being placed, waiting for a free line`,
+		);
 		await untilNextLook(signal);
 		// The claim stays fresh while this execution waits, so nobody takes it as abandoned.
 		await keepAlive(ctx, claim, i);

@@ -59,8 +59,8 @@ function errorOutputItem(itemIndex: number, error: unknown): INodeExecutionData 
  * Output items come in the input's order, paired to their input; with continue-on-fail a failing
  * item comes out as input plus `error` (or on the error output) and the rest go on, else the
  * error stops the node with its item index: no further item starts, those under way finish, and
- * the failure of the first item in input order is the one reported; `stopping` tells the items
- * under way that it comes. A thrown ProblemError becomes the item's NodeOperationError, so
+ * the failure of the first item in input order is the one reported; `stoppedBefore` tells the items
+ * under way after it. A thrown ProblemError becomes the item's NodeOperationError, so
  * `work` need not convert it.
  */
 export async function mapItems(
@@ -68,7 +68,7 @@ export async function mapItems(
 	work: (
 		item: INodeExecutionData,
 		itemIndex: number,
-		stopping: () => boolean,
+		stoppedBefore: (itemIndex: number) => boolean,
 	) => Promise<ItemResult>,
 	width = 1,
 ): Promise<INodeExecutionData[]> {
@@ -77,12 +77,13 @@ export async function mapItems(
 	let next = 0;
 	/** The failures that stop the node (without continue-on-fail): the first in input order is reported. */
 	const stops: Array<{ error: unknown; index: number }> = [];
-	const stopping = () => stops.length > 0;
+	/** Whether the node stops at an item before this one: one after another, it would never start. */
+	const stoppedBefore = (index: number) => stops.some((stop) => stop.index < index);
 	const runner = async () => {
-		while (!stopping() && next < items.length) {
+		while (stops.length === 0 && next < items.length) {
 			const i = next++;
 			try {
-				const result = await work(items[i], i, stopping);
+				const result = await work(items[i], i, stoppedBefore);
 				const list = Array.isArray(result)
 					? result
 					: [isExecutionData(result) ? result : { json: result }];

@@ -18,14 +18,19 @@ export interface PacingClock {
 	firstDial?: Promise<void>;
 	/** Settles `firstDial`. */
 	firstDialed?: () => void;
-	/** A dial failed and the node stops at it (no continue-on-fail): nobody else is dialled. */
-	halted?: boolean;
-	/** Whether the node stops at another item's failure (no continue-on-fail). */
-	stopping?: () => boolean;
+	/** The item whose dial failed, the node stopping there (no continue-on-fail): no later item dials. */
+	haltedAt?: number;
+	/** Whether the node stops at a failure of an item before this one (no continue-on-fail). */
+	stoppedBefore?: (itemIndex: number) => boolean;
+}
+
+/** The node stops at item `i`: the items after it dial nobody from now on. */
+function halt(clock: PacingClock, i: number): void {
+	clock.haltedAt = Math.min(clock.haltedAt ?? Infinity, i);
 }
 
 /**
- * An item of an execution that stops at another item's failure: held back, nobody called. The
+ * An item of an execution that stops at an earlier item's failure: held back, nobody called. The
  * node ends with that failure, so this never reaches the output; the item's claim is released.
  */
 const HALTED: IDataObject = { status: 'not_dialled', reason: 'stopped_at_another_item' };
@@ -185,7 +190,7 @@ export async function dialWithRetry(
 	/** The last look, the pacing and the dial itself. */
 	const dialNow = async (): Promise<Dialled> => {
 		try {
-			if (clock.halted || clock.stopping?.()) return { held: HALTED };
+			if ((clock.haltedAt ?? Infinity) < i || clock.stoppedBefore?.(i)) return { held: HALTED };
 			// n8n's Stop during the wait: nothing was dialled, and the claim is released on the way out.
 			if (signal?.aborted) throw new Error('The execution was cancelled');
 			// The wait may have lasted minutes: the window may have closed, the person may have opted out.
@@ -196,7 +201,7 @@ export async function dialWithRetry(
 			const dialledAt = Date.now();
 			const outcome = await dial(ctx, lookups, call.request, i);
 			// Unclear: the node stops at this item unless it continues on fail; nobody else is dialled.
-			if (!outcome.ok && outcome.kind === 'unknown' && !ctx.continueOnFail()) clock.halted = true;
+			if (!outcome.ok && outcome.kind === 'unknown' && !ctx.continueOnFail()) halt(clock, i);
 			return { outcome, dialledAt };
 		} finally {
 			if (i === 0) clock.firstDialed?.();
@@ -242,7 +247,7 @@ export async function dialWithRetry(
 			continue;
 		}
 		// Refused: the node stops at this item unless it continues on fail; nobody else is dialled.
-		if (!ctx.continueOnFail()) clock.halted = true;
+		if (!ctx.continueOnFail()) halt(clock, i);
 		// Busy through every retry counts as refused: nobody was called.
 		return outcome.kind === 'unknown'
 			? { status: 'unknown', failure: outcome }

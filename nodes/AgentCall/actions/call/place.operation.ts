@@ -95,11 +95,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const lookups = new ElevenLabsLookups(this);
 	const clock: PacingClock = {};
 	clock.firstDial = new Promise((settle) => (clock.firstDialed = settle));
-	const width = await sideBySide(this, lookups);
+	const width = sideBySide(this);
 	return await mapItems(
 		this,
-		async (item, i, stopping) => {
-			clock.stopping = stopping;
+		async (item, i, stoppedBefore) => {
+			clock.stoppedBefore = stoppedBefore;
 			try {
 				return await placeOne(this, lookups, clock, item, i);
 			} finally {

@@ -55,35 +55,56 @@ function errorOutputItem(itemIndex: number, error: unknown): INodeExecutionData 
 }
 
 /**
- * Runs `work` for every input item in order. Output items are paired to their input; with
- * continue-on-fail a failing item comes out as input plus `error` (or on the error output) and
- * the rest go on, else the error stops the node with its item index. A thrown ProblemError
- * becomes the item's NodeOperationError, so `work` need not convert it.
+ * Runs `work` for every input item, up to `width` items at once (default one after another).
+ * Output items come in the input's order, paired to their input; with continue-on-fail a failing
+ * item comes out as input plus `error` (or on the error output) and the rest go on, else the
+ * error stops the node with its item index: no further item starts, those under way finish, and
+ * the failure of the first item in input order is the one reported; `stoppedBefore` tells the items
+ * under way after it. A thrown ProblemError becomes the item's NodeOperationError, so
+ * `work` need not convert it.
  */
 export async function mapItems(
 	ctx: IExecuteFunctions,
-	work: (item: INodeExecutionData, itemIndex: number) => Promise<ItemResult>,
+	work: (
+		item: INodeExecutionData,
+		itemIndex: number,
+		stoppedBefore: (itemIndex: number) => boolean,
+	) => Promise<ItemResult>,
+	width = 1,
 ): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const result = await work(items[i], i);
-			const list = Array.isArray(result)
-				? result
-				: [isExecutionData(result) ? result : { json: result }];
-			for (const entry of list) out.push({ ...entry, pairedItem: entry.pairedItem ?? { item: i } });
-		} catch (error) {
-			const failure = error instanceof ProblemError ? problemError(ctx.getNode(), error, i) : error;
-			if (ctx.continueOnFail()) {
-				const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
-				out.push(toErrorOutput ? errorOutputItem(i, failure) : failedItem(items[i], i, failure));
-				continue;
+	const out: INodeExecutionData[][] = [];
+	let next = 0;
+	/** The failures that stop the node (without continue-on-fail): the first in input order is reported. */
+	const stops: Array<{ error: unknown; index: number }> = [];
+	/** Whether the node stops at an item before this one: one after another, it would never start. */
+	const stoppedBefore = (index: number) => stops.some((stop) => stop.index < index);
+	const runner = async () => {
+		while (stops.length === 0 && next < items.length) {
+			const i = next++;
+			try {
+				const result = await work(items[i], i, stoppedBefore);
+				const list = Array.isArray(result)
+					? result
+					: [isExecutionData(result) ? result : { json: result }];
+				out[i] = list.map((entry) => ({ ...entry, pairedItem: entry.pairedItem ?? { item: i } }));
+			} catch (error) {
+				const failure =
+					error instanceof ProblemError ? problemError(ctx.getNode(), error, i) : error;
+				if (ctx.continueOnFail()) {
+					const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
+					out[i] = [toErrorOutput ? errorOutputItem(i, failure) : failedItem(items[i], i, failure)];
+				} else {
+					stops.push({ error: failure, index: i });
+				}
 			}
-			throw withItemIndex(ctx, failure, i);
 		}
-	}
-	return out;
+	};
+	const runners = Math.max(1, Math.min(Math.floor(width) || 1, items.length));
+	await Promise.all(Array.from({ length: runners }, runner));
+	const [stop] = stops.sort((a, b) => a.index - b.index);
+	if (stop) throw withItemIndex(ctx, stop.error, stop.index);
+	return out.flat();
 }
 
 /** An n8n error with the item index set; anything else wrapped in a NodeOperationError. */

@@ -94,6 +94,27 @@ describe.each<[string, () => Store]>([
 		expect((await leases.take(agent(), 1, 'me'))?.line).toBe(0);
 	});
 
+	it('ranks held leases in the order they were taken, the same for every holder', async () => {
+		let now = 1_000;
+		const db =
+			store().kind === 'embedded'
+				? new SqliteDatabase(loadSqlite()!, embeddedFile)
+				: await PostgresDatabase.connect(database.credential);
+		opened.push(db as { end?: () => Promise<void> });
+		const leases = new LineLeases(db, { leaseMs: 60_000, now: () => now });
+		const a = agent();
+		const first = (await leases.take(a, 3, 'me'))!;
+		now += 5;
+		const second = (await leases.take(a, 3, 'other'))!;
+		expect([await leases.rank(first), await leases.rank(second)]).toEqual([1, 2]);
+		await leases.release(first);
+		// A line taken later, even a lower one, comes after every lease already held.
+		now += 5;
+		const third = (await leases.take(a, 3, 'me'))!;
+		expect(third.line).toBe(0);
+		expect([await leases.rank(second), await leases.rank(third)]).toEqual([1, 2]);
+	});
+
 	it('never lets two processes hold more leases than lines', async () => {
 		const a = agent();
 		const limit = 4;

@@ -8,6 +8,20 @@ export function rateDelayMs(
 	return Math.max(0, lastDialAt + 60_000 / perMinute - now);
 }
 
+/**
+ * Takes the next dial's turn on the execution's pacing clock: how long to wait before dialling.
+ * The turn is taken at once, before the wait, so items dialled side by side keep the spacing.
+ */
+export function reserveDialSlot(
+	clock: { lastDialAt?: number },
+	now: number,
+	perMinute: number,
+): number {
+	const delay = rateDelayMs(clock.lastDialAt, now, perMinute);
+	clock.lastDialAt = now + delay;
+	return delay;
+}
+
 export const MAX_BACKOFF_MS = 60_000;
 
 /**

@@ -38,6 +38,13 @@ const FREE_LINES = `SELECT COUNT(*) AS free FROM ${LEASES} WHERE agent = $1 AND 
 
 const HELD = `SELECT COUNT(*) AS held FROM ${LEASES} WHERE agent = $1 AND lease_id IS NOT NULL AND expires_at > $2`;
 
+/**
+ * Held leases of the agent taken at or before this one (by time taken, then line): its place in
+ * the order every holder reads the same way.
+ */
+const RANK = `SELECT COUNT(*) AS rank FROM ${LEASES} WHERE agent = $1 AND lease_id IS NOT NULL
+	AND expires_at > $2 AND (taken_at < $3 OR (taken_at = $3 AND line <= $4))`;
+
 const RENEW = `UPDATE ${LEASES} SET expires_at = $4 WHERE agent = $1 AND line = $2 AND lease_id = $3`;
 
 const RELEASE = `UPDATE ${LEASES} SET lease_id = NULL, holder = NULL, taken_at = NULL, expires_at = NULL
@@ -48,6 +55,7 @@ export interface LineLease {
 	agent: string;
 	line: number;
 	leaseId: string;
+	takenAt: number;
 	expiresAt: number;
 }
 
@@ -117,7 +125,7 @@ export class LineLeases {
 			const expiresAt = at + this.leaseMs;
 			const params: SqlValue[] = [agent, leaseId, at, limit, holder, expiresAt];
 			const [row] = await this.db.query(TAKE, params);
-			if (row) return { agent, line: Number(row.line), leaseId, expiresAt };
+			if (row) return { agent, line: Number(row.line), leaseId, takenAt: at, expiresAt };
 			const [count] = await this.db.query(FREE_LINES, [agent, limit, at]);
 			if (Number(count.free) === 0) return undefined;
 		}
@@ -135,6 +143,15 @@ export class LineLeases {
 	/** Frees the line; a lease that already expired and went to another stays theirs. */
 	async release(lease: LineLease): Promise<void> {
 		await this.db.run(RELEASE, [lease.agent, lease.line, lease.leaseId]);
+	}
+
+	/**
+	 * How many held leases of the agent come before this one or are it (1 for the first): of two
+	 * holders at the same time, the later one always counts the earlier.
+	 */
+	async rank(lease: LineLease): Promise<number> {
+		const [row] = await this.db.query(RANK, [lease.agent, this.now(), lease.takenAt, lease.line]);
+		return Number(row.rank);
 	}
 
 	/** Leases of the agent that are held now, by any process. */

@@ -1,5 +1,6 @@
 import { ProblemError } from '../problems';
 import { LedgerKeyring } from './ledgerKey';
+import { LineLeases } from './lineLeases';
 import type {
 	Attempt,
 	AttemptRef,
@@ -202,8 +203,14 @@ const refParams = (ref: AttemptRef): SqlValue[] => [
 export class SqlLedgerStore implements LedgerStore {
 	private ready?: Promise<void>;
 	private clockOffset = 0;
+	private leases?: LineLeases;
 
 	constructor(private readonly db: SqlDatabase) {}
+
+	get lines(): LineLeases {
+		this.leases ??= new LineLeases(this.db, { now: () => this.now() });
+		return this.leases;
+	}
 
 	get label(): string {
 		return this.db.label;

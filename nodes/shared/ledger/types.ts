@@ -1,3 +1,4 @@
+import type { LineLeases } from './lineLeases';
 import type { LedgerKeyring } from './ledgerKey';
 
 /**
@@ -84,6 +85,8 @@ export interface LedgerStore {
 	now(): number;
 	/** Measures this process's clock against the store's (now() uses it). */
 	syncClock(): Promise<void>;
+	/** The agents' lines as leases in the same database, on the store's clock. */
+	readonly lines: LineLeases;
 	/** Records a campaign's retention; the largest one asked for a campaign stands. */
 	noteRetention(scope: string, days: number, at: number): Promise<void>;
 	/** Binds the key to the person unless it is bound already; returns whom it is bound to. */

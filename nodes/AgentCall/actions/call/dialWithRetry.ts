@@ -2,16 +2,63 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Problem } from '../../../shared/problems';
 import { maskNumber } from '../../helpers/idempotency';
-import { backoffMs, pause, rateDelayMs } from '../../helpers/pacing';
+import { backoffMs, pause, reserveDialSlot } from '../../helpers/pacing';
 import type { Claim } from '../../../shared/ledger/callLedger';
+import type { LineLeases } from '../../../shared/ledger/lineLeases';
 import type { ElevenLabsLookups } from '../lookups';
 import { dial } from './dial';
-import type { DialFailure, DialResult } from './dial';
+import type { DialFailure, DialOutcome, DialResult } from './dial';
 import type { PreparedCall } from './preflight';
 
-/** When the execution dialled last: the pacing clock that all its items share. */
+/** What the items of one execution share about dialling, side by side or one after another. */
 export interface PacingClock {
+	/** When the execution dialled last: the pacing clock. */
 	lastDialAt?: number;
+	/** Settled once the first item's dial is answered, or the item ended without one. */
+	firstDial?: Promise<void>;
+	/** Settles `firstDial`. */
+	firstDialed?: () => void;
+	/** The item whose dial failed, the node stopping there (no continue-on-fail): no later item dials. */
+	haltedAt?: number;
+	/** Whether the node stops at a failure of an item before this one (no continue-on-fail). */
+	stoppedBefore?: (itemIndex: number) => boolean;
+}
+
+/** The node stops at item `i`: the items after it dial nobody from now on. */
+function halt(clock: PacingClock, i: number): void {
+	clock.haltedAt = Math.min(clock.haltedAt ?? Infinity, i);
+}
+
+/**
+ * An item of an execution that stops at an earlier item's failure: held back, nobody called. The
+ * node ends with that failure, so this never reaches the output; the item's claim is released.
+ */
+const HALTED: IDataObject = { status: 'not_dialled', reason: 'stopped_at_another_item' };
+
+/**
+ * Until the first item's dial was answered (or that item ended without one), with the claim kept
+ * fresh: the first item dials alone, so that a problem every dial would meet (a timeout, a server
+ * error) shows on the first person, as it did when items were dialled one after another, and not
+ * on every line at once; with the node stopping there, nobody else is dialled. No line is held
+ * while waiting here.
+ */
+async function afterFirstDial(
+	ctx: IExecuteFunctions,
+	clock: PacingClock,
+	i: number,
+	claim: Claim,
+): Promise<void> {
+	let answered = false;
+	const first = clock.firstDial?.then(() => (answered = true));
+	while (first && !answered) {
+		let refresh: NodeJS.Timeout | undefined;
+		await Promise.race([
+			first,
+			new Promise((wake) => (refresh = setTimeout(wake, CLAIM_REFRESH_MS))),
+		]);
+		clearTimeout(refresh);
+		await keepAlive(ctx, claim, i);
+	}
 }
 
 /**
@@ -28,11 +75,16 @@ export type CallOutcome =
 	| { status: 'refused'; failure: DialFailure }
 	| { status: 'refused'; lineNeverFree: Problem };
 
+/** What came of one look and dial: held back by the last look, or the dial's answer. */
+type Dialled = { held: IDataObject } | { outcome: DialOutcome; dialledAt: number };
+
 /** How often a waiting item asks for the live count: one cheap request. */
 const CONCURRENCY_POLL_MS = 500;
 const DEFAULT_CALLS_PER_MINUTE = 20;
 const DEFAULT_MAX_WAIT_SECONDS = 600;
 const DEFAULT_BUSY_RETRIES = 5;
+/** How often an item waiting for the first dial marks its claim alive: well within its staleness. */
+const CLAIM_REFRESH_MS = 30_000;
 
 /** Marks the claim alive; a ledger that fails here only loses that mark (the claim is held). */
 async function keepAlive(ctx: IExecuteFunctions, claim: Claim, i: number): Promise<void> {
@@ -50,23 +102,55 @@ async function untilNextLook(signal: AbortSignal | undefined): Promise<void> {
 	await pause(CONCURRENCY_POLL_MS * (0.75 + Math.random() / 2), signal);
 }
 
-/** Waits while the agent is at its concurrency limit; false when the deadline came first. */
-async function waitForFreeLine(
+/** The line a dial goes out on under the concurrency guard: the agent's lines in the call ledger. */
+export interface GuardedLine {
+	leases: LineLeases;
+	limit: number;
+	/** Who holds a lease, for whoever reads the ledger: execution and item. */
+	holder: string;
+}
+
+/**
+ * Runs `dialNow` on a free line of the agent, waiting while none is. A line looks free when the
+ * live count is below the limit; it is free when this execution then holds one of the agent's
+ * line leases in the call ledger and the live count plus the leases taken before it (this one
+ * included) stay within the limit. The lease is held from before that count is read until the
+ * dial's answer, so that a call another process is placing right now counts even before
+ * ElevenLabs counts it, and released however the dial ends (the lease's own `finally`); the live
+ * count then holds the placed call, and calls placed outside this package. The first lease in
+ * the order dials; the later ones count it, so two never take the last line. Undefined when the
+ * deadline came first.
+ */
+async function onFreeLine<T>(
 	ctx: IExecuteFunctions,
 	lookups: ElevenLabsLookups,
 	call: PreparedCall,
-	limit: number,
+	line: GuardedLine,
 	deadline: number,
 	i: number,
 	claim: Claim,
-): Promise<boolean> {
+	dialNow: () => Promise<T>,
+): Promise<{ value: T } | undefined> {
 	const signal = ctx.getExecutionCancelSignal?.();
+	const { leases, limit, holder } = line;
 	for (;;) {
-		const running = await lookups.runningCalls(call.agentId, i);
-		if (running < limit) return true;
-		if (Date.now() >= deadline) return false;
+		// The cheap look first: no lease is taken while every line is busy.
+		let seen = await lookups.runningCalls(call.agentId, i);
+		if (seen < limit) {
+			const tried = await leases.withLine(call.agentId, limit, holder, async (lease) => {
+				const rank = await leases.rank(lease);
+				const running = await lookups.runningCalls(call.agentId, i);
+				if (running + rank > limit) return { free: false as const, running };
+				return { free: true as const, value: await dialNow() };
+			});
+			if (tried.taken) {
+				if (tried.value.free) return { value: tried.value.value };
+				seen = tried.value.running;
+			}
+		}
+		if (Date.now() >= deadline) return undefined;
 		ctx.logger.debug(
-			`Place Agent Call: item ${i}: ${running}/${limit} calls running, waiting for a free line`,
+			`Place Agent Call: item ${i}: ${seen} of ${limit} calls running or being placed, waiting for a free line`,
 		);
 		await untilNextLook(signal);
 		// The claim stays fresh while this execution waits, so nobody takes it as abandoned.
@@ -96,37 +180,54 @@ export async function dialWithRetry(
 	i: number,
 	claim: Claim,
 	lastLook: () => Promise<IDataObject | undefined>,
+	line: GuardedLine | undefined,
 ): Promise<CallOutcome> {
 	const { options } = call;
 	const signal = ctx.getExecutionCancelSignal?.();
 	const deadline = Date.now() + (options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000;
-	const limit = options.concurrencyGuard === false ? undefined : call.concurrencyLimit;
 	const retries = options.busyRetries ?? DEFAULT_BUSY_RETRIES;
-	for (let attempt = 0; ; ) {
-		await pause(
-			rateDelayMs(clock.lastDialAt, Date.now(), options.callsPerMinute ?? DEFAULT_CALLS_PER_MINUTE),
-			signal,
-		);
-		await keepAlive(ctx, claim, i);
-		if (limit && !(await waitForFreeLine(ctx, lookups, call, limit, deadline, i, claim))) {
-			return { status: 'refused', lineNeverFree: lineNeverFree(limit, call) };
+	const perMinute = options.callsPerMinute ?? DEFAULT_CALLS_PER_MINUTE;
+	/** The last look, the pacing and the dial itself. */
+	const dialNow = async (): Promise<Dialled> => {
+		try {
+			if ((clock.haltedAt ?? Infinity) < i || clock.stoppedBefore?.(i)) return { held: HALTED };
+			// n8n's Stop during the wait: nothing was dialled, and the claim is released on the way out.
+			if (signal?.aborted) throw new Error('The execution was cancelled');
+			// The wait may have lasted minutes: the window may have closed, the person may have opted out.
+			const held = await lastLook();
+			if (held) return { held };
+			// Items dialled side by side take their turns in the order they get here.
+			await pause(reserveDialSlot(clock, Date.now(), perMinute), signal);
+			const dialledAt = Date.now();
+			const outcome = await dial(ctx, lookups, call.request, i);
+			// Unclear: the node stops at this item unless it continues on fail; nobody else is dialled.
+			if (!outcome.ok && outcome.kind === 'unknown' && !ctx.continueOnFail()) halt(clock, i);
+			return { outcome, dialledAt };
+		} finally {
+			if (i === 0) clock.firstDialed?.();
 		}
-		// n8n's Stop during the wait: nothing was dialled, and the claim is released on the way out.
-		if (signal?.aborted) throw new Error('The execution was cancelled');
-		// The wait may have lasted minutes: the window may have closed, the person may have opted out.
-		const held = await lastLook();
-		if (held) return { status: 'held', fields: held };
-		const dialledAt = Date.now();
-		clock.lastDialAt = dialledAt;
-		const outcome = await dial(ctx, lookups, call.request, i);
+	};
+	if (i > 0) await afterFirstDial(ctx, clock, i, claim);
+	for (let attempt = 0; ; ) {
+		await keepAlive(ctx, claim, i);
+		let answer: Dialled;
+		if (line) {
+			const onLine = await onFreeLine(ctx, lookups, call, line, deadline, i, claim, dialNow);
+			if (!onLine) return { status: 'refused', lineNeverFree: lineNeverFree(line.limit, call) };
+			answer = onLine.value;
+		} else {
+			answer = await dialNow();
+		}
+		if ('held' in answer) return { status: 'held', fields: answer.held };
+		const { outcome, dialledAt } = answer;
 		// A call may exist from here on (a refusal proves none does): the claim stays.
 		if (outcome.ok || outcome.kind === 'unknown') claim.sent();
 		if (outcome.ok) return { status: 'initiated', result: outcome, dialledAt };
 		if (
 			outcome.kind === 'busy' &&
-			limit &&
+			line &&
 			Date.now() < deadline &&
-			(await lookups.runningCalls(call.agentId, i)) >= limit
+			(await lookups.runningCalls(call.agentId, i)) >= line.limit
 		) {
 			// Another process took the line that was free a moment ago: wait for the next one.
 			ctx.logger.info(
@@ -145,6 +246,8 @@ export async function dialWithRetry(
 			await pause(wait, signal);
 			continue;
 		}
+		// Refused: the node stops at this item unless it continues on fail; nobody else is dialled.
+		if (!ctx.continueOnFail()) halt(clock, i);
 		// Busy through every retry counts as refused: nobody was called.
 		return outcome.kind === 'unknown'
 			? { status: 'unknown', failure: outcome }

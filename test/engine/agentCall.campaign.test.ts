@@ -7,7 +7,14 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { ALWAYS_OPEN, CANDIDATE, CANDIDATES, NODE, dialled, submitParameters } from './agentCall.helpers';
+import {
+	ALWAYS_OPEN,
+	CANDIDATE,
+	CANDIDATES,
+	NODE,
+	dialled,
+	submitParameters,
+} from './agentCall.helpers';
 import { runError, runNode } from './harness';
 import type { PackageNode } from './harness';
 import { elevenLabsCredential } from './sandbox.helpers';

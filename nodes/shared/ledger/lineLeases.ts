@@ -1,7 +1,7 @@
 // Line leases: an agent's concurrent-call limit as rows in the ledger's database, one per line.
 import { randomUUID } from 'node:crypto';
 
-import type { SqlDatabase, SqlValue } from './sqlLedgerStore';
+import type { SqlDatabase, SqlValue } from './sqlDatabase';
 
 const LEASES = 'voice_recruiting_line_leases';
 

@@ -10,7 +10,7 @@ import { LedgerKeyring, defaultN8nFolder } from './ledgerKey';
 import { PostgresDatabase } from './postgresDatabase';
 import type { PostgresCredential } from './postgresDatabase';
 import { SqlLedgerStore } from './sqlLedgerStore';
-import type { SqlDatabase } from './sqlLedgerStore';
+import type { SqlDatabase } from './sqlDatabase';
 import { SqliteDatabase, loadSqlite } from './sqliteDatabase';
 
 export type LedgerKind = 'embedded' | 'postgres';

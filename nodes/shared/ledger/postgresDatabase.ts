@@ -1,6 +1,6 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 
-import type { SqlDatabase, SqlQuery, SqlRow, SqlValue } from './sqlLedgerStore';
+import type { SqlDatabase, SqlQuery, SqlRow, SqlValue } from './sqlDatabase';
 
 /** The fields of the "Call Ledger Postgres" credential. */
 export interface PostgresCredential {

@@ -1,6 +1,7 @@
 import { ProblemError } from '../problems';
 import { LedgerKeyring } from './ledgerKey';
 import { LineLeases } from './lineLeases';
+import type { SqlDatabase, SqlQuery, SqlRow, SqlValue } from './sqlDatabase';
 import type {
 	Attempt,
 	AttemptRef,
@@ -12,32 +13,6 @@ import type {
 	AgentWebhookBefore,
 	BatchReplacement,
 } from './types';
-
-export type SqlValue = string | number | null;
-export type SqlRow = Record<string, unknown>;
-
-/** Statements on one database (or inside one of its transactions). */
-export interface SqlQuery {
-	query(sql: string, params?: SqlValue[]): Promise<SqlRow[]>;
-	/** Runs the statement and returns how many rows it changed. */
-	run(sql: string, params?: SqlValue[]): Promise<number>;
-}
-
-/**
- * What a database offers the ledger. Statements use `$1, $2, …` placeholders; each call is
- * one statement, which the database runs atomically.
- */
-export interface SqlDatabase extends SqlQuery {
-	readonly label: string;
-	/**
-	 * Runs the work in one transaction, with other processes doing the same kept waiting (the
-	 * schema, the key): a failure leaves nothing half done.
-	 */
-	exclusive<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T>;
-	/** The database's clock in Unix milliseconds: one clock for every process that shares it. */
-	now(): Promise<number>;
-	close(): Promise<void>;
-}
 
 const T = {
 	meta: 'voice_recruiting_ledger_meta',

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-import type { SqlDatabase, SqlQuery, SqlRow, SqlValue } from './sqlLedgerStore';
+import type { SqlDatabase, SqlQuery, SqlRow, SqlValue } from './sqlDatabase';
 
 /** The part of `node:sqlite` (Node.js 22.5 and later) the ledger uses. */
 interface StatementSync {

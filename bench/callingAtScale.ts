@@ -196,22 +196,9 @@ async function queueMode(
 	await preparePackageInstall(tarball);
 	const cluster = await N8nCluster.create({ tarball, label: 'bench' });
 	try {
-		const { database } = cluster;
 		await cluster.importCredentials([
 			...sandbox.n8nCredentials(),
-			{
-				id: 'benchLedger',
-				name: 'Call Ledger',
-				type: 'callLedgerPostgresApi',
-				data: {
-					host: database.host,
-					port: database.port,
-					database: database.name,
-					user: database.user,
-					password: database.password,
-					ssl: 'disable',
-				},
-			},
+			cluster.ledgerCredential({ id: 'benchLedger', name: 'Call Ledger' }),
 		]);
 		const workflow = chainWorkflow('benchQueueCall', 'Bench: call a candidate', [
 			webhookNode('Candidate webhook', WEBHOOK_PATH, '2f8c1d7e-5a3b-4c9d-8e1f-6b2a7c4d9e03'),

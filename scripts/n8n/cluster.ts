@@ -204,6 +204,23 @@ export class N8nCluster {
 		return { ...this.member((member) => member.service.name === serviceName).env };
 	}
 
+	/** A *Call Ledger Postgres* credential on n8n's own database, as the README suggests. */
+	ledgerCredential(ref: { id: string; name: string }): CredentialImport {
+		const { database } = this;
+		return {
+			...ref,
+			type: 'callLedgerPostgresApi',
+			data: {
+				host: database.host,
+				port: database.port,
+				database: database.name,
+				user: database.user,
+				password: database.password,
+				ssl: 'disable',
+			},
+		};
+	}
+
 	async importCredentials(credentials: CredentialImport[]): Promise<void> {
 		await this.main.importCredentials(credentials);
 	}

@@ -12,7 +12,7 @@ import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
 import { N8nInstance } from '../../scripts/n8n';
 import type { N8nRestClient } from '../../scripts/n8n';
-import { TARBALL_ENV } from './helpers';
+import { eventually, TARBALL_ENV } from './helpers';
 import { loadExample, nodeOf, sheetReadAsTestData } from './workflowsShared';
 
 const TRIGGER_PATH = 'elevenlabs-conversation-initiation';
@@ -33,18 +33,10 @@ const permission = async () =>
 	(await dashboard().conversationalAi.agents.get(sandbox.ids.agents.recruitingDe)).platformSettings
 		?.overrides?.enableConversationInitiationClientDataFromWebhook;
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline)
-			throw new Error(
-				`Timed out waiting for ${what}\n${n8n.serverLog.split('\n').slice(-30).join('\n')}`,
-			);
-		await sleep(250);
-	}
-}
+const log = () => n8n.serverLog.split('\n').slice(-30).join('\n');
+/** `eventually`, with the end of n8n's log when it times out. */
+const inN8n = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined) =>
+	eventually(what, probe, { diagnosis: log });
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ port: 0 });
@@ -86,7 +78,7 @@ afterAll(async () => {
 
 describe('the callback example in a real n8n', () => {
 	it('on start becomes the workspace’s initiation webhook with a secret header, and the agent may use it', async () => {
-		const webhook = await eventually('the initiation webhook', async () =>
+		const webhook = await inN8n('the initiation webhook', async () =>
 			(await initiationWebhook())?.url === productionUrl ? await initiationWebhook() : undefined,
 		);
 		expect(webhook!.requestHeaders['x-voice-recruiting-callback-secret']).toMatch(/^[0-9a-f]{64}$/);
@@ -126,11 +118,11 @@ describe('the callback example in a real n8n', () => {
 
 	it('unpublished in the running n8n, gives the workspace and the agent back what they had', async () => {
 		await rest.unpublish(workflow.id as string);
-		await eventually('the initiation webhook removed', async () =>
+		await inN8n('the initiation webhook removed', async () =>
 			(await initiationWebhook()) === undefined ? true : undefined,
 		);
 		// The webhook goes first (no more calls), then the agents get their setting back.
-		await eventually('the permission taken back', async () =>
+		await inN8n('the permission taken back', async () =>
 			(await permission()) === false ? true : undefined,
 		);
 	});

@@ -82,3 +82,22 @@ export function chainWorkflow(id: string, name: string, nodes: INode[]): Workflo
 	}
 	return { id, name, nodes: chain, connections, settings: { executionOrder: 'v1' } };
 }
+
+/**
+ * Polls `probe` every 250 ms until it gives a value; after `timeoutMs` (30 s) fails with what it
+ * waited for and, when given, what helps to see why (e.g. the end of n8n's log).
+ */
+export async function eventually<T>(
+	what: string,
+	probe: () => Promise<T | undefined> | T | undefined,
+	options: { timeoutMs?: number; diagnosis?: () => string } = {},
+): Promise<T> {
+	const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline)
+			throw new Error(`Timed out waiting for ${what}\n${options.diagnosis?.() ?? ''}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}

@@ -138,22 +138,9 @@ beforeAll(async () => {
 	// Calls end soon after they start, so that the agent's five lines free up within the test.
 	settler = setInterval(() => conversationStore(sandbox).settleAll(), 1_000);
 	cluster = await N8nCluster.create({ tarball, label: 'queue ledger' });
-	const { database } = cluster;
 	await cluster.importCredentials([
 		...sandbox.n8nCredentials(),
-		{
-			id: LEDGER_CREDENTIAL.callLedgerPostgresApi.id,
-			name: LEDGER_CREDENTIAL.callLedgerPostgresApi.name,
-			type: 'callLedgerPostgresApi',
-			data: {
-				host: database.host,
-				port: database.port,
-				database: database.name,
-				user: database.user,
-				password: database.password,
-				ssl: 'disable',
-			},
-		},
+		cluster.ledgerCredential(LEDGER_CREDENTIAL.callLedgerPostgresApi),
 	]);
 	const ids = await cluster.importWorkflows([callWorkflow(), doNotCallWorkflow()]);
 	for (const id of ids) await cluster.publish(id);

@@ -128,25 +128,13 @@ beforeAll(async () => {
 		label: 'queue trigger',
 		extraWebhookProcessors: 1,
 	});
-	const { database } = cluster;
 	await cluster.importCredentials([
 		{
 			...ELEVENLABS_CREDENTIAL,
 			type: 'elevenLabsAgentsApi',
 			data: { ...sandbox.credentials().elevenLabsAgentsApi, webhookSecret: '' },
 		},
-		{
-			...LEDGER_CREDENTIAL,
-			type: 'callLedgerPostgresApi',
-			data: {
-				host: database.host,
-				port: database.port,
-				database: database.name,
-				user: database.user,
-				password: database.password,
-				ssl: 'disable',
-			},
-		},
+		cluster.ledgerCredential(LEDGER_CREDENTIAL),
 	]);
 	await cluster.importWorkflows([triggerWorkflow()]);
 	await cluster.publish(WORKFLOW_ID);

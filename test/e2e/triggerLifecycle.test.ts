@@ -18,7 +18,7 @@ import { workspaceWebhooks } from '../../sandbox/routes/workspaceWebhooks';
 import { N8nInstance } from '../../scripts/n8n';
 import type { N8nRestClient, WorkflowJson } from '../../scripts/n8n';
 import { endSandboxCalls, startSandboxCall } from '../engine/sandbox.helpers';
-import { PACKAGE_PREFIX as PACKAGE, TARBALL_ENV } from './helpers';
+import { eventually, PACKAGE_PREFIX as PACKAGE, TARBALL_ENV } from './helpers';
 import { JsonCapture, captureAfter } from './workflowsShared';
 
 const TRIGGER = 'ElevenLabs Agents Trigger';
@@ -39,22 +39,10 @@ const webhookSetting = () =>
 const webhooks = () => [...workspaceWebhooks(sandbox).values()];
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-async function eventually<T>(
-	what: string,
-	probe: () => Promise<T | undefined> | T | undefined,
-	timeoutMs = 30_000,
-): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline)
-			throw new Error(
-				`Timed out waiting for ${what}\nn8n log:\n${n8n.serverLog.split('\n').slice(-30).join('\n')}`,
-			);
-		await sleep(250);
-	}
-}
+const log = () => `n8n log:\n${n8n.serverLog.split('\n').slice(-30).join('\n')}`;
+/** `eventually`, with the end of n8n's log when it times out. */
+const inN8n = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined) =>
+	eventually(what, probe, { diagnosis: log });
 
 function triggerWorkflow(): WorkflowJson {
 	const trigger: INode = {
@@ -119,7 +107,7 @@ describe('the trigger’s own webhook in a real n8n', () => {
 
 	it('on start creates the workspace webhook for the production URL and attaches it to the agent', async () => {
 		// Created first, then its retries turned on, then attached: wait for the whole set-up.
-		const [created] = await eventually('the workspace webhook attached to the agent', () =>
+		const [created] = await inN8n('the workspace webhook attached to the agent', () =>
 			webhooks().length && webhookSetting()?.postCallWebhookId ? webhooks() : undefined,
 		);
 		expect(webhooks()).toHaveLength(1);
@@ -164,7 +152,7 @@ describe('the trigger’s own webhook in a real n8n', () => {
 			callResult: 'answered',
 			userId: 'e2e-self-set-up',
 		});
-		const executions = await eventually('the execution', async () => {
+		const executions = await inN8n('the execution', async () => {
 			const ended = await finished();
 			return ended.length ? ended : undefined;
 		});
@@ -277,7 +265,7 @@ describe('the trigger’s own webhook in a real n8n', () => {
 
 	it('unpublished in the running n8n, detaches the webhook from the agent and deletes it', async () => {
 		await rest.unpublish(WORKFLOW_ID);
-		await eventually('the webhook deleted', () => (webhooks().length ? undefined : true));
+		await inN8n('the webhook deleted', () => (webhooks().length ? undefined : true));
 		// The agent had no webhook setting of its own: it gets an empty one back.
 		expect(webhookSetting()).toEqual({});
 		expect(sandbox.requests.count('DELETE', /^\/v1\/workspace\/webhooks\//)).toBe(1);

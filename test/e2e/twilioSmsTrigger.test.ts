@@ -18,7 +18,7 @@ import {
 } from '../../sandbox/routes/twilioMessages';
 import { N8nInstance } from '../../scripts/n8n';
 import type { N8nRestClient, WorkflowJson } from '../../scripts/n8n';
-import { manualWorkflow, PACKAGE_PREFIX, TARBALL_ENV } from './helpers';
+import { eventually, manualWorkflow, PACKAGE_PREFIX, TARBALL_ENV } from './helpers';
 import { captureAfter, JsonCapture } from './workflowsShared';
 
 const TRIGGER = 'Twilio SMS Trigger';
@@ -116,16 +116,10 @@ const call = (id: string, phone: string) =>
 		campaign: 'sms-e2e',
 	});
 
-async function eventually<T>(what: string, probe: () => T | undefined): Promise<T> {
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		const value = probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline)
-			throw new Error(`Timed out waiting for ${what}\nn8n log:\n${n8n.serverLog.slice(-3000)}`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
+const log = () => `n8n log:\n${n8n.serverLog.slice(-3000)}`;
+/** `eventually`, with the end of n8n's log when it times out. */
+const inN8n = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined) =>
+	eventually(what, probe, { diagnosis: log });
 
 beforeAll(async () => {
 	capture = await new JsonCapture().start();
@@ -159,7 +153,7 @@ afterAll(async () => {
 
 describe('the Twilio SMS Trigger in a real n8n', () => {
 	it('points the number’s SmsUrl at its production URL when published', async () => {
-		await eventually('the SmsUrl', () =>
+		await inN8n('the SmsUrl', () =>
 			berlin().smsUrl.startsWith(baseUrl) ? berlin().smsUrl : undefined,
 		);
 		expect(berlin().smsUrl).toBe(`${baseUrl}/webhook/${WEBHOOK_ID}/twilio-sms`);
@@ -181,13 +175,13 @@ describe('the Twilio SMS Trigger in a real n8n', () => {
 		expect((await n8n.execute('textStop')).json('Place Agent Call')[0]).toMatchObject({
 			status: 'sent',
 		});
-		await eventually('the STOP reply', () =>
+		await inN8n('the STOP reply', () =>
 			[...sandboxMessages(sandbox).values()].find(
 				(message) => message.direction === 'inbound' && message.from === stop,
 			),
 		);
 		// The trigger answers STOP itself, with the confirmation as TwiML for Twilio to send.
-		const delivery = await eventually('the STOP delivery', () =>
+		const delivery = await inN8n('the STOP delivery', () =>
 			inboundDeliveries(sandbox).find((sent) => sent.params.From === stop),
 		);
 		expect(delivery.status).toBe(200);
@@ -204,7 +198,7 @@ describe('the Twilio SMS Trigger in a real n8n', () => {
 
 	it('puts the old SmsUrl back when unpublished', async () => {
 		await rest.unpublish(WORKFLOW_ID);
-		await eventually('the old SmsUrl', () =>
+		await inN8n('the old SmsUrl', () =>
 			berlin().smsUrl === OLD_SMS_URL ? berlin().smsUrl : undefined,
 		);
 	});

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { ELEVENLABS_BASE_URL_EXPRESSION } from '../nodes/shared/regions';
+import { ELEVENLABS_BASE_URL_EXPRESSION } from '../nodes/shared/vendors/regions';
 
 export class ElevenLabsAgentsApi implements ICredentialType {
 	name = 'elevenLabsAgentsApi';

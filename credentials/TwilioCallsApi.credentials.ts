@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { TWILIO_API_URL } from '../nodes/shared/regions';
+import { TWILIO_API_URL } from '../nodes/shared/vendors/regions';
 
 export class TwilioCallsApi implements ICredentialType {
 	name = 'twilioCallsApi';

@@ -6,7 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { searchAgents, searchPhoneNumbers } from '../shared/listSearch';
+import { searchAgents, searchPhoneNumbers } from '../shared/vendors/listSearch';
 import * as call from './actions/call/Call.resource';
 import * as campaign from './actions/campaign/Campaign.resource';
 import * as doNotCall from './actions/doNotCall/DoNotCall.resource';

@@ -9,17 +9,20 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { conversationOutput, initiationFailureOutput } from '../shared/conversationOutput';
-import { agentLocator, locatorValue } from '../shared/descriptions';
-import { agentOptions, searchAgents } from '../shared/listSearch';
-import { audioProblem } from '../shared/mp3';
-import { readAgent } from '../shared/agentsAndNumbers';
-import { ELEVENLABS_CREDENTIAL, elevenLabsClient } from '../shared/elevenLabsClient';
-import { problem, problemError } from '../shared/problems';
-import type { Checked } from '../shared/problems';
-import { safeFileName } from '../shared/safeFileName';
-import { SIGNATURE_HEADER, verifyWebhookSignature } from '../shared/webhookSignature';
-import type { SignatureCheck } from '../shared/webhookSignature';
+import {
+	conversationOutput,
+	initiationFailureOutput,
+} from '../shared/conversation/conversationOutput';
+import { agentLocator, locatorValue } from '../shared/n8n/descriptions';
+import { agentOptions, searchAgents } from '../shared/vendors/listSearch';
+import { audioProblem } from '../shared/conversation/mp3';
+import { readAgent } from '../shared/vendors/agentsAndNumbers';
+import { ELEVENLABS_CREDENTIAL, elevenLabsClient } from '../shared/vendors/elevenLabsClient';
+import { problem, problemError } from '../shared/n8n/problems';
+import type { Checked } from '../shared/n8n/problems';
+import { safeFileName } from '../shared/text/safeFileName';
+import { SIGNATURE_HEADER, verifyWebhookSignature } from '../shared/vendors/webhookSignature';
+import type { SignatureCheck } from '../shared/vendors/webhookSignature';
 import { isFirstDelivery, ledgerProperties, triggerLedger } from './helpers/deliveries';
 import {
 	audioFromWire,

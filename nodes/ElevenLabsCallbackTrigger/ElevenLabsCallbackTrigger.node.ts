@@ -7,8 +7,8 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { ELEVENLABS_CREDENTIAL } from '../shared/elevenLabsClient';
-import { agentOptions } from '../shared/listSearch';
+import { ELEVENLABS_CREDENTIAL } from '../shared/vendors/elevenLabsClient';
+import { agentOptions } from '../shared/vendors/listSearch';
 import { credentialApiKey, registrationLifecycle } from '../shared/trigger/activation';
 import { loadBundledSet } from '../RecruitingPrompt/helpers/templates';
 import type { BundledSetName } from '../RecruitingPrompt/helpers/templates';

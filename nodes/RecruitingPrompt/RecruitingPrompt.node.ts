@@ -6,7 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { searchAgents } from '../shared/listSearch';
+import { searchAgents } from '../shared/vendors/listSearch';
 import * as publish from './actions/publish.operation';
 import * as render from './actions/render.operation';
 import { router } from './actions/router';

@@ -6,7 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { searchAgents } from '../shared/listSearch';
+import { searchAgents } from '../shared/vendors/listSearch';
 import * as conversation from './actions/conversation/Conversation.resource';
 import { router } from './actions/router';
 

@@ -13,7 +13,7 @@ import { callLedgerConnection } from '../shared/ledger/credentialTest';
 import { webhookEmbeddedLedgerFolder } from '../shared/ledger/embeddedLedgerFolder';
 import { embeddedLedger } from '../shared/ledger/openLedger';
 import { openTriggerLedger } from '../shared/ledger/triggerLedger';
-import { TWILIO_CREDENTIAL } from '../shared/twilioClient';
+import { TWILIO_CREDENTIAL } from '../shared/vendors/twilioClient';
 import { optOutKeyword } from './helpers/optOut';
 import { pointSmsUrlHere, restoreSmsUrl, smsUrlIsOurs } from './helpers/smsUrl';
 

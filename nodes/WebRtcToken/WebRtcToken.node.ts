@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { callLedgerConnection } from '../shared/ledger/credentialTest';
-import { searchAgents } from '../shared/listSearch';
+import { searchAgents } from '../shared/vendors/listSearch';
 import * as conversation from './actions/conversation/Conversation.resource';
 import * as interviewPage from './actions/interviewPage/InterviewPage.resource';
 import { router } from './actions/router';

@@ -9,7 +9,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
-import { ATTEMPT_VARIABLE } from '../../nodes/shared/reachedVia';
+import { ATTEMPT_VARIABLE } from '../../nodes/shared/conversation/reachedVia';
 import { CANDIDATE, NODE, campaignNode } from './agentCall.helpers';
 import { runNode } from './harness';
 import type { PackageNode } from './harness';

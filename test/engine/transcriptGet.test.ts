@@ -5,7 +5,7 @@
  */
 import { startSandbox } from '../../sandbox';
 import type { Sandbox, ScenarioKey } from '../../sandbox';
-import { SIMPLIFIED_FIELDS } from '../../nodes/shared/conversationOutput';
+import { SIMPLIFIED_FIELDS } from '../../nodes/shared/conversation/conversationOutput';
 import { NODE as PLACE_NODE, placeNode } from './agentCall.helpers';
 import { locator, runError, runNodes } from './harness';
 import {

@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
-import { ATTEMPT_VARIABLE } from '../../nodes/shared/reachedVia';
+import { ATTEMPT_VARIABLE } from '../../nodes/shared/conversation/reachedVia';
 import { CANDIDATE, NODE as PLACE_NODE, runPlace } from './agentCall.helpers';
 import { VARIABLES, endSandboxCalls } from './sandbox.helpers';
 import { NODE, runTranscript } from './transcript.helpers';

@@ -11,7 +11,7 @@ import type { IBinaryData, IDataObject, INodeParameters } from 'n8n-workflow';
 import { buildSignedWebhook, signElevenLabsWebhook, startSandbox } from '../../sandbox';
 import type { Sandbox, WebhookDelivery, WebhookPayloadType } from '../../sandbox';
 import { silentMp3 } from '../../sandbox/transcripts';
-import { ATTEMPT_VARIABLE } from '../../nodes/shared/reachedVia';
+import { ATTEMPT_VARIABLE } from '../../nodes/shared/conversation/reachedVia';
 import { locator, runWebhook, serveWebhook } from './harness';
 import type { PackageNode, WebhookEndpoint, WebhookRequest, WebhookRun } from './harness';
 import { elevenLabsCredential, endSandboxCalls, startSandboxCall } from './sandbox.helpers';

@@ -1,5 +1,5 @@
-import { elevenLabsBaseUrl, normaliseBaseUrl } from '../../nodes/shared/regions';
-import { twilioCredentialFields } from '../../nodes/shared/twilioClient';
+import { elevenLabsBaseUrl, normaliseBaseUrl } from '../../nodes/shared/vendors/regions';
+import { twilioCredentialFields } from '../../nodes/shared/vendors/twilioClient';
 
 const SID = 'AC0123456789abcdef0123456789abcdef';
 

@@ -1,6 +1,6 @@
 /** What a download must be before it is stored, and the file names built from vendor ids. */
-import { audioProblem } from '../../nodes/shared/mp3';
-import { safeFileName } from '../../nodes/shared/safeFileName';
+import { audioProblem } from '../../nodes/shared/conversation/mp3';
+import { safeFileName } from '../../nodes/shared/text/safeFileName';
 
 const frame = Buffer.from([0xff, 0xf3, 0x40, 0xc4]);
 const mp3 = Buffer.concat(Array.from({ length: 400 }, () => frame));

@@ -1,7 +1,7 @@
 /** Node parameters read once per execution unless they hold an expression. */
 import type { IExecuteFunctions, INodeParameters } from 'n8n-workflow';
 
-import { ItemParameters } from '../../nodes/shared/itemParameters';
+import { ItemParameters } from '../../nodes/shared/n8n/itemParameters';
 
 /** A stand-in for n8n's context: "resolves" an expression to its text plus the item index, and counts reads. */
 function context(parameters: INodeParameters) {

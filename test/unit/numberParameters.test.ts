@@ -1,8 +1,8 @@
 /** The one check of number parameters against their description, and how messages quote input. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { checkNumber, checkNumberOptions } from '../../nodes/shared/numberParameters';
-import { quoted } from '../../nodes/shared/quoted';
+import { checkNumber, checkNumberOptions } from '../../nodes/shared/n8n/numberParameters';
+import { quoted } from '../../nodes/shared/text/quoted';
 
 const timeout: INodeProperties = {
 	displayName: 'Timeout',

@@ -1,8 +1,12 @@
 import { GetConversationResponseModel } from '@elevenlabs/elevenlabs-js/serialization/types/GetConversationResponseModel';
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
-import { conversationOutput } from '../../nodes/shared/conversationOutput';
-import { ATTEMPT_VARIABLE, attemptOf, reachedVia } from '../../nodes/shared/reachedVia';
+import { conversationOutput } from '../../nodes/shared/conversation/conversationOutput';
+import {
+	ATTEMPT_VARIABLE,
+	attemptOf,
+	reachedVia,
+} from '../../nodes/shared/conversation/reachedVia';
 
 /** An idempotency key as Place Agent Call derives it (campaign + candidate, hashed). */
 const IDEMPOTENCY = 'vr1_0123456789abcdef0123456789abcdef';

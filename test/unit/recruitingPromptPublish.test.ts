@@ -2,7 +2,7 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
 import { COLLECTED_ANSWERS } from '../../nodes/RecruitingPrompt/helpers/answers';
-import { ProblemError } from '../../nodes/shared/problems';
+import { ProblemError } from '../../nodes/shared/n8n/problems';
 import {
 	GERMAN_DESCRIPTIONS,
 	answersNamedIn,

@@ -1,4 +1,4 @@
-import { ProblemError } from '../../nodes/shared/problems';
+import { ProblemError } from '../../nodes/shared/n8n/problems';
 
 /** The ProblemError that `work` throws; fails the test when it throws nothing or something else. */
 export function thrownProblem(work: () => unknown): ProblemError {

@@ -7,7 +7,7 @@ import {
 	parseEventBody,
 } from '../../nodes/ElevenLabsAgentsTrigger/helpers/events';
 import { MAX_POLL_INTERVAL_MS, nextPollDelayMs } from '../../nodes/Transcript/helpers/polling';
-import { excludedStatuses } from '../../nodes/shared/conversationStatus';
+import { excludedStatuses } from '../../nodes/shared/conversation/conversationStatus';
 import { conversationSummary, unixSeconds } from '../../nodes/Transcript/helpers/summaries';
 
 describe('waiting: pauses between polls', () => {

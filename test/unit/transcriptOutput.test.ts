@@ -7,7 +7,7 @@ import {
 	initiationFailureOutput,
 	simplifyConversation,
 	speakerLabels,
-} from '../../nodes/shared/conversationOutput';
+} from '../../nodes/shared/conversation/conversationOutput';
 
 /** A finished German call as the API sends it (wire, snake_case). */
 const WIRE = {

@@ -1,9 +1,13 @@
 import { ElevenLabsError, ElevenLabsTimeoutError } from '@elevenlabs/elevenlabs-js';
 import type { INode } from 'n8n-workflow';
 
-import { elevenLabsFailure, twilioFailure, vendorApiError } from '../../nodes/shared/errors';
-import type { FailureContext } from '../../nodes/shared/errors';
-import { WITHHELD, redact } from '../../nodes/shared/redact';
+import {
+	elevenLabsFailure,
+	twilioFailure,
+	vendorApiError,
+} from '../../nodes/shared/vendors/errors';
+import type { FailureContext } from '../../nodes/shared/vendors/errors';
+import { WITHHELD, redact } from '../../nodes/shared/vendors/redact';
 
 const node: INode = {
 	id: '1',

@@ -5,7 +5,7 @@ import {
 	MAX_AGE_SECONDS,
 	MAX_FUTURE_SKEW_SECONDS,
 	verifyWebhookSignature,
-} from '../../nodes/shared/webhookSignature';
+} from '../../nodes/shared/vendors/webhookSignature';
 
 // Made up per run, so that no secret-like literal sits in the source.
 const SECRET = `wsec_${randomBytes(32).toString('hex')}`;

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { routeByResource } from '../../shared/router';
+import { routeByResource } from '../../shared/n8n/router';
 import * as call from './call/Call.resource';
 import * as campaign from './campaign/Campaign.resource';
 import * as doNotCall from './doNotCall/DoNotCall.resource';

@@ -1,5 +1,5 @@
-import type { AgentPhoneNumber } from '../../shared/agentsAndNumbers';
-import type { Problem } from '../../shared/problems';
+import type { AgentPhoneNumber } from '../../shared/vendors/agentsAndNumbers';
+import type { Problem } from '../../shared/n8n/problems';
 import type { ClientData, PromptOverrides } from './clientData';
 
 /** The parts of ElevenLabs' agent (SDK GetAgentResponseModel) the pre-flight reads. */

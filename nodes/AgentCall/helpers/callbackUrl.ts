@@ -1,6 +1,6 @@
-import { problem } from '../../shared/problems';
-import type { Checked } from '../../shared/problems';
-import { quoted } from '../../shared/quoted';
+import { problem } from '../../shared/n8n/problems';
+import type { Checked } from '../../shared/n8n/problems';
+import { quoted } from '../../shared/text/quoted';
 
 /** A status callback URL Twilio can post to: http or https, nothing else (javascript:, file:, …). */
 export function checkCallbackUrl(text: string): Checked<string> {

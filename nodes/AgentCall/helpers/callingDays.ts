@@ -4,9 +4,9 @@
  * German, full or short ("Mon, Tue", "Montag", "Mo"), or ranges ("1-5", "Mon-Fri"). Anything
  * else is a setup error that names what was not a day, never a window that silently never opens.
  */
-import { problem } from '../../shared/problems';
-import type { Checked } from '../../shared/problems';
-import { quoted } from '../../shared/quoted';
+import { problem } from '../../shared/n8n/problems';
+import type { Checked } from '../../shared/n8n/problems';
+import { quoted } from '../../shared/text/quoted';
 import type { Weekday } from './callingWindow';
 
 const NAMES: Array<[Weekday, string[]]> = [

@@ -1,10 +1,10 @@
 import type Holidays from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
 
-import { lazyModule } from '../../shared/lazyModule';
-import { problem } from '../../shared/problems';
-import type { Checked } from '../../shared/problems';
-import { quoted } from '../../shared/quoted';
+import { lazyModule } from '../../shared/n8n/lazyModule';
+import { problem } from '../../shared/n8n/problems';
+import type { Checked } from '../../shared/n8n/problems';
+import { quoted } from '../../shared/text/quoted';
 
 // The calendars of every country, with astronomy for lunar holidays: loaded when first asked.
 const HolidaysModule = lazyModule(

@@ -1,7 +1,7 @@
 import { checkCallingWindow } from './callingWindow';
 import type { CallingWindow } from './callingWindow';
-import { problem } from '../../shared/problems';
-import type { Checked } from '../../shared/problems';
+import { problem } from '../../shared/n8n/problems';
+import type { Checked } from '../../shared/n8n/problems';
 
 export interface CampaignStart {
 	at: Date;

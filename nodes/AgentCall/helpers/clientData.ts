@@ -1,11 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { cleanLines, cleanValue } from '../../shared/cleanText';
-import { LANGUAGE_CODE_HINT, isLanguageCode } from '../../shared/languageCode';
-import { problem } from '../../shared/problems';
-import type { Checked } from '../../shared/problems';
-import { quoted } from '../../shared/quoted';
-import { ATTEMPT_VARIABLE } from '../../shared/reachedVia';
+import { cleanLines, cleanValue } from '../../shared/text/cleanText';
+import { LANGUAGE_CODE_HINT, isLanguageCode } from '../../shared/text/languageCode';
+import { problem } from '../../shared/n8n/problems';
+import type { Checked } from '../../shared/n8n/problems';
+import { quoted } from '../../shared/text/quoted';
+import { ATTEMPT_VARIABLE } from '../../shared/conversation/reachedVia';
 
 /** What the node sends as `conversation_initiation_client_data` (SDK camelCase shape). */
 export interface ClientData {

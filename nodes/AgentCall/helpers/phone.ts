@@ -1,9 +1,9 @@
 import type { CountryCode, NumberType } from 'libphonenumber-js/max';
 
-import { lazyModule } from '../../shared/lazyModule';
-import { problem } from '../../shared/problems';
-import type { Checked } from '../../shared/problems';
-import { quoted } from '../../shared/quoted';
+import { lazyModule } from '../../shared/n8n/lazyModule';
+import { problem } from '../../shared/n8n/problems';
+import type { Checked } from '../../shared/n8n/problems';
+import { quoted } from '../../shared/text/quoted';
 
 // Its metadata with number types (the "max" set) and 70 modules load when a number is first read.
 const phoneNumbers = lazyModule(

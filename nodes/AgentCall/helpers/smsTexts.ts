@@ -1,8 +1,8 @@
 /** The bundled texts (announcement, follow-up) in German and English, and what a text costs in segments. */
 import { SegmentedMessage } from 'sms-segments-calculator';
 
-import { problem } from '../../shared/problems';
-import type { Checked } from '../../shared/problems';
+import { problem } from '../../shared/n8n/problems';
+import type { Checked } from '../../shared/n8n/problems';
 
 export type TextKind = 'announcement' | 'followUp' | 'custom';
 export type TextLanguage = 'de' | 'en';

@@ -6,8 +6,8 @@
 import { checkHolidayRegion, parseClockTime, resolveTimeZone } from './callingWindow';
 import type { CallingWindow, Weekday } from './callingWindow';
 import { parseCallingDays } from './callingDays';
-import { problem } from '../../shared/problems';
-import type { Checked } from '../../shared/problems';
+import { problem } from '../../shared/n8n/problems';
+import type { Checked } from '../../shared/n8n/problems';
 
 /** The parameters as the node reads them. */
 export interface WindowSettings {

@@ -1,7 +1,7 @@
 /** Campaign Report's router: resource and operation to the operation's module. */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { routeByResource } from '../../shared/router';
+import { routeByResource } from '../../shared/n8n/router';
 import * as report from './report/Report.resource';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -3,7 +3,7 @@
  * Rows come from sheets, Get Transcript, the trigger or the demo, so every fact is looked for
  * under the names those use, and a fact no column gives stays unknown (never guessed).
  */
-import { REACH_WAYS } from '../../shared/reachedVia';
+import { REACH_WAYS } from '../../shared/conversation/reachedVia';
 import { firstGiven, instant, isBlank, looseNumber, yesNo, displayText } from './values';
 
 export const OUTCOMES = [

@@ -11,7 +11,7 @@ import type { CallLedger } from '../../shared/ledger/callLedger';
 import { ledgerOption } from '../../shared/ledger/ledgerOption';
 import { embeddedLedger } from '../../shared/ledger/openLedger';
 import { openTriggerLedger } from '../../shared/ledger/triggerLedger';
-import type { Checked } from '../../shared/problems';
+import type { Checked } from '../../shared/n8n/problems';
 
 /** The trigger's "Call Ledger" parameter. */
 export const ledgerProperties = ledgerOption(

@@ -1,4 +1,4 @@
-import type { InitiationFailure } from '../../shared/conversationOutput';
+import type { InitiationFailure } from '../../shared/conversation/conversationOutput';
 
 /** The post-call webhook types ElevenLabs sends (`type` of the body). */
 export const POST_CALL_EVENTS = [

@@ -11,13 +11,16 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IHookFunctions, INode } from 'n8n-workflow';
 
-import { readAgent } from '../../shared/agentsAndNumbers';
-import { elevenLabsClient } from '../../shared/elevenLabsClient';
-import type { CredentialContext, ElevenLabsConnection } from '../../shared/elevenLabsClient';
-import { attemptElevenLabs, elevenLabsRequest } from '../../shared/elevenLabsTransport';
+import { readAgent } from '../../shared/vendors/agentsAndNumbers';
+import { elevenLabsClient } from '../../shared/vendors/elevenLabsClient';
+import type {
+	CredentialContext,
+	ElevenLabsConnection,
+} from '../../shared/vendors/elevenLabsClient';
+import { attemptElevenLabs, elevenLabsRequest } from '../../shared/vendors/elevenLabsTransport';
 import type { CallLedger } from '../../shared/ledger/callLedger';
-import { problemError } from '../../shared/problems';
-import type { Problem } from '../../shared/problems';
+import { problemError } from '../../shared/n8n/problems';
+import type { Problem } from '../../shared/n8n/problems';
 import {
 	WRITE_ONCE,
 	chosenAgents,

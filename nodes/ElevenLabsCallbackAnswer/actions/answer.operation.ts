@@ -12,9 +12,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { candidateProperties } from '../../AgentCall/actions/candidate.description';
-import { readCandidate } from '../../AgentCall/actions/candidate';
-import type { Candidate } from '../../AgentCall/actions/candidate';
+import { candidateProperties } from '../../AgentCall/actions/common/candidate.description';
+import { readCandidate } from '../../AgentCall/actions/common/candidate';
+import type { Candidate } from '../../AgentCall/actions/common/candidate';
 import { itemLedger, ledgerScope } from '../../shared/ledger/itemLedger';
 import { ledgerProperties } from '../../shared/ledger/ledgerParameters';
 import { maskNumber } from '../../AgentCall/helpers/idempotency';

@@ -1,7 +1,7 @@
 /** The callback this execution answers: the item its ElevenLabs Callback Trigger started it with. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { problemError } from '../../shared/problems';
+import { problemError } from '../../shared/n8n/problems';
 
 export const CALLBACK_TRIGGER_TYPE = 'elevenLabsCallbackTrigger';
 

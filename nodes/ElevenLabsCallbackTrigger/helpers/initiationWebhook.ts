@@ -9,11 +9,11 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
-import { readAgent } from '../../shared/agentsAndNumbers';
-import { elevenLabsClient } from '../../shared/elevenLabsClient';
-import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
-import { attemptElevenLabs, elevenLabsRequest } from '../../shared/elevenLabsTransport';
-import { problemError } from '../../shared/problems';
+import { readAgent } from '../../shared/vendors/agentsAndNumbers';
+import { elevenLabsClient } from '../../shared/vendors/elevenLabsClient';
+import type { ElevenLabsConnection } from '../../shared/vendors/elevenLabsClient';
+import { attemptElevenLabs, elevenLabsRequest } from '../../shared/vendors/elevenLabsTransport';
+import { problemError } from '../../shared/n8n/problems';
 import {
 	WRITE_ONCE,
 	chosenAgents,

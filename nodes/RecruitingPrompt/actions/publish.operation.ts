@@ -6,12 +6,12 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { agentLocator } from '../../shared/descriptions';
-import { elevenLabsClient } from '../../shared/elevenLabsClient';
-import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
-import { mapItems } from '../../shared/items';
-import { readCheckedOptions } from '../../shared/numberParameters';
-import { ProblemError } from '../../shared/problems';
+import { agentLocator } from '../../shared/n8n/descriptions';
+import { elevenLabsClient } from '../../shared/vendors/elevenLabsClient';
+import type { ElevenLabsConnection } from '../../shared/vendors/elevenLabsClient';
+import { mapItems } from '../../shared/n8n/items';
+import { readCheckedOptions } from '../../shared/n8n/numberParameters';
+import { ProblemError } from '../../shared/n8n/problems';
 import type { AnswerField } from '../helpers/publishAnswers';
 import { privacyProperties, readPrivacy } from './publishPrivacy.description';
 import { planPublish } from '../helpers/publishPlan';

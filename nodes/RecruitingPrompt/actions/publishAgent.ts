@@ -7,11 +7,11 @@
 import type { ElevenLabs, ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
-import { readAgent } from '../../shared/agentsAndNumbers';
-import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
-import { attemptElevenLabs, elevenLabsRequest } from '../../shared/elevenLabsTransport';
-import { vendorApiError } from '../../shared/errors';
-import type { FailureContext } from '../../shared/errors';
+import { readAgent } from '../../shared/vendors/agentsAndNumbers';
+import type { ElevenLabsConnection } from '../../shared/vendors/elevenLabsClient';
+import { attemptElevenLabs, elevenLabsRequest } from '../../shared/vendors/elevenLabsTransport';
+import { vendorApiError } from '../../shared/vendors/errors';
+import type { FailureContext } from '../../shared/vendors/errors';
 import { listing } from '../helpers/wording';
 import type { PublishPlan } from '../helpers/publishPlan';
 

@@ -6,10 +6,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { ItemParameters } from '../../shared/itemParameters';
-import { mapItems } from '../../shared/items';
-import { readCheckedOptions } from '../../shared/numberParameters';
-import { ProblemError } from '../../shared/problems';
+import { ItemParameters } from '../../shared/n8n/itemParameters';
+import { mapItems } from '../../shared/n8n/items';
+import { readCheckedOptions } from '../../shared/n8n/numberParameters';
+import { ProblemError } from '../../shared/n8n/problems';
 import { renderTexts, resolveLanguage, resolveLocale, resolveTimeZone } from '../helpers/render';
 import type { CandidateField } from '../helpers/variables';
 import { resolveVariables } from '../helpers/variables';

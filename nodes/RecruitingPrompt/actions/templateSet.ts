@@ -1,7 +1,7 @@
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { ParameterReader } from '../../shared/itemParameters';
-import { ProblemError } from '../../shared/problems';
+import type { ParameterReader } from '../../shared/n8n/itemParameters';
+import { ProblemError } from '../../shared/n8n/problems';
 import { readField } from '../helpers/variables';
 import { isDynamicVariableName } from '../helpers/values';
 import { FIRST_MESSAGE, KNOWLEDGE_BASE, MASTER } from '../helpers/templateNames';

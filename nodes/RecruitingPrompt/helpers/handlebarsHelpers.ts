@@ -2,8 +2,8 @@ import type { HelperDelegate, HelperOptions } from 'handlebars';
 import { DateTime } from 'luxon';
 import type { DateTimeFormatOptions } from 'luxon';
 
-import { ProblemError } from '../../shared/problems';
-import { quoted } from '../../shared/quoted';
+import { ProblemError } from '../../shared/n8n/problems';
+import { quoted } from '../../shared/text/quoted';
 import { isLocale, isZone } from './locale';
 import { PlaceholderValue, unwrap } from './values';
 

@@ -4,7 +4,7 @@
  * the knowledge base as a named document, the answers to collect, the evaluation criteria and the
  * message the voicemail tool leaves.
  */
-import { ProblemError } from '../../shared/problems';
+import { ProblemError } from '../../shared/n8n/problems';
 import { answersNamedIn, criteriaFor } from './publishAnswers';
 import type { AnswerField } from './publishAnswers';
 import { documentName, isPublishedDocument } from './publishDocument';

@@ -4,7 +4,7 @@
  * Dynamic Variables, or Build Recruiting Prompt's prompt.dynamicVariables). Everything else is
  * rendered once, at publish time, with the company's and the job's values.
  */
-import { ProblemError } from '../../shared/problems';
+import { ProblemError } from '../../shared/n8n/problems';
 import { listing } from './wording';
 import { publishLanguage } from './publishAnswers';
 import type { PublishLanguage } from './publishAnswers';

@@ -1,6 +1,6 @@
-import { LANGUAGE_CODE_HINT, isLanguageCode } from '../../shared/languageCode';
-import { ProblemError } from '../../shared/problems';
-import { quoted } from '../../shared/quoted';
+import { LANGUAGE_CODE_HINT, isLanguageCode } from '../../shared/text/languageCode';
+import { ProblemError } from '../../shared/n8n/problems';
+import { quoted } from '../../shared/text/quoted';
 import { isLocale, isZone } from './locale';
 import type { RenderData } from './handlebarsHelpers';
 import { memoisedKnowledgeBase } from './knowledgeBaseMemo';

@@ -5,7 +5,7 @@
  * to megabytes and block n8n for seconds, and a long chain overflows the stack. Each template's
  * size is computed once (memoised), so this check itself stays linear in the set.
  */
-import { ProblemError } from '../../shared/problems';
+import { ProblemError } from '../../shared/n8n/problems';
 import { KNOWN_HELPERS } from './handlebarsHelpers';
 
 /**

@@ -4,7 +4,7 @@
  * the knowledge base itself. Mistakes Handlebars would only find while rendering (a field inside
  * a variable, an unknown or circular partial) are ProblemErrors here, once per set.
  */
-import { ProblemError } from '../../shared/problems';
+import { ProblemError } from '../../shared/n8n/problems';
 import { KNOWN_HELPERS, TOLERANT_HELPERS } from './handlebarsHelpers';
 import {
 	FIRST_MESSAGE,

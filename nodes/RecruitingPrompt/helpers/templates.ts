@@ -2,8 +2,8 @@ import type Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { handlebars } from '../../shared/lazyModule';
-import { ProblemError } from '../../shared/problems';
+import { handlebars } from '../../shared/n8n/lazyModule';
+import { ProblemError } from '../../shared/n8n/problems';
 import { HELPERS, KNOWN_HELPERS } from './handlebarsHelpers';
 import {
 	FIRST_MESSAGE,

@@ -4,13 +4,13 @@
  * Values are never compiled as template source.
  */
 
-import { FENCE_CLOSE, FENCE_OPEN } from '../../shared/cleanText';
+import { FENCE_CLOSE, FENCE_OPEN } from '../../shared/text/cleanText';
 
 export { FENCE_CLOSE, FENCE_OPEN };
 
-export { DEFAULT_MAX_VALUE_LENGTH, cleanValue } from '../../shared/cleanText';
+export { DEFAULT_MAX_VALUE_LENGTH, cleanValue } from '../../shared/text/cleanText';
 
-export { isGiven, isScalar } from '../../shared/cleanText';
+export { isGiven, isScalar } from '../../shared/text/cleanText';
 
 /**
  * A cleaned value in a template context. Handlebars (with `noEscape`) prints it through

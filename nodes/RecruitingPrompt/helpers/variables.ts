@@ -1,4 +1,4 @@
-import { ProblemError } from '../../shared/problems';
+import { ProblemError } from '../../shared/n8n/problems';
 import type { VariableUse } from './templateWalk';
 import { listing } from './wording';
 import {

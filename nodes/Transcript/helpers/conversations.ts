@@ -2,10 +2,10 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
-import { elevenLabsRequest } from '../../shared/elevenLabsTransport';
-import type { FailureContext } from '../../shared/errors';
-import { MAX_CONVERSATION_ID_LENGTH } from '../../shared/idLengths';
+import type { ElevenLabsConnection } from '../../shared/vendors/elevenLabsClient';
+import { elevenLabsRequest } from '../../shared/vendors/elevenLabsTransport';
+import type { FailureContext } from '../../shared/vendors/errors';
+import { MAX_CONVERSATION_ID_LENGTH } from '../../shared/text/idLengths';
 
 /** Letters, digits, `_` and `-`: what ElevenLabs ids are made of (`conv_…`). */
 const CONVERSATION_ID = /^[A-Za-z0-9_-]+$/;

@@ -5,10 +5,10 @@
  */
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
-import { problem, problemError } from '../../shared/problems';
-import { twilioClient } from '../../shared/twilioClient';
-import { attemptTwilio } from '../../shared/twilioTransport';
-import { vendorApiError } from '../../shared/errors';
+import { problem, problemError } from '../../shared/n8n/problems';
+import { twilioClient } from '../../shared/vendors/twilioClient';
+import { attemptTwilio } from '../../shared/vendors/twilioTransport';
+import { vendorApiError } from '../../shared/vendors/errors';
 
 interface Previous {
 	numberSid: string;

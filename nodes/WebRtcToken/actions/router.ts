@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { routeByResource } from '../../shared/router';
+import { routeByResource } from '../../shared/n8n/router';
 import * as conversation from './conversation/Conversation.resource';
 import * as interviewPage from './interviewPage/InterviewPage.resource';
 

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { cleanValue } from '../../shared/cleanText';
-import { handlebars } from '../../shared/lazyModule';
-import { problem } from '../../shared/problems';
+import { cleanValue } from '../../shared/text/cleanText';
+import { handlebars } from '../../shared/n8n/lazyModule';
+import { problem } from '../../shared/n8n/problems';
 import { contentSecurityPolicy, inlineHashes, sourceOf } from './pagePolicy';
 import type { InlineHashes } from './pagePolicy';
-import type { Checked } from '../../shared/problems';
+import type { Checked } from '../../shared/n8n/problems';
 import {
 	NOTICE_REASONS,
 	NOTICE_TEXTS,

@@ -1,5 +1,5 @@
-import { problem } from '../../shared/problems';
-import type { Checked } from '../../shared/problems';
+import { problem } from '../../shared/n8n/problems';
+import type { Checked } from '../../shared/n8n/problems';
 
 /**
  * The LiveKit server a WebRTC conversation connects to, by credential region, as the pinned

@@ -7,7 +7,7 @@ import type {
 
 import { openLedger } from './openLedger';
 import type { PostgresCredential } from './postgresDatabase';
-import { redact } from '../redact';
+import { redact } from '../vendors/redact';
 
 /** The credential test of "Call Ledger Postgres": connects, creates the tables, reads them. */
 export async function callLedgerConnection(

@@ -4,8 +4,8 @@ import { dirname } from 'node:path';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { problemError } from '../problems';
-import { redact } from '../redact';
+import { problemError } from '../n8n/problems';
+import { redact } from '../vendors/redact';
 import type { CallLedger } from './callLedger';
 import { embeddedLedgerFolder } from './embeddedLedgerFolder';
 import { POSTGRES_CREDENTIAL, openLedger } from './openLedger';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-import { ProblemError } from '../problems';
+import { ProblemError } from '../n8n/problems';
 
 /** Where the secret that wraps the person key comes from, for messages. */
 export type KeySource = 'ledgerSecret' | 'n8nEncryptionKey';

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ProblemError, problem } from '../problems';
-import type { Checked, Problem } from '../problems';
+import { ProblemError, problem } from '../n8n/problems';
+import type { Checked, Problem } from '../n8n/problems';
 import { CallLedger } from './callLedger';
 import { ledgerMark, markLedger } from './embeddedMarker';
 import { LedgerKeyring, defaultN8nFolder } from './ledgerKey';

@@ -1,4 +1,4 @@
-import { ProblemError } from '../problems';
+import { ProblemError } from '../n8n/problems';
 import { LedgerKeyring } from './ledgerKey';
 import { LineLeases } from './lineLeases';
 import type { SqlDatabase, SqlQuery, SqlRow, SqlValue } from './sqlDatabase';

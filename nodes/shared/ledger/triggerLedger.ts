@@ -1,7 +1,7 @@
 /** A trigger's call ledger, chosen by its "Call Ledger" parameter (one per trigger, no item). */
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import type { Checked } from '../problems';
+import type { Checked } from '../n8n/problems';
 import type { CallLedger } from './callLedger';
 import { POSTGRES_CREDENTIAL, openLedger } from './openLedger';
 import type { LedgerKind, LedgerLocation } from './openLedger';

@@ -1,9 +1,9 @@
 /** What the ElevenLabs triggers share in n8n's webhook lifecycle: a registration kept in static data. */
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
-import { ELEVENLABS_CREDENTIAL } from '../elevenLabsClient';
-import type { CredentialContext } from '../elevenLabsClient';
-import { problemError } from '../problems';
+import { ELEVENLABS_CREDENTIAL } from '../vendors/elevenLabsClient';
+import type { CredentialContext } from '../vendors/elevenLabsClient';
+import { problemError } from '../n8n/problems';
 
 /**
  * Options for ElevenLabs writes during activation: sent once, never retried by the SDK (a

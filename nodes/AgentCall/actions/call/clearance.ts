@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { maskNumber } from '../../helpers/idempotency';
-import type { ElevenLabsLookups } from '../lookups';
-import { closedWindow } from '../windowSettings';
-import type { EarlierCall } from '../ledgerClaim';
+import type { ElevenLabsLookups } from '../common/lookups';
+import { closedWindow } from '../common/windowSettings';
+import type { EarlierCall } from '../common/ledgerClaim';
 import type { PreparedCall } from './preflight';
 
 const DEFAULT_LOOK_BACK_DAYS = 90;

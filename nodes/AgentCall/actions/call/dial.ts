@@ -1,12 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { AgentPhoneNumber } from '../../../shared/agentsAndNumbers';
-import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
-import type { Vendor, VendorFailure } from '../../../shared/errors';
-import { twilioClient } from '../../../shared/twilioClient';
-import { attemptTwilio } from '../../../shared/twilioTransport';
+import type { AgentPhoneNumber } from '../../../shared/vendors/agentsAndNumbers';
+import { attemptElevenLabs } from '../../../shared/vendors/elevenLabsTransport';
+import type { Vendor, VendorFailure } from '../../../shared/vendors/errors';
+import { twilioClient } from '../../../shared/vendors/twilioClient';
+import { attemptTwilio } from '../../../shared/vendors/twilioTransport';
 import type { ClientData } from '../../helpers/clientData';
-import type { ElevenLabsLookups } from '../lookups';
+import type { ElevenLabsLookups } from '../common/lookups';
 
 export type MachineDetection = 'off' | 'enable' | 'detect_message_end';
 export type Transport = 'twilio' | 'sip_trunk' | 'own_twilio';

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Problem } from '../../../shared/problems';
+import type { Problem } from '../../../shared/n8n/problems';
 import { maskNumber } from '../../helpers/idempotency';
 import { backoffMs, pause, reserveDialSlot } from '../../helpers/pacing';
 import type { Claim } from '../../../shared/ledger/callLedger';
 import type { LineLeases } from '../../../shared/ledger/lineLeases';
-import type { ElevenLabsLookups } from '../lookups';
+import type { ElevenLabsLookups } from '../common/lookups';
 import { dial } from './dial';
 import type { DialFailure, DialOutcome, DialResult } from './dial';
 import type { PreparedCall } from './preflight';

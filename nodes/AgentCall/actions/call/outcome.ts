@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { mayHaveHappenedError, vendorApiError } from '../../../shared/errors';
-import { problemError } from '../../../shared/problems';
+import { mayHaveHappenedError, vendorApiError } from '../../../shared/vendors/errors';
+import { problemError } from '../../../shared/n8n/problems';
 import { maskNumber } from '../../helpers/idempotency';
 import type { Claim } from '../../../shared/ledger/callLedger';
 import type { DialFailure } from './dial';

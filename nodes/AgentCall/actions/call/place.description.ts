@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { agentLocator, phoneNumberLocator } from '../../../shared/descriptions';
-import { callingHoursProperties, callingWindowOptions } from '../callingHours.description';
-import { candidateProperties, numberKindOptions } from '../candidate.description';
+import { agentLocator, phoneNumberLocator } from '../../../shared/n8n/descriptions';
+import { callingHoursProperties, callingWindowOptions } from '../common/callingHours.description';
+import { candidateProperties, numberKindOptions } from '../common/candidate.description';
 import { attemptOptions, ledgerProperties } from '../../../shared/ledger/ledgerParameters';
 
 const show = { resource: ['call'], operation: ['place'] };

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { mapItems } from '../../../shared/items';
+import { mapItems } from '../../../shared/n8n/items';
 import { withAttempt } from '../../helpers/clientData';
 import type { CallLedger } from '../../../shared/ledger/callLedger';
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
-import { ElevenLabsLookups } from '../lookups';
+import { ElevenLabsLookups } from '../common/lookups';
 import { itemLedger } from '../../../shared/ledger/itemLedger';
-import { attemptPolicy, claimCandidate, listedNow } from '../ledgerClaim';
+import { attemptPolicy, claimCandidate, listedNow } from '../common/ledgerClaim';
 import { historyCall, outsideCallingWindow } from './clearance';
 import { dialWithRetry } from './dialWithRetry';
 import type { GuardedLine, PacingClock } from './dialWithRetry';

@@ -5,10 +5,10 @@
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { AgentPhoneNumber } from '../../../shared/agentsAndNumbers';
-import { readCheckedOptions } from '../../../shared/numberParameters';
-import { problemError } from '../../../shared/problems';
-import type { Problem } from '../../../shared/problems';
+import type { AgentPhoneNumber } from '../../../shared/vendors/agentsAndNumbers';
+import { readCheckedOptions } from '../../../shared/n8n/numberParameters';
+import { problemError } from '../../../shared/n8n/problems';
+import type { Problem } from '../../../shared/n8n/problems';
 import {
 	agentConcurrencyLimit,
 	agentProblem,
@@ -17,10 +17,10 @@ import {
 } from '../../helpers/agentChecks';
 import { checkCallbackUrl } from '../../helpers/callbackUrl';
 import { parseCandidatePhone } from '../../helpers/phone';
-import { readCandidate, text, withItemVariables } from '../candidate';
-import type { Candidate, CandidateOptions } from '../candidate';
-import { readAgentId, readPhoneNumberId } from '../chosenIds';
-import type { ElevenLabsLookups } from '../lookups';
+import { readCandidate, text, withItemVariables } from '../common/candidate';
+import type { Candidate, CandidateOptions } from '../common/candidate';
+import { readAgentId, readPhoneNumberId } from '../common/chosenIds';
+import type { ElevenLabsLookups } from '../common/lookups';
 import type { DialRequest, MachineDetection } from './dial';
 import { description } from './place.description';
 

@@ -1,10 +1,10 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import { elevenLabsRequest } from '../../../shared/elevenLabsTransport';
-import { problemError } from '../../../shared/problems';
-import { text } from '../candidate';
+import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
+import { elevenLabsRequest } from '../../../shared/vendors/elevenLabsTransport';
+import { problemError } from '../../../shared/n8n/problems';
+import { text } from '../common/candidate';
 
 /** The item's campaign ID, or an error that says where to map it from. */
 export function campaignIdOf(ctx: IExecuteFunctions, itemIndex: number): string {

@@ -1,11 +1,11 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { readCheckedOptions } from '../../../shared/numberParameters';
-import { problemError } from '../../../shared/problems';
-import { text } from '../candidate';
-import type { CandidateOptions } from '../candidate';
-import { readAgentId, readPhoneNumberId } from '../chosenIds';
+import { readCheckedOptions } from '../../../shared/n8n/numberParameters';
+import { problemError } from '../../../shared/n8n/problems';
+import { text } from '../common/candidate';
+import type { CandidateOptions } from '../common/candidate';
+import { readAgentId, readPhoneNumberId } from '../common/chosenIds';
 import { description } from './submit.description';
 
 export interface SubmitOptions extends CandidateOptions {

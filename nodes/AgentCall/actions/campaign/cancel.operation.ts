@@ -1,9 +1,9 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import { elevenLabsRequest } from '../../../shared/elevenLabsTransport';
-import { mapItems } from '../../../shared/items';
+import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
+import { elevenLabsRequest } from '../../../shared/vendors/elevenLabsTransport';
+import { mapItems } from '../../../shared/n8n/items';
 import { itemLedger } from '../../../shared/ledger/itemLedger';
 import { ledgerProperties } from '../../../shared/ledger/ledgerParameters';
 import { campaignCommand } from './campaignCommand';

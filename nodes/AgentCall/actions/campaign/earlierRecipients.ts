@@ -1,7 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { elevenLabsPages, elevenLabsRequest, nextDoc } from '../../../shared/elevenLabsTransport';
-import type { ElevenLabsLookups } from '../lookups';
+import {
+	elevenLabsPages,
+	elevenLabsRequest,
+	nextDoc,
+} from '../../../shared/vendors/elevenLabsTransport';
+import type { ElevenLabsLookups } from '../common/lookups';
 
 const PAGE_SIZE = 100;
 /** Enough pages for any workspace's history of campaigns; a bound, so a broken cursor cannot loop. */

@@ -5,9 +5,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import { elevenLabsRequest } from '../../../shared/elevenLabsTransport';
-import { mapItems } from '../../../shared/items';
+import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
+import { elevenLabsRequest } from '../../../shared/vendors/elevenLabsTransport';
+import { mapItems } from '../../../shared/n8n/items';
 import { campaignIdOf } from './campaignCommand';
 import { campaignIdProperty } from './campaignId.description';
 import { campaignOutput } from './output';

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { problemError } from '../../../shared/problems';
-import type { Checked } from '../../../shared/problems';
+import { problemError } from '../../../shared/n8n/problems';
+import type { Checked } from '../../../shared/n8n/problems';
 import type { CallingWindow } from '../../helpers/callingWindow';
 import { candidateWindow } from '../../helpers/windowRules';
 import type { WindowRules } from '../../helpers/windowRules';
-import { givenPhone, readCandidate } from '../candidate';
-import type { Candidate } from '../candidate';
+import { givenPhone, readCandidate } from '../common/candidate';
+import type { Candidate } from '../common/candidate';
 import type { SubmitOptions } from './campaignSettings';
 
 /** One input item as a recipient of the batch. */

@@ -7,11 +7,11 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
-import { mayHaveHappenedError, vendorApiError } from '../../../shared/errors';
+import { attemptElevenLabs } from '../../../shared/vendors/elevenLabsTransport';
+import { mayHaveHappenedError, vendorApiError } from '../../../shared/vendors/errors';
 import type { CallLedger } from '../../../shared/ledger/callLedger';
 import type { BatchReplacement } from '../../../shared/ledger/types';
-import type { ElevenLabsLookups } from '../lookups';
+import type { ElevenLabsLookups } from '../common/lookups';
 import { batchSettings } from './campaignSettings';
 import { retryRecipients } from './retryRecipients';
 import { submitBatch } from './submitBatch';

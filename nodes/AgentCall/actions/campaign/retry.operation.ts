@@ -6,21 +6,21 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { attemptElevenLabs, elevenLabsRequest } from '../../../shared/elevenLabsTransport';
-import { mapItems } from '../../../shared/items';
+import { attemptElevenLabs, elevenLabsRequest } from '../../../shared/vendors/elevenLabsTransport';
+import { mapItems } from '../../../shared/n8n/items';
 import type { CallLedger } from '../../../shared/ledger/callLedger';
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
-import { readCheckedOptions } from '../../../shared/numberParameters';
-import { problemError } from '../../../shared/problems';
+import { readCheckedOptions } from '../../../shared/n8n/numberParameters';
+import { problemError } from '../../../shared/n8n/problems';
 import { itemLedger, ledgerUnavailable } from '../../../shared/ledger/itemLedger';
 import { attemptOptions, ledgerProperties } from '../../../shared/ledger/ledgerParameters';
 import { parseCandidatePhone } from '../../helpers/phone';
 import { candidateWindow } from '../../helpers/windowRules';
 import type { WindowRules } from '../../helpers/windowRules';
-import { callingHoursProperties, callingWindowOptions } from '../callingHours.description';
-import { attemptPolicy } from '../ledgerClaim';
-import { ElevenLabsLookups } from '../lookups';
-import { windowRulesIfRespected } from '../windowSettings';
+import { callingHoursProperties, callingWindowOptions } from '../common/callingHours.description';
+import { attemptPolicy } from '../common/ledgerClaim';
+import { ElevenLabsLookups } from '../common/lookups';
+import { windowRulesIfRespected } from '../common/windowSettings';
 import { campaignIdOf } from './campaignCommand';
 import { campaignIdProperty } from './campaignId.description';
 import { batchSettings } from './campaignSettings';

@@ -1,9 +1,9 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { INodeProperties } from 'n8n-workflow';
 
-import { agentLocator, phoneNumberLocator } from '../../../shared/descriptions';
-import { callingHoursProperties } from '../callingHours.description';
-import { candidateProperties, numberKindOptions } from '../candidate.description';
+import { agentLocator, phoneNumberLocator } from '../../../shared/n8n/descriptions';
+import { callingHoursProperties } from '../common/callingHours.description';
+import { candidateProperties, numberKindOptions } from '../common/candidate.description';
 import { attemptOptions, ledgerProperties } from '../../../shared/ledger/ledgerParameters';
 
 const show = { resource: ['campaign'], operation: ['submit'] };

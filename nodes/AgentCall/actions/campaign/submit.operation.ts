@@ -1,15 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
-import { problemError } from '../../../shared/problems';
+import { problemError } from '../../../shared/n8n/problems';
 import { agentProblem, outboundProblem } from '../../helpers/agentChecks';
 import { campaignStart } from '../../helpers/campaignStart';
 import type { CallingWindow } from '../../helpers/callingWindow';
-import { withItemVariables } from '../candidate';
+import { withItemVariables } from '../common/candidate';
 import { itemLedger } from '../../../shared/ledger/itemLedger';
-import { attemptPolicy } from '../ledgerClaim';
-import { ElevenLabsLookups } from '../lookups';
-import { windowRulesIfRespected } from '../windowSettings';
+import { attemptPolicy } from '../common/ledgerClaim';
+import { ElevenLabsLookups } from '../common/lookups';
+import { windowRulesIfRespected } from '../common/windowSettings';
 import { readCampaignSettings } from './campaignSettings';
 import type { CampaignSettings } from './campaignSettings';
 import { clearRecipients } from './clearance';

@@ -1,12 +1,12 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
-import { mayHaveHappenedError, vendorApiError } from '../../../shared/errors';
-import type { Attempt, VendorFailure } from '../../../shared/errors';
+import { attemptElevenLabs } from '../../../shared/vendors/elevenLabsTransport';
+import { mayHaveHappenedError, vendorApiError } from '../../../shared/vendors/errors';
+import type { Attempt, VendorFailure } from '../../../shared/vendors/errors';
 import type { Claim } from '../../../shared/ledger/callLedger';
 import { withAttempt } from '../../helpers/clientData';
-import type { ElevenLabsLookups } from '../lookups';
+import type { ElevenLabsLookups } from '../common/lookups';
 import type { CampaignSettings } from './campaignSettings';
 import { campaignOutput } from './output';
 import type { ClaimedRecipient } from './clearance';

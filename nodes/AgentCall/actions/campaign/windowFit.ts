@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { problemError } from '../../../shared/problems';
+import { problemError } from '../../../shared/n8n/problems';
 import { agentConcurrencyLimit } from '../../helpers/agentChecks';
 import { planWithinWindows } from '../../helpers/windowPlan';
-import type { ElevenLabsLookups } from '../lookups';
+import type { ElevenLabsLookups } from '../common/lookups';
 import type { CampaignSettings } from './campaignSettings';
 import type { ClaimedRecipient } from './clearance';
 import { releaseClaims } from './submitBatch';

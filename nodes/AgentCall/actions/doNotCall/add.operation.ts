@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { mapItems } from '../../../shared/items';
+import { mapItems } from '../../../shared/n8n/items';
 import { listedNumber } from './listedNumber';
 import { leaveRunningCampaigns } from './runningCampaigns';
 

@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { maskNumber } from '../../helpers/idempotency';
 import { parseCandidatePhone } from '../../helpers/phone';
 import type { CallLedger } from '../../../shared/ledger/callLedger';
-import { problemError } from '../../../shared/problems';
+import { problemError } from '../../../shared/n8n/problems';
 import { itemLedger, ledgerUnavailable } from '../../../shared/ledger/itemLedger';
 
 export interface ListedNumber {

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { mapItems } from '../../../shared/items';
+import { mapItems } from '../../../shared/n8n/items';
 import { listedNumber } from './listedNumber';
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

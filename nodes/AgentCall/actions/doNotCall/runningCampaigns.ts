@@ -2,12 +2,12 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { hasElevenLabsCredential } from '../../../shared/elevenLabsClient';
-import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
-import { vendorApiError } from '../../../shared/errors';
+import { hasElevenLabsCredential } from '../../../shared/vendors/elevenLabsClient';
+import { attemptElevenLabs } from '../../../shared/vendors/elevenLabsTransport';
+import { vendorApiError } from '../../../shared/vendors/errors';
 import type { BatchReplacement } from '../../../shared/ledger/types';
 import { replaceBatch } from '../campaign/replaceBatch';
-import { ElevenLabsLookups } from '../lookups';
+import { ElevenLabsLookups } from '../common/lookups';
 import type { ListedNumber } from './listedNumber';
 
 const WAIT_POLL_MS = 500;

@@ -11,20 +11,20 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { mapItems } from '../../../shared/items';
-import { problem, problemError } from '../../../shared/problems';
-import { twilioClient } from '../../../shared/twilioClient';
-import type { TwilioConnection } from '../../../shared/twilioClient';
+import { mapItems } from '../../../shared/n8n/items';
+import { problem, problemError } from '../../../shared/n8n/problems';
+import { twilioClient } from '../../../shared/vendors/twilioClient';
+import type { TwilioConnection } from '../../../shared/vendors/twilioClient';
 import { maskNumber } from '../../helpers/idempotency';
 import { parseCandidatePhone } from '../../helpers/phone';
 import type { CandidateNumber } from '../../helpers/phone';
 import { composeText, textSegments } from '../../helpers/smsTexts';
 import type { TextKind, TextLanguage } from '../../helpers/smsTexts';
-import { callingHoursProperties, callingWindowOptions } from '../callingHours.description';
-import { text } from '../candidate';
+import { callingHoursProperties, callingWindowOptions } from '../common/callingHours.description';
+import { text } from '../common/candidate';
 import { itemLedger } from '../../../shared/ledger/itemLedger';
 import { ledgerProperties } from '../../../shared/ledger/ledgerParameters';
-import { closedWindow } from '../windowSettings';
+import { closedWindow } from '../common/windowSettings';
 import { claimText } from './textClaim';
 import { sendText } from './sendText';
 

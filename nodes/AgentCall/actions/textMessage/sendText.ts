@@ -5,10 +5,10 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { mayHaveHappenedError, vendorApiError } from '../../../shared/errors';
+import { mayHaveHappenedError, vendorApiError } from '../../../shared/vendors/errors';
 import type { CallLedger, Claim } from '../../../shared/ledger/callLedger';
-import type { TwilioConnection } from '../../../shared/twilioClient';
-import { attemptTwilio } from '../../../shared/twilioTransport';
+import type { TwilioConnection } from '../../../shared/vendors/twilioClient';
+import { attemptTwilio } from '../../../shared/vendors/twilioTransport';
 import { maskNumber } from '../../helpers/idempotency';
 import { ledgerUnavailable } from '../../../shared/ledger/itemLedger';
 

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { CallLedger, Claim } from '../../../shared/ledger/callLedger';
-import { problem, problemError } from '../../../shared/problems';
+import { problem, problemError } from '../../../shared/n8n/problems';
 import { idempotencyKey, maskNumber } from '../../helpers/idempotency';
 import { ledgerUnavailable } from '../../../shared/ledger/itemLedger';
 

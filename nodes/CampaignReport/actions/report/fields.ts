@@ -10,10 +10,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { callingHoursProperties } from '../../../AgentCall/actions/callingHours.description';
-import { readWindowRules } from '../../../AgentCall/actions/windowSettings';
-import { problem, problemError } from '../../../shared/problems';
-import type { Checked, Problem } from '../../../shared/problems';
+import { callingHoursProperties } from '../../../AgentCall/actions/common/callingHours.description';
+import { readWindowRules } from '../../../AgentCall/actions/common/windowSettings';
+import { problem, problemError } from '../../../shared/n8n/problems';
+import type { Checked, Problem } from '../../../shared/n8n/problems';
 import { aggregate, MUST_HAVE_CONDITIONS } from '../../helpers/aggregate';
 import type { CampaignReport, MustHave, MustHaveCondition } from '../../helpers/aggregate';
 import { isReportLanguage } from '../../helpers/reportTexts';

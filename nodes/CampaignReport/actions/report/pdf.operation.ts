@@ -2,7 +2,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { safeFileName } from '../../../shared/safeFileName';
+import { safeFileName } from '../../../shared/text/safeFileName';
 import { renderPdfReport } from '../../helpers/pdfReport';
 import { buildReport, reportFailure, reportItem, reportProperties, reportSummary } from './fields';
 

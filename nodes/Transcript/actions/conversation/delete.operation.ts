@@ -2,13 +2,13 @@ import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { isFinished } from '../../../shared/conversationStatus';
-import { locatorValue } from '../../../shared/descriptions';
-import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import type { ElevenLabsConnection } from '../../../shared/elevenLabsClient';
-import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
-import { vendorApiError } from '../../../shared/errors';
-import { mapItems } from '../../../shared/items';
+import { isFinished } from '../../../shared/conversation/conversationStatus';
+import { locatorValue } from '../../../shared/n8n/descriptions';
+import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
+import type { ElevenLabsConnection } from '../../../shared/vendors/elevenLabsClient';
+import { attemptElevenLabs } from '../../../shared/vendors/elevenLabsTransport';
+import { vendorApiError } from '../../../shared/vendors/errors';
+import { mapItems } from '../../../shared/n8n/items';
 import { assertAgent, conversationContext, readConversationId } from '../../helpers/conversations';
 import { conversationIdField, onlyForAgentOption } from './fields';
 

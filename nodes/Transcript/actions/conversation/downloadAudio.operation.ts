@@ -3,15 +3,15 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
-import { isFinished } from '../../../shared/conversationStatus';
-import { locatorValue } from '../../../shared/descriptions';
-import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import type { ElevenLabsConnection } from '../../../shared/elevenLabsClient';
-import { attemptElevenLabs } from '../../../shared/elevenLabsTransport';
-import { vendorApiError } from '../../../shared/errors';
-import { mapItems } from '../../../shared/items';
-import { AUDIO_HEAD_BYTES, audioProblem } from '../../../shared/mp3';
-import { safeFileName } from '../../../shared/safeFileName';
+import { isFinished } from '../../../shared/conversation/conversationStatus';
+import { locatorValue } from '../../../shared/n8n/descriptions';
+import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
+import type { ElevenLabsConnection } from '../../../shared/vendors/elevenLabsClient';
+import { attemptElevenLabs } from '../../../shared/vendors/elevenLabsTransport';
+import { vendorApiError } from '../../../shared/vendors/errors';
+import { mapItems } from '../../../shared/n8n/items';
+import { AUDIO_HEAD_BYTES, audioProblem } from '../../../shared/conversation/mp3';
+import { safeFileName } from '../../../shared/text/safeFileName';
 import { peekStream } from '../../helpers/peekStream';
 import { assertAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
 import { conversationIdField, onlyForAgentOption } from './fields';

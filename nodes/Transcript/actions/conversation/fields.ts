@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { agentLocator } from '../../../shared/descriptions';
+import { agentLocator } from '../../../shared/n8n/descriptions';
 
 /** The conversation to act on: Place Agent Call's `conversationId` by default. */
 export const conversationIdField: INodeProperties = {

@@ -2,12 +2,15 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { conversationOutput, simplifyConversation } from '../../../shared/conversationOutput';
-import { isFinished } from '../../../shared/conversationStatus';
-import { locatorValue } from '../../../shared/descriptions';
-import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import { mapItems } from '../../../shared/items';
-import { readCheckedOptions, readNumberParameter } from '../../../shared/numberParameters';
+import {
+	conversationOutput,
+	simplifyConversation,
+} from '../../../shared/conversation/conversationOutput';
+import { isFinished } from '../../../shared/conversation/conversationStatus';
+import { locatorValue } from '../../../shared/n8n/descriptions';
+import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
+import { mapItems } from '../../../shared/n8n/items';
+import { readCheckedOptions, readNumberParameter } from '../../../shared/n8n/numberParameters';
 import { assertAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
 import { nextPollDelayMs } from '../../helpers/polling';
 import { conversationIdField, onlyForAgentOption, simplifyField } from './fields';

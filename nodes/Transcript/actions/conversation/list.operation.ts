@@ -7,15 +7,21 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { conversationOutput, simplifyConversation } from '../../../shared/conversationOutput';
-import { CONVERSATION_STATUSES, excludedStatuses } from '../../../shared/conversationStatus';
-import { agentLocator, locatorValue } from '../../../shared/descriptions';
-import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import { elevenLabsPages, nextCursor } from '../../../shared/elevenLabsTransport';
-import { checkUserIdLength } from '../../../shared/idLengths';
-import { mapItems } from '../../../shared/items';
-import { readNumberParameter } from '../../../shared/numberParameters';
-import { problemError } from '../../../shared/problems';
+import {
+	conversationOutput,
+	simplifyConversation,
+} from '../../../shared/conversation/conversationOutput';
+import {
+	CONVERSATION_STATUSES,
+	excludedStatuses,
+} from '../../../shared/conversation/conversationStatus';
+import { agentLocator, locatorValue } from '../../../shared/n8n/descriptions';
+import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
+import { elevenLabsPages, nextCursor } from '../../../shared/vendors/elevenLabsTransport';
+import { checkUserIdLength } from '../../../shared/text/idLengths';
+import { mapItems } from '../../../shared/n8n/items';
+import { readNumberParameter } from '../../../shared/n8n/numberParameters';
+import { problemError } from '../../../shared/n8n/problems';
 import { fetchConversation } from '../../helpers/conversations';
 import { conversationSummary, unixSeconds } from '../../helpers/summaries';
 

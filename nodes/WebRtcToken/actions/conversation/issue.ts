@@ -1,10 +1,10 @@
 import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { agentNotFoundHint } from '../../../shared/agentsAndNumbers';
-import { elevenLabsClient } from '../../../shared/elevenLabsClient';
-import { elevenLabsRequest } from '../../../shared/elevenLabsTransport';
-import { mapItems } from '../../../shared/items';
+import { agentNotFoundHint } from '../../../shared/vendors/agentsAndNumbers';
+import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
+import { elevenLabsRequest } from '../../../shared/vendors/elevenLabsTransport';
+import { mapItems } from '../../../shared/n8n/items';
 import { readAgentId } from './fields';
 import type { LinkToken } from './linkBudget';
 

@@ -1,7 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { agentLocator } from '../../../shared/descriptions';
+import { agentLocator } from '../../../shared/n8n/descriptions';
 import { SIGNED_URL_LIFETIME_MS, expiresAt } from '../../helpers/lifetimes';
 import { branchOption, environmentOption, readCommonOptions } from './fields';
 import { issuePerItem } from './issue';

@@ -1,7 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { agentLocator } from '../../../shared/descriptions';
+import { agentLocator } from '../../../shared/n8n/descriptions';
 import { TOKEN_LIFETIME_MS, expiresAt } from '../../helpers/lifetimes';
 import { branchOption, environmentOption, readCommonOptions, readText } from './fields';
 import { issuePerItem } from './issue';

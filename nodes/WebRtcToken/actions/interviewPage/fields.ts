@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { ELEVENLABS_CREDENTIAL } from '../../../shared/elevenLabsClient';
-import { problem, problemError } from '../../../shared/problems';
-import type { Checked } from '../../../shared/problems';
-import { elevenLabsBaseUrl } from '../../../shared/regions';
+import { ELEVENLABS_CREDENTIAL } from '../../../shared/vendors/elevenLabsClient';
+import { problem, problemError } from '../../../shared/n8n/problems';
+import type { Checked } from '../../../shared/n8n/problems';
+import { elevenLabsBaseUrl } from '../../../shared/vendors/regions';
 import type { PageConnection } from '../../helpers/interviewPage';
 import { livekitUrl } from '../../helpers/serverLocation';
 

@@ -1,9 +1,9 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { ItemParameters } from '../../../shared/itemParameters';
-import { mapItems } from '../../../shared/items';
-import { ProblemError } from '../../../shared/problems';
+import { ItemParameters } from '../../../shared/n8n/itemParameters';
+import { mapItems } from '../../../shared/n8n/items';
+import { ProblemError } from '../../../shared/n8n/problems';
 import { renderInterviewPage } from '../../helpers/interviewPage';
 import { pageScript, pageScriptUrl } from '../../helpers/pageAssets';
 import { PAGE_TEXT_KEYS } from '../../helpers/pageTexts';

@@ -1,8 +1,8 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { mapItems } from '../../../shared/items';
-import { ProblemError } from '../../../shared/problems';
+import { mapItems } from '../../../shared/n8n/items';
+import { ProblemError } from '../../../shared/n8n/problems';
 import {
 	PAGE_SCRIPT_NAMES,
 	SCRIPT_CONTENT_TYPE,

@@ -1,8 +1,8 @@
 import type { Twilio } from 'twilio';
 
 import type { CredentialContext } from './elevenLabsClient';
-import { problem, problemError } from './problems';
-import type { Checked } from './problems';
+import { problem, problemError } from '../n8n/problems';
+import type { Checked } from '../n8n/problems';
 import { TWILIO_API_URL, normaliseBaseUrl } from './regions';
 
 export const TWILIO_CREDENTIAL = 'twilioCallsApi';

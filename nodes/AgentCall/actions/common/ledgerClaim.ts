@@ -1,14 +1,14 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { problem, problemError } from '../../shared/problems';
-import type { CallLedger, Claim, ClaimResult } from '../../shared/ledger/callLedger';
-import type { AttemptPolicy } from '../../shared/ledger/decideAttempt';
-import type { HeldClaims } from '../../shared/ledger/heldClaims';
-import type { Attempt, DoNotCallEntry } from '../../shared/ledger/types';
-import { maskNumber } from '../helpers/idempotency';
+import { problem, problemError } from '../../../shared/n8n/problems';
+import type { CallLedger, Claim, ClaimResult } from '../../../shared/ledger/callLedger';
+import type { AttemptPolicy } from '../../../shared/ledger/decideAttempt';
+import type { HeldClaims } from '../../../shared/ledger/heldClaims';
+import type { Attempt, DoNotCallEntry } from '../../../shared/ledger/types';
+import { maskNumber } from '../../helpers/idempotency';
 import type { Candidate } from './candidate';
-import { ledgerScope, ledgerUnavailable } from '../../shared/ledger/itemLedger';
+import { ledgerScope, ledgerUnavailable } from '../../../shared/ledger/itemLedger';
 import type { ElevenLabsLookups } from './lookups';
 
 /** How long an execution waits for another one that dials the same person at this moment. */

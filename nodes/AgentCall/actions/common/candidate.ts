@@ -1,21 +1,21 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { Checked } from '../../shared/problems';
-import { cleanValue, isGiven, isScalar } from '../../shared/cleanText';
-import { variablesUsed } from '../helpers/agentChecks';
-import type { AgentSettings } from '../helpers/agentChecks';
+import type { Checked } from '../../../shared/n8n/problems';
+import { cleanValue, isGiven, isScalar } from '../../../shared/text/cleanText';
+import { variablesUsed } from '../../helpers/agentChecks';
+import type { AgentSettings } from '../../helpers/agentChecks';
 import {
 	buildClientData,
 	checkOverrides,
 	dynamicVariables,
 	isPromptObject,
 	promptFromItem,
-} from '../helpers/clientData';
-import type { ClientData, PromptOverrides } from '../helpers/clientData';
-import { idempotencyKey } from '../helpers/idempotency';
-import { checkUserIdLength } from '../../shared/idLengths';
-import { parseCandidatePhone } from '../helpers/phone';
-import type { CandidateNumber } from '../helpers/phone';
+} from '../../helpers/clientData';
+import type { ClientData, PromptOverrides } from '../../helpers/clientData';
+import { idempotencyKey } from '../../helpers/idempotency';
+import { checkUserIdLength } from '../../../shared/text/idLengths';
+import { parseCandidatePhone } from '../../helpers/phone';
+import type { CandidateNumber } from '../../helpers/phone';
 
 /** Options both Place Call and Submit Campaign read. */
 export interface CandidateOptions {

@@ -9,7 +9,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ParameterReader } from './itemParameters';
 import { problem, problemError } from './problems';
 import type { Checked } from './problems';
-import { quoted } from './quoted';
+import { quoted } from '../text/quoted';
 
 /** The number a parameter value stands for: a number, or text that is one ("30"); else NaN. */
 function asNumber(value: unknown): number {

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { problemError } from '../../shared/problems';
-import type { Problem } from '../../shared/problems';
+import { problemError } from '../../../shared/n8n/problems';
+import type { Problem } from '../../../shared/n8n/problems';
 
 function chosen(ctx: IExecuteFunctions, name: string, i: number, none: Problem): string {
 	const id = String(ctx.getNodeParameter(name, i, '', { extractValue: true }) ?? '').trim();

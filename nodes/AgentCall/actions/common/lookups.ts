@@ -1,16 +1,16 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { readAgent, readPhoneNumber } from '../../shared/agentsAndNumbers';
-import type { AgentPhoneNumber } from '../../shared/agentsAndNumbers';
-import { isFinished } from '../../shared/conversationStatus';
-import { conversationOutput } from '../../shared/conversationOutput';
-import type { ReachReport } from '../../shared/ledger/decideAttempt';
-import { elevenLabsClient } from '../../shared/elevenLabsClient';
-import type { ElevenLabsConnection } from '../../shared/elevenLabsClient';
-import { attemptElevenLabs, elevenLabsRequest } from '../../shared/elevenLabsTransport';
-import { vendorApiError } from '../../shared/errors';
-import type { AgentSettings } from '../helpers/agentChecks';
+import { readAgent, readPhoneNumber } from '../../../shared/vendors/agentsAndNumbers';
+import type { AgentPhoneNumber } from '../../../shared/vendors/agentsAndNumbers';
+import { isFinished } from '../../../shared/conversation/conversationStatus';
+import { conversationOutput } from '../../../shared/conversation/conversationOutput';
+import type { ReachReport } from '../../../shared/ledger/decideAttempt';
+import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
+import type { ElevenLabsConnection } from '../../../shared/vendors/elevenLabsClient';
+import { attemptElevenLabs, elevenLabsRequest } from '../../../shared/vendors/elevenLabsTransport';
+import { vendorApiError } from '../../../shared/vendors/errors';
+import type { AgentSettings } from '../../helpers/agentChecks';
 
 /** The value for `key`, loaded once; a failed load is tried again next time when `retry`. */
 function once<V>(

@@ -1,11 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { problemError } from '../../shared/problems';
-import type { Checked } from '../../shared/problems';
-import { checkCallingWindow } from '../helpers/callingWindow';
-import type { WindowCheck } from '../helpers/callingWindow';
-import { candidateWindow, windowRules } from '../helpers/windowRules';
-import type { WindowCandidate, WindowRules } from '../helpers/windowRules';
+import { problemError } from '../../../shared/n8n/problems';
+import type { Checked } from '../../../shared/n8n/problems';
+import { checkCallingWindow } from '../../helpers/callingWindow';
+import type { WindowCheck } from '../../helpers/callingWindow';
+import { candidateWindow, windowRules } from '../../helpers/windowRules';
+import type { WindowCandidate, WindowRules } from '../../helpers/windowRules';
 import { text } from './candidate';
 
 /** The options that say whose time zone and holidays count (Place: windowOptions; Submit: options). */

@@ -1,7 +1,7 @@
 import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
-import { problemError } from './problems';
+import { problemError } from '../n8n/problems';
 import { elevenLabsBaseUrl } from './regions';
 
 /** Anything that can read our credential: execute, load-options, hook and webhook contexts. */

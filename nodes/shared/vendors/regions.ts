@@ -1,5 +1,5 @@
-import { problem } from './problems';
-import type { Checked } from './problems';
+import { problem } from '../n8n/problems';
+import type { Checked } from '../n8n/problems';
 
 /**
  * ElevenLabs API hosts by credential region. One table, used by the credential's own test

@@ -1,6 +1,6 @@
 /** The longest ids and keys the node sends to ElevenLabs, checked before any request. */
-import { problem } from './problems';
-import type { Checked } from './problems';
+import { problem } from '../n8n/problems';
+import type { Checked } from '../n8n/problems';
 
 /**
  * The longest user id (idempotency key) sent: the conversation's `user_id` travels in request

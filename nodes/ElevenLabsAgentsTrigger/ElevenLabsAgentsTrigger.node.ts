@@ -16,7 +16,7 @@ import {
 import { agentLocator, locatorValue } from '../shared/n8n/descriptions';
 import { agentOptions, searchAgents } from '../shared/vendors/listSearch';
 import { audioProblem } from '../shared/conversation/mp3';
-import { readAgent } from '../shared/vendors/agentsAndNumbers';
+import { getAgent } from '../shared/vendors/elevenLabsApi';
 import { ELEVENLABS_CREDENTIAL, elevenLabsClient } from '../shared/vendors/elevenLabsClient';
 import { problem, problemError } from '../shared/n8n/problems';
 import type { Checked } from '../shared/n8n/problems';
@@ -93,7 +93,8 @@ async function checkLedger(ctx: IHookFunctions): Promise<void> {
 async function verifyInEditor(ctx: IHookFunctions): Promise<boolean> {
 	if (await credentialHasSecret(ctx)) return true;
 	const connection = await elevenLabsClient(ctx);
-	for (const agentId of chosenAgents(ctx)) await readAgent(ctx.getNode(), connection, agentId);
+	for (const agentId of chosenAgents(ctx))
+		await getAgent(connection, { node: ctx.getNode() }, agentId);
 	throw problemError(ctx.getNode(), {
 		message: 'Listening in the editor does not move the agents away from the published workflow',
 		hint: "The chosen agents and the credential are fine; ElevenLabs keeps sending their post-call events to the Production URL, and nothing at ElevenLabs was changed. To build the rest of the workflow, open an execution of the published workflow (Executions), copy it to the editor or pin the trigger's output there, and run the following nodes with it.",

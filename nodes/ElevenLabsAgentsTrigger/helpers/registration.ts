@@ -11,18 +11,23 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IHookFunctions, INode } from 'n8n-workflow';
 
-import { readAgent } from '../../shared/vendors/agentsAndNumbers';
+import {
+	createWebhook,
+	deleteWebhook,
+	getAgent,
+	listWebhooks as listWorkspaceWebhooks,
+	updateAgent,
+	updateWebhook,
+} from '../../shared/vendors/elevenLabsApi';
 import { elevenLabsClient } from '../../shared/vendors/elevenLabsClient';
 import type {
 	CredentialContext,
 	ElevenLabsConnection,
 } from '../../shared/vendors/elevenLabsClient';
-import { attemptElevenLabs, elevenLabsRequest } from '../../shared/vendors/elevenLabsTransport';
 import type { CallLedger } from '../../shared/ledger/callLedger';
 import { problemError } from '../../shared/n8n/problems';
 import type { Problem } from '../../shared/n8n/problems';
 import {
-	WRITE_ONCE,
 	chosenAgents,
 	credentialApiKey,
 	productionWebhookUrl,
@@ -94,13 +99,7 @@ async function listWebhooks(
 	ctx: IHookFunctions,
 	connection: ElevenLabsConnection,
 ): Promise<WorkspaceWebhook[]> {
-	const list = await elevenLabsRequest(
-		ctx.getNode(),
-		connection,
-		{ action: 'list the workspace webhooks' },
-		(client) => client.webhooks.list(),
-	);
-	return list.webhooks;
+	return (await listWorkspaceWebhooks(connection, { node: ctx.getNode() })).webhooks;
 }
 
 const describeWebhook = (webhook: WorkspaceWebhook) =>
@@ -114,17 +113,10 @@ async function setWebhookSetting(
 	webhooks: WebhookSetting,
 ): Promise<void> {
 	const overrides = agent.platformSettings?.workspaceOverrides;
-	await elevenLabsRequest(
-		ctx.getNode(),
-		connection,
-		{ action: `set the post-call webhook of the agent "${agent.agentId}"` },
-		(client) =>
-			client.conversationalAi.agents.update(
-				agent.agentId,
-				{ platformSettings: { workspaceOverrides: { ...overrides, webhooks } } },
-				WRITE_ONCE,
-			),
-	);
+	const purpose = { action: `set the post-call webhook of the agent "${agent.agentId}"` };
+	await updateAgent(connection, { node: ctx.getNode(), purpose }, agent.agentId, {
+		platformSettings: { workspaceOverrides: { ...overrides, webhooks } },
+	});
 }
 
 /**
@@ -147,7 +139,7 @@ export async function registrationExists(
 	if (!webhooks.some((webhook) => webhook.webhookId === registration.webhookId)) return false;
 	const events = chosenEvents(ctx);
 	for (const agentId of chosen) {
-		const setting = webhookSetting(await readAgent(ctx.getNode(), connection, agentId));
+		const setting = webhookSetting(await getAgent(connection, { node: ctx.getNode() }, agentId));
 		if (setting?.postCallWebhookId !== registration.webhookId) return false;
 		if (!sameMembers(setting.events, events)) return false;
 	}
@@ -221,24 +213,20 @@ export async function register(ctx: IHookFunctions, staticData: IDataObject): Pr
 	const connection = await elevenLabsClient(ctx);
 	// Every agent is read, and checked, before anything is created.
 	const agents: ElevenLabs.GetAgentResponseModel[] = [];
-	for (const agentId of agentIds) agents.push(await readAgent(node, connection, agentId));
+	for (const agentId of agentIds) agents.push(await getAgent(connection, { node }, agentId));
 	const held = heldElsewhere(agents, await listWebhooks(ctx, connection));
 	const options = ctx.getNodeParameter('options', {}) as { takeOver?: boolean };
 	if (held.length && !options.takeOver) throw problemError(node, takenProblem(held));
 
 	const workflow = ctx.getWorkflow();
 	const name = `n8n · ${workflow.name ?? workflow.id} · ${node.name}`.slice(0, 200);
-	const created = await elevenLabsRequest(
-		node,
+	const created = await createWebhook(
 		connection,
-		{ action: 'create the post-call webhook' },
-		(client) =>
-			client.webhooks.create({ settings: { authType: 'hmac', name, webhookUrl } }, WRITE_ONCE),
+		{ node },
+		{ settings: { authType: 'hmac', name, webhookUrl } },
 	);
 	if (!created.webhookSecret) {
-		await attemptElevenLabs(connection, (client) =>
-			client.webhooks.delete(created.webhookId, WRITE_ONCE),
-		);
+		await deleteWebhook.attempt(connection, created.webhookId);
 		throw problemError(node, {
 			message: 'ElevenLabs created the webhook without an HMAC secret',
 			hint: 'Set the webhook up by hand in ElevenLabs (Settings → Webhooks, authentication HMAC) and paste its secret into the credential.',
@@ -289,17 +277,12 @@ async function turnOnRetries(
 	webhookId: string,
 	name: string,
 ): Promise<void> {
-	await elevenLabsRequest(
-		ctx.getNode(),
-		connection,
-		{ action: `turn on retries for the post-call webhook "${webhookId}"` },
-		(client) =>
-			client.webhooks.update(
-				webhookId,
-				{ isDisabled: false, name, retryEnabled: true },
-				WRITE_ONCE,
-			),
-	);
+	const purpose = { action: `turn on retries for the post-call webhook "${webhookId}"` };
+	await updateWebhook(connection, { node: ctx.getNode(), purpose }, webhookId, {
+		isDisabled: false,
+		name,
+		retryEnabled: true,
+	});
 }
 
 /**
@@ -342,7 +325,7 @@ export async function unregister(ctx: IHookFunctions, staticData: IDataObject): 
 	const ledger = await ledgerIfUsable(ctx);
 	if (!registration && !ledger) return;
 	const connection = await elevenLabsClient(ctx);
-	const listed = await attemptElevenLabs(connection, (client) => client.webhooks.list());
+	const listed = await listWorkspaceWebhooks.attempt(connection);
 	const webhooks = listed.ok ? listed.value.webhooks : [];
 	const undo = { ctx, connection, ledger, webhooks };
 	if (registration) {
@@ -393,9 +376,7 @@ async function undoRegistration(
 ): Promise<void> {
 	const unread: string[] = [];
 	for (const { agentId, previous } of [...registration.agents]) {
-		const read = await attemptElevenLabs(connection, (client) =>
-			client.conversationalAi.agents.get(agentId),
-		);
+		const read = await getAgent.attempt(connection, agentId);
 		if (!read.ok && read.failure.status !== 404) {
 			unread.push(`"${agentId}" (ElevenLabs answered ${read.failure.status ?? 'nothing'})`);
 			continue;
@@ -416,9 +397,7 @@ async function undoRegistration(
 			hint: 'The webhook is kept, so that no event is lost. Deactivate or activate the workflow again once ElevenLabs answers, or set the post-call webhook of those agents in ElevenLabs (Agent → Advanced) and delete the webhook in Settings → Webhooks.',
 		});
 	}
-	const removed = await attemptElevenLabs(connection, (client) =>
-		client.webhooks.delete(registration.webhookId, WRITE_ONCE),
-	);
+	const removed = await deleteWebhook.attempt(connection, registration.webhookId);
 	if (!removed.ok && removed.failure.status !== 404) {
 		throw problemError(ctx.getNode(), {
 			message: `The post-call webhook "${registration.webhookId}" could not be deleted`,

@@ -9,13 +9,16 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
-import { readAgent } from '../../shared/vendors/agentsAndNumbers';
+import {
+	getAgent,
+	getSettings,
+	updateAgent,
+	updateSettings,
+} from '../../shared/vendors/elevenLabsApi';
 import { elevenLabsClient } from '../../shared/vendors/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../shared/vendors/elevenLabsClient';
-import { attemptElevenLabs, elevenLabsRequest } from '../../shared/vendors/elevenLabsTransport';
 import { problemError } from '../../shared/n8n/problems';
 import {
-	WRITE_ONCE,
 	chosenAgents,
 	credentialApiKey,
 	productionWebhookUrl,
@@ -49,12 +52,7 @@ export function storedCallbackRegistration(
 }
 
 async function readSettings(ctx: IHookFunctions, connection: ElevenLabsConnection) {
-	return await elevenLabsRequest(
-		ctx.getNode(),
-		connection,
-		{ action: 'read the workspace settings of the agents platform' },
-		(client) => client.conversationalAi.settings.get(),
-	);
+	return await getSettings(connection, { node: ctx.getNode() });
 }
 
 async function writeInitiationWebhook(
@@ -62,19 +60,15 @@ async function writeInitiationWebhook(
 	connection: ElevenLabsConnection,
 	webhook: ElevenLabs.ConversationInitiationClientDataWebhook | null,
 ): Promise<void> {
-	await elevenLabsRequest(
-		ctx.getNode(),
+	const purpose = { action: 'set the conversation initiation webhook of the workspace' };
+	await updateSettings(
 		connection,
-		{ action: 'set the conversation initiation webhook of the workspace' },
-		(client) =>
-			client.conversationalAi.settings.update(
-				// null clears the setting (the wire allows it; the SDK type does not say so).
-				{
-					conversationInitiationClientDataWebhook:
-						webhook as ElevenLabs.ConversationInitiationClientDataWebhook,
-				},
-				WRITE_ONCE,
-			),
+		{ node: ctx.getNode(), purpose },
+		{
+			// null clears the setting (the wire allows it; the SDK type does not say so).
+			conversationInitiationClientDataWebhook:
+				webhook as ElevenLabs.ConversationInitiationClientDataWebhook,
+		},
 	);
 }
 
@@ -86,24 +80,15 @@ async function setPermission(
 	agent: ElevenLabs.GetAgentResponseModel,
 	allowed: boolean,
 ): Promise<void> {
-	await elevenLabsRequest(
-		ctx.getNode(),
-		connection,
-		{ action: `let the agent "${agent.agentId}" take call data from the webhook` },
-		(client) =>
-			client.conversationalAi.agents.update(
-				agent.agentId,
-				{
-					platformSettings: {
-						overrides: {
-							...overridesOf(agent),
-							enableConversationInitiationClientDataFromWebhook: allowed,
-						},
-					},
-				},
-				WRITE_ONCE,
-			),
-	);
+	const purpose = { action: `let the agent "${agent.agentId}" take call data from the webhook` };
+	await updateAgent(connection, { node: ctx.getNode(), purpose }, agent.agentId, {
+		platformSettings: {
+			overrides: {
+				...overridesOf(agent),
+				enableConversationInitiationClientDataFromWebhook: allowed,
+			},
+		},
+	});
 }
 
 /** What a call to this agent must be answered with, read from its settings. */
@@ -182,7 +167,7 @@ export async function registerInitiationWebhook(
 	try {
 		// The agents first: once the URL is set, ElevenLabs calls, and each call needs its agent's profile.
 		for (const agentId of agentIds) {
-			const agent = await readAgent(ctx.getNode(), connection, agentId);
+			const agent = await getAgent(connection, { node: ctx.getNode() }, agentId);
 			const known = registration.agents.find((profile) => profile.agentId === agentId);
 			const allowed =
 				overridesOf(agent)?.enableConversationInitiationClientDataFromWebhook === true;
@@ -235,9 +220,7 @@ export async function unregisterInitiationWebhook(
 	}
 	for (const profile of [...registration.agents]) {
 		if (!profile.hadPermission) {
-			const read = await attemptElevenLabs(connection, (client) =>
-				client.conversationalAi.agents.get(profile.agentId),
-			);
+			const read = await getAgent.attempt(connection, profile.agentId);
 			// An agent deleted meanwhile has nothing to give back.
 			if (read.ok && overridesOf(read.value)?.enableConversationInitiationClientDataFromWebhook)
 				await setPermission(ctx, connection, read.value, false);

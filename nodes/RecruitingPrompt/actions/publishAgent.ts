@@ -4,20 +4,20 @@
  * package's earlier documents last. A failure before the patch has taken effect deletes the
  * just-uploaded document again, so the workspace is as it was.
  */
-import type { ElevenLabs, ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
-import { readAgent } from '../../shared/vendors/agentsAndNumbers';
+import {
+	createTextDocument,
+	deleteDocument,
+	getAgent,
+	listKnowledgeBase,
+	updateAgent,
+} from '../../shared/vendors/elevenLabsApi';
 import type { ElevenLabsConnection } from '../../shared/vendors/elevenLabsClient';
-import { attemptElevenLabs, elevenLabsRequest } from '../../shared/vendors/elevenLabsTransport';
-import { vendorApiError } from '../../shared/vendors/errors';
-import type { FailureContext } from '../../shared/vendors/errors';
+import type { At, Purpose } from '../../shared/vendors/endpoint';
 import { listing } from '../helpers/wording';
 import type { PublishPlan } from '../helpers/publishPlan';
-
-// The SDK retries POST and PATCH on 5xx and timeouts; a retried upload could leave a second,
-// unreferenced document behind. Writes go once; reads keep the client's retries.
-const ONCE = { maxRetries: 0 };
 
 const NO_WRITE_ACCESS =
 	'The API key may read the agent but not change it. In ElevenLabs → Settings → API Keys, give the key write access to ElevenAgents (agents and knowledge base), or use a key that has it. The agent was left as it was.';
@@ -35,19 +35,14 @@ export interface PublishResult {
 	warnings: string[];
 }
 
-/** One request of the publish; its failure becomes our error with the item index. */
-async function request<T>(
-	target: PublishTarget,
-	context: Omit<FailureContext, 'itemIndex'>,
-	call: (client: ElevenLabsClient) => Promise<T>,
-): Promise<T> {
-	const withItem = { ...context, itemIndex: target.itemIndex };
-	return await elevenLabsRequest(target.ctx.getNode(), target.connection, withItem, call);
+/** Where a request of the publish is made, for its error: the node and the item. */
+function at(target: PublishTarget, purpose?: Purpose): At {
+	return { node: target.ctx.getNode(), itemIndex: target.itemIndex, purpose };
 }
 
 /** The agent as ElevenLabs returns it; unknown agents and foreign workspaces say which id failed. */
 export async function loadAgent(target: PublishTarget): Promise<ElevenLabs.GetAgentResponseModel> {
-	return await readAgent(target.ctx.getNode(), target.connection, target.agentId, target.itemIndex);
+	return await getAgent(target.connection, at(target), target.agentId);
 }
 
 async function upload(
@@ -69,9 +64,7 @@ async function upload(
 			504: unanswered,
 		},
 	};
-	const created = await request(target, context, (client) =>
-		client.conversationalAi.knowledgeBase.documents.createFromText(document, ONCE),
-	);
+	const created = await createTextDocument(target.connection, at(target, context), document);
 	return created.id;
 }
 
@@ -85,17 +78,16 @@ async function existingDocument(target: PublishTarget, name: string): Promise<st
 		action: 'look up the knowledge base documents',
 		statusHints: { 403: NO_WRITE_ACCESS },
 	};
-	const page = await request(target, context, (client) =>
-		client.conversationalAi.knowledgeBase.list({ search: name, pageSize: 10 }),
-	);
+	const page = await listKnowledgeBase(target.connection, at(target, context), {
+		search: name,
+		pageSize: 10,
+	});
 	return page.documents.find((document) => document.name === name)?.id;
 }
 
 /** Deletes a document; a failure is returned (as text), not thrown, since the caller is already handling one. */
 async function removeDocument(target: PublishTarget, id: string): Promise<string | undefined> {
-	const removed = await attemptElevenLabs(target.connection, (client) =>
-		client.conversationalAi.knowledgeBase.documents.delete(id, {}, ONCE),
-	);
+	const removed = await deleteDocument.attempt(target.connection, id);
 	if (removed.ok) return undefined;
 	const f = removed.failure;
 	return `${f.status ? `HTTP ${f.status}` : 'no answer'}${f.code ? ` ${f.code}` : ''}${f.detail ? `: ${f.detail}` : ''}`;
@@ -115,9 +107,7 @@ async function patch(
 	target: PublishTarget,
 	update: ElevenLabs.conversationalAi.UpdateAgentRequest,
 ): Promise<NodeApiError | undefined> {
-	const patched = await attemptElevenLabs(target.connection, (client) =>
-		client.conversationalAi.agents.update(target.agentId, update, ONCE),
-	);
+	const patched = await updateAgent.attempt(target.connection, target.agentId, update);
 	if (patched.ok) return undefined;
 	const f = patched.failure;
 	const refused = f.status === 422 ? refusedAnswerIds(f.detail, update) : [];
@@ -125,11 +115,8 @@ async function patch(
 	if (refused.length) {
 		statusHints[422] = `ElevenLabs does not accept ${listing(refused.map((id) => `"${id}"`))} as ${refused.length > 1 ? 'answer ids' : 'an answer id'}. Rename ${refused.length > 1 ? 'them' : 'it'} under Answers to Collect (letters, digits, _ and -, e.g. salary_expectation). The agent was left as it was.`;
 	}
-	return vendorApiError(target.ctx.getNode(), 'ElevenLabs', f, {
-		action: `update the agent "${target.agentId}"`,
-		itemIndex: target.itemIndex,
-		statusHints,
-	});
+	const purpose = { action: `update the agent "${target.agentId}"`, statusHints };
+	return updateAgent.error(at(target, purpose), f, target.agentId, update);
 }
 
 /**

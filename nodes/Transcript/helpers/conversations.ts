@@ -1,10 +1,6 @@
-import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { ElevenLabsConnection } from '../../shared/vendors/elevenLabsClient';
-import { elevenLabsRequest } from '../../shared/vendors/elevenLabsTransport';
-import type { FailureContext } from '../../shared/vendors/errors';
 import { MAX_CONVERSATION_ID_LENGTH } from '../../shared/text/idLengths';
 
 /** Letters, digits, `_` and `-`: what ElevenLabs ids are made of (`conv_…`). */
@@ -46,36 +42,6 @@ export function readConversationId(
 		});
 	}
 	return id;
-}
-
-/** What a request about one conversation is doing, with a 404 that names the id. */
-export function conversationContext(
-	verb: string,
-	conversationId: string,
-	itemIndex: number,
-): FailureContext {
-	return {
-		action: `${verb} conversation ${conversationId}`,
-		itemIndex,
-		statusHints: {
-			404: `There is no conversation "${conversationId}" in this ElevenLabs workspace (or it was deleted). Check the ID, and that the credential's API key belongs to the workspace of the agent that placed the call.`,
-		},
-	};
-}
-
-/** GET /v1/convai/conversations/{id}. */
-export async function fetchConversation(
-	ctx: IExecuteFunctions,
-	connection: ElevenLabsConnection,
-	conversationId: string,
-	itemIndex: number,
-): Promise<ElevenLabs.GetConversationResponseModel> {
-	return await elevenLabsRequest(
-		ctx.getNode(),
-		connection,
-		conversationContext('get', conversationId, itemIndex),
-		(client) => client.conversationalAi.conversations.get(conversationId),
-	);
 }
 
 /** Guards against acting on another agent's conversation (option "Only for Agent"). */

@@ -5,12 +5,6 @@ import { ELEVENLABS_CREDENTIAL } from '../vendors/elevenLabsClient';
 import type { CredentialContext } from '../vendors/elevenLabsClient';
 import { problemError } from '../n8n/problems';
 
-/**
- * Options for ElevenLabs writes during activation: sent once, never retried by the SDK (a
- * retried create leaves a second webhook behind; a setting replaced whole gains nothing).
- */
-export const WRITE_ONCE = { maxRetries: 0 };
-
 /** How a trigger sets up its place at ElevenLabs, keeping what it did in the node's static data. */
 export interface Registrar {
 	/** Whether what the static data says was set up is still in place. */

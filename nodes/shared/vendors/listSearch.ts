@@ -1,4 +1,3 @@
-import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type {
 	ILoadOptionsFunctions,
 	INodeListSearchItems,
@@ -6,19 +5,11 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import { listAgents, listPhoneNumbers } from './elevenLabsApi';
 import { elevenLabsClient } from './elevenLabsClient';
-import { elevenLabsRequest, nextCursor } from './elevenLabsTransport';
+import { nextCursor } from './elevenLabsPages';
 
 const PAGE_SIZE = 100;
-
-/** One list request of a picker, with the credential the node is set up with. */
-async function listFor<T>(
-	ctx: ILoadOptionsFunctions,
-	action: string,
-	call: (client: ElevenLabsClient) => Promise<T>,
-): Promise<T> {
-	return await elevenLabsRequest(ctx.getNode(), await elevenLabsClient(ctx), { action }, call);
-}
 
 /** Agents of the credential's workspace, searchable by name, paged with the API's cursor. */
 export async function searchAgents(
@@ -26,12 +17,14 @@ export async function searchAgents(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = await listFor(this, 'list the agents', (client) =>
-		client.conversationalAi.agents.list({
+	const page = await listAgents(
+		await elevenLabsClient(this),
+		{ node: this.getNode() },
+		{
 			pageSize: PAGE_SIZE,
 			search: filter || undefined,
 			cursor: paginationToken || undefined,
-		}),
+		},
 	);
 	const results: INodeListSearchItems[] = page.agents.map((agent) => ({
 		name: agent.name || agent.agentId,
@@ -58,9 +51,7 @@ export async function searchPhoneNumbers(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const numbers = await listFor(this, 'list the phone numbers', (client) =>
-		client.conversationalAi.phoneNumbers.list(),
-	);
+	const numbers = await listPhoneNumbers(await elevenLabsClient(this), { node: this.getNode() });
 	const needle = (filter ?? '').toLowerCase().replace(/\s+/g, '');
 	const results: INodeListSearchItems[] = numbers
 		.map((n) => ({

@@ -1,7 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { AgentPhoneNumber } from '../../../shared/vendors/agentsAndNumbers';
-import { attemptElevenLabs } from '../../../shared/vendors/elevenLabsTransport';
+import {
+	outboundCallSipTrunk,
+	outboundCallTwilio,
+	registerTwilioCall,
+} from '../../../shared/vendors/elevenLabsApi';
 import type { Vendor, VendorFailure } from '../../../shared/vendors/errors';
 import { twilioClient } from '../../../shared/vendors/twilioClient';
 import { attemptTwilio } from '../../../shared/vendors/twilioTransport';
@@ -87,12 +91,10 @@ async function throughElevenLabs(
 	};
 	const ringing = req.ringingTimeout ? { ringingTimeoutSecs: req.ringingTimeout } : {};
 	if (number.provider === 'sip_trunk') {
-		const sip = await attemptElevenLabs(connection, (client) =>
-			client.conversationalAi.sipTrunk.outboundCall({
-				...base,
-				...(req.ringingTimeout ? { telephonyCallConfig: ringing } : {}),
-			}),
-		);
+		const sip = await outboundCallSipTrunk.attempt(connection, {
+			...base,
+			...(req.ringingTimeout ? { telephonyCallConfig: ringing } : {}),
+		});
 		if (!sip.ok) return failed('ElevenLabs', sip.failure, PLACE, true);
 		if (!sip.value.success) return notStarted(sip.value.message);
 		const { conversationId, sipCallId } = sip.value;
@@ -104,13 +106,11 @@ async function throughElevenLabs(
 			? { twilioMachineDetection: { mode: req.machineDetection } }
 			: {}),
 	};
-	const call = await attemptElevenLabs(connection, (client) =>
-		client.conversationalAi.twilio.outboundCall({
-			...base,
-			...(req.recording ? { callRecordingEnabled: true } : {}),
-			...(Object.keys(telephony).length ? { telephonyCallConfig: telephony } : {}),
-		}),
-	);
+	const call = await outboundCallTwilio.attempt(connection, {
+		...base,
+		...(req.recording ? { callRecordingEnabled: true } : {}),
+		...(Object.keys(telephony).length ? { telephonyCallConfig: telephony } : {}),
+	});
 	if (!call.ok) return failed('ElevenLabs', call.failure, PLACE, true);
 	if (!call.value.success) return notStarted(call.value.message);
 	return {
@@ -130,15 +130,13 @@ async function throughOwnTwilio(
 	const own = req.ownTwilio!;
 	const elevenLabs = await lookups.dialer(itemIndex, req.timeoutSeconds);
 	// Registering dials nobody; Twilio does, with the TwiML that connects the call to the agent.
-	const twiml = await attemptElevenLabs(elevenLabs, (client) =>
-		client.conversationalAi.twilio.registerCall({
-			agentId: req.agentId,
-			fromNumber: own.fromNumber,
-			toNumber: req.toNumber,
-			direction: 'outbound',
-			conversationInitiationClientData: req.clientData,
-		}),
-	);
+	const twiml = await registerTwilioCall.attempt(elevenLabs, {
+		agentId: req.agentId,
+		fromNumber: own.fromNumber,
+		toNumber: req.toNumber,
+		direction: 'outbound',
+		conversationInitiationClientData: req.clientData,
+	});
 	if (!twiml.ok)
 		return failed('ElevenLabs', twiml.failure, 'register the call with the agent', false);
 	const twilio = await twilioClient(ctx, itemIndex);

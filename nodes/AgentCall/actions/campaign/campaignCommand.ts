@@ -2,7 +2,7 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
-import { elevenLabsRequest } from '../../../shared/vendors/elevenLabsTransport';
+import { cancelBatchCall } from '../../../shared/vendors/elevenLabsApi';
 import { problemError } from '../../../shared/n8n/problems';
 import { text } from '../common/candidate';
 
@@ -28,8 +28,6 @@ export async function campaignCommand(
 	const campaignId = campaignIdOf(ctx, i);
 	// Retries off, as for every request that changes who is dialled.
 	const connection = await elevenLabsClient(ctx, { itemIndex: i, placesCalls: true });
-	const context = { action: `${command} the campaign`, itemIndex: i };
-	return await elevenLabsRequest(ctx.getNode(), connection, context, (client) =>
-		client.conversationalAi.batchCalls[command](campaignId),
-	);
+	const endpoint = { cancel: cancelBatchCall }[command];
+	return await endpoint(connection, { node: ctx.getNode(), itemIndex: i }, campaignId);
 }

@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
-import { elevenLabsRequest } from '../../../shared/vendors/elevenLabsTransport';
+import { getBatchCall } from '../../../shared/vendors/elevenLabsApi';
 import { mapItems } from '../../../shared/n8n/items';
 import { itemLedger } from '../../../shared/ledger/itemLedger';
 import { ledgerProperties } from '../../../shared/ledger/ledgerParameters';
@@ -21,9 +21,11 @@ export const description: INodeProperties[] = [
  */
 async function releaseStopped(ctx: IExecuteFunctions, batchId: string, i: number): Promise<number> {
 	const connection = await elevenLabsClient(ctx, { itemIndex: i });
-	const context = { action: 'read the cancelled campaign', itemIndex: i };
-	const batch = await elevenLabsRequest(ctx.getNode(), connection, context, (client) =>
-		client.conversationalAi.batchCalls.get(batchId),
+	const purpose = { action: 'read the cancelled campaign' };
+	const batch = await getBatchCall(
+		connection,
+		{ node: ctx.getNode(), itemIndex: i, purpose },
+		batchId,
 	);
 	const stopped = batch.recipients.filter(
 		(r) => r.status === 'cancelled' && !r.conversationId && r.phoneNumber,

@@ -1,10 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import {
-	elevenLabsPages,
-	elevenLabsRequest,
-	nextDoc,
-} from '../../../shared/vendors/elevenLabsTransport';
+import { getBatchCall, listBatchCalls } from '../../../shared/vendors/elevenLabsApi';
+import { elevenLabsPages, nextDoc } from '../../../shared/vendors/elevenLabsPages';
 import type { ElevenLabsLookups } from '../common/lookups';
 
 const PAGE_SIZE = 100;
@@ -22,21 +19,19 @@ export async function earlierRecipients(
 	sinceUnix: number,
 ): Promise<Map<string, string>> {
 	const connection = await lookups.reader(0);
-	const context = { action: "read the agent's earlier campaigns", itemIndex: 0 };
-	const pages = elevenLabsPages(ctx.getNode(), connection, {
-		...context,
+	const purpose = { action: "read the agent's earlier campaigns" };
+	const at = { node: ctx.getNode(), itemIndex: 0, purpose };
+	const pages = elevenLabsPages({
 		maxPages: MAX_PAGES,
 		next: nextDoc,
-		page: async (client, lastDoc) =>
-			await client.conversationalAi.batchCalls.list({ agentId, limit: PAGE_SIZE, lastDoc }),
+		page: async (lastDoc) =>
+			await listBatchCalls(connection, at, { agentId, limit: PAGE_SIZE, lastDoc }),
 	});
 	const keys = new Map<string, string>();
 	for await (const page of pages) {
 		for (const batch of page.batchCalls) {
 			if (batch.agentId !== agentId || batch.createdAtUnix < sinceUnix) continue;
-			const detail = await elevenLabsRequest(ctx.getNode(), connection, context, (client) =>
-				client.conversationalAi.batchCalls.get(batch.id),
-			);
+			const detail = await getBatchCall(connection, at, batch.id);
 			for (const r of detail.recipients) {
 				const key = r.conversationInitiationClientData?.userId;
 				if (key && r.status !== 'cancelled') keys.set(key, batch.id);

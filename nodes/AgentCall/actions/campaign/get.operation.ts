@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
-import { elevenLabsRequest } from '../../../shared/vendors/elevenLabsTransport';
+import { getBatchCall } from '../../../shared/vendors/elevenLabsApi';
 import { mapItems } from '../../../shared/n8n/items';
 import { campaignIdOf } from './campaignCommand';
 import { campaignIdProperty } from './campaignId.description';
@@ -29,9 +29,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await mapItems(this, async (_item, i) => {
 		const campaignId = campaignIdOf(this, i);
 		const connection = await elevenLabsClient(this, { itemIndex: i });
-		const context = { action: 'load the campaign', itemIndex: i };
-		const batch = await elevenLabsRequest(this.getNode(), connection, context, (client) =>
-			client.conversationalAi.batchCalls.get(campaignId),
+		const batch = await getBatchCall(
+			connection,
+			{ node: this.getNode(), itemIndex: i },
+			campaignId,
 		);
 		const recipients: IDataObject[] = batch.recipients.map((r) => ({
 			recipientId: r.id,

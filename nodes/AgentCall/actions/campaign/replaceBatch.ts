@@ -7,7 +7,7 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { attemptElevenLabs } from '../../../shared/vendors/elevenLabsTransport';
+import { cancelBatchCall, getBatchCall } from '../../../shared/vendors/elevenLabsApi';
 import { mayHaveHappenedError, vendorApiError } from '../../../shared/vendors/errors';
 import type { CallLedger } from '../../../shared/ledger/callLedger';
 import type { BatchReplacement } from '../../../shared/ledger/types';
@@ -57,22 +57,16 @@ async function cancelAndRead(
 	i: number,
 ): Promise<ElevenLabs.BatchCallDetailedResponse> {
 	const { batchId } = claim;
-	const cancelled = await attemptElevenLabs(await lookups.dialer(i), (client) =>
-		client.conversationalAi.batchCalls.cancel(batchId),
-	);
-	const read = await attemptElevenLabs(await lookups.reader(i), (client) =>
-		client.conversationalAi.batchCalls.get(batchId),
-	);
+	const cancelled = await cancelBatchCall.attempt(await lookups.dialer(i), batchId);
+	const read = await getBatchCall.attempt(await lookups.reader(i), batchId);
 	if (read.ok) {
 		const { status } = read.value;
 		if (status === 'cancelled') return read.value;
 		await ledger.dropBatchReplacement(claim);
 		const action = `cancel campaign ${batchId}, which may still dial the number`;
 		if (!cancelled.ok) {
-			throw vendorApiError(ctx.getNode(), 'ElevenLabs', cancelled.failure, {
-				action,
-				itemIndex: i,
-			});
+			const at = { node: ctx.getNode(), itemIndex: i, purpose: { action } };
+			throw cancelBatchCall.error(at, cancelled.failure, batchId);
 		}
 		throw new NodeOperationError(ctx.getNode(), `Could not ${action} (its status is ${status})`, {
 			itemIndex: i,

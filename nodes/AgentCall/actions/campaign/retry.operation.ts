@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { attemptElevenLabs, elevenLabsRequest } from '../../../shared/vendors/elevenLabsTransport';
+import { getBatchCall, retryBatchCall } from '../../../shared/vendors/elevenLabsApi';
 import { mapItems } from '../../../shared/n8n/items';
 import type { CallLedger } from '../../../shared/ledger/callLedger';
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
@@ -129,10 +129,8 @@ async function retryCampaign(
 	i: number,
 ): Promise<IDataObject> {
 	const campaignId = campaignIdOf(ctx, i);
-	const context = { action: 'read the campaign', itemIndex: i };
-	const batch = await elevenLabsRequest(ctx.getNode(), await lookups.reader(i), context, (client) =>
-		client.conversationalAi.batchCalls.get(campaignId),
-	);
+	const at = { node: ctx.getNode(), itemIndex: i, purpose: { action: 'read the campaign' } };
+	const batch = await getBatchCall(await lookups.reader(i), at, campaignId);
 	if (batch.status === 'cancelled') {
 		const cancelled = {
 			message: `Campaign ${campaignId} was cancelled, so it cannot be retried`,
@@ -169,11 +167,7 @@ async function retryCampaign(
 		if (!toDial.length) return { campaignId: null, status: 'nothing_to_submit', ...report };
 		const allPass = toDial.length === failed.length && batch.status === 'completed';
 		const outcome = allPass
-			? batchOutcome(
-					await attemptElevenLabs(await lookups.dialer(i), (client) =>
-						client.conversationalAi.batchCalls.retry(campaignId),
-					),
-				)
+			? batchOutcome(await retryBatchCall.attempt(await lookups.dialer(i), campaignId))
 			: await submitBatch(lookups, settings, toDial, undefined);
 		await settleClaims(ctx, toDial, outcome);
 		return reportSubmit(ctx, outcome, report, allPass ? VENDOR_RETRY : NEW_BATCH);

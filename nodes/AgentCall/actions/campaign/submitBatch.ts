@@ -1,7 +1,7 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { attemptElevenLabs } from '../../../shared/vendors/elevenLabsTransport';
+import { submitBatchCall } from '../../../shared/vendors/elevenLabsApi';
 import { mayHaveHappenedError, vendorApiError } from '../../../shared/vendors/errors';
 import type { Attempt, VendorFailure } from '../../../shared/vendors/errors';
 import type { Claim } from '../../../shared/ledger/callLedger';
@@ -39,26 +39,24 @@ export async function submitBatch(
 ): Promise<SubmitOutcome> {
 	const { options } = settings;
 	const connection = await lookups.dialer(0);
-	const submitted = await attemptElevenLabs(connection, (client) =>
-		client.conversationalAi.batchCalls.create({
-			callName: settings.callName,
-			agentId: settings.agentId,
-			agentPhoneNumberId: settings.phoneNumberId,
-			recipients: recipients.map(({ itemIndex, candidate, recipientId, claim }) => ({
-				id: recipientId ?? `item-${itemIndex}`,
-				phoneNumber: candidate.phone.e164,
-				conversationInitiationClientData: claim
-					? withAttempt(candidate.clientData, claim.attempt)
-					: candidate.clientData,
-			})),
-			...(scheduledUnix ? { scheduledTimeUnix: scheduledUnix } : {}),
-			timezone: options.timeZone || DEFAULT_CAMPAIGN_ZONE,
-			...(options.concurrencyLimit ? { targetConcurrencyLimit: options.concurrencyLimit } : {}),
-			...(options.ringingTimeout
-				? { telephonyCallConfig: { ringingTimeoutSecs: options.ringingTimeout } }
-				: {}),
-		}),
-	);
+	const submitted = await submitBatchCall.attempt(connection, {
+		callName: settings.callName,
+		agentId: settings.agentId,
+		agentPhoneNumberId: settings.phoneNumberId,
+		recipients: recipients.map(({ itemIndex, candidate, recipientId, claim }) => ({
+			id: recipientId ?? `item-${itemIndex}`,
+			phoneNumber: candidate.phone.e164,
+			conversationInitiationClientData: claim
+				? withAttempt(candidate.clientData, claim.attempt)
+				: candidate.clientData,
+		})),
+		...(scheduledUnix ? { scheduledTimeUnix: scheduledUnix } : {}),
+		timezone: options.timeZone || DEFAULT_CAMPAIGN_ZONE,
+		...(options.concurrencyLimit ? { targetConcurrencyLimit: options.concurrencyLimit } : {}),
+		...(options.ringingTimeout
+			? { telephonyCallConfig: { ringingTimeoutSecs: options.ringingTimeout } }
+			: {}),
+	});
 	return batchOutcome(submitted);
 }
 

@@ -1,15 +1,19 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { readAgent, readPhoneNumber } from '../../../shared/vendors/agentsAndNumbers';
+import { readPhoneNumber } from '../../../shared/vendors/agentsAndNumbers';
 import type { AgentPhoneNumber } from '../../../shared/vendors/agentsAndNumbers';
 import { isFinished } from '../../../shared/conversation/conversationStatus';
 import { conversationOutput } from '../../../shared/conversation/conversationOutput';
 import type { ReachReport } from '../../../shared/ledger/decideAttempt';
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../../shared/vendors/elevenLabsClient';
-import { attemptElevenLabs, elevenLabsRequest } from '../../../shared/vendors/elevenLabsTransport';
-import { vendorApiError } from '../../../shared/vendors/errors';
+import {
+	getAgent,
+	getConversation,
+	getLiveCount,
+	listConversations,
+} from '../../../shared/vendors/elevenLabsApi';
 import type { AgentSettings } from '../../helpers/agentChecks';
 
 /** The value for `key`, loaded once; a failed load is tried again next time when `retry`. */
@@ -66,7 +70,7 @@ export class ElevenLabsLookups {
 	async agent(agentId: string, itemIndex: number): Promise<AgentSettings> {
 		return await once(this.agents, agentId, async () => {
 			const connection = await this.reader(itemIndex);
-			return await readAgent(this.ctx.getNode(), connection, agentId, itemIndex);
+			return await getAgent(connection, { node: this.ctx.getNode(), itemIndex }, agentId);
 		});
 	}
 
@@ -90,21 +94,18 @@ export class ElevenLabsLookups {
 	): Promise<PreviousCall | undefined> {
 		const connection = await this.reader(itemIndex);
 		const node = this.ctx.getNode();
-		const context = { action: 'check whether the candidate was already called', itemIndex };
-		const found = await elevenLabsRequest(node, connection, context, (client) =>
-			client.conversationalAi.conversations.list({
-				agentId,
-				userId,
-				callStartAfterUnix: sinceUnix,
-				pageSize: 1,
-				summaryMode: 'exclude',
-			}),
-		);
+		const purpose = { action: 'check whether the candidate was already called' };
+		const at = { node, itemIndex, purpose };
+		const found = await listConversations(connection, at, {
+			agentId,
+			userId,
+			callStartAfterUnix: sinceUnix,
+			pageSize: 1,
+			summaryMode: 'exclude',
+		});
 		const summary = found.conversations[0];
 		if (!summary) return undefined;
-		const full = await elevenLabsRequest(node, connection, context, (client) =>
-			client.conversationalAi.conversations.get(summary.conversationId),
-		);
+		const full = await getConversation(connection, at, summary.conversationId);
 		if (full.userId !== userId) {
 			throw new NodeOperationError(
 				node,
@@ -146,14 +147,16 @@ export class ElevenLabsLookups {
 		}
 		const connection = await this.reader(itemIndex);
 		const found = conversationId;
-		const answer = await attemptElevenLabs(connection, (client) =>
-			client.conversationalAi.conversations.get(found),
-		);
+		const answer = await getConversation.attempt(connection, found);
 		// Deleted since (retention, data minimisation): nobody can say any more whether it reached them.
 		if (!answer.ok && answer.failure.status === 404) return { reach: 'unknown' };
 		if (!answer.ok) {
-			const context = { action: 'check whether the last call reached the candidate', itemIndex };
-			throw vendorApiError(this.ctx.getNode(), 'ElevenLabs', answer.failure, context);
+			const purpose = { action: 'check whether the last call reached the candidate' };
+			throw getConversation.error(
+				{ node: this.ctx.getNode(), itemIndex, purpose },
+				answer.failure,
+				found,
+			);
 		}
 		const conversation = answer.value;
 		const started = conversation.metadata?.startTimeUnixSecs;
@@ -170,10 +173,7 @@ export class ElevenLabsLookups {
 	 */
 	async runningCalls(agentId: string, itemIndex: number): Promise<number> {
 		const connection = await this.reader(itemIndex);
-		const context = { action: "count the agent's running calls", itemIndex };
-		const live = await elevenLabsRequest(this.ctx.getNode(), connection, context, (client) =>
-			client.conversationalAi.analytics.liveCount.get({ agentId }),
-		);
+		const live = await getLiveCount(connection, { node: this.ctx.getNode(), itemIndex }, agentId);
 		return live.count;
 	}
 }

@@ -3,8 +3,7 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { hasElevenLabsCredential } from '../../../shared/vendors/elevenLabsClient';
-import { attemptElevenLabs } from '../../../shared/vendors/elevenLabsTransport';
-import { vendorApiError } from '../../../shared/vendors/errors';
+import { getBatchCall } from '../../../shared/vendors/elevenLabsApi';
 import type { BatchReplacement } from '../../../shared/ledger/types';
 import { replaceBatch } from '../campaign/replaceBatch';
 import { ElevenLabsLookups } from '../common/lookups';
@@ -61,15 +60,12 @@ class CampaignsWork {
 	) {}
 
 	private async read(batchId: string): Promise<ElevenLabs.BatchCallDetailedResponse | undefined> {
-		const read = await attemptElevenLabs(await this.lookups.reader(this.i), (client) =>
-			client.conversationalAi.batchCalls.get(batchId),
-		);
+		const read = await getBatchCall.attempt(await this.lookups.reader(this.i), batchId);
 		if (read.ok) return read.value;
 		if (read.failure.status === 404) return undefined;
-		throw vendorApiError(this.ctx.getNode(), 'ElevenLabs', read.failure, {
-			action: `read campaign ${batchId}, which may still dial the number`,
-			itemIndex: this.i,
-		});
+		const purpose = { action: `read campaign ${batchId}, which may still dial the number` };
+		const at = { node: this.ctx.getNode(), itemIndex: this.i, purpose };
+		throw getBatchCall.error(at, read.failure, batchId);
 	}
 
 	/** One batch of the number: left as it is, or replaced without the number (by this run or another). */

@@ -6,10 +6,10 @@ import { isFinished } from '../../../shared/conversation/conversationStatus';
 import { locatorValue } from '../../../shared/n8n/descriptions';
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../../shared/vendors/elevenLabsClient';
-import { attemptElevenLabs } from '../../../shared/vendors/elevenLabsTransport';
-import { vendorApiError } from '../../../shared/vendors/errors';
+import { deleteConversation, getConversation } from '../../../shared/vendors/elevenLabsApi';
+import type { At, Endpoint } from '../../../shared/vendors/endpoint';
 import { mapItems } from '../../../shared/n8n/items';
-import { assertAgent, conversationContext, readConversationId } from '../../helpers/conversations';
+import { assertAgent, readConversationId } from '../../helpers/conversations';
 import { conversationIdField, onlyForAgentOption } from './fields';
 
 const properties: INodeProperties[] = [
@@ -41,16 +41,14 @@ export const description = updateDisplayOptions(
 
 /** The answer of a request, or `undefined` when the conversation is gone and that is fine. */
 async function unlessMissing<T>(
-	ctx: IExecuteFunctions,
+	endpoint: Endpoint<ElevenLabsClient, [conversationId: string], T>,
 	connection: ElevenLabsConnection,
-	request: { verb: string; conversationId: string; itemIndex: number; ignoreMissing?: boolean },
-	call: (client: ElevenLabsClient) => Promise<T>,
-): Promise<T | undefined> {
-	const answer = await attemptElevenLabs(connection, call);
-	if (answer.ok) return answer.value;
+	request: { at: At; conversationId: string; ignoreMissing?: boolean },
+): Promise<{ answer: T } | undefined> {
+	const answer = await endpoint.attempt(connection, request.conversationId);
+	if (answer.ok) return { answer: answer.value };
 	if (request.ignoreMissing && answer.failure.status === 404) return undefined;
-	const context = conversationContext(request.verb, request.conversationId, request.itemIndex);
-	throw vendorApiError(ctx.getNode(), 'ElevenLabs', answer.failure, context);
+	throw endpoint.error(request.at, answer.failure, request.conversationId);
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -61,16 +59,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			ignoreMissing?: boolean;
 			agentId?: unknown;
 		};
-		const request = { conversationId, itemIndex: i, ignoreMissing: options.ignoreMissing };
+		const at = { node: this.getNode(), itemIndex: i };
+		const request = { at, conversationId, ignoreMissing: options.ignoreMissing };
 		const missing = { conversationId, deleted: false, reason: 'not_found' };
 		// Read first: to check the agent and the state, and to say what was deleted.
-		const conversation = await unlessMissing(
-			this,
-			connection,
-			{ ...request, verb: 'get' },
-			(client) => client.conversationalAi.conversations.get(conversationId),
-		);
-		if (!conversation) return missing;
+		const read = await unlessMissing(getConversation, connection, request);
+		if (!read) return missing;
+		const conversation = read.answer;
 		assertAgent(this, conversation, locatorValue(options.agentId), i);
 		if (!isFinished(conversation.status)) {
 			throw new NodeOperationError(
@@ -83,16 +78,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				},
 			);
 		}
-		const deleted = await unlessMissing(
-			this,
-			connection,
-			{ ...request, verb: 'delete' },
-			async (client) => {
-				await client.conversationalAi.conversations.delete(conversationId);
-				return true;
-			},
-		);
-		if (!deleted) return missing;
+		if (!(await unlessMissing(deleteConversation, connection, request))) return missing;
 		return {
 			conversationId,
 			deleted: true,

@@ -5,15 +5,14 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 import { isFinished } from '../../../shared/conversation/conversationStatus';
 import { locatorValue } from '../../../shared/n8n/descriptions';
+import { getConversation, getConversationAudio } from '../../../shared/vendors/elevenLabsApi';
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../../shared/vendors/elevenLabsClient';
-import { attemptElevenLabs } from '../../../shared/vendors/elevenLabsTransport';
-import { vendorApiError } from '../../../shared/vendors/errors';
 import { mapItems } from '../../../shared/n8n/items';
 import { AUDIO_HEAD_BYTES, audioProblem } from '../../../shared/conversation/mp3';
 import { safeFileName } from '../../../shared/text/safeFileName';
 import { peekStream } from '../../helpers/peekStream';
-import { assertAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
+import { assertAgent, readConversationId } from '../../helpers/conversations';
 import { conversationIdField, onlyForAgentOption } from './fields';
 
 const properties: INodeProperties[] = [
@@ -63,7 +62,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		};
 		const agentId = locatorValue(options.agentId);
 		if (agentId) {
-			const conversation = await fetchConversation(this, connection, conversationId, i);
+			const conversation = await getConversation(
+				connection,
+				{ node: this.getNode(), itemIndex: i },
+				conversationId,
+			);
 			assertAgent(this, conversation, agentId, i);
 			if (!conversation.hasAudio) throw noAudioError(this, conversationId, conversation.status, i);
 		}
@@ -81,9 +84,7 @@ async function downloadAudio(
 	conversationId: string,
 	itemIndex: number,
 ): Promise<Readable> {
-	const audio = await attemptElevenLabs(connection, (client) =>
-		client.conversationalAi.conversations.audio.get(conversationId).withRawResponse(),
-	);
+	const audio = await getConversationAudio.attempt(connection, conversationId);
 	if (audio.ok) {
 		const body = Readable.fromWeb(audio.value.data as unknown as WebReadableStream<Uint8Array>);
 		const { head, stream } = await peekStream(body, AUDIO_HEAD_BYTES);
@@ -101,13 +102,15 @@ async function downloadAudio(
 		);
 	}
 	if (audio.failure.status !== 404) {
-		throw vendorApiError(ctx.getNode(), 'ElevenLabs', audio.failure, {
-			action: `download the audio of conversation ${conversationId}`,
-			itemIndex,
-		});
+		const at = { node: ctx.getNode(), itemIndex };
+		throw getConversationAudio.error(at, audio.failure, conversationId);
 	}
 	// A 404 means either no such conversation or no recording: ask which, to say what to change.
-	const conversation = await fetchConversation(ctx, connection, conversationId, itemIndex);
+	const conversation = await getConversation(
+		connection,
+		{ node: ctx.getNode(), itemIndex },
+		conversationId,
+	);
 	throw noAudioError(ctx, conversationId, conversation.status, itemIndex);
 }
 

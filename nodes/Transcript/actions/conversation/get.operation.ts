@@ -8,10 +8,11 @@ import {
 } from '../../../shared/conversation/conversationOutput';
 import { isFinished } from '../../../shared/conversation/conversationStatus';
 import { locatorValue } from '../../../shared/n8n/descriptions';
+import { getConversation } from '../../../shared/vendors/elevenLabsApi';
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
 import { mapItems } from '../../../shared/n8n/items';
 import { readCheckedOptions, readNumberParameter } from '../../../shared/n8n/numberParameters';
-import { assertAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
+import { assertAgent, readConversationId } from '../../helpers/conversations';
 import { nextPollDelayMs } from '../../helpers/polling';
 import { conversationIdField, onlyForAgentOption, simplifyField } from './fields';
 
@@ -100,7 +101,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// Checked before the first request: NaN would make the wait loop poll without pause or end.
 		const timeoutMs = wait ? readNumberParameter(this, properties, 'timeoutSeconds', i) * 1000 : 0;
 		const initialMs = (options.pollIntervalSeconds ?? 5) * 1000;
-		let conversation = await fetchConversation(this, connection, conversationId, i);
+		let conversation = await getConversation(
+			connection,
+			{ node: this.getNode(), itemIndex: i },
+			conversationId,
+		);
 		assertAgent(this, conversation, agentId, i);
 		const started = Date.now();
 		let waitedMs = 0;
@@ -111,7 +116,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				if (remaining <= 0) break;
 				delay = nextPollDelayMs(delay, initialMs, remaining);
 				await sleep(delay, signal);
-				conversation = await fetchConversation(this, connection, conversationId, i);
+				conversation = await getConversation(
+					connection,
+					{ node: this.getNode(), itemIndex: i },
+					conversationId,
+				);
 			}
 			waitedMs = Date.now() - started;
 		}

@@ -16,13 +16,13 @@ import {
 	excludedStatuses,
 } from '../../../shared/conversation/conversationStatus';
 import { agentLocator, locatorValue } from '../../../shared/n8n/descriptions';
+import { getConversation, listConversations } from '../../../shared/vendors/elevenLabsApi';
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
-import { elevenLabsPages, nextCursor } from '../../../shared/vendors/elevenLabsTransport';
+import { elevenLabsPages, nextCursor } from '../../../shared/vendors/elevenLabsPages';
 import { checkUserIdLength } from '../../../shared/text/idLengths';
 import { mapItems } from '../../../shared/n8n/items';
 import { readNumberParameter } from '../../../shared/n8n/numberParameters';
 import { problemError } from '../../../shared/n8n/problems';
-import { fetchConversation } from '../../helpers/conversations';
 import { conversationSummary, unixSeconds } from '../../helpers/summaries';
 
 const PAGE_SIZE = 100;
@@ -197,11 +197,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		};
 
 		const out: IDataObject[] = [];
-		const pages = elevenLabsPages(this.getNode(), connection, {
-			action: 'list the conversations',
-			itemIndex: i,
-			page: async (client, cursor) =>
-				await client.conversationalAi.conversations.list({
+		const at = { node: this.getNode(), itemIndex: i };
+		const pages = elevenLabsPages({
+			page: async (cursor) =>
+				await listConversations(connection, at, {
 					...request,
 					// Client-side filtering may drop some: then full pages save requests.
 					pageSize: details ? PAGE_SIZE : Math.min(PAGE_SIZE, limit - out.length),
@@ -217,7 +216,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					continue;
 				}
 				const full = conversationOutput(
-					await fetchConversation(this, connection, summary.conversationId, i),
+					await getConversation(connection, at, summary.conversationId),
 				);
 				if (callResults.length && !callResults.includes(full.callResult ?? '')) continue;
 				out.push(options.simplify ? simplifyConversation(full) : full);

@@ -1,18 +1,17 @@
-import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { agentNotFoundHint } from '../../../shared/vendors/agentsAndNumbers';
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
-import { elevenLabsRequest } from '../../../shared/vendors/elevenLabsTransport';
+import type { ElevenLabsConnection } from '../../../shared/vendors/elevenLabsClient';
+import type { At } from '../../../shared/vendors/endpoint';
 import { mapItems } from '../../../shared/n8n/items';
 import { readAgentId } from './fields';
 import type { LinkToken } from './linkBudget';
 
 export interface Issue<T> {
-	/** What is issued, for the message: "a signed URL". */
-	what: string;
+	/** The request of an endpoint (elevenLabsApi.ts), which says what failed. */
 	request: (
-		client: ElevenLabsClient,
+		connection: ElevenLabsConnection,
+		at: At,
 		agentId: string,
 		options: Record<string, unknown>,
 	) => Promise<T>;
@@ -36,17 +35,15 @@ export async function issuePerItem<T>(
 	return await mapItems(ctx, async (item, i) => {
 		const agentId = readAgentId(ctx, i);
 		const options = ctx.getNodeParameter('options', i, {}) as Record<string, unknown>;
-		const context = {
-			action: `issue ${issue.what} for agent ${agentId}`,
-			itemIndex: i,
-			statusHints: { 404: agentNotFoundHint(agentId) },
-		};
 		const taken = await issue.budget?.(ctx, i, options);
 		const sentAt = Date.now();
 		let answer: T | undefined;
 		try {
-			answer = await elevenLabsRequest(ctx.getNode(), connection, context, (client) =>
-				issue.request(client, agentId, options),
+			answer = await issue.request(
+				connection,
+				{ node: ctx.getNode(), itemIndex: i },
+				agentId,
+				options,
 			);
 		} finally {
 			// Nothing was issued: the link's token is given back.

@@ -1,6 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { getSignedUrl } from '../../../shared/vendors/elevenLabsApi';
 import { agentLocator } from '../../../shared/n8n/descriptions';
 import { SIGNED_URL_LIFETIME_MS, expiresAt } from '../../helpers/lifetimes';
 import { branchOption, environmentOption, readCommonOptions } from './fields';
@@ -25,12 +26,8 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await issuePerItem(this, {
-		what: 'a signed URL',
-		request: async (client, agentId, options) =>
-			await client.conversationalAi.conversations.getSignedUrl({
-				agentId,
-				...readCommonOptions(options),
-			}),
+		request: async (connection, at, agentId, options) =>
+			await getSignedUrl(connection, at, { agentId, ...readCommonOptions(options) }),
 		output: (answer, sentAt) => ({
 			signedUrl: answer.signedUrl,
 			expiresAt: expiresAt(sentAt, SIGNED_URL_LIFETIME_MS),

@@ -1,6 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { getWebrtcToken } from '../../../shared/vendors/elevenLabsApi';
 import { agentLocator } from '../../../shared/n8n/descriptions';
 import { TOKEN_LIFETIME_MS, expiresAt } from '../../helpers/lifetimes';
 import { branchOption, environmentOption, readCommonOptions, readText } from './fields';
@@ -41,9 +42,8 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await issuePerItem(this, {
-		what: 'a conversation token',
-		request: async (client, agentId, options) =>
-			await client.conversationalAi.conversations.getWebrtcToken({
+		request: async (connection, at, agentId, options) =>
+			await getWebrtcToken(connection, at, {
 				agentId,
 				participantName: readText(options.participantName),
 				...readCommonOptions(options),

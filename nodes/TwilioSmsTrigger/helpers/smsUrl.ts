@@ -7,8 +7,7 @@ import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
 import { problem, problemError } from '../../shared/n8n/problems';
 import { twilioClient } from '../../shared/vendors/twilioClient';
-import { attemptTwilio } from '../../shared/vendors/twilioTransport';
-import { vendorApiError } from '../../shared/vendors/errors';
+import { listIncomingNumbers, updateIncomingNumber } from '../../shared/vendors/twilioApi';
 
 interface Previous {
 	numberSid: string;
@@ -27,15 +26,12 @@ export function numberParameter(ctx: IHookFunctions): string {
 async function findNumber(ctx: IHookFunctions) {
 	const connection = await twilioClient(ctx);
 	const phoneNumber = numberParameter(ctx);
-	const listed = await attemptTwilio(connection, async (client) =>
-		client.incomingPhoneNumbers.list({ phoneNumber, limit: 20 }),
+	const listed = await listIncomingNumbers(
+		connection,
+		{ node: ctx.getNode() },
+		{ phoneNumber, limit: 20 },
 	);
-	if (!listed.ok) {
-		throw vendorApiError(ctx.getNode(), 'Twilio', listed.failure, {
-			action: 'look up the Twilio number',
-		});
-	}
-	const number = listed.value.find((n) => n.phoneNumber === phoneNumber);
+	const number = listed.find((n) => n.phoneNumber === phoneNumber);
 	if (!number) {
 		throw problemError(
 			ctx.getNode(),
@@ -66,14 +62,11 @@ export async function pointSmsUrlHere(ctx: IHookFunctions): Promise<boolean> {
 		};
 		data[STATIC_KEY] = previous as unknown as IDataObject;
 	}
-	const updated = await attemptTwilio(connection, async (client) =>
-		client.incomingPhoneNumbers(number.sid).update({ smsUrl: url, smsMethod: 'POST' }),
-	);
-	if (!updated.ok) {
-		throw vendorApiError(ctx.getNode(), 'Twilio', updated.failure, {
-			action: `point the texts of ${number.phoneNumber} at this trigger`,
-		});
-	}
+	const purpose = { action: `point the texts of ${number.phoneNumber} at this trigger` };
+	await updateIncomingNumber(connection, { node: ctx.getNode(), purpose }, number.sid, {
+		smsUrl: url,
+		smsMethod: 'POST',
+	});
 	return true;
 }
 
@@ -87,12 +80,10 @@ export async function restoreSmsUrl(ctx: IHookFunctions): Promise<boolean> {
 		delete data[STATIC_KEY];
 		return true;
 	}
-	const restored = await attemptTwilio(connection, async (client) =>
-		client.incomingPhoneNumbers(number.sid).update({
-			smsUrl: previous?.smsUrl ?? '',
-			smsMethod: previous?.smsMethod ?? 'POST',
-		}),
-	);
+	const restored = await updateIncomingNumber.attempt(connection, number.sid, {
+		smsUrl: previous?.smsUrl ?? '',
+		smsMethod: previous?.smsMethod ?? 'POST',
+	});
 	if (!restored.ok) return false;
 	delete data[STATIC_KEY];
 	return true;

@@ -8,7 +8,7 @@ import {
 } from '../../../shared/vendors/elevenLabsApi';
 import type { Vendor, VendorFailure } from '../../../shared/vendors/errors';
 import { twilioClient } from '../../../shared/vendors/twilioClient';
-import { attemptTwilio } from '../../../shared/vendors/twilioTransport';
+import { createCall } from '../../../shared/vendors/twilioApi';
 import type { ClientData } from '../../helpers/clientData';
 import type { ElevenLabsLookups } from '../common/lookups';
 
@@ -140,25 +140,23 @@ async function throughOwnTwilio(
 	if (!twiml.ok)
 		return failed('ElevenLabs', twiml.failure, 'register the call with the agent', false);
 	const twilio = await twilioClient(ctx, itemIndex);
-	const call = await attemptTwilio(twilio, (client) =>
-		client.calls.create({
-			to: req.toNumber,
-			from: own.fromNumber,
-			twiml: twiml.value,
-			...(req.ringingTimeout ? { timeout: req.ringingTimeout } : {}),
-			...(req.recording ? { record: true } : {}),
-			...(req.machineDetection !== 'off'
-				? { machineDetection: TWILIO_AMD[req.machineDetection] }
-				: {}),
-			...(own.statusCallbackUrl
-				? {
-						statusCallback: own.statusCallbackUrl,
-						statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
-						statusCallbackMethod: 'POST',
-					}
-				: {}),
-		}),
-	);
+	const call = await createCall.attempt(twilio, {
+		to: req.toNumber,
+		from: own.fromNumber,
+		twiml: twiml.value,
+		...(req.ringingTimeout ? { timeout: req.ringingTimeout } : {}),
+		...(req.recording ? { record: true } : {}),
+		...(req.machineDetection !== 'off'
+			? { machineDetection: TWILIO_AMD[req.machineDetection] }
+			: {}),
+		...(own.statusCallbackUrl
+			? {
+					statusCallback: own.statusCallbackUrl,
+					statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+					statusCallbackMethod: 'POST',
+				}
+			: {}),
+	});
 	if (!call.ok) return failed('Twilio', call.failure, PLACE, true);
 	return { ok: true, transport: 'own_twilio', callSid: call.value.sid };
 }

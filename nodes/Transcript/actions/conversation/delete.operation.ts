@@ -1,5 +1,5 @@
 import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { isFinished } from '../../../shared/conversation/conversationStatus';
@@ -9,6 +9,7 @@ import type { ElevenLabsConnection } from '../../../shared/vendors/elevenLabsCli
 import { attemptElevenLabs } from '../../../shared/vendors/elevenLabsTransport';
 import { vendorApiError } from '../../../shared/vendors/errors';
 import { mapItems } from '../../../shared/n8n/items';
+import { ProblemError } from '../../../shared/n8n/problems';
 import { assertAgent, conversationContext, readConversationId } from '../../helpers/conversations';
 import { conversationIdField, onlyForAgentOption } from './fields';
 
@@ -71,16 +72,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			(client) => client.conversationalAi.conversations.get(conversationId),
 		);
 		if (!conversation) return missing;
-		assertAgent(this, conversation, locatorValue(options.agentId), i);
+		assertAgent(conversation, locatorValue(options.agentId));
 		if (!isFinished(conversation.status)) {
-			throw new NodeOperationError(
-				this.getNode(),
+			throw new ProblemError(
 				`Conversation ${conversationId} is still "${conversation.status}"`,
-				{
-					itemIndex: i,
-					description:
-						'Only a finished conversation (done or failed) can be deleted. Delete it after Get with "Wait for Completion", once its results are stored.',
-				},
+				'Only a finished conversation (done or failed) can be deleted. Delete it after Get with "Wait for Completion", once its results are stored.',
 			);
 		}
 		const deleted = await unlessMissing(

@@ -1,5 +1,5 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
-import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import { sleep, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import {
@@ -10,6 +10,7 @@ import { isFinished } from '../../../shared/conversation/conversationStatus';
 import { locatorValue } from '../../../shared/n8n/descriptions';
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
 import { mapItems } from '../../../shared/n8n/items';
+import { ProblemError } from '../../../shared/n8n/problems';
 import { readCheckedOptions, readNumberParameter } from '../../../shared/n8n/numberParameters';
 import { assertAgent, fetchConversation, readConversationId } from '../../helpers/conversations';
 import { nextPollDelayMs } from '../../helpers/polling';
@@ -101,7 +102,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const timeoutMs = wait ? readNumberParameter(this, properties, 'timeoutSeconds', i) * 1000 : 0;
 		const initialMs = (options.pollIntervalSeconds ?? 5) * 1000;
 		let conversation = await fetchConversation(this, connection, conversationId, i);
-		assertAgent(this, conversation, agentId, i);
+		assertAgent(conversation, agentId);
 		const started = Date.now();
 		let waitedMs = 0;
 		if (wait && !isFinished(conversation.status)) {
@@ -116,7 +117,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			waitedMs = Date.now() - started;
 		}
 		if (!isFinished(conversation.status) && options.ifNotFinished !== 'returnCurrent') {
-			throw notFinishedError(this, conversation, wait, waitedMs, i);
+			throw notFinishedError(conversation, wait, waitedMs);
 		}
 		const output = conversationOutput(conversation);
 		return simplify ? simplifyConversation(output) : output;
@@ -124,31 +125,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 }
 
 function notFinishedError(
-	ctx: IExecuteFunctions,
 	conversation: ElevenLabs.GetConversationResponseModel,
 	waited: boolean,
 	waitedMs: number,
-	itemIndex: number,
-): NodeOperationError {
+): ProblemError {
 	const id = conversation.conversationId;
 	if (!waited) {
-		return new NodeOperationError(
-			ctx.getNode(),
+		return new ProblemError(
 			`Conversation ${id} has not finished yet (status "${conversation.status}")`,
-			{
-				itemIndex,
-				description:
-					'Turn on "Wait for Completion" to wait for the end of the call, receive the result with the ElevenLabs Agents Trigger instead, or set Options → If Not Finished to "Return Current State".',
-			},
+			'Turn on "Wait for Completion" to wait for the end of the call, receive the result with the ElevenLabs Agents Trigger instead, or set Options → If Not Finished to "Return Current State".',
 		);
 	}
-	return new NodeOperationError(
-		ctx.getNode(),
+	return new ProblemError(
 		`Conversation ${id} was still "${conversation.status}" after waiting ${Math.round(waitedMs / 1000)} seconds`,
-		{
-			itemIndex,
-			description:
-				'Raise "Timeout (Seconds)", receive the result with the ElevenLabs Agents Trigger instead of waiting, or set Options → If Not Finished to "Return Current State".',
-		},
+		'Raise "Timeout (Seconds)", receive the result with the ElevenLabs Agents Trigger instead of waiting, or set Options → If Not Finished to "Return Current State".',
 	);
 }

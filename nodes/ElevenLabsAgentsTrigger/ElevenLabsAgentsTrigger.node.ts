@@ -18,7 +18,7 @@ import { agentOptions, searchAgents } from '../shared/vendors/listSearch';
 import { audioProblem } from '../shared/conversation/mp3';
 import { getAgent } from '../shared/vendors/elevenLabsApi';
 import { ELEVENLABS_CREDENTIAL, elevenLabsClient } from '../shared/vendors/elevenLabsClient';
-import { problem, problemError } from '../shared/n8n/problems';
+import { problem, toNodeError } from '../shared/n8n/problems';
 import type { Checked } from '../shared/n8n/problems';
 import { safeFileName } from '../shared/text/safeFileName';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../shared/vendors/webhookSignature';
@@ -80,7 +80,7 @@ async function credentialHasSecret(ctx: IHookFunctions): Promise<boolean> {
 /** The ledger must work before events arrive: its problem stops the activation, not every event. */
 async function checkLedger(ctx: IHookFunctions): Promise<void> {
 	const ledger = await triggerLedger(ctx);
-	if (!ledger.ok) throw problemError(ctx.getNode(), ledger);
+	if (!ledger.ok) throw toNodeError(ctx.getNode(), ledger);
 }
 
 /**
@@ -95,7 +95,7 @@ async function verifyInEditor(ctx: IHookFunctions): Promise<boolean> {
 	const connection = await elevenLabsClient(ctx);
 	for (const agentId of chosenAgents(ctx))
 		await getAgent(connection, { node: ctx.getNode() }, agentId);
-	throw problemError(ctx.getNode(), {
+	throw toNodeError(ctx.getNode(), {
 		message: 'Listening in the editor does not move the agents away from the published workflow',
 		hint: "The chosen agents and the credential are fine; ElevenLabs keeps sending their post-call events to the Production URL, and nothing at ElevenLabs was changed. To build the rest of the workflow, open an execution of the published workflow (Executions), copy it to the editor or pin the trigger's output there, and run the following nodes with it.",
 	});

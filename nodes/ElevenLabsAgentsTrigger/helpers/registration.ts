@@ -8,8 +8,7 @@
  * (another node of the workflow failed to activate), finds its way back.
  */
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
-import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IHookFunctions, INode } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, INode, NodeError } from 'n8n-workflow';
 
 import {
 	createWebhook,
@@ -25,7 +24,7 @@ import type {
 	ElevenLabsConnection,
 } from '../../shared/vendors/elevenLabsClient';
 import type { CallLedger } from '../../shared/ledger/callLedger';
-import { problemError } from '../../shared/n8n/problems';
+import { toNodeError } from '../../shared/n8n/problems';
 import type { Problem } from '../../shared/n8n/problems';
 import {
 	chosenAgents,
@@ -171,10 +170,11 @@ function takenProblem(held: Array<{ agentId: string; webhook: WorkspaceWebhook }
 /** An error of a failed set-up; when undoing it failed too, the description names what is left. */
 function setUpFailed(node: INode, error: unknown, unwound: unknown): Error {
 	if (!unwound) return error as Error;
-	const failed = error as NodeOperationError;
-	const left = unwound as NodeOperationError;
-	return new NodeOperationError(node, failed.message, {
-		description: [
+	const failed = error as NodeError;
+	const left = unwound as NodeError;
+	return toNodeError(node, {
+		message: failed.message,
+		hint: [
 			failed.description,
 			`Undoing the set-up failed as well, so this is left at ElevenLabs: ${left.message}.`,
 			left.description,
@@ -187,7 +187,7 @@ function setUpFailed(node: INode, error: unknown, unwound: unknown): Error {
 /** The ledger, for what agents had before; a ledger that cannot be used is the user's to fix. */
 async function openTriggerLedger(ctx: IHookFunctions): Promise<CallLedger> {
 	const opened = await triggerLedger(ctx);
-	if (!opened.ok) throw problemError(ctx.getNode(), opened);
+	if (!opened.ok) throw toNodeError(ctx.getNode(), opened);
 	return opened.value;
 }
 
@@ -200,7 +200,7 @@ export async function register(ctx: IHookFunctions, staticData: IDataObject): Pr
 	const node = ctx.getNode();
 	const agentIds = chosenAgents(ctx);
 	if (!agentIds.length) {
-		throw problemError(node, {
+		throw toNodeError(node, {
 			message:
 				'The ElevenLabs credential has no webhook secret, and no agent is chosen for the trigger to set up its own webhook',
 			hint: 'Choose the agents whose calls start this workflow under "Agent Names or IDs": the trigger then sets up their post-call webhook itself. Or, with a webhook set up by hand in ElevenLabs, paste its secret into "Webhook Secret" of the "ElevenLabs Agents API" credential.',
@@ -216,7 +216,7 @@ export async function register(ctx: IHookFunctions, staticData: IDataObject): Pr
 	for (const agentId of agentIds) agents.push(await getAgent(connection, { node }, agentId));
 	const held = heldElsewhere(agents, await listWebhooks(ctx, connection));
 	const options = ctx.getNodeParameter('options', {}) as { takeOver?: boolean };
-	if (held.length && !options.takeOver) throw problemError(node, takenProblem(held));
+	if (held.length && !options.takeOver) throw toNodeError(node, takenProblem(held));
 
 	const workflow = ctx.getWorkflow();
 	const name = `n8n · ${workflow.name ?? workflow.id} · ${node.name}`.slice(0, 200);
@@ -227,7 +227,7 @@ export async function register(ctx: IHookFunctions, staticData: IDataObject): Pr
 	);
 	if (!created.webhookSecret) {
 		await deleteWebhook.attempt(connection, created.webhookId);
-		throw problemError(node, {
+		throw toNodeError(node, {
 			message: 'ElevenLabs created the webhook without an HMAC secret',
 			hint: 'Set the webhook up by hand in ElevenLabs (Settings → Webhooks, authentication HMAC) and paste its secret into the credential.',
 		});
@@ -392,14 +392,14 @@ async function undoRegistration(
 		progress(registration);
 	}
 	if (unread.length) {
-		throw problemError(ctx.getNode(), {
+		throw toNodeError(ctx.getNode(), {
 			message: `The agent${unread.length > 1 ? 's' : ''} ${unread.join(', ')} could not be read, so ${unread.length > 1 ? 'they' : 'it'} may still send post-call events to the webhook "${registration.webhookId}" (${registration.webhookUrl})`,
 			hint: 'The webhook is kept, so that no event is lost. Deactivate or activate the workflow again once ElevenLabs answers, or set the post-call webhook of those agents in ElevenLabs (Agent → Advanced) and delete the webhook in Settings → Webhooks.',
 		});
 	}
 	const removed = await deleteWebhook.attempt(connection, registration.webhookId);
 	if (!removed.ok && removed.failure.status !== 404) {
-		throw problemError(ctx.getNode(), {
+		throw toNodeError(ctx.getNode(), {
 			message: `The post-call webhook "${registration.webhookId}" could not be deleted`,
 			hint: `ElevenLabs answered ${removed.failure.status ?? 'nothing'}${removed.failure.detail ? `: ${removed.failure.detail}` : ''}. The agents have their earlier webhook settings back; delete the webhook in ElevenLabs → Settings → Webhooks, or deactivate again.`,
 		});

@@ -1,7 +1,7 @@
 /** The callback this execution answers: the item its ElevenLabs Callback Trigger started it with. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { problemError } from '../../shared/n8n/problems';
+import { toNodeError } from '../../shared/n8n/problems';
 
 export const CALLBACK_TRIGGER_TYPE = 'elevenLabsCallbackTrigger';
 
@@ -26,7 +26,7 @@ export function callbackRequest(ctx: IExecuteFunctions): CallbackRequest {
 		? (ctx.getWorkflowDataProxy(0).$items(trigger.name)[0]?.json ?? {})
 		: undefined;
 	if (!json || typeof json.callbackId !== 'string') {
-		throw problemError(ctx.getNode(), {
+		throw toNodeError(ctx.getNode(), {
 			message: 'This node answers callbacks, and no ElevenLabs Callback Trigger started this run',
 			hint: 'Put "ElevenLabs Callback Trigger" at the start of the workflow and this node after the lookup of the caller.',
 		});

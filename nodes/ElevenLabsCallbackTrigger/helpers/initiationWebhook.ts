@@ -17,7 +17,7 @@ import {
 } from '../../shared/vendors/elevenLabsApi';
 import { elevenLabsClient } from '../../shared/vendors/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../shared/vendors/elevenLabsClient';
-import { problemError } from '../../shared/n8n/problems';
+import { toNodeError } from '../../shared/n8n/problems';
 import {
 	chosenAgents,
 	credentialApiKey,
@@ -130,7 +130,7 @@ export async function registerInitiationWebhook(
 ): Promise<void> {
 	const agentIds = chosenAgents(ctx);
 	if (!agentIds.length)
-		throw problemError(ctx.getNode(), {
+		throw toNodeError(ctx.getNode(), {
 			message: 'No agent is chosen for callbacks',
 			hint: 'Choose under "Agent Names or IDs" the agents whose phone numbers candidates call back.',
 		});
@@ -142,7 +142,7 @@ export async function registerInitiationWebhook(
 	const ours = current?.url === webhookUrl || current?.url === earlier?.webhookUrl;
 	const replace = ctx.getNodeParameter('options.replaceOtherWebhook', false) === true;
 	if (current?.url && !ours && !replace) {
-		throw problemError(ctx.getNode(), {
+		throw toNodeError(ctx.getNode(), {
 			message: `The workspace already sends conversation initiation requests to another URL (${safeHost(current.url)})`,
 			hint: 'ElevenLabs allows one conversation initiation webhook per workspace, and someone else set this one (ElevenLabs → Agents → Settings). Remove it there, or turn on "Replace Another Webhook" under Options to replace it: deactivating this workflow then puts it back.',
 		});
@@ -207,7 +207,7 @@ export async function unregisterInitiationWebhook(
 			? openFromStaticData(apiKey, registration.webhookUrl, registration.sealedPrevious)
 			: undefined;
 		if (registration.sealedPrevious && !previous) {
-			throw problemError(ctx.getNode(), {
+			throw toNodeError(ctx.getNode(), {
 				message: 'The earlier conversation initiation webhook could not be restored',
 				hint: 'It was kept encrypted with the API key of the credential, which has changed since. Set it again in ElevenLabs → Agents → Settings; this trigger removes its own.',
 			});

@@ -1,4 +1,4 @@
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -272,10 +272,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			this.getNodeParameter('agentId', i, '', { extractValue: true }) ?? '',
 		).trim();
 		if (!agentId) {
-			throw new NodeOperationError(this.getNode(), 'No agent is chosen', {
-				description: 'Pick the agent to set up under "Agent".',
-				itemIndex: i,
-			});
+			throw new ProblemError('No agent is chosen', 'Pick the agent to set up under "Agent".');
 		}
 		const options = readCheckedOptions<PublishOptions>(this, properties, 'options', i);
 		// Templates and values first: a template error stops the item before anything is sent.

@@ -1,5 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { toNodeError } from '../../shared/n8n/problems';
 
 import * as publish from './publish.operation';
 import * as render from './render.operation';
@@ -12,8 +13,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0, 'render') as string;
 	const run = operations[operation as keyof typeof operations];
 	if (!run) {
-		throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, {
-			description: 'Open the node and choose one of the listed operations.',
+		throw toNodeError(this.getNode(), {
+			message: `Unknown operation "${operation}"`,
+			hint: 'Open the node and choose one of the listed operations.',
 		});
 	}
 	return [await run.execute.call(this)];

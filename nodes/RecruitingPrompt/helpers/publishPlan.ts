@@ -179,28 +179,59 @@ function placeholdersOf(agent: ElevenLabs.GetAgentResponseModel): Record<string,
 		: {};
 }
 
-/** Compares the agent with the desired state: what changes, and the single update that does it. */
-export function planPublish(
-	agent: ElevenLabs.GetAgentResponseModel,
-	desired: DesiredState,
-): PublishPlan {
-	const own = agent.conversationConfig.agent;
-	const diff: PublishPlan['diff'] = {};
-
-	// Knowledge base: keep ours when its text is the same, else upload anew; drop earlier versions.
-	const documents = own?.prompt?.knowledgeBase ?? [];
-	const ours = documents.filter((locator) => desired.isOurDocument(locator.name));
+/** Our document on the agent, kept when its text is the same; else uploaded anew, earlier versions dropped. */
+function planDocuments(agent: ElevenLabs.GetAgentResponseModel, desired: DesiredState) {
+	const all = agent.conversationConfig.agent?.prompt?.knowledgeBase ?? [];
+	const ours = all.filter((locator) => desired.isOurDocument(locator.name));
 	const wanted = desired.knowledgeBase;
-	const keptDocument = wanted ? ours.find((locator) => locator.name === wanted.name) : undefined;
-	const removedDocuments = ours.filter((locator) => locator !== keptDocument);
-	const upload = wanted && !keptDocument ? wanted : undefined;
-	if (upload || removedDocuments.length) {
+	const kept = wanted ? ours.find((locator) => locator.name === wanted.name) : undefined;
+	const removed = ours.filter((locator) => locator !== kept);
+	const upload = wanted && !kept ? wanted : undefined;
+	return { all, kept, removed, upload };
+}
+
+/** What the agent has against what the set asks for, part by part; the diff and the update read it. */
+interface Comparison {
+	agent: ElevenLabs.GetAgentResponseModel;
+	desired: DesiredState;
+	documents: ReturnType<typeof planDocuments>;
+	voiceModel: ElevenLabs.TtsConversationalModel | undefined;
+	answers: ReturnType<typeof planAnswers>;
+	criteria: ReturnType<typeof planCriteria>;
+	placeholders: Record<string, unknown>;
+	/** The desired placeholders the agent has none for yet. */
+	newPlaceholders: string[];
+	privacy?: ReturnType<typeof planPrivacy>;
+}
+
+function compare(agent: ElevenLabs.GetAgentResponseModel, desired: DesiredState): Comparison {
+	const placeholders = placeholdersOf(agent);
+	return {
+		agent,
+		desired,
+		documents: planDocuments(agent, desired),
+		voiceModel: voiceModelFor(desired.language, agent.conversationConfig.tts?.modelId),
+		answers: planAnswers(agent.platformSettings?.dataCollection ?? {}, desired.answers),
+		criteria: planCriteria(agent.platformSettings?.evaluation?.criteria ?? [], desired.criteria),
+		placeholders,
+		newPlaceholders: Object.keys(desired.placeholders).filter((name) => !(name in placeholders)),
+		privacy: desired.privacy
+			? planPrivacy(agent.platformSettings?.privacy, desired.privacy)
+			: undefined,
+	};
+}
+
+/** The changes of the agent's conversation: knowledge base, texts, voicemail, voice model. */
+function conversationDiff({ agent, desired, documents, voiceModel }: Comparison) {
+	const diff: PublishPlan['diff'] = {};
+	if (documents.upload || documents.removed.length) {
+		const { upload } = documents;
 		diff.knowledgeBase = {
 			...(upload ? { upload: upload.name, characters: upload.text.length } : {}),
-			remove: removedDocuments.map((locator) => locator.name),
+			remove: documents.removed.map((locator) => locator.name),
 		};
 	}
-
+	const own = agent.conversationConfig.agent;
 	const texts: Array<[Change, string, string]> = [
 		['prompt', own?.prompt?.prompt ?? '', desired.systemPrompt],
 		['firstMessage', own?.firstMessage ?? '', desired.firstMessage],
@@ -214,114 +245,163 @@ export function planPublish(
 		diff.voicemail = { before: voicemailBefore, after: desired.voicemailMessage };
 
 	const model = agent.conversationConfig.tts?.modelId;
-	const voiceModel = voiceModelFor(desired.language, model);
 	if (voiceModel !== model) diff.voiceModel = { before: model, after: voiceModel };
+	return diff;
+}
 
-	const answers = planAnswers(agent.platformSettings?.dataCollection ?? {}, desired.answers);
+/** The changes of the agent's analysis and settings: answers, criteria, toggles, privacy, … */
+function platformDiff(comparison: Comparison) {
+	const { agent, desired, answers, criteria, newPlaceholders, privacy } = comparison;
+	const diff: PublishPlan['diff'] = {};
 	if (answers.add.length || answers.update.length)
 		diff.dataCollection = { add: answers.add, update: answers.update };
-
-	const criteria = planCriteria(
-		agent.platformSettings?.evaluation?.criteria ?? [],
-		desired.criteria,
-	);
 	if (criteria.add.length || criteria.update.length)
 		diff.evaluationCriteria = { add: criteria.add, update: criteria.update };
-
 	const enable = togglesToEnable(agent);
 	if (enable.length) diff.overrides = { enable };
-
-	const placeholders = placeholdersOf(agent);
-	const newPlaceholders = Object.keys(desired.placeholders).filter(
-		(name) => !(name in placeholders),
-	);
 	if (newPlaceholders.length) diff.dynamicVariablePlaceholders = { add: newPlaceholders };
-
-	const privacy = desired.privacy
-		? planPrivacy(agent.platformSettings?.privacy, desired.privacy)
-		: undefined;
 	if (privacy?.diff) diff.privacy = privacy.diff;
 	const summaryLanguage = agent.platformSettings?.summaryLanguage;
 	if (desired.summaryLanguage && summaryLanguage !== desired.summaryLanguage) {
 		diff.summaryLanguage = { before: summaryLanguage, after: desired.summaryLanguage };
 	}
+	return diff;
+}
 
-	const changed = CHANGES.filter((change) => diff[change]);
+/** The agent's prompt part of the update: knowledge base, prompt text, voicemail tool. */
+function promptUpdate(
+	{ agent, desired, documents }: Comparison,
+	diff: PublishPlan['diff'],
+	uploadedDocumentId?: string,
+): ElevenLabs.PromptAgentApiModelOutput {
+	const prompt: ElevenLabs.PromptAgentApiModelOutput = {};
+	if (diff.knowledgeBase) {
+		const { upload } = documents;
+		prompt.knowledgeBase = [
+			...documents.all.filter((locator) => !documents.removed.includes(locator)),
+			...(upload
+				? [
+						{
+							type: 'text' as const,
+							name: upload.name,
+							id: uploadedDocumentId!,
+							usageMode: 'prompt' as const,
+						},
+					]
+				: []),
+		];
+	}
+	if (diff.prompt) prompt.prompt = desired.systemPrompt;
+	if (diff.voicemail) {
+		// The agent's other built-in tools (end call, transfer, …) are sent along unchanged.
+		const tools = agent.conversationConfig.agent?.prompt?.builtInTools as
+			| ElevenLabs.BuiltInToolsInput
+			| undefined;
+		prompt.builtInTools = {
+			...tools,
+			voicemailDetection: voicemailTool(agent, desired.voicemailMessage!),
+		} as ElevenLabs.BuiltInToolsOutput;
+	}
+	return prompt;
+}
 
-	function update(uploadedDocumentId?: string): UpdateAgentRequest | undefined {
-		if (!changed.length) return undefined;
-		if (upload && !uploadedDocumentId)
-			throw new Error('The knowledge base document must be uploaded before the update');
-		const agentConfig: ElevenLabs.AgentConfig = {};
-		const prompt: ElevenLabs.PromptAgentApiModelOutput = {};
-		if (diff.knowledgeBase) {
-			prompt.knowledgeBase = [
-				...documents.filter((locator) => !removedDocuments.includes(locator)),
-				...(upload
-					? [
-							{
-								type: 'text' as const,
-								name: upload.name,
-								id: uploadedDocumentId!,
-								usageMode: 'prompt' as const,
-							},
-						]
-					: []),
-			];
-		}
-		if (diff.prompt) prompt.prompt = desired.systemPrompt;
-		if (diff.voicemail) {
-			// The agent's other built-in tools (end call, transfer, …) are sent along unchanged.
-			const tools = own?.prompt?.builtInTools as ElevenLabs.BuiltInToolsInput | undefined;
-			prompt.builtInTools = {
-				...tools,
-				voicemailDetection: voicemailTool(agent, desired.voicemailMessage!),
-			} as ElevenLabs.BuiltInToolsOutput;
-		}
-		if (Object.keys(prompt).length) agentConfig.prompt = prompt;
-		if (diff.firstMessage) agentConfig.firstMessage = desired.firstMessage;
-		if (diff.language) agentConfig.language = desired.language;
-		if (diff.dynamicVariablePlaceholders) {
-			const added = Object.fromEntries(
-				newPlaceholders.map((name) => [name, desired.placeholders[name]]),
-			);
-			agentConfig.dynamicVariables = {
-				dynamic_variable_placeholders: { ...placeholders, ...added },
-			};
-		}
-		const conversationConfig: ElevenLabs.ConversationalConfig = {};
-		if (Object.keys(agentConfig).length) conversationConfig.agent = agentConfig;
-		if (diff.voiceModel) conversationConfig.tts = { modelId: voiceModel };
-
-		const platformSettings: ElevenLabs.AgentPlatformSettingsRequestModel = {};
-		if (diff.dataCollection) platformSettings.dataCollection = answers.next;
-		if (diff.evaluationCriteria) platformSettings.evaluation = { criteria: criteria.next };
-		if (diff.overrides) {
-			// Sent whole, with the agent's other toggles, so that the update is right whether the API
-			// merges this object or replaces it (not documented); toggles already on stay on.
-			const current = agent.platformSettings?.overrides;
-			const toggles = current?.conversationConfigOverride?.agent;
-			platformSettings.overrides = {
-				...current,
-				conversationConfigOverride: {
-					...current?.conversationConfigOverride,
-					agent: {
-						...toggles,
-						firstMessage: true,
-						language: true,
-						prompt: { ...toggles?.prompt, prompt: true },
-					},
-				},
-			};
-		}
-		// Sent whole (with the settings the package leaves alone), as for the overrides.
-		if (diff.privacy) platformSettings.privacy = privacy!.next;
-		if (diff.summaryLanguage) platformSettings.summaryLanguage = desired.summaryLanguage;
-		return {
-			...(Object.keys(conversationConfig).length ? { conversationConfig } : {}),
-			...(Object.keys(platformSettings).length ? { platformSettings } : {}),
+/** The conversation part of the update: the agent (prompt, texts, placeholders) and the voice. */
+function conversationUpdate(
+	comparison: Comparison,
+	diff: PublishPlan['diff'],
+	uploadedDocumentId?: string,
+): ElevenLabs.ConversationalConfig {
+	const { desired, placeholders, newPlaceholders, voiceModel } = comparison;
+	const agentConfig: ElevenLabs.AgentConfig = {};
+	const prompt = promptUpdate(comparison, diff, uploadedDocumentId);
+	if (Object.keys(prompt).length) agentConfig.prompt = prompt;
+	if (diff.firstMessage) agentConfig.firstMessage = desired.firstMessage;
+	if (diff.language) agentConfig.language = desired.language;
+	if (diff.dynamicVariablePlaceholders) {
+		const added = Object.fromEntries(
+			newPlaceholders.map((name) => [name, desired.placeholders[name]]),
+		);
+		agentConfig.dynamicVariables = {
+			dynamic_variable_placeholders: { ...placeholders, ...added },
 		};
 	}
+	const conversationConfig: ElevenLabs.ConversationalConfig = {};
+	if (Object.keys(agentConfig).length) conversationConfig.agent = agentConfig;
+	if (diff.voiceModel) conversationConfig.tts = { modelId: voiceModel };
+	return conversationConfig;
+}
 
-	return { changed, upload, keptDocument, removedDocuments, diff, update };
+/**
+ * The override toggles Place Agent Call needs, switched on. Sent whole, with the agent's other
+ * toggles, so that the update is right whether the API merges this object or replaces it (not
+ * documented); toggles already on stay on.
+ */
+function overridesWithToggles(
+	agent: ElevenLabs.GetAgentResponseModel,
+): ElevenLabs.AgentPlatformSettingsRequestModel['overrides'] {
+	const current = agent.platformSettings?.overrides;
+	const toggles = current?.conversationConfigOverride?.agent;
+	return {
+		...current,
+		conversationConfigOverride: {
+			...current?.conversationConfigOverride,
+			agent: {
+				...toggles,
+				firstMessage: true,
+				language: true,
+				prompt: { ...toggles?.prompt, prompt: true },
+			},
+		},
+	};
+}
+
+/** The platform part of the update: answers, criteria, toggles, privacy, summary language. */
+function platformUpdate(
+	{ agent, desired, answers, criteria, privacy }: Comparison,
+	diff: PublishPlan['diff'],
+): ElevenLabs.AgentPlatformSettingsRequestModel {
+	const platformSettings: ElevenLabs.AgentPlatformSettingsRequestModel = {};
+	if (diff.dataCollection) platformSettings.dataCollection = answers.next;
+	if (diff.evaluationCriteria) platformSettings.evaluation = { criteria: criteria.next };
+	if (diff.overrides) platformSettings.overrides = overridesWithToggles(agent);
+	// Sent whole (with the settings the package leaves alone), as for the overrides.
+	if (diff.privacy) platformSettings.privacy = privacy!.next;
+	if (diff.summaryLanguage) platformSettings.summaryLanguage = desired.summaryLanguage;
+	return platformSettings;
+}
+
+/** The one update that makes the changes, with the id of the document uploaded for it. */
+function agentUpdate(
+	comparison: Comparison,
+	diff: PublishPlan['diff'],
+	uploadedDocumentId?: string,
+): UpdateAgentRequest {
+	if (comparison.documents.upload && !uploadedDocumentId)
+		throw new Error('The knowledge base document must be uploaded before the update');
+	const conversationConfig = conversationUpdate(comparison, diff, uploadedDocumentId);
+	const platformSettings = platformUpdate(comparison, diff);
+	return {
+		...(Object.keys(conversationConfig).length ? { conversationConfig } : {}),
+		...(Object.keys(platformSettings).length ? { platformSettings } : {}),
+	};
+}
+
+/** Compares the agent with the desired state: what changes, and the single update that does it. */
+export function planPublish(
+	agent: ElevenLabs.GetAgentResponseModel,
+	desired: DesiredState,
+): PublishPlan {
+	const comparison = compare(agent, desired);
+	const diff = { ...conversationDiff(comparison), ...platformDiff(comparison) };
+	const changed = CHANGES.filter((change) => diff[change]);
+	const { upload, kept, removed } = comparison.documents;
+	return {
+		changed,
+		upload,
+		keptDocument: kept,
+		removedDocuments: removed,
+		diff,
+		update: (uploadedDocumentId) =>
+			changed.length ? agentUpdate(comparison, diff, uploadedDocumentId) : undefined,
+	};
 }

@@ -220,12 +220,8 @@ function compileTemplate(
 	});
 }
 
-/**
- * Parses, checks and compiles a template set, in a Handlebars environment of its own. Errors
- * (syntax, unknown partials, helpers or phases, an empty set) are ProblemErrors that name the
- * template and line.
- */
-export function compileSet(source: TemplateSource, selection?: string[]): CompiledSet {
+/** The set's non-empty templates, checked: not empty, with a master, names that are allowed. */
+function setTexts(source: TemplateSource): TemplateTexts {
 	const setName = source.name;
 	const texts = Object.fromEntries(
 		Object.entries(source.templates).filter(([, text]) => text.trim() !== ''),
@@ -257,6 +253,11 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 			);
 		}
 	}
+	return texts;
+}
+
+/** The phases template: the chosen phases in their order, else the set's own or all of its phases. */
+function addPhases(texts: TemplateTexts, source: TemplateSource, selection?: string[]): void {
 	if (selection) {
 		texts[PHASES] = selectPhases(source, selection);
 	} else if (!texts[PHASES]) {
@@ -264,7 +265,10 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 		if (all.length)
 			texts[PHASES] = `${all.map((name) => `{{> ${PHASE_PREFIX}${name}}}`).join('\n\n')}\n`;
 	}
+}
 
+/** The set's own Handlebars environment (this package's helpers, no log) and every template parsed. */
+function parseSet(texts: TemplateTexts, setName: string) {
 	// Before anything parses: the nesting (the parser's stack), then the tags (its time).
 	for (const [name, text] of Object.entries(texts)) checkBlockDepth(name, text);
 	checkSetText(texts);
@@ -279,6 +283,34 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 			handlebarsStep(name, setName, () => env.parse(text)),
 		);
 	}
+	return { env, programs };
+}
+
+/** Every template compiled; those that are not outputs of their own become partials. */
+function compilePrograms(
+	env: typeof Handlebars,
+	programs: Map<string, hbs.AST.Program>,
+	setName: string,
+): Map<string, TemplateDelegate> {
+	const compiled = new Map<string, TemplateDelegate>();
+	for (const [name, program] of programs) {
+		const delegate = compileTemplate(env, name, program, setName);
+		compiled.set(name, delegate);
+		if (!ROOTS.includes(name)) env.registerPartial(name, delegate);
+	}
+	return compiled;
+}
+
+/**
+ * Parses, checks and compiles a template set, in a Handlebars environment of its own. Errors
+ * (syntax, unknown partials, helpers or phases, an empty set) are ProblemErrors that name the
+ * template and line.
+ */
+export function compileSet(source: TemplateSource, selection?: string[]): CompiledSet {
+	const setName = source.name;
+	const texts = setTexts(source);
+	addPhases(texts, source, selection);
+	const { env, programs } = parseSet(texts, setName);
 
 	// Before the walk and the render, which would both expand every include.
 	checkExpansion(texts, programs, ROOTS);
@@ -290,13 +322,7 @@ export function compileSet(source: TemplateSource, selection?: string[]): Compil
 		);
 	}
 
-	const compiled = new Map<string, TemplateDelegate>();
-	for (const [name, program] of programs) {
-		const delegate = compileTemplate(env, name, program, setName);
-		compiled.set(name, delegate);
-		if (!ROOTS.includes(name)) env.registerPartial(name, delegate);
-	}
-
+	const compiled = compilePrograms(env, programs, setName);
 	return {
 		name: setName,
 		bundled: source.bundled,

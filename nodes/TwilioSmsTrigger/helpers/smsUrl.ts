@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
-import { problem, problemError } from '../../shared/n8n/problems';
+import { problem, toNodeError } from '../../shared/n8n/problems';
 import { twilioClient } from '../../shared/vendors/twilioClient';
 import { listIncomingNumbers, updateIncomingNumber } from '../../shared/vendors/twilioApi';
 
@@ -33,7 +33,7 @@ async function findNumber(ctx: IHookFunctions) {
 	);
 	const number = listed.find((n) => n.phoneNumber === phoneNumber);
 	if (!number) {
-		throw problemError(
+		throw toNodeError(
 			ctx.getNode(),
 			problem(
 				`${phoneNumber || 'The number'} is not a phone number of this Twilio account`,

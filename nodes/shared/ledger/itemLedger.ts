@@ -1,10 +1,9 @@
 /** The call ledger of an item (parameters Call Ledger and Ledger Retention), for every node that claims in it. */
 import { dirname } from 'node:path';
 
-import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { problemError } from '../n8n/problems';
+import { toNodeError } from '../n8n/problems';
 import { redact } from '../vendors/redact';
 import type { CallLedger } from './callLedger';
 import { embeddedLedgerFolder } from './embeddedLedgerFolder';
@@ -26,10 +25,14 @@ export function ledgerUnavailable(
 	itemIndex: number,
 	secrets: string[] = [],
 ) {
-	return new NodeOperationError(ctx.getNode(), `Could not reach ${label}, so nobody was called`, {
+	return toNodeError(
+		ctx.getNode(),
+		{
+			message: `Could not reach ${label}, so nobody was called`,
+			hint: `The node never dials without the ledger's check. Check that the database runs and that the credential is right, then run again. ${redact(errorText(error), secrets)}`,
+		},
 		itemIndex,
-		description: `The node never dials without the ledger's check. Check that the database runs and that the credential is right, then run again. ${redact(errorText(error), secrets)}`,
-	});
+	);
 }
 
 /** The campaign a claim belongs to: the agent and the node's Campaign name. */
@@ -71,6 +74,6 @@ export async function itemLedger(ctx: IExecuteFunctions, itemIndex: number): Pro
 	).catch((error: unknown) => {
 		throw ledgerUnavailable(ctx, label, error, itemIndex, secrets);
 	});
-	if (!opened.ok) throw problemError(ctx.getNode(), opened, itemIndex);
+	if (!opened.ok) throw toNodeError(ctx.getNode(), opened, itemIndex);
 	return opened.value;
 }

@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { ProblemError, problemError } from './problems';
+import { ProblemError, toNodeError } from './problems';
 
 /** What one item's work produces: one or more output items (json plus optional binary). */
 export type ItemResult = IDataObject | INodeExecutionData | INodeExecutionData[];
@@ -90,7 +90,7 @@ export async function mapItems(
 				out[i] = list.map((entry) => ({ ...entry, pairedItem: entry.pairedItem ?? { item: i } }));
 			} catch (error) {
 				const failure =
-					error instanceof ProblemError ? problemError(ctx.getNode(), error, i) : error;
+					error instanceof ProblemError ? toNodeError(ctx.getNode(), error, i) : error;
 				if (ctx.continueOnFail()) {
 					const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
 					out[i] = [toErrorOutput ? errorOutputItem(i, failure) : failedItem(items[i], i, failure)];

@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ParameterReader } from './itemParameters';
-import { problem, problemError } from './problems';
+import { problem, toNodeError } from './problems';
 import type { Checked } from './problems';
 import { quoted } from '../text/quoted';
 
@@ -89,7 +89,7 @@ export function readNumberParameter(
 ): number {
 	const property = findProperty(properties, name);
 	const checked = checkNumber(property, ctx.getNodeParameter(name, itemIndex, property.default));
-	if (!checked.ok) throw problemError(ctx.getNode(), checked, itemIndex);
+	if (!checked.ok) throw toNodeError(ctx.getNode(), checked, itemIndex);
 	return checked.value;
 }
 
@@ -106,6 +106,6 @@ export function readCheckedOptions<T extends object>(
 		findProperty(properties, name),
 		parameters.getNodeParameter(name, itemIndex, {}) as T,
 	);
-	if (!checked.ok) throw problemError(ctx.getNode(), checked, itemIndex);
+	if (!checked.ok) throw toNodeError(ctx.getNode(), checked, itemIndex);
 	return checked.value;
 }

@@ -1,5 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { toNodeError } from './problems';
 
 /** One operation module: `description` and `execute` (only `execute` is routed to). */
 export interface Operation {
@@ -16,13 +17,10 @@ export async function routeByResource(
 	const operations = Object.hasOwn(resources, resource) ? resources[resource] : {};
 	const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
 	if (!run) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`Unknown operation "${operation}" of resource "${resource}"`,
-			{
-				description: 'Open the node and choose one of the listed operations.',
-			},
-		);
+		throw toNodeError(ctx.getNode(), {
+			message: `Unknown operation "${operation}" of resource "${resource}"`,
+			hint: 'Open the node and choose one of the listed operations.',
+		});
 	}
 	return [await run.execute.call(ctx)];
 }

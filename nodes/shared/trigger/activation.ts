@@ -3,7 +3,7 @@ import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
 import { ELEVENLABS_CREDENTIAL } from '../vendors/elevenLabsClient';
 import type { CredentialContext } from '../vendors/elevenLabsClient';
-import { problemError } from '../n8n/problems';
+import { toNodeError } from '../n8n/problems';
 
 /** How a trigger sets up its place at ElevenLabs, keeping what it did in the node's static data. */
 export interface Registrar {
@@ -47,7 +47,7 @@ export async function credentialApiKey(ctx: CredentialContext): Promise<string> 
 export function productionWebhookUrl(ctx: IHookFunctions): string {
 	const url = ctx.getNodeWebhookUrl('default');
 	if (!url)
-		throw problemError(ctx.getNode(), {
+		throw toNodeError(ctx.getNode(), {
 			message: 'n8n gave this trigger no webhook URL',
 			hint: 'Save the workflow and activate it again.',
 		});

@@ -1,7 +1,7 @@
 import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
-import { problemError } from '../n8n/problems';
+import { toNodeError } from '../n8n/problems';
 import { elevenLabsBaseUrl } from './regions';
 
 /** Anything that can read our credential: execute, load-options, hook and webhook contexts. */
@@ -51,7 +51,7 @@ export async function elevenLabsClient(
 		.catch((error: unknown) => {
 			// Optional on Place Agent Call (for Do Not Call): n8n's own error would not say which.
 			if (hasElevenLabsCredential(ctx)) throw error;
-			throw problemError(
+			throw toNodeError(
 				ctx.getNode(),
 				{
 					message: 'No ElevenLabs credential is chosen',
@@ -62,7 +62,7 @@ export async function elevenLabsClient(
 		});
 	const apiKey = String(credentials.apiKey ?? '').trim();
 	if (!apiKey) {
-		throw problemError(
+		throw toNodeError(
 			ctx.getNode(),
 			{
 				message: 'The ElevenLabs credential has no API key',
@@ -72,7 +72,7 @@ export async function elevenLabsClient(
 		);
 	}
 	const baseUrl = elevenLabsBaseUrl(credentials.region, credentials.baseUrl);
-	if (!baseUrl.ok) throw problemError(ctx.getNode(), baseUrl, options.itemIndex);
+	if (!baseUrl.ok) throw toNodeError(ctx.getNode(), baseUrl, options.itemIndex);
 	const { ElevenLabsClient } = await import('@elevenlabs/elevenlabs-js');
 	const client = new ElevenLabsClient({
 		apiKey,

@@ -1,7 +1,7 @@
 import type { Twilio } from 'twilio';
 
 import type { CredentialContext } from './elevenLabsClient';
-import { problem, problemError } from '../n8n/problems';
+import { problem, toNodeError } from '../n8n/problems';
 import type { Checked } from '../n8n/problems';
 import { TWILIO_API_URL, normaliseBaseUrl } from './regions';
 
@@ -70,7 +70,7 @@ export async function twilioClient(
 ): Promise<TwilioConnection> {
 	const credentials = await ctx.getCredentials(TWILIO_CREDENTIAL, itemIndex);
 	const checked = twilioCredentialFields(credentials);
-	if (!checked.ok) throw problemError(ctx.getNode(), checked, itemIndex);
+	if (!checked.ok) throw toNodeError(ctx.getNode(), checked, itemIndex);
 	const fields = checked.value;
 	const { default: twilio } = await import('twilio');
 	const httpClient = new twilio.RequestClient({ timeout: TIMEOUT_MS, autoRetry: false });

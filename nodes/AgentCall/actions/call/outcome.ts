@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { mayHaveHappenedError, vendorApiError } from '../../../shared/vendors/errors';
-import { problemError } from '../../../shared/n8n/problems';
+import { ProblemError } from '../../../shared/n8n/problems';
 import { maskNumber } from '../../helpers/idempotency';
 import type { Claim } from '../../../shared/ledger/callLedger';
 import type { DialFailure } from './dial';
@@ -89,7 +89,8 @@ export function reportOutcome(
 		throw unknownOutcomeError(ctx, call, outcome.failure, i);
 	}
 	if (outcome.status === 'refused') {
-		if ('lineNeverFree' in outcome) throw problemError(ctx.getNode(), outcome.lineNeverFree, i);
+		if ('lineNeverFree' in outcome)
+			throw new ProblemError(outcome.lineNeverFree.message, outcome.lineNeverFree.hint);
 		const { vendor, failure, step } = outcome.failure;
 		throw vendorApiError(ctx.getNode(), vendor, failure, {
 			action: step,

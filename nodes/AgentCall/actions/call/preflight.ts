@@ -7,7 +7,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { AgentPhoneNumber } from '../../../shared/vendors/agentsAndNumbers';
 import { readCheckedOptions } from '../../../shared/n8n/numberParameters';
-import { problemError } from '../../../shared/n8n/problems';
+import { ProblemError } from '../../../shared/n8n/problems';
 import type { Problem } from '../../../shared/n8n/problems';
 import {
 	agentConcurrencyLimit,
@@ -82,17 +82,13 @@ async function agentNumber(
 	const number = await lookups.phoneNumber(readPhoneNumberId(ctx, i), i);
 	const label = numberLabel(number);
 	if (number.provider !== 'twilio' && number.provider !== 'sip_trunk') {
-		throw problemError(
-			ctx.getNode(),
-			{
-				message: `The phone number ${label} is a ${number.provider} number, which this node cannot call with`,
-				hint: 'Choose a Twilio or SIP trunk number.',
-			},
-			i,
+		throw new ProblemError(
+			`The phone number ${label} is a ${number.provider} number, which this node cannot call with`,
+			'Choose a Twilio or SIP trunk number.',
 		);
 	}
 	const problem = outboundProblem(number) ?? twilioOnlyOptions(number, label, request);
-	if (problem) throw problemError(ctx.getNode(), problem, i);
+	if (problem) throw new ProblemError(problem.message, problem.hint);
 	return number;
 }
 
@@ -107,19 +103,15 @@ function ownTwilioCaller(
 		options.defaultRegion || 'DE',
 	);
 	if (!from.ok) {
-		throw problemError(
-			ctx.getNode(),
-			{
-				message: `The caller number is not usable: ${from.message}`,
-				hint: 'Enter a voice number of your Twilio account in international format, e.g. +4930123456789.',
-			},
-			i,
+		throw new ProblemError(
+			`The caller number is not usable: ${from.message}`,
+			'Enter a voice number of your Twilio account in international format, e.g. +4930123456789.',
 		);
 	}
 	const callback = text(options.statusCallbackUrl);
 	const statusCallbackUrl = callback ? checkCallbackUrl(callback) : undefined;
 	if (statusCallbackUrl && !statusCallbackUrl.ok)
-		throw problemError(ctx.getNode(), statusCallbackUrl, i);
+		throw new ProblemError(statusCallbackUrl.message, statusCallbackUrl.hint);
 	return { fromNumber: from.value.e164, statusCallbackUrl: statusCallbackUrl?.value };
 }
 
@@ -136,13 +128,13 @@ export async function prepareCall(
 		| 'elevenLabs'
 		| 'ownTwilio';
 	const read = readCandidate(ctx, item, i, options);
-	if (!read.ok) throw problemError(ctx.getNode(), read, i);
+	if (!read.ok) throw new ProblemError(read.message, read.hint);
 
 	// Pre-flight against the account: the agent (once per execution) and the number.
 	const agent = await lookups.agent(agentId, i);
 	const candidate = withItemVariables(read.value, item, agent);
 	const problem = agentProblem(agent, candidate);
-	if (problem) throw problemError(ctx.getNode(), problem, i);
+	if (problem) throw new ProblemError(problem.message, problem.hint);
 
 	const request: DialRequest = {
 		agentId,

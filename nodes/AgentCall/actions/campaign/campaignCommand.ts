@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
 import { cancelBatchCall } from '../../../shared/vendors/elevenLabsApi';
-import { problemError } from '../../../shared/n8n/problems';
+import { ProblemError } from '../../../shared/n8n/problems';
 import { text } from '../common/candidate';
 
 /** The item's campaign ID, or an error that says where to map it from. */
@@ -14,7 +14,7 @@ export function campaignIdOf(ctx: IExecuteFunctions, itemIndex: number): string 
 			message: 'No campaign ID is given',
 			hint: 'Map "Campaign ID" to the campaignId that Submit returned.',
 		};
-		throw problemError(ctx.getNode(), none, itemIndex);
+		throw new ProblemError(none.message, none.hint);
 	}
 	return campaignId;
 }

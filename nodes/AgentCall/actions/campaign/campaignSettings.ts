@@ -2,7 +2,7 @@ import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readCheckedOptions } from '../../../shared/n8n/numberParameters';
-import { problemError } from '../../../shared/n8n/problems';
+import { toNodeError } from '../../../shared/n8n/problems';
 import { text } from '../common/candidate';
 import type { CandidateOptions } from '../common/candidate';
 import { readAgentId, readPhoneNumberId } from '../common/chosenIds';
@@ -37,7 +37,7 @@ export function readCampaignSettings(ctx: IExecuteFunctions): CampaignSettings {
 	const node = ctx.getNode();
 	const callName = text(ctx.getNodeParameter('callName', 0, ''));
 	if (!callName)
-		throw problemError(
+		throw toNodeError(
 			node,
 			{ message: 'The campaign has no name', hint: 'Enter a "Campaign Name".' },
 			0,
@@ -52,7 +52,7 @@ export function readCampaignSettings(ctx: IExecuteFunctions): CampaignSettings {
 			message: `"${scheduledTime}" is not a time`,
 			hint: 'Pick a date and time for "Scheduled Time".',
 		};
-		throw problemError(node, notATime, 0);
+		throw toNodeError(node, notATime, 0);
 	}
 	return { callName, agentId, phoneNumberId, options, scheduled };
 }

@@ -1,4 +1,4 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { ProblemError } from '../../../shared/n8n/problems';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
@@ -31,22 +31,19 @@ async function releaseStopped(ctx: IExecuteFunctions, batchId: string, i: number
 		(r) => r.status === 'cancelled' && !r.conversationId && r.phoneNumber,
 	);
 	const ledger = await itemLedger(ctx, i);
-	try {
+	const release = async () => {
 		let released = 0;
 		for (const recipient of stopped) {
 			if (await ledger.withdrawFromBatch(batchId, recipient.phoneNumber!)) released++;
 		}
 		return released;
-	} catch (error) {
-		throw new NodeOperationError(
-			ctx.getNode(),
+	};
+	return await release().catch((error: unknown) => {
+		throw new ProblemError(
 			`The campaign was cancelled, but ${ledger.label} could not free the ${stopped.length} recipients it stopped`,
-			{
-				itemIndex: i,
-				description: `Nobody of them was called, yet until they are freed the ledger reports them as already called. Check that the database runs. ${error instanceof Error ? error.message : String(error)}`,
-			},
+			`Nobody of them was called, yet until they are freed the ledger reports them as already called. Check that the database runs. ${error instanceof Error ? error.message : String(error)}`,
 		);
-	}
+	});
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { problemError } from '../../../shared/n8n/problems';
+import { toNodeError } from '../../../shared/n8n/problems';
 import type { Checked } from '../../../shared/n8n/problems';
 import type { CallingWindow } from '../../helpers/callingWindow';
 import { candidateWindow } from '../../helpers/windowRules';
@@ -63,7 +63,7 @@ export function readRecipients(
 				phone: givenPhone(ctx, i) ?? null,
 				error: recipient.message,
 			});
-		} else throw problemError(ctx.getNode(), recipient, i);
+		} else throw toNodeError(ctx.getNode(), recipient, i);
 	});
 	return list;
 }

@@ -4,7 +4,7 @@
  * new batch with its settings; the ledger's claims follow them to the new batch id.
  */
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
-import { NodeOperationError } from 'n8n-workflow';
+import { ProblemError } from '../../../shared/n8n/problems';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { cancelBatchCall, getBatchCall } from '../../../shared/vendors/elevenLabsApi';
@@ -68,20 +68,15 @@ async function cancelAndRead(
 			const at = { node: ctx.getNode(), itemIndex: i, purpose: { action } };
 			throw cancelBatchCall.error(at, cancelled.failure, batchId);
 		}
-		throw new NodeOperationError(ctx.getNode(), `Could not ${action} (its status is ${status})`, {
-			itemIndex: i,
-			description:
-				'Nothing was changed. Run this again, or cancel the campaign in ElevenLabs → Batch Calling.',
-		});
+		throw new ProblemError(
+			`Could not ${action} (its status is ${status})`,
+			'Nothing was changed. Run this again, or cancel the campaign in ElevenLabs → Batch Calling.',
+		);
 	}
 	await ledger.finishBatchReplacement(claim);
-	throw new NodeOperationError(
-		ctx.getNode(),
+	throw new ProblemError(
 		`Campaign ${batchId} ${cancelled.ok ? 'was' : 'may have been'} cancelled, but whom it stopped could not be read, so nobody of it was submitted again`,
-		{
-			itemIndex: i,
-			description: `Open the campaign in ElevenLabs → Batch Calling. If it was cancelled, run Campaign → Cancel on it (that frees the people it stopped in the call ledger) and submit them again with Campaign → Submit. ${read.failure.detail}`,
-		},
+		`Open the campaign in ElevenLabs → Batch Calling. If it was cancelled, run Campaign → Cancel on it (that frees the people it stopped in the call ledger) and submit them again with Campaign → Submit. ${read.failure.detail}`,
 	);
 }
 
@@ -91,15 +86,13 @@ async function cancelAndRead(
  * out whom the batch never dialled are withdrawn from it in the ledger.
  */
 async function sortStopped(
-	ctx: IExecuteFunctions,
 	ledger: CallLedger,
 	batch: ElevenLabs.BatchCallDetailedResponse,
 	leaveOut: string,
-	i: number,
 ): Promise<{ rest: BatchRecipient[]; leftOut: Map<string, string> }> {
 	const rest: BatchRecipient[] = [];
 	const leftOut = new Map<string, string>();
-	try {
+	const sort = async () => {
 		for (const r of batch.recipients) {
 			const e164 = r.phoneNumber;
 			const stopped = stoppedByCancel(r);
@@ -109,16 +102,13 @@ async function sortStopped(
 				if (stopped) await ledger.withdrawFromBatch(batch.id, e164);
 			} else rest.push(r);
 		}
-	} catch (error) {
-		throw new NodeOperationError(
-			ctx.getNode(),
+	};
+	await sort().catch((error: unknown) => {
+		throw new ProblemError(
 			`Campaign ${batch.id} was cancelled, but ${ledger.label} failed, so nobody of it was submitted again`,
-			{
-				itemIndex: i,
-				description: `Check that the database runs, then run Campaign → Cancel on ${batch.id} (that frees the people it stopped in the call ledger) and submit them again with Campaign → Submit. ${error instanceof Error ? error.message : String(error)}`,
-			},
+			`Check that the database runs, then run Campaign → Cancel on ${batch.id} (that frees the people it stopped in the call ledger) and submit them again with Campaign → Submit. ${error instanceof Error ? error.message : String(error)}`,
 		);
-	}
+	});
 	return { rest, leftOut };
 }
 
@@ -142,7 +132,7 @@ export async function replaceBatch(
 		throw error;
 	});
 	const batch = await cancelAndRead(ctx, lookups, ledger, claim, i);
-	const { rest, leftOut } = await sortStopped(ctx, ledger, batch, leaveOut, i).catch(
+	const { rest, leftOut } = await sortStopped(ledger, batch, leaveOut).catch(
 		async (error: unknown) => {
 			await ledger.finishBatchReplacement(claim).catch(() => undefined);
 			throw error;
@@ -162,13 +152,9 @@ export async function replaceBatch(
 		const numbers = rest.map((r) => r.phoneNumber!);
 		await ledger.moveToBatch(batchId, replacedBy, numbers).catch(async (error: unknown) => {
 			await ledger.finishBatchReplacement(claim, replacedBy).catch(() => undefined);
-			throw new NodeOperationError(
-				ctx.getNode(),
+			throw new ProblemError(
 				`The ${others} were submitted again as campaign ${replacedBy}, but ${ledger.label} still records them under ${batchId}`,
-				{
-					itemIndex: i,
-					description: `Nobody is called twice: the ledger counts them as called. Campaign → Cancel and Retry of ${replacedBy} do not find them in the ledger. ${error instanceof Error ? error.message : String(error)}`,
-				},
+				`Nobody is called twice: the ledger counts them as called. Campaign → Cancel and Retry of ${replacedBy} do not find them in the ledger. ${error instanceof Error ? error.message : String(error)}`,
 			);
 		});
 		await ledger.finishBatchReplacement(claim, replacedBy);

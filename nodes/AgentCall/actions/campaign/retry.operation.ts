@@ -11,7 +11,7 @@ import { mapItems } from '../../../shared/n8n/items';
 import type { CallLedger } from '../../../shared/ledger/callLedger';
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
 import { readCheckedOptions } from '../../../shared/n8n/numberParameters';
-import { problemError } from '../../../shared/n8n/problems';
+import { ProblemError } from '../../../shared/n8n/problems';
 import { itemLedger, ledgerUnavailable } from '../../../shared/ledger/itemLedger';
 import { attemptOptions, ledgerProperties } from '../../../shared/ledger/ledgerParameters';
 import { parseCandidatePhone } from '../../helpers/phone';
@@ -88,20 +88,14 @@ async function recordedAttempts(
 		throw ledgerUnavailable(ctx, ledger.label, error, i);
 	});
 	if (attempts.length) return attempts;
-	const unknown = {
-		message: `${ledger.label} has no record of campaign ${campaignId}, so nobody was called`,
-		hint: 'Retry checks every recipient against the call ledger that Submit recorded them in: choose the same Call Ledger as the Submit. A campaign submitted elsewhere cannot be retried here; submit its recipients with Submit instead.',
-	};
-	throw problemError(ctx.getNode(), unknown, i);
+	throw new ProblemError(
+		`${ledger.label} has no record of campaign ${campaignId}, so nobody was called`,
+		'Retry checks every recipient against the call ledger that Submit recorded them in: choose the same Call Ledger as the Submit. A campaign submitted elsewhere cannot be retried here; submit its recipients with Submit instead.',
+	);
 }
 
 /** Each recipient's own calling window, from their number's country or their timezone variable. */
-function withWindows(
-	ctx: IExecuteFunctions,
-	recipients: Recipient[],
-	rules: WindowRules | undefined,
-	i: number,
-): Recipient[] {
+function withWindows(recipients: Recipient[], rules: WindowRules | undefined): Recipient[] {
 	if (!rules) return recipients;
 	const now = new Date();
 	return recipients.map((recipient) => {
@@ -112,7 +106,7 @@ function withWindows(
 			country: parsed.ok ? parsed.value.country : undefined,
 		};
 		const window = candidateWindow(rules, where, now);
-		if (!window.ok) throw problemError(ctx.getNode(), window, i);
+		if (!window.ok) throw new ProblemError(window.message, window.hint);
 		return { ...recipient, window: window.value };
 	});
 }
@@ -136,7 +130,7 @@ async function retryCampaign(
 			message: `Campaign ${campaignId} was cancelled, so it cannot be retried`,
 			hint: 'Submit its recipients again: Submit leaves out everyone who was already called.',
 		};
-		throw problemError(ctx.getNode(), cancelled, i);
+		throw new ProblemError(cancelled.message, cancelled.hint);
 	}
 	const options = readCheckedOptions<SubmitOptions>(ctx, description, 'options', i);
 	const settings = batchSettings(batch, options);
@@ -144,7 +138,7 @@ async function retryCampaign(
 	const attempts = await recordedAttempts(ctx, ledger, campaignId, i);
 	const failed = failedRecipients(batch);
 	const rules = windowRulesIfRespected(ctx, i, 'windowOptions');
-	const recipients = withWindows(ctx, retryRecipients(ledger, attempts, failed, i), rules, i);
+	const recipients = withWindows(retryRecipients(ledger, attempts, failed, i), rules);
 	const policy = attemptPolicy(options);
 	return await withHeldClaims(releaseFailed(ctx), async (held) => {
 		const { toDial, alreadyCalled, heldBack, outsideWindow } = await clearRecipients(

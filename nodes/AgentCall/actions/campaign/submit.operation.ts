@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
-import { problemError } from '../../../shared/n8n/problems';
+import { toNodeError } from '../../../shared/n8n/problems';
 import { agentProblem, outboundProblem } from '../../helpers/agentChecks';
 import { campaignStart } from '../../helpers/campaignStart';
 import type { CallingWindow } from '../../helpers/callingWindow';
@@ -33,13 +33,13 @@ async function preflight(
 	const agent = await lookups.agent(settings.agentId, 0);
 	const number = await lookups.phoneNumber(settings.phoneNumberId, 0);
 	const cannotDialOut = outboundProblem(number);
-	if (cannotDialOut) throw problemError(ctx.getNode(), cannotDialOut, 0);
+	if (cannotDialOut) throw toNodeError(ctx.getNode(), cannotDialOut, 0);
 	const items = ctx.getInputData();
 	for (const recipient of recipients) {
 		recipient.candidate = withItemVariables(recipient.candidate, items[recipient.itemIndex], agent);
 		const { itemIndex, candidate } = recipient;
 		const problem = agentProblem(agent, candidate);
-		if (problem) throw problemError(ctx.getNode(), problem, itemIndex);
+		if (problem) throw toNodeError(ctx.getNode(), problem, itemIndex);
 	}
 }
 
@@ -59,7 +59,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		.map((r) => r.window)
 		.filter((w): w is CallingWindow => w !== undefined);
 	const start = campaignStart(windows, settings.scheduled, new Date());
-	if (!start.ok) throw problemError(this.getNode(), start, 0);
+	if (!start.ok) throw toNodeError(this.getNode(), start, 0);
 	const policy = attemptPolicy(settings.options);
 	const ledger = await itemLedger(this, 0);
 	return await withHeldClaims(releaseFailed(this), async (held) => {

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { problemError } from '../../../shared/n8n/problems';
+import { toNodeError } from '../../../shared/n8n/problems';
 import { agentConcurrencyLimit } from '../../helpers/agentChecks';
 import { planWithinWindows } from '../../helpers/windowPlan';
 import type { ElevenLabsLookups } from '../common/lookups';
@@ -21,7 +21,7 @@ function typicalCallMinutes(ctx: IExecuteFunctions, settings: CampaignSettings):
 	const given = settings.options.typicalCallMinutes ?? DEFAULT_TYPICAL_CALL_MINUTES;
 	const minutes = Number(given);
 	if (Number.isFinite(minutes) && minutes > 0) return minutes;
-	throw problemError(
+	throw toNodeError(
 		ctx.getNode(),
 		{
 			message: `"Typical Call Length (Minutes)" must be a number above 0, not ${JSON.stringify(given)}`,

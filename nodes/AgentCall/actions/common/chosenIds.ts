@@ -1,11 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { problemError } from '../../../shared/n8n/problems';
+import { toNodeError } from '../../../shared/n8n/problems';
 import type { Problem } from '../../../shared/n8n/problems';
 
 function chosen(ctx: IExecuteFunctions, name: string, i: number, none: Problem): string {
 	const id = String(ctx.getNodeParameter(name, i, '', { extractValue: true }) ?? '').trim();
-	if (!id) throw problemError(ctx.getNode(), none, i);
+	if (!id) throw toNodeError(ctx.getNode(), none, i);
 	return id;
 }
 

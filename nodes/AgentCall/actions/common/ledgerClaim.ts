@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { problem, problemError } from '../../../shared/n8n/problems';
+import { problem, toNodeError } from '../../../shared/n8n/problems';
 import type { CallLedger, Claim, ClaimResult } from '../../../shared/ledger/callLedger';
 import type { AttemptPolicy } from '../../../shared/ledger/decideAttempt';
 import type { HeldClaims } from '../../../shared/ledger/heldClaims';
@@ -150,7 +150,7 @@ export async function claimCandidate(
 		.catch(ledgerFailed);
 	switch (result.kind) {
 		case 'conflict':
-			throw problemError(
+			throw toNodeError(
 				ctx.getNode(),
 				problem(
 					`This candidate was called in this campaign on another number (${result.boundTo.maskedNumber}), so ${masked} was not called`,
@@ -160,7 +160,7 @@ export async function claimCandidate(
 			);
 		case 'ownUnknown':
 			throw Object.assign(
-				problemError(
+				toNodeError(
 					ctx.getNode(),
 					problem(
 						`The call to ${e164} may have been placed by an earlier try of this execution`,

@@ -1,4 +1,4 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { toNodeError } from '../../../shared/n8n/problems';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readPhoneNumber } from '../../../shared/vendors/agentsAndNumbers';
@@ -107,14 +107,13 @@ export class ElevenLabsLookups {
 		if (!summary) return undefined;
 		const full = await getConversation(connection, at, summary.conversationId);
 		if (full.userId !== userId) {
-			throw new NodeOperationError(
+			throw toNodeError(
 				node,
-				'Could not check whether the candidate was already called',
 				{
-					description:
-						'ElevenLabs answered the search by user ID with a conversation of another user, so the check cannot be trusted. Nobody was called. Switch off "Skip If Already Called" only if you are sure this candidate was not called yet.',
-					itemIndex,
+					message: 'Could not check whether the candidate was already called',
+					hint: 'ElevenLabs answered the search by user ID with a conversation of another user, so the check cannot be trusted. Nobody was called. Switch off "Skip If Already Called" only if you are sure this candidate was not called yet.',
 				},
+				itemIndex,
 			);
 		}
 		return {

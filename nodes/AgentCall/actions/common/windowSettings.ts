@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { problemError } from '../../../shared/n8n/problems';
+import { toNodeError } from '../../../shared/n8n/problems';
 import type { Checked } from '../../../shared/n8n/problems';
 import { checkCallingWindow } from '../../helpers/callingWindow';
 import type { WindowCheck } from '../../helpers/callingWindow';
@@ -52,9 +52,9 @@ export function closedWindow(
 	if (!ctx.getNodeParameter('useCallingWindow', itemIndex, true)) return undefined;
 	const now = new Date();
 	const rules = readWindowRules(ctx, itemIndex, 'windowOptions');
-	if (!rules.ok) throw problemError(ctx.getNode(), rules, itemIndex);
+	if (!rules.ok) throw toNodeError(ctx.getNode(), rules, itemIndex);
 	const window = candidateWindow(rules.value, candidate, now);
-	if (!window.ok) throw problemError(ctx.getNode(), window, itemIndex);
+	if (!window.ok) throw toNodeError(ctx.getNode(), window, itemIndex);
 	const check = checkCallingWindow(window.value, now);
 	return check.open ? undefined : check;
 }
@@ -67,6 +67,6 @@ export function windowRulesIfRespected(
 ): WindowRules | undefined {
 	if (!ctx.getNodeParameter('useCallingWindow', itemIndex, true)) return undefined;
 	const rules = readWindowRules(ctx, itemIndex, collection);
-	if (!rules.ok) throw problemError(ctx.getNode(), rules, itemIndex);
+	if (!rules.ok) throw toNodeError(ctx.getNode(), rules, itemIndex);
 	return rules.value;
 }

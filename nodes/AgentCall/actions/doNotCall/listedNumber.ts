@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { maskNumber } from '../../helpers/idempotency';
 import { parseCandidatePhone } from '../../helpers/phone';
 import type { CallLedger } from '../../../shared/ledger/callLedger';
-import { problemError } from '../../../shared/n8n/problems';
+import { ProblemError } from '../../../shared/n8n/problems';
 import { itemLedger, ledgerUnavailable } from '../../../shared/ledger/itemLedger';
 
 export interface ListedNumber {
@@ -24,7 +24,7 @@ export async function listedNumber(
 	const phone = parseCandidatePhone(ctx.getNodeParameter('phone', itemIndex, ''), region, {
 		nonGeographic: true,
 	});
-	if (!phone.ok) throw problemError(ctx.getNode(), phone, itemIndex);
+	if (!phone.ok) throw new ProblemError(phone.message, phone.hint);
 	const ledger = await itemLedger(ctx, itemIndex);
 	return {
 		e164: phone.value.e164,

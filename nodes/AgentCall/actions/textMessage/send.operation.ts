@@ -12,7 +12,7 @@ import type {
 } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/n8n/items';
-import { problem, problemError } from '../../../shared/n8n/problems';
+import { ProblemError } from '../../../shared/n8n/problems';
 import { twilioClient } from '../../../shared/vendors/twilioClient';
 import type { TwilioConnection } from '../../../shared/vendors/twilioClient';
 import { maskNumber } from '../../helpers/idempotency';
@@ -200,15 +200,11 @@ interface SendOptions {
 /** The item's number, checked as for calls; a landline cannot take a text. */
 function readNumber(ctx: IExecuteFunctions, i: number, region: string): CandidateNumber {
 	const parsed = parseCandidatePhone(ctx.getNodeParameter('phone', i, ''), region || 'DE');
-	if (!parsed.ok) throw problemError(ctx.getNode(), parsed, i);
+	if (!parsed.ok) throw new ProblemError(parsed.message, parsed.hint);
 	if (parsed.value.type === 'FIXED_LINE') {
-		throw problemError(
-			ctx.getNode(),
-			problem(
-				`${parsed.value.e164} is a landline number, which cannot receive texts`,
-				'Texts go to mobile numbers only. Use the candidate’s mobile number, or leave this candidate to the call. Nothing was sent.',
-			),
-			i,
+		throw new ProblemError(
+			`${parsed.value.e164} is a landline number, which cannot receive texts`,
+			'Texts go to mobile numbers only. Use the candidate’s mobile number, or leave this candidate to the call. Nothing was sent.',
 		);
 	}
 	return parsed.value;
@@ -245,7 +241,7 @@ function readText(ctx: IExecuteFunctions, i: number, from: string) {
 		callbackNumber: text(ctx.getNodeParameter('callbackNumber', i, '')) || from,
 		text: String(ctx.getNodeParameter('text', i, '') ?? ''),
 	});
-	if (!composed.ok) throw problemError(ctx.getNode(), composed, i);
+	if (!composed.ok) throw new ProblemError(composed.message, composed.hint);
 	return { kind, body: composed.value };
 }
 

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { CallLedger, Claim } from '../../../shared/ledger/callLedger';
-import { problem, problemError } from '../../../shared/n8n/problems';
+import { ProblemError } from '../../../shared/n8n/problems';
 import { idempotencyKey, maskNumber } from '../../helpers/idempotency';
 import { ledgerUnavailable } from '../../../shared/ledger/itemLedger';
 
@@ -88,22 +88,14 @@ export async function claimText(
 				},
 			};
 		case 'ownUnknown':
-			throw problemError(
-				ctx.getNode(),
-				problem(
-					`The text to ${subject.e164} may have been sent by an earlier try of this execution`,
-					'The node does not send again after an unclear answer, so nobody gets a text twice. Check the message log in the Twilio Console before sending this text again.',
-				),
-				i,
+			throw new ProblemError(
+				`The text to ${subject.e164} may have been sent by an earlier try of this execution`,
+				'The node does not send again after an unclear answer, so nobody gets a text twice. Check the message log in the Twilio Console before sending this text again.',
 			);
 		case 'conflict':
-			throw problemError(
-				ctx.getNode(),
-				problem(
-					`This candidate got this text in this campaign on another number (${result.boundTo.maskedNumber}), so ${masked} got none`,
-					'One candidate ID with two phone numbers: correct the phone number or the candidate ID of this row. Nothing was sent.',
-				),
-				i,
+			throw new ProblemError(
+				`This candidate got this text in this campaign on another number (${result.boundTo.maskedNumber}), so ${masked} got none`,
+				'One candidate ID with two phone numbers: correct the phone number or the candidate ID of this row. Nothing was sent.',
 			);
 	}
 }

@@ -12,7 +12,7 @@ import type {
 
 import { callingHoursProperties } from '../../../AgentCall/actions/common/callingHours.description';
 import { readWindowRules } from '../../../AgentCall/actions/common/windowSettings';
-import { problem, problemError } from '../../../shared/n8n/problems';
+import { problem, toNodeError } from '../../../shared/n8n/problems';
 import type { Checked, Problem } from '../../../shared/n8n/problems';
 import { aggregate, MUST_HAVE_CONDITIONS } from '../../helpers/aggregate';
 import type { CampaignReport, MustHave, MustHaveCondition } from '../../helpers/aggregate';
@@ -202,7 +202,7 @@ export function reportItem(
 
 /** A report that cannot be made: the error, or with continue-on-fail one item that says why. */
 export function reportFailure(ctx: IExecuteFunctions, failure: Problem): INodeExecutionData[] {
-	if (!ctx.continueOnFail()) throw problemError(ctx.getNode(), failure);
+	if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), failure);
 	return reportItem(ctx, { error: failure.message, errorDescription: failure.hint });
 }
 

@@ -1,5 +1,5 @@
 import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { isFinished } from '../../../shared/conversation/conversationStatus';
@@ -9,6 +9,7 @@ import type { ElevenLabsConnection } from '../../../shared/vendors/elevenLabsCli
 import { deleteConversation, getConversation } from '../../../shared/vendors/elevenLabsApi';
 import type { At, Endpoint } from '../../../shared/vendors/endpoint';
 import { mapItems } from '../../../shared/n8n/items';
+import { ProblemError } from '../../../shared/n8n/problems';
 import { assertAgent, readConversationId } from '../../helpers/conversations';
 import { conversationIdField, onlyForAgentOption } from './fields';
 
@@ -66,16 +67,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const read = await unlessMissing(getConversation, connection, request);
 		if (!read) return missing;
 		const conversation = read.answer;
-		assertAgent(this, conversation, locatorValue(options.agentId), i);
+		assertAgent(conversation, locatorValue(options.agentId));
 		if (!isFinished(conversation.status)) {
-			throw new NodeOperationError(
-				this.getNode(),
+			throw new ProblemError(
 				`Conversation ${conversationId} is still "${conversation.status}"`,
-				{
-					itemIndex: i,
-					description:
-						'Only a finished conversation (done or failed) can be deleted. Delete it after Get with "Wait for Completion", once its results are stored.',
-				},
+				'Only a finished conversation (done or failed) can be deleted. Delete it after Get with "Wait for Completion", once its results are stored.',
 			);
 		}
 		if (!(await unlessMissing(deleteConversation, connection, request))) return missing;

@@ -1,4 +1,4 @@
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -9,6 +9,7 @@ import { getConversation, getConversationAudio } from '../../../shared/vendors/e
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../../shared/vendors/elevenLabsClient';
 import { mapItems } from '../../../shared/n8n/items';
+import { ProblemError } from '../../../shared/n8n/problems';
 import { AUDIO_HEAD_BYTES, audioProblem } from '../../../shared/conversation/mp3';
 import { safeFileName } from '../../../shared/text/safeFileName';
 import { peekStream } from '../../helpers/peekStream';
@@ -67,8 +68,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				{ node: this.getNode(), itemIndex: i },
 				conversationId,
 			);
-			assertAgent(this, conversation, agentId, i);
-			if (!conversation.hasAudio) throw noAudioError(this, conversationId, conversation.status, i);
+			assertAgent(conversation, agentId);
+			if (!conversation.hasAudio) throw noAudioError(conversationId, conversation.status);
 		}
 		const audio = await downloadAudio(this, connection, conversationId, i);
 		const fileName = options.fileName?.trim() || safeFileName(conversationId, 'mp3');
@@ -92,13 +93,9 @@ async function downloadAudio(
 		if (!problem) return stream;
 		stream.destroy();
 		// The body itself stays out of the message: it may be a vendor page that echoes a request.
-		throw new NodeOperationError(
-			ctx.getNode(),
+		throw new ProblemError(
 			`ElevenLabs sent no usable recording for conversation ${conversationId}`,
-			{
-				itemIndex,
-				description: `Nothing was stored: ${problem}. Try again in a minute; if it stays so, open the conversation in ElevenLabs and check its audio there.`,
-			},
+			`Nothing was stored: ${problem}. Try again in a minute; if it stays so, open the conversation in ElevenLabs and check its audio there.`,
 		);
 	}
 	if (audio.failure.status !== 404) {
@@ -111,20 +108,15 @@ async function downloadAudio(
 		{ node: ctx.getNode(), itemIndex },
 		conversationId,
 	);
-	throw noAudioError(ctx, conversationId, conversation.status, itemIndex);
+	throw noAudioError(conversationId, conversation.status);
 }
 
-function noAudioError(
-	ctx: IExecuteFunctions,
-	conversationId: string,
-	status: string,
-	itemIndex: number,
-) {
+function noAudioError(conversationId: string, status: string): ProblemError {
 	const running = !isFinished(status);
-	return new NodeOperationError(ctx.getNode(), `Conversation ${conversationId} has no audio`, {
-		itemIndex,
-		description: running
+	return new ProblemError(
+		`Conversation ${conversationId} has no audio`,
+		running
 			? `The conversation is still "${status}": the recording is available once it is done. Use Get with "Wait for Completion" before this step.`
 			: 'Nobody was recorded: the call was not answered or failed, or recording (audio saving) is switched off for the agent. Check callResult / hasAudio from Get before downloading.',
-	});
+	);
 }

@@ -1,5 +1,5 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
-import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import { sleep, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import {
@@ -11,6 +11,7 @@ import { locatorValue } from '../../../shared/n8n/descriptions';
 import { getConversation } from '../../../shared/vendors/elevenLabsApi';
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
 import { mapItems } from '../../../shared/n8n/items';
+import { ProblemError } from '../../../shared/n8n/problems';
 import { readCheckedOptions, readNumberParameter } from '../../../shared/n8n/numberParameters';
 import { assertAgent, readConversationId } from '../../helpers/conversations';
 import { nextPollDelayMs } from '../../helpers/polling';
@@ -106,7 +107,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			{ node: this.getNode(), itemIndex: i },
 			conversationId,
 		);
-		assertAgent(this, conversation, agentId, i);
+		assertAgent(conversation, agentId);
 		const started = Date.now();
 		let waitedMs = 0;
 		if (wait && !isFinished(conversation.status)) {
@@ -125,7 +126,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			waitedMs = Date.now() - started;
 		}
 		if (!isFinished(conversation.status) && options.ifNotFinished !== 'returnCurrent') {
-			throw notFinishedError(this, conversation, wait, waitedMs, i);
+			throw notFinishedError(conversation, wait, waitedMs);
 		}
 		const output = conversationOutput(conversation);
 		return simplify ? simplifyConversation(output) : output;
@@ -133,31 +134,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 }
 
 function notFinishedError(
-	ctx: IExecuteFunctions,
 	conversation: ElevenLabs.GetConversationResponseModel,
 	waited: boolean,
 	waitedMs: number,
-	itemIndex: number,
-): NodeOperationError {
+): ProblemError {
 	const id = conversation.conversationId;
 	if (!waited) {
-		return new NodeOperationError(
-			ctx.getNode(),
+		return new ProblemError(
 			`Conversation ${id} has not finished yet (status "${conversation.status}")`,
-			{
-				itemIndex,
-				description:
-					'Turn on "Wait for Completion" to wait for the end of the call, receive the result with the ElevenLabs Agents Trigger instead, or set Options → If Not Finished to "Return Current State".',
-			},
+			'Turn on "Wait for Completion" to wait for the end of the call, receive the result with the ElevenLabs Agents Trigger instead, or set Options → If Not Finished to "Return Current State".',
 		);
 	}
-	return new NodeOperationError(
-		ctx.getNode(),
+	return new ProblemError(
 		`Conversation ${id} was still "${conversation.status}" after waiting ${Math.round(waitedMs / 1000)} seconds`,
-		{
-			itemIndex,
-			description:
-				'Raise "Timeout (Seconds)", receive the result with the ElevenLabs Agents Trigger instead of waiting, or set Options → If Not Finished to "Return Current State".',
-		},
+		'Raise "Timeout (Seconds)", receive the result with the ElevenLabs Agents Trigger instead of waiting, or set Options → If Not Finished to "Return Current State".',
 	);
 }

@@ -1,5 +1,5 @@
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -22,7 +22,7 @@ import { elevenLabsPages, nextCursor } from '../../../shared/vendors/elevenLabsP
 import { checkUserIdLength } from '../../../shared/text/idLengths';
 import { mapItems } from '../../../shared/n8n/items';
 import { readNumberParameter } from '../../../shared/n8n/numberParameters';
-import { problemError } from '../../../shared/n8n/problems';
+import { ProblemError } from '../../../shared/n8n/problems';
 import { conversationSummary, unixSeconds } from '../../helpers/summaries';
 
 const PAGE_SIZE = 100;
@@ -157,18 +157,13 @@ interface ListFilters {
 	statuses?: string[];
 }
 
-function dateFilter(
-	ctx: IExecuteFunctions,
-	value: unknown,
-	field: string,
-	itemIndex: number,
-): number | undefined {
+function dateFilter(value: unknown, field: string): number | undefined {
 	const seconds = unixSeconds(value);
 	if (seconds !== 'invalid') return seconds;
-	throw new NodeOperationError(ctx.getNode(), `Filter "${field}" is not a date`, {
-		itemIndex,
-		description: `Pick a date and time, or map an ISO date such as 2026-03-01T09:00:00+01:00 (got ${JSON.stringify(value)}).`,
-	});
+	throw new ProblemError(
+		`Filter "${field}" is not a date`,
+		`Pick a date and time, or map an ISO date such as 2026-03-01T09:00:00+01:00 (got ${JSON.stringify(value)}).`,
+	);
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -182,15 +177,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			simplify?: boolean;
 		};
 		const userId = checkUserIdLength(filters.userId?.trim() ?? '', 'User ID');
-		if (!userId.ok) throw problemError(this.getNode(), userId, i);
+		if (!userId.ok) throw new ProblemError(userId.message, userId.hint);
 		const callResults = filters.callResults ?? [];
 		const details = options.includeDetails === true || callResults.length > 0;
 		const request: ElevenLabs.conversationalAi.ConversationsListRequest = {
 			agentId: locatorValue(filters.agentId),
 			userId: userId.value || undefined,
 			callSuccessful: filters.callSuccessful,
-			callStartAfterUnix: dateFilter(this, filters.startedAfter, 'Started After', i),
-			callStartBeforeUnix: dateFilter(this, filters.startedBefore, 'Started Before', i),
+			callStartAfterUnix: dateFilter(filters.startedAfter, 'Started After'),
+			callStartBeforeUnix: dateFilter(filters.startedBefore, 'Started Before'),
 			excludeStatuses: excludedStatuses(filters.statuses),
 			// Without details the list's own summary is all there is, so ask for it.
 			summaryMode: details ? undefined : 'include',

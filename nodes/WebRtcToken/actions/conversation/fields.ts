@@ -1,5 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { ProblemError } from '../../../shared/n8n/problems';
 
 /** Agent ids: letters, digits, `_` and `-` (`agent_…`, or a speech engine's `seng_…`). */
 const AGENT_ID = /^[A-Za-z0-9_-]{1,200}$/;
@@ -44,18 +45,16 @@ export function readAgentId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const raw = ctx.getNodeParameter('agentId', itemIndex, '', { extractValue: true }) as unknown;
 	const agentId = readText(raw);
 	if (!agentId) {
-		throw new NodeOperationError(ctx.getNode(), 'No agent chosen', {
-			itemIndex,
-			description:
-				'Choose the agent the candidate talks to under "Agent" (from the list, or by its ID agent_…).',
-		});
+		throw new ProblemError(
+			'No agent chosen',
+			'Choose the agent the candidate talks to under "Agent" (from the list, or by its ID agent_…).',
+		);
 	}
 	if (!AGENT_ID.test(agentId)) {
-		throw new NodeOperationError(ctx.getNode(), `"${agentId.slice(0, 80)}" is not an agent ID`, {
-			itemIndex,
-			description:
-				'An agent ID has only letters, digits, _ and -, for example agent_01abc…. Check what "Agent" is mapped to.',
-		});
+		throw new ProblemError(
+			`"${agentId.slice(0, 80)}" is not an agent ID`,
+			'An agent ID has only letters, digits, _ and -, for example agent_01abc…. Check what "Agent" is mapped to.',
+		);
 	}
 	return agentId;
 }

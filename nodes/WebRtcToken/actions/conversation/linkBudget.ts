@@ -1,7 +1,7 @@
 /** The bound on tokens per interview link, kept in the call ledger so that every n8n process counts together. */
-import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { ProblemError } from '../../../shared/n8n/problems';
 import { itemLedger } from '../../../shared/ledger/itemLedger';
 import { readText } from './fields';
 
@@ -46,17 +46,12 @@ export async function takeLinkToken(
 	const { store } = await itemLedger(ctx, itemIndex);
 	const seq = await store.claimInterviewToken(linkKey, limit, Date.now());
 	if (seq === undefined) {
-		const error = new NodeOperationError(
-			ctx.getNode(),
+		throw new ProblemError(
 			`The interview link "${linkKey.slice(0, 80)}" has had its ${limit} token${limit === 1 ? '' : 's'}`,
-			{
-				itemIndex,
-				description:
-					'Each opening of the page takes a token. Send the candidate a new link, or raise Tokens per Link.',
-			},
+			'Each opening of the page takes a token. Send the candidate a new link, or raise Tokens per Link.',
+			// The notice page reads it: the link is used up, not broken.
+			{ linkStatus: 'used' },
 		);
-		// The notice page reads it: the link is used up, not broken.
-		throw Object.assign(error, { itemFields: { linkStatus: 'used' } });
 	}
 	return {
 		issued: async (conversationId) =>

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ELEVENLABS_CREDENTIAL } from '../../../shared/vendors/elevenLabsClient';
-import { problem, problemError } from '../../../shared/n8n/problems';
+import { problem, ProblemError } from '../../../shared/n8n/problems';
 import type { Checked } from '../../../shared/n8n/problems';
 import { elevenLabsBaseUrl } from '../../../shared/vendors/regions';
 import type { PageConnection } from '../../helpers/interviewPage';
@@ -67,13 +67,13 @@ export async function readConnection(
 	itemIndex: number,
 ): Promise<PageConnection> {
 	const found = itemConnection(json);
-	if (!found.ok) throw problemError(ctx.getNode(), found, itemIndex);
+	if (!found.ok) throw new ProblemError(found.message, found.hint);
 	if (found.value.type === 'websocket') return found.value;
 	if (livekitOverride) return { ...found.value, livekitUrl: livekitOverride };
 	const credentials = await ctx.getCredentials(ELEVENLABS_CREDENTIAL, itemIndex);
 	const baseUrl = elevenLabsBaseUrl(credentials.region, credentials.baseUrl);
-	if (!baseUrl.ok) throw problemError(ctx.getNode(), baseUrl, itemIndex);
+	if (!baseUrl.ok) throw new ProblemError(baseUrl.message, baseUrl.hint);
 	const url = livekitUrl(credentials.region, baseUrl.value);
-	if (!url.ok) throw problemError(ctx.getNode(), url, itemIndex);
+	if (!url.ok) throw new ProblemError(url.message, url.hint);
 	return { ...found.value, livekitUrl: url.value };
 }

@@ -9,7 +9,9 @@ import { itemLedger } from '../../../shared/ledger/itemLedger';
 import { attemptPolicy, claimCandidate, listedNow } from '../common/ledgerClaim';
 import { historyCall, outsideCallingWindow } from './clearance';
 import { dialWithRetry } from './dialWithRetry';
-import type { GuardedLine, PacingClock } from './dialWithRetry';
+import type { GuardedLine } from './dialWithRetry';
+import { newCallRun } from './callRun';
+import type { CallRun } from './callRun';
 import { releaseFailed, reportOutcome, settleClaim } from './outcome';
 import { prepareCall } from './preflight';
 import type { PreparedCall } from './preflight';
@@ -30,13 +32,8 @@ function guardedLine(
 }
 
 /** One item: pre-flight, the calling window, the claim, the dial, its outcome. */
-async function placeOne(
-	ctx: IExecuteFunctions,
-	lookups: ElevenLabsLookups,
-	clock: PacingClock,
-	item: INodeExecutionData,
-	i: number,
-): Promise<IDataObject> {
+async function placeOne(run: CallRun, item: INodeExecutionData, i: number): Promise<IDataObject> {
+	const { ctx, lookups } = run;
 	const call = await prepareCall(ctx, lookups, item, i);
 	const base = {
 		...item.json,
@@ -49,15 +46,12 @@ async function placeOne(
 	const ledger = await itemLedger(ctx, i);
 	return await withHeldClaims(releaseFailed(ctx, i), async (held) => {
 		const cleared = await claimCandidate(
-			ctx,
-			lookups,
-			ledger,
+			{ ctx, lookups, ledger, held },
 			{
 				agentId: call.agentId,
 				candidate: call.candidate,
 				policy,
 				skipIfAlreadyCalled: ctx.getNodeParameter('skipIfAlreadyCalled', i, true) as boolean,
-				held,
 				history: async () => await historyCall(lookups, call, i),
 			},
 			i,
@@ -70,16 +64,8 @@ async function placeOne(
 		const clientData = withAttempt(call.request.clientData, attempt);
 		const attemptCall = { ...call, request: { ...call.request, clientData } };
 		const line = guardedLine(ctx, ledger, call, i);
-		const outcome = await dialWithRetry(
-			ctx,
-			lookups,
-			clock,
-			attemptCall,
-			i,
-			cleared.claim,
-			lastLook,
-			line,
-		);
+		const { claim } = cleared;
+		const outcome = await dialWithRetry({ run, call: attemptCall, i, claim, lastLook, line });
 		await settleClaim(ctx, cleared.claim, outcome, i);
 		return { ...base, ...reportOutcome(ctx, call, outcome, i) };
 	});
@@ -92,19 +78,17 @@ async function placeOne(
  * dialled side by side, up to the agent's lines, each on a line lease of its own.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const lookups = new ElevenLabsLookups(this);
-	const clock: PacingClock = {};
-	clock.firstDial = new Promise((settle) => (clock.firstDialed = settle));
+	const run = newCallRun(this, new ElevenLabsLookups(this));
 	const width = sideBySide(this);
 	return await mapItems(
 		this,
 		async (item, i, stoppedBefore) => {
-			clock.stoppedBefore = stoppedBefore;
+			run.clock.stoppedBefore = stoppedBefore;
 			try {
-				return await placeOne(this, lookups, clock, item, i);
+				return await placeOne(run, item, i);
 			} finally {
 				// The first item may end without a dial (held back, skipped, failed): the others go on.
-				if (i === 0) clock.firstDialed?.();
+				if (i === 0) run.clock.firstDialed?.();
 			}
 		},
 		width,

@@ -149,15 +149,12 @@ async function retryCampaign(
 	const recipients = withWindows(ctx, retryRecipients(ledger, attempts, failed, i), rules, i);
 	const policy = attemptPolicy(options);
 	return await withHeldClaims(releaseFailed(ctx), async (held) => {
+		const skipIfAlreadyCalled = ctx.getNodeParameter('skipIfAlreadyCalled', 0, true) as boolean;
+		const claims = { ctx, lookups, ledger, held, settings, policy, skipIfAlreadyCalled };
 		const { toDial, alreadyCalled, heldBack, outsideWindow } = await clearRecipients(
-			ctx,
-			lookups,
-			ledger,
-			settings,
+			claims,
 			recipients,
 			new Date(),
-			policy,
-			held,
 		);
 		const report = {
 			recipients: toDial.length,

@@ -63,15 +63,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const policy = attemptPolicy(settings.options);
 	const ledger = await itemLedger(this, 0);
 	return await withHeldClaims(releaseFailed(this), async (held) => {
+		const skipIfAlreadyCalled = this.getNodeParameter('skipIfAlreadyCalled', 0, true) as boolean;
+		const claims = { ctx: this, lookups, ledger, held, settings, policy, skipIfAlreadyCalled };
 		const { toDial, alreadyCalled, heldBack, outsideWindow } = await clearRecipients(
-			this,
-			lookups,
-			ledger,
-			settings,
+			claims,
 			recipients,
 			start.value.at,
-			policy,
-			held,
 		);
 
 		const { toSubmit, report: fit } = rules

@@ -28,6 +28,18 @@ export interface EarlierCall {
 	startedAt: number;
 }
 
+/**
+ * What the claims of one run share: the n8n context (the ledger's errors, the log), the lookups
+ * (whether an earlier call reached the person), the ledger, and the holder of the claims won, so
+ * that any way out of the run releases them unless they were dialled.
+ */
+export interface ClaimRun {
+	ctx: IExecuteFunctions;
+	lookups: ElevenLabsLookups;
+	ledger: CallLedger;
+	held: HeldClaims;
+}
+
 export interface ClaimSubject {
 	agentId: string;
 	candidate: Candidate;
@@ -35,8 +47,6 @@ export interface ClaimSubject {
 	scope?: string;
 	policy: AttemptPolicy;
 	skipIfAlreadyCalled: boolean;
-	/** Holds the claim if won, so that any way out of the run releases it unless it was dialled. */
-	held: HeldClaims;
 	/** Looks the person up in the vendor's history, for calls placed before the ledger knew them. */
 	history(): Promise<EarlierCall | undefined>;
 }
@@ -120,12 +130,11 @@ function heldFields(
  * call found there is recorded in the ledger instead of dialled again.
  */
 export async function claimCandidate(
-	ctx: IExecuteFunctions,
-	lookups: ElevenLabsLookups,
-	ledger: CallLedger,
+	run: ClaimRun,
 	subject: ClaimSubject,
 	i: number,
 ): Promise<LedgerClearance> {
+	const { ctx, lookups, ledger } = run;
 	const { candidate, agentId } = subject;
 	const e164 = candidate.phone.e164;
 	const masked = maskNumber(e164);
@@ -178,7 +187,7 @@ export async function claimCandidate(
 			);
 			return heldFields(result);
 	}
-	const claim = subject.held.hold(result.claim);
+	const claim = run.held.hold(result.claim);
 	if (claim.attempt > 1 || !subject.skipIfAlreadyCalled) return { kind: 'dial', claim };
 	const earlier = await subject.history();
 	if (!earlier) return { kind: 'dial', claim };

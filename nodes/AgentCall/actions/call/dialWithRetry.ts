@@ -69,12 +69,12 @@ const DEFAULT_BUSY_RETRIES = 5;
 const CLAIM_REFRESH_MS = 30_000;
 
 /** Marks the claim alive; a ledger that fails here only loses that mark (the claim is held). */
-async function keepAlive({ run, claim, i }: DialTurn): Promise<void> {
+async function keepAlive({ run, call, claim }: DialTurn): Promise<void> {
 	await claim
 		.alive()
 		.catch((error: unknown) =>
 			run.ctx.logger.warn(
-				`Place Agent Call: item ${i}: could not refresh the claim in the call ledger: ${String(error)}`,
+				`Place Agent Call: item ${call.itemIndex}: could not refresh the claim in the call ledger: ${String(error)}`,
 			),
 		);
 }
@@ -96,7 +96,6 @@ export interface GuardedLine {
 export interface DialTurn {
 	run: CallRun;
 	call: PreparedCall;
-	i: number;
 	claim: Claim;
 	/** Right before each dial: whether the candidate is still to be called (the fields of a hold if not). */
 	lastLook: () => Promise<IDataObject | undefined>;
@@ -121,8 +120,9 @@ async function onFreeLine<T>(
 	deadline: number,
 	dialNow: () => Promise<T>,
 ): Promise<{ value: T } | undefined> {
-	const { run, call, i } = turn;
+	const { run, call } = turn;
 	const { ctx, lookups } = run;
+	const i = call.itemIndex;
 	const signal = ctx.getExecutionCancelSignal?.();
 	const { leases, limit, holder } = line;
 	for (;;) {
@@ -165,8 +165,9 @@ function lineNeverFree(limit: number, call: PreparedCall): Problem {
  * is final: a dial is never repeated after an unclear answer.
  */
 export async function dialWithRetry(turn: DialTurn): Promise<CallOutcome> {
-	const { run, call, i, claim, lastLook, line } = turn;
+	const { run, call, claim, lastLook, line } = turn;
 	const { ctx, lookups, clock } = run;
+	const i = call.itemIndex;
 	const { options } = call;
 	const signal = ctx.getExecutionCancelSignal?.();
 	const deadline = Date.now() + (options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000;
@@ -184,7 +185,7 @@ export async function dialWithRetry(turn: DialTurn): Promise<CallOutcome> {
 			// Items dialled side by side take their turns in the order they get here.
 			await pause(reserveDialSlot(clock, Date.now(), perMinute), signal);
 			const dialledAt = Date.now();
-			const outcome = await dial(ctx, lookups, call.request, i);
+			const outcome = await dial(ctx, lookups, call.dial, i);
 			// Unclear: the node stops at this item unless it continues on fail; nobody else is dialled.
 			if (!outcome.ok && outcome.kind === 'unknown' && !ctx.continueOnFail()) halt(clock, i);
 			return { outcome, dialledAt };

@@ -41,12 +41,37 @@ export function ledgerScope(ctx: IExecuteFunctions, agentId: string, i: number):
 	return `${agentId}\n${typeof campaign === 'string' ? campaign.trim() : String(campaign ?? '')}`;
 }
 
-/** The item's call ledger: opened once per process and database, checked before any dial. */
-export async function itemLedger(ctx: IExecuteFunctions, itemIndex: number): Promise<CallLedger> {
+/** Which call ledger an item claims in, as its parameters say. */
+export interface LedgerChoice {
+	kind: LedgerKind;
+	/** Ledger Retention (Days), or its default when not usable. */
+	retentionDays: number;
+	/** Start a New Embedded Ledger. */
+	startNew: boolean;
+}
+
+/** The item's parameters Call Ledger, Ledger Retention and Start a New Embedded Ledger. */
+export function readLedgerChoice(ctx: IExecuteFunctions, itemIndex: number): LedgerChoice {
 	const kind = ctx.getNodeParameter('ledger', itemIndex, 'embedded') as LedgerKind;
 	const retention = Number(
 		ctx.getNodeParameter('options.ledgerRetentionDays', itemIndex, DEFAULT_RETENTION_DAYS),
 	);
+	return {
+		kind,
+		retentionDays:
+			Number.isFinite(retention) && retention >= 1 ? retention : DEFAULT_RETENTION_DAYS,
+		startNew:
+			kind !== 'postgres' && ctx.getNodeParameter('startNewLedger', itemIndex, false) === true,
+	};
+}
+
+/** The chosen call ledger: opened once per process and database, checked before any dial. */
+export async function openItemLedger(
+	ctx: IExecuteFunctions,
+	choice: LedgerChoice,
+	itemIndex: number,
+): Promise<CallLedger> {
+	const { kind } = choice;
 	let location: LedgerLocation;
 	let secrets: string[] = [];
 	// n8n's folder (its storage path is <n8n folder>/storage/<node type>): the encryption key.
@@ -63,17 +88,20 @@ export async function itemLedger(ctx: IExecuteFunctions, itemIndex: number): Pro
 			storagePath: embeddedLedgerFolder(storagePath, ctx.getNode().type),
 			executionsMode: process.env.EXECUTIONS_MODE,
 			n8nFolder,
-			startNew: ctx.getNodeParameter('startNewLedger', itemIndex, false) === true,
+			startNew: choice.startNew,
 		};
 	}
 	const label = kind === 'postgres' ? 'the Postgres call ledger' : 'the embedded call ledger';
-	const opened = await openLedger(
-		location,
-		Number.isFinite(retention) && retention >= 1 ? retention : DEFAULT_RETENTION_DAYS,
-		ctx.logger,
-	).catch((error: unknown) => {
-		throw ledgerUnavailable(ctx, label, error, itemIndex, secrets);
-	});
+	const opened = await openLedger(location, choice.retentionDays, ctx.logger).catch(
+		(error: unknown) => {
+			throw ledgerUnavailable(ctx, label, error, itemIndex, secrets);
+		},
+	);
 	if (!opened.ok) throw toNodeError(ctx.getNode(), opened, itemIndex);
 	return opened.value;
+}
+
+/** The item's call ledger, by its own parameters. */
+export async function itemLedger(ctx: IExecuteFunctions, itemIndex: number): Promise<CallLedger> {
+	return await openItemLedger(ctx, readLedgerChoice(ctx, itemIndex), itemIndex);
 }

@@ -1,28 +1,14 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import type { Problem } from '../../../shared/n8n/problems';
 import { maskNumber } from '../../helpers/idempotency';
 import { backoffMs, pause, reserveDialSlot } from '../../helpers/pacing';
 import type { Claim } from '../../../shared/ledger/callLedger';
 import type { LineLeases } from '../../../shared/ledger/lineLeases';
-import type { ElevenLabsLookups } from '../common/lookups';
+import type { CallRun, PacingClock } from './callRun';
 import { dial } from './dial';
 import type { DialFailure, DialOutcome, DialResult } from './dial';
 import type { PreparedCall } from './preflight';
-
-/** What the items of one execution share about dialling, side by side or one after another. */
-export interface PacingClock {
-	/** When the execution dialled last: the pacing clock. */
-	lastDialAt?: number;
-	/** Settled once the first item's dial is answered, or the item ended without one. */
-	firstDial?: Promise<void>;
-	/** Settles `firstDial`. */
-	firstDialed?: () => void;
-	/** The item whose dial failed, the node stopping there (no continue-on-fail): no later item dials. */
-	haltedAt?: number;
-	/** Whether the node stops at a failure of an item before this one (no continue-on-fail). */
-	stoppedBefore?: (itemIndex: number) => boolean;
-}
 
 /** The node stops at item `i`: the items after it dial nobody from now on. */
 function halt(clock: PacingClock, i: number): void {
@@ -42,13 +28,9 @@ const HALTED: IDataObject = { status: 'not_dialled', reason: 'stopped_at_another
  * on every line at once; with the node stopping there, nobody else is dialled. No line is held
  * while waiting here.
  */
-async function afterFirstDial(
-	ctx: IExecuteFunctions,
-	clock: PacingClock,
-	i: number,
-	claim: Claim,
-): Promise<void> {
+async function afterFirstDial(turn: DialTurn): Promise<void> {
 	let answered = false;
+	const { clock } = turn.run;
 	const first = clock.firstDial?.then(() => (answered = true));
 	while (first && !answered) {
 		let refresh: NodeJS.Timeout | undefined;
@@ -57,7 +39,7 @@ async function afterFirstDial(
 			new Promise((wake) => (refresh = setTimeout(wake, CLAIM_REFRESH_MS))),
 		]);
 		clearTimeout(refresh);
-		await keepAlive(ctx, claim, i);
+		await keepAlive(turn);
 	}
 }
 
@@ -87,12 +69,12 @@ const DEFAULT_BUSY_RETRIES = 5;
 const CLAIM_REFRESH_MS = 30_000;
 
 /** Marks the claim alive; a ledger that fails here only loses that mark (the claim is held). */
-async function keepAlive(ctx: IExecuteFunctions, claim: Claim, i: number): Promise<void> {
+async function keepAlive({ run, call, claim }: DialTurn): Promise<void> {
 	await claim
 		.alive()
 		.catch((error: unknown) =>
-			ctx.logger.warn(
-				`Place Agent Call: item ${i}: could not refresh the claim in the call ledger: ${String(error)}`,
+			run.ctx.logger.warn(
+				`Place Agent Call: item ${call.itemIndex}: could not refresh the claim in the call ledger: ${String(error)}`,
 			),
 		);
 }
@@ -110,6 +92,17 @@ export interface GuardedLine {
 	holder: string;
 }
 
+/** One item's turn to dial: its run, the call, the claim it dials under, and what it checks last. */
+export interface DialTurn {
+	run: CallRun;
+	call: PreparedCall;
+	claim: Claim;
+	/** Right before each dial: whether the candidate is still to be called (the fields of a hold if not). */
+	lastLook: () => Promise<IDataObject | undefined>;
+	/** The agent's lines under the concurrency guard; none without it. */
+	line?: GuardedLine;
+}
+
 /**
  * Runs `dialNow` on a free line of the agent, waiting while none is. A line looks free when the
  * live count is below the limit; it is free when this execution then holds one of the agent's
@@ -122,15 +115,14 @@ export interface GuardedLine {
  * deadline came first.
  */
 async function onFreeLine<T>(
-	ctx: IExecuteFunctions,
-	lookups: ElevenLabsLookups,
-	call: PreparedCall,
+	turn: DialTurn,
 	line: GuardedLine,
 	deadline: number,
-	i: number,
-	claim: Claim,
 	dialNow: () => Promise<T>,
 ): Promise<{ value: T } | undefined> {
+	const { run, call } = turn;
+	const { ctx, lookups } = run;
+	const i = call.itemIndex;
 	const signal = ctx.getExecutionCancelSignal?.();
 	const { leases, limit, holder } = line;
 	for (;;) {
@@ -154,7 +146,7 @@ async function onFreeLine<T>(
 		);
 		await untilNextLook(signal);
 		// The claim stays fresh while this execution waits, so nobody takes it as abandoned.
-		await keepAlive(ctx, claim, i);
+		await keepAlive(turn);
 	}
 }
 
@@ -172,16 +164,10 @@ function lineNeverFree(limit: number, call: PreparedCall): Problem {
  * each dial `lastLook` may still hold the candidate back. Anything else
  * is final: a dial is never repeated after an unclear answer.
  */
-export async function dialWithRetry(
-	ctx: IExecuteFunctions,
-	lookups: ElevenLabsLookups,
-	clock: PacingClock,
-	call: PreparedCall,
-	i: number,
-	claim: Claim,
-	lastLook: () => Promise<IDataObject | undefined>,
-	line: GuardedLine | undefined,
-): Promise<CallOutcome> {
+export async function dialWithRetry(turn: DialTurn): Promise<CallOutcome> {
+	const { run, call, claim, lastLook, line } = turn;
+	const { ctx, lookups, clock } = run;
+	const i = call.itemIndex;
 	const { options } = call;
 	const signal = ctx.getExecutionCancelSignal?.();
 	const deadline = Date.now() + (options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000;
@@ -199,7 +185,7 @@ export async function dialWithRetry(
 			// Items dialled side by side take their turns in the order they get here.
 			await pause(reserveDialSlot(clock, Date.now(), perMinute), signal);
 			const dialledAt = Date.now();
-			const outcome = await dial(ctx, lookups, call.request, i);
+			const outcome = await dial(ctx, lookups, call.dial, i);
 			// Unclear: the node stops at this item unless it continues on fail; nobody else is dialled.
 			if (!outcome.ok && outcome.kind === 'unknown' && !ctx.continueOnFail()) halt(clock, i);
 			return { outcome, dialledAt };
@@ -207,12 +193,12 @@ export async function dialWithRetry(
 			if (i === 0) clock.firstDialed?.();
 		}
 	};
-	if (i > 0) await afterFirstDial(ctx, clock, i, claim);
+	if (i > 0) await afterFirstDial(turn);
 	for (let attempt = 0; ; ) {
-		await keepAlive(ctx, claim, i);
+		await keepAlive(turn);
 		let answer: Dialled;
 		if (line) {
-			const onLine = await onFreeLine(ctx, lookups, call, line, deadline, i, claim, dialNow);
+			const onLine = await onFreeLine(turn, line, deadline, dialNow);
 			if (!onLine) return { status: 'refused', lineNeverFree: lineNeverFree(line.limit, call) };
 			answer = onLine.value;
 		} else {

@@ -2,14 +2,17 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { mapItems } from '../../../shared/n8n/items';
 import { withAttempt } from '../../helpers/clientData';
-import type { CallLedger } from '../../../shared/ledger/callLedger';
+import type { CallLedger, Claim } from '../../../shared/ledger/callLedger';
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
 import { ElevenLabsLookups } from '../common/lookups';
-import { itemLedger } from '../../../shared/ledger/itemLedger';
-import { attemptPolicy, claimCandidate, listedNow } from '../common/ledgerClaim';
+import { openItemLedger } from '../../../shared/ledger/itemLedger';
+import { claimCandidate, listedNow } from '../common/ledgerClaim';
+import { readCallRequest } from './callRequest';
+import { newCallRun } from './callRun';
+import type { CallRun } from './callRun';
 import { historyCall, outsideCallingWindow } from './clearance';
 import { dialWithRetry } from './dialWithRetry';
-import type { GuardedLine, PacingClock } from './dialWithRetry';
+import type { DialTurn, GuardedLine } from './dialWithRetry';
 import { releaseFailed, reportOutcome, settleClaim } from './outcome';
 import { prepareCall } from './preflight';
 import type { PreparedCall } from './preflight';
@@ -19,69 +22,55 @@ export { description } from './place.description';
 
 /** Under the concurrency guard, the agent's lines in the item's call ledger; none without it. */
 function guardedLine(
-	ctx: IExecuteFunctions,
+	run: CallRun,
 	ledger: CallLedger,
 	call: PreparedCall,
-	i: number,
 ): GuardedLine | undefined {
 	if (call.options.concurrencyGuard === false || !call.concurrencyLimit) return undefined;
-	const holder = `execution ${String(ctx.getExecutionId?.() ?? '')} item ${i}`;
+	const holder = `execution ${String(run.ctx.getExecutionId?.() ?? '')} item ${call.itemIndex}`;
 	return { leases: ledger.store.lines, limit: call.concurrencyLimit, holder };
 }
 
-/** One item: pre-flight, the calling window, the claim, the dial, its outcome. */
-async function placeOne(
-	ctx: IExecuteFunctions,
-	lookups: ElevenLabsLookups,
-	clock: PacingClock,
-	item: INodeExecutionData,
-	i: number,
-): Promise<IDataObject> {
-	const call = await prepareCall(ctx, lookups, item, i);
+/**
+ * The dial of a claimed candidate: the attempt in its client data, its line, and the last look
+ * before each dial (a wait may last minutes: the window may close, the person may opt out).
+ */
+function dialTurn(run: CallRun, call: PreparedCall, ledger: CallLedger, claim: Claim): DialTurn {
+	const clientData = withAttempt(call.dial.clientData, claim.attempt);
+	const e164 = call.candidate.phone.e164;
+	return {
+		run,
+		call: { ...call, dial: { ...call.dial, clientData } },
+		claim,
+		line: guardedLine(run, ledger, call),
+		lastLook: async () =>
+			outsideCallingWindow(run, call) ?? (await listedNow(run.ctx, ledger, e164, call.itemIndex)),
+	};
+}
+
+/**
+ * One item, top-down: its parameters into a request, the checks against the account and the
+ * calling window, the claim in the call ledger, a free line and the dial, the settled claim, the
+ * output.
+ */
+async function placeOne(run: CallRun, item: INodeExecutionData, i: number): Promise<IDataObject> {
+	const request = readCallRequest(run.ctx, item, i);
+	const call = await prepareCall(run, request);
 	const base = {
 		...item.json,
 		toNumber: call.candidate.phone.e164,
 		idempotencyKey: call.candidate.key,
 	};
-	const closed = outsideCallingWindow(ctx, call, item, i);
+	const closed = outsideCallingWindow(run, call);
 	if (closed) return { ...base, ...closed };
-	const policy = attemptPolicy(call.options);
-	const ledger = await itemLedger(ctx, i);
-	return await withHeldClaims(releaseFailed(ctx, i), async (held) => {
-		const cleared = await claimCandidate(
-			ctx,
-			lookups,
-			ledger,
-			{
-				agentId: call.agentId,
-				candidate: call.candidate,
-				policy,
-				skipIfAlreadyCalled: ctx.getNodeParameter('skipIfAlreadyCalled', i, true) as boolean,
-				held,
-				history: async () => await historyCall(lookups, call, i),
-			},
-			i,
-		);
+	const ledger = await openItemLedger(run.ctx, call.ledger, i);
+	return await withHeldClaims(releaseFailed(run.ctx, i), async (held) => {
+		const history = async () => await historyCall(run, call);
+		const cleared = await claimCandidate({ ...run, ledger, held }, { ...call, history }, i);
 		if (cleared.kind === 'held') return { ...base, ...cleared.fields };
-		const lastLook = async () =>
-			outsideCallingWindow(ctx, call, item, i) ??
-			(await listedNow(ctx, ledger, call.candidate.phone.e164, i));
-		const { attempt } = cleared.claim;
-		const clientData = withAttempt(call.request.clientData, attempt);
-		const attemptCall = { ...call, request: { ...call.request, clientData } };
-		const line = guardedLine(ctx, ledger, call, i);
-		const outcome = await dialWithRetry(
-			ctx,
-			lookups,
-			clock,
-			attemptCall,
-			i,
-			cleared.claim,
-			lastLook,
-			line,
-		);
-		await settleClaim(ctx, cleared.claim, outcome, i);
-		return { ...base, ...reportOutcome(ctx, call, outcome, i) };
+		const outcome = await dialWithRetry(dialTurn(run, call, ledger, cleared.claim));
+		await settleClaim(run.ctx, cleared.claim, outcome, i);
+		return { ...base, ...reportOutcome(run.ctx, call, outcome, i) };
 	});
 }
 
@@ -92,19 +81,17 @@ async function placeOne(
  * dialled side by side, up to the agent's lines, each on a line lease of its own.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const lookups = new ElevenLabsLookups(this);
-	const clock: PacingClock = {};
-	clock.firstDial = new Promise((settle) => (clock.firstDialed = settle));
+	const run = newCallRun(this, new ElevenLabsLookups(this));
 	const width = sideBySide(this);
 	return await mapItems(
 		this,
 		async (item, i, stoppedBefore) => {
-			clock.stoppedBefore = stoppedBefore;
+			run.clock.stoppedBefore = stoppedBefore;
 			try {
-				return await placeOne(this, lookups, clock, item, i);
+				return await placeOne(run, item, i);
 			} finally {
 				// The first item may end without a dial (held back, skipped, failed): the others go on.
-				if (i === 0) clock.firstDialed?.();
+				if (i === 0) run.clock.firstDialed?.();
 			}
 		},
 		width,

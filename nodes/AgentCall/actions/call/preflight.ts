@@ -3,10 +3,7 @@
  * agent's permissions and variables, and the number to call from. Each problem stops the item
  * with what to change, before anything is dialled.
  */
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-
 import type { AgentPhoneNumber } from '../../../shared/vendors/agentsAndNumbers';
-import { readCheckedOptions } from '../../../shared/n8n/numberParameters';
 import { ProblemError } from '../../../shared/n8n/problems';
 import type { Problem } from '../../../shared/n8n/problems';
 import {
@@ -17,36 +14,15 @@ import {
 } from '../../helpers/agentChecks';
 import { checkCallbackUrl } from '../../helpers/callbackUrl';
 import { parseCandidatePhone } from '../../helpers/phone';
-import { readCandidate, text, withItemVariables } from '../common/candidate';
-import type { Candidate, CandidateOptions } from '../common/candidate';
-import { readAgentId, readPhoneNumberId } from '../common/chosenIds';
-import type { ElevenLabsLookups } from '../common/lookups';
-import type { DialRequest, MachineDetection } from './dial';
-import { description } from './place.description';
+import { text, withItemVariables } from '../common/candidate';
+import { NO_PHONE_NUMBER } from '../common/chosenIds';
+import type { CallRequest, PlaceOptions } from './callRequest';
+import type { CallRun } from './callRun';
+import type { DialRequest } from './dial';
 
-export interface PlaceOptions extends CandidateOptions {
-	machineDetection?: MachineDetection;
-	callsPerMinute?: number;
-	concurrencyGuard?: boolean;
-	lookBackDays?: number;
-	maxConcurrentCalls?: number;
-	maxWaitSeconds?: number;
-	recording?: boolean;
-	busyRetries?: number;
-	requestTimeout?: number;
-	ringingTimeout?: number;
-	statusCallbackUrl?: string;
-	maxAttempts?: number;
-	hoursBetweenAttempts?: number;
-	ledgerRetentionDays?: number;
-}
-
-/** One item, ready to be dialled. */
-export interface PreparedCall {
-	agentId: string;
-	candidate: Candidate;
-	request: DialRequest;
-	options: PlaceOptions;
+/** One item, ready to be dialled: its request, with the agent's variables and the dial. */
+export interface PreparedCall extends CallRequest {
+	dial: DialRequest;
 	/** The limit of the concurrency guard: the node's Max Concurrent Calls, else the agent's. */
 	concurrencyLimit?: number;
 }
@@ -74,12 +50,13 @@ function twilioOnlyOptions(
 
 /** The ElevenLabs number the agent calls from, checked for this call. */
 async function agentNumber(
-	ctx: IExecuteFunctions,
-	lookups: ElevenLabsLookups,
+	{ lookups }: CallRun,
+	phoneNumberId: string,
 	request: DialRequest,
 	i: number,
 ): Promise<AgentPhoneNumber> {
-	const number = await lookups.phoneNumber(readPhoneNumberId(ctx, i), i);
+	if (!phoneNumberId) throw new ProblemError(NO_PHONE_NUMBER.message, NO_PHONE_NUMBER.hint);
+	const number = await lookups.phoneNumber(phoneNumberId, i);
 	const label = numberLabel(number);
 	if (number.provider !== 'twilio' && number.provider !== 'sip_trunk') {
 		throw new ProblemError(
@@ -93,15 +70,8 @@ async function agentNumber(
 }
 
 /** The team's own Twilio number the call comes from. */
-function ownTwilioCaller(
-	ctx: IExecuteFunctions,
-	options: PlaceOptions,
-	i: number,
-): DialRequest['ownTwilio'] {
-	const from = parseCandidatePhone(
-		ctx.getNodeParameter('fromNumber', i, ''),
-		options.defaultRegion || 'DE',
-	);
+function ownTwilioCaller(fromNumber: unknown, options: PlaceOptions): DialRequest['ownTwilio'] {
+	const from = parseCandidatePhone(fromNumber, options.defaultRegion || 'DE');
 	if (!from.ok) {
 		throw new ProblemError(
 			`The caller number is not usable: ${from.message}`,
@@ -115,28 +85,17 @@ function ownTwilioCaller(
 	return { fromNumber: from.value.e164, statusCallbackUrl: statusCallbackUrl?.value };
 }
 
-/** Reads and checks one item against the account; throws the item's error on a problem. */
-export async function prepareCall(
-	ctx: IExecuteFunctions,
-	lookups: ElevenLabsLookups,
-	item: INodeExecutionData,
-	i: number,
-): Promise<PreparedCall> {
-	const options = readCheckedOptions<PlaceOptions>(ctx, description, 'options', i);
-	const agentId = readAgentId(ctx, i);
-	const transport = ctx.getNodeParameter('transport', i, 'elevenLabs') as
-		| 'elevenLabs'
-		| 'ownTwilio';
-	const read = readCandidate(ctx, item, i, options);
-	if (!read.ok) throw new ProblemError(read.message, read.hint);
-
+/** Checks the item's request against the account; throws the item's error on a problem. */
+export async function prepareCall(run: CallRun, request: CallRequest): Promise<PreparedCall> {
+	const { lookups } = run;
+	const { agentId, options, itemIndex: i } = request;
 	// Pre-flight against the account: the agent (once per execution) and the number.
 	const agent = await lookups.agent(agentId, i);
-	const candidate = withItemVariables(read.value, item, agent);
+	const candidate = withItemVariables(request.candidate, request.item, agent);
 	const problem = agentProblem(agent, candidate);
 	if (problem) throw new ProblemError(problem.message, problem.hint);
 
-	const request: DialRequest = {
+	const dial: DialRequest = {
 		agentId,
 		toNumber: candidate.phone.e164,
 		clientData: candidate.clientData,
@@ -145,8 +104,9 @@ export async function prepareCall(
 		machineDetection: options.machineDetection ?? 'off',
 		timeoutSeconds: options.requestTimeout,
 	};
-	if (transport === 'ownTwilio') request.ownTwilio = ownTwilioCaller(ctx, options, i);
-	else request.agentNumber = await agentNumber(ctx, lookups, request, i);
+	const { from } = request;
+	if (from.transport === 'ownTwilio') dial.ownTwilio = ownTwilioCaller(from.fromNumber, options);
+	else dial.agentNumber = await agentNumber(run, from.phoneNumberId, dial, i);
 	const concurrencyLimit = options.maxConcurrentCalls || agentConcurrencyLimit(agent);
-	return { agentId, candidate, request, options, concurrencyLimit };
+	return { ...request, candidate, dial, concurrencyLimit };
 }

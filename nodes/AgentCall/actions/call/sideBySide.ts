@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { PlaceOptions } from './preflight';
+import type { PlaceOptions } from './callRequest';
 
 /**
  * Items side by side when the option names no limit: each dial still waits for a line of its

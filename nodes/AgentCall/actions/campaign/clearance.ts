@@ -1,11 +1,10 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { CallLedger, Claim } from '../../../shared/ledger/callLedger';
+import type { Claim } from '../../../shared/ledger/callLedger';
 import type { AttemptPolicy } from '../../../shared/ledger/decideAttempt';
-import type { HeldClaims } from '../../../shared/ledger/heldClaims';
 import { checkCallingWindow } from '../../helpers/callingWindow';
 import { claimCandidate } from '../common/ledgerClaim';
-import type { ElevenLabsLookups } from '../common/lookups';
+import type { ClaimRun } from '../common/ledgerClaim';
 import type { CampaignSettings } from './campaignSettings';
 import { earlierRecipients } from './earlierRecipients';
 import type { Recipient } from './recipients';
@@ -28,6 +27,14 @@ export interface Clearance {
 	outsideWindow: IDataObject[];
 }
 
+/** What one submit (or retry) of a campaign claims under: its run, the batch, the attempt budget. */
+export interface CampaignClaims extends ClaimRun {
+	settings: CampaignSettings;
+	policy: AttemptPolicy;
+	/** Skip If Already Called (the first item's). */
+	skipIfAlreadyCalled: boolean;
+}
+
 /**
  * Decides, recipient by recipient, who may be dialled by this campaign: inside their own
  * calling window at the campaign's start, once in this list, and claimed in the call ledger
@@ -35,16 +42,11 @@ export interface Clearance {
  * that the ledger does not know are the second line of defence.
  */
 export async function clearRecipients(
-	ctx: IExecuteFunctions,
-	lookups: ElevenLabsLookups,
-	ledger: CallLedger,
-	settings: CampaignSettings,
+	claims: CampaignClaims,
 	recipients: Recipient[],
 	startAt: Date,
-	policy: AttemptPolicy,
-	held: HeldClaims,
 ): Promise<Clearance> {
-	const skipIfAlreadyCalled = ctx.getNodeParameter('skipIfAlreadyCalled', 0, true) as boolean;
+	const { ctx, lookups, settings, policy, skipIfAlreadyCalled } = claims;
 	let earlier: Promise<Map<string, string>> | undefined;
 	const earlierCampaigns = async () => {
 		const lookBackDays = settings.options.lookBackDays ?? DEFAULT_LOOK_BACK_DAYS;
@@ -75,16 +77,13 @@ export async function clearRecipients(
 		}
 		seen.add(candidate.phone.e164).add(candidate.key);
 		const cleared = await claimCandidate(
-			ctx,
-			lookups,
-			ledger,
+			claims,
 			{
 				agentId: settings.agentId,
 				candidate,
 				scope: recipient.scope,
 				policy,
 				skipIfAlreadyCalled,
-				held,
 				history: async () => {
 					const campaignId = (await earlierCampaigns()).get(candidate.key);
 					return campaignId ? { campaignId, startedAt: Date.now() } : undefined;

@@ -10,21 +10,17 @@ import { getBatchCall, retryBatchCall } from '../../../shared/vendors/elevenLabs
 import { mapItems } from '../../../shared/n8n/items';
 import type { CallLedger } from '../../../shared/ledger/callLedger';
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
-import { readCheckedOptions } from '../../../shared/n8n/numberParameters';
-import { ProblemError } from '../../../shared/n8n/problems';
-import { itemLedger, ledgerUnavailable } from '../../../shared/ledger/itemLedger';
+import { ProblemError, toNodeError } from '../../../shared/n8n/problems';
+import { ledgerUnavailable, openItemLedger } from '../../../shared/ledger/itemLedger';
 import { attemptOptions, ledgerProperties } from '../../../shared/ledger/ledgerParameters';
 import { parseCandidatePhone } from '../../helpers/phone';
-import { candidateWindow } from '../../helpers/windowRules';
+import { candidateWindow, windowRules } from '../../helpers/windowRules';
 import type { WindowRules } from '../../helpers/windowRules';
 import { callingHoursProperties, callingWindowOptions } from '../common/callingHours.description';
-import { attemptPolicy } from '../common/ledgerClaim';
 import { ElevenLabsLookups } from '../common/lookups';
-import { windowRulesIfRespected } from '../common/windowSettings';
-import { campaignIdOf } from './campaignCommand';
+import { readRetryRequest } from './campaignRequest';
 import { campaignIdProperty } from './campaignId.description';
 import { batchSettings } from './campaignSettings';
-import type { SubmitOptions } from './campaignSettings';
 import { clearRecipients } from './clearance';
 import type { Recipient } from './recipients';
 import { failedRecipients, retryRecipients } from './retryRecipients';
@@ -122,7 +118,8 @@ async function retryCampaign(
 	lookups: ElevenLabsLookups,
 	i: number,
 ): Promise<IDataObject> {
-	const campaignId = campaignIdOf(ctx, i);
+	const request = readRetryRequest(ctx, description, i);
+	const { campaignId } = request;
 	const at = { node: ctx.getNode(), itemIndex: i, purpose: { action: 'read the campaign' } };
 	const batch = await getBatchCall(await lookups.reader(i), at, campaignId);
 	if (batch.status === 'cancelled') {
@@ -132,24 +129,20 @@ async function retryCampaign(
 		};
 		throw new ProblemError(cancelled.message, cancelled.hint);
 	}
-	const options = readCheckedOptions<SubmitOptions>(ctx, description, 'options', i);
-	const settings = batchSettings(batch, options);
-	const ledger = await itemLedger(ctx, i);
+	const settings = batchSettings(batch, request.options);
+	const ledger = await openItemLedger(ctx, request.ledger, i);
 	const attempts = await recordedAttempts(ctx, ledger, campaignId, i);
 	const failed = failedRecipients(batch);
-	const rules = windowRulesIfRespected(ctx, i, 'windowOptions');
-	const recipients = withWindows(retryRecipients(ledger, attempts, failed, i), rules);
-	const policy = attemptPolicy(options);
+	const rules = request.window && windowRules(request.window, new Date());
+	if (rules && !rules.ok) throw toNodeError(ctx.getNode(), rules, i);
+	const recipients = withWindows(retryRecipients(ledger, attempts, failed, i), rules?.value);
 	return await withHeldClaims(releaseFailed(ctx), async (held) => {
+		const { policy, skipIfAlreadyCalled } = request;
+		const claims = { ctx, lookups, ledger, held, settings, policy, skipIfAlreadyCalled };
 		const { toDial, alreadyCalled, heldBack, outsideWindow } = await clearRecipients(
-			ctx,
-			lookups,
-			ledger,
-			settings,
+			claims,
 			recipients,
 			new Date(),
-			policy,
-			held,
 		);
 		const report = {
 			recipients: toDial.length,

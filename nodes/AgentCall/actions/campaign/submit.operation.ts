@@ -6,15 +6,11 @@ import { agentProblem, outboundProblem } from '../../helpers/agentChecks';
 import { campaignStart } from '../../helpers/campaignStart';
 import type { CallingWindow } from '../../helpers/callingWindow';
 import { withItemVariables } from '../common/candidate';
-import { itemLedger } from '../../../shared/ledger/itemLedger';
-import { attemptPolicy } from '../common/ledgerClaim';
+import { openItemLedger } from '../../../shared/ledger/itemLedger';
 import { ElevenLabsLookups } from '../common/lookups';
-import { windowRulesIfRespected } from '../common/windowSettings';
-import { readCampaignSettings } from './campaignSettings';
-import type { CampaignSettings } from './campaignSettings';
+import { readSubmitRequest } from './campaignRequest';
+import type { SubmitRequest } from './campaignRequest';
 import { clearRecipients } from './clearance';
-import { readRecipients } from './recipients';
-import type { Recipient } from './recipients';
 import { releaseFailed, reportSubmit, settleClaims, submitBatch } from './submitBatch';
 import { fitIntoWindows } from './windowFit';
 
@@ -27,8 +23,7 @@ export { description } from './submit.description';
 async function preflight(
 	ctx: IExecuteFunctions,
 	lookups: ElevenLabsLookups,
-	settings: CampaignSettings,
-	recipients: Recipient[],
+	{ settings, recipients }: SubmitRequest,
 ): Promise<void> {
 	const agent = await lookups.agent(settings.agentId, 0);
 	const number = await lookups.phoneNumber(settings.phoneNumberId, 0);
@@ -49,29 +44,24 @@ async function preflight(
  * their window closes (it has no window of its own), then one submit and its outcome.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const settings = readCampaignSettings(this);
+	const request = readSubmitRequest(this);
+	const { settings, rules, recipients, invalid } = request;
 	const lookups = new ElevenLabsLookups(this);
-	const rules = windowRulesIfRespected(this, 0, 'options');
-	const { recipients, invalid } = readRecipients(this, settings.options, rules);
-	await preflight(this, lookups, settings, recipients);
+	await preflight(this, lookups, request);
 
 	const windows = recipients
 		.map((r) => r.window)
 		.filter((w): w is CallingWindow => w !== undefined);
 	const start = campaignStart(windows, settings.scheduled, new Date());
 	if (!start.ok) throw toNodeError(this.getNode(), start, 0);
-	const policy = attemptPolicy(settings.options);
-	const ledger = await itemLedger(this, 0);
+	const ledger = await openItemLedger(this, request.ledger, 0);
 	return await withHeldClaims(releaseFailed(this), async (held) => {
+		const { policy, skipIfAlreadyCalled } = request;
+		const claims = { ctx: this, lookups, ledger, held, settings, policy, skipIfAlreadyCalled };
 		const { toDial, alreadyCalled, heldBack, outsideWindow } = await clearRecipients(
-			this,
-			lookups,
-			ledger,
-			settings,
+			claims,
 			recipients,
 			start.value.at,
-			policy,
-			held,
 		);
 
 		const { toSubmit, report: fit } = rules

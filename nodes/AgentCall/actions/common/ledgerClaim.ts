@@ -28,6 +28,18 @@ export interface EarlierCall {
 	startedAt: number;
 }
 
+/**
+ * What the claims of one run share: the n8n context (the ledger's errors, the log), the lookups
+ * (whether an earlier call reached the person), the ledger, and the holder of the claims won, so
+ * that any way out of the run releases them unless they were dialled.
+ */
+export interface ClaimRun {
+	ctx: IExecuteFunctions;
+	lookups: ElevenLabsLookups;
+	ledger: CallLedger;
+	held: HeldClaims;
+}
+
 export interface ClaimSubject {
 	agentId: string;
 	candidate: Candidate;
@@ -35,8 +47,6 @@ export interface ClaimSubject {
 	scope?: string;
 	policy: AttemptPolicy;
 	skipIfAlreadyCalled: boolean;
-	/** Holds the claim if won, so that any way out of the run releases it unless it was dialled. */
-	held: HeldClaims;
 	/** Looks the person up in the vendor's history, for calls placed before the ledger knew them. */
 	history(): Promise<EarlierCall | undefined>;
 }
@@ -113,33 +123,28 @@ function heldFields(
 	};
 }
 
-/**
- * Claims the candidate's next attempt in the call ledger before anything is dialled. Only the
- * execution that wins the claim dials; the others, and every item the ledger holds back, come
- * out with a status. On a first attempt the vendor's history is the second line of defence: a
- * call found there is recorded in the ledger instead of dialled again.
- */
-export async function claimCandidate(
-	ctx: IExecuteFunctions,
-	lookups: ElevenLabsLookups,
-	ledger: CallLedger,
+/** What a store failure means for the item: the ledger's error (ElevenLabs failing the reach check says so itself). */
+function ledgerFailed(run: ClaimRun, i: number) {
+	return (error: unknown): never => {
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
+		throw ledgerUnavailable(run.ctx, run.ledger.label, error, i);
+	};
+}
+
+/** Asks the ledger for the candidate's next attempt; it decides by the attempts it holds. */
+async function claimInLedger(
+	run: ClaimRun,
 	subject: ClaimSubject,
 	i: number,
-): Promise<LedgerClearance> {
+): Promise<ClaimResult> {
+	const { ctx, lookups, ledger } = run;
 	const { candidate, agentId } = subject;
-	const e164 = candidate.phone.e164;
-	const masked = maskNumber(e164);
-	const ledgerFailed = (error: unknown) => {
-		// ElevenLabs failing the reach check says so itself; only the store's failures are the ledger's.
-		if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
-		throw ledgerUnavailable(ctx, ledger.label, error, i);
-	};
-	const result = await ledger
+	return await ledger
 		.claim({
 			scope: subject.scope ?? ledgerScope(ctx, agentId, i),
 			callKey: candidate.key,
-			e164,
-			maskedNumber: masked,
+			e164: candidate.phone.e164,
+			maskedNumber: maskNumber(candidate.phone.e164),
 			executionId: String(ctx.getExecutionId?.() ?? ''),
 			policy: subject.policy,
 			// Whatever "Skip If Already Called" says: a call the ledger holds is never repeated once it reached the person.
@@ -147,46 +152,54 @@ export async function claimCandidate(
 			waitForOthersMs: WAIT_FOR_OTHERS_MS,
 			signal: ctx.getExecutionCancelSignal?.(),
 		})
-		.catch(ledgerFailed);
-	switch (result.kind) {
-		case 'conflict':
-			throw toNodeError(
-				ctx.getNode(),
-				problem(
-					`This candidate was called in this campaign on another number (${result.boundTo.maskedNumber}), so ${masked} was not called`,
-					'One candidate ID (or idempotency key) with two phone numbers: correct the phone number or the candidate ID of this row. Nobody was called.',
-				),
-				i,
-			);
-		case 'ownUnknown':
-			throw Object.assign(
-				toNodeError(
-					ctx.getNode(),
-					problem(
-						`The call to ${e164} may have been placed by an earlier try of this execution`,
-						"The node does not dial again after an unclear answer, so nobody is called twice. Check the agent's call history in ElevenLabs before calling this candidate again.",
-					),
-					i,
-				),
-				{ itemFields: { toNumber: e164, idempotencyKey: candidate.key, status: 'unknown' } },
-			);
-		case 'claimed':
-			break;
-		default:
-			ctx.logger.info(
-				`Place Agent Call: item ${i}: ${masked} not called (${result.kind === 'doNotCall' ? 'do_not_call' : result.status})`,
-			);
-			return heldFields(result);
+		.catch(ledgerFailed(run, i));
+}
+
+/** The item's error for a claim refused as wrong: one key with two numbers, or an unclear try of this execution. */
+function claimRefused(
+	run: ClaimRun,
+	candidate: Candidate,
+	result: Extract<ClaimResult, { kind: 'conflict' | 'ownUnknown' }>,
+	i: number,
+): NodeOperationError {
+	const { e164 } = candidate.phone;
+	if (result.kind === 'conflict') {
+		return toNodeError(
+			run.ctx.getNode(),
+			problem(
+				`This candidate was called in this campaign on another number (${result.boundTo.maskedNumber}), so ${maskNumber(e164)} was not called`,
+				'One candidate ID (or idempotency key) with two phone numbers: correct the phone number or the candidate ID of this row. Nobody was called.',
+			),
+			i,
+		);
 	}
-	const claim = subject.held.hold(result.claim);
-	if (claim.attempt > 1 || !subject.skipIfAlreadyCalled) return { kind: 'dial', claim };
+	return Object.assign(
+		toNodeError(
+			run.ctx.getNode(),
+			problem(
+				`The call to ${e164} may have been placed by an earlier try of this execution`,
+				"The node does not dial again after an unclear answer, so nobody is called twice. Check the agent's call history in ElevenLabs before calling this candidate again.",
+			),
+			i,
+		),
+		{ itemFields: { toNumber: e164, idempotencyKey: candidate.key, status: 'unknown' } },
+	);
+}
+
+/** A first attempt that the vendor's history already knows: recorded in the ledger as that call, not dialled. */
+async function adoptEarlierCall(
+	run: ClaimRun,
+	subject: ClaimSubject,
+	claim: Claim,
+	i: number,
+): Promise<LedgerClearance> {
 	const earlier = await subject.history();
 	if (!earlier) return { kind: 'dial', claim };
 	await claim
 		.adopt(earlier.conversationId, earlier.campaignId, earlier.startedAt)
-		.catch(ledgerFailed);
-	ctx.logger.info(
-		`Place Agent Call: item ${i}: ${masked} already called (${earlier.conversationId ?? earlier.campaignId})`,
+		.catch(ledgerFailed(run, i));
+	run.ctx.logger.info(
+		`Place Agent Call: item ${i}: ${maskNumber(subject.candidate.phone.e164)} already called (${earlier.conversationId ?? earlier.campaignId})`,
 	);
 	return {
 		kind: 'held',
@@ -199,4 +212,29 @@ export async function claimCandidate(
 			attempts: 1,
 		},
 	};
+}
+
+/**
+ * Claims the candidate's next attempt in the call ledger before anything is dialled. Only the
+ * execution that wins the claim dials; the others, and every item the ledger holds back, come
+ * out with a status. On a first attempt the vendor's history is the second line of defence: a
+ * call found there is recorded in the ledger instead of dialled again.
+ */
+export async function claimCandidate(
+	run: ClaimRun,
+	subject: ClaimSubject,
+	i: number,
+): Promise<LedgerClearance> {
+	const result = await claimInLedger(run, subject, i);
+	if (result.kind === 'conflict' || result.kind === 'ownUnknown')
+		throw claimRefused(run, subject.candidate, result, i);
+	if (result.kind !== 'claimed') {
+		const why = result.kind === 'doNotCall' ? 'do_not_call' : result.status;
+		const masked = maskNumber(subject.candidate.phone.e164);
+		run.ctx.logger.info(`Place Agent Call: item ${i}: ${masked} not called (${why})`);
+		return heldFields(result);
+	}
+	const claim = run.held.hold(result.claim);
+	if (claim.attempt > 1 || !subject.skipIfAlreadyCalled) return { kind: 'dial', claim };
+	return await adoptEarlierCall(run, subject, claim, i);
 }

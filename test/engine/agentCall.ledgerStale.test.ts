@@ -5,7 +5,6 @@
  * dialled again; not found, the claimant died before dialling and the person is called now.
  */
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
@@ -20,6 +19,10 @@ const LEDGER = join(
 	'call-ledger.sqlite',
 );
 const ELEVEN_MINUTES = 11 * 60_000;
+const builtSqlite =
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	require('../../dist/nodes/shared/ledger/sqliteDatabase') as typeof import('../../nodes/shared/ledger/sqliteDatabase');
+const { DatabaseSync } = builtSqlite.loadSqlite()!;
 
 let sandbox: Sandbox;
 

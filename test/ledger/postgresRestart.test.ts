@@ -12,6 +12,10 @@ const built =
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	require('../../dist/nodes/shared/ledger/openLedger') as typeof import('../../nodes/shared/ledger/openLedger');
 
+const builtPostgres =
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	require('../../dist/nodes/shared/ledger/postgresDatabase') as typeof import('../../nodes/shared/ledger/postgresDatabase');
+
 const request = (e164: string, executionId: string) => ({
 	scope: 'agent_x\nrestart',
 	callKey: `key-${e164}`,
@@ -23,6 +27,13 @@ const request = (e164: string, executionId: string) => ({
 });
 
 let server: ThrowawayPostgres;
+const credential = () => ({
+	host: server.host,
+	port: server.port,
+	database: server.database,
+	user: server.user,
+	ssl: 'disable',
+});
 beforeAll(async () => {
 	server = await startThrowawayPostgres('ledger restart');
 }, 120_000);
@@ -31,13 +42,7 @@ afterAll(async () => await server?.dispose());
 test('a restarted server: claims fail while it is down, and the pool claims on new connections after', async () => {
 	const location: LedgerLocation = {
 		kind: 'postgres',
-		postgres: {
-			host: server.host,
-			port: server.port,
-			database: server.database,
-			user: server.user,
-			ssl: 'disable',
-		},
+		postgres: credential(),
 		n8nFolder: processN8nFolder(),
 	};
 	const opened = await built.openLedger(location, 180);
@@ -58,4 +63,33 @@ test('a restarted server: claims fail while it is down, and the pool claims on n
 		status: 'already_called',
 	});
 	await ledger.store.close();
+}, 120_000);
+
+test('a server stopped in the middle of a transaction (a line lease): the transaction fails, the process goes on', async () => {
+	const uncaught: unknown[] = [];
+	const record = (error: unknown) => uncaught.push(error);
+	process.on('uncaughtException', record);
+	const db = await builtPostgres.PostgresDatabase.connect(credential());
+	try {
+		let tries = 0;
+		const outcome = await db
+			.exclusive(async (tx) => {
+				await tx.query('SELECT 1');
+				// Between two statements the connection is held by the transaction, not by a query.
+				if (++tries === 1) await server.stop();
+				return await tx.query('SELECT 2');
+			})
+			.then(
+				() => 'committed',
+				() => 'failed',
+			);
+		expect(outcome).toBe('failed');
+		// The server's goodbye to a connection that no query was waiting on is not a crash of n8n.
+		expect(uncaught).toEqual([]);
+		await server.start();
+		expect(await db.query('SELECT 3 AS n')).toEqual([{ n: 3 }]);
+	} finally {
+		process.off('uncaughtException', record);
+		await db.close();
+	}
 }, 120_000);

@@ -9,7 +9,19 @@ import { join } from 'node:path';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
-import { CANDIDATE, NODE, dialled, runPlace } from './agentCall.helpers';
+import type { IDataObject } from 'n8n-workflow';
+
+import {
+	CANDIDATE,
+	NODE,
+	campaignNode,
+	dialAttempts,
+	dialled,
+	placeNode,
+	runPlace,
+} from './agentCall.helpers';
+import { runNode } from './harness';
+import { elevenLabsCredential } from './sandbox.helpers';
 
 const LEDGER = join(
 	process.env.N8N_USER_FOLDER!,
@@ -92,5 +104,48 @@ describe('Call ledger: a claim whose execution died, past the staleness', () => 
 		expect(attempts()).toEqual([
 			{ attempt: 1, outcome: 'initiated', conversation_id: next.conversationId },
 		]);
+	}, 120_000);
+
+	it('of a Submit whose campaign has not reached the person yet: found among the campaigns, not dialled by a Place', async () => {
+		// Calls of three minutes on five lines: the campaign reaches recipient 50 long after the test.
+		const slow = await startSandbox({
+			port: 0,
+			callLengths: { minSecs: 180, maxSecs: 180, seed: 'stale' },
+		});
+		try {
+			const sixty: IDataObject[] = Array.from({ length: 60 }, (_, n) => ({
+				...CANDIDATE,
+				candidateId: `stale-${n}`,
+				phone: `0151 23460${String(n).padStart(3, '0')}`,
+			}));
+			const submit = campaignNode(slow, 'submit', {
+				callName: 'stale',
+				campaign: 'stale',
+				useCallingWindow: false,
+			});
+			const batch = (
+				await runNode(submit, { credentials: elevenLabsCredential(slow), items: sixty })
+			).json(NODE)[0];
+			expect(batch.recipients).toBe(60);
+			// The worker died after submitting, before it recorded the campaign on its claims.
+			strandClaims();
+
+			const place = placeNode(slow, {
+				campaign: 'stale',
+				useCallingWindow: false,
+				options: { callsPerMinute: 0, concurrencyGuard: false },
+			});
+			const run = await runNode(place, {
+				credentials: { ...slow.credentials() },
+				items: [sixty[50]],
+			});
+			expect(run.json(NODE)[0]).toMatchObject({
+				status: 'already_called',
+				campaignId: batch.campaignId,
+			});
+			expect(dialAttempts(slow)).toBe(0);
+		} finally {
+			await slow.close();
+		}
 	}, 120_000);
 });

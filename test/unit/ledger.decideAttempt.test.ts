@@ -25,13 +25,14 @@ test('nobody called yet: claim the first attempt', () => {
 	expect(decideAttempt([], policy, NOW, 'e1')).toEqual({ kind: 'claim', attempt: 1 });
 });
 
-test('another execution is dialling right now: wait for it; a claim that went silent counts as maybe called', () => {
+test('another execution is dialling right now: wait for it; a claim that went silent is checked in the history', () => {
 	const fresh = attempt(1, { outcome: 'claimed', updatedAt: NOW - 1000 });
 	expect(decideAttempt([fresh], policy, NOW, 'e1')).toEqual({ kind: 'wait', last: fresh });
 	const silent = attempt(1, { outcome: 'claimed', updatedAt: NOW - STALE_CLAIM_MS });
-	expect(decideAttempt([silent], policy, NOW, 'e1')).toEqual({
-		kind: 'skip',
-		status: 'already_called',
+	// Its claimant died: whether it dialled is the vendor's history's to say, not a guess.
+	expect(decideAttempt([silent], policy, NOW, 'e1')).toEqual({ kind: 'checkStale', last: silent });
+	expect(decideAttempt([silent], policy, NOW, silent.executionId)).toEqual({
+		kind: 'checkStale',
 		last: silent,
 	});
 });

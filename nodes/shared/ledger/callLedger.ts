@@ -27,9 +27,22 @@ export interface ClaimRequest {
 	policy: AttemptPolicy;
 	/** Whether the last call reached the person (the vendor's history); asked only when needed. */
 	reachOf(last: Attempt): Promise<ReachReport>;
+	/**
+	 * The call a claim whose execution died placed, as the vendor's history knows it (asked only
+	 * past the staleness); undefined when it placed none. Without it, such a claim counts as a
+	 * call that may have been placed.
+	 */
+	callOfStaleClaim?(last: Attempt): Promise<FoundCall | undefined>;
 	/** How long to wait for another execution that is dialling the same person right now. */
 	waitForOthersMs: number;
 	signal?: AbortSignal;
+}
+
+/** A call found in the vendor's history: its conversation or campaign (batch), and its start. */
+export interface FoundCall {
+	conversationId?: string;
+	batchId?: string;
+	startedAt: number;
 }
 
 export type ClaimResult =
@@ -254,6 +267,28 @@ export class CallLedger {
 					}
 					await sleep(WAIT_POLL_MS);
 					break;
+				case 'checkStale': {
+					round++;
+					const { last } = decision;
+					if (!req.callOfStaleClaim) {
+						return { kind: 'skipped', status: 'already_called', last, attempts: attempts.length };
+					}
+					const ref = { scope: req.scope, person, attempt: last.attempt, claimId: last.claimId };
+					const found = await req.callOfStaleClaim(last);
+					// Its call, recorded on its claim: the next round asks whether it reached the person.
+					if (found) {
+						const { conversationId, batchId, startedAt } = found;
+						await this.store.settleAttempt(
+							ref,
+							{ outcome: 'initiated', conversationId, batchId, claimedAt: startedAt },
+							this.now(),
+						);
+					} else {
+						// Its claimant died before dialling: the attempt is free again (one insert decides who takes it).
+						await this.store.dropStaleClaim(ref, last.updatedAt);
+					}
+					break;
+				}
 				case 'ownUnknown':
 					return { kind: 'ownUnknown', last: decision.last };
 				case 'skip': {

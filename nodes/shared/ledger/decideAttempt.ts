@@ -30,11 +30,17 @@ export type AttemptDecision =
 	| { kind: 'ownUnknown'; last: Attempt }
 	/** Ask the vendor whether the last call reached the person, then decide again. */
 	| { kind: 'checkReach'; last: Attempt }
+	/**
+	 * A claim whose execution went silent past the staleness: ask the vendor's history whether it
+	 * dialled. Found: record that call on the claim. Not found: its claimant died before dialling,
+	 * and the attempt may be taken over.
+	 */
+	| { kind: 'checkStale'; last: Attempt }
 	| { kind: 'skip'; status: SkipStatus; last: Attempt; nextAttemptAfter?: number };
 
 /**
- * A claim whose execution gave no sign of life for this long is treated as a call with an
- * unknown outcome: its process may have died after dialling. It is never dialled again.
+ * A claim whose execution gave no sign of life for this long has lost its claimant (a waiting
+ * claim is marked alive every few seconds): the vendor's history tells whether it dialled.
  */
 export const STALE_CLAIM_MS = 10 * 60_000;
 
@@ -56,10 +62,12 @@ export function decideAttempt(
 ): AttemptDecision {
 	const last = attempts.at(-1);
 	if (!last) return { kind: 'claim', attempt: 1 };
-	if (last.outcome === 'claimed' && now - last.updatedAt < STALE_CLAIM_MS)
-		return { kind: 'wait', last };
+	if (last.outcome === 'claimed')
+		return now - last.updatedAt < STALE_CLAIM_MS
+			? { kind: 'wait', last }
+			: { kind: 'checkStale', last };
 	if (last.outcome !== 'initiated') {
-		// Unknown (or a claimant that vanished): the person may have been called. Never again.
+		// The request went out without a clear answer: the person may have been called. Never again.
 		return last.executionId === executionId
 			? { kind: 'ownUnknown', last }
 			: { kind: 'skip', status: 'already_called', last };

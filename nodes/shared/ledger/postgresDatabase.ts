@@ -155,6 +155,11 @@ export class PostgresDatabase implements SqlDatabase {
 
 	private async transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
 		const client = await this.pool.connect();
+		// The pool listens for errors of idle connections only: a server that goes away while this
+		// one is held between statements would otherwise throw in the socket's handler and end n8n.
+		// The next statement fails with the error, and the broken connection is closed below.
+		const lost = () => undefined;
+		client.on('error', lost);
 		let committed = false;
 		try {
 			await client.query('BEGIN');
@@ -172,6 +177,7 @@ export class PostgresDatabase implements SqlDatabase {
 					() => false,
 					() => true,
 				));
+			client.removeListener('error', lost);
 			client.release(broken);
 		}
 	}

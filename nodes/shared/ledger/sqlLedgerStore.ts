@@ -384,6 +384,14 @@ export class SqlLedgerStore implements LedgerStore {
 		);
 	}
 
+	async dropStaleClaim(ref: AttemptRef, updatedAt: number): Promise<boolean> {
+		const removed = await this.db.run(
+			`DELETE FROM ${T.attempts} WHERE ${refWhere} AND outcome = 'claimed' AND updated_at = $5`,
+			[...refParams(ref), updatedAt],
+		);
+		return removed > 0;
+	}
+
 	async withdrawFromBatch(batchId: string, person: string): Promise<boolean> {
 		await this.schema();
 		const removed = await this.db.run(

@@ -100,6 +100,11 @@ export interface LedgerStore {
 	/** Marks the claim as alive (while its execution waits for a free line). */
 	touchAttempt(claim: AttemptRef, at: number): Promise<void>;
 	releaseAttempt(claim: AttemptRef): Promise<void>;
+	/**
+	 * Removes a claim nobody settled, unless its claimant marked it alive after `updatedAt` (it
+	 * lives after all): true when it was removed.
+	 */
+	dropStaleClaim(claim: AttemptRef, updatedAt: number): Promise<boolean>;
 	/** Removes the person's attempt in a batch that never dialled them (cancelled): true if it did. */
 	withdrawFromBatch(batchId: string, person: string): Promise<boolean>;
 	/** The person's attempts in batches (campaigns), in every scope, oldest first. */

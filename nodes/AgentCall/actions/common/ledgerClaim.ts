@@ -2,7 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { problem, toNodeError } from '../../../shared/n8n/problems';
-import type { CallLedger, Claim, ClaimResult } from '../../../shared/ledger/callLedger';
+import type { CallLedger, Claim, ClaimResult, FoundCall } from '../../../shared/ledger/callLedger';
 import type { AttemptPolicy } from '../../../shared/ledger/decideAttempt';
 import type { HeldClaims } from '../../../shared/ledger/heldClaims';
 import type { Attempt, DoNotCallEntry } from '../../../shared/ledger/types';
@@ -10,6 +10,7 @@ import { maskNumber } from '../../helpers/idempotency';
 import type { Candidate } from './candidate';
 import { ledgerScope, ledgerUnavailable } from '../../../shared/ledger/itemLedger';
 import type { ElevenLabsLookups } from './lookups';
+import { earlierRecipients } from '../campaign/earlierRecipients';
 
 /** How long an execution waits for another one that dials the same person at this moment. */
 const WAIT_FOR_OTHERS_MS = 30_000;
@@ -123,6 +124,32 @@ function heldFields(
 	};
 }
 
+/**
+ * What a claim whose execution died had placed, as ElevenLabs knows it: a conversation carrying
+ * its key since the claim (Place), or a campaign holding it that may not have dialled yet
+ * (Submit). Neither: its claimant died before dialling.
+ */
+async function callOfStaleClaim(
+	{ ctx, lookups }: ClaimRun,
+	agentId: string,
+	last: Attempt,
+	i: number,
+): Promise<FoundCall | undefined> {
+	// A minute of slack for the vendor's clock; start times are whole seconds.
+	const since = Math.floor(last.claimedAt / 1000) - 60;
+	const previous = await lookups.previousCall(agentId, last.callKey, since, i);
+	if (previous) {
+		const { conversationId, startedAt } = previous;
+		return { conversationId, startedAt: Date.parse(startedAt) };
+	}
+	const batchId = (await earlierRecipients(ctx, lookups, agentId, since)).get(last.callKey);
+	if (batchId) return { batchId, startedAt: last.claimedAt };
+	ctx.logger.info(
+		`Place Agent Call: item ${i}: ${last.maskedNumber} was claimed by execution ${last.executionId}, which stopped before dialling; the attempt is taken over`,
+	);
+	return undefined;
+}
+
 /** What a store failure means for the item: the ledger's error (ElevenLabs failing the reach check says so itself). */
 function ledgerFailed(run: ClaimRun, i: number) {
 	return (error: unknown): never => {
@@ -149,6 +176,7 @@ async function claimInLedger(
 			policy: subject.policy,
 			// Whatever "Skip If Already Called" says: a call the ledger holds is never repeated once it reached the person.
 			reachOf: async (last) => await lookups.callReach(agentId, candidate.key, last, i),
+			callOfStaleClaim: async (last) => await callOfStaleClaim(run, agentId, last, i),
 			waitForOthersMs: WAIT_FOR_OTHERS_MS,
 			signal: ctx.getExecutionCancelSignal?.(),
 		})

@@ -8,10 +8,17 @@
  * 3. imports the sandbox credentials and the demo workflow (workflows/demo-campaign.json);
  * 4. publishes the recruiting set to the sandbox agent first (workflows/set-up-agent.json: Build
  *    Recruiting Prompt → Publish), so that the agent collects the answers the prompts ask for;
- * 5. runs the demo: seven candidates from workflows/data/demo-candidates.csv, one per outcome
- *    (answered, voicemail, busy, no answer, opt-out, refused consent, call-back), prints the
- *    progress of each call and a results table, and writes tmp/demo/demo-results.csv and the
- *    Campaign Report of the run, demo-report.html and demo-report.pdf, beside it.
+ * 5. publishes the callback example (workflows/callback.json, reading the demo's CSV instead of
+ *    the Google sheet) and the web interview (workflows/web-interview.json, on a signed WebSocket
+ *    URL) and starts n8n, so that a candidate who calls back and one who opens the interview link
+ *    reach n8n as they would in production;
+ * 6. runs the demo: nine candidates from workflows/data/demo-candidates.csv, one per outcome
+ *    (answered, voicemail, busy, no answer, opt-out, refused consent, call-back request, answers
+ *    the second call, calls back), in two rounds of calls, a follow-up text with the interview
+ *    link to those still not reached (one of them opens it and talks in the browser), prints the
+ *    progress of each call and a results table with how each person was reached, and writes
+ *    tmp/demo/demo-results.csv and the Campaign Report of the run, demo-report.html and
+ *    demo-report.pdf, beside it.
  *
  * `npm run demo -- --open` then leaves n8n running with every example imported and prints the
  * editor URL and login (Ctrl-C stops n8n and the sandbox).
@@ -26,15 +33,20 @@ import type { Sandbox } from '../sandbox';
 import { COLLECTED_ANSWERS } from '../nodes/RecruitingPrompt/helpers/answers';
 import { conversationStore } from '../sandbox/conversations';
 import type { ConversationRecord, ConversationStatus } from '../sandbox/conversations';
+import { candidateOpensLink } from './demoBrowser';
 import { ensureRuntime, N8nInstance, packPackage, runtimeDir, runtimeInstalled } from './n8n';
 import type { ExecutionResult, N8nRestClient, OwnerAccount, WorkflowJson } from './n8n';
 import { REPO_ROOT } from './paths';
-import { formatDuration } from './process';
+import { formatDuration, freePort } from './process';
 
 export const WORKFLOWS_DIR = path.join(REPO_ROOT, 'workflows');
 export const DEMO_WORKFLOW_FILE = path.join(WORKFLOWS_DIR, 'demo-campaign.json');
 export const DEMO_CANDIDATES_FILE = path.join(WORKFLOWS_DIR, 'data', 'demo-candidates.csv');
 export const SET_UP_AGENT_FILE = path.join(WORKFLOWS_DIR, 'set-up-agent.json');
+export const CALLBACK_FILE = path.join(WORKFLOWS_DIR, 'callback.json');
+export const WEB_INTERVIEW_FILE = path.join(WORKFLOWS_DIR, 'web-interview.json');
+/** The sandbox scenario of the candidate who opens the follow-up text's link (Sophie Wagner). */
+export const OPENS_LINK_SCENARIO = 'noAnswer';
 export const DEMO_WORKFLOW_ID = 'vrDemoCampaign';
 /** Simulated seconds per real second: a 3-minute screening call takes about 3 s. */
 export const DEMO_CLOCK_SPEED = 60;
@@ -122,6 +134,8 @@ export function demoWorkflowFor(
 		resultsFile: string;
 		reportPageFile?: string;
 		reportPdfFile?: string;
+		/** The web interview's page on the demo's n8n (`…/webhook/interview`). */
+		interviewPageUrl?: string;
 	},
 ): WorkflowJson {
 	const copy = structuredClone(workflow);
@@ -140,8 +154,94 @@ export function demoWorkflowFor(
 			assignment.value = files.reportPageFile;
 		if (assignment.name === 'reportPdfFile' && files.reportPdfFile)
 			assignment.value = files.reportPdfFile;
+		if (assignment.name === 'interviewPageUrl' && files.interviewPageUrl)
+			assignment.value = files.interviewPageUrl;
 	}
 	return copy;
+}
+
+/** The demo workflow's setting `name` (its "Demo settings" node). */
+export function demoSetting(workflow: WorkflowJson, name: string): string {
+	const settings = workflow.nodes.find((node) => node.name === 'Demo settings');
+	const assignments = (
+		settings?.parameters.assignments as { assignments?: Array<{ name: string; value: unknown }> }
+	)?.assignments;
+	const found = assignments?.find((assignment) => assignment.name === name);
+	if (!found) throw new Error(`The demo workflow has no setting "${name}"`);
+	return String(found.value);
+}
+
+function nodeNamed(workflow: WorkflowJson, name: string): INode {
+	const found = workflow.nodes.find((node) => node.name === name);
+	if (!found) throw new Error(`${workflow.name} has no node "${name}"`);
+	return found;
+}
+
+/**
+ * workflows/callback.json for the demo: the candidates come from the demo's CSV instead of the
+ * Google sheet (read file, extract rows), and the callback is recorded in the demo's campaign.
+ */
+export async function callbackWorkflowFor(
+	candidatesFile: string,
+	campaign: string,
+): Promise<WorkflowJson> {
+	const workflow = structuredClone(await readWorkflow(CALLBACK_FILE));
+	const sheet = nodeNamed(workflow, 'Read candidates');
+	const [x, y] = sheet.position;
+	const read: INode = {
+		id: 'demo-callback-read-csv',
+		name: 'Read candidates CSV',
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1,
+		position: [x, y],
+		parameters: { fileSelector: candidatesFile, options: {} },
+	};
+	const extract: INode = {
+		id: 'demo-callback-extract-csv',
+		name: 'Read candidates',
+		type: 'n8n-nodes-base.extractFromFile',
+		typeVersion: 1,
+		position: [x + 200, y],
+		parameters: { options: {} },
+	};
+	workflow.nodes = [...workflow.nodes.filter((node) => node !== sheet), read, extract];
+	const trigger = workflow.nodes.find((node) => node.type.endsWith('.elevenLabsCallbackTrigger'));
+	workflow.connections[trigger!.name] = {
+		main: [[{ node: read.name, type: 'main', index: 0 }]],
+	};
+	workflow.connections[read.name] = { main: [[{ node: extract.name, type: 'main', index: 0 }]] };
+	nodeNamed(workflow, 'Answer caller').parameters.campaign = campaign;
+	return workflow;
+}
+
+/**
+ * workflows/web-interview.json for the demo: the page hands out a signed WebSocket URL (the
+ * sandbox hosts no WebRTC room) and the candidates are the demo's (the link's id is their linkId).
+ */
+export async function webInterviewWorkflowFor(candidatesCsv: string): Promise<WorkflowJson> {
+	const workflow = structuredClone(await readWorkflow(WEB_INTERVIEW_FILE));
+	const [header, ...lines] = candidatesCsv.trim().split('\n');
+	const columns = header.split(',');
+	const candidates = lines.map((line) => {
+		const row = Object.fromEntries(line.split(',').map((cell, n) => [columns[n], cell]));
+		return {
+			candidateId: row.linkId,
+			name: row.name,
+			jobTitle: row.jobTitle,
+			company: row.company,
+			language: row.language,
+			linkValidUntil: '2099-12-31T23:59:59Z',
+			interviewCompletedAt: null,
+		};
+	});
+	const lookUp = nodeNamed(workflow, 'Look up candidate');
+	lookUp.parameters.jsCode = String(lookUp.parameters.jsCode).replace(
+		/const candidates = \[[\s\S]*?\n\];/,
+		`const candidates = ${JSON.stringify(candidates, null, 2)};`,
+	);
+	const token = nodeNamed(workflow, 'Fetch WebRTC Token');
+	token.parameters = { ...token.parameters, operation: 'signedUrl', options: {} };
+	return workflow;
 }
 
 /** workflows/set-up-agent.json pointed at the sandbox: its Publish nodes use the sandbox agent and credential. */
@@ -181,11 +281,23 @@ export function giveAgentBundledAnswers(
 	return added;
 }
 
+/** How the conversation began: our call, the candidate's call back, or the browser. */
+function started(record: ConversationRecord): string {
+	if (!record.phoneCall) return 'opened the interview link, talking in the browser …';
+	if (record.phoneCall.direction === 'inbound') return 'calls the agent’s number back …';
+	return 'dialling …';
+}
+
 const STATUS_WORDS: Record<ConversationStatus, (record: ConversationRecord) => string> = {
-	initiated: () => 'dialling …',
+	initiated: started,
 	'in-progress': (record) =>
-		record.callResult === 'voicemail' ? 'the mailbox answered' : 'answered, screening …',
-	processing: (record) => `call ended after ${record.callDurationSecs} s, ElevenLabs analyses it …`,
+		record.callResult === 'voicemail'
+			? 'the mailbox answered'
+			: record.phoneCall
+				? 'answered, screening …'
+				: started(record),
+	processing: (record) =>
+		`${record.phoneCall ? 'call' : 'session'} ended after ${record.callDurationSecs} s, ElevenLabs analyses it …`,
 	done: () => 'results ready',
 	failed: (record) =>
 		record.callResult === 'busy'
@@ -269,22 +381,30 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 			}),
 		);
 		const instance = n8n;
+		// The port first: the follow-up text links to the interview page on this n8n.
+		const port = await freePort();
+		const demoWorkflow = demoWorkflowFor(await readWorkflow(DEMO_WORKFLOW_FILE), {
+			candidatesFile: DEMO_CANDIDATES_FILE,
+			resultsFile,
+			reportPageFile,
+			reportPdfFile,
+			interviewPageUrl: `http://127.0.0.1:${port}/webhook/interview`,
+		});
+		const callback = await callbackWorkflowFor(
+			DEMO_CANDIDATES_FILE,
+			demoSetting(demoWorkflow, 'campaign'),
+		);
+		const interview = await webInterviewWorkflowFor(await readFile(DEMO_CANDIDATES_FILE, 'utf8'));
+		const setUp = await setUpAgentWorkflowFor(sandbox);
+		// One CLI run per step: each n8n command starts n8n anew (seconds).
 		await time('import', async () => {
 			await instance.importCredentials(sandbox.n8nCredentials());
-			const workflow = demoWorkflowFor(await readWorkflow(DEMO_WORKFLOW_FILE), {
-				candidatesFile: DEMO_CANDIDATES_FILE,
-				resultsFile,
-				reportPageFile,
-				reportPdfFile,
-			});
-			await instance.importWorkflow(workflow);
+			await instance.importWorkflows([demoWorkflow, callback, interview, setUp]);
 		});
 
-		const setUp = await setUpAgentWorkflowFor(sandbox);
 		say(
 			'Publishing the bundled German recruiting set to the sandbox agent (workflows/set-up-agent.json) …',
 		);
-		await instance.importWorkflow(setUp);
 		const result = await time('publish', () => instance.execute(setUp.id));
 		if (result.status !== 'success')
 			throw new Error(`The set-up workflow failed: ${result.error?.message ?? result.status}`);
@@ -294,15 +414,41 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 			say(`  agent ${String(item.agentId)}: changed ${JSON.stringify(item.changed ?? [])}`);
 
 		say('');
+		say(
+			'Publishing the callback workflow (workflows/callback.json) and the web interview (workflows/web-interview.json), starting n8n …',
+		);
+		const callbackTrigger = callback.nodes.find((node) =>
+			node.type.endsWith('.elevenLabsCallbackTrigger'),
+		)!;
+		await time('start n8n', async () => {
+			await instance.publish(callback.id);
+			await instance.publish(interview.id);
+			await instance.start({
+				port,
+				webhookPaths: [
+					`${callbackTrigger.webhookId}/elevenlabs-conversation-initiation`,
+					{ path: 'interview', method: 'GET' },
+				],
+			});
+		});
+
+		say('');
 		say('Calling the candidates of workflows/data/demo-candidates.csv …');
 		const started = Date.now();
 		const stopProgress = print ? printCallProgress(sandbox, started) : () => undefined;
+		const browserCandidate = sandbox.scenarios[OPENS_LINK_SCENARIO].number;
+		const stopBrowser = new AbortController();
+		const browser = candidateOpensLink(sandbox, browserCandidate, stopBrowser.signal).catch(
+			(error: unknown) => say(`  the interview link failed: ${String(error)}`),
+		);
 		let execution: ExecutionResult;
 		try {
 			execution = await time('run', () =>
 				instance.execute(DEMO_WORKFLOW_ID, { timeoutMs: 10 * 60_000 }),
 			);
 		} finally {
+			stopBrowser.abort();
+			await browser;
 			stopProgress();
 		}
 		if (execution.status !== 'success') {
@@ -311,11 +457,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 					(execution.error?.description ? `\n${execution.error.description}` : ''),
 			);
 		}
-		const rows = execution.json('Result row') as unknown as DemoResultRow[];
+		const rows = execution.json('By candidate') as unknown as DemoResultRow[];
 		const resultsCsv = await readFile(resultsFile, 'utf8');
 		if (print) {
 			write('');
 			write(resultsTable(rows));
+			write('');
+			write(REACH_WAYS_EXPLAINED);
 			write('');
 			const shown = (file: string) => path.relative(process.cwd(), file) || file;
 			write(`Results CSV: ${shown(resultsFile)}`);
@@ -341,6 +489,18 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
 		if (!handedOver) await dispose();
 	}
 }
+
+/** How each way of reach happened in the demo, printed under the table. */
+export const REACH_WAYS_EXPLAINED = [
+	'Reached via:',
+	'  first_call  answered the first call of the campaign',
+	'  retry       missed the first call, answered the second round (Place Agent Call, attempt 2)',
+	'  callback    missed the call, rang the agent’s number back: the callback workflow found the',
+	'              caller in the CSV, the agent greeted them by name, the call ledger recorded it,',
+	'              so the second round did not dial them again',
+	'  browser     missed both calls, opened the interview link of the follow-up text and talked',
+	'              to the agent in the browser',
+].join('\n');
 
 /** "yes"/"no" for booleans, "–" for nothing, text otherwise. */
 function cell(value: unknown): string {
@@ -397,14 +557,14 @@ async function openEditor(run: DemoRun): Promise<{ url: string; client: N8nRestC
 	for (const file of await exampleWorkflowFiles()) {
 		const workflow = await readWorkflow(file);
 		if (workflow.id === DEMO_WORKFLOW_ID) continue;
-		// The set-up workflow was imported already (pointed at the sandbox) when it ran.
-		if (file === SET_UP_AGENT_FILE) continue;
+		// These were imported already, pointed at the sandbox and the demo's CSV, when it ran.
+		if ([SET_UP_AGENT_FILE, CALLBACK_FILE, WEB_INTERVIEW_FILE].includes(file)) continue;
 		others.push(workflow);
 	}
+	// The CLI writes into the database of the running n8n; the editor reads them from there.
 	if (others.length) await run.n8n.importWorkflows(others);
-	const baseUrl = await run.n8n.start();
 	const client = await run.n8n.setupOwner(DEMO_OWNER);
-	return { url: baseUrl, client };
+	return { url: run.n8n.baseUrl!, client };
 }
 
 async function main(): Promise<void> {
@@ -433,7 +593,7 @@ async function main(): Promise<void> {
 	write(`n8n is running with every example workflow: ${url}/workflow/${DEMO_WORKFLOW_ID}`);
 	write(`Log in as ${DEMO_OWNER.email} with the password ${DEMO_OWNER.password}`);
 	write(
-		'The sandbox credentials are set up; "Execute workflow" in the demo calls the sandbox again.',
+		'The sandbox credentials are set up. "Execute workflow" runs the campaign again: the call ledger holds back everyone it called (already_called, attempts_exhausted).',
 	);
 	write('Press Ctrl-C to stop n8n and the sandbox.');
 	await new Promise<void>((resolve) => {

@@ -1,12 +1,19 @@
 /**
- * `npm run demo` as a test (the result row holds text: the CSV's cells): the demo workflow (workflows/demo-campaign.json) in a real n8n
- * 2.41.1 against the sandbox, seven candidates from workflows/data/demo-candidates.csv, one per
- * outcome. Asserts what was dialled, each candidate's row of the results, and the CSV written.
+ * `npm run demo` as a test (the result row holds text: the CSV's cells): the demo workflow
+ * (workflows/demo-campaign.json) in a real n8n 2.41.1 against the sandbox, nine candidates from
+ * workflows/data/demo-candidates.csv, one per outcome, in two rounds of calls, with the callback
+ * and web-interview examples published. Asserts what was dialled (each attempt once), how each
+ * person was reached (first call, retry, callback, browser), each candidate's row of the results,
+ * and the CSV written.
  */
 import { readFile } from 'node:fs/promises';
 
+import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+import type { IDataObject } from 'n8n-workflow';
+
 import type { DemoRun } from '../../scripts/demo';
 import { resultsTable, runDemo } from '../../scripts/demo';
+import { conversationStore } from '../../sandbox/conversations';
 import { pdfText } from '../../scripts/pdfTools';
 import { TARBALL_ENV } from './helpers';
 
@@ -32,25 +39,96 @@ describe('npm run demo', () => {
 		// The results CSV is written first; the campaign report's branches run after it.
 		expect(run.execution.lastNodeExecuted).toBe('Write report PDF');
 		expect(run.execution.json('Write results file')).toHaveLength(1);
-		expect(run.rows).toHaveLength(7);
+		expect(run.rows).toHaveLength(9);
 	});
 
-	it('dials each candidate once, at the number in E.164 whatever its spelling in the CSV', () => {
-		const dialled = run.sandbox.requests
+	it('dials everyone once, and those not reached once more, at the number in E.164 whatever its spelling in the CSV', () => {
+		const { scenarios } = run.sandbox;
+		const dials = run.sandbox.requests
 			.filter('POST', '/v1/convai/twilio/outbound-call')
-			.map((request) => (request.body as { to_number: string }).to_number)
-			.sort();
-		expect(dialled).toEqual(
-			[
-				run.sandbox.scenarios.answered.number,
-				run.sandbox.scenarios.voicemail.number,
-				run.sandbox.scenarios.busy.number,
-				run.sandbox.scenarios.noAnswer.number,
-				run.sandbox.scenarios.optOut.number,
-				run.sandbox.scenarios.consentRefused.number,
-				run.sandbox.scenarios.callbackRequested.number,
-			].sort(),
+			.map((request) => {
+				const body = request.body as {
+					to_number: string;
+					conversation_initiation_client_data: { dynamic_variables: IDataObject };
+				};
+				const attempt = body.conversation_initiation_client_data.dynamic_variables.call_attempt;
+				return `${body.to_number} #${String(attempt ?? 1)}`;
+			});
+		// Nobody is dialled twice on the same attempt.
+		expect(new Set(dials).size).toBe(dials.length);
+		const first = [
+			scenarios.answered,
+			scenarios.voicemail,
+			scenarios.busy,
+			scenarios.noAnswer,
+			scenarios.optOut,
+			scenarios.consentRefused,
+			scenarios.callbackRequested,
+			scenarios.answersSecondCall,
+			scenarios.callsBack,
+		].map((scenario) => `${scenario.number} #1`);
+		// The second round: who was not reached; not the candidate who had called back meanwhile.
+		const second = [
+			scenarios.voicemail,
+			scenarios.busy,
+			scenarios.noAnswer,
+			scenarios.answersSecondCall,
+		].map((scenario) => `${scenario.number} #2`);
+		expect(dials.sort()).toEqual([...first, ...second].sort());
+	});
+
+	it('reaches somebody by each of the four ways, each the candidate meant for it', () => {
+		const via = Object.fromEntries(run.rows.map((r) => [r.name, r.reachedVia]));
+		expect(via).toEqual({
+			'Anna Schmidt': 'first_call',
+			'Jonas Becker': '',
+			'Mehmet Yılmaz': '',
+			'Sophie Wagner': 'browser',
+			'Lukas Hoffmann': 'first_call',
+			'Elif Demir': 'first_call',
+			'Marie Keller': 'first_call',
+			'Tim Richter': 'retry',
+			'Clara Neumann': 'callback',
+		});
+	});
+
+	it('retry: the second round’s call is the one that reached Tim Richter', () => {
+		const tim = row('Tim Richter');
+		expect(tim).toMatchObject({ outcome: 'answered', reached: 'yes', consent: 'true' });
+		const reached = conversationStore(run.sandbox).get(tim.conversationId);
+		expect(reached?.clientData).toMatchObject({ dynamicVariables: { call_attempt: 2 } });
+	});
+
+	it('callback: Clara Neumann called back, was greeted by name by the callback workflow, and was not dialled again', async () => {
+		const clara = row('Clara Neumann');
+		expect(clara).toMatchObject({ outcome: 'answered', reached: 'yes' });
+		const conversation = await new ElevenLabsClient({
+			apiKey: run.sandbox.apiKey,
+			baseUrl: run.sandbox.url,
+		}).conversationalAi.conversations.get(clara.conversationId);
+		expect(conversation.metadata.phoneCall).toMatchObject({
+			direction: 'inbound',
+			externalNumber: run.sandbox.scenarios.callsBack.number,
+		});
+		const greeting = conversation.transcript[0]?.message ?? '';
+		expect(greeting).toContain('Sie hatten einen Anruf von uns');
+		expect(greeting).toContain('Clara Neumann');
+		// The call ledger knew of the callback: the second round held her back.
+		expect(run.execution.json('Call again')).toContainEqual(
+			expect.objectContaining({ candidateId: 'D-1009', status: 'already_called' }),
 		);
+	});
+
+	it('browser: Sophie Wagner opened the link of the follow-up text and talked in the browser', () => {
+		const texts = run.execution.json('Follow-up SMS: browser link');
+		expect(texts.map((text) => text.candidateId).sort()).toEqual(['D-1002', 'D-1003', 'D-1004']);
+		const sophie = row('Sophie Wagner');
+		expect(sophie).toMatchObject({ outcome: 'answered', reached: 'yes' });
+		const conversation = conversationStore(run.sandbox).get(sophie.conversationId);
+		expect(conversation?.phoneCall).toBeUndefined();
+		expect(conversation?.clientData).toMatchObject({
+			dynamicVariables: { candidate_name: 'Sophie Wagner' },
+		});
 	});
 
 	it('sends each candidate’s own prompt (Build Recruiting Prompt) with the call', () => {
@@ -89,7 +167,7 @@ describe('npm run demo', () => {
 		expect(row('Anna Schmidt').summary).toContain('hat der Aufzeichnung zugestimmt');
 	});
 
-	it('reports the calls that reached nobody', () => {
+	it('reports the calls that reached nobody, with the last call’s outcome', () => {
 		expect(row('Jonas Becker')).toMatchObject({
 			outcome: 'voicemail',
 			reached: 'no',
@@ -98,11 +176,6 @@ describe('npm run demo', () => {
 		});
 		expect(row('Mehmet Yılmaz')).toMatchObject({
 			outcome: 'busy',
-			reached: 'no',
-			durationSecs: '0',
-		});
-		expect(row('Sophie Wagner')).toMatchObject({
-			outcome: 'no_answer',
 			reached: 'no',
 			durationSecs: '0',
 		});
@@ -136,7 +209,9 @@ describe('npm run demo', () => {
 		expect(lines[0]).toBe(
 			'candidateId,name,phone,outcome,reached,reachedVia,consent,interested,availability,salary,optOut,callback,durationSecs,cost,summary,calledAt,conversationId',
 		);
-		expect(lines).toHaveLength(8);
+		expect(lines).toHaveLength(10);
+		for (const way of ['first_call', 'retry', 'callback', 'browser'])
+			expect(lines.some((line) => line.includes(`,yes,${way},`))).toBe(true);
 		expect(lines.find((line) => line.startsWith('D-1005,'))).toMatch(
 			/^D-1005,Lukas Hoffmann,\+4915112345606,answered,yes,first_call,/,
 		);
@@ -154,10 +229,14 @@ describe('npm run demo', () => {
 		expect(page).toContain('<title>Demo: Pflegefachkraft (m/w/d)</title>');
 		expect(page).toContain('Mehmet Yılmaz');
 		const text = await pdfText(await readFile(run.reportPdfFile));
-		// Seven candidates, all dialled, four reached (answered), one completed screen.
-		expect(text).toMatch(/Kandidat:innen\s+7 · 100 %/);
-		expect(text).toMatch(/erreicht\s+4 · 57 %/);
-		expect(text).toMatch(/Vorgespräch abgeschlossen\s+1 · 14 %/);
+		// Nine candidates, all dialled, seven reached (four first calls, a retry, a callback, the
+		// browser), three completed screens (the cooperative ones on the phone).
+		expect(text).toMatch(/Kandidat:innen\s+9 · 100 %/);
+		expect(text).toMatch(/erreicht\s+7 · 78 %/);
+		expect(text).toMatch(/Vorgespräch abgeschlossen\s+3 · 33 %/);
+		expect(text).toMatch(/Wiederholung\s+1/);
+		expect(text).toMatch(/Rückruf\s+1/);
+		expect(text).toMatch(/Browser\s+1/);
 		expect(text).toContain('Marie Keller: morgen ab 17 Uhr');
 	});
 });

@@ -15,6 +15,7 @@ import { runNode } from './harness';
 import type { PackageNode } from './harness';
 import { elevenLabsCredential } from './sandbox.helpers';
 import { standingDate } from './standingDate';
+import { NODE as TRANSCRIPT, runTranscript } from './transcript.helpers';
 
 /** Wednesday 2 December 2026, 10:00 in Berlin. */
 const START = new Date('2026-12-02T09:00:00Z');
@@ -111,13 +112,51 @@ describe('Campaign → Retry through the call ledger', () => {
 		).toEqual([2, 2]);
 	});
 
-	it('uses the vendor’s retry when every failed recipient passes', async () => {
+	it('calls everyone again as second attempts when every failed recipient passes', async () => {
 		const campaignId = await firstRound();
 		const run = await retry(campaignId);
-		expect(run.json(NODE)[0]).toMatchObject({ campaignId, retryCount: 1, recipients: 3 });
-		expect(run.json(NODE)[0].heldBack).toEqual([]);
+		const out = run.json(NODE)[0];
+		expect(out).toMatchObject({ recipients: 3, retriedFrom: campaignId });
+		expect(out.heldBack).toEqual([]);
 		sandbox.clock.advance(10 * 60_000);
 		expect(callsOfAll()).toEqual([2, 2, 2]);
+		// Each call says which attempt it is: ElevenLabs' own retry would send the first round's data.
+		const resubmit = sandbox.requests.last('POST', '/v1/convai/batch-calling/submit')?.body as {
+			recipients: Array<{
+				conversation_initiation_client_data: { dynamic_variables: IDataObject };
+			}>;
+		};
+		expect(
+			resubmit.recipients.map(
+				(r) => r.conversation_initiation_client_data.dynamic_variables[ATTEMPT_VARIABLE],
+			),
+		).toEqual([2, 2, 2]);
+	});
+
+	it('a retried recipient who answers the second call reads as reached by retry', async () => {
+		const later = sandbox.scenarios.answersSecondCall.number;
+		const node = campaignNode(sandbox, 'submit', {
+			callName: CAMPAIGN,
+			campaign: CAMPAIGN,
+			useCallingWindow: false,
+		});
+		const items = [{ ...CANDIDATE, candidateId: 'retry-later', phone: later }];
+		const run = await runNode(node, { credentials: elevenLabsCredential(sandbox), items });
+		sandbox.clock.advance(10 * 60_000);
+		jest.setSystemTime(START.getTime() + 10 * 60_000 + 5 * HOUR);
+		sandbox.clock.advance(5 * HOUR);
+		await retry(String(run.json(NODE)[0].campaignId));
+		sandbox.clock.advance(10 * 60_000);
+		conversationStore(sandbox).settleAll();
+		const calls = conversationStore(sandbox)
+			.list()
+			.filter((c) => c.phoneCall?.externalNumber === later);
+		expect(calls.map((c) => c.callResult).sort()).toEqual(['answered', 'no_answer']);
+		const reached = calls.find((c) => c.callResult === 'answered')!;
+		const got = await runTranscript(sandbox, { operation: 'get' }, [
+			{ conversationId: reached.conversationId },
+		]);
+		expect(got.json(TRANSCRIPT)[0]).toMatchObject({ callResult: 'answered', reachedVia: 'retry' });
 	});
 
 	it('calls nobody outside their calling window, lists them, and calls them once it is open', async () => {

@@ -9,8 +9,7 @@
  * agents          getAgent, listAgents, updateAgent (once), getLiveCount
  * phone numbers   getPhoneNumber, listPhoneNumbers
  * calls (once)    outboundCallTwilio, outboundCallSipTrunk, registerTwilioCall
- * campaigns       getBatchCall, listBatchCalls, submitBatchCall, retryBatchCall and
- *                 cancelBatchCall (once)
+ * campaigns       getBatchCall, listBatchCalls, submitBatchCall and cancelBatchCall (once)
  * knowledge base  listKnowledgeBase, createTextDocument and deleteDocument (once)
  * workspace       listWebhooks, createWebhook, updateWebhook and deleteWebhook (once),
  *                 getSettings, updateSettings (once)
@@ -194,13 +193,6 @@ export const submitBatchCall = endpoint({
 		client: ElevenLabsClient,
 		request: ElevenLabs.conversationalAi.BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost,
 	) => client.conversationalAi.batchCalls.create(request, ONCE),
-});
-
-/** ElevenLabs' own retry: dials every failed recipient of the batch again. */
-export const retryBatchCall = endpoint({
-	context: () => ({ action: 'retry the campaign' }),
-	send: (client: ElevenLabsClient, batchId: string) =>
-		client.conversationalAi.batchCalls.retry(batchId, ONCE),
 });
 
 export const cancelBatchCall = endpoint({

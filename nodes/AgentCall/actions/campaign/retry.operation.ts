@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { getBatchCall, retryBatchCall } from '../../../shared/vendors/elevenLabsApi';
+import { getBatchCall } from '../../../shared/vendors/elevenLabsApi';
 import { mapItems } from '../../../shared/n8n/items';
 import type { CallLedger } from '../../../shared/ledger/callLedger';
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
@@ -24,22 +24,11 @@ import { batchSettings } from './campaignSettings';
 import { clearRecipients } from './clearance';
 import type { Recipient } from './recipients';
 import { failedRecipients, retryRecipients } from './retryRecipients';
-import {
-	batchOutcome,
-	releaseFailed,
-	reportSubmit,
-	settleClaims,
-	submitBatch,
-} from './submitBatch';
+import { releaseFailed, reportSubmit, settleClaims, submitBatch } from './submitBatch';
 import type { BatchWording } from './submitBatch';
 
 const show = { resource: ['campaign'], operation: ['retry'] };
 
-const VENDOR_RETRY: BatchWording = {
-	action: 'retry the campaign',
-	happened: 'The campaign may have been retried',
-	log: 'Retry Campaign',
-};
 const NEW_BATCH: BatchWording = {
 	action: 'submit the retry as a new campaign',
 	happened: 'The new campaign of the retried recipients may have been created',
@@ -109,9 +98,10 @@ function withWindows(recipients: Recipient[], rules: WindowRules | undefined): R
 
 /**
  * Calls the batch's failed recipients again, each through the ledger as Submit does (do-not-call
- * list, attempt budget, pause, one claim per attempt). ElevenLabs' retry re-dials every failed
- * recipient, so it is used only when all of them pass and the batch is finished (no more can
- * fail meanwhile); otherwise those who pass go into a new batch. The ones held back are listed.
+ * list, attempt budget, pause, one claim per attempt); those who pass go into a new batch, each
+ * with the attempt number it claimed (`call_attempt`). ElevenLabs' own retry is not used: it
+ * re-dials every failed recipient with the first round's data, so its calls could not say that
+ * they are a further attempt (reachedVia would read first_call). The ones held back are listed.
  */
 async function retryCampaign(
 	ctx: IExecuteFunctions,
@@ -152,12 +142,9 @@ async function retryCampaign(
 			retriedFrom: campaignId,
 		};
 		if (!toDial.length) return { campaignId: null, status: 'nothing_to_submit', ...report };
-		const allPass = toDial.length === failed.length && batch.status === 'completed';
-		const outcome = allPass
-			? batchOutcome(await retryBatchCall.attempt(await lookups.dialer(i), campaignId))
-			: await submitBatch(lookups, settings, toDial, undefined);
+		const outcome = await submitBatch(lookups, settings, toDial, undefined);
 		await settleClaims(ctx, toDial, outcome);
-		return reportSubmit(ctx, outcome, report, allPass ? VENDOR_RETRY : NEW_BATCH);
+		return reportSubmit(ctx, outcome, report, NEW_BATCH);
 	});
 }
 

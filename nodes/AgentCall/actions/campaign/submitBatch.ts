@@ -60,8 +60,8 @@ export async function submitBatch(
 	return batchOutcome(submitted);
 }
 
-/** A request that dials a batch (submit or the vendor's retry), sent once, as an outcome. */
-export function batchOutcome(sent: Attempt<ElevenLabs.BatchCallResponse>): SubmitOutcome {
+/** A request that dials a batch, sent once, as an outcome. */
+function batchOutcome(sent: Attempt<ElevenLabs.BatchCallResponse>): SubmitOutcome {
 	if (sent.ok) return { status: 'initiated', batch: sent.value };
 	const { failure } = sent;
 	const unclear = failure.noAnswer || (failure.status ?? 0) >= 500;

@@ -11,11 +11,14 @@
  * - Time: the run against the sandbox's own request-time floor, the same 2,000 requests
  *   (GET conversation + GET audio) sent one after the other with plain fetch, no SDK and no n8n,
  *   in the same process and sandbox just before. The ratio is what the node and the engine add.
+ *   In filesystem mode n8n writes each recording to a file, so the fair floor writes the same
+ *   bytes to a file of its own per recording too (`floorWithFilesSeconds`, `timePerFloorWithFiles`).
  *
  * Run: npx tsx bench/transcript.ts (after npm run build:dev), or through bench/run.ts.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,6 +39,9 @@ export interface TranscriptModeFigures {
 	seconds: number;
 	floorSeconds: number;
 	timePerFloor: number;
+	/** Filesystem mode: the same requests, each recording written to a file, as n8n does. */
+	floorWithFilesSeconds?: number;
+	timePerFloorWithFiles?: number;
 }
 
 export interface TranscriptFigures {
@@ -123,16 +129,25 @@ async function runMode(mode: BinaryMode): Promise<TranscriptModeFigures> {
 		const audioBytes = CONVERSATIONS * silentMp3(TALK_SECS).length;
 
 		const headers = { 'xi-api-key': sandbox.apiKey };
-		const floor = await measured(async () => {
+		const bareRequests = async (folder?: string) => {
 			for (const id of ids) {
 				await (
 					await fetch(`${sandbox.url}/v1/convai/conversations/${id}`, { headers })
 				).arrayBuffer();
-				await (
+				const audio = await (
 					await fetch(`${sandbox.url}/v1/convai/conversations/${id}/audio`, { headers })
 				).arrayBuffer();
+				if (folder) await writeFile(join(folder, `${id}.mp3`), new Uint8Array(audio));
 			}
-		});
+		};
+		const floor = await measured(async () => await bareRequests());
+		const floorWithFiles =
+			mode === 'filesystem'
+				? await measured(
+						async () =>
+							await bareRequests(mkdtempSync(join(tmpdir(), 'n8n-bench-transcript-files-'))),
+					)
+				: undefined;
 
 		const credentials = { elevenLabsAgentsApi: { id: '1', name: 'ElevenLabs' } };
 		const node = (name: string, operation: string, x: number) => ({
@@ -188,6 +203,10 @@ async function runMode(mode: BinaryMode): Promise<TranscriptModeFigures> {
 			seconds: round2(run.ms / 1000),
 			floorSeconds: round2(floor.ms / 1000),
 			timePerFloor: round2(run.ms / floor.ms),
+			...(floorWithFiles && {
+				floorWithFilesSeconds: round2(floorWithFiles.ms / 1000),
+				timePerFloorWithFiles: round2(run.ms / floorWithFiles.ms),
+			}),
 		};
 	} finally {
 		await sandbox.close();

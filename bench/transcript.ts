@@ -17,10 +17,11 @@
  * Run: npx tsx bench/transcript.ts (after npm run build:dev), or through bench/run.ts.
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createWriteStream, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { tmpdir } from 'node:os';
 
 const CONVERSATIONS = 1000;
 /** Talk time of each call: with the sandbox's 32 kbit/s MP3, about 240 kB of audio each. */
@@ -134,10 +135,16 @@ async function runMode(mode: BinaryMode): Promise<TranscriptModeFigures> {
 				await (
 					await fetch(`${sandbox.url}/v1/convai/conversations/${id}`, { headers })
 				).arrayBuffer();
-				const audio = await (
-					await fetch(`${sandbox.url}/v1/convai/conversations/${id}/audio`, { headers })
-				).arrayBuffer();
-				if (folder) await writeFile(join(folder, `${id}.mp3`), new Uint8Array(audio));
+				const audio = await fetch(`${sandbox.url}/v1/convai/conversations/${id}/audio`, {
+					headers,
+				});
+				// Streamed to its file as it arrives, as n8n's filesystem mode stores a download.
+				if (folder)
+					await pipeline(
+						Readable.fromWeb(audio.body as import('node:stream/web').ReadableStream),
+						createWriteStream(join(folder, `${id}.mp3`)),
+					);
+				else await audio.arrayBuffer();
 			}
 		};
 		const floor = await measured(async () => await bareRequests());

@@ -343,12 +343,15 @@ async function queueMode(
 export async function benchmarkCallingAtScale(
 	options: CallingAtScaleOptions = DEFAULT_SCALE,
 ): Promise<CallingAtScaleFigures> {
+	const single = await measure(options, embeddedLedgerCost, singleProcess);
+	// Printed at once: a failure in queue mode must not lose minutes of figures.
+	process.stderr.write(`singleProcess: ${JSON.stringify(single)}\n`);
 	return {
 		candidates: options.candidates,
 		limit: LIMIT,
 		callSeconds: `${options.talkSecs.min}–${options.talkSecs.max} talk + 6 ringing`,
 		latencyMs: LATENCY_MS,
-		singleProcess: await measure(options, embeddedLedgerCost, singleProcess),
+		singleProcess: single,
 		queueMode: await measure(options, postgresLedgerCost, queueMode),
 	};
 }

@@ -48,6 +48,8 @@ export interface ScaleFigures {
 	wallPerIdeal: number;
 	/** The longest call, ringing included: the tail no dialler avoids. */
 	longestCallSeconds: number;
+	/** Wall time / (ideal + longest call): the goal is 1.05 at most. */
+	wallPerIdealPlusLongestCall: number;
 	/** Mean time of one dial request (POST outbound-call), answered. */
 	dialRequestMs: number;
 	/** The ledger's claim and settle per dial (embedded in one process, Postgres in queue mode). */
@@ -200,6 +202,7 @@ async function measure<T extends object>(
 			idealSeconds: round(idealMs / 1000, 1),
 			wallPerIdeal: round((ended - started) / idealMs),
 			longestCallSeconds: round(lines.longestCallMs() / 1000, 1),
+			wallPerIdealPlusLongestCall: round((ended - started) / (idealMs + lines.longestCallMs())),
 			dialRequestMs: round(dialRequestMs, 1),
 			ledgerClaimSettleMs: ledger.claimSettleMs,
 			ledgerClaimSettlePerDial: round(ledger.claimSettleMs / dialRequestMs, 3),

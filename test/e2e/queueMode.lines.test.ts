@@ -52,7 +52,13 @@ function placeNode(): INode {
 const candidate = (index: number) => ({
 	candidateId: `lines-${index}`,
 	phone: `+4917133${String(index).padStart(5, '0')}`,
-	prompt: { dynamicVariables: { candidate_name: `Kandidat ${index}`, company: 'Muster GmbH' } },
+	prompt: {
+		dynamicVariables: {
+			candidate_name: `Kandidat ${index}`,
+			company: 'Muster GmbH',
+			job_title: 'Lagerist',
+		},
+	},
 });
 
 beforeAll(async () => {
@@ -111,6 +117,12 @@ it(
 			}),
 		).finally(() => clearInterval(sampler));
 
+		// Everyone accounted for: each delivery answers with its own placed call.
+		expect(
+			answers.filter(
+				(a) => a.status !== 200 || !('status' in a.body) || a.body.status !== 'initiated',
+			),
+		).toEqual([]);
 		const refused = sandbox.requests.all().filter((r) => r.path === OUTBOUND && r.status === 429);
 		expect(refused).toHaveLength(0);
 		expect(peak).toBeLessThanOrEqual(LIMIT);
@@ -122,12 +134,6 @@ it(
 			);
 		expect([...perNumber.values()].filter((n) => n > 1)).toEqual([]);
 		expect(perNumber.size).toBe(CANDIDATES);
-		// Everyone accounted for: each delivery answers with its own placed call.
-		expect(
-			answers.filter(
-				(a) => a.status !== 200 || !('status' in a.body) || a.body.status !== 'initiated',
-			),
-		).toEqual([]);
 		const executions = await cluster.waitForExecutions('e2eQueueLines', CANDIDATES);
 		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
 		const byWorker = await cluster.executionsByWorker();

@@ -6,7 +6,8 @@
  *   /v1/convai/twilio/outbound-call with its batching option (5 items per batch, an interval of
  *   the typical call's length, no retries). It is replayed here with plain fetch on the same
  *   schedule, because the HTTP Request node is not part of this package's dependencies.
- * Each prints the average concurrency divided by the limit (close to 1 is best), the dials the
+ * Each prints the average concurrency divided by the limit (close to 1 is best), over the whole
+ * run and while candidates were still waiting (from the first dial to the last), the dials the
  * limit rejected (429: those candidates were not called), and the people dialled twice (0).
  *
  * Run: npx tsx bench/agentCall.ts (after npm run build:dev), or through bench/run.ts.
@@ -33,6 +34,8 @@ const OUTBOUND_PATH = '/v1/convai/twilio/outbound-call';
 export interface CallingFigures {
 	seconds: number;
 	averageConcurrencyPerLimit: number;
+	/** Busy lines / limit from the first dial to the last: while anyone was still waiting. */
+	busyWhileWaitingPerLimit: number;
 	rejectedByLimit: number;
 	dialledTwice: number;
 }
@@ -74,6 +77,9 @@ async function measure(
 			seconds: Math.round((ended - started) / 100) / 10,
 			averageConcurrencyPerLimit:
 				Math.round((lines.averageBusy(started, ended) / LIMIT) * 100) / 100,
+			busyWhileWaitingPerLimit:
+				Math.round((lines.averageBusy(lines.firstDialAt(), lines.lastDialAt()) / LIMIT) * 100) /
+				100,
 			rejectedByLimit: sandbox.requests
 				.all()
 				.filter((r) => r.path === OUTBOUND_PATH && r.status === 429).length,

@@ -14,11 +14,15 @@
  * 1,000 candidates with `--talk=4-16` take about 13 minutes of calls per mode at the ideal, more
  * in one process, where the node dials one candidate after another; the default stays small.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import type { Sandbox } from '../sandbox';
+import { embeddedLedgerCost, postgresLedgerCost } from './ledgerCost';
+import type { LedgerCost } from './ledgerCost';
 import { trackLines } from './lineUsage';
 
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-bench-'));
@@ -44,6 +48,28 @@ export interface ScaleFigures {
 	wallPerIdeal: number;
 	/** The longest call, ringing included: the tail no dialler avoids. */
 	longestCallSeconds: number;
+	/** Wall time / (ideal + longest call): the goal is 1.05 at most. */
+	wallPerIdealPlusLongestCall: number;
+	/** Mean time of one dial request (POST outbound-call), answered. */
+	dialRequestMs: number;
+	/** The ledger's claim and settle per dial (embedded in one process, Postgres in queue mode). */
+	ledgerClaimSettleMs: number;
+	/** The same as a share of the dial request's own time (goal: 0.01 embedded, 0.02 Postgres). */
+	ledgerClaimSettlePerDial: number;
+	/** Taking, ranking and releasing the line lease per dial, as a share of the dial request's time. */
+	lineLeasePerDial: number;
+	/** Memory of each process that dialled, at the campaign's start and end (after a full GC where it can be forced). */
+	memory: Record<string, MemoryFigures>;
+}
+
+export interface MemoryFigures {
+	heapStartMb?: number;
+	heapEndMb?: number;
+	rssStartMb: number;
+	rssEndMb: number;
+	/** (end − start) / candidates this process dialled, in kB: 0 when memory is flat. */
+	rssGrowthPerCandidateKb: number;
+	heapGrowthPerCandidateKb?: number;
 }
 
 export interface CallingAtScaleOptions {
@@ -106,11 +132,35 @@ type Candidate = ReturnType<typeof candidates>[number];
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** What a way of placing the calls reports: when the campaign began (after any set-up), and more figures. */
-type Placed<T> = T & { startedAt: number };
+type Placed<T> = T & { startedAt: number; memory: Record<string, MemoryFigures> };
+
+const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
+const perCandidateKb = (start: number, end: number, candidates: number) =>
+	round((end - start) / 1024 / Math.max(candidates, 1), 1);
+
+/** A full garbage collection in this process, so that heap figures count live data only. */
+function collectGarbage(): void {
+	setFlagsFromString('--expose-gc');
+	(runInNewContext('gc') as () => void)();
+}
+
+/** This process's heap and RSS after a full collection. */
+function ownMemory(): { heap: number; rss: number } {
+	collectGarbage();
+	const { heapUsed, rss } = process.memoryUsage();
+	return { heap: heapUsed, rss };
+}
+
+/** Another process's resident memory, from /proc (Linux). */
+function rssOf(pid: number): number {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
 
 /** A sandbox whose agent has LIMIT lines, and the figures of `place` on it. */
 async function measure<T extends object>(
 	options: CallingAtScaleOptions,
+	ledgerCost: () => Promise<LedgerCost>,
 	place: (
 		sandbox: Sandbox,
 		items: Candidate[],
@@ -128,13 +178,18 @@ async function measure<T extends object>(
 		sandbox.state.agents.get(agentId)!.agent.platformSettings!.callLimits!.agentConcurrencyLimit =
 			LIMIT;
 		const lines = trackLines(sandbox, agentId);
-		const { startedAt: started, ...extra } = await place(
-			sandbox,
-			candidates(options.candidates),
-			options,
-		);
+		const {
+			startedAt: started,
+			memory,
+			...extra
+		} = await place(sandbox, candidates(options.candidates), options);
 		const ended = await lines.allEnded();
 		const idealMs = lines.totalCallMs() / LIMIT;
+		const dials = sandbox.requests
+			.all()
+			.filter((r) => r.path === OUTBOUND_PATH && r.status === 200 && r.durationMs !== undefined);
+		const dialRequestMs = dials.reduce((sum, r) => sum + r.durationMs!, 0) / dials.length;
+		const ledger = await ledgerCost();
 		return {
 			busyWhileWaitingPerLimit: round(
 				lines.averageBusy(lines.firstDialAt(), lines.lastDialAt()) / LIMIT,
@@ -147,6 +202,12 @@ async function measure<T extends object>(
 			idealSeconds: round(idealMs / 1000, 1),
 			wallPerIdeal: round((ended - started) / idealMs),
 			longestCallSeconds: round(lines.longestCallMs() / 1000, 1),
+			wallPerIdealPlusLongestCall: round((ended - started) / (idealMs + lines.longestCallMs())),
+			dialRequestMs: round(dialRequestMs, 1),
+			ledgerClaimSettleMs: ledger.claimSettleMs,
+			ledgerClaimSettlePerDial: round(ledger.claimSettleMs / dialRequestMs, 3),
+			lineLeasePerDial: round(ledger.leaseMs / dialRequestMs, 3),
+			memory,
 			...(extra as T),
 		};
 	} finally {
@@ -175,11 +236,24 @@ async function singleProcess(
 		fn: (impl?: (...args: unknown[]) => unknown) => mocker.fn(impl),
 	};
 	const { runPlace } = await import('../test/engine/agentCall.helpers');
+	const before = ownMemory();
 	const startedAt = Date.now();
 	const result = await runPlace(sandbox, items, placeSettings(options));
 	if (result.status !== 'success')
 		throw new Error(`The run failed: ${String(result.error?.message)}`);
-	return { startedAt };
+	const after = ownMemory();
+	// The sandbox runs in this process too: its conversations are part of the growth.
+	const memory = {
+		process: {
+			heapStartMb: mb(before.heap),
+			heapEndMb: mb(after.heap),
+			rssStartMb: mb(before.rss),
+			rssEndMb: mb(after.rss),
+			rssGrowthPerCandidateKb: perCandidateKb(before.rss, after.rss, items.length),
+			heapGrowthPerCandidateKb: perCandidateKb(before.heap, after.heap, items.length),
+		},
+	};
+	return { startedAt, memory };
 }
 
 async function queueMode(
@@ -219,6 +293,11 @@ async function queueMode(
 		const [workflowId] = await cluster.importWorkflows([workflow]);
 		await cluster.publish(workflowId);
 		await cluster.start({ webhookPaths: [WEBHOOK_PATH] });
+		const rss = () =>
+			Object.fromEntries(
+				cluster.workerNames.map((name) => [name, rssOf(cluster.workerPid(name) ?? 0)]),
+			);
+		const rssStart = rss();
 		const startedAt = Date.now();
 		const answers = await Promise.all(
 			items.map(async (item) => {
@@ -236,9 +315,25 @@ async function queueMode(
 			throw new Error(
 				`${failed.length} deliveries were not called: ${JSON.stringify(failed.slice(0, 3))}`,
 			);
+		const rssEnd = rss();
 		const byWorker = await cluster.executionsByWorker();
+		const memory = Object.fromEntries(
+			cluster.workerNames.map((name) => [
+				name,
+				{
+					rssStartMb: mb(rssStart[name]),
+					rssEndMb: mb(rssEnd[name]),
+					rssGrowthPerCandidateKb: perCandidateKb(
+						rssStart[name],
+						rssEnd[name],
+						byWorker[name]?.length ?? 0,
+					),
+				},
+			]),
+		);
 		return {
 			startedAt,
+			memory,
 			executionsPerWorker: Object.fromEntries(
 				Object.entries(byWorker).map(([name, ids]) => [name, ids.length]),
 			),
@@ -251,12 +346,15 @@ async function queueMode(
 export async function benchmarkCallingAtScale(
 	options: CallingAtScaleOptions = DEFAULT_SCALE,
 ): Promise<CallingAtScaleFigures> {
+	const single = await measure(options, embeddedLedgerCost, singleProcess);
+	// Printed at once: a failure in queue mode must not lose minutes of figures.
+	process.stderr.write(`singleProcess: ${JSON.stringify(single)}\n`);
 	return {
 		candidates: options.candidates,
 		limit: LIMIT,
 		callSeconds: `${options.talkSecs.min}–${options.talkSecs.max} talk + 6 ringing`,
 		latencyMs: LATENCY_MS,
-		singleProcess: await measure(options, singleProcess),
-		queueMode: await measure(options, queueMode),
+		singleProcess: single,
+		queueMode: await measure(options, postgresLedgerCost, queueMode),
 	};
 }

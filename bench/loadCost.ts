@@ -16,6 +16,10 @@ export interface LoadCostFigures {
 	packageMs: number;
 	n8nWorkflowMs: number;
 	ratio: number;
+	/** The same in CPU time: steadier than wall time on a machine shared with other work. */
+	packageCpuMs: number;
+	n8nWorkflowCpuMs: number;
+	cpuRatio: number;
 	packageHeapMb: number;
 	sdksLoaded: string[];
 	files: number;
@@ -25,11 +29,14 @@ export interface LoadCostFigures {
 function probe(files: string[]): string {
 	return `
 const t0 = process.hrtime.bigint();
+const cpu0 = process.cpuUsage();
 const before = process.memoryUsage().heapUsed;
 for (const f of ${JSON.stringify(files)}) require(f);
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = (cpu.user + cpu.system) / 1e3;
 const sdks = Object.keys(require.cache).filter((k) => /node_modules[\\\\/](@elevenlabs|twilio)[\\\\/]/.test(k));
-process.stdout.write(JSON.stringify({ ms, heap: process.memoryUsage().heapUsed - before, sdks: [...new Set(sdks.map((k) => k.split(/node_modules[\\\\/]/).pop().split(/[\\\\/]/).slice(0, k.includes('@elevenlabs') ? 2 : 1).join('/')))] }));
+process.stdout.write(JSON.stringify({ ms, cpuMs, heap: process.memoryUsage().heapUsed - before, sdks: [...new Set(sdks.map((k) => k.split(/node_modules[\\\\/]/).pop().split(/[\\\\/]/).slice(0, k.includes('@elevenlabs') ? 2 : 1).join('/')))] }));
 `;
 }
 
@@ -37,7 +44,7 @@ function measure(files: string[]) {
 	// A fresh process per measurement: require's module cache would hide the cost otherwise.
 	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions
 	const out = execFileSync(process.execPath, ['-e', probe(files)], { cwd: ROOT, encoding: 'utf8' });
-	return JSON.parse(out) as { ms: number; heap: number; sdks: string[] };
+	return JSON.parse(out) as { ms: number; cpuMs: number; heap: number; sdks: string[] };
 }
 
 const median = (values: number[]) =>
@@ -56,10 +63,15 @@ export async function benchmarkLoadCost(): Promise<LoadCostFigures> {
 	}
 	const packageMs = median(pkg.map((r) => r.ms));
 	const n8nWorkflowMs = median(floor.map((r) => r.ms));
+	const packageCpuMs = median(pkg.map((r) => r.cpuMs));
+	const n8nWorkflowCpuMs = median(floor.map((r) => r.cpuMs));
 	return {
 		packageMs: Math.round(packageMs * 10) / 10,
 		n8nWorkflowMs: Math.round(n8nWorkflowMs * 10) / 10,
 		ratio: Math.round((packageMs / n8nWorkflowMs) * 100) / 100,
+		packageCpuMs: Math.round(packageCpuMs),
+		n8nWorkflowCpuMs: Math.round(n8nWorkflowCpuMs),
+		cpuRatio: Math.round((packageCpuMs / n8nWorkflowCpuMs) * 100) / 100,
 		packageHeapMb: Math.round((median(pkg.map((r) => r.heap)) / 1e6) * 10) / 10,
 		sdksLoaded: [...new Set(pkg.flatMap((r) => r.sdks))],
 		files: distFiles.length,

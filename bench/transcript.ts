@@ -11,13 +11,17 @@
  * - Time: the run against the sandbox's own request-time floor, the same 2,000 requests
  *   (GET conversation + GET audio) sent one after the other with plain fetch, no SDK and no n8n,
  *   in the same process and sandbox just before. The ratio is what the node and the engine add.
+ *   In filesystem mode n8n writes each recording to a file, so the fair floor writes the same
+ *   bytes to a file of its own per recording too (`floorWithFilesSeconds`, `timePerFloorWithFiles`).
  *
  * Run: npx tsx bench/transcript.ts (after npm run build:dev), or through bench/run.ts.
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { tmpdir } from 'node:os';
 
 const CONVERSATIONS = 1000;
 /** Talk time of each call: with the sandbox's 32 kbit/s MP3, about 240 kB of audio each. */
@@ -36,6 +40,9 @@ export interface TranscriptModeFigures {
 	seconds: number;
 	floorSeconds: number;
 	timePerFloor: number;
+	/** Filesystem mode: the same requests, each recording written to a file, as n8n does. */
+	floorWithFilesSeconds?: number;
+	timePerFloorWithFiles?: number;
 }
 
 export interface TranscriptFigures {
@@ -123,16 +130,31 @@ async function runMode(mode: BinaryMode): Promise<TranscriptModeFigures> {
 		const audioBytes = CONVERSATIONS * silentMp3(TALK_SECS).length;
 
 		const headers = { 'xi-api-key': sandbox.apiKey };
-		const floor = await measured(async () => {
+		const bareRequests = async (folder?: string) => {
 			for (const id of ids) {
 				await (
 					await fetch(`${sandbox.url}/v1/convai/conversations/${id}`, { headers })
 				).arrayBuffer();
-				await (
-					await fetch(`${sandbox.url}/v1/convai/conversations/${id}/audio`, { headers })
-				).arrayBuffer();
+				const audio = await fetch(`${sandbox.url}/v1/convai/conversations/${id}/audio`, {
+					headers,
+				});
+				// Streamed to its file as it arrives, as n8n's filesystem mode stores a download.
+				if (folder)
+					await pipeline(
+						Readable.fromWeb(audio.body as import('node:stream/web').ReadableStream),
+						createWriteStream(join(folder, `${id}.mp3`)),
+					);
+				else await audio.arrayBuffer();
 			}
-		});
+		};
+		const floor = await measured(async () => await bareRequests());
+		const floorWithFiles =
+			mode === 'filesystem'
+				? await measured(
+						async () =>
+							await bareRequests(mkdtempSync(join(tmpdir(), 'n8n-bench-transcript-files-'))),
+					)
+				: undefined;
 
 		const credentials = { elevenLabsAgentsApi: { id: '1', name: 'ElevenLabs' } };
 		const node = (name: string, operation: string, x: number) => ({
@@ -188,6 +210,10 @@ async function runMode(mode: BinaryMode): Promise<TranscriptModeFigures> {
 			seconds: round2(run.ms / 1000),
 			floorSeconds: round2(floor.ms / 1000),
 			timePerFloor: round2(run.ms / floor.ms),
+			...(floorWithFiles && {
+				floorWithFilesSeconds: round2(floorWithFiles.ms / 1000),
+				timePerFloorWithFiles: round2(run.ms / floorWithFiles.ms),
+			}),
 		};
 	} finally {
 		await sandbox.close();

@@ -288,6 +288,12 @@ export class N8nCluster {
 		await this.startMember(member, timeoutMs);
 	}
 
+	/** The process id of a running worker, for reading its memory; undefined when it is not running. */
+	workerPid(name: string): number | undefined {
+		const member = this.worker(name);
+		return member.process?.running ? member.process.pid : undefined;
+	}
+
 	/** SIGKILL to a worker's process group: it dies mid-execution, without any shutdown. */
 	async killWorker(name: string): Promise<void> {
 		const member = this.worker(name);

@@ -1,7 +1,7 @@
 /**
  * The agent's lines under the concurrency guard, through n8n's engine against the sandbox at
- * real-API latency: every dial goes out on a line lease in the call ledger, released however the
- * dial ends; executions side by side never race ElevenLabs for a line (no 429); one execution
+ * real-API latency: every dial goes out on a line lease in the call ledger, held while the item
+ * waits for a free line and released however the dial ends (placed, refused, unclear, Stop); executions side by side never race ElevenLabs for a line (no 429); one execution
  * dials its items side by side up to the limit, its output in the input's order.
  */
 import * as path from 'node:path';
@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { ACTIVE_STATUSES, conversationStore } from '../../sandbox/conversations';
-import { CANDIDATE, NODE, dialAttempts, dialled, runPlace } from './agentCall.helpers';
-import { runError } from './harness';
+import { CANDIDATE, NODE, dialAttempts, dialled, placeNode, runPlace } from './agentCall.helpers';
+import { runError, runNode } from './harness';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { SqliteDatabase, loadSqlite } =
@@ -101,6 +101,18 @@ function peakDialsInFlight(): number {
 const answered429 = () =>
 	sandbox.requests.all().filter((r) => r.path === OUTBOUND && r.status === 429).length;
 
+/** Calls outside this package on every line of the agent, for ten minutes of sandbox time. */
+function takeEveryLine(): void {
+	const store = conversationStore(sandbox);
+	for (let n = 0; n < AGENT_LIMIT; n++) {
+		store.create({
+			agentId: sandbox.ids.agents.recruitingDe,
+			source: 'twilio',
+			outcome: { callResult: 'answered', ringSecs: 600, talkSecs: 600 },
+		});
+	}
+}
+
 describe('Place Agent Call: line leases', () => {
 	it('a placed call dials on a line lease that is free again once the dial answered', async () => {
 		const result = await runPlace(sandbox, [CANDIDATE]);
@@ -109,18 +121,30 @@ describe('Place Agent Call: line leases', () => {
 	});
 
 	it('a dial refused because no line came free leaves no lease', async () => {
-		const store = conversationStore(sandbox);
-		for (let n = 0; n < AGENT_LIMIT; n++) {
-			store.create({
-				agentId: sandbox.ids.agents.recruitingDe,
-				source: 'twilio',
-				outcome: { callResult: 'answered', ringSecs: 600, talkSecs: 600 },
-			});
-		}
+		takeEveryLine();
 		const error = runError(
 			await runPlace(sandbox, [CANDIDATE], { options: { maxWaitSeconds: 1 } }),
 		);
 		expect(error.message).toMatch(/stayed at its limit/);
+		expect(dialAttempts(sandbox)).toBe(0);
+		expect(await lines()).toEqual({ rows: AGENT_LIMIT, held: 0 });
+	});
+
+	it('n8n’s Stop while the item waits on its line lease releases the lease', async () => {
+		takeEveryLine();
+		let stop!: () => void;
+		const stopped = new Promise<void>((resolve) => (stop = resolve));
+		const place = runNode(placeNode(sandbox, { options: { maxWaitSeconds: 60 } }), {
+			credentials: { ...sandbox.credentials() },
+			items: [CANDIDATE],
+			stopWhen: stopped,
+		});
+		// The item holds its lease while it watches the live count.
+		for (let n = 0; n < 100 && (await lines()).held === 0; n++)
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(await lines()).toEqual({ rows: AGENT_LIMIT, held: 1 });
+		stop();
+		expect(runError(await place).message).toBe('The execution was cancelled');
 		expect(dialAttempts(sandbox)).toBe(0);
 		expect(await lines()).toEqual({ rows: AGENT_LIMIT, held: 0 });
 	});

@@ -213,6 +213,22 @@ describe.each<[string, () => Store]>([
 		expect(await leases.held(a)).toBe(0);
 	});
 
+	it('tells the work when a renewal found its lease gone, so it does not dial on it', async () => {
+		const leases = await leasesAt(store(), 300);
+		const other = await leasesAt(store(), 300);
+		const a = agent();
+		const lost = await leases.withLine(a, 1, 'me', async (lease) => {
+			expect(lease.lost).toBeFalsy();
+			// Taken away from under the holder, as an expiry and another taker would.
+			await other.release(lease);
+			expect((await other.take(a, 1, 'other'))?.line).toBe(0);
+			await sleep(250);
+			return lease.lost;
+		});
+		expect(lost).toEqual({ taken: true, value: true });
+		expect(await leases.held(a)).toBe(1);
+	});
+
 	it('does not let an expired lease release or renew the line another took', async () => {
 		const leases = await leasesAt(store(), 200);
 		const a = agent();

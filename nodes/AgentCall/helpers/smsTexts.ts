@@ -1,8 +1,14 @@
 /** The bundled texts (announcement, follow-up) in German and English, and what a text costs in segments. */
-import { SegmentedMessage } from 'sms-segments-calculator';
 
+import { lazyModule } from '../../shared/n8n/lazyModule';
 import { problem } from '../../shared/n8n/problems';
 import type { Checked } from '../../shared/n8n/problems';
+
+// Loaded when a text is first measured: every other run of the node does without it.
+const smsSegments = lazyModule(
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	() => require('sms-segments-calculator') as typeof import('sms-segments-calculator'),
+);
 
 export type TextKind = 'announcement' | 'followUp' | 'custom';
 export type TextLanguage = 'de' | 'en';
@@ -87,6 +93,6 @@ export function composeText(
 
 /** How the text travels: GSM-7 (160 characters a segment) or UCS-2 (70), and how many segments. */
 export function textSegments(text: string): { encoding: string; segments: number } {
-	const message = new SegmentedMessage(text);
+	const message = new (smsSegments().SegmentedMessage)(text);
 	return { encoding: message.encodingName, segments: message.segmentsCount };
 }

@@ -3,11 +3,11 @@
  * funnel, reach, the pick-up heat map, outcomes, one chart per answer, cost and the compliance
  * line. The page and the PDF draw exactly these numbers.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
 import { IANAZone } from 'luxon';
 
 import { checkCallingWindow, resolveTimeZone } from '../../AgentCall/helpers/callingWindow';
+import { lazyModule } from '../../shared/n8n/lazyModule';
 import { candidateWindow } from '../../AgentCall/helpers/windowRules';
 import type { WindowRules } from '../../AgentCall/helpers/windowRules';
 import { OUTCOMES, WAYS, readCandidate } from './candidates';
@@ -21,6 +21,12 @@ import {
 	looseNumber,
 	yesNo,
 } from './values';
+
+// About 80 modules and the phone metadata, loaded when a report first reads a number.
+const phoneNumbers = lazyModule(
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	() => require('libphonenumber-js') as typeof import('libphonenumber-js'),
+);
 
 export const MUST_HAVE_CONDITIONS = [
 	'yes',
@@ -302,7 +308,10 @@ function locate(row: CandidateRow, settings: ReportSettings, now: Date): Located
 	let country: string | undefined;
 	let e164: string | undefined;
 	if (row.phone) {
-		const parsed = parsePhoneNumberFromString(row.phone, settings.defaultRegion as CountryCode);
+		const parsed = phoneNumbers().parsePhoneNumberFromString(
+			row.phone,
+			settings.defaultRegion as CountryCode,
+		);
 		if (parsed?.isPossible()) {
 			country = parsed.country;
 			e164 = parsed.number;

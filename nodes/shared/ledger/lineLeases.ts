@@ -57,6 +57,8 @@ export interface LineLease {
 	leaseId: string;
 	takenAt: number;
 	expiresAt: number;
+	/** Set when a renewal found the lease gone (it expired and was taken): the line is not this holder's. */
+	lost?: boolean;
 }
 
 export interface LineLeaseOptions {
@@ -175,7 +177,10 @@ export class LineLeases {
 		if (!lease) return { taken: false };
 		const renewal = setInterval(() => {
 			// A renewal that fails leaves the lease to expire: the bound still holds.
-			this.renew(lease).catch(() => undefined);
+			this.renew(lease).then(
+				(held) => (lease.lost ||= !held),
+				() => undefined,
+			);
 		}, this.leaseMs / 3);
 		renewal.unref();
 		try {

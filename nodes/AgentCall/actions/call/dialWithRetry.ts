@@ -60,8 +60,15 @@ export type CallOutcome =
 /** What came of one look and dial: held back by the last look, or the dial's answer. */
 type Dialled = { held: IDataObject } | { outcome: DialOutcome; dialledAt: number };
 
-/** How often a waiting item asks for the live count: one cheap request. */
+/** How often a waiting item looks again: for a free lease, or at the live count. */
 const CONCURRENCY_POLL_MS = 500;
+/**
+ * How soon the holder of the first lease in the order looks at the live count again. It dials
+ * as soon as one line comes free, so the time from a call's end to the next dial is about this
+ * pause, the count's request and the dial's. A later lease needs as many lines free as its place
+ * in the order and looks less often, so the requests stay few however many wait.
+ */
+const FIRST_IN_ORDER_POLL_MS = 100;
 const DEFAULT_CALLS_PER_MINUTE = 20;
 const DEFAULT_MAX_WAIT_SECONDS = 600;
 const DEFAULT_BUSY_RETRIES = 5;
@@ -79,10 +86,17 @@ async function keepAlive({ run, call, claim }: DialTurn): Promise<void> {
 		);
 }
 
-/** The pause between two looks at the live count, with a little jitter, so that processes waiting for the same agent do not all look at once. */
-async function untilNextLook(signal: AbortSignal | undefined): Promise<void> {
-	await pause(CONCURRENCY_POLL_MS * (0.75 + Math.random() / 2), signal);
+/** The pause between two looks, with a little jitter, so that processes waiting for the same agent do not all look at once. */
+async function untilNextLook(
+	signal: AbortSignal | undefined,
+	ms = CONCURRENCY_POLL_MS,
+): Promise<void> {
+	await pause(ms * (0.75 + Math.random() / 2), signal);
 }
+
+/** The pause of a lease holder: the earlier its lease in the order, the sooner it looks again. */
+const lookAfter = (rank: number) =>
+	Math.min(CONCURRENCY_POLL_MS, FIRST_IN_ORDER_POLL_MS * Math.max(rank, 1));
 
 /** The line a dial goes out on under the concurrency guard: the agent's lines in the call ledger. */
 export interface GuardedLine {
@@ -104,15 +118,16 @@ export interface DialTurn {
 }
 
 /**
- * Runs `dialNow` on a free line of the agent, waiting while none is. A line looks free when the
- * live count is below the limit; it is free when this execution then holds one of the agent's
- * line leases in the call ledger and the live count plus the leases taken before it (this one
- * included) stay within the limit. The lease is held from before that count is read until the
- * dial's answer, so that a call another process is placing right now counts even before
- * ElevenLabs counts it, and released however the dial ends (the lease's own `finally`); the live
- * count then holds the placed call, and calls placed outside this package. The first lease in
- * the order dials; the later ones count it, so two never take the last line. Undefined when the
- * deadline came first.
+ * Runs `dialNow` on a free line of the agent, waiting while none is. An item first takes one of
+ * the agent's line leases in the call ledger (while every lease is held it waits without asking
+ * ElevenLabs anything) and then looks at the live count while holding it: the line is free when
+ * the live count plus the leases taken before this one (this one included) stay within the
+ * limit. Leases in the order are the queue for the next free line, across processes: the first
+ * dials as soon as one line frees and looks most often; a later one counts every earlier one as
+ * a call about to be placed, so two never take the last line. The lease is held until the dial's
+ * answer, so that a call being placed counts before ElevenLabs counts it, and released however
+ * the dial ends (the lease's own `finally`); the live count then holds the placed call, and calls
+ * placed outside this package. Undefined when the deadline came first.
  */
 async function onFreeLine<T>(
 	turn: DialTurn,
@@ -125,28 +140,32 @@ async function onFreeLine<T>(
 	const i = call.itemIndex;
 	const signal = ctx.getExecutionCancelSignal?.();
 	const { leases, limit, holder } = line;
-	for (;;) {
-		// The cheap look first: no lease is taken while every line is busy.
-		let seen = await lookups.runningCalls(call.agentId, i);
-		if (seen < limit) {
-			const tried = await leases.withLine(call.agentId, limit, holder, async (lease) => {
-				const rank = await leases.rank(lease);
-				const running = await lookups.runningCalls(call.agentId, i);
-				if (running + rank > limit) return { free: false as const, running };
-				return { free: true as const, value: await dialNow() };
-			});
-			if (tried.taken) {
-				if (tried.value.free) return { value: tried.value.value };
-				seen = tried.value.running;
-			}
-		}
-		if (Date.now() >= deadline) return undefined;
-		ctx.logger.debug(
-			`Place Agent Call: item ${i}: ${seen} of ${limit} calls running or being placed, waiting for a free line`,
-		);
-		await untilNextLook(signal);
-		// The claim stays fresh while this execution waits, so nobody takes it as abandoned.
+	let keptAliveAt = Date.now();
+	/** The pause between two looks, with the claim kept fresh, so nobody takes it as abandoned. */
+	const wait = async (ms?: number) => {
+		await untilNextLook(signal, ms);
+		if (Date.now() - keptAliveAt < CLAIM_REFRESH_MS) return;
+		keptAliveAt = Date.now();
 		await keepAlive(turn);
+	};
+	for (;;) {
+		const tried = await leases.withLine(call.agentId, limit, holder, async (lease) => {
+			for (;;) {
+				const rank = await leases.rank(lease);
+				// A lease that expired unnoticed (rank 0) is not this holder's: take another.
+				if (lease.lost || rank < 1) return { lost: true as const };
+				const running = await lookups.runningCalls(call.agentId, i);
+				if (running + rank <= limit) return { value: await dialNow() };
+				if (Date.now() >= deadline) return undefined;
+				ctx.logger.debug(
+					`Place Agent Call: item ${i}: ${running} of ${limit} calls running, ${rank - 1} placed before this one, waiting for a free line`,
+				);
+				await wait(lookAfter(rank));
+			}
+		});
+		if (tried.taken && tried.value && !('lost' in tried.value)) return tried.value;
+		if (Date.now() >= deadline) return undefined;
+		if (!tried.taken) await wait();
 	}
 }
 

@@ -1,3 +1,4 @@
+/** Build steps: icons, bundled prompt template sets and the interview page's files into dist */
 const { src, dest, parallel } = require('gulp');
 const { Transform } = require('node:stream');
 const path = require('node:path');

@@ -1,3 +1,4 @@
+/** Credential: the Postgres database of the call ledger, shared by every n8n process */
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**

@@ -1,3 +1,4 @@
+/** Credential: an ElevenLabs API key and the region of the workspace that owns the agents */
 import type {
 	IAuthenticateGeneric,
 	ICredentialTestRequest,

@@ -1,3 +1,4 @@
+/** Credential: a Twilio account (Auth Token or API key) for own-number calls and texts */
 import type {
 	IAuthenticateGeneric,
 	ICredentialTestRequest,

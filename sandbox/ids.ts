@@ -1,3 +1,4 @@
+/** Sandbox ids shaped like ElevenLabs' and Twilio's: random, or stable for seed data */
 import { createHash, randomBytes } from 'node:crypto';
 
 const LOWER_ALNUM = '0123456789abcdefghijklmnopqrstuvwxyz';

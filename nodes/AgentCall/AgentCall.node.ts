@@ -1,3 +1,4 @@
+/** Place Agent Call node: calls, campaigns, do-not-call list and texts for job candidates */
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IExecuteFunctions,

@@ -1,3 +1,4 @@
+/** ElevenLabs Agents Trigger node: signed post-call events (transcript, audio, failure), once */
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IDataObject,

@@ -1,3 +1,4 @@
+/** Build Recruiting Prompt node: renders an agent's prompt per candidate, or publishes a set */
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IExecuteFunctions,

@@ -1,3 +1,4 @@
+/** Get Transcript node: the outcome of an agent call (transcript, summary, answers, audio) */
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IExecuteFunctions,

@@ -1,3 +1,4 @@
+/** Twilio SMS Trigger node: a candidate's text starts a workflow; STOP lists the number */
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IHookFunctions,

@@ -1,3 +1,4 @@
+/** Fetch WebRTC Token node: lets a candidate talk to an agent in the browser, key kept back */
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IExecuteFunctions,

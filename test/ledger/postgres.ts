@@ -1,3 +1,4 @@
+/** Test helper: a fresh, empty Postgres database for ledger tests, with a dump of its rows */
 import { randomBytes } from 'node:crypto';
 
 import type { PostgresCredential } from '../../nodes/shared/ledger/postgresDatabase';

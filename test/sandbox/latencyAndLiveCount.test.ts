@@ -1,3 +1,4 @@
+/** Sandbox tests: latency set by the admin API, an agent's live call count, seeded lengths */
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 
 import { startSandbox } from '../../sandbox';

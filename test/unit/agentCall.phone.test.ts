@@ -1,3 +1,4 @@
+/** Phone tests: any spelling becomes E.164; empty, service and extension numbers are refused */
 import { parseCandidatePhone } from '../../nodes/AgentCall/helpers/phone';
 
 describe('candidate phone numbers', () => {

@@ -1,3 +1,4 @@
+/** Calling window tests: local hours, weekends, national and state holidays, daylight saving */
 import {
 	checkCallingWindow,
 	checkHolidayRegion,

@@ -1,3 +1,4 @@
+/** Window plan tests: a campaign submits only whom its lines finish before each window closes */
 import { windowClosesAt } from '../../nodes/AgentCall/helpers/callingWindow';
 import type { CallingWindow } from '../../nodes/AgentCall/helpers/callingWindow';
 import { planWithinWindows } from '../../nodes/AgentCall/helpers/windowPlan';

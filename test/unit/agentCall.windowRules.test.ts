@@ -1,3 +1,4 @@
+/** Window rule tests: settings checked once, each candidate's zone, and the campaign's start */
 import { campaignStart } from '../../nodes/AgentCall/helpers/campaignStart';
 import type { CallingWindow } from '../../nodes/AgentCall/helpers/callingWindow';
 import { candidateWindow, windowRules } from '../../nodes/AgentCall/helpers/windowRules';

@@ -1,3 +1,4 @@
+/** Credential tests: ElevenLabs regions to base URLs, and Twilio fields for both auth types */
 import { elevenLabsBaseUrl, normaliseBaseUrl } from '../../nodes/shared/vendors/regions';
 import { twilioCredentialFields } from '../../nodes/shared/vendors/twilioClient';
 

@@ -1,3 +1,4 @@
+/** Attempt tests: an unknown outcome or silent claim is never dialled again; budget and pause */
 import { STALE_CLAIM_MS, decideAttempt } from '../../nodes/shared/ledger/decideAttempt';
 import type { Attempt } from '../../nodes/shared/ledger/types';
 

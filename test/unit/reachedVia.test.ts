@@ -1,3 +1,4 @@
+/** Reached-via tests: first call, retry, callback or browser, and null when nobody answered */
 import { GetConversationResponseModel } from '@elevenlabs/elevenlabs-js/serialization/types/GetConversationResponseModel';
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 

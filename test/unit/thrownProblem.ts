@@ -1,3 +1,4 @@
+/** Test helper: the ProblemError a piece of work throws, failing the test otherwise */
 import { ProblemError } from '../../nodes/shared/n8n/problems';
 
 /** The ProblemError that `work` throws; fails the test when it throws nothing or something else. */

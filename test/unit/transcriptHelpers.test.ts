@@ -1,3 +1,4 @@
+/** Transcript helper tests: poll pauses, Get Many filters, and reading post-call events */
 import { DateTime } from 'luxon';
 
 import {

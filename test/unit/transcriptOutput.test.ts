@@ -1,3 +1,4 @@
+/** Output tests: one conversation answers the recruiter's questions; failures share the shape */
 import { GetConversationResponseModel } from '@elevenlabs/elevenlabs-js/serialization/types/GetConversationResponseModel';
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 

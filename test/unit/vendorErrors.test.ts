@@ -1,3 +1,4 @@
+/** Vendor error tests: clear advice for each failure, and no secret ever in a message */
 import { ElevenLabsError, ElevenLabsTimeoutError } from '@elevenlabs/elevenlabs-js';
 import type { INode } from 'n8n-workflow';
 

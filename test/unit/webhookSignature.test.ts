@@ -1,3 +1,4 @@
+/** Signature tests: only a fresh, unaltered body signed with the secret passes, as in the SDK */
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import { createHmac, randomBytes } from 'node:crypto';
 

@@ -1,3 +1,4 @@
+/** Place Agent Call: runs the chosen operation of Call, Campaign, Do Not Call or Text Message */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { routeByResource } from '../../shared/n8n/router';

@@ -1,3 +1,4 @@
+/** Pre-flight checks of the agent: allowed overrides, needed variables, numbers that dial out */
 import type { AgentPhoneNumber } from '../../shared/vendors/agentsAndNumbers';
 import type { Problem } from '../../shared/n8n/problems';
 import type { ClientData, PromptOverrides } from './clientData';

@@ -1,3 +1,4 @@
+/** Checks a Twilio status callback URL: http or https, nothing else */
 import { problem } from '../../shared/n8n/problems';
 import type { Checked } from '../../shared/n8n/problems';
 import { quoted } from '../../shared/text/quoted';

@@ -1,3 +1,4 @@
+/** Calling window: local days and hours, public holidays, time zones, and when it next opens */
 import type Holidays from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
 

@@ -1,3 +1,4 @@
+/** When a campaign starts: as scheduled, now, or when a recipient's window first opens */
 import { checkCallingWindow } from './callingWindow';
 import type { CallingWindow } from './callingWindow';
 import { problem } from '../../shared/n8n/problems';

@@ -1,3 +1,4 @@
+/** The client data sent with a call: dynamic variables, prompt overrides, the attempt number */
 import type { IDataObject } from 'n8n-workflow';
 
 import { cleanLines, cleanValue } from '../../shared/text/cleanText';

@@ -1,3 +1,4 @@
+/** The idempotency key of a candidate in a campaign, and phone numbers masked for logs */
 import { createHash } from 'node:crypto';
 
 /**

@@ -1,3 +1,4 @@
+/** Candidate phone numbers to E.164, refusing service numbers a person does not answer */
 import type { CountryCode, NumberType } from 'libphonenumber-js/max';
 
 import { lazyModule } from '../../shared/n8n/lazyModule';

@@ -1,3 +1,4 @@
+/** Reads ElevenLabs post-call webhook bodies: event type, ids, initiation failures and audio */
 import type { InitiationFailure } from '../../shared/conversation/conversationOutput';
 
 /** The post-call webhook types ElevenLabs sends (`type` of the body). */

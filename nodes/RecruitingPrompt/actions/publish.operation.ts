@@ -1,3 +1,4 @@
+/** Publish: puts a template set onto an agent, writing only what differs from what it has */
 import { updateDisplayOptions } from 'n8n-workflow';
 import type {
 	IDataObject,

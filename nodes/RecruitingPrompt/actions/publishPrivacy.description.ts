@@ -1,3 +1,4 @@
+/** Publish parameters for privacy: retention days, audio recording, personal data to redact */
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 

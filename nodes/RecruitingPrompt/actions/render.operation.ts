@@ -1,3 +1,4 @@
+/** Render: the prompt, first message and knowledge base of one candidate per item */
 import { updateDisplayOptions } from 'n8n-workflow';
 import type {
 	IDataObject,

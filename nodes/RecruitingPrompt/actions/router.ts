@@ -1,3 +1,4 @@
+/** Build Recruiting Prompt: runs the chosen operation, Render or Publish */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { toNodeError } from '../../shared/n8n/problems';

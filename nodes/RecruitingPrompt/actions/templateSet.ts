@@ -1,3 +1,4 @@
+/** Template set parameters (bundled, custom or from a field), read and compiled once per run */
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { ParameterReader } from '../../shared/n8n/itemParameters';

@@ -1,3 +1,4 @@
+/** Handlebars helpers for templates: default, eq, ne, and, or, not, and formatDate by locale */
 import type { HelperDelegate, HelperOptions } from 'handlebars';
 import { DateTime } from 'luxon';
 import type { DateTimeFormatOptions } from 'luxon';

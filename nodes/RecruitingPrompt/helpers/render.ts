@@ -1,3 +1,4 @@
+/** Renders a set's prompt, first message, knowledge base and voicemail; picks language, zone */
 import { LANGUAGE_CODE_HINT, isLanguageCode } from '../../shared/text/languageCode';
 import { ProblemError } from '../../shared/n8n/problems';
 import { quoted } from '../../shared/text/quoted';

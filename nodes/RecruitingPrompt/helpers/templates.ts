@@ -1,3 +1,4 @@
+/** Template sets: loads the bundled ones, checks and compiles a set in its own Handlebars */
 import type Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';

@@ -1,3 +1,4 @@
+/** Template variables: candidate fields, extras and defaults per item, every gap reported */
 import { ProblemError } from '../../shared/n8n/problems';
 import type { VariableUse } from './templateWalk';
 import { listing } from './wording';

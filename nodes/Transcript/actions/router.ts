@@ -1,3 +1,4 @@
+/** Get Transcript: runs the chosen operation of the Conversation resource */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { routeByResource } from '../../shared/n8n/router';

@@ -1,3 +1,4 @@
+/** One conversation's checked ID, and the guard against acting on another agent's calls */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { ProblemError } from '../../shared/n8n/problems';

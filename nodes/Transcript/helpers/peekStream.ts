@@ -1,3 +1,4 @@
+/** The first bytes of a stream, to check a download before n8n stores it, and the whole again */
 import { Readable } from 'node:stream';
 
 /**

@@ -1,3 +1,4 @@
+/** Get Many without details: list entries named like Get, and date filters as Unix seconds */
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
 /** One line of Get Many without details: what the list endpoint itself returns, named like Get. */

@@ -1,3 +1,4 @@
+/** Fetch WebRTC Token: runs the chosen operation of Conversation or Interview Page */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { routeByResource } from '../../shared/n8n/router';

@@ -1,3 +1,4 @@
+/** Builds the interview and notice pages: checked texts, links and variables, strict CSP */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 

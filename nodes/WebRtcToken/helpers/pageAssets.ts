@@ -1,3 +1,4 @@
+/** The browser scripts the interview page loads from this n8n, so no CDN is contacted */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';

@@ -1,3 +1,4 @@
+/** The LiveKit server a WebRTC conversation connects to, by the credential's region */
 import { problem } from '../../shared/n8n/problems';
 import type { Checked } from '../../shared/n8n/problems';
 

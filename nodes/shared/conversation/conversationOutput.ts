@@ -1,3 +1,4 @@
+/** One conversation as Get Transcript and the ElevenLabs trigger both output it */
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
 import { reachedVia } from './reachedVia';

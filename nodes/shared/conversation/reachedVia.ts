@@ -1,3 +1,4 @@
+/** How a conversation reached the person: first call, retry, callback or browser */
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
 /** How a conversation reached the person: the Campaign Report's "way of reach". */

@@ -1,3 +1,4 @@
+/** The call ledger: one atomic claim per attempt before any dial, so only the winner dials */
 import { createHmac, randomUUID } from 'node:crypto';
 
 import { decideAttempt } from './decideAttempt';

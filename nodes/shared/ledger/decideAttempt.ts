@@ -1,3 +1,4 @@
+/** Whether an execution may claim a person's next attempt, wait, or hold back, and why */
 import type { Attempt } from './types';
 
 /** How often one person may be called in one campaign, and how far apart. */

@@ -1,3 +1,4 @@
+/** Opens the call ledger once per process, embedded SQLite or Postgres, and purges old claims */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+/** The call ledger on Postgres: a pool sized to n8n's concurrency, transient errors retried */
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 
 import type { SqlDatabase, SqlQuery, SqlRow, SqlValue } from './sqlDatabase';

@@ -1,3 +1,4 @@
+/** The call ledger's tables and atomic statements, one SQL for SQLite and Postgres */
 import { ProblemError } from '../n8n/problems';
 import { LedgerKeyring } from './ledgerKey';
 import { LineLeases } from './lineLeases';

@@ -1,3 +1,4 @@
+/** Embedded call ledger: one SQLite file for all executions, locks waited out on timers */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 

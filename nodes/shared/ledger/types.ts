@@ -1,3 +1,4 @@
+/** Call ledger types: attempts, do-not-call entries, and the store every backend implements */
 import type { LineLeases } from './lineLeases';
 import type { LedgerKeyring } from './ledgerKey';
 

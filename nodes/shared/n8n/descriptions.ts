@@ -1,3 +1,4 @@
+/** Shared parameters: the agent and agent phone-number pickers, and reading a locator's id */
 import type { INodeProperties } from 'n8n-workflow';
 
 /** The agent picker used by every node that talks to an agent (parameter `agentId`). */

@@ -1,3 +1,4 @@
+/** Node parameters per item, those without expressions resolved once per execution */
 import type { IExecuteFunctions, INodeParameters, NodeParameterValueType } from 'n8n-workflow';
 
 /** What reading a node parameter for an item needs (IExecuteFunctions, or ItemParameters). */

@@ -1,3 +1,4 @@
+/** Runs each input item's work, output in input order, with continue-on-fail and error output */
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 

@@ -1,3 +1,4 @@
+/** Dispatches a node's execution to the chosen resource's operation */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { toNodeError } from './problems';

@@ -1,3 +1,4 @@
+/** Builds the ElevenLabs SDK client from the credential, retries off for requests that dial */
 import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 

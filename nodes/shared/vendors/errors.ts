@@ -1,3 +1,4 @@
+/** Vendor failures as plain, redacted values, and the errors that say what to do next */
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 

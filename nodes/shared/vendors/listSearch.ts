@@ -1,3 +1,4 @@
+/** The editor's pickers: agents and phone numbers of the ElevenLabs workspace */
 import type {
 	ILoadOptionsFunctions,
 	INodeListSearchItems,

@@ -1,3 +1,4 @@
+/** ElevenLabs API hosts by credential region, the Twilio host, and custom base URLs checked */
 import { problem } from '../n8n/problems';
 import type { Checked } from '../n8n/problems';
 

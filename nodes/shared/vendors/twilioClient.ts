@@ -1,3 +1,4 @@
+/** Builds the Twilio SDK client from the checked credential, never retrying a call creation */
 import type { Twilio } from 'twilio';
 
 import type { CredentialContext } from './elevenLabsClient';

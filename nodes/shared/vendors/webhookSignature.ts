@@ -1,3 +1,4 @@
+/** Verifies the signature of an ElevenLabs post-call webhook: HMAC, age and clock skew */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The header ElevenLabs signs post-call webhooks with (HTTP headers are case-insensitive). */

@@ -1,3 +1,4 @@
+/** Call resource: its one operation, Place, with that operation's parameters */
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as place from './place.operation';

@@ -1,3 +1,4 @@
+/** Call → Place: holds a candidate outside the calling window; finds an earlier call */
 import type { IDataObject } from 'n8n-workflow';
 
 import { toNodeError } from '../../../shared/n8n/problems';

@@ -1,3 +1,4 @@
+/** Call → Place: one dial through ElevenLabs, a SIP trunk or own Twilio, and why it failed */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { AgentPhoneNumber } from '../../../shared/vendors/agentsAndNumbers';

@@ -1,3 +1,4 @@
+/** Call → Place: paces dials, waits for a free line, retries when busy and never when unclear */
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Problem } from '../../../shared/n8n/problems';

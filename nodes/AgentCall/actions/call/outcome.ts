@@ -1,3 +1,4 @@
+/** Call → Place: records a dial's outcome in the ledger; a failure becomes a clear error */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { mayHaveHappenedError, vendorApiError } from '../../../shared/vendors/errors';

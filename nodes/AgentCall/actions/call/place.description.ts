@@ -1,3 +1,4 @@
+/** Call → Place parameters: agent, route, caller number, skip, calling window and options */
 import type { INodeProperties } from 'n8n-workflow';
 
 import { agentLocator, phoneNumberLocator } from '../../../shared/n8n/descriptions';

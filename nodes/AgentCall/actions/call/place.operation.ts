@@ -1,3 +1,4 @@
+/** Call → Place: claims, waits for a free line, dials and settles one candidate per item */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/n8n/items';

@@ -1,3 +1,4 @@
+/** Call → Place: how many items of one execution are dialled side by side */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { PlaceOptions } from './callRequest';

@@ -1,3 +1,4 @@
+/** Campaign resource: Submit, Get, Cancel and Retry of an ElevenLabs batch call */
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as cancel from './cancel.operation';

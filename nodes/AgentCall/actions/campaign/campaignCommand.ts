@@ -1,3 +1,4 @@
+/** Campaign: the item's campaign ID, and Cancel sent for it once, never repeated */
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IExecuteFunctions } from 'n8n-workflow';
 

@@ -1,3 +1,4 @@
+/** Campaign parameter: the Campaign ID (ElevenLabs batch call) an operation works on */
 import type { INodeProperties } from 'n8n-workflow';
 
 /** The campaign (ElevenLabs batch call) an operation works on. */

@@ -1,3 +1,4 @@
+/** Campaign → Submit: the settings that hold for the whole campaign, read once from item 0 */
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IExecuteFunctions } from 'n8n-workflow';
 

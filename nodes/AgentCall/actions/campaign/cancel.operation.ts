@@ -1,3 +1,4 @@
+/** Campaign → Cancel: stops a batch call and frees the ledger for recipients not yet dialled */
 import { ProblemError } from '../../../shared/n8n/problems';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 

@@ -1,3 +1,4 @@
+/** Campaign: who of the list is dialled, who is left out by window, ledger or earlier runs */
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Claim } from '../../../shared/ledger/callLedger';

@@ -1,3 +1,4 @@
+/** Campaign → Submit: recipients of the agent's earlier campaigns, by idempotency key */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { getBatchCall, listBatchCalls } from '../../../shared/vendors/elevenLabsApi';

@@ -1,3 +1,4 @@
+/** Campaign → Get: a campaign's status and each recipient's result, optionally one item each */
 import type {
 	IDataObject,
 	IExecuteFunctions,

@@ -1,3 +1,4 @@
+/** Campaign: an ElevenLabs batch call as the output fields a recruiter needs */
 import type { IDataObject } from 'n8n-workflow';
 
 /** The fields of ElevenLabs' batch call (BatchCallResponse) a recruiter needs, in our names. */

@@ -1,3 +1,4 @@
+/** Campaign: input items read as batch recipients, each with their own calling window */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { toNodeError } from '../../../shared/n8n/problems';

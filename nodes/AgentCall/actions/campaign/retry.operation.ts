@@ -1,3 +1,4 @@
+/** Campaign → Retry: calls a campaign's failed recipients again, each cleared by the ledger */
 import { updateDisplayOptions } from 'n8n-workflow';
 import type {
 	IDataObject,

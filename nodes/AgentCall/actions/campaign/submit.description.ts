@@ -1,3 +1,4 @@
+/** Campaign → Submit parameters: agent, number, campaign name, candidate, window and options */
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { INodeProperties } from 'n8n-workflow';
 

@@ -1,3 +1,4 @@
+/** Campaign → Submit: all input items become recipients of one ElevenLabs batch call */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';

@@ -1,3 +1,4 @@
+/** Campaign: submits a batch once, settles every recipient's claim and reports the outcome */
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 

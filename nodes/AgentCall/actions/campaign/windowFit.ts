@@ -1,3 +1,4 @@
+/** Campaign → Submit: only recipients the batch reaches before their calling window closes */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { toNodeError } from '../../../shared/n8n/problems';

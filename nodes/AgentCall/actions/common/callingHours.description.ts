@@ -1,3 +1,4 @@
+/** Calling window parameters: days, local hours, time zone and public holidays */
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 export const WEEKDAY_OPTIONS = [

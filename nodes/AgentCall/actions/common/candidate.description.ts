@@ -1,3 +1,4 @@
+/** Candidate parameters: phone number, campaign, candidate ID, prompt and dynamic variables */
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 /** Who is called and what the agent is told: the same for one call and for a campaign. */

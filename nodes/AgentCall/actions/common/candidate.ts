@@ -1,3 +1,4 @@
+/** The candidate of one item: number, idempotency key, overrides, variables, or the problem */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Checked } from '../../../shared/n8n/problems';

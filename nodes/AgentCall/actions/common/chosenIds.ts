@@ -1,3 +1,4 @@
+/** The chosen agent and agent phone number of a call or campaign, or an error saying where */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { toNodeError } from '../../../shared/n8n/problems';

@@ -1,3 +1,4 @@
+/** Claims a candidate's next attempt in the call ledger before any dial, or says why not */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 

@@ -1,3 +1,4 @@
+/** What one execution reads from ElevenLabs, each once: clients, the agent, the phone number */
 import { toNodeError } from '../../../shared/n8n/problems';
 import type { IExecuteFunctions } from 'n8n-workflow';
 

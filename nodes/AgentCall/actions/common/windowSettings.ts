@@ -1,3 +1,4 @@
+/** Calling window parameters, read alike for call and campaign, checked for a candidate */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { toNodeError } from '../../../shared/n8n/problems';

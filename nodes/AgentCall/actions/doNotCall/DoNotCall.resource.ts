@@ -1,3 +1,4 @@
+/** Do Not Call resource: Add, Get and Remove a number on the call ledger's do-not-call list */
 import type { INodeProperties } from 'n8n-workflow';
 
 import { ledgerProperties } from '../../../shared/ledger/ledgerParameters';

@@ -1,3 +1,4 @@
+/** Do Not Call → Add: lists a number, with a reason, and takes it out of running campaigns */
 import { updateDisplayOptions } from 'n8n-workflow';
 import type {
 	IDataObject,

@@ -1,3 +1,4 @@
+/** Do Not Call parameters: the phone number and its default region */
 import type { INodeProperties } from 'n8n-workflow';
 
 const show = { resource: ['doNotCall'] };

@@ -1,3 +1,4 @@
+/** Do Not Call → Get: whether a number is listed, since when and why */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/n8n/items';

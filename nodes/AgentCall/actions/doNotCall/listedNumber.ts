@@ -1,3 +1,4 @@
+/** Do Not Call: the item's number, normalised as for calls, and its call ledger */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { maskNumber } from '../../helpers/idempotency';

@@ -1,3 +1,4 @@
+/** Do Not Call → Remove: takes a number off the list so it may be called again */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/n8n/items';

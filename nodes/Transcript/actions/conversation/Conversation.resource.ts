@@ -1,3 +1,4 @@
+/** Conversation resource: Get, Get Many, Download Audio and Delete of agent conversations */
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as deleteConversation from './delete.operation';

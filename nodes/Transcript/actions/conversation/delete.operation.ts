@@ -1,3 +1,4 @@
+/** Conversation → Delete: removes a finished conversation with its transcript and audio */
 import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';

@@ -1,3 +1,4 @@
+/** Conversation → Download Audio: the call recording as checked, streamed binary MP3 */
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { Readable } from 'node:stream';

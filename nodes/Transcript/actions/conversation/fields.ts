@@ -1,3 +1,4 @@
+/** Conversation parameters shared by operations: Conversation ID, Only for Agent, Simplify */
 import type { INodeProperties } from 'n8n-workflow';
 
 import { agentLocator } from '../../../shared/n8n/descriptions';

@@ -1,3 +1,4 @@
+/** Conversation → Get: a call's outcome, optionally waiting until ElevenLabs has analysed it */
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { sleep, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';

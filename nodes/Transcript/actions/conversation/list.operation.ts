@@ -1,3 +1,4 @@
+/** Conversation → Get Many: conversations filtered by agent, time, status, result or key */
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 import { updateDisplayOptions } from 'n8n-workflow';
 import type {

@@ -1,3 +1,4 @@
+/** Conversation resource: a WebRTC token or a signed WebSocket URL for a browser conversation */
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as signedUrl from './signedUrl.operation';

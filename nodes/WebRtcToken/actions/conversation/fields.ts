@@ -1,3 +1,4 @@
+/** Browser conversation parameters: environment and branch options, the checked agent ID */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ProblemError } from '../../../shared/n8n/problems';

@@ -1,3 +1,4 @@
+/** Browser conversation: one request per item for the chosen agent, its answer on the item */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';

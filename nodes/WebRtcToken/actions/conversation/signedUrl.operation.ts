@@ -1,3 +1,4 @@
+/** Conversation → Get Signed WebSocket URL: a 15-minute URL per item for the browser */
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 

@@ -1,3 +1,4 @@
+/** Conversation → Get WebRTC Token: a 10-minute token per item, capped per interview link */
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 

@@ -1,3 +1,4 @@
+/** Interview Page resource: Render, Render Notice and Serve Script for the candidate's page */
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as notice from './notice.operation';

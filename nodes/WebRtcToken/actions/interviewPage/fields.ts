@@ -1,3 +1,4 @@
+/** Interview page parameters (language, company, contact e-mail) and how the page connects */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ELEVENLABS_CREDENTIAL } from '../../../shared/vendors/elevenLabsClient';

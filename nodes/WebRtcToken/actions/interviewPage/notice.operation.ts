@@ -1,3 +1,4 @@
+/** Interview Page → Render Notice: a friendly page and status for a link that cannot start */
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 

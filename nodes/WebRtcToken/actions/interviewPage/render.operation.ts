@@ -1,3 +1,4 @@
+/** Interview Page → Render: the candidate's page (consent, conversation, transcript) as HTML */
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 

@@ -1,3 +1,4 @@
+/** Interview Page → Serve Script: a browser script shipped with the package, as binary data */
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 

@@ -125,7 +125,7 @@ describe('Place Agent Call when ElevenLabs refuses with 429', () => {
 	});
 
 	it('a 429 because another process took the free line sends the item back to wait for one, without using a retry', async () => {
-		// The line is free when the node looks (live count 0, at the cheap look and again on its line
+		// The line is free when the node looks (live count 0, read once while it holds its line
 		// lease), a process outside the package takes it before the dial (429), and the node's next
 		// look finds all five lines taken (the faked live count).
 		sandbox.faults.add({ method: 'POST', path: OUTBOUND, kind: 'status', status: 429 });
@@ -135,7 +135,7 @@ describe('Place Agent Call when ElevenLabs refuses with 429', () => {
 			kind: 'status',
 			status: 200,
 			body: { count: 5 },
-			skip: 2,
+			skip: 1,
 		});
 		const liveCount = (r: { method: string; path: string }) =>
 			r.method === 'GET' && r.path === LIVE_COUNT;

@@ -48,7 +48,7 @@ describe('Place Agent Call: declared output fields', () => {
 				name: 'Do Not Call',
 				parameters: { resource: 'doNotCall', operation: 'add', reason: 'opted out' },
 			},
-			{ credentials: sandbox.credentials(), items: [CANDIDATES[1]] },
+			{ credentials: { ...sandbox.credentials() }, items: [CANDIDATES[1]] },
 		);
 		expect(listed.status).toBe('success');
 		outputs.push(...(await runPlace(sandbox, [CANDIDATES[1]])).json(NODE));

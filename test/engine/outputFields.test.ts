@@ -6,7 +6,10 @@ import type { IDataObject } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
 import { outputFields as placeFields } from '../../nodes/AgentCall/actions/call/place.operation';
+import { outputFields as cancelFields } from '../../nodes/AgentCall/actions/campaign/cancel.operation';
 import { outputFields as submitFields } from '../../nodes/AgentCall/actions/campaign/submit.operation';
+import { outputFields as doNotCallGetFields } from '../../nodes/AgentCall/actions/doNotCall/get.operation';
+import { outputFields as removeFields } from '../../nodes/AgentCall/actions/doNotCall/remove.operation';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { declarationGaps, NO_GAPS } from '../outputFields';
@@ -31,6 +34,20 @@ beforeEach(() => sandbox.reset());
 
 const inputKeys = Object.keys(CANDIDATE);
 
+const dncInput = CANDIDATES[1];
+
+/** A Do Not Call operation for the second candidate's number, on the test's embedded ledger. */
+async function doNotCall(operation: string, parameters: IDataObject = {}) {
+	return await runNode(
+		{
+			type: 'agentCall',
+			name: NODE,
+			parameters: { resource: 'doNotCall', operation, ...parameters },
+		},
+		{ credentials: { ...sandbox.credentials() }, items: [dncInput] },
+	);
+}
+
 describe('Place Agent Call: declared output fields', () => {
 	it('hold for a call, a repeat, a closed window and a listed number', async () => {
 		const outputs: IDataObject[] = [];
@@ -42,14 +59,7 @@ describe('Place Agent Call: declared output fields', () => {
 		outputs.push(
 			...(await runPlace(sandbox, [CANDIDATES[0]], { callingDays: otherDays })).json(NODE),
 		);
-		const listed = await runNode(
-			{
-				type: 'agentCall',
-				name: 'Do Not Call',
-				parameters: { resource: 'doNotCall', operation: 'add', reason: 'opted out' },
-			},
-			{ credentials: { ...sandbox.credentials() }, items: [CANDIDATES[1]] },
-		);
+		const listed = await doNotCall('add', { reason: 'opted out' });
 		expect(listed.status).toBe('success');
 		outputs.push(...(await runPlace(sandbox, [CANDIDATES[1]])).json(NODE));
 
@@ -77,5 +87,35 @@ describe('Campaign → Submit: declared output fields', () => {
 		expect(again.status).toBe('nothing_to_submit');
 		for (const output of [first, again])
 			expect(declarationGaps(output, submitFields)).toEqual(NO_GAPS);
+	});
+});
+
+describe('Campaign → Cancel and Do Not Call → Get, Remove: declared output fields', () => {
+	it('hold for a cancelled campaign', async () => {
+		const [submitted] = (
+			await runNode(campaignNode(sandbox, 'submit', submitParameters(sandbox)), {
+				credentials: elevenLabsCredential(sandbox),
+				items: CANDIDATES,
+			})
+		).json(NODE);
+		const cancelled = await runNode(
+			campaignNode(sandbox, 'cancel', { campaignId: String(submitted.campaignId) }),
+			{ credentials: elevenLabsCredential(sandbox), items: [{}] },
+		);
+		const [output] = cancelled.json(NODE);
+		expect(output.status).toBeDefined();
+		expect(declarationGaps(output, cancelFields)).toEqual(NO_GAPS);
+	});
+
+	it('hold for a listed number, its removal and the number once it is off the list', async () => {
+		await doNotCall('add', { reason: 'opted out' });
+		const dncKeys = Object.keys(dncInput);
+		const [listed] = (await doNotCall('get')).json(NODE);
+		const [removed] = (await doNotCall('remove')).json(NODE);
+		const [free] = (await doNotCall('get')).json(NODE);
+		expect([listed.doNotCall, removed.removed, free.doNotCall]).toEqual([true, true, false]);
+		expect(declarationGaps(listed, doNotCallGetFields, dncKeys)).toEqual(NO_GAPS);
+		expect(declarationGaps(free, doNotCallGetFields, dncKeys)).toEqual(NO_GAPS);
+		expect(declarationGaps(removed, removeFields, dncKeys)).toEqual(NO_GAPS);
 	});
 });

@@ -12,6 +12,7 @@ import type {
 
 import {
 	conversationOutput,
+	conversationOutputFields,
 	initiationFailureOutput,
 } from '../shared/conversation/conversationOutput';
 import { agentLocator, locatorValue } from '../shared/n8n/descriptions';
@@ -19,6 +20,7 @@ import { agentOptions, searchAgents } from '../shared/vendors/listSearch';
 import { audioProblem } from '../shared/conversation/mp3';
 import { getAgent } from '../shared/vendors/elevenLabsApi';
 import { ELEVENLABS_CREDENTIAL, elevenLabsClient } from '../shared/vendors/elevenLabsClient';
+import type { OutputField } from '../shared/n8n/outputFields';
 import { problem, toNodeError } from '../shared/n8n/problems';
 import type { Checked } from '../shared/n8n/problems';
 import { safeFileName } from '../shared/text/safeFileName';
@@ -131,6 +133,36 @@ function reject(ctx: IWebhookFunctions, status: number, message: string): IWebho
 function ignore(reason: string): IWebhookResponseData {
 	return { webhookResponse: { received: true, ignored: reason } };
 }
+
+const BOTH_IDS = new Set(['conversationId', 'agentId']);
+
+/** What each event starts the workflow with: Get Transcript's fields, or the recording's. */
+export const outputFields: OutputField[] = [
+	{
+		name: 'event',
+		type: 'string',
+		description:
+			'`post_call_transcription` (Transcript Ready), `call_initiation_failure` (Call Initiation Failed) or `post_call_audio` (Call Audio)',
+	},
+	{
+		name: 'eventTimestamp',
+		type: 'number or null',
+		description: "The event's time (Unix seconds)",
+	},
+	...conversationOutputFields.map((field) =>
+		BOTH_IDS.has(field.name)
+			? field
+			: { ...field, when: 'Transcript Ready, Call Initiation Failed (as Get Transcript)' },
+	),
+	{
+		name: 'fileName',
+		type: 'string',
+		description:
+			"The recording's file name, from the safe characters of the conversation id (the audio is the item's binary `audio/mpeg`)",
+		when: 'Call Audio',
+	},
+	{ name: 'fileSizeBytes', type: 'number', description: 'Its size', when: 'Call Audio' },
+];
 
 export class ElevenLabsAgentsTrigger implements INodeType {
 	description: INodeTypeDescription = {

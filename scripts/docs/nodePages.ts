@@ -8,7 +8,10 @@ import * as path from 'node:path';
 
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import type { Operation } from '../../nodes/shared/n8n/router';
+import type { OutputField } from '../../nodes/shared/n8n/outputFields';
 import { renderNodeReference } from './nodeReference';
+import type { SectionOutputs } from './nodeReference';
 
 export const BEGIN_MARKER =
 	'<!-- BEGIN GENERATED REFERENCE: `npm run docs` writes this part from the node description; edit the description, not this -->';
@@ -18,6 +21,8 @@ export interface NodeSource {
 	/** The node's TypeScript source, e.g. nodes/AgentCall/AgentCall.node.ts. */
 	sourceFile: string;
 	description: INodeTypeDescription;
+	/** The output fields its operations (or the node itself) declare. */
+	outputs?: SectionOutputs;
 }
 
 /** The TypeScript source of a built node listed in package.json (dist/nodes/X/X.node.js). */
@@ -34,16 +39,41 @@ function readPackage(root: string): { nodes: string[]; homepage: string; name: s
 	return { nodes: pkg.n8n.nodes, homepage: pkg.homepage, name: pkg.name };
 }
 
+/**
+ * The output fields a node declares: each routed operation's `outputFields` (the `resources` of
+ * actions/router.ts), or the node file's own `outputFields` (a trigger, a node without resources).
+ */
+function loadOutputs(sourceFile: string, exported: Record<string, unknown>): SectionOutputs {
+	const outputs: SectionOutputs = {};
+	if (Array.isArray(exported.outputFields)) outputs[''] = exported.outputFields as OutputField[];
+	const routerFile = path.join(path.dirname(sourceFile), 'actions', 'router.ts');
+	if (!existsSync(routerFile)) return outputs;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { resources } = require(routerFile) as {
+		resources?: Record<string, Record<string, Operation>>;
+	};
+	for (const [resource, operations] of Object.entries(resources ?? {}))
+		for (const [operation, module] of Object.entries(operations))
+			if (module.outputFields) outputs[`${resource}.${operation}`] = module.outputFields;
+	return outputs;
+}
+
 /** Every node of package.json, its description read from its TypeScript source (no n8n, no build). */
 export function loadNodes(root: string): NodeSource[] {
 	return readPackage(root).nodes.map((distFile) => {
 		const sourceFile = sourceOf(root, distFile);
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const exported = require(sourceFile) as Record<string, new () => INodeType>;
-		const types = Object.values(exported).filter((value) => typeof value === 'function');
+		const exported = require(sourceFile) as Record<string, unknown>;
+		const types = Object.values(exported).filter(
+			(value): value is new () => INodeType => typeof value === 'function',
+		);
 		const node = types.map((NodeClass) => new NodeClass()).find((instance) => instance.description);
 		if (!node) throw new Error(`${distFile}: its source ${sourceFile} exports no node class`);
-		return { sourceFile, description: node.description };
+		return {
+			sourceFile,
+			description: node.description,
+			outputs: loadOutputs(sourceFile, exported),
+		};
 	});
 }
 
@@ -53,8 +83,12 @@ export function pageName(description: INodeTypeDescription): string {
 }
 
 /** The page with its reference block rendered anew; a new page gets a title and the summary. */
-export function pageWithReference(current: string | undefined, description: INodeTypeDescription) {
-	const block = `${BEGIN_MARKER}\n\n${renderNodeReference(description)}\n${END_MARKER}\n`;
+export function pageWithReference(
+	current: string | undefined,
+	description: INodeTypeDescription,
+	outputs: SectionOutputs = {},
+) {
+	const block = `${BEGIN_MARKER}\n\n${renderNodeReference(description, outputs)}\n${END_MARKER}\n`;
 	const text =
 		current ??
 		`# ${description.displayName} (\`${description.name}\`)\n\n${description.description}.\n`;
@@ -117,9 +151,9 @@ export function plannedDocs(
 ): Map<string, string> {
 	const packageName = readPackage(root).name;
 	const planned = new Map<string, string>();
-	for (const { sourceFile, description } of nodes) {
+	for (const { sourceFile, description, outputs } of nodes) {
 		const page = path.join(root, 'docs', 'nodes', pageName(description));
-		planned.set(page, pageWithReference(readIfExists(page), description));
+		planned.set(page, pageWithReference(readIfExists(page), description, outputs));
 		const codex = sourceFile.replace(/\.ts$/, '.json');
 		const nodeType = `${packageName}.${description.name}`;
 		planned.set(

@@ -7,6 +7,11 @@ import type {
 	IDisplayOptions,
 } from 'n8n-workflow';
 
+import type { OutputField } from '../../nodes/shared/n8n/outputFields';
+
+/** Output fields by section: `resource.operation`, `operation`, or '' for a node without either. */
+export type SectionOutputs = Record<string, OutputField[]>;
+
 /** The resource and operation an editor has chosen; `undefined` where the node has none. */
 interface Section {
 	resource?: string;
@@ -214,6 +219,28 @@ function sections(
 	});
 }
 
+/** The key of a section's output fields in SectionOutputs. */
+export function sectionKey(section: Section): string {
+	return [section.resource, section.operation].filter((part) => part !== undefined).join('.');
+}
+
+function outputTable(fields: OutputField[]): string {
+	const examples = fields.some((field) => field.example !== undefined);
+	const header = ['field', 'type', ...(examples ? ['example'] : []), 'present', 'description'];
+	const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---|').join('')}`];
+	for (const field of fields) {
+		const cells = [
+			code(field.name),
+			field.type,
+			...(examples ? [field.example === undefined ? '' : code(field.example)] : []),
+			field.when ?? 'always',
+			sentence(field.description),
+		];
+		lines.push(`| ${cells.map(cell).join(' | ')} |`);
+	}
+	return lines.join('\n');
+}
+
 /** The text as a sentence: with a full stop unless it ends in punctuation already. */
 function sentence(text: string): string {
 	const trimmed = text.trim();
@@ -241,8 +268,14 @@ function credentialLines(description: INodeTypeDescription): string[] {
 	});
 }
 
-/** The node's reference: identity, credentials, and a parameter table per resource and operation. */
-export function renderNodeReference(description: INodeTypeDescription): string {
+/**
+ * The node's reference: identity, credentials, and per resource and operation its parameter
+ * table and, where declared, its output fields.
+ */
+export function renderNodeReference(
+	description: INodeTypeDescription,
+	outputs: SectionOutputs = {},
+): string {
 	const versions = [description.version].flat().join(', ');
 	const out: string[] = [
 		'## Reference',
@@ -264,6 +297,8 @@ export function renderNodeReference(description: INodeTypeDescription): string {
 		out.push('', `### ${section.title}`, '');
 		out.push(`${selectorLine(section)}${sentence(section.summary)}`.trim());
 		out.push('', rows.length ? table(rows) : 'No parameters.');
+		const fields = outputs[sectionKey(section)];
+		if (fields?.length) out.push('', 'Output fields:', '', outputTable(fields));
 	}
 	return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
 }

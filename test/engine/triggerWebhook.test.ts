@@ -11,7 +11,9 @@ import type { IBinaryData, IDataObject, INodeParameters } from 'n8n-workflow';
 import { buildSignedWebhook, signElevenLabsWebhook, startSandbox } from '../../sandbox';
 import type { Sandbox, WebhookDelivery, WebhookPayloadType } from '../../sandbox';
 import { silentMp3 } from '../../sandbox/transcripts';
+import { outputFields } from '../../nodes/ElevenLabsAgentsTrigger/ElevenLabsAgentsTrigger.node';
 import { ATTEMPT_VARIABLE } from '../../nodes/shared/conversation/reachedVia';
+import { declarationGaps, NO_GAPS } from '../outputFields';
 import { locator, runWebhook, serveWebhook } from './harness';
 import type { PackageNode, WebhookEndpoint, WebhookRequest, WebhookRun } from './harness';
 import { elevenLabsCredential, endSandboxCalls, startSandboxCall } from './sandbox.helpers';
@@ -137,6 +139,7 @@ describe('post-call webhooks from the sandbox', () => {
 			dataCollection: { consent_given: true, salary_expectation_eur: 52000 },
 		});
 		expect(item.binary).toBeUndefined();
+		expect(declarationGaps(item.json, outputFields)).toEqual(NO_GAPS);
 
 		const fromGet = await runTranscript(sandbox, { operation: 'get' }, [{ conversationId }]);
 		const outcome = { ...item.json };
@@ -194,6 +197,7 @@ describe('post-call webhooks from the sandbox', () => {
 			fileName: `${conversationId}.mp3`,
 			fileSizeBytes: audio.length,
 		});
+		expect(declarationGaps(item.json, outputFields)).toEqual(NO_GAPS);
 		const binary = item.binary?.data as IBinaryData;
 		expect(binary).toMatchObject({ mimeType: 'audio/mpeg', fileName: `${conversationId}.mp3` });
 		expect(Buffer.from(binary.data, 'base64').equals(audio)).toBe(true);
@@ -227,6 +231,7 @@ describe('post-call webhooks from the sandbox', () => {
 			toNumber: sandbox.scenarios.busy.number,
 			transcriptText: '',
 		});
+		expect(declarationGaps(run.items[0].json, outputFields)).toEqual(NO_GAPS);
 	});
 });
 

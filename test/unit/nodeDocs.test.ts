@@ -42,6 +42,14 @@ describe('generated node docs', () => {
 		]);
 	});
 
+	it('finds the page stale when an operation’s output fields change without it', () => {
+		const transcript = nodes.find((node) => node.description.name === 'transcript')!;
+		const outputs = structuredClone(transcript.outputs!);
+		outputs['conversation.get'][0].description += ' Changed.';
+		const changed = nodes.map((node) => (node === transcript ? { ...node, outputs } : node));
+		expect(staleDocs(root, changed)).toEqual(['docs/nodes/transcript.md']);
+	});
+
 	it('links each codex file to its page', () => {
 		for (const { sourceFile, description } of nodes) {
 			const codex = JSON.parse(readFileSync(sourceFile.replace(/\.ts$/, '.json'), 'utf8')) as {

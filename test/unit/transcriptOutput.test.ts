@@ -2,13 +2,16 @@
 import { GetConversationResponseModel } from '@elevenlabs/elevenlabs-js/serialization/types/GetConversationResponseModel';
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
+import { outputFields as getOutputFields } from '../../nodes/Transcript/actions/conversation/get.operation';
 import {
 	SIMPLIFIED_FIELDS,
 	conversationOutput,
+	conversationOutputFields,
 	initiationFailureOutput,
 	simplifyConversation,
 	speakerLabels,
 } from '../../nodes/shared/conversation/conversationOutput';
+import { declarationGaps, neverProduced, NO_GAPS } from '../outputFields';
 
 /** A finished German call as the API sends it (wire, snake_case). */
 const WIRE = {
@@ -294,5 +297,39 @@ describe('call initiation failure output', () => {
 		});
 		expect(output.callResult).toBe(result);
 		expect(output.terminationReason).toBe(reason);
+	});
+});
+
+describe('declared output fields (the output table of Get and of the trigger)', () => {
+	const full = conversationOutput(parse(WIRE));
+	const failed = initiationFailureOutput({
+		conversationId: 'conv_9',
+		agentId: 'agent_de',
+		failureReason: 'no-answer',
+		toNumber: '+4917100000000',
+		userId: null,
+		dynamicVariables: {},
+	});
+
+	it('declares every field a conversation has, and each declared field is there', () => {
+		for (const output of [full, failed]) {
+			expect(declarationGaps(output, conversationOutputFields)).toEqual(NO_GAPS);
+			expect(declarationGaps(output, getOutputFields)).toEqual(NO_GAPS);
+		}
+		expect(neverProduced([full], conversationOutputFields)).toEqual([]);
+	});
+
+	it('marks the fields Simplify leaves out as such', () => {
+		expect(declarationGaps(simplifyConversation(full), getOutputFields)).toEqual(NO_GAPS);
+		expect(declarationGaps(simplifyConversation(full), conversationOutputFields).missing).toEqual(
+			conversationOutputFields
+				.map((field) => field.name)
+				.filter((name) => !(SIMPLIFIED_FIELDS as readonly string[]).includes(name)),
+		);
+	});
+
+	it('finds a field that is produced but not declared', () => {
+		const withoutSummary = getOutputFields.filter((field) => field.name !== 'summary');
+		expect(declarationGaps(full, withoutSummary)).toEqual({ undeclared: ['summary'], missing: [] });
 	});
 });

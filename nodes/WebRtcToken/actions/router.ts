@@ -5,9 +5,12 @@ import { routeByResource } from '../../shared/n8n/router';
 import * as conversation from './conversation/Conversation.resource';
 import * as interviewPage from './interviewPage/InterviewPage.resource';
 
+/** Resource → operation → its module (also read by `npm run docs` for the output fields). */
+export const resources = {
+	conversation: conversation.operations,
+	interviewPage: interviewPage.operations,
+};
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeByResource(this, {
-		conversation: conversation.operations,
-		interviewPage: interviewPage.operations,
-	});
+	return await routeByResource(this, resources);
 }

@@ -1,6 +1,7 @@
 /** One conversation as Get Transcript and the ElevenLabs trigger both output it */
 import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
 
+import type { OutputField } from '../n8n/outputFields';
 import { reachedVia } from './reachedVia';
 import type { ReachedVia } from './reachedVia';
 
@@ -51,6 +52,132 @@ export type ConversationOutput = {
 	/** The idempotency key the call was placed with (ElevenLabs `user_id`). */
 	userId: string | null;
 };
+
+/** The fields of ConversationOutput as the node pages show them (a test holds them to the output). */
+export const conversationOutputFields: OutputField[] = [
+	{
+		name: 'conversationId',
+		type: 'string',
+		example: 'conv_01j…',
+		description: "ElevenLabs' conversation id.",
+	},
+	{
+		name: 'agentId',
+		type: 'string',
+		example: 'agent_…',
+		description: 'The agent that held the call.',
+	},
+	{
+		name: 'status',
+		type: 'string',
+		example: 'done',
+		description: '`initiated`, `in-progress`, `processing`, `done` or `failed`.',
+	},
+	{
+		name: 'callResult',
+		type: 'string or null',
+		example: 'answered',
+		description:
+			'`answered`, `voicemail`, `busy`, `no_answer`, `failed`; `null` while running. Where ElevenLabs reports none (browser interviews): `answered` when the candidate spoke.',
+	},
+	{
+		name: 'reachedVia',
+		type: 'string or null',
+		example: 'first_call',
+		description:
+			"How the person was reached: `first_call` (an outbound first attempt, or an outbound call whose attempt is unknown), `retry` (attempt 2 or later), `callback` (the candidate called the agent's number), `browser` (no phone call: the interview page); `null` when not reached (voicemail, busy, no answer, failed, still running).",
+	},
+	{
+		name: 'startedAt',
+		type: 'string or null',
+		example: '2026-03-02T09:00:00.000Z',
+		description: 'When the call started.',
+	},
+	{ name: 'durationSecs', type: 'number or null', example: '184', description: 'Talk time.' },
+	{
+		name: 'cost',
+		type: 'number or null',
+		example: '3070',
+		description: 'ElevenLabs credits charged.',
+	},
+	{
+		name: 'summary',
+		type: 'string or null',
+		example: 'Die Kandidatin …',
+		description: "ElevenLabs' summary, in the conversation's language.",
+	},
+	{
+		name: 'callSuccessful',
+		type: 'string or null',
+		example: 'success',
+		description: "The agent's success evaluation: `success`, `failure`, `unknown`.",
+	},
+	{
+		name: 'toNumber',
+		type: 'string or null',
+		example: '+4917112345601',
+		description: 'The dialled number.',
+	},
+	{
+		name: 'language',
+		type: 'string or null',
+		example: 'de',
+		description: "The conversation's language.",
+	},
+	{
+		name: 'terminationReason',
+		type: 'string or null',
+		example: 'Call ended by remote party',
+		description: 'Why the call ended (for a call that never connected: `busy`, `no-answer`, …).',
+	},
+	{
+		name: 'hasAudio',
+		type: 'boolean',
+		example: 'true',
+		description: 'Whether a recording exists (for Download Audio).',
+	},
+	{
+		name: 'transcriptText',
+		type: 'string',
+		example: 'Agent: Hallo …\\nKandidat:in: Ja, …',
+		description:
+			"The conversation, one line per turn, with speaker labels in the conversation's language (de: Agent / Kandidat:in, en: Agent / Candidate, also fr, es, it, nl, pl, pt, tr; others English).",
+	},
+	{
+		name: 'turns',
+		type: 'object[]',
+		example: '[{ role, speaker, message, timeInCallSecs }]',
+		description:
+			'The same, structured; `role` is `agent` or `candidate`. Tool calls without speech are left out.',
+	},
+	{
+		name: 'dataCollection',
+		type: 'object',
+		example: '{ "consent_given": true, "salary_expectation": "52000 EUR brutto im Jahr" }',
+		description:
+			"The answers the agent collected: field id → value, `null` when not collected. The fields are the agent's *Analysis → Data collection* settings (Build Recruiting Prompt → Publish sets them up).",
+	},
+	{
+		name: 'evaluation',
+		type: 'object',
+		example: '{ "screening_completed": "success" }',
+		description: 'Evaluation criterion id → `success`, `failure`, `unknown`.',
+	},
+	{
+		name: 'dynamicVariables',
+		type: 'object',
+		example: '{ "name": "Anna Weber", "candidateId": "1042" }',
+		description:
+			"The variables the call was placed with (ElevenLabs' own `system__…` variables left out); from the second attempt on it includes `call_attempt` (2, 3, …), which Place Agent Call adds.",
+	},
+	{
+		name: 'userId',
+		type: 'string or null',
+		example: 'vr1_5d41402abc4b2a76b9719d911017c592',
+		description:
+			"The idempotency key the call was placed with (Place Agent Call's `idempotencyKey`; for a browser interview the `userId` the page passed): use it to find the sheet row.",
+	},
+];
 
 /** Fields kept by "Simplify": the outcome without the transcript, for AI agents and sheets. */
 export const SIMPLIFIED_FIELDS = [

@@ -1,11 +1,16 @@
 /** Dispatches a node's execution to the chosen resource's operation */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { OutputField } from './outputFields';
 import { toNodeError } from './problems';
 
-/** One operation module: `description` and `execute` (only `execute` is routed to). */
+/**
+ * One operation module: `description`, `execute` (the only part routed to) and, where declared,
+ * `outputFields` (rendered on the node page).
+ */
 export interface Operation {
 	execute(this: IExecuteFunctions): Promise<INodeExecutionData[]>;
+	outputFields?: OutputField[];
 }
 
 /** Dispatches to `<resource>.<operation>.execute`, as n8n's own multi-operation nodes do. */

@@ -2,6 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/n8n/items';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { withAttempt } from '../../helpers/clientData';
 import type { CallLedger, Claim } from '../../../shared/ledger/callLedger';
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
@@ -20,6 +21,101 @@ import type { PreparedCall } from './preflight';
 import { sideBySide } from './sideBySide';
 
 export { description } from './place.description';
+
+const HELD_BY_LEDGER = '`status` `already_called`, `too_soon` or `attempts_exhausted`';
+
+/** The fields Place adds to each input item, by outcome (`status`). */
+export const outputFields: OutputField[] = [
+	{
+		name: 'status',
+		type: 'string',
+		description:
+			'`initiated` (called), `outside_window`, `already_called`, `do_not_call`, `too_soon`, `attempts_exhausted`; `unknown` only on a failed item with continue on fail (the call may have been placed)',
+	},
+	{ name: 'toNumber', type: 'string', description: 'The number in E.164' },
+	{
+		name: 'idempotencyKey',
+		type: 'string',
+		description:
+			'`vr1_` and a hash of campaign and candidate ID (or number), or your own *Idempotency Key*. Stored on the conversation as `user_id`; Get Transcript shows it as `userId`',
+	},
+	{
+		name: 'conversationId',
+		type: 'string or null',
+		description:
+			'ElevenLabs conversation (not known yet for own-Twilio calls: find it by `userId`); for a call held back by the ledger, the earlier one',
+		when: `\`status\` \`initiated\`, or ${HELD_BY_LEDGER}`,
+	},
+	{
+		name: 'callSid',
+		type: 'string',
+		description: 'Twilio call SID',
+		when: '`status` `initiated` through Twilio',
+	},
+	{
+		name: 'sipCallId',
+		type: 'string',
+		description: 'SIP call ID',
+		when: '`status` `initiated` through a SIP trunk',
+	},
+	{
+		name: 'transport',
+		type: 'string',
+		description: '`twilio`, `sip_trunk` or `own_twilio`',
+		when: '`status` `initiated`',
+	},
+	{ name: 'agentId', type: 'string', description: 'The agent', when: '`status` `initiated`' },
+	{
+		name: 'placedAt',
+		type: 'string',
+		description: 'ISO time of the call (for `already_called`: of the earlier call).',
+		when: '`status` `initiated` or `already_called`',
+	},
+	{
+		name: 'nextWindowStart',
+		type: 'string or null',
+		description: "The next allowed moment (ISO, candidate's offset).",
+		when: '`status` `outside_window`',
+	},
+	{ name: 'reason', type: 'string', description: 'Why not now', when: '`status` `outside_window`' },
+	{
+		name: 'previousCallStatus',
+		type: 'string',
+		description:
+			"The earlier call's outcome in the ledger (`initiated`, `unknown`, or `dialling` while another execution dials)",
+		when: '`status` `already_called`',
+	},
+	{
+		name: 'campaignId',
+		type: 'string',
+		description: 'The campaign that called the candidate earlier',
+		when: `${HELD_BY_LEDGER}, when a campaign made the earlier call`,
+	},
+	{
+		name: 'attempts',
+		type: 'number',
+		description: 'The attempts of this candidate in this campaign so far',
+		when: HELD_BY_LEDGER,
+	},
+	{
+		name: 'nextAttemptAfter',
+		type: 'string',
+		description: 'The ISO time from which the next attempt is allowed',
+		when: '`status` `too_soon`',
+	},
+	{
+		name: 'doNotCallSince',
+		type: 'string',
+		description: 'When the number was listed',
+		when: '`status` `do_not_call`',
+	},
+	{
+		name: 'doNotCallReason',
+		type: 'string',
+		description: 'Why the number was listed',
+		when: '`status` `do_not_call`',
+	},
+];
 
 /** Under the concurrency guard, the agent's lines in the item's call ledger; none without it. */
 function guardedLine(

@@ -6,10 +6,22 @@ import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
 import { getBatchCall } from '../../../shared/vendors/elevenLabsApi';
 import { mapItems } from '../../../shared/n8n/items';
 import { itemLedger } from '../../../shared/ledger/itemLedger';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { ledgerProperties } from '../../../shared/ledger/ledgerParameters';
 import { campaignCommand } from './campaignCommand';
 import { campaignIdProperty } from './campaignId.description';
-import { campaignOutput } from './output';
+import { campaignOutput, campaignOutputFields } from './output';
+
+/** The campaign as cancelled, and how many of its recipients the cancel stopped. */
+export const outputFields: OutputField[] = [
+	...campaignOutputFields,
+	{
+		name: 'releasedRecipients',
+		type: 'number',
+		description:
+			'Recipients not yet called, freed in the call ledger: the next run calls them at once',
+	},
+];
 
 export const description: INodeProperties[] = [
 	campaignIdProperty('cancel'),

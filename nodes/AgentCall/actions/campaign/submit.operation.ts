@@ -2,6 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { toNodeError } from '../../../shared/n8n/problems';
 import { agentProblem, outboundProblem } from '../../helpers/agentChecks';
 import { campaignStart } from '../../helpers/campaignStart';
@@ -13,9 +14,90 @@ import { readSubmitRequest } from './campaignRequest';
 import type { SubmitRequest } from './campaignRequest';
 import { clearRecipients } from './clearance';
 import { releaseFailed, reportSubmit, settleClaims, submitBatch } from './submitBatch';
+import { campaignOutputFields } from './output';
 import { fitIntoWindows } from './windowFit';
 
 export { description } from './submit.description';
+
+const SUBMITTED = 'a campaign was submitted';
+const WITH_WINDOW = 'the calling window is respected';
+
+/**
+ * One item for the whole list: the campaign's fields and who was left out and why (each entry
+ * with the input's `itemIndex`). When nobody is left to call: `campaignId` null, `status`
+ * `nothing_to_submit`, and no other campaign field.
+ */
+export const outputFields: OutputField[] = [
+	...campaignOutputFields.map((field) =>
+		field.name === 'campaignId' || field.name === 'status' ? field : { ...field, when: SUBMITTED },
+	),
+	{ name: 'recipients', type: 'number', description: 'How many were submitted' },
+	{
+		name: 'alreadyCalled',
+		type: 'object[]',
+		description:
+			'Recipients of an earlier campaign of the same agent (same key, within *Look Back*) or twice in the list',
+	},
+	{
+		name: 'heldBack',
+		type: 'object[]',
+		description:
+			'Left out by the call ledger, with their `status` (`do_not_call`, `too_soon` with `nextAttemptAfter`, `attempts_exhausted`).',
+	},
+	{
+		name: 'invalid',
+		type: 'object[]',
+		description: 'Invalid numbers left out (*Invalid Numbers* → `report`).',
+	},
+	{
+		name: 'outsideWindow',
+		type: 'object[]',
+		description: 'Outside their window at the start, with `reason` and `nextWindowStart`',
+	},
+	{
+		name: 'scheduledBecause',
+		type: 'string',
+		description: "Why the campaign starts later: nobody's window was open",
+		when: 'the start was moved to the first open window',
+	},
+	{
+		name: 'submitted',
+		type: 'object[]',
+		description: '`itemIndex`, `toNumber`, `idempotencyKey`, `expectedStartAt`',
+		when: WITH_WINDOW,
+	},
+	{
+		name: 'waitingForNextWindow',
+		type: 'object[]',
+		description:
+			'Not reached before their window closes: `itemIndex`, `toNumber`, `idempotencyKey`, `reason`, `nextWindowStart`',
+		when: WITH_WINDOW,
+	},
+	{
+		name: 'windowClosesAt',
+		type: 'string or null',
+		description: "The campaign's cut-off: the earliest close of the windows of those submitted",
+		when: WITH_WINDOW,
+	},
+	{
+		name: 'cancelAt',
+		type: 'string or null',
+		description: 'A minute before `windowClosesAt`: when to cancel the batch',
+		when: WITH_WINDOW,
+	},
+	{
+		name: 'plannedLines',
+		type: 'number',
+		description: 'Lines the plan counts on',
+		when: WITH_WINDOW,
+	},
+	{
+		name: 'typicalCallMinutes',
+		type: 'number',
+		description: 'How long the plan counts a call to hold a line',
+		when: WITH_WINDOW,
+	},
+];
 
 /**
  * The agent and the number, checked for every recipient before anything is submitted; a bare

@@ -2,7 +2,16 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/n8n/items';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { listedNumber } from './listedNumber';
+
+/** The fields Get adds to each input item. */
+export const outputFields: OutputField[] = [
+	{ name: 'toNumber', type: 'string', description: 'The number in E.164' },
+	{ name: 'doNotCall', type: 'boolean', description: 'Whether the number is on the list' },
+	{ name: 'addedAt', type: 'string', description: 'ISO time it was listed', when: 'listed' },
+	{ name: 'reason', type: 'string', description: 'Why it was listed', when: 'listed' },
+];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (item, i) => {

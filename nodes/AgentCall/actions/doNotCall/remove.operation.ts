@@ -2,7 +2,19 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/n8n/items';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { listedNumber } from './listedNumber';
+
+/** The fields Remove adds to each input item. */
+export const outputFields: OutputField[] = [
+	{ name: 'toNumber', type: 'string', description: 'The number in E.164' },
+	{ name: 'doNotCall', type: 'boolean', description: 'Always `false`: the number may be called' },
+	{
+		name: 'removed',
+		type: 'boolean',
+		description: 'Whether it was on the list (false: it was not)',
+	},
+];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (item, i) => {

@@ -5,9 +5,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import {
 	conversationOutput,
+	conversationOutputFields,
+	SIMPLIFIED_FIELDS,
 	simplifyConversation,
 } from '../../../shared/conversation/conversationOutput';
 import { isFinished } from '../../../shared/conversation/conversationStatus';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { locatorValue } from '../../../shared/n8n/descriptions';
 import { getConversation } from '../../../shared/vendors/elevenLabsApi';
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
@@ -82,6 +85,13 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions(
 	{ show: { resource: ['conversation'], operation: ['get'] } },
 	properties,
+);
+
+const simplified: readonly string[] = SIMPLIFIED_FIELDS;
+
+/** The conversation's fields; *Simplify* keeps only the outcome. */
+export const outputFields: OutputField[] = conversationOutputFields.map((field) =>
+	simplified.includes(field.name) ? field : { ...field, when: 'without *Simplify*' },
 );
 
 interface GetOptions {

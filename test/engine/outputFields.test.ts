@@ -1,0 +1,121 @@
+/**
+ * The output fields Place Agent Call and Campaign → Submit declare (their node page's tables) hold
+ * for real output: every field an item gets is declared, every field declared as always there is.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { DateTime } from 'luxon';
+
+import { outputFields as placeFields } from '../../nodes/AgentCall/actions/call/place.operation';
+import { outputFields as cancelFields } from '../../nodes/AgentCall/actions/campaign/cancel.operation';
+import { outputFields as submitFields } from '../../nodes/AgentCall/actions/campaign/submit.operation';
+import { outputFields as doNotCallGetFields } from '../../nodes/AgentCall/actions/doNotCall/get.operation';
+import { outputFields as removeFields } from '../../nodes/AgentCall/actions/doNotCall/remove.operation';
+import { startSandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
+import { declarationGaps, NO_GAPS } from '../outputFields';
+import {
+	CANDIDATE,
+	CANDIDATES,
+	campaignNode,
+	NODE,
+	runPlace,
+	submitParameters,
+} from './agentCall.helpers';
+import { runNode } from './harness';
+import { elevenLabsCredential } from './sandbox.helpers';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ port: 0 });
+});
+afterAll(async () => await sandbox.close());
+beforeEach(() => sandbox.reset());
+
+const inputKeys = Object.keys(CANDIDATE);
+
+const dncInput = CANDIDATES[1];
+
+/** A Do Not Call operation for the second candidate's number, on the test's embedded ledger. */
+async function doNotCall(operation: string, parameters: IDataObject = {}) {
+	return await runNode(
+		{
+			type: 'agentCall',
+			name: NODE,
+			parameters: { resource: 'doNotCall', operation, ...parameters },
+		},
+		{ credentials: { ...sandbox.credentials() }, items: [dncInput] },
+	);
+}
+
+describe('Place Agent Call: declared output fields', () => {
+	it('hold for a call, a repeat, a closed window and a listed number', async () => {
+		const outputs: IDataObject[] = [];
+		const placed = await runPlace(sandbox, [CANDIDATE]);
+		outputs.push(...placed.json(NODE));
+		outputs.push(...(await runPlace(sandbox, [CANDIDATE])).json(NODE));
+		const today = DateTime.now().setZone('Europe/Berlin').weekday;
+		const otherDays = [1, 2, 3, 4, 5, 6, 7].filter((day) => day !== today);
+		outputs.push(
+			...(await runPlace(sandbox, [CANDIDATES[0]], { callingDays: otherDays })).json(NODE),
+		);
+		const listed = await doNotCall('add', { reason: 'opted out' });
+		expect(listed.status).toBe('success');
+		outputs.push(...(await runPlace(sandbox, [CANDIDATES[1]])).json(NODE));
+
+		expect(outputs.map((out) => out.status)).toEqual([
+			'initiated',
+			'already_called',
+			'outside_window',
+			'do_not_call',
+		]);
+		for (const output of outputs)
+			expect(declarationGaps(output, placeFields, inputKeys)).toEqual(NO_GAPS);
+	});
+});
+
+describe('Campaign → Submit: declared output fields', () => {
+	it('hold for a submitted campaign and for one with nobody left to call', async () => {
+		const submit = async () =>
+			await runNode(campaignNode(sandbox, 'submit', submitParameters(sandbox)), {
+				credentials: elevenLabsCredential(sandbox),
+				items: CANDIDATES,
+			});
+		const [first] = (await submit()).json(NODE);
+		const [again] = (await submit()).json(NODE);
+		expect([first.status, again.status]).not.toContain(undefined);
+		expect(again.status).toBe('nothing_to_submit');
+		for (const output of [first, again])
+			expect(declarationGaps(output, submitFields)).toEqual(NO_GAPS);
+	});
+});
+
+describe('Campaign → Cancel and Do Not Call → Get, Remove: declared output fields', () => {
+	it('hold for a cancelled campaign', async () => {
+		const [submitted] = (
+			await runNode(campaignNode(sandbox, 'submit', submitParameters(sandbox)), {
+				credentials: elevenLabsCredential(sandbox),
+				items: CANDIDATES,
+			})
+		).json(NODE);
+		const cancelled = await runNode(
+			campaignNode(sandbox, 'cancel', { campaignId: String(submitted.campaignId) }),
+			{ credentials: elevenLabsCredential(sandbox), items: [{}] },
+		);
+		const [output] = cancelled.json(NODE);
+		expect(output.status).toBeDefined();
+		expect(declarationGaps(output, cancelFields)).toEqual(NO_GAPS);
+	});
+
+	it('hold for a listed number, its removal and the number once it is off the list', async () => {
+		await doNotCall('add', { reason: 'opted out' });
+		const dncKeys = Object.keys(dncInput);
+		const [listed] = (await doNotCall('get')).json(NODE);
+		const [removed] = (await doNotCall('remove')).json(NODE);
+		const [free] = (await doNotCall('get')).json(NODE);
+		expect([listed.doNotCall, removed.removed, free.doNotCall]).toEqual([true, true, false]);
+		expect(declarationGaps(listed, doNotCallGetFields, dncKeys)).toEqual(NO_GAPS);
+		expect(declarationGaps(free, doNotCallGetFields, dncKeys)).toEqual(NO_GAPS);
+		expect(declarationGaps(removed, removeFields, dncKeys)).toEqual(NO_GAPS);
+	});
+});

@@ -2,18 +2,21 @@
  * The output fields Place Agent Call and Campaign → Submit declare (their node page's tables) hold
  * for real output: every field an item gets is declared, every field declared as always there is.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
 import { outputFields as placeFields } from '../../nodes/AgentCall/actions/call/place.operation';
 import { outputFields as cancelFields } from '../../nodes/AgentCall/actions/campaign/cancel.operation';
+import { outputFields as campaignGetFields } from '../../nodes/AgentCall/actions/campaign/get.operation';
+import { outputFields as retryFields } from '../../nodes/AgentCall/actions/campaign/retry.operation';
 import { outputFields as submitFields } from '../../nodes/AgentCall/actions/campaign/submit.operation';
 import { outputFields as doNotCallGetFields } from '../../nodes/AgentCall/actions/doNotCall/get.operation';
 import { outputFields as removeFields } from '../../nodes/AgentCall/actions/doNotCall/remove.operation';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { declarationGaps, NO_GAPS } from '../outputFields';
+import { declarationGaps, neverProduced, NO_GAPS } from '../outputFields';
 import {
+	ALWAYS_OPEN,
 	CANDIDATE,
 	CANDIDATES,
 	campaignNode,
@@ -117,5 +120,55 @@ describe('Campaign → Cancel and Do Not Call → Get, Remove: declared output f
 		expect(declarationGaps(listed, doNotCallGetFields, dncKeys)).toEqual(NO_GAPS);
 		expect(declarationGaps(free, doNotCallGetFields, dncKeys)).toEqual(NO_GAPS);
 		expect(declarationGaps(removed, removeFields, dncKeys)).toEqual(NO_GAPS);
+	});
+});
+
+describe('Campaign → Get and Retry: declared output fields', () => {
+	const campaign = async (operation: string, parameters: INodeParameters = {}) =>
+		await runNode(campaignNode(sandbox, operation, parameters), {
+			credentials: elevenLabsCredential(sandbox),
+			items: [{}],
+		});
+
+	it('hold for a campaign, and for each recipient with One Item per Recipient', async () => {
+		const [submitted] = (
+			await runNode(campaignNode(sandbox, 'submit', submitParameters(sandbox)), {
+				credentials: elevenLabsCredential(sandbox),
+				items: CANDIDATES,
+			})
+		).json(NODE);
+		const campaignId = String(submitted.campaignId);
+		const [whole] = (await campaign('get', { campaignId })).json(NODE);
+		const split = (await campaign('get', { campaignId, splitRecipients: true })).json(NODE);
+		// Each item's status is its recipient's; the campaign's is campaignStatus.
+		expect(split.map((out) => out.status)).toEqual(['dispatched', 'dispatched', 'dispatched']);
+		expect(split[0].campaignStatus).toBe(whole.status);
+		for (const output of [whole, ...split])
+			expect(declarationGaps(output, campaignGetFields)).toEqual(NO_GAPS);
+		expect(neverProduced([whole, ...split], campaignGetFields)).toEqual([]);
+	});
+
+	it('hold for a retried campaign and for one with nobody to call again', async () => {
+		const busy = [{ ...CANDIDATE, candidateId: 'busy', phone: '+4917112345603' }];
+		const [submitted] = (
+			await runNode(campaignNode(sandbox, 'submit', submitParameters(sandbox)), {
+				credentials: elevenLabsCredential(sandbox),
+				items: busy,
+			})
+		).json(NODE);
+		const campaignId = String(submitted.campaignId);
+		sandbox.clock.advance(5_000);
+		const [tooSoon] = (await campaign('retry', { campaignId, ...ALWAYS_OPEN })).json(NODE);
+		const [retried] = (
+			await campaign('retry', {
+				campaignId,
+				...ALWAYS_OPEN,
+				options: { hoursBetweenAttempts: 0 },
+			})
+		).json(NODE);
+		expect([tooSoon.status, retried.recipients]).toEqual(['nothing_to_submit', 1]);
+		for (const output of [tooSoon, retried])
+			expect(declarationGaps(output, retryFields)).toEqual(NO_GAPS);
+		expect(neverProduced([tooSoon, retried], retryFields)).toEqual([]);
 	});
 });

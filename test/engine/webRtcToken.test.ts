@@ -8,6 +8,9 @@ import type { IBinaryData, IDataObject, INodeParameters, OnError } from 'n8n-wor
 import { startSandbox } from '../../sandbox';
 import type { CredentialOptions, Sandbox } from '../../sandbox';
 import { browserSessions } from '../../sandbox/routes/conversationTokens';
+import { outputFields as signedUrlFields } from '../../nodes/WebRtcToken/actions/conversation/signedUrl.operation';
+import { outputFields as tokenFields } from '../../nodes/WebRtcToken/actions/conversation/token.operation';
+import { declarationGaps, NO_GAPS } from '../outputFields';
 import { listSearch, locator, runError, runNode, runNodes } from './harness';
 import type { PackageNode } from './harness';
 import { elevenLabsCredential } from './sandbox.helpers';
@@ -87,6 +90,7 @@ describe('operation token', () => {
 		});
 		expect(expires).toBeLessThanOrEqual(issued!.expiresAtMs);
 		expect(browserSessions(sandbox).status(json.token)).toBe('valid');
+		expect(declarationGaps(json, tokenFields, ['candidateId', 'name'])).toEqual(NO_GAPS);
 		expectNoSecret(result.run);
 	});
 
@@ -153,6 +157,7 @@ describe('operation signedUrl', () => {
 		expect(result.status).toBe('success');
 		const [json] = result.json('Token') as Array<{ signedUrl: string; expiresAt: string }>;
 		expect(Object.keys(json).sort()).toEqual(['candidateId', 'expiresAt', 'signedUrl']);
+		expect(declarationGaps(json, signedUrlFields, ['candidateId'])).toEqual(NO_GAPS);
 		const url = new URL(json.signedUrl);
 		expect(url.protocol).toBe('ws:');
 		expect(url.pathname).toBe('/v1/convai/conversation');

@@ -10,6 +10,9 @@ import type { CredentialOptions, Sandbox } from '../../sandbox';
 import { browserSessions } from '../../sandbox/routes/conversationTokens';
 import { outputFields as signedUrlFields } from '../../nodes/WebRtcToken/actions/conversation/signedUrl.operation';
 import { outputFields as tokenFields } from '../../nodes/WebRtcToken/actions/conversation/token.operation';
+import { outputFields as noticeFields } from '../../nodes/WebRtcToken/actions/interviewPage/notice.operation';
+import { outputFields as renderFields } from '../../nodes/WebRtcToken/actions/interviewPage/render.operation';
+import { outputFields as scriptFields } from '../../nodes/WebRtcToken/actions/interviewPage/script.operation';
 import { declarationGaps, NO_GAPS } from '../outputFields';
 import { listSearch, locator, runError, runNode, runNodes } from './harness';
 import type { PackageNode } from './harness';
@@ -421,6 +424,7 @@ describe('resource interviewPage', () => {
 			conversationId: expect.stringMatching(/^conv_/),
 			expiresAt: expect.any(String),
 		});
+		expect(declarationGaps(json, renderFields)).toEqual(NO_GAPS);
 		const session = sessionOf(json.html);
 		expect(browserSessions(sandbox).lookup(session.conversationToken as string)).toMatchObject({
 			kind: 'token',
@@ -449,6 +453,7 @@ describe('resource interviewPage', () => {
 		expect(result.status).toBe('success');
 		const [json] = result.json('Page') as Array<{ html: string; connectionType: string }>;
 		expect(json.connectionType).toBe('websocket');
+		expect(declarationGaps(json, renderFields)).toEqual(NO_GAPS);
 		const session = sessionOf(json.html);
 		expect(browserSessions(sandbox).lookup(session.signedUrl as string)).toMatchObject({
 			kind: 'signedUrl',
@@ -482,6 +487,18 @@ describe('resource interviewPage', () => {
 		});
 	});
 
+	it('renders the notice for a used link with the status it answers with', async () => {
+		const notice = {
+			type: 'webRtcToken',
+			name: 'Notice',
+			parameters: { resource: 'interviewPage', operation: 'notice' },
+		};
+		const result = await runNode(notice, { items: [{ linkStatus: 'used' }] });
+		const [json] = result.json('Notice');
+		expect(json).toMatchObject({ statusCode: 410, linkStatus: 'used' });
+		expect(declarationGaps(json, noticeFields)).toEqual(NO_GAPS);
+	});
+
 	it('serves the shipped client as binary JavaScript with the integrity the page pins, and only the shipped files', async () => {
 		const script = {
 			type: 'webRtcToken',
@@ -512,6 +529,7 @@ describe('resource interviewPage', () => {
 			integrity,
 			contentType: 'text/javascript; charset=utf-8',
 		});
+		expect(declarationGaps(item.json, scriptFields)).toEqual(NO_GAPS);
 		const page = await runNodes([tokenNode({}), pageNode({})], {
 			credentials: elevenLabsCredential(sandbox),
 			items: [CANDIDATE],

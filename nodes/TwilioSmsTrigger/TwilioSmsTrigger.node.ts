@@ -11,6 +11,7 @@ import type {
 import { maskNumber } from '../AgentCall/helpers/idempotency';
 import { parseCandidatePhone } from '../AgentCall/helpers/phone';
 import { callLedgerConnection } from '../shared/ledger/credentialTest';
+import type { OutputField } from '../shared/n8n/outputFields';
 import { webhookEmbeddedLedgerFolder } from '../shared/ledger/embeddedLedgerFolder';
 import { embeddedLedger } from '../shared/ledger/openLedger';
 import { openTriggerLedger } from '../shared/ledger/triggerLedger';
@@ -21,6 +22,30 @@ import { pointSmsUrlHere, restoreSmsUrl, smsUrlIsOurs } from './helpers/smsUrl';
 const SIGNATURE_HEADER = 'x-twilio-signature';
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 const LEDGER_RETENTION_DAYS = 180;
+
+const EMITTED_OPT_OUT = 'an opt-out, with *Emit Opt-Outs* or when it could not be recorded';
+
+/** The item a reply starts the workflow with (an opt-out only when emitted). */
+export const outputFields: OutputField[] = [
+	{ name: 'from', type: 'string', description: "The candidate's number" },
+	{ name: 'to', type: 'string', description: 'Your Twilio number the reply went to' },
+	{ name: 'body', type: 'string', description: 'The text of the reply' },
+	{ name: 'messageSid', type: 'string', description: "Twilio's message SID" },
+	{ name: 'receivedAt', type: 'string', description: 'ISO time the trigger received it' },
+	{ name: 'optOut', type: 'boolean', description: 'Whether it is an opt-out word (STOP, STOPP…)' },
+	{
+		name: 'optOutRecorded',
+		type: 'boolean',
+		description: 'Whether the number went onto the do-not-call list',
+		when: EMITTED_OPT_OUT,
+	},
+	{
+		name: 'error',
+		type: 'string',
+		description: 'Why the opt-out could not be recorded',
+		when: 'an opt-out that could not be recorded',
+	},
+];
 
 /** Answers Twilio: TwiML (empty, or the opt-out confirmation), as Twilio expects from an SmsUrl. */
 function answer(ctx: IWebhookFunctions, status: number, twiml = EMPTY_TWIML) {

@@ -41,7 +41,8 @@ function readPackage(root: string): { nodes: string[]; homepage: string; name: s
 
 /**
  * The output fields a node declares: each routed operation's `outputFields` (the `resources` of
- * actions/router.ts), or the node file's own `outputFields` (a trigger, a node without resources).
+ * actions/router.ts, or its `operations` for a node without resources), or the node file's own
+ * `outputFields` (a trigger).
  */
 function loadOutputs(sourceFile: string, exported: Record<string, unknown>): SectionOutputs {
 	const outputs: SectionOutputs = {};
@@ -49,12 +50,15 @@ function loadOutputs(sourceFile: string, exported: Record<string, unknown>): Sec
 	const routerFile = path.join(path.dirname(sourceFile), 'actions', 'router.ts');
 	if (!existsSync(routerFile)) return outputs;
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { resources } = require(routerFile) as {
+	const { resources, operations } = require(routerFile) as {
 		resources?: Record<string, Record<string, Operation>>;
+		operations?: Record<string, Operation>;
 	};
-	for (const [resource, operations] of Object.entries(resources ?? {}))
-		for (const [operation, module] of Object.entries(operations))
+	for (const [resource, routed] of Object.entries(resources ?? {}))
+		for (const [operation, module] of Object.entries(routed))
 			if (module.outputFields) outputs[`${resource}.${operation}`] = module.outputFields;
+	for (const [operation, module] of Object.entries(operations ?? {}))
+		if (module.outputFields) outputs[operation] = module.outputFields;
 	return outputs;
 }
 

@@ -2,18 +2,23 @@
  * The output fields Place Agent Call and Campaign → Submit declare (their node page's tables) hold
  * for real output: every field an item gets is declared, every field declared as always there is.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
 import { outputFields as placeFields } from '../../nodes/AgentCall/actions/call/place.operation';
 import { outputFields as cancelFields } from '../../nodes/AgentCall/actions/campaign/cancel.operation';
+import { outputFields as campaignGetFields } from '../../nodes/AgentCall/actions/campaign/get.operation';
+import { outputFields as retryFields } from '../../nodes/AgentCall/actions/campaign/retry.operation';
 import { outputFields as submitFields } from '../../nodes/AgentCall/actions/campaign/submit.operation';
+import { outputFields as addFields } from '../../nodes/AgentCall/actions/doNotCall/add.operation';
 import { outputFields as doNotCallGetFields } from '../../nodes/AgentCall/actions/doNotCall/get.operation';
 import { outputFields as removeFields } from '../../nodes/AgentCall/actions/doNotCall/remove.operation';
+import { outputFields as textFields } from '../../nodes/AgentCall/actions/textMessage/send.operation';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { declarationGaps, NO_GAPS } from '../outputFields';
+import { declarationGaps, neverProduced, NO_GAPS } from '../outputFields';
 import {
+	ALWAYS_OPEN,
 	CANDIDATE,
 	CANDIDATES,
 	campaignNode,
@@ -117,5 +122,110 @@ describe('Campaign → Cancel and Do Not Call → Get, Remove: declared output f
 		expect(declarationGaps(listed, doNotCallGetFields, dncKeys)).toEqual(NO_GAPS);
 		expect(declarationGaps(free, doNotCallGetFields, dncKeys)).toEqual(NO_GAPS);
 		expect(declarationGaps(removed, removeFields, dncKeys)).toEqual(NO_GAPS);
+	});
+});
+
+describe('Campaign → Get and Retry: declared output fields', () => {
+	const campaign = async (operation: string, parameters: INodeParameters = {}) =>
+		await runNode(campaignNode(sandbox, operation, parameters), {
+			credentials: elevenLabsCredential(sandbox),
+			items: [{}],
+		});
+
+	it('hold for a campaign, and for each recipient with One Item per Recipient', async () => {
+		const [submitted] = (
+			await runNode(campaignNode(sandbox, 'submit', submitParameters(sandbox)), {
+				credentials: elevenLabsCredential(sandbox),
+				items: CANDIDATES,
+			})
+		).json(NODE);
+		const campaignId = String(submitted.campaignId);
+		const [whole] = (await campaign('get', { campaignId })).json(NODE);
+		const split = (await campaign('get', { campaignId, splitRecipients: true })).json(NODE);
+		// Each item's status is its recipient's; the campaign's is campaignStatus.
+		expect(split.map((out) => out.status)).toEqual(['dispatched', 'dispatched', 'dispatched']);
+		expect(split[0].campaignStatus).toBe(whole.status);
+		for (const output of [whole, ...split])
+			expect(declarationGaps(output, campaignGetFields)).toEqual(NO_GAPS);
+		expect(neverProduced([whole, ...split], campaignGetFields)).toEqual([]);
+	});
+
+	it('hold for a retried campaign and for one with nobody to call again', async () => {
+		const busy = [{ ...CANDIDATE, candidateId: 'busy', phone: '+4917112345603' }];
+		const [submitted] = (
+			await runNode(campaignNode(sandbox, 'submit', submitParameters(sandbox)), {
+				credentials: elevenLabsCredential(sandbox),
+				items: busy,
+			})
+		).json(NODE);
+		const campaignId = String(submitted.campaignId);
+		sandbox.clock.advance(5_000);
+		const [tooSoon] = (await campaign('retry', { campaignId, ...ALWAYS_OPEN })).json(NODE);
+		const [retried] = (
+			await campaign('retry', {
+				campaignId,
+				...ALWAYS_OPEN,
+				options: { hoursBetweenAttempts: 0 },
+			})
+		).json(NODE);
+		expect([tooSoon.status, retried.recipients]).toEqual(['nothing_to_submit', 1]);
+		for (const output of [tooSoon, retried])
+			expect(declarationGaps(output, retryFields)).toEqual(NO_GAPS);
+		expect(neverProduced([tooSoon, retried], retryFields)).toEqual([]);
+	});
+});
+
+describe('Do Not Call → Add and Text Message → Send: declared output fields', () => {
+	it('hold for a number listed while a campaign runs, again, and without a credential', async () => {
+		await runNode(campaignNode(sandbox, 'submit', submitParameters(sandbox)), {
+			credentials: elevenLabsCredential(sandbox),
+			items: CANDIDATES,
+		});
+		const [first] = (await doNotCall('add', { reason: 'opted out' })).json(NODE);
+		const [again] = (await doNotCall('add', { reason: 'twice' })).json(NODE);
+		const unchecked = await runNode(
+			{ type: 'agentCall', name: NODE, parameters: { resource: 'doNotCall', operation: 'add' } },
+			{ credentials: {}, items: [CANDIDATES[2]] },
+		);
+		const [pending] = unchecked.json(NODE);
+		expect([first.added, again.added, pending.added]).toEqual([true, false, true]);
+		const outputs = [first, again, pending];
+		for (const output of outputs)
+			expect(declarationGaps(output, addFields, inputKeys)).toEqual(NO_GAPS);
+		expect(neverProduced(outputs, addFields)).toEqual([]);
+	});
+
+	it('hold for a text sent, sent before, outside the window and to a listed number', async () => {
+		const send = async (items: IDataObject[], parameters: INodeParameters = {}) => {
+			const node = {
+				type: 'agentCall',
+				name: NODE,
+				parameters: {
+					resource: 'textMessage',
+					operation: 'send',
+					fromNumber: sandbox.numbers.twilioBerlin,
+					message: 'custom',
+					text: 'Muster GmbH: Wir rufen Sie morgen an. Keine SMS mehr? STOPP',
+					...ALWAYS_OPEN,
+					...parameters,
+				},
+			};
+			return (await runNode(node, { credentials: { ...sandbox.credentials() }, items })).json(NODE);
+		};
+		const outputs = [...(await send([CANDIDATE])), ...(await send([CANDIDATE]))];
+		const today = DateTime.now().setZone('Europe/Berlin').weekday;
+		const otherDays = [1, 2, 3, 4, 5, 6, 7].filter((day) => day !== today);
+		outputs.push(...(await send([CANDIDATES[0]], { callingDays: otherDays })));
+		await doNotCall('add', { reason: 'opted out' });
+		outputs.push(...(await send([dncInput])));
+		expect(outputs.map((out) => out.status)).toEqual([
+			'sent',
+			'already_sent',
+			'outside_window',
+			'do_not_call',
+		]);
+		for (const output of outputs)
+			expect(declarationGaps(output, textFields, inputKeys)).toEqual(NO_GAPS);
+		expect(neverProduced(outputs, textFields)).toEqual([]);
 	});
 });

@@ -4,7 +4,9 @@
  */
 import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
 
+import { outputFields as renderFields } from '../../nodes/RecruitingPrompt/actions/render.operation';
 import { COLLECTED_ANSWERS } from '../../nodes/RecruitingPrompt/helpers/answers';
+import { declarationGaps, NO_GAPS } from '../outputFields';
 import { runError, runNode } from './harness';
 import type { RunResult } from './harness';
 import { fakeDateOnly } from './standingDate';
@@ -124,6 +126,7 @@ describe('bundled German set (the default)', () => {
 		out.forEach((item, i) => {
 			expect(item.pairedItem).toEqual({ item: i });
 			expect(item.json).toMatchObject(rows[i]);
+			expect(declarationGaps(item.json, renderFields, Object.keys(rows[i]))).toEqual(NO_GAPS);
 		});
 	});
 

@@ -9,7 +9,9 @@ import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
 import { startSandbox } from '../../sandbox';
 import type { CredentialOptions, Sandbox } from '../../sandbox';
 import { knowledgeBaseDocuments } from '../../sandbox/routes/knowledgeBase';
+import { outputFields as publishFields } from '../../nodes/RecruitingPrompt/actions/publish.operation';
 import { COLLECTED_ANSWERS } from '../../nodes/RecruitingPrompt/helpers/answers';
+import { declarationGaps, NO_GAPS } from '../outputFields';
 import { DOCUMENT_PREFIX } from '../../nodes/RecruitingPrompt/helpers/publishDocument';
 import { placeNode } from './agentCall.helpers';
 import { listSearch, locator, runError, runNode, runNodes } from './harness';
@@ -100,6 +102,7 @@ describe('Publish: a bare agent', () => {
 		const result = await publish();
 		expect(result.status).toBe('success');
 		const [out] = result.json(NODE);
+		expect(declarationGaps(out, publishFields)).toEqual(NO_GAPS);
 		expect(out).toMatchObject({
 			agentId: bare,
 			dryRun: false,
@@ -387,6 +390,7 @@ describe('Publish: dry run', () => {
 		expect(dry.status).toBe('success');
 		const [out] = dry.json(NODE);
 		expect(out).toMatchObject({ agentId: bare, dryRun: true, knowledgeBaseDocumentId: null });
+		expect(declarationGaps(out, publishFields)).toEqual(NO_GAPS);
 		expect(writes()).toEqual([]);
 		expect(agentOf(bare)).toEqual(before);
 		expect(documents()).toEqual([]);

@@ -2,13 +2,16 @@
  * Get Transcript, operations Get Many, Download Audio and Delete, through n8n's real engine against
  * the sandbox over HTTP with the real SDK.
  */
-import type { IBinaryData } from 'n8n-workflow';
+import type { IBinaryData, INodeParameters } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
 import type { CallResult } from '../../sandbox/conversations';
 import { silentMp3 } from '../../sandbox/transcripts';
+import { outputFields as deleteFields } from '../../nodes/Transcript/actions/conversation/delete.operation';
+import { outputFields as listFields } from '../../nodes/Transcript/actions/conversation/list.operation';
+import { declarationGaps, neverProduced, NO_GAPS } from '../outputFields';
 import { locator, runError } from './harness';
 import { endSandboxCalls, startSandboxCall } from './sandbox.helpers';
 import { NODE, runTranscript } from './transcript.helpers';
@@ -424,5 +427,40 @@ describe('Delete', () => {
 		expect(result.error?.message).toContain('lacks permission');
 		expect(conversationStore(sandbox).get(conversationId)).toBeDefined();
 		expect(JSON.stringify(result.error)).not.toContain(sandbox.readOnlyApiKey);
+	});
+});
+
+describe('declared output fields', () => {
+	it('of Get Many hold without details, with them, and simplified', async () => {
+		await startSandboxCall(sandbox, 'answered');
+		await startSandboxCall(sandbox, 'busy');
+		endSandboxCalls(sandbox);
+		const list = async (options: INodeParameters) =>
+			(await runTranscript(sandbox, { operation: 'list', returnAll: true, options }, [{}])).json(
+				NODE,
+			);
+		const outputs = [
+			...(await list({})),
+			...(await list({ includeDetails: true })),
+			...(await list({ includeDetails: true, simplify: true })),
+		];
+		expect(outputs).toHaveLength(6);
+		for (const output of outputs) expect(declarationGaps(output, listFields)).toEqual(NO_GAPS);
+		expect(neverProduced(outputs, listFields)).toEqual([]);
+	});
+
+	it('of Delete hold for a deleted conversation and a missing one', async () => {
+		const conversationId = await startSandboxCall(sandbox, 'answered');
+		endSandboxCalls(sandbox);
+		const remove = async (id: string) =>
+			(
+				await runTranscript(sandbox, { operation: 'delete', options: { ignoreMissing: true } }, [
+					{ conversationId: id },
+				])
+			).json(NODE);
+		const outputs = [...(await remove(conversationId)), ...(await remove('conv_gone'))];
+		expect(outputs.map((output) => output.deleted)).toEqual([true, false]);
+		for (const output of outputs) expect(declarationGaps(output, deleteFields)).toEqual(NO_GAPS);
+		expect(neverProduced(outputs, deleteFields)).toEqual([]);
 	});
 });

@@ -8,6 +8,7 @@
 import twilio from 'twilio';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { outputFields } from '../../nodes/TwilioSmsTrigger/TwilioSmsTrigger.node';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { conversationStore } from '../../sandbox/conversations';
@@ -16,6 +17,7 @@ import {
 	sandboxMessages,
 	SMS_REPLY_SCENARIOS,
 } from '../../sandbox/routes/twilioMessages';
+import { declarationGaps, NO_GAPS } from '../outputFields';
 import { ALWAYS_OPEN, CANDIDATE, NODE, runPlace } from './agentCall.helpers';
 import { activateTrigger, deactivateTrigger, runNode, runWebhook, serveWebhook } from './harness';
 import type { PackageNode, TriggerOptions, WebhookEndpoint } from './harness';
@@ -165,6 +167,7 @@ describe('Twilio SMS Trigger', () => {
 				optOut: false,
 			},
 		]);
+		expect(declarationGaps(endpoint.runs[0].items[0].json, outputFields)).toEqual(NO_GAPS);
 		// Not an opt-out: the number may still be called.
 		const call = await runPlace(sandbox, [{ ...CANDIDATE, phone: later }], { campaign: 'later' });
 		expect(call.json(NODE)[0].status).toBe('initiated');
@@ -175,6 +178,7 @@ describe('Twilio SMS Trigger', () => {
 		const node = triggerNode({ options: { emitOptOuts: true, optOutReply: '' } });
 		const run = await runWebhook(node, inboundText('+4917112345699', ' Stopp! '), options);
 		expect(run.items[0].json).toMatchObject({ optOut: true, optOutRecorded: true });
+		expect(declarationGaps(run.items[0].json, outputFields)).toEqual(NO_GAPS);
 		expect(run.answered.text).not.toContain('<Message>');
 		const call = await runPlace(sandbox, [{ ...CANDIDATE, phone: '0171 12345699' }], {
 			campaign: 'stopp',

@@ -8,6 +8,12 @@ import type { IBinaryData, IDataObject, INodeParameters, OnError } from 'n8n-wor
 import { startSandbox } from '../../sandbox';
 import type { CredentialOptions, Sandbox } from '../../sandbox';
 import { browserSessions } from '../../sandbox/routes/conversationTokens';
+import { outputFields as signedUrlFields } from '../../nodes/WebRtcToken/actions/conversation/signedUrl.operation';
+import { outputFields as tokenFields } from '../../nodes/WebRtcToken/actions/conversation/token.operation';
+import { outputFields as noticeFields } from '../../nodes/WebRtcToken/actions/interviewPage/notice.operation';
+import { outputFields as renderFields } from '../../nodes/WebRtcToken/actions/interviewPage/render.operation';
+import { outputFields as scriptFields } from '../../nodes/WebRtcToken/actions/interviewPage/script.operation';
+import { declarationGaps, NO_GAPS } from '../outputFields';
 import { listSearch, locator, runError, runNode, runNodes } from './harness';
 import type { PackageNode } from './harness';
 import { elevenLabsCredential } from './sandbox.helpers';
@@ -87,6 +93,7 @@ describe('operation token', () => {
 		});
 		expect(expires).toBeLessThanOrEqual(issued!.expiresAtMs);
 		expect(browserSessions(sandbox).status(json.token)).toBe('valid');
+		expect(declarationGaps(json, tokenFields, ['candidateId', 'name'])).toEqual(NO_GAPS);
 		expectNoSecret(result.run);
 	});
 
@@ -153,6 +160,7 @@ describe('operation signedUrl', () => {
 		expect(result.status).toBe('success');
 		const [json] = result.json('Token') as Array<{ signedUrl: string; expiresAt: string }>;
 		expect(Object.keys(json).sort()).toEqual(['candidateId', 'expiresAt', 'signedUrl']);
+		expect(declarationGaps(json, signedUrlFields, ['candidateId'])).toEqual(NO_GAPS);
 		const url = new URL(json.signedUrl);
 		expect(url.protocol).toBe('ws:');
 		expect(url.pathname).toBe('/v1/convai/conversation');
@@ -416,6 +424,7 @@ describe('resource interviewPage', () => {
 			conversationId: expect.stringMatching(/^conv_/),
 			expiresAt: expect.any(String),
 		});
+		expect(declarationGaps(json, renderFields)).toEqual(NO_GAPS);
 		const session = sessionOf(json.html);
 		expect(browserSessions(sandbox).lookup(session.conversationToken as string)).toMatchObject({
 			kind: 'token',
@@ -444,6 +453,7 @@ describe('resource interviewPage', () => {
 		expect(result.status).toBe('success');
 		const [json] = result.json('Page') as Array<{ html: string; connectionType: string }>;
 		expect(json.connectionType).toBe('websocket');
+		expect(declarationGaps(json, renderFields)).toEqual(NO_GAPS);
 		const session = sessionOf(json.html);
 		expect(browserSessions(sandbox).lookup(session.signedUrl as string)).toMatchObject({
 			kind: 'signedUrl',
@@ -477,6 +487,18 @@ describe('resource interviewPage', () => {
 		});
 	});
 
+	it('renders the notice for a used link with the status it answers with', async () => {
+		const notice = {
+			type: 'webRtcToken',
+			name: 'Notice',
+			parameters: { resource: 'interviewPage', operation: 'notice' },
+		};
+		const result = await runNode(notice, { items: [{ linkStatus: 'used' }] });
+		const [json] = result.json('Notice');
+		expect(json).toMatchObject({ statusCode: 410, linkStatus: 'used' });
+		expect(declarationGaps(json, noticeFields)).toEqual(NO_GAPS);
+	});
+
 	it('serves the shipped client as binary JavaScript with the integrity the page pins, and only the shipped files', async () => {
 		const script = {
 			type: 'webRtcToken',
@@ -507,6 +529,7 @@ describe('resource interviewPage', () => {
 			integrity,
 			contentType: 'text/javascript; charset=utf-8',
 		});
+		expect(declarationGaps(item.json, scriptFields)).toEqual(NO_GAPS);
 		const page = await runNodes([tokenNode({}), pageNode({})], {
 			credentials: elevenLabsCredential(sandbox),
 			items: [CANDIDATE],

@@ -11,6 +11,7 @@ import { agentLocator } from '../../shared/n8n/descriptions';
 import { elevenLabsClient } from '../../shared/vendors/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../shared/vendors/elevenLabsClient';
 import { mapItems } from '../../shared/n8n/items';
+import type { OutputField } from '../../shared/n8n/outputFields';
 import { readCheckedOptions } from '../../shared/n8n/numberParameters';
 import { ProblemError } from '../../shared/n8n/problems';
 import type { AnswerField } from '../helpers/publishAnswers';
@@ -49,6 +50,37 @@ const jobField = (
 	placeholder,
 	description: `${description} Empty: the item's field "${name}"`,
 });
+
+/** One item per input item: what Publish changed on the agent, or would change in a dry run. */
+export const outputFields: OutputField[] = [
+	{ name: 'agentId', type: 'string', description: 'The agent published to' },
+	{
+		name: 'changed',
+		type: 'string[]',
+		description:
+			'What differed, in this order: `knowledgeBase`, `prompt`, `firstMessage`, `language`, `voiceModel`, `dataCollection`, `evaluationCriteria`, `overrides`, `dynamicVariablePlaceholders`, `privacy`, `summaryLanguage` (empty: nothing to write)',
+	},
+	{
+		name: 'knowledgeBaseDocumentId',
+		type: 'string or null',
+		description:
+			"The agent's document of this set (null in a dry run that would upload a new one, or for a set without knowledge base)",
+	},
+	{
+		name: 'diff',
+		type: 'object',
+		description:
+			'How each changed part differs: before/after for texts, what is added, updated, uploaded, removed',
+	},
+	{ name: 'dryRun', type: 'boolean', description: 'Whether it only compared (*Dry Run*)' },
+	{
+		name: 'warnings',
+		type: 'string[]',
+		description:
+			'An earlier document was detached but could not be deleted (e.g. another agent uses it too)',
+		when: 'a detached document stayed',
+	},
+];
 
 const properties: INodeProperties[] = [
 	{ ...agentLocator, description: 'The ElevenLabs agent to set up with this template set' },

@@ -9,6 +9,7 @@ import type {
 
 import { ItemParameters } from '../../shared/n8n/itemParameters';
 import { mapItems } from '../../shared/n8n/items';
+import type { OutputField } from '../../shared/n8n/outputFields';
 import { readCheckedOptions } from '../../shared/n8n/numberParameters';
 import { ProblemError } from '../../shared/n8n/problems';
 import { renderTexts, resolveLanguage, resolveLocale, resolveTimeZone } from '../helpers/render';
@@ -38,6 +39,16 @@ const candidateField = (
 	default: name,
 	description: `${description} (default: the field "${name}")`,
 });
+
+/** Render adds one field to the input item (its fields and binary data stay). */
+export const outputFields: OutputField[] = [
+	{
+		name: 'prompt',
+		type: 'object',
+		description:
+			'The rendered texts for the agent: `system`, `firstMessage`, `language`, `knowledgeBase`, `dynamicVariables`, `characters`, `phases` (each below)',
+	},
+];
 
 const properties: INodeProperties[] = [
 	...templateSetProperties,

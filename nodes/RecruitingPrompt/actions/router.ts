@@ -6,7 +6,10 @@ import { toNodeError } from '../../shared/n8n/problems';
 import * as publish from './publish.operation';
 import * as render from './render.operation';
 
-/** One module per operation, each exporting `description` and `execute`. */
+/**
+ * One module per operation, each exporting `description` and `execute` (also read by `npm run
+ * docs` for the output fields).
+ */
 export const operations = { render, publish } as const;
 
 /** Dispatches to the chosen operation; saved workflows without an operation render. */

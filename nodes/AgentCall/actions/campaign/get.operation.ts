@@ -9,9 +9,56 @@ import type {
 import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
 import { getBatchCall } from '../../../shared/vendors/elevenLabsApi';
 import { mapItems } from '../../../shared/n8n/items';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { campaignIdOf } from './campaignCommand';
 import { campaignIdProperty } from './campaignId.description';
-import { campaignOutput } from './output';
+import { campaignOutput, campaignOutputFields } from './output';
+
+const WHOLE = '*One Item per Recipient* off';
+const SPLIT = '*One Item per Recipient* on';
+
+/**
+ * One item for the campaign, or with *One Item per Recipient* one item per recipient: then
+ * `status` is the recipient's, and the campaign's is `campaignStatus`.
+ */
+export const outputFields: OutputField[] = [
+	...campaignOutputFields.map((field): OutputField => {
+		if (field.name === 'campaignId') return field;
+		if (field.name !== 'status') return { ...field, when: WHOLE };
+		return {
+			...field,
+			description: `${field.description}; with *One Item per Recipient*, the recipient's (\`pending\`, \`dispatched\`, \`completed\`, \`failed\`, \`cancelled\`…)`,
+		};
+	}),
+	{
+		name: 'recipients',
+		type: 'object[]',
+		description:
+			'Each recipient: `recipientId`, `toNumber`, `status`, `conversationId`, `idempotencyKey`, `updatedAt`',
+		when: WHOLE,
+	},
+	{ name: 'campaignStatus', type: 'string', description: "The batch call's status", when: SPLIT },
+	{ name: 'recipientId', type: 'string', description: "ElevenLabs' recipient id", when: SPLIT },
+	{ name: 'toNumber', type: 'string or null', description: 'The number dialled', when: SPLIT },
+	{
+		name: 'conversationId',
+		type: 'string or null',
+		description: 'The call, for Get Transcript (null: not dialled yet)',
+		when: SPLIT,
+	},
+	{
+		name: 'idempotencyKey',
+		type: 'string or null',
+		description: 'The key Submit called the recipient with',
+		when: SPLIT,
+	},
+	{
+		name: 'updatedAt',
+		type: 'string',
+		description: "ISO time the recipient's status last changed",
+		when: SPLIT,
+	},
+];
 
 export const description: INodeProperties[] = [
 	campaignIdProperty('get'),

@@ -9,6 +9,7 @@ import type {
 
 import { getBatchCall } from '../../../shared/vendors/elevenLabsApi';
 import { mapItems } from '../../../shared/n8n/items';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import type { CallLedger } from '../../../shared/ledger/callLedger';
 import { withHeldClaims } from '../../../shared/ledger/heldClaims';
 import { ProblemError, toNodeError } from '../../../shared/n8n/problems';
@@ -21,12 +22,46 @@ import { callingHoursProperties, callingWindowOptions } from '../common/callingH
 import { ElevenLabsLookups } from '../common/lookups';
 import { readRetryRequest } from './campaignRequest';
 import { campaignIdProperty } from './campaignId.description';
+import { campaignOutputFields } from './output';
 import { batchSettings } from './campaignSettings';
 import { clearRecipients } from './clearance';
 import type { Recipient } from './recipients';
 import { failedRecipients, retryRecipients } from './retryRecipients';
 import { releaseFailed, reportSubmit, settleClaims, submitBatch } from './submitBatch';
 import type { BatchWording } from './submitBatch';
+
+const SUBMITTED = 'a new campaign was submitted';
+
+/**
+ * One item per campaign retried: the new campaign's fields and who was held back. When nobody
+ * passes: `campaignId` null, `status` `nothing_to_submit`, and no other campaign field.
+ */
+export const outputFields: OutputField[] = [
+	...campaignOutputFields.map((field): OutputField => {
+		if (field.name === 'campaignId')
+			return { ...field, description: "The new campaign's batch call id (null: none)" };
+		if (field.name === 'status') return field;
+		return { ...field, when: SUBMITTED };
+	}),
+	{ name: 'recipients', type: 'number', description: 'How many are dialled again' },
+	{
+		name: 'alreadyCalled',
+		type: 'object[]',
+		description: 'Recipients the call ledger says were called already, as in Submit',
+	},
+	{
+		name: 'heldBack',
+		type: 'object[]',
+		description:
+			'Left out by the call ledger, as in Submit: `itemIndex`, `toNumber`, `idempotencyKey`, `status` (`do_not_call`, `too_soon` with `nextAttemptAfter`, `attempts_exhausted`)',
+	},
+	{
+		name: 'outsideWindow',
+		type: 'object[]',
+		description: 'Outside their own calling window now, with `nextWindowStart`; nobody is claimed',
+	},
+	{ name: 'retriedFrom', type: 'string', description: 'The campaign retried' },
+];
 
 const show = { resource: ['campaign'], operation: ['retry'] };
 

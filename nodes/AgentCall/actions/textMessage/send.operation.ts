@@ -12,6 +12,7 @@ import type {
 } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/n8n/items';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { ProblemError } from '../../../shared/n8n/problems';
 import { twilioClient } from '../../../shared/vendors/twilioClient';
 import type { TwilioConnection } from '../../../shared/vendors/twilioClient';
@@ -29,6 +30,69 @@ import { claimText } from './textClaim';
 import { sendText } from './sendText';
 
 const show = { resource: ['textMessage'], operation: ['send'] };
+
+const SENT_OR_BEFORE = '`sent`, `already_sent`';
+
+/** The fields Send adds to each input item, by its `status`. */
+export const outputFields: OutputField[] = [
+	{
+		name: 'status',
+		type: 'string',
+		description:
+			'`sent`, `already_sent` (sent once before for this person, campaign and key), `outside_window`, `do_not_call`: nothing sent unless `sent`',
+	},
+	{ name: 'toNumber', type: 'string', description: 'The number in E.164' },
+	{
+		name: 'messageKey',
+		type: 'string',
+		description: 'Which message this is, for "once per person" (*Options → Message Key*)',
+	},
+	{ name: 'encoding', type: 'string', description: '`GSM-7` or `UCS-2`' },
+	{ name: 'segments', type: 'number', description: 'SMS segments the text takes' },
+	{
+		name: 'messageSid',
+		type: 'string or null',
+		description: "Twilio's message SID",
+		when: SENT_OR_BEFORE,
+	},
+	{
+		name: 'sentAt',
+		type: 'string',
+		description: 'ISO time it was sent (`already_sent`: claimed)',
+		when: SENT_OR_BEFORE,
+	},
+	{ name: 'text', type: 'string', description: 'The text as sent', when: '`sent`' },
+	{
+		name: 'previousStatus',
+		type: 'string',
+		description: 'How the earlier send ended (`sent`, or `unknown`: it may have gone out)',
+		when: '`already_sent`',
+	},
+	{
+		name: 'reason',
+		type: 'string',
+		description: 'Why the window is closed now',
+		when: '`outside_window`',
+	},
+	{
+		name: 'nextWindowStart',
+		type: 'string or null',
+		description: 'ISO time the window opens next',
+		when: '`outside_window`',
+	},
+	{
+		name: 'doNotCallSince',
+		type: 'string',
+		description: 'ISO time the number was listed',
+		when: '`do_not_call`',
+	},
+	{
+		name: 'doNotCallReason',
+		type: 'string',
+		description: 'Why it was listed',
+		when: '`do_not_call`',
+	},
+];
 
 const properties: INodeProperties[] = [
 	{

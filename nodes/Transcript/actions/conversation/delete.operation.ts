@@ -10,9 +10,44 @@ import type { ElevenLabsConnection } from '../../../shared/vendors/elevenLabsCli
 import { deleteConversation, getConversation } from '../../../shared/vendors/elevenLabsApi';
 import type { At, Endpoint } from '../../../shared/vendors/endpoint';
 import { mapItems } from '../../../shared/n8n/items';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { ProblemError } from '../../../shared/n8n/problems';
 import { assertAgent, readConversationId } from '../../helpers/conversations';
 import { conversationIdField, onlyForAgentOption } from './fields';
+
+const DELETED = 'deleted';
+
+/** What was deleted; a missing conversation under *Ignore Missing* gives `deleted: false`. */
+export const outputFields: OutputField[] = [
+	{ name: 'conversationId', type: 'string', description: 'The conversation' },
+	{
+		name: 'deleted',
+		type: 'boolean',
+		description: 'Whether it was deleted (false: it did not exist, with *Ignore Missing*)',
+	},
+	{ name: 'reason', type: 'string', description: '`not_found`', when: 'not deleted' },
+	{ name: 'agentId', type: 'string', description: 'The agent that held it', when: DELETED },
+	{
+		name: 'userId',
+		type: 'string or null',
+		description: 'Its user id (the idempotency key of Place Agent Call)',
+		when: DELETED,
+	},
+	{ name: 'startedAt', type: 'string', description: 'ISO time the call started', when: DELETED },
+	{ name: 'status', type: 'string', description: '`done` or `failed`', when: DELETED },
+	{
+		name: 'deletedTranscriptTurns',
+		type: 'number',
+		description: 'Turns of the transcript deleted',
+		when: DELETED,
+	},
+	{
+		name: 'deletedAudio',
+		type: 'boolean',
+		description: 'Whether a recording was deleted',
+		when: DELETED,
+	},
+];
 
 const properties: INodeProperties[] = [
 	conversationIdField,

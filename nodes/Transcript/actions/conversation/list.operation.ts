@@ -22,11 +22,59 @@ import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
 import { elevenLabsPages, nextCursor } from '../../../shared/vendors/elevenLabsPages';
 import { checkUserIdLength } from '../../../shared/text/idLengths';
 import { mapItems } from '../../../shared/n8n/items';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { readNumberParameter } from '../../../shared/n8n/numberParameters';
 import { ProblemError } from '../../../shared/n8n/problems';
 import { conversationSummary, unixSeconds } from '../../helpers/summaries';
+import { outputFields as getFields } from './get.operation';
 
 const PAGE_SIZE = 100;
+
+const DETAILS = 'with *Include Details* (or a *Call Results* filter)';
+const LIST_ENTRY = 'without *Include Details*';
+/** The fields of Get that ElevenLabs' list entry has too (conversationSummary). */
+const IN_LIST_ENTRY = [
+	'conversationId',
+	'agentId',
+	'status',
+	'callSuccessful',
+	'startedAt',
+	'durationSecs',
+	'summary',
+	'language',
+	'terminationReason',
+];
+
+/**
+ * Without details each item is ElevenLabs' list entry, named like Get; with details it is Get's
+ * output (*Simplify* then keeps the outcome), so a field's presence depends on both options.
+ */
+export const outputFields: OutputField[] = [
+	...getFields.map((field): OutputField => {
+		if (IN_LIST_ENTRY.includes(field.name))
+			return field.when ? { ...field, when: `${LIST_ENTRY}, or ${field.when}` } : field;
+		return { ...field, when: field.when ? `${DETAILS}, ${field.when}` : DETAILS };
+	}),
+	{ name: 'agentName', type: 'string or null', description: "The agent's name", when: LIST_ENTRY },
+	{
+		name: 'messageCount',
+		type: 'number',
+		description: 'Turns in the conversation',
+		when: LIST_ENTRY,
+	},
+	{
+		name: 'title',
+		type: 'string or null',
+		description: "ElevenLabs' title of the call summary",
+		when: LIST_ENTRY,
+	},
+	{
+		name: 'direction',
+		type: 'string or null',
+		description: '`inbound` or `outbound`',
+		when: LIST_ENTRY,
+	},
+];
 
 const properties: INodeProperties[] = [
 	{

@@ -5,8 +5,18 @@ import { elevenLabsClient } from '../../../shared/vendors/elevenLabsClient';
 import type { ElevenLabsConnection } from '../../../shared/vendors/elevenLabsClient';
 import type { At } from '../../../shared/vendors/endpoint';
 import { mapItems } from '../../../shared/n8n/items';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { readAgentId } from './fields';
 import type { LinkToken } from './linkBudget';
+
+/** Both operations' `expiresAt`: computed from ElevenLabs' documented lifetime, not reported. */
+export function expiresAtField(lifetime: string): OutputField {
+	return {
+		name: 'expiresAt',
+		type: 'string',
+		description: `ISO time it expires: ${lifetime} from the moment the request was sent, so never later than the real expiry`,
+	};
+}
 
 export interface Issue<T> {
 	/** The request of an endpoint (elevenLabsApi.ts), which says what failed. */

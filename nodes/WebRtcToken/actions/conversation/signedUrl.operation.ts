@@ -6,7 +6,19 @@ import { getSignedUrl } from '../../../shared/vendors/elevenLabsApi';
 import { agentLocator } from '../../../shared/n8n/descriptions';
 import { SIGNED_URL_LIFETIME_MS, expiresAt } from '../../helpers/lifetimes';
 import { branchOption, environmentOption, readCommonOptions } from './fields';
-import { issuePerItem } from './issue';
+import type { OutputField } from '../../../shared/n8n/outputFields';
+import { expiresAtField, issuePerItem } from './issue';
+
+/** The fields the signed URL adds to each input item. */
+export const outputFields: OutputField[] = [
+	{
+		name: 'signedUrl',
+		type: 'string',
+		description:
+			'`wss://…/v1/convai/conversation?agent_id=…&conversation_signature=…`, for a WebSocket session',
+	},
+	expiresAtField('15 minutes'),
+];
 
 const properties: INodeProperties[] = [
 	{ ...agentLocator, description: 'The ElevenLabs agent the candidate talks to in the browser' },

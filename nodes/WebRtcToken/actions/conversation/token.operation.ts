@@ -6,9 +6,27 @@ import { getWebrtcToken } from '../../../shared/vendors/elevenLabsApi';
 import { agentLocator } from '../../../shared/n8n/descriptions';
 import { TOKEN_LIFETIME_MS, expiresAt } from '../../helpers/lifetimes';
 import { branchOption, environmentOption, readCommonOptions, readText } from './fields';
-import { issuePerItem } from './issue';
+import type { OutputField } from '../../../shared/n8n/outputFields';
+import { expiresAtField, issuePerItem } from './issue';
 import { linkOptions, takeLinkToken } from './linkBudget';
 import { ledgerProperties } from '../../../shared/ledger/ledgerParameters';
+
+/** The fields the token adds to each input item. */
+export const outputFields: OutputField[] = [
+	{
+		name: 'token',
+		// An output field, not a parameter: the rule takes any object named "token" for one.
+		// eslint-disable-next-line n8n-nodes-base/node-param-type-options-password-missing
+		type: 'string',
+		description: 'For `Conversation.startSession({ conversationToken })` (WebRTC)',
+	},
+	{
+		name: 'conversationId',
+		type: 'string',
+		description: 'The conversation this token starts, known before it starts',
+	},
+	expiresAtField('10 minutes'),
+];
 
 const properties: INodeProperties[] = [
 	{ ...agentLocator, description: 'The ElevenLabs agent the candidate talks to in the browser' },

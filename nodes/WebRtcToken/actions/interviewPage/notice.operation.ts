@@ -4,10 +4,23 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { ItemParameters } from '../../../shared/n8n/itemParameters';
 import { mapItems } from '../../../shared/n8n/items';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { ProblemError } from '../../../shared/n8n/problems';
 import { renderNoticePage } from '../../helpers/interviewPage';
 import { NOTICE_REASONS } from '../../helpers/pageTexts';
 import { companyField, contactEmailField, languageField } from './fields';
+
+/** The friendly page for a link that cannot start a conversation. */
+export const outputFields: OutputField[] = [
+	{ name: 'html', type: 'string', description: 'The page, for Respond to Webhook' },
+	{
+		name: 'statusCode',
+		type: 'number',
+		description:
+			'The HTTP status to answer with: 404 `unknown`, 410 `expired` or `used`, 503 `unavailable`',
+	},
+	{ name: 'linkStatus', type: 'string', description: 'The reason the page shows' },
+];
 
 const properties: INodeProperties[] = [
 	languageField,

@@ -4,12 +4,37 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { ItemParameters } from '../../../shared/n8n/itemParameters';
 import { mapItems } from '../../../shared/n8n/items';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { ProblemError } from '../../../shared/n8n/problems';
 import { renderInterviewPage } from '../../helpers/interviewPage';
 import { pageScript, pageScriptUrl } from '../../helpers/pageAssets';
 import { PAGE_TEXT_KEYS } from '../../helpers/pageTexts';
 import { readText } from '../conversation/fields';
 import { companyField, contactEmailField, languageField, readConnection } from './fields';
+
+/** The page as one item per input item (its other fields are not kept). */
+export const outputFields: OutputField[] = [
+	{
+		name: 'html',
+		type: 'string',
+		description:
+			'The candidate\'s interview page (German "Sie" or English), for Respond to Webhook',
+	},
+	{ name: 'connectionType', type: 'string', description: '`webrtc` (a token) or `websocket`' },
+	{
+		name: 'candidateId',
+		type: 'string',
+		description: "The item's `candidateId`",
+		when: 'the item has one',
+	},
+	{
+		name: 'conversationId',
+		type: 'string',
+		description: "The item's `conversationId`",
+		when: 'after *Get WebRTC Token*',
+	},
+	{ name: 'expiresAt', type: 'string', description: 'When the token or signed URL expires' },
+];
 
 const properties: INodeProperties[] = [
 	languageField,

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/n8n/items';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 import { ProblemError } from '../../../shared/n8n/problems';
 import {
 	PAGE_SCRIPT_NAMES,
@@ -10,6 +11,17 @@ import {
 	isPageScriptName,
 	pageScript,
 } from '../../helpers/pageAssets';
+
+/** The JSON beside the script, which is the binary `data` (`text/javascript`). */
+export const outputFields: OutputField[] = [
+	{ name: 'file', type: 'string', description: 'The script served' },
+	{
+		name: 'integrity',
+		type: 'string',
+		description: 'Its `sha384-…` hash, the one the page pins',
+	},
+	{ name: 'contentType', type: 'string', description: '`text/javascript; charset=utf-8`' },
+];
 
 const properties: INodeProperties[] = [
 	{

@@ -11,6 +11,9 @@ import { callLedgerConnection } from '../shared/ledger/credentialTest';
 import { POSTGRES_CREDENTIAL } from '../shared/ledger/openLedger';
 import { description as answerDescription, execute as answer } from './actions/answer.operation';
 
+/** Read by `npm run docs` for the node page's output table. */
+export { outputFields } from './actions/answer.operation';
+
 export class ElevenLabsCallbackAnswer implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'ElevenLabs Callback Answer',

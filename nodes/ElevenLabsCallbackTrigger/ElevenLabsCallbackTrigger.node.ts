@@ -7,6 +7,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import type { OutputField } from '../shared/n8n/outputFields';
 import { ELEVENLABS_CREDENTIAL } from '../shared/vendors/elevenLabsClient';
 import { agentOptions } from '../shared/vendors/listSearch';
 import { credentialApiKey, registrationLifecycle } from '../shared/trigger/activation';
@@ -36,6 +37,38 @@ function answerNow(ctx: IWebhookFunctions, status: number, body: object): IWebho
 	ctx.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
 }
+
+/** The one item a call to the agent's number starts the workflow with. */
+export const outputFields: OutputField[] = [
+	{
+		name: 'callbackId',
+		type: 'string',
+		description:
+			'The held request of this call: ElevenLabs Callback Answer answers it (map nothing, it is read from the execution)',
+	},
+	{
+		name: 'callerNumber',
+		type: 'string',
+		description:
+			"The caller's number as ElevenLabs reports it (E.164): look the candidate up by it",
+		example: '+4917112345678',
+	},
+	{ name: 'agentId', type: 'string', description: 'The agent the caller reached' },
+	{ name: 'calledNumber', type: 'string', description: "The agent's number that was called" },
+	{ name: 'callSid', type: 'string', description: "Twilio's id of the inbound call" },
+	{
+		name: 'agentVariables',
+		type: 'string[]',
+		description: "The dynamic variables the agent's prompt needs, which the answer must fill",
+	},
+	{
+		name: 'firstMessageAllowed',
+		type: 'boolean',
+		description:
+			'Whether the agent lets the answer replace its first message (the callback greeting)',
+	},
+	{ name: 'receivedAt', type: 'string', description: 'When the call came in (ISO 8601)' },
+];
 
 export class ElevenLabsCallbackTrigger implements INodeType {
 	description: INodeTypeDescription = {

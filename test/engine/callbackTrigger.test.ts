@@ -16,6 +16,9 @@ import { CANDIDATE, runPlace } from './agentCall.helpers';
 import { lookup, registerLookup } from './callback.helpers';
 import { activateTrigger, deactivateTrigger, runNode, serveTriggeredWorkflow } from './harness';
 import type { PackageNode, TriggerOptions, TriggeredWorkflowEndpoint } from './harness';
+import { declarationGaps, NO_GAPS } from '../outputFields';
+import { outputFields as triggerFields } from '../../nodes/ElevenLabsCallbackTrigger/ElevenLabsCallbackTrigger.node';
+import { outputFields as answerFields } from '../../nodes/ElevenLabsCallbackAnswer/actions/answer.operation';
 
 const TRIGGER = 'ElevenLabs Callback Trigger';
 const ANSWER = 'ElevenLabs Callback Answer';
@@ -183,6 +186,8 @@ describe('a candidate calls back', () => {
 			answeredInTime: true,
 			ledgerAttempt: 1,
 		});
+		expect(declarationGaps(run.json(TRIGGER)[0], triggerFields)).toEqual(NO_GAPS);
+		expect(declarationGaps(run.json(ANSWER)[0], answerFields)).toEqual(NO_GAPS);
 
 		conversationStore(sandbox).settleAll();
 		const candidate = { ...CANDIDATE, phone: '0171 12345640', candidateId: 'cand-5640' };
@@ -208,6 +213,7 @@ describe('callers who get the generic intake', () => {
 		if (reason) {
 			const run = await endpoint.executions.at(-1)!;
 			expect(run.json(ANSWER)[0]).toMatchObject({ answer: 'intake', reason });
+			expect(declarationGaps(run.json(ANSWER)[0], answerFields)).toEqual(NO_GAPS);
 		}
 		return call;
 	}
@@ -245,6 +251,7 @@ describe('callers who get the generic intake', () => {
 		const call = await expectIntake('+4917112345680', undefined);
 		const run = await endpoint.executions[0];
 		expect(run.json(ANSWER)[0]).toMatchObject({ answer: 'too_late', answeredInTime: false });
+		expect(declarationGaps(run.json(ANSWER)[0], answerFields)).toEqual(NO_GAPS);
 		expect(JSON.stringify(call.conversation.clientData)).not.toContain('Lena');
 	});
 });

@@ -4,8 +4,11 @@
  */
 import type { IBinaryData, INodeParameters } from 'n8n-workflow';
 
+import { outputFields as pageFields } from '../../nodes/CampaignReport/actions/report/page.operation';
+import { outputFields as pdfFields } from '../../nodes/CampaignReport/actions/report/pdf.operation';
 import { pdfText } from '../../scripts/pdfTools';
 import { DEMO_RESULTS } from '../fixtures/demoResults';
+import { declarationGaps, NO_GAPS } from '../outputFields';
 import { runError, runNode } from './harness';
 
 const NODE = 'Campaign Report';
@@ -63,6 +66,7 @@ describe('Campaign Report: the demo results as a page', () => {
 			},
 			cost: { total: 5070, withCost: 5 },
 		});
+		expect(declarationGaps(item.json, pageFields)).toEqual(NO_GAPS);
 		const html = item.json.html as string;
 		expect(html).toContain(`<html lang="${language}">`);
 		expect(html).toContain(`<title>${title}</title>`);
@@ -128,6 +132,7 @@ describe('Campaign Report: the demo results as a PDF', () => {
 			});
 			expect(result.status).toBe('success');
 			const [item] = result.output(NODE);
+			expect(declarationGaps(item.json, pdfFields)).toEqual(NO_GAPS);
 			const binary = item.binary?.report as IBinaryData;
 			expect(binary).toMatchObject({ mimeType: 'application/pdf', fileExtension: 'pdf' });
 			expect(binary.fileName).toBe(`${title.replace(' ', '_')}.pdf`);

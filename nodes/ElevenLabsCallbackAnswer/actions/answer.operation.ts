@@ -30,6 +30,7 @@ import type { Settled } from '../../ElevenLabsCallbackTrigger/helpers/pendingAns
 import { loadBundledSet } from '../../RecruitingPrompt/helpers/templates';
 import { callbackRequest } from './callbackRequest';
 import type { CallbackRequest } from './callbackRequest';
+import type { OutputField } from '../../shared/n8n/outputFields';
 
 /** The shared parameters, shown always here (the node has one operation). */
 function shownAlways(property: INodeProperties): INodeProperties {
@@ -81,6 +82,53 @@ export const description: INodeProperties[] = [
 				description: 'Country (ISO code) in which national numbers of the lookup are read',
 			},
 		],
+	},
+];
+
+/** The item the answer puts out for each input item: what the caller was answered with. */
+export const outputFields: OutputField[] = [
+	{ name: 'callbackId', type: 'string', description: 'The held request that was answered' },
+	{
+		name: 'callerNumber',
+		type: 'string',
+		description: "The caller's number, masked",
+		example: '+49171•••5678',
+	},
+	{
+		name: 'answer',
+		type: 'string',
+		description:
+			'`candidate` (their variables and the callback greeting), `intake` (the generic intake, no candidate data) or `too_late` (the deadline had answered with the intake)',
+	},
+	{
+		name: 'reason',
+		type: 'string',
+		description:
+			'Why the caller got the intake: `unknown_caller`, `ambiguous`, `do_not_call`, `missing_variables`',
+		when: 'answer is intake',
+	},
+	{
+		name: 'answeredInTime',
+		type: 'boolean',
+		description: 'Whether this answer reached ElevenLabs before the deadline',
+	},
+	{
+		name: 'answeredAfterMs',
+		type: 'number',
+		description: 'How long after the call came in the answer was sent',
+		when: 'answered in time',
+	},
+	{
+		name: 'idempotencyKey',
+		type: 'string',
+		description: "The candidate's key: the call ledger records the callback under it",
+		when: 'answer is candidate',
+	},
+	{
+		name: 'ledgerAttempt',
+		type: 'number',
+		description: 'The attempt the callback was recorded as, so no campaign dials the person again',
+		when: 'answer is candidate',
 	},
 ];
 

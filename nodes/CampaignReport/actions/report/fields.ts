@@ -19,6 +19,7 @@ import type { CampaignReport, MustHave, MustHaveCondition } from '../../helpers/
 import { isReportLanguage } from '../../helpers/reportTexts';
 import { reportView } from '../../helpers/reportView';
 import type { ReportView } from '../../helpers/reportView';
+import type { OutputField } from '../../../shared/n8n/outputFields';
 
 const show = { resource: ['report'] };
 
@@ -178,6 +179,43 @@ interface ReportOptions {
 	skipHolidays?: boolean;
 	transcriptLinkBase?: string;
 }
+
+/** The output fields both operations carry besides the page or the file. */
+export const summaryFields: OutputField[] = [
+	{
+		name: 'language',
+		type: 'string',
+		description: 'The language the report was written in (`de` or `en`)',
+	},
+	{
+		name: 'candidates',
+		type: 'number',
+		description: 'How many candidates (input items) the report covers',
+	},
+	{
+		name: 'funnel',
+		type: 'object',
+		description:
+			'Candidates per stage: `candidates`, `dialled`, `reached`, `consented`, `completed`, `interested` (and `mustHaves` when the rows say)',
+	},
+	{
+		name: 'outcomes',
+		type: 'object',
+		description: 'Candidates per outcome, e.g. `answered`, `voicemail`, `busy`',
+	},
+	{
+		name: 'cost',
+		type: 'object',
+		description:
+			'`total` credits, `perReached`, `perCompleted`, call `minutes`, and rows with or without a readable cost',
+	},
+	{
+		name: 'compliance',
+		type: 'object',
+		description:
+			'`window` (calls checked against the calling window and those outside it), `dialledTwice`, opt-outs and whether they are on the do-not-call list, `consentRate`',
+	},
+];
 
 /** What the output item carries besides the page or the file: the funnel and cost as numbers. */
 export function reportSummary(report: CampaignReport): IDataObject {

@@ -3,7 +3,21 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { renderHtmlReport } from '../../helpers/htmlReport';
-import { buildReport, reportFailure, reportItem, reportProperties, reportSummary } from './fields';
+import type { OutputField } from '../../../shared/n8n/outputFields';
+import {
+	buildReport,
+	reportFailure,
+	reportItem,
+	reportProperties,
+	reportSummary,
+	summaryFields,
+} from './fields';
+
+/** The one output item: the report and its figures. */
+export const outputFields: OutputField[] = [
+	{ name: 'html', type: 'string', description: 'The report as one self-contained HTML page' },
+	...summaryFields,
+];
 
 const properties: INodeProperties[] = [
 	{

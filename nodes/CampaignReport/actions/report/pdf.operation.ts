@@ -4,7 +4,21 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { safeFileName } from '../../../shared/text/safeFileName';
 import { renderPdfReport } from '../../helpers/pdfReport';
-import { buildReport, reportFailure, reportItem, reportProperties, reportSummary } from './fields';
+import type { OutputField } from '../../../shared/n8n/outputFields';
+import {
+	buildReport,
+	reportFailure,
+	reportItem,
+	reportProperties,
+	reportSummary,
+	summaryFields,
+} from './fields';
+
+/** The one output item: the report and its figures. */
+export const outputFields: OutputField[] = [
+	{ name: 'fileName', type: 'string', description: 'The PDF file name in the binary field' },
+	...summaryFields,
+];
 
 const properties: INodeProperties[] = [
 	{

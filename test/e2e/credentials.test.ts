@@ -3,6 +3,8 @@
  * tested by n8n's credential tester, and applied by n8n's HTTP Request node (predefined credential
  * type) in `n8n execute` — all against the sandbox over real HTTP.
  */
+import * as path from 'node:path';
+
 import type { INode } from 'n8n-workflow';
 
 import type { CredentialImport, N8nInstance, N8nRestClient, WorkflowJson } from '../../scripts/n8n';
@@ -180,12 +182,13 @@ describe('n8n start: the package is loaded, its credential tests run, webhooks a
 			.map((type) => type.name)
 			.filter((name) => name.startsWith(`${PACKAGE_PREFIX}.`));
 		const expected = registered.map((file) => {
-			// The dist file's class holds the type name n8n registers (`<package>.<description.name>`).
-			const exported = Object.values(
-				// eslint-disable-next-line @typescript-eslint/no-require-imports
-				require(`../../${file}`) as Record<string, new () => { description: { name: string } }>,
-			);
-			return `${PACKAGE_PREFIX}.${new exported[0]().description.name}`;
+			// The dist file's class, named after the file as n8n finds it, holds the type name n8n
+			// registers (`<package>.<description.name>`); the file may export other things too.
+			type NodeConstructor = new () => { description: { name: string } };
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const exported = require(`../../${file}`) as Record<string, NodeConstructor>;
+			const NodeClass = exported[path.basename(file, '.node.js')];
+			return `${PACKAGE_PREFIX}.${new NodeClass().description.name}`;
 		});
 
 		expect(loaded).toEqual(expect.arrayContaining(expected));

@@ -76,6 +76,7 @@ export class SqliteDatabase implements SqlDatabase {
 	private readonly db: DatabaseSync;
 	private readonly statements = new Map<string, StatementSync>();
 	private turns: Promise<unknown> = Promise.resolve();
+	private readonly ready: Promise<void>;
 
 	constructor(
 		sqlite: SqliteModule,
@@ -86,9 +87,12 @@ export class SqliteDatabase implements SqlDatabase {
 		this.db = new DatabaseSync(file);
 		// No blocking wait inside SQLite: whenFree waits with timers.
 		this.db.exec('PRAGMA busy_timeout = 0');
-		this.db.exec('PRAGMA journal_mode = WAL');
 		// FULL: a claim that returned is on disk, also after a power loss (NORMAL may lose the last ones).
 		this.db.exec('PRAGMA synchronous = FULL');
+		// Switching to WAL needs the file's lock, which another process opening it may hold.
+		this.ready = whenFree(() => this.db.exec('PRAGMA journal_mode = WAL'));
+		// Each statement awaits it and gets its error; this keeps it from being an unhandled one.
+		this.ready.catch(() => undefined);
 		this.label = `the embedded call ledger (${file})`;
 	}
 
@@ -102,10 +106,12 @@ export class SqliteDatabase implements SqlDatabase {
 	}
 
 	async query(sql: string, params: SqlValue[] = []): Promise<SqlRow[]> {
+		await this.ready;
 		return await whenFree(() => this.statement(sql).all(...params));
 	}
 
 	async run(sql: string, params: SqlValue[] = []): Promise<number> {
+		await this.ready;
 		return await whenFree(() => Number(this.statement(sql).run(...params).changes));
 	}
 
@@ -116,6 +122,7 @@ export class SqliteDatabase implements SqlDatabase {
 	async exclusive<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
 		// One connection per process: transactions of this process take turns.
 		const turn = this.turns.then(async () => {
+			await this.ready;
 			// IMMEDIATE takes the write lock first, so two processes do not interleave the work.
 			await whenFree(() => this.db.exec('BEGIN IMMEDIATE'));
 			let committed = false;

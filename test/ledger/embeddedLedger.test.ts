@@ -1,7 +1,8 @@
 /**
  * The embedded ledger's file: a ledger this n8n had that is gone is refused until the user asks
- * for a new one (a note in n8n's storage folder remembers it), claims are written durably, and a
- * wait for another connection's write lock leaves n8n's event loop running.
+ * for a new one (a note in n8n's storage folder remembers it), claims are written durably, one
+ * connection's statements take turns with its transactions, and a wait for another connection's
+ * write lock leaves n8n's event loop running.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -52,6 +53,29 @@ test('claims are written with synchronous FULL: a claim that returned survives a
 	const { location } = freshEmbedded();
 	const db = new builtSqlite.SqliteDatabase(builtSqlite.loadSqlite()!, ledgerFile(location));
 	expect(await db.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
+});
+
+test('a statement sent while a transaction of the same process waits is not undone with it', async () => {
+	const { location } = freshEmbedded();
+	const db = new builtSqlite.SqliteDatabase(builtSqlite.loadSqlite()!, ledgerFile(location));
+	await db.run('CREATE TABLE writes (what TEXT NOT NULL)');
+	const failing = db.exclusive(async (tx) => {
+		await tx.run("INSERT INTO writes VALUES ('in the transaction')");
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		throw new Error('the transaction fails');
+	});
+	// Sent while the transaction waits on its timer: one connection, but not its transaction.
+	await new Promise((resolve) => setTimeout(resolve, 10));
+	const outside = db.run("INSERT INTO writes VALUES ('outside')");
+	await expect(failing).rejects.toThrow('the transaction fails');
+	expect(await outside).toBe(1);
+	expect(await db.query('SELECT what FROM writes')).toEqual([{ what: 'outside' }]);
+	// A commit that need not be durable leaves the connection durable for the next one.
+	await db.transaction(async (tx) => await tx.run("INSERT INTO writes VALUES ('relaxed')"), {
+		durable: false,
+	});
+	expect(await db.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
+	await db.close();
 });
 
 test('a write that meets another connection’s lock waits on timers: the event loop runs on, the lock is let go, the write lands', async () => {

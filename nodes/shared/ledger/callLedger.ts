@@ -211,15 +211,27 @@ export class CallLedger {
 		const listed = await this.store.doNotCall(person);
 		if (listed) return { kind: 'doNotCall', entry: listed };
 		const maskedNumber = ledgerMask(req.e164);
-		const binding = await this.store.bindKey(
-			req.scope,
-			req.callKey,
-			{ person, maskedNumber },
-			this.now(),
-		);
-		if (binding.person !== person) return { kind: 'conflict', boundTo: binding };
-
 		await this.noteRetention(req.scope);
+		const claimed = (ref: AttemptRef): ClaimResult => ({
+			kind: 'claimed',
+			claim: new Claim(this.store, ref),
+		});
+		// The common case, a person free to call, in one commit: the key's binding and the claim.
+		const first = await this.store.bindAndClaim({
+			scope: req.scope,
+			callKey: req.callKey,
+			binding: { person, maskedNumber },
+			claimId: randomUUID(),
+			executionId: req.executionId,
+			at: this.now(),
+			next: (attempts) => {
+				const decision = decideAttempt(attempts, req.policy, this.now(), req.executionId);
+				return decision.kind === 'claim' ? decision.attempt : undefined;
+			},
+		});
+		if (first.boundTo.person !== person) return { kind: 'conflict', boundTo: first.boundTo };
+		if (first.claimed) return claimed(first.claimed);
+
 		const waitUntil = Date.now() + req.waitForOthersMs;
 		for (let round = 0; round < MAX_ROUNDS; ) {
 			const attempts = await this.store.attempts(req.scope, person);
@@ -254,7 +266,7 @@ export class CallLedger {
 						outcome: 'claimed',
 						maskedNumber,
 					});
-					if (won) return { kind: 'claimed', claim: new Claim(this.store, ref) };
+					if (won) return claimed(ref);
 					break; // Another execution took this attempt a moment ago: read again.
 				}
 				case 'wait':

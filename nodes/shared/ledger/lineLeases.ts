@@ -71,6 +71,12 @@ export interface LineLeaseOptions {
 }
 
 export const DEFAULT_LEASE_MS = 60_000;
+/**
+ * Lease writes do not wait for the disk: a lease lost to a database crash is at worst a line
+ * given twice (the live count before the dial still sees the call, else one answer 429, which
+ * the dial waits out) or a line held until its lease expires.
+ */
+const RELAXED = { durable: false };
 /** Takers that lost the same line to another try the next one; more lines than this is a race. */
 const TAKE_TRIES = 8;
 
@@ -126,7 +132,7 @@ export class LineLeases {
 			const leaseId = randomUUID();
 			const expiresAt = at + this.leaseMs;
 			const params: SqlValue[] = [agent, leaseId, at, limit, holder, expiresAt];
-			const [row] = await this.db.query(TAKE, params);
+			const [row] = await this.db.transaction(async (tx) => await tx.query(TAKE, params), RELAXED);
 			if (row) return { agent, line: Number(row.line), leaseId, takenAt: at, expiresAt };
 			const [count] = await this.db.query(FREE_LINES, [agent, limit, at]);
 			if (Number(count.free) === 0) return undefined;
@@ -137,14 +143,20 @@ export class LineLeases {
 	/** Extends the lease; false when it is no longer this holder's (it expired and was taken). */
 	async renew(lease: LineLease): Promise<boolean> {
 		const expiresAt = this.now() + this.leaseMs;
-		const changed = await this.db.run(RENEW, [lease.agent, lease.line, lease.leaseId, expiresAt]);
+		const changed = await this.db.transaction(
+			async (tx) => await tx.run(RENEW, [lease.agent, lease.line, lease.leaseId, expiresAt]),
+			RELAXED,
+		);
 		if (changed === 1) lease.expiresAt = expiresAt;
 		return changed === 1;
 	}
 
 	/** Frees the line; a lease that already expired and went to another stays theirs. */
 	async release(lease: LineLease): Promise<void> {
-		await this.db.run(RELEASE, [lease.agent, lease.line, lease.leaseId]);
+		await this.db.transaction(
+			async (tx) => await tx.run(RELEASE, [lease.agent, lease.line, lease.leaseId]),
+			RELAXED,
+		);
 	}
 
 	/**

@@ -1,7 +1,7 @@
 /** The call ledger on Postgres: a pool sized to n8n's concurrency, transient errors retried */
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 
-import type { SqlDatabase, SqlQuery, SqlRow, SqlValue } from './sqlDatabase';
+import type { CommitOptions, SqlDatabase, SqlQuery, SqlRow, SqlValue } from './sqlDatabase';
 
 /** The fields of the "Call Ledger Postgres" credential. */
 export interface PostgresCredential {
@@ -151,10 +151,21 @@ export class PostgresDatabase implements SqlDatabase {
 	}
 
 	async exclusive<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
-		return await withRetry(async () => await this.transaction(work));
+		return await withRetry(async () => await this.inTransaction(work, {}, true));
 	}
 
-	private async transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
+	async transaction<T>(
+		work: (tx: SqlQuery) => Promise<T>,
+		options: CommitOptions = {},
+	): Promise<T> {
+		return await withRetry(async () => await this.inTransaction(work, options, false));
+	}
+
+	private async inTransaction<T>(
+		work: (tx: SqlQuery) => Promise<T>,
+		options: CommitOptions,
+		exclusive: boolean,
+	): Promise<T> {
 		const client = await this.pool.connect();
 		// The pool listens for errors of idle connections only: a server that goes away while this
 		// one is held between statements would otherwise throw in the socket's handler and end n8n.
@@ -163,9 +174,12 @@ export class PostgresDatabase implements SqlDatabase {
 		client.on('error', lost);
 		let committed = false;
 		try {
-			await client.query('BEGIN');
+			// Not durable: the commit does not wait for the WAL's flush (a later durable one flushes it).
+			await client.query(
+				options.durable === false ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN',
+			);
 			// Concurrent CREATE TABLE IF NOT EXISTS can still collide in Postgres' catalog.
-			await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+			if (exclusive) await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
 			const result = await work(onClient(client));
 			await client.query('COMMIT');
 			committed = true;

@@ -8,6 +8,7 @@ import type {
 	AttemptRef,
 	AttemptSettlement,
 	DoNotCallEntry,
+	FirstClaim,
 	KeyBinding,
 	LedgerStore,
 	PersonKey,
@@ -288,25 +289,50 @@ export class SqlLedgerStore implements LedgerStore {
 		);
 	}
 
-	async bindKey(
-		scope: string,
-		callKey: string,
-		binding: KeyBinding,
-		at: number,
-	): Promise<KeyBinding> {
+	async bindAndClaim(first: FirstClaim): Promise<{ boundTo: KeyBinding; claimed?: AttemptRef }> {
 		await this.schema();
-		const [row] = await this.db.query(
-			`INSERT INTO ${T.keys} (scope, call_key, person, masked_number, used_at) VALUES ($1, $2, $3, $4, $5)
-			 ON CONFLICT (scope, call_key) DO UPDATE SET used_at = excluded.used_at
-			 RETURNING person, masked_number`,
-			[scope, callKey, binding.person, binding.maskedNumber, at],
-		);
-		return { person: String(row.person), maskedNumber: String(row.masked_number) };
+		return await this.db.transaction(async (tx) => {
+			const { scope, callKey, binding, at } = first;
+			const [row] = await tx.query(
+				`INSERT INTO ${T.keys} (scope, call_key, person, masked_number, used_at) VALUES ($1, $2, $3, $4, $5)
+				 ON CONFLICT (scope, call_key) DO UPDATE SET used_at = excluded.used_at
+				 RETURNING person, masked_number`,
+				[scope, callKey, binding.person, binding.maskedNumber, at],
+			);
+			const boundTo = { person: String(row.person), maskedNumber: String(row.masked_number) };
+			if (boundTo.person !== binding.person) return { boundTo };
+			const attempts = await this.attemptsOn(tx, scope, binding.person);
+			const ref = (attempt: number) => ({
+				scope,
+				person: binding.person,
+				attempt,
+				claimId: first.claimId,
+			});
+			// A retried transaction whose first try committed before its answer was lost.
+			const mine = attempts.find((a) => a.claimId === first.claimId);
+			if (mine) return { boundTo, claimed: ref(mine.attempt) };
+			const attempt = first.next(attempts);
+			if (attempt === undefined) return { boundTo };
+			const won = await this.insertOn(tx, {
+				...ref(attempt),
+				callKey,
+				executionId: first.executionId,
+				claimedAt: at,
+				updatedAt: at,
+				outcome: 'claimed',
+				maskedNumber: binding.maskedNumber,
+			});
+			return won ? { boundTo, claimed: ref(attempt) } : { boundTo };
+		});
 	}
 
 	async attempts(scope: string, person: string): Promise<Attempt[]> {
 		await this.schema();
-		const rows = await this.db.query(
+		return await this.attemptsOn(this.db, scope, person);
+	}
+
+	private async attemptsOn(on: SqlQuery, scope: string, person: string): Promise<Attempt[]> {
+		const rows = await on.query(
 			`SELECT * FROM ${T.attempts} WHERE scope = $1 AND person = $2 ORDER BY attempt`,
 			[scope, person],
 		);
@@ -324,7 +350,11 @@ export class SqlLedgerStore implements LedgerStore {
 
 	async insertAttempt(a: Attempt): Promise<boolean> {
 		await this.schema();
-		const changed = await this.db.run(
+		return await this.insertOn(this.db, a);
+	}
+
+	private async insertOn(on: SqlQuery, a: Attempt): Promise<boolean> {
+		const changed = await on.run(
 			`INSERT INTO ${T.attempts} (scope, person, attempt, call_key, claim_id, execution_id, claimed_at,
 				updated_at, outcome, conversation_id, call_sid, batch_id, masked_number)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -347,7 +377,7 @@ export class SqlLedgerStore implements LedgerStore {
 		);
 		if (changed === 1) return true;
 		// A retried insert whose first try committed before its answer was lost: still this claim.
-		const [row] = await this.db.query(
+		const [row] = await on.query(
 			`SELECT claim_id FROM ${T.attempts} WHERE scope = $1 AND person = $2 AND attempt = $3`,
 			[a.scope, a.person, a.attempt],
 		);
@@ -355,7 +385,7 @@ export class SqlLedgerStore implements LedgerStore {
 	}
 
 	async settleAttempt(ref: AttemptRef, s: AttemptSettlement, at: number): Promise<void> {
-		await this.db.run(
+		await this.relaxed(
 			`UPDATE ${T.attempts} SET outcome = $5, conversation_id = $6, call_sid = $7, batch_id = $8,
 				updated_at = $9, claimed_at = COALESCE($10, claimed_at)
 			 WHERE ${refWhere}`,
@@ -372,6 +402,7 @@ export class SqlLedgerStore implements LedgerStore {
 	}
 
 	async touchAttempt(ref: AttemptRef, at: number): Promise<void> {
+		// Durable: another process may take over a claim whose mark looks stale.
 		await this.db.run(`UPDATE ${T.attempts} SET updated_at = $5 WHERE ${refWhere}`, [
 			...refParams(ref),
 			at,
@@ -379,10 +410,15 @@ export class SqlLedgerStore implements LedgerStore {
 	}
 
 	async releaseAttempt(ref: AttemptRef): Promise<void> {
-		await this.db.run(
+		await this.relaxed(
 			`DELETE FROM ${T.attempts} WHERE ${refWhere} AND outcome = 'claimed'`,
 			refParams(ref),
 		);
+	}
+
+	/** A write whose loss the stale-claim check recovers: its commit does not wait for the disk. */
+	private async relaxed(sql: string, params: SqlValue[]): Promise<number> {
+		return await this.db.transaction(async (tx) => await tx.run(sql, params), { durable: false });
 	}
 
 	async dropStaleClaim(ref: AttemptRef, updatedAt: number): Promise<boolean> {

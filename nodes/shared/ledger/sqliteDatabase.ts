@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-import type { SqlDatabase, SqlQuery, SqlRow, SqlValue } from './sqlDatabase';
+import type { CommitOptions, SqlDatabase, SqlQuery, SqlRow, SqlValue } from './sqlDatabase';
 
 /** The part of `node:sqlite` (Node.js 22.5 and later) the ledger uses. */
 interface StatementSync {
@@ -105,14 +105,31 @@ export class SqliteDatabase implements SqlDatabase {
 		return found;
 	}
 
+	/**
+	 * Work on the one connection, in turn: a statement that ran while another's transaction
+	 * awaited would land inside that transaction and be undone with it.
+	 */
+	private inTurn<T>(work: () => Promise<T>): Promise<T> {
+		const turn = this.turns.then(async () => {
+			await this.ready;
+			return await work();
+		});
+		this.turns = turn.catch(() => undefined);
+		return turn;
+	}
+
+	private readonly direct: SqlQuery = {
+		query: async (sql, params = []) => await whenFree(() => this.statement(sql).all(...params)),
+		run: async (sql, params = []) =>
+			await whenFree(() => Number(this.statement(sql).run(...params).changes)),
+	};
+
 	async query(sql: string, params: SqlValue[] = []): Promise<SqlRow[]> {
-		await this.ready;
-		return await whenFree(() => this.statement(sql).all(...params));
+		return await this.inTurn(async () => await this.direct.query(sql, params));
 	}
 
 	async run(sql: string, params: SqlValue[] = []): Promise<number> {
-		await this.ready;
-		return await whenFree(() => Number(this.statement(sql).run(...params).changes));
+		return await this.inTurn(async () => await this.direct.run(sql, params));
 	}
 
 	async now(): Promise<number> {
@@ -120,23 +137,36 @@ export class SqliteDatabase implements SqlDatabase {
 	}
 
 	async exclusive<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
-		// One connection per process: transactions of this process take turns.
-		const turn = this.turns.then(async () => {
-			await this.ready;
-			// IMMEDIATE takes the write lock first, so two processes do not interleave the work.
-			await whenFree(() => this.db.exec('BEGIN IMMEDIATE'));
+		return await this.transaction(work);
+	}
+
+	/**
+	 * BEGIN IMMEDIATE takes the file's write lock first, so two processes do not interleave; a
+	 * commit that need not be durable skips the disk flush (WAL with synchronous NORMAL: the next
+	 * durable commit flushes it along).
+	 */
+	async transaction<T>(
+		work: (tx: SqlQuery) => Promise<T>,
+		options: CommitOptions = {},
+	): Promise<T> {
+		return await this.inTurn(async () => {
+			const relaxed = options.durable === false;
+			if (relaxed) this.db.exec('PRAGMA synchronous = NORMAL');
 			let committed = false;
 			try {
-				const result = await work(this);
-				this.db.exec('COMMIT');
-				committed = true;
-				return result;
+				await whenFree(() => this.db.exec('BEGIN IMMEDIATE'));
+				try {
+					const result = await work(this.direct);
+					this.db.exec('COMMIT');
+					committed = true;
+					return result;
+				} finally {
+					if (!committed) this.db.exec('ROLLBACK');
+				}
 			} finally {
-				if (!committed) this.db.exec('ROLLBACK');
+				if (relaxed) this.db.exec('PRAGMA synchronous = FULL');
 			}
 		});
-		this.turns = turn.catch(() => undefined);
-		return await turn;
 	}
 
 	async close(): Promise<void> {

@@ -66,6 +66,18 @@ export interface AttemptSettlement {
 	claimedAt?: number;
 }
 
+/** A claim's first try: the key's binding and, if free, the next attempt in one commit. */
+export interface FirstClaim {
+	scope: string;
+	callKey: string;
+	binding: KeyBinding;
+	claimId: string;
+	executionId: string;
+	at: number;
+	/** The attempt number to claim, decided on the person's attempts; undefined: none now. */
+	next(attempts: Attempt[]): number | undefined;
+}
+
 /**
  * The shared record of who was called. Every write that decides who dials is one atomic
  * statement, so that separate processes (queue-mode workers) can use it at the same time.
@@ -90,16 +102,25 @@ export interface LedgerStore {
 	readonly lines: LineLeases;
 	/** Records a campaign's retention; the largest one asked for a campaign stands. */
 	noteRetention(scope: string, days: number, at: number): Promise<void>;
-	/** Binds the key to the person unless it is bound already; returns whom it is bound to. */
-	bindKey(scope: string, callKey: string, binding: KeyBinding, at: number): Promise<KeyBinding>;
+	/**
+	 * In one transaction (one durable commit): binds the key to the person unless it is bound
+	 * already and, when it is the person's and `next` picks an attempt number from their
+	 * attempts, claims that attempt. Returns whom the key is bound to and the claim, if won.
+	 */
+	bindAndClaim(first: FirstClaim): Promise<{ boundTo: KeyBinding; claimed?: AttemptRef }>;
 	attempts(scope: string, person: string): Promise<Attempt[]>;
 	/** Every attempt a batch (campaign) was recorded with: whom it claimed, in which campaign. */
 	batchAttempts(batchId: string): Promise<Attempt[]>;
 	/** Inserts the attempt unless that attempt number exists: true when this call won. */
 	insertAttempt(attempt: Attempt): Promise<boolean>;
+	/**
+	 * Records the claim's outcome; not a durable commit: a settle lost to a power cut leaves the
+	 * claim open, and a stale claim is settled from the vendor's history.
+	 */
 	settleAttempt(claim: AttemptRef, settlement: AttemptSettlement, at: number): Promise<void>;
 	/** Marks the claim as alive (while its execution waits for a free line). */
 	touchAttempt(claim: AttemptRef, at: number): Promise<void>;
+	/** Gives an unsent claim up; not durable (a lost release leaves a stale claim, taken over). */
 	releaseAttempt(claim: AttemptRef): Promise<void>;
 	/**
 	 * Removes a claim nobody settled, unless its claimant marked it alive after `updatedAt` (it

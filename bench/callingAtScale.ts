@@ -70,6 +70,13 @@ export interface MemoryFigures {
 	/** (end − start) / candidates this process dialled, in kB: 0 when memory is flat. */
 	rssGrowthPerCandidateKb: number;
 	heapGrowthPerCandidateKb?: number;
+	/** A worker's RSS when a quarter, half, three quarters and all of the deliveries were answered. */
+	rssAtQuartersMb?: number[];
+	/**
+	 * (RSS at the end − RSS at half) / this worker's executions in the second half, in kB: the
+	 * growth per candidate once the package and n8n's caches are loaded (0 when flat).
+	 */
+	rssGrowthPerCandidateSecondHalfKb?: number;
 }
 
 export interface CallingAtScaleOptions {
@@ -155,6 +162,18 @@ function ownMemory(): { heap: number; rss: number } {
 function rssOf(pid: number): number {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 	return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+/** A worker's RSS growth per execution between the half-way sample and the last, in kB. */
+function secondHalfGrowth(
+	quarters: Array<{ rss: Record<string, number>; executions: Record<string, number> }>,
+	worker: string,
+): number | undefined {
+	const half = quarters[Math.floor((quarters.length - 1) / 2)];
+	const last = quarters.at(-1);
+	if (!half || !last || half === last) return undefined;
+	const executions = (last.executions[worker] ?? 0) - (half.executions[worker] ?? 0);
+	return perCandidateKb(half.rss[worker], last.rss[worker], executions);
 }
 
 /** A sandbox whose agent has LIMIT lines, and the figures of `place` on it. */
@@ -299,6 +318,17 @@ async function queueMode(
 			);
 		const rssStart = rss();
 		const startedAt = Date.now();
+		// Samples while the campaign runs, to tell the first executions' loading from growth.
+		const quarters: Array<{ rss: Record<string, number>; executions: Record<string, number> }> = [];
+		let answered = 0;
+		const sampleAtQuarters = async () => {
+			answered++;
+			if (answered % Math.ceil(items.length / 4) !== 0 && answered !== items.length) return;
+			const executions = Object.fromEntries(
+				Object.entries(await cluster.executionsByWorker()).map(([name, ids]) => [name, ids.length]),
+			);
+			quarters.push({ rss: rss(), executions });
+		};
 		const answers = await Promise.all(
 			items.map(async (item) => {
 				const response = await fetch(cluster.webhookUrl(WEBHOOK_PATH), {
@@ -307,7 +337,9 @@ async function queueMode(
 					body: JSON.stringify(item),
 					signal: AbortSignal.timeout((longestWaitSeconds(options) + 300) * 1000),
 				});
-				return (await response.json()) as { status?: string };
+				const answer = (await response.json()) as { status?: string };
+				await sampleAtQuarters();
+				return answer;
 			}),
 		);
 		const failed = answers.filter((answer) => answer.status !== 'initiated');
@@ -328,6 +360,8 @@ async function queueMode(
 						rssEnd[name],
 						byWorker[name]?.length ?? 0,
 					),
+					rssAtQuartersMb: quarters.map((quarter) => mb(quarter.rss[name])),
+					rssGrowthPerCandidateSecondHalfKb: secondHalfGrowth(quarters, name),
 				},
 			]),
 		);

@@ -329,19 +329,25 @@ async function queueMode(
 			);
 			quarters.push({ rss: rss(), executions });
 		};
+		// Each delivery is answered when its execution ends, the last ones after many minutes:
+		// fetch gives up on an answer after 300 s, so these requests wait as long as it takes.
+		const { Agent, request } = await import('undici');
+		const patient = new Agent({ headersTimeout: 0, bodyTimeout: 0, connections: items.length });
 		const answers = await Promise.all(
 			items.map(async (item) => {
-				const response = await fetch(cluster.webhookUrl(WEBHOOK_PATH), {
+				const response = await request(cluster.webhookUrl(WEBHOOK_PATH), {
 					method: 'POST',
 					headers: { 'content-type': 'application/json' },
 					body: JSON.stringify(item),
+					dispatcher: patient,
 					signal: AbortSignal.timeout((longestWaitSeconds(options) + 300) * 1000),
 				});
-				const answer = (await response.json()) as { status?: string };
+				const answer = (await response.body.json()) as { status?: string };
 				await sampleAtQuarters();
 				return answer;
 			}),
 		);
+		await patient.close();
 		const failed = answers.filter((answer) => answer.status !== 'initiated');
 		if (failed.length)
 			throw new Error(

@@ -115,6 +115,24 @@ describe.each<[string, () => Store]>([
 		expect([await leases.rank(second), await leases.rank(third)]).toEqual([1, 2]);
 	});
 
+	it('wakes the waiters of this process for the agent when one of its leases is released', async () => {
+		const leases = await leasesAt(store(), 60_000);
+		const a = agent();
+		const woken: string[] = [];
+		const stopA = leases.onRelease(a, () => woken.push('waiter of the agent'));
+		const stopGone = leases.onRelease(a, () => woken.push('waiter that stopped listening'));
+		const stopOther = leases.onRelease(agent(), () => woken.push('waiter of another agent'));
+		stopGone();
+		const held = (await leases.take(a, 2, 'me'))!;
+		expect(woken).toEqual([]);
+		await leases.release(held);
+		expect(woken).toEqual(['waiter of the agent']);
+		stopA();
+		stopOther();
+		await leases.release((await leases.take(a, 2, 'me'))!);
+		expect(woken).toEqual(['waiter of the agent']);
+	});
+
 	it('never lets two processes hold more leases than lines', async () => {
 		const a = agent();
 		const limit = 4;

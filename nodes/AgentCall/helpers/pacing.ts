@@ -40,19 +40,37 @@ export function backoffMs(
 	return Math.round(base * (0.9 + 0.2 * random()));
 }
 
-/** Resolves after `ms`, or rejects at once when the execution is cancelled. */
-export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves after `ms` (sooner when `wakeEarly` calls the function it is given; it returns how to
+ * stop listening), or rejects at once when the execution is cancelled.
+ */
+export function pause(
+	ms: number,
+	signal?: AbortSignal,
+	wakeEarly?: (wake: () => void) => () => void,
+): Promise<void> {
+	// A loop whose pauses are all spent (back-to-back looks) still ends at n8n's Stop.
+	if (signal?.aborted) return Promise.reject(new Error('The execution was cancelled'));
 	if (ms <= 0) return Promise.resolve();
 	return new Promise((resolve, reject) => {
-		if (signal?.aborted) return reject(new Error('The execution was cancelled'));
-		const onAbort = () => {
+		const done = () => {
 			clearTimeout(timer);
+			stopListening();
+			signal?.removeEventListener('abort', onAbort);
+		};
+		const onAbort = () => {
+			done();
 			reject(new Error('The execution was cancelled'));
 		};
 		const timer = setTimeout(() => {
-			signal?.removeEventListener('abort', onAbort);
+			done();
 			resolve();
 		}, ms);
+		const stopListening =
+			wakeEarly?.(() => {
+				done();
+				resolve();
+			}) ?? (() => undefined);
 		signal?.addEventListener('abort', onAbort, { once: true });
 	});
 }

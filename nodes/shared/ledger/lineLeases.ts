@@ -85,6 +85,8 @@ export class LineLeases {
 	private ready?: Promise<void>;
 	/** Agents whose rows exist up to this limit, in this process. */
 	private readonly rowsUpTo = new Map<string, number>();
+	/** Who waits in this process for a line of an agent: woken when a lease of it is released here. */
+	private readonly waiting = new Map<string, Set<() => void>>();
 	readonly leaseMs: number;
 	private readonly now: () => number;
 
@@ -157,6 +159,22 @@ export class LineLeases {
 			async (tx) => await tx.run(RELEASE, [lease.agent, lease.line, lease.leaseId]),
 			RELAXED,
 		);
+		for (const wake of this.waiting.get(lease.agent) ?? []) wake();
+	}
+
+	/**
+	 * Calls `wake` whenever this process releases a lease of the agent, until the returned
+	 * function is called: a waiter then looks again at once (its place in the order moved up, or
+	 * a lease is free) instead of at its next turn. Other processes' waiters keep their turns.
+	 */
+	onRelease(agent: string, wake: () => void): () => void {
+		let waiters = this.waiting.get(agent);
+		if (!waiters) this.waiting.set(agent, (waiters = new Set()));
+		waiters.add(wake);
+		return () => {
+			waiters.delete(wake);
+			if (waiters.size === 0) this.waiting.delete(agent);
+		};
 	}
 
 	/**

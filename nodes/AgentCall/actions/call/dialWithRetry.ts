@@ -64,10 +64,11 @@ type Dialled = { held: IDataObject } | { outcome: DialOutcome; dialledAt: number
 /** How often a waiting item looks again: for a free lease, or at the live count. */
 const CONCURRENCY_POLL_MS = 500;
 /**
- * How soon the holder of the first lease in the order looks at the live count again. It dials
- * as soon as one line comes free, so the time from a call's end to the next dial is about this
- * pause, the count's request and the dial's. A later lease needs as many lines free as its place
- * in the order and looks less often, so the requests stay few however many wait.
+ * How soon after its last look began the holder of the first lease in the order looks at the
+ * live count again (at once when the request took longer). It dials as soon as one line comes
+ * free, so the time from a call's end to the next dial is about half a look, the count's answer
+ * and the dial's request. A later lease needs as many lines free as its place in the order and
+ * looks less often, so the requests stay few however many wait.
  */
 const FIRST_IN_ORDER_POLL_MS = 100;
 const DEFAULT_CALLS_PER_MINUTE = 20;
@@ -87,17 +88,26 @@ async function keepAlive({ run, call, claim }: DialTurn): Promise<void> {
 		);
 }
 
-/** The pause between two looks, with a little jitter, so that processes waiting for the same agent do not all look at once. */
+/** A little jitter, so that processes waiting for the same agent do not all look at once. */
+const jittered = (ms: number) => ms * (0.75 + Math.random() / 2);
+
+/** The pause between two looks. */
 async function untilNextLook(
 	signal: AbortSignal | undefined,
 	ms = CONCURRENCY_POLL_MS,
 ): Promise<void> {
-	await pause(ms * (0.75 + Math.random() / 2), signal);
+	await pause(jittered(ms), signal);
 }
 
-/** The pause of a lease holder: the earlier its lease in the order, the sooner it looks again. */
-const lookAfter = (rank: number) =>
-	Math.min(CONCURRENCY_POLL_MS, FIRST_IN_ORDER_POLL_MS * Math.max(rank, 1));
+/**
+ * When a lease holder reads the live count next. The first in order reads it again a fixed time
+ * after its last read began (back to back when a request takes longer: one request in flight,
+ * none of the time idle); a later one pauses after the answer, the longer the later its place.
+ */
+function nextCountAt(rank: number, askedAt: number): number {
+	if (rank === 1) return askedAt + FIRST_IN_ORDER_POLL_MS;
+	return Date.now() + jittered(Math.min(CONCURRENCY_POLL_MS, FIRST_IN_ORDER_POLL_MS * rank));
+}
 
 /** The line a dial goes out on under the concurrency guard: the agent's lines in the call ledger. */
 export interface GuardedLine {
@@ -142,31 +152,43 @@ async function onFreeLine<T>(
 	const signal = ctx.getExecutionCancelSignal?.();
 	const { leases, limit, holder } = line;
 	let keptAliveAt = Date.now();
-	/** The pause between two looks, with the claim kept fresh, so nobody takes it as abandoned. */
-	const wait = async (ms?: number) => {
-		await untilNextLook(signal, ms);
+	/** Marks the claim alive now and then, so nobody takes it as abandoned while the item waits. */
+	const keepClaimFresh = async () => {
 		if (Date.now() - keptAliveAt < CLAIM_REFRESH_MS) return;
 		keptAliveAt = Date.now();
 		await keepAlive(turn);
 	};
+	/** A pause cut short when this process releases a line of the agent: a lease is free, or this one moved up. */
+	const untilReleaseOr = async (ms: number) => {
+		await pause(ms, signal, (wake) => leases.onRelease(call.agentId, wake));
+		await keepClaimFresh();
+	};
 	for (;;) {
 		const tried = await leases.withLine(call.agentId, limit, holder, async (lease) => {
+			let countAt = 0;
+			let lastRank = 0;
 			for (;;) {
 				const rank = await leases.rank(lease);
 				// A lease that expired unnoticed (rank 0) is not this holder's: take another.
 				if (lease.lost || rank < 1) return { lost: true as const };
-				const running = await lookups.runningCalls(call.agentId, i);
-				if (running + rank <= limit) return { value: await dialNow() };
-				if (Date.now() >= deadline) return undefined;
-				ctx.logger.debug(
-					`Place Agent Call: item ${i}: ${running} of ${limit} calls running, ${rank - 1} placed before this one, waiting for a free line`,
-				);
-				await wait(lookAfter(rank));
+				// Woken early: only a holder that just became the first reads the count before its turn.
+				if (Date.now() >= countAt || (rank === 1 && lastRank !== 1)) {
+					const askedAt = Date.now();
+					const running = await lookups.runningCalls(call.agentId, i);
+					if (running + rank <= limit) return { value: await dialNow() };
+					if (Date.now() >= deadline) return undefined;
+					ctx.logger.debug(
+						`Place Agent Call: item ${i}: ${running} of ${limit} calls running, ${rank - 1} placed before this one, waiting for a free line`,
+					);
+					countAt = nextCountAt(rank, askedAt);
+				}
+				lastRank = rank;
+				await untilReleaseOr(countAt - Date.now());
 			}
 		});
 		if (tried.taken && tried.value && !('lost' in tried.value)) return tried.value;
 		if (Date.now() >= deadline) return undefined;
-		if (!tried.taken) await wait();
+		if (!tried.taken) await untilReleaseOr(jittered(CONCURRENCY_POLL_MS));
 	}
 }
 

@@ -41,6 +41,12 @@ const inputKeys = Object.keys(CANDIDATE);
 
 const dncInput = CANDIDATES[1];
 
+/** Calling days that leave today out (Berlin): the item is outside its window. */
+function otherDaysThanToday(): number[] {
+	const today = DateTime.now().setZone('Europe/Berlin').weekday;
+	return [1, 2, 3, 4, 5, 6, 7].filter((day) => day !== today);
+}
+
 /** A Do Not Call operation for the second candidate's number, on the test's embedded ledger. */
 async function doNotCall(operation: string, parameters: IDataObject = {}) {
 	return await runNode(
@@ -59,10 +65,10 @@ describe('Place Agent Call: declared output fields', () => {
 		const placed = await runPlace(sandbox, [CANDIDATE]);
 		outputs.push(...placed.json(NODE));
 		outputs.push(...(await runPlace(sandbox, [CANDIDATE])).json(NODE));
-		const today = DateTime.now().setZone('Europe/Berlin').weekday;
-		const otherDays = [1, 2, 3, 4, 5, 6, 7].filter((day) => day !== today);
 		outputs.push(
-			...(await runPlace(sandbox, [CANDIDATES[0]], { callingDays: otherDays })).json(NODE),
+			...(await runPlace(sandbox, [CANDIDATES[0]], { callingDays: otherDaysThanToday() })).json(
+				NODE,
+			),
 		);
 		const listed = await doNotCall('add', { reason: 'opted out' });
 		expect(listed.status).toBe('success');
@@ -213,9 +219,7 @@ describe('Do Not Call → Add and Text Message → Send: declared output fields'
 			return (await runNode(node, { credentials: { ...sandbox.credentials() }, items })).json(NODE);
 		};
 		const outputs = [...(await send([CANDIDATE])), ...(await send([CANDIDATE]))];
-		const today = DateTime.now().setZone('Europe/Berlin').weekday;
-		const otherDays = [1, 2, 3, 4, 5, 6, 7].filter((day) => day !== today);
-		outputs.push(...(await send([CANDIDATES[0]], { callingDays: otherDays })));
+		outputs.push(...(await send([CANDIDATES[0]], { callingDays: otherDaysThanToday() })));
 		await doNotCall('add', { reason: 'opted out' });
 		outputs.push(...(await send([dncInput])));
 		expect(outputs.map((out) => out.status)).toEqual([

@@ -216,17 +216,33 @@ export class CallLedger {
 			kind: 'claimed',
 			claim: new Claim(this.store, ref),
 		});
+		/** The row of a claim of this attempt number, now. */
+		const claimOf = (attempt: number, claimId = randomUUID()): Attempt => {
+			const now = this.now();
+			return {
+				scope: req.scope,
+				person,
+				attempt,
+				claimId,
+				callKey: req.callKey,
+				executionId: req.executionId,
+				claimedAt: now,
+				updatedAt: now,
+				outcome: 'claimed',
+				maskedNumber,
+			};
+		};
 		// The common case, a person free to call, in one commit: the key's binding and the claim.
+		const claimId = randomUUID();
 		const first = await this.store.bindAndClaim({
 			scope: req.scope,
 			callKey: req.callKey,
 			binding: { person, maskedNumber },
-			claimId: randomUUID(),
-			executionId: req.executionId,
+			claimId,
 			at: this.now(),
 			next: (attempts) => {
 				const decision = decideAttempt(attempts, req.policy, this.now(), req.executionId);
-				return decision.kind === 'claim' ? decision.attempt : undefined;
+				return decision.kind === 'claim' ? claimOf(decision.attempt, claimId) : undefined;
 			},
 		});
 		if (first.boundTo.person !== person) return { kind: 'conflict', boundTo: first.boundTo };
@@ -250,23 +266,8 @@ export class CallLedger {
 			switch (decision.kind) {
 				case 'claim': {
 					round++;
-					const ref = {
-						scope: req.scope,
-						person,
-						attempt: decision.attempt,
-						claimId: randomUUID(),
-					};
-					const now = this.now();
-					const won = await this.store.insertAttempt({
-						...ref,
-						callKey: req.callKey,
-						executionId: req.executionId,
-						claimedAt: now,
-						updatedAt: now,
-						outcome: 'claimed',
-						maskedNumber,
-					});
-					if (won) return claimed(ref);
+					const claim = claimOf(decision.attempt);
+					if (await this.store.insertAttempt(claim)) return claimed(claim);
 					break; // Another execution took this attempt a moment ago: read again.
 				}
 				case 'wait':

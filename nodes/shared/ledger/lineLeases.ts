@@ -1,6 +1,7 @@
 // Line leases: an agent's concurrent-call limit as rows in the ledger's database, one per line.
 import { randomUUID } from 'node:crypto';
 
+import { NOT_DURABLE } from './sqlDatabase';
 import type { SqlDatabase, SqlValue } from './sqlDatabase';
 
 const LEASES = 'voice_recruiting_line_leases';
@@ -71,16 +72,15 @@ export interface LineLeaseOptions {
 }
 
 export const DEFAULT_LEASE_MS = 60_000;
-/**
- * Lease writes do not wait for the disk: a lease lost to a database crash is at worst a line
- * given twice (the live count before the dial still sees the call, else one answer 429, which
- * the dial waits out) or a line held until its lease expires.
- */
-const RELAXED = { durable: false };
 /** Takers that lost the same line to another try the next one; more lines than this is a race. */
 const TAKE_TRIES = 8;
 
-/** The lines of agents, shared by every process that reaches the same database. */
+/**
+ * The lines of agents, shared by every process that reaches the same database. Lease writes do
+ * not wait for the disk: a lease lost to a database crash is at worst a line given twice (the
+ * live count before the dial still sees the call, else one answer 429, which the dial waits out)
+ * or a line held until its lease expires.
+ */
 export class LineLeases {
 	private ready?: Promise<void>;
 	/** Agents whose rows exist up to this limit, in this process. */
@@ -134,7 +134,10 @@ export class LineLeases {
 			const leaseId = randomUUID();
 			const expiresAt = at + this.leaseMs;
 			const params: SqlValue[] = [agent, leaseId, at, limit, holder, expiresAt];
-			const [row] = await this.db.transaction(async (tx) => await tx.query(TAKE, params), RELAXED);
+			const [row] = await this.db.transaction(
+				async (tx) => await tx.query(TAKE, params),
+				NOT_DURABLE,
+			);
 			if (row) return { agent, line: Number(row.line), leaseId, takenAt: at, expiresAt };
 			const [count] = await this.db.query(FREE_LINES, [agent, limit, at]);
 			if (Number(count.free) === 0) return undefined;
@@ -147,7 +150,7 @@ export class LineLeases {
 		const expiresAt = this.now() + this.leaseMs;
 		const changed = await this.db.transaction(
 			async (tx) => await tx.run(RENEW, [lease.agent, lease.line, lease.leaseId, expiresAt]),
-			RELAXED,
+			NOT_DURABLE,
 		);
 		if (changed === 1) lease.expiresAt = expiresAt;
 		return changed === 1;
@@ -157,7 +160,7 @@ export class LineLeases {
 	async release(lease: LineLease): Promise<void> {
 		await this.db.transaction(
 			async (tx) => await tx.run(RELEASE, [lease.agent, lease.line, lease.leaseId]),
-			RELAXED,
+			NOT_DURABLE,
 		);
 		for (const wake of this.waiting.get(lease.agent) ?? []) wake();
 	}

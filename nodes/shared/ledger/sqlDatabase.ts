@@ -20,6 +20,9 @@ export interface CommitOptions {
 	durable?: boolean;
 }
 
+/** A commit that does not wait for the disk (see `CommitOptions.durable`). */
+export const NOT_DURABLE: CommitOptions = { durable: false };
+
 /**
  * What a database offers the ledger. Statements use `$1, $2, …` placeholders; each call is
  * one statement, which the database runs atomically.

@@ -2,6 +2,7 @@
 import { ProblemError } from '../n8n/problems';
 import { LedgerKeyring } from './ledgerKey';
 import { LineLeases } from './lineLeases';
+import { NOT_DURABLE } from './sqlDatabase';
 import type { SqlDatabase, SqlQuery, SqlRow, SqlValue } from './sqlDatabase';
 import type {
 	Attempt,
@@ -302,27 +303,12 @@ export class SqlLedgerStore implements LedgerStore {
 			const boundTo = { person: String(row.person), maskedNumber: String(row.masked_number) };
 			if (boundTo.person !== binding.person) return { boundTo };
 			const attempts = await this.attemptsOn(tx, scope, binding.person);
-			const ref = (attempt: number) => ({
-				scope,
-				person: binding.person,
-				attempt,
-				claimId: first.claimId,
-			});
 			// A retried transaction whose first try committed before its answer was lost.
 			const mine = attempts.find((a) => a.claimId === first.claimId);
-			if (mine) return { boundTo, claimed: ref(mine.attempt) };
-			const attempt = first.next(attempts);
-			if (attempt === undefined) return { boundTo };
-			const won = await this.insertOn(tx, {
-				...ref(attempt),
-				callKey,
-				executionId: first.executionId,
-				claimedAt: at,
-				updatedAt: at,
-				outcome: 'claimed',
-				maskedNumber: binding.maskedNumber,
-			});
-			return won ? { boundTo, claimed: ref(attempt) } : { boundTo };
+			if (mine) return { boundTo, claimed: mine };
+			const claim = first.next(attempts);
+			if (!claim) return { boundTo };
+			return (await this.insertOn(tx, claim)) ? { boundTo, claimed: claim } : { boundTo };
 		});
 	}
 
@@ -418,7 +404,7 @@ export class SqlLedgerStore implements LedgerStore {
 
 	/** A write whose loss the stale-claim check recovers: its commit does not wait for the disk. */
 	private async relaxed(sql: string, params: SqlValue[]): Promise<number> {
-		return await this.db.transaction(async (tx) => await tx.run(sql, params), { durable: false });
+		return await this.db.transaction(async (tx) => await tx.run(sql, params), NOT_DURABLE);
 	}
 
 	async dropStaleClaim(ref: AttemptRef, updatedAt: number): Promise<boolean> {

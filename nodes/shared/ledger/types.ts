@@ -71,11 +71,11 @@ export interface FirstClaim {
 	scope: string;
 	callKey: string;
 	binding: KeyBinding;
+	/** The claim's id: a retried transaction whose first try committed finds its claim by it. */
 	claimId: string;
-	executionId: string;
 	at: number;
-	/** The attempt number to claim, decided on the person's attempts; undefined: none now. */
-	next(attempts: Attempt[]): number | undefined;
+	/** The claim to insert (outcome `claimed`), decided on the person's attempts; undefined: none now. */
+	next(attempts: Attempt[]): Attempt | undefined;
 }
 
 /**
